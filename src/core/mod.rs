@@ -1,0 +1,1 @@
+//! The platform-neutral heart of layoffwatch.

@@ -1,0 +1,3 @@
+//! layoffwatch: watches AI-layoff news, folds coverage into stories and marks every claim sourced or
+//! speculative.
+pub mod core;
