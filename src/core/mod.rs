@@ -1,1 +1,19 @@
-//! The platform-neutral heart of layoffwatch.
+//! The platform-neutral heart of layoffwatch: pure functions from text to decisions. Nothing here
+//! touches the network, a database, a clock or a chat platform.
+//!
+//! - [`model`]: the documents the core reads (articles, threads).
+//! - [`text`] and [`segment`]: HTML to text, text to claim-sized segments.
+//! - [`lexicon`]: the cue words, outlets and companies, loaded from `config/`.
+//! - [`claims`]: the labeller (sourced or speculative, with reasons and sources).
+//! - [`companies`] and [`facts`]: who is cutting, how many, when, and whether AI was the stated reason.
+//! - [`summarize`]: the `Summarizer` trait and the offline extractive summarizer.
+
+pub mod analyze;
+pub mod claims;
+pub mod companies;
+pub mod facts;
+pub mod lexicon;
+pub mod model;
+pub mod segment;
+pub mod summarize;
+pub mod text;

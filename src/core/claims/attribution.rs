@@ -1,0 +1,428 @@
+//! Who says a claim. Finds the attribution frame of a clause ("X said", ", said X", "according to X",
+//! "in a statement") and classifies its speaker, so that the labeller can decide by the structure of
+//! the sentence rather than by cue words alone: a hedge inside what a named speaker said is still a
+//! sourced statement that they said it.
+
+use super::tokens::{Span, Tokens};
+use crate::core::lexicon::Lexicon;
+
+/// What kind of speaker an attribution names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Speaker {
+    /// An anonymous social-media account or post.
+    Social,
+    /// A friend, a manager, "someone": second-hand talk in chat.
+    Hearsay,
+    /// People the reporter does not name ("people familiar with the matter").
+    Anonymous,
+    Outlet(String),
+    Document(String),
+    /// The company or one of its executives; the name is the company's where known.
+    Official(String),
+    /// Nobody in particular: "critics", "some analysts", "experts".
+    Weasel,
+    /// A named person on record.
+    Person(String),
+}
+
+/// How the speaker delivers the claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    /// said, told, announced, confirmed, according to …
+    Statement,
+    /// believes, expects, argues …: an opinion or a forecast if nobody is named.
+    Belief(BeliefKind),
+    /// heard, was told …
+    Hearsay,
+    /// "in a statement", "in a filing": no speaker named, the channel itself is the source.
+    Channel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BeliefKind {
+    Opinion,
+    Forecast,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    pub speaker: Speaker,
+    pub frame: Frame,
+    /// The words naming the speaker and the verb; everything else is what was said.
+    pub frame_span: Span,
+}
+
+/// What the labeller knows from earlier in the same document.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The company the document is about, for "the company said".
+    pub company: Option<String>,
+    /// The last person named, for "he said".
+    pub last_person: Option<String>,
+    /// Surnames of people named so far, so "Roe said" is a person and not a company.
+    pub surnames: Vec<String>,
+    pub is_thread: bool,
+}
+
+const PASSIVE_AUX: &[&str] = &["was", "were", "been", "being", "is", "are", "be", "am", "to", "not", "'s"];
+const FORECAST_VERBS: &[&str] = &[
+    "expects", "expect", "expected", "predicts", "predict", "predicted", "forecast", "forecasts", "anticipate",
+    "anticipates", "estimate", "estimated", "warned", "warn", "warns", "fear", "fears", "feared", "worry",
+    "worries", "worried",
+];
+const APPOSITIVE_OPENERS: &[&str] = &["a", "an", "the", "its", "their", "who", "his", "her", "one", "chief"];
+const NON_NAMES: &[&str] = &[
+    "the", "a", "an", "in", "on", "at", "but", "and", "so", "it", "its", "this", "that", "they", "we", "he",
+    "she", "i", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "ceo", "cfo", "coo", "cto", "chief", "executive", "president", "according", "analyst",
+    "analysts", "spokesperson", "spokeswoman", "spokesman", "warn", "sec", "ai", "u.s", "us", "hr", "vp",
+    "senior", "vice", "director", "founder", "head", "former", "mr", "mrs", "ms", "dr", "prof", "also",
+    "people", "employees", "workers", "staff", "some", "many", "critics", "experts", "meanwhile", "still",
+];
+
+/// Finds the attribution of a clause, if it has one whose speaker can be classified.
+pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {
+    let mut candidates: Vec<(Span, Span, Frame)> = Vec::new(); // (speaker words, frame words, frame)
+
+    for prep in tokens.find(&lex.source_prepositions) {
+        if tokens.quoted[prep.start] || !preposition_introduces_source(tokens, prep) {
+            continue;
+        }
+        let speaker = chunk_after(tokens, prep.end);
+        candidates.push((speaker, Span { start: prep.start, end: speaker.end }, Frame::Statement));
+    }
+
+    for i in 0..tokens.len() {
+        if tokens.quoted[i] {
+            continue;
+        }
+        let w = tokens.bare[i].as_str();
+        let frame = if lex.hearsay_verbs.contains(w) {
+            Frame::Hearsay
+        } else if lex.say_verbs.contains(w) && !is_belief_only(w) {
+            Frame::Statement
+        } else if lex.belief_verbs.contains(w) {
+            Frame::Belief(if FORECAST_VERBS.contains(&w) { BeliefKind::Forecast } else { BeliefKind::Opinion })
+        } else {
+            continue;
+        };
+        if i > 0 && PASSIVE_AUX.contains(&tokens.bare[i - 1].as_str()) && frame != Frame::Hearsay {
+            // "was reported", "is expected": nobody is named as saying it.
+            continue;
+        }
+        let inverted = i > 0 && tokens.ends_chunk(i - 1) || i == 0;
+        let after = chunk_after(tokens, i + 1);
+        if inverted && after.end > after.start && !starts_with_preposition(tokens, after) {
+            candidates.push((after, Span { start: i, end: after.end }, frame));
+        } else if i > 0 {
+            let before = chunk_before(tokens, i);
+            candidates.push((before, Span { start: before.start, end: i + 1 }, frame));
+        }
+    }
+
+    let mut best: Option<Attribution> = None;
+    for (speaker_span, frame_span, frame) in candidates {
+        if let Some(speaker) = classify(tokens, speaker_span, lex, ctx) {
+            let a = Attribution { speaker, frame, frame_span };
+            // A checkable speaker beats a vague one; otherwise the first found wins.
+            if best.as_ref().is_none_or(|b| !is_checkable(&b.speaker) && is_checkable(&a.speaker)) {
+                best = Some(a);
+            }
+        }
+    }
+    best.or_else(|| channel(tokens, lex, ctx))
+}
+
+fn is_belief_only(word: &str) -> bool {
+    FORECAST_VERBS.contains(&word) && !matches!(word, "warned" | "warns" | "estimated")
+}
+
+/// Speakers whose word can be checked: outlets, companies, documents, named people, and outlets'
+/// unnamed sources.
+pub fn is_checkable(speaker: &Speaker) -> bool {
+    matches!(
+        speaker,
+        Speaker::Outlet(_) | Speaker::Document(_) | Speaker::Official(_) | Speaker::Person(_) | Speaker::Anonymous
+    )
+}
+
+/// "per cent", "per year" are not sources.
+fn preposition_introduces_source(tokens: &Tokens<'_>, prep: Span) -> bool {
+    let first = tokens.bare[prep.start].as_str();
+    if first != "per" && first != "via" {
+        return true;
+    }
+    match tokens.bare.get(prep.end) {
+        Some(next) => {
+            !matches!(
+                next.as_str(),
+                "cent" | "year" | "month" | "week" | "day" | "hour" | "share" | "person" | "employee" | "capita" | "annum" | "quarter"
+            ) && !next.chars().next().is_some_and(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+fn starts_with_preposition(tokens: &Tokens<'_>, span: Span) -> bool {
+    matches!(
+        tokens.bare[span.start].as_str(),
+        "in" | "on" | "at" | "that" | "to" | "during" | "last" | "this" | "earlier" | "late" | "early" | "it"
+            | "they" | "he" | "she" | "we" | "the" | "its" | "their" | "about" | "for" | "with" | "by" | "from"
+            | "after" | "before" | "when" | "while" | "as" | "more" | "there" | "this week" | "yesterday" | "today"
+            | "staff" | "employees" | "workers" | "investors" | "analysts"
+    ) && !(tokens.bare[span.start] == "the" && span.end - span.start <= 4)
+}
+
+/// The speaker phrase after a verb or preposition: up to the next chunk boundary, plus an appositive
+/// ("Jane Roe, a spokeswoman for Initech").
+fn chunk_after(tokens: &Tokens<'_>, from: usize) -> Span {
+    let mut end = from;
+    while end < tokens.len() && end - from < 12 {
+        end += 1;
+        if tokens.ends_chunk(end - 1) {
+            break;
+        }
+    }
+    if end < tokens.len() && end > from && tokens.ends_chunk(end - 1) && APPOSITIVE_OPENERS.contains(&tokens.bare[end].as_str()) {
+        let more = chunk_after(tokens, end);
+        if more.end - from <= 16 {
+            end = more.end;
+        }
+    }
+    Span { start: from, end }
+}
+
+/// The speaker phrase before a verb: back to the previous chunk boundary, then over an appositive
+/// ("Jane Roe, a spokeswoman, said"). A finite verb or a number inside means the phrase is a clause,
+/// so only what follows it is kept ("cut 800 jobs the company said" → "the company").
+fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
+    let mut start = verb;
+    while start > 0 && verb - start < 12 && !tokens.ends_chunk(start - 1) {
+        start -= 1;
+    }
+    // Appositive: "Jane Roe, a spokeswoman for Initech, said".
+    if start > 1 && tokens.ends_chunk(start - 1) && APPOSITIVE_OPENERS.contains(&tokens.bare[start].as_str()) {
+        let mut s = start - 1;
+        while s > 0 && start - s < 5 && !tokens.ends_chunk(s - 1) {
+            s -= 1;
+        }
+        if (s..start).any(|k| tokens.capitalized(k)) {
+            start = s;
+        }
+    }
+    for k in (start..verb).rev() {
+        let b = tokens.bare[k].as_str();
+        if matches!(b, "will" | "would" | "has" | "have" | "had" | "is" | "are" | "was" | "were" | "that" | "and" | "but")
+            || b.chars().next().is_some_and(|c| c.is_ascii_digit())
+        {
+            if k + 1 < verb {
+                start = k + 1;
+            }
+            break;
+        }
+    }
+    Span { start, end: verb }
+}
+
+/// Classifies the words naming a speaker, or `None` when they name nobody we can place.
+fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Option<Speaker> {
+    if span.end <= span.start || span.end - span.start > 16 {
+        return None;
+    }
+    let norm = tokens.normalized(span);
+    let orig = tokens.original(span);
+    let s = &lex.speakers;
+    if s.social.is_match(norm) {
+        return Some(Speaker::Social);
+    }
+    if s.anonymous.is_match(norm) && lex.outlet_in(&orig).is_none() {
+        return Some(Speaker::Anonymous);
+    }
+    if let Some(outlet) = lex.outlet_in(&orig) {
+        return Some(Speaker::Outlet(outlet.name().to_string()));
+    }
+    if ctx.is_thread && s.hearsay.is_match(norm) && proper_name(tokens, span, lex).is_none() {
+        return Some(Speaker::Hearsay);
+    }
+    if let Some(hit) = tokens.find_in(&s.document, span).first() {
+        return Some(Speaker::Document(tokens.original(*hit)));
+    }
+    let company = company_in(tokens, span, lex);
+    if s.official.is_match(norm) {
+        return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
+    }
+    if let Some(c) = company {
+        return Some(Speaker::Official(c));
+    }
+    if let Some(name) = proper_name(tokens, span, lex) {
+        let surname_only = !name.contains(' ');
+        if surname_only && !ctx.surnames.iter().any(|s| *s == name) {
+            // A lone capitalised name not seen as a person before is an organisation: "Initech said".
+            return Some(Speaker::Official(name));
+        }
+        return Some(Speaker::Person(name));
+    }
+    if s.weasel.is_match(norm) {
+        return Some(Speaker::Weasel);
+    }
+    if !ctx.is_thread && s.hearsay.is_match(norm) {
+        return Some(Speaker::Weasel);
+    }
+    let lone = tokens.bare[span.start].as_str();
+    if span.end - span.start == 1 && s.person_pronouns.contains(lone) {
+        return ctx.last_person.clone().map(Speaker::Person).or(Some(Speaker::Person(lone.to_string())));
+    }
+    None
+}
+
+/// A company named in the span: a known one, or a capitalised name ending in an organisation suffix.
+fn company_in(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> {
+    let orig = tokens.orig[span.start..span.end].join(" ");
+    if let Some((_, name)) = lex.companies_in(&orig).into_iter().next() {
+        return Some(name);
+    }
+    for k in span.start..span.end {
+        if tokens.capitalized(k) && k > span.start && lex.speakers.company_suffixes.contains(&tokens.bare[k]) {
+            let mut from = k;
+            while from > span.start && tokens.capitalized(from - 1) && !NON_NAMES.contains(&tokens.bare[from - 1].as_str()) {
+                from -= 1;
+            }
+            if from < k {
+                return Some(tokens.original(Span { start: from, end: k + 1 }));
+            }
+        }
+        if tokens.orig[k].ends_with("'s") || tokens.orig[k].ends_with("’s") {
+            // "Initech's chief executive": the possessor is the company when an official title follows.
+            if tokens.capitalized(k) && k + 1 < span.end && lex.speakers.official.is_match(tokens.normalized(Span { start: k + 1, end: span.end })) {
+                let name = tokens.orig[k].trim_end_matches("'s").trim_end_matches("’s");
+                let mut from = k;
+                while from > span.start && tokens.capitalized(from - 1) && !NON_NAMES.contains(&tokens.bare[from - 1].as_str()) {
+                    from -= 1;
+                }
+                let mut words: Vec<&str> = tokens.orig[from..k].to_vec();
+                words.push(name);
+                return Some(words.join(" "));
+            }
+        }
+    }
+    None
+}
+
+/// The first run of two or three capitalised words that is not an outlet, a title or a date.
+pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> {
+    let mut k = span.start;
+    while k < span.end {
+        let is_name_word = |i: usize| {
+            tokens.capitalized(i)
+                && !NON_NAMES.contains(&tokens.bare[i].as_str())
+                && tokens.bare[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+                && !tokens.bare[i].is_empty()
+        };
+        if is_name_word(k) {
+            let mut end = k + 1;
+            while end < span.end && end - k < 3 && is_name_word(end) && !tokens.ends_chunk(end - 1) {
+                end += 1;
+            }
+            let name = tokens.original(Span { start: k, end });
+            if lex.outlet_in(&name).is_none() {
+                return Some(name);
+            }
+            k = end;
+        } else {
+            k += 1;
+        }
+    }
+    None
+}
+
+/// "in a statement", "in a filing": the channel names the source when no speaker does.
+fn channel(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {
+    if let Some(hit) = tokens.find(&lex.document_channels).into_iter().find(|h| !tokens.quoted[h.start]) {
+        let name = tokens.original(Span { start: hit.start + 1, end: hit.end });
+        let name = name.trim_start_matches("a ").trim_start_matches("an ").to_string();
+        return Some(Attribution { speaker: Speaker::Document(name), frame: Frame::Channel, frame_span: hit });
+    }
+    if let Some(hit) = tokens.find(&lex.official_channels).into_iter().find(|h| !tokens.quoted[h.start]) {
+        let name = ctx.company.clone().unwrap_or_else(|| "the company".into());
+        return Some(Attribution { speaker: Speaker::Official(name), frame: Frame::Channel, frame_span: hit });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speaker(text: &str, thread: bool) -> Option<Speaker> {
+        let ctx = Context { company: Some("Initech".into()), is_thread: thread, ..Context::default() };
+        find(&Tokens::new(text), Lexicon::embedded(), &ctx).map(|a| a.speaker)
+    }
+
+    #[test]
+    fn a_trailing_company_attribution_is_official() {
+        assert_eq!(
+            speaker("Initech will lay off 500 employees, the company said in a blog post on Tuesday.", false),
+            Some(Speaker::Official("Initech".into()))
+        );
+    }
+
+    #[test]
+    fn unnamed_people_familiar_are_anonymous() {
+        assert_eq!(speaker("Two people familiar with the plans said the cuts could reach 15% of staff.", false), Some(Speaker::Anonymous));
+    }
+
+    #[test]
+    fn an_inverted_attribution_names_the_person_after_the_verb() {
+        assert_eq!(
+            speaker("\"We are not done,\" said Jane Roe, a partner at Roe Capital.", false),
+            Some(Speaker::Person("Jane Roe".into()))
+        );
+    }
+
+    #[test]
+    fn an_appositive_before_the_verb_is_part_of_the_speaker() {
+        assert_eq!(
+            speaker("Jane Roe, a spokeswoman for Globex Corp., said the cuts were final.", false),
+            Some(Speaker::Official("Globex Corp".into()))
+        );
+    }
+
+    #[test]
+    fn according_to_an_outlet_is_an_outlet() {
+        assert_eq!(speaker("Hooli will cut 10% of staff, according to Bloomberg.", false), Some(Speaker::Outlet("Bloomberg".into())));
+    }
+
+    #[test]
+    fn per_cent_is_not_a_source() {
+        assert_eq!(speaker("Staff fell 10 per cent last year.", false), None);
+    }
+
+    #[test]
+    fn critics_are_weasels() {
+        assert_eq!(speaker("Critics have long argued the company over-hired during the pandemic.", false), Some(Speaker::Weasel));
+    }
+
+    #[test]
+    fn a_manager_in_chat_is_hearsay() {
+        assert_eq!(speaker("my manager says the whole org is getting cut next week", true), Some(Speaker::Hearsay));
+    }
+
+    #[test]
+    fn a_warn_notice_is_a_document() {
+        assert_eq!(
+            speaker("A WARN notice filed in Washington lists 1,200 affected workers.", false),
+            Some(Speaker::Document("WARN notice".into()))
+        );
+    }
+
+    #[test]
+    fn an_anonymous_account_is_social() {
+        assert_eq!(speaker("An anonymous account on X claims 3,000 more jobs will go.", false), Some(Speaker::Social));
+    }
+
+    #[test]
+    fn a_passive_report_names_nobody() {
+        assert_eq!(speaker("The layoffs are expected to hit recruiting hardest.", false), None);
+    }
+}

@@ -1,0 +1,134 @@
+//! Speculation markers: hedges, forecasts, opinions, hearsay, rumours, weasel words, conditionals and
+//! anonymous social accounts, found in the words of a clause that speak in the writer's own voice.
+
+use super::model::SpeculativeReason;
+use super::tokens::{Span, Tokens};
+use crate::core::lexicon::{Lexicon, PhraseSet};
+
+const FUTURE_AUX: &[&str] = &["will", "'ll", "going to", "gonna", "won't"];
+const MONTH_PREPOSITIONS: &[&str] = &[
+    "in", "on", "since", "until", "from", "by", "early", "late", "mid", "of", "through", "before", "after",
+    "last", "next", "this", "in", "during", "til", "till", "end",
+];
+
+/// The speculative reasons whose markers stand in words `counted` allows.
+pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool) -> Vec<SpeculativeReason> {
+    let m = &lex.markers;
+    let exceptions: Vec<Span> =
+        tokens.find(&m.conditional_exceptions).into_iter().chain(tokens.find(&m.exceptions)).collect();
+    let live = |set: &PhraseSet| -> Vec<Span> {
+        tokens
+            .find(set)
+            .into_iter()
+            .filter(|h| (h.start..h.end).all(&counted))
+            .filter(|h| !exceptions.iter().any(|e| e.start <= h.start && h.end <= e.end))
+            .collect()
+    };
+    let mut reasons = Vec::new();
+    // Where a claim came from is about its source, so these count even inside an attribution frame.
+    let whole = |set: &PhraseSet| !tokens.find(set).is_empty();
+    if whole(&lex.speakers.social) && !lex_social_is_outlet(tokens) {
+        reasons.push(SpeculativeReason::UnverifiedSocial);
+    }
+    if whole(&m.hearsay) {
+        reasons.push(SpeculativeReason::Hearsay);
+    }
+    if whole(&m.rumour) {
+        reasons.push(SpeculativeReason::Rumour);
+    }
+    if !live(&m.weasel).is_empty() {
+        reasons.push(SpeculativeReason::Weasel);
+    }
+    if !live(&m.conditional).is_empty() {
+        reasons.push(SpeculativeReason::Conditional);
+    }
+    let hedges: Vec<Span> = live(&m.hedge).into_iter().filter(|h| !is_month(tokens, *h)).collect();
+    if !hedges.is_empty() {
+        reasons.push(SpeculativeReason::Hedge);
+    }
+    let predictions = live(&m.prediction);
+    if !predictions.is_empty() && !is_announced_plan(tokens, lex, &predictions) {
+        reasons.push(SpeculativeReason::Prediction);
+    }
+    if !live(&m.opinion).is_empty() {
+        reasons.push(SpeculativeReason::Opinion);
+    }
+    reasons
+}
+
+/// "Blind" the app, not the adjective: only counts when capitalised or with a preposition.
+fn lex_social_is_outlet(tokens: &Tokens<'_>) -> bool {
+    tokens.bare.iter().zip(&tokens.orig).any(|(b, o)| b == "blind" && !o.starts_with('B'))
+        && !tokens.bare.iter().any(|b| matches!(b.as_str(), "reddit" | "tiktok" | "x" | "twitter" | "anonymous"))
+}
+
+/// "May 20", "in May": the month, not the modal verb.
+fn is_month(tokens: &Tokens<'_>, hit: Span) -> bool {
+    if tokens.bare[hit.start] != "may" || hit.end - hit.start != 1 {
+        return false;
+    }
+    let next_is_number = tokens.bare.get(hit.start + 1).is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
+    let after_preposition =
+        hit.start > 0 && MONTH_PREPOSITIONS.contains(&tokens.bare[hit.start - 1].as_str()) && tokens.capitalized(hit.start);
+    next_is_number || after_preposition
+}
+
+/// Future tense that states a concrete, announced plan ("will cut 1,200 jobs from May 20") is
+/// reporting, not a forecast; vague words ("more", "eventually") make it a forecast again.
+fn is_announced_plan(tokens: &Tokens<'_>, lex: &Lexicon, predictions: &[Span]) -> bool {
+    let all_future_aux = predictions.iter().all(|h| {
+        let words = tokens.bare[h.start..h.end].join(" ");
+        FUTURE_AUX.iter().any(|a| words == *a || words.ends_with(a))
+    });
+    if !all_future_aux {
+        return false;
+    }
+    let concrete = tokens.bare.iter().any(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        || !tokens.find(&lex.markers.layoff_actions).is_empty();
+    let vague = tokens.bare.iter().any(|w| lex.markers.vague_future.contains(w));
+    concrete && !vague
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SpeculativeReason::*;
+
+    fn reasons(text: &str) -> Vec<SpeculativeReason> {
+        let t = Tokens::new(text);
+        find(&t, Lexicon::embedded(), |_| true)
+    }
+
+    #[test]
+    fn may_the_month_is_not_a_hedge() {
+        assert!(reasons("Cuts take effect May 20.").is_empty());
+        assert_eq!(reasons("Hooli may cut staff."), vec![Hedge]);
+    }
+
+    #[test]
+    fn a_concrete_plan_in_the_future_is_not_a_prediction() {
+        assert!(reasons("Globex will cut 1,200 jobs from June 3.").is_empty());
+        assert!(reasons("they'll cut more by spring").contains(&Prediction));
+    }
+
+    #[test]
+    fn asked_if_is_not_a_condition() {
+        assert!(!reasons("Staff asked if severance would be paid.").contains(&Conditional));
+        assert!(reasons("If agents keep improving, support teams will shrink further.").contains(&Conditional));
+    }
+
+    #[test]
+    fn no_comment_is_not_a_hedge() {
+        assert!(reasons("A spokesperson could not be reached for comment.").is_empty());
+    }
+
+    #[test]
+    fn weasel_words_are_found() {
+        assert!(reasons("The chief executive is widely regarded as a cost cutter.").contains(&Weasel));
+    }
+
+    #[test]
+    fn hearsay_is_found_anywhere() {
+        assert!(reasons("I heard from a friend that Initech is next").contains(&Hearsay));
+    }
+}

@@ -1,0 +1,207 @@
+//! The labeller: every claim of a document becomes `sourced` or `speculative`, with reasons and the
+//! source it rests on. The decision follows the structure of the sentence — who says what — before
+//! cue words: an attributed statement keeps its speaker's label whatever it quotes, and only the
+//! words in the writer's own voice are searched for hedges, forecasts and opinions.
+
+mod attribution;
+mod markers;
+pub mod model;
+mod tokens;
+
+pub use model::{Claim, Source, SourceKind, SourcedReason, SpeculativeReason, Verdict};
+
+use super::companies::companies;
+use super::lexicon::Lexicon;
+use super::model::{Article, Document, Thread};
+use super::segment::segments;
+use super::text::{article_text, host_of, urls_in};
+use attribution::{Attribution, BeliefKind, Context, Frame, Speaker};
+use tokens::Tokens;
+
+/// Labels every claim of a document, in document order.
+pub fn label_document(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
+    match doc {
+        Document::Article(a) => label_article(a, lex),
+        Document::Thread(t) => label_thread(t, lex),
+    }
+}
+
+fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
+    let text = article_text(&article.text);
+    let title = article.title.clone().unwrap_or_default();
+    let mut ctx =
+        Context { company: companies(&format!("{title}\n{text}"), lex).into_iter().next(), ..Context::default() };
+    let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
+    let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let outlet_source = outlet.map(|name| Source {
+        name: name.to_string(),
+        kind: SourceKind::Outlet,
+        url: article.url.clone(),
+    });
+    segments(&text, lex)
+        .into_iter()
+        .map(|seg| {
+            let tokens = Tokens::new(&seg.text);
+            let attr = attribution::find(&tokens, lex, &ctx);
+            remember_people(&attr, &mut ctx);
+            let verdict = article_verdict(&tokens, attr.as_ref(), lex, outlet_source.as_ref());
+            Claim { text: seg.text, verdict, origin: origin.clone() }
+        })
+        .collect()
+}
+
+fn article_verdict(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexicon, outlet: Option<&Source>) -> Verdict {
+    let anonymous_cue = || !tokens.find(&lex.speakers.anonymous).into_iter().all(|h| tokens.quoted[h.start]);
+    if let Some(a) = attr {
+        if let Some(v) = attributed_verdict(tokens, a, lex, outlet, anonymous_cue()) {
+            return v;
+        }
+    }
+    let reasons = markers::find(tokens, lex, |i| !tokens.quoted[i] || attr.is_none());
+    if !reasons.is_empty() {
+        return Verdict::speculative(reasons);
+    }
+    match outlet {
+        Some(o) => Verdict::sourced(SourcedReason::Outlet, o.clone()),
+        None => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
+    }
+}
+
+/// The verdict an attribution decides on its own, or `None` when the claim must be judged by its words.
+fn attributed_verdict(
+    tokens: &Tokens<'_>,
+    a: &Attribution,
+    lex: &Lexicon,
+    outlet: Option<&Source>,
+    anonymous_cue: bool,
+) -> Option<Verdict> {
+    let own_voice = |i: usize| !tokens.quoted[i] && (i < a.frame_span.start || i >= a.frame_span.end);
+    let frame_words = |i: usize| i >= a.frame_span.start && i < a.frame_span.end;
+    let source = |name: &str, kind| Source { name: name.to_string(), kind, url: None };
+    let sourced = |reason, src: Source, anonymous: bool| Verdict::Sourced { reasons: vec![reason], anonymous, source: src };
+    Some(match &a.speaker {
+        Speaker::Social => Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial]),
+        Speaker::Hearsay => {
+            let mut r = markers::find(tokens, lex, own_voice);
+            r.retain(|x| !matches!(x, SpeculativeReason::Hearsay | SpeculativeReason::Hedge | SpeculativeReason::Weasel));
+            r.insert(0, SpeculativeReason::Hearsay);
+            Verdict::speculative(r)
+        }
+        Speaker::Weasel => {
+            let mut r = vec![SpeculativeReason::Weasel];
+            match a.frame {
+                Frame::Belief(BeliefKind::Forecast) => r.push(SpeculativeReason::Prediction),
+                Frame::Belief(BeliefKind::Opinion) => r.push(SpeculativeReason::Opinion),
+                _ => r.extend(markers::find(tokens, lex, own_voice).into_iter().filter(|x| *x != SpeculativeReason::Weasel)),
+            }
+            Verdict::speculative(r)
+        }
+        Speaker::Anonymous => {
+            let src = outlet.cloned().unwrap_or_else(|| source("unnamed sources", SourceKind::Outlet));
+            sourced(SourcedReason::Outlet, src, true)
+        }
+        Speaker::Outlet(name) => sourced(SourcedReason::Outlet, source(name, SourceKind::Outlet), anonymous_cue),
+        Speaker::Document(name) => sourced(SourcedReason::Document, source(name, SourceKind::Document), false),
+        Speaker::Official(name) => {
+            // A hedge on the frame itself ("Initech reportedly told staff") still makes it a rumour.
+            let frame_reasons = markers::find(tokens, lex, frame_words);
+            if frame_reasons.iter().any(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour)) {
+                return Some(Verdict::speculative(frame_reasons));
+            }
+            sourced(SourcedReason::Official, source(name, SourceKind::Official), false)
+        }
+        Speaker::Person(name) => sourced(SourcedReason::Person, source(name, SourceKind::Person), false),
+    })
+}
+
+fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
+    if let Some(Attribution { speaker: Speaker::Person(name), .. }) = attr {
+        if name.contains(' ') {
+            if let Some(surname) = name.split_whitespace().last() {
+                ctx.surnames.push(surname.to_string());
+            }
+            ctx.last_person = Some(name.clone());
+        }
+    }
+}
+
+fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
+    let all_text: String = thread.messages.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("\n");
+    let mut ctx = Context { company: companies(&all_text, lex).into_iter().next(), is_thread: true, ..Context::default() };
+    let mut out = Vec::new();
+    for (index, message) in thread.messages.iter().enumerate() {
+        let origin = message.origin(index);
+        let mut links: Vec<String> = message.links.clone();
+        links.extend(urls_in(&message.text));
+        let backing: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
+        let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
+        for seg in segments(&message.text, lex) {
+            let tokens = Tokens::new(&seg.text);
+            let attr = attribution::find(&tokens, lex, &ctx);
+            remember_people(&attr, &mut ctx);
+            let verdict = message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);
+            out.push(Claim { text: seg.text, verdict, origin: origin.clone() });
+        }
+    }
+    out
+}
+
+/// A link that can back a claim: any http(s) page that is not a social-media post.
+fn link_source(link: &str, lex: &Lexicon) -> Option<Source> {
+    let host = host_of(link)?;
+    if lex.is_social_host(&host) {
+        return None;
+    }
+    let name = lex.outlet_for_host(&host).map_or(host.clone(), |o| o.name().to_string());
+    Some(Source { name, kind: SourceKind::Link, url: Some(link.to_string()) })
+}
+
+fn message_verdict(
+    tokens: &Tokens<'_>,
+    attr: Option<&Attribution>,
+    lex: &Lexicon,
+    link: Option<&Source>,
+    social_link: bool,
+) -> Verdict {
+    let checkable = attr.filter(|a| attribution::is_checkable(&a.speaker));
+    // What a checkable speaker said keeps their label, as in articles; second-hand cues count anyway.
+    let mut reasons = markers::find(tokens, lex, |_| checkable.is_none());
+    if let Some(a) = attr {
+        match a.speaker {
+            Speaker::Social => reasons.insert(0, SpeculativeReason::UnverifiedSocial),
+            Speaker::Hearsay => reasons.insert(0, SpeculativeReason::Hearsay),
+            Speaker::Weasel => reasons.insert(0, SpeculativeReason::Weasel),
+            Speaker::Anonymous if link.is_none() => reasons.insert(0, SpeculativeReason::Rumour),
+            _ => {}
+        }
+    }
+    // Second-hand talk is never laundered by a link or a named source beside it.
+    let second_hand = reasons.iter().any(|r| {
+        matches!(r, SpeculativeReason::Hearsay | SpeculativeReason::Rumour | SpeculativeReason::UnverifiedSocial | SpeculativeReason::Weasel)
+    });
+    if second_hand || (checkable.is_none() && !reasons.is_empty()) {
+        return Verdict::speculative(reasons);
+    }
+    let attributed = checkable.map(|a| match &a.speaker {
+        Speaker::Outlet(n) => (SourcedReason::Outlet, n.clone(), SourceKind::Outlet),
+        Speaker::Document(n) => (SourcedReason::Document, n.clone(), SourceKind::Document),
+        Speaker::Official(n) => (SourcedReason::Official, n.clone(), SourceKind::Official),
+        Speaker::Person(n) => (SourcedReason::Person, n.clone(), SourceKind::Person),
+        _ => (SourcedReason::Outlet, "unnamed sources".to_string(), SourceKind::Outlet),
+    });
+    let anonymous = checkable.is_some_and(|a| a.speaker == Speaker::Anonymous);
+    match (link, attributed) {
+        (Some(l), Some((reason, _, _))) if !anonymous => {
+            Verdict::Sourced { reasons: vec![SourcedReason::Link, reason], anonymous: false, source: l.clone() }
+        }
+        (Some(l), _) => Verdict::Sourced { reasons: vec![SourcedReason::Link], anonymous, source: l.clone() },
+        (None, Some((reason, name, kind))) => {
+            Verdict::Sourced { reasons: vec![reason], anonymous, source: Source { name, kind, url: None } }
+        }
+        (None, None) if social_link => Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial]),
+        (None, None) => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
+    }
+}
+
+#[cfg(test)]
+mod tests;

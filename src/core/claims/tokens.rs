@@ -1,0 +1,138 @@
+//! A clause as words: the original spelling for output, a normalized form for matching, and which
+//! words stand inside quotation marks. Phrase matches on the normalized text map back to word indices.
+
+use crate::core::lexicon::PhraseSet;
+use crate::core::text::normalize;
+
+pub struct Tokens<'a> {
+    pub orig: Vec<&'a str>,
+    /// Lower-cased, straight quotes, punctuation stripped from the ends.
+    pub bare: Vec<String>,
+    /// Whether the word is (partly) inside a quotation.
+    pub quoted: Vec<bool>,
+    joined: String,
+    starts: Vec<usize>,
+}
+
+/// A run of words `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let orig: Vec<&str> = text.split_whitespace().collect();
+        let mut bare = Vec::with_capacity(orig.len());
+        let mut quoted = Vec::with_capacity(orig.len());
+        let mut joined = String::with_capacity(text.len());
+        let mut starts = Vec::with_capacity(orig.len());
+        let mut in_quote = false;
+        for w in &orig {
+            let n = normalize(w);
+            let marks = n.chars().filter(|&c| c == '"').count();
+            let opens = n.starts_with('"') || n.starts_with("(\"");
+            quoted.push(in_quote || marks > 0 && opens);
+            if marks % 2 == 1 {
+                in_quote = !in_quote;
+            }
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            starts.push(joined.len());
+            let b = n.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '%' && c != '~').to_string();
+            let b = b.trim_start_matches('\'').trim_end_matches("'s").trim_end_matches('\'').to_string();
+            joined.push_str(&n);
+            bare.push(b);
+        }
+        // An unbalanced quote mark quotes nothing.
+        if in_quote {
+            quoted.iter_mut().for_each(|q| *q = false);
+        }
+        Self { orig, bare, quoted, joined, starts }
+    }
+
+    pub fn len(&self) -> usize {
+        self.orig.len()
+    }
+
+    fn word_at(&self, byte: usize) -> usize {
+        match self.starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Word spans where a phrase of `set` matches.
+    pub fn find(&self, set: &PhraseSet) -> Vec<Span> {
+        set.hits(&self.joined)
+            .into_iter()
+            .map(|h| Span { start: self.word_at(h.start), end: self.word_at(h.end.saturating_sub(1)) + 1 })
+            .collect()
+    }
+
+    /// Matches of `set` inside `span` only.
+    pub fn find_in(&self, set: &PhraseSet, span: Span) -> Vec<Span> {
+        self.find(set).into_iter().filter(|s| s.start >= span.start && s.end <= span.end).collect()
+    }
+
+    /// The normalized text of a span, for phrase matching restricted to it.
+    pub fn normalized(&self, span: Span) -> &str {
+        if span.start >= span.end {
+            return "";
+        }
+        let from = self.starts[span.start];
+        let to = self.starts.get(span.end).map_or(self.joined.len(), |&s| s - 1);
+        &self.joined[from..to]
+    }
+
+    /// The original words of a span, joined by single spaces, without edge punctuation.
+    pub fn original(&self, span: Span) -> String {
+        let words = &self.orig[span.start.min(self.len())..span.end.min(self.len())];
+        words
+            .join(" ")
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '&')
+            .trim_end_matches('.')
+            .to_string()
+    }
+
+    /// Whether word `i` ends a phrase: a comma, semicolon, colon, dash or closing quote follows it.
+    pub fn ends_chunk(&self, i: usize) -> bool {
+        let w = self.orig[i];
+        w.ends_with([',', ';', ':', '"', '”', '—', '–']) || w == "-" || w.ends_with(",\"") || w.ends_with(",”")
+    }
+
+    /// Whether word `i` starts with a capital letter.
+    pub fn capitalized(&self, i: usize) -> bool {
+        self.orig[i]
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_words_are_marked() {
+        let t = Tokens::new("\"We may cut,\" the CEO said.");
+        assert_eq!(t.quoted, vec![true, true, true, false, false, false]);
+        assert!(t.ends_chunk(2));
+    }
+
+    #[test]
+    fn curly_quotes_count_as_quotes() {
+        let t = Tokens::new("She said “we may cut” today");
+        assert_eq!(t.quoted, vec![false, false, true, true, true, false]);
+    }
+
+    #[test]
+    fn possessives_are_stripped_from_bare_words() {
+        let t = Tokens::new("Initech's chief executive");
+        assert_eq!(t.bare[0], "initech");
+    }
+}

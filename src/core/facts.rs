@@ -1,0 +1,274 @@
+//! Layoff facts: who is cutting, how many people ("about 8,000", "up to 30,000", "~600 roles"), what
+//! share of the workforce, when (announced, effective), and whether AI was the stated reason and by
+//! whom. Facts come only from sourced claims, and each source keeps its own numbers: when Reuters says
+//! 8,000 and Bloomberg 10,000, both are kept, each with its source.
+
+use super::claims::{Claim, SourceKind, Verdict};
+use super::lexicon::Lexicon;
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+static HEADCOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?P<qual>about|around|approximately|roughly|nearly|almost|more\s+than|over|up\s+to|at\s+least|as\s+many\s+as|some|fewer\s+than|less\s+than|under|~)?\s*
+        (?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<mult>k\b|thousand|million|m\b)?\s*
+        (?:[a-z-]+\s+){0,3}?
+        (?P<unit>jobs|employees|workers|roles|positions|staff(?:ers)?|people|members|engineers|contractors|layoffs|job\s+cuts|redundancies|posts|personas|empleados|puestos|stellen|mitarbeiter|postes|emplois)\b",
+    )
+    .expect("valid headcount regex")
+});
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)").expect("valid percent regex")
+});
+static WORKFORCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:workforce|staff|employees|headcount|jobs|workers|roles|team|employees|payroll|belegschaft|plantilla|effectifs)\b")
+        .expect("valid regex")
+});
+static MONEY_OR_GROWTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:revenue|sales|profit|shares|stock|margin|growth|earnings|costs?|budget|quarter)\b").expect("valid regex")
+});
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?P<iso>\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b)
+        |
+        \b(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4}))?",
+    )
+    .expect("valid date regex")
+});
+static EFFECTIVE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:effective|starting|beginning|from|as\s+of|take\s+effect|takes\s+effect|by|until|through|last\s+day|will\s+(?:begin|start|end|leave)|on\s+or\s+after)\W+(?:\w+\W+){0,2}$")
+        .expect("valid regex")
+});
+
+/// How exact a headcount is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Qualifier {
+    Exactly,
+    About,
+    UpTo,
+    AtLeast,
+    MoreThan,
+    FewerThan,
+}
+
+/// Who named AI as the reason for the cuts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AiReasonBy {
+    /// The company itself, in a statement, memo or through an executive.
+    Company,
+    /// The outlet in its own reporting.
+    Outlet,
+    /// Analysts, critics, employees, chat: not the company.
+    Commentators,
+}
+
+/// One source's account of one company's layoffs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayoffFact {
+    pub company: Option<String>,
+    pub headcount: Option<u64>,
+    pub headcount_qualifier: Option<Qualifier>,
+    pub percent: Option<f64>,
+    /// The effective date where one is given, else the announcement date.
+    pub date: Option<NaiveDate>,
+    pub announced: Option<NaiveDate>,
+    pub effective: Option<NaiveDate>,
+    /// Whether AI was given as a reason, and by whom; `null` when nobody said so.
+    pub ai_reason: Option<AiReasonBy>,
+    pub source: String,
+    /// The article URL or message id the fact came from.
+    pub item: String,
+}
+
+/// The facts stated by a document's claims. `year` resolves dates written without one ("May 20");
+/// `item` names the document in each fact.
+pub fn extract(claims: &[Claim], companies: &[String], year: Option<i32>, item: &str, lex: &Lexicon) -> Vec<LayoffFact> {
+    let mut facts: Vec<LayoffFact> = Vec::new();
+    let default_company = companies.first().cloned();
+    for claim in claims {
+        let ai = ai_reason(claim, lex);
+        let Verdict::Sourced { source, .. } = &claim.verdict else {
+            // Speculation gives no numbers, but commentators blaming AI is itself worth recording.
+            if let (Some(by), Some(f)) = (ai, facts.iter_mut().next()) {
+                f.ai_reason.get_or_insert(by);
+            }
+            continue;
+        };
+        let text = &claim.text;
+        let headcount = headcount_in(text);
+        let percent = percent_in(text);
+        let (announced, effective) = dates_in(text, year);
+        if headcount.is_none() && percent.is_none() && announced.is_none() && effective.is_none() && ai.is_none() {
+            continue;
+        }
+        let company = lex.companies_in(text).into_iter().map(|(_, n)| n).next()
+            .or_else(|| companies.iter().find(|c| text.contains(c.as_str())).cloned())
+            .or_else(|| default_company.clone());
+        let source_name = if source.kind == SourceKind::Link { source.name.clone() } else { source.name.clone() };
+        let fact_item = if item.is_empty() { claim.origin.clone() } else { item.to_string() };
+        let existing = facts.iter_mut().find(|f| f.company == company && f.source == source_name);
+        let fact = match existing {
+            Some(f) => f,
+            None => {
+                facts.push(LayoffFact {
+                    company: company.clone(),
+                    headcount: None,
+                    headcount_qualifier: None,
+                    percent: None,
+                    date: None,
+                    announced: None,
+                    effective: None,
+                    ai_reason: None,
+                    source: source_name.clone(),
+                    item: fact_item,
+                });
+                facts.last_mut().expect("just pushed")
+            }
+        };
+        if let (None, Some((n, q))) = (fact.headcount, headcount) {
+            fact.headcount = Some(n);
+            fact.headcount_qualifier = Some(q);
+        }
+        fact.percent = fact.percent.or(percent);
+        fact.announced = fact.announced.or(announced);
+        fact.effective = fact.effective.or(effective);
+        fact.date = fact.effective.or(fact.announced);
+        if let Some(by) = ai {
+            fact.ai_reason = Some(match fact.ai_reason {
+                Some(AiReasonBy::Company) => AiReasonBy::Company,
+                _ => by,
+            });
+        }
+    }
+    facts.retain(|f| f.headcount.is_some() || f.percent.is_some() || f.date.is_some() || f.ai_reason.is_some());
+    facts
+}
+
+/// The first headcount in `text` with how exact it is.
+pub fn headcount_in(text: &str) -> Option<(u64, Qualifier)> {
+    for cap in HEADCOUNT.captures_iter(text) {
+        let raw = cap["num"].replace(',', "");
+        let Ok(mut n) = raw.parse::<f64>() else { continue };
+        match cap.name("mult").map(|m| m.as_str().to_lowercase()) {
+            Some(m) if m == "k" || m == "thousand" => n *= 1_000.0,
+            Some(m) if m == "million" || m == "m" => n *= 1_000_000.0,
+            _ => {}
+        }
+        // "2026 jobs report" or "3 people" are not layoffs worth reporting.
+        let year_like = (1990.0..2100.0).contains(&n) && !cap["num"].contains(',') && cap.name("mult").is_none();
+        if n < 5.0 || n > 5_000_000.0 || year_like && text.contains(&format!("in {}", &cap["num"])) {
+            continue;
+        }
+        let qual = match cap.name("qual").map(|q| q.as_str().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")) {
+            Some(q) if matches!(q.as_str(), "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some" | "~") => Qualifier::About,
+            Some(q) if matches!(q.as_str(), "up to" | "as many as") => Qualifier::UpTo,
+            Some(q) if q == "at least" => Qualifier::AtLeast,
+            Some(q) if matches!(q.as_str(), "more than" | "over") => Qualifier::MoreThan,
+            Some(q) if matches!(q.as_str(), "fewer than" | "less than" | "under") => Qualifier::FewerThan,
+            _ => Qualifier::Exactly,
+        };
+        return Some((n.round() as u64, qual));
+    }
+    None
+}
+
+/// A share of the workforce ("10% of its staff"), not of revenue or stock.
+pub fn percent_in(text: &str) -> Option<f64> {
+    if !WORKFORCE.is_match(text) {
+        return None;
+    }
+    PERCENT.captures_iter(text).find_map(|cap| {
+        let m = cap.get(0)?;
+        let window = &text[m.end()..text.len().min(m.end() + 40)];
+        let before = &text[m.start().saturating_sub(40)..m.start()];
+        let about_money = MONEY_OR_GROWTH.is_match(window) || MONEY_OR_GROWTH.is_match(before) && !WORKFORCE.is_match(window);
+        let v: f64 = cap["num"].parse().ok()?;
+        (!about_money && v > 0.0 && v <= 100.0).then_some(v)
+    })
+}
+
+/// The announcement and effective dates named in `text`.
+pub fn dates_in(text: &str, year: Option<i32>) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let mut announced = None;
+    let mut effective = None;
+    for cap in DATE.captures_iter(text) {
+        let date = if cap.name("iso").is_some() {
+            NaiveDate::from_ymd_opt(cap["y"].parse().unwrap_or(0), cap["m"].parse().unwrap_or(0), cap["d"].parse().unwrap_or(0))
+        } else {
+            let month = month_number(&cap["month"]);
+            let day: u32 = cap["day"].parse().unwrap_or(0);
+            let y = cap.name("year").and_then(|y| y.as_str().parse().ok()).or(year);
+            y.and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
+        };
+        let Some(date) = date else { continue };
+        let start = cap.get(0).map_or(0, |m| m.start());
+        if EFFECTIVE_CUE.is_match(&text[..start]) {
+            effective.get_or_insert(date);
+        } else {
+            announced.get_or_insert(date);
+        }
+    }
+    (announced, effective)
+}
+
+fn month_number(name: &str) -> u32 {
+    let n = name.to_lowercase();
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|m| n.starts_with(m))
+        .map_or(1, |i| i as u32 + 1)
+}
+
+/// Whether a claim gives AI as the reason for cuts, and who does so.
+fn ai_reason(claim: &Claim, lex: &Lexicon) -> Option<AiReasonBy> {
+    let text = &claim.text;
+    let m = &lex.markers;
+    let about_cuts = m.layoff_actions.is_match(text) || headcount_in(text).is_some();
+    if !(m.ai_terms.is_match(text) && m.ai_reason_cues.is_match(text) && about_cuts) {
+        return None;
+    }
+    Some(match &claim.verdict {
+        Verdict::Sourced { source, .. } if source.kind == SourceKind::Official => AiReasonBy::Company,
+        Verdict::Sourced { source, .. } if source.kind == SourceKind::Outlet => AiReasonBy::Outlet,
+        _ => AiReasonBy::Commentators,
+    })
+}
+
+/// The year dates without one belong to: the document's publication year.
+pub fn year_of(published: Option<chrono::DateTime<chrono::Utc>>) -> Option<i32> {
+    published.map(|p| p.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headcounts_keep_their_qualifier() {
+        assert_eq!(headcount_in("Meta will cut about 8,000 jobs"), Some((8000, Qualifier::About)));
+        assert_eq!(headcount_in("up to 30,000 roles could go"), Some((30000, Qualifier::UpTo)));
+        assert_eq!(headcount_in("~600 roles"), Some((600, Qualifier::About)));
+        assert_eq!(headcount_in("1.5 million workers"), Some((1_500_000, Qualifier::Exactly)));
+        assert_eq!(headcount_in("12k employees"), Some((12_000, Qualifier::Exactly)));
+        assert_eq!(headcount_in("cut 1,200 corporate jobs"), Some((1200, Qualifier::Exactly)));
+    }
+
+    #[test]
+    fn a_share_of_revenue_is_not_a_share_of_the_workforce() {
+        assert_eq!(percent_in("cutting 10% of its workforce"), Some(10.0));
+        assert_eq!(percent_in("revenue rose 20% as it cut jobs"), None);
+    }
+
+    #[test]
+    fn effective_dates_are_told_apart_from_announcements() {
+        let (a, e) = dates_in("announced on April 18 that cuts take effect from May 20", Some(2026));
+        assert_eq!(a, NaiveDate::from_ymd_opt(2026, 4, 18));
+        assert_eq!(e, NaiveDate::from_ymd_opt(2026, 5, 20));
+    }
+}

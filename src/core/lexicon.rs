@@ -1,0 +1,367 @@
+//! The labeller's vocabulary, loaded from the data files in `config/` (lexicon, outlets, companies).
+//! Keeping cues as data lets a deployment teach the labeller a new outlet or hedge without a release;
+//! the defaults are compiled in so the binary works on its own.
+
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+const DEFAULT_LEXICON: &str = include_str!("../../config/lexicon.toml");
+const DEFAULT_OUTLETS: &str = include_str!("../../config/outlets.toml");
+const DEFAULT_COMPANIES: &str = include_str!("../../config/companies.toml");
+
+static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
+    Lexicon::from_toml(DEFAULT_LEXICON, DEFAULT_OUTLETS, DEFAULT_COMPANIES)
+        .expect("the lexicon files compiled into the binary are valid")
+});
+
+/// Why a lexicon file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("{file} is not valid: {source}; compare it with the copy in the project's config/ folder")]
+    Toml { file: &'static str, source: toml::de::Error },
+    #[error("{file}: the phrase list `{list}` could not be compiled: {source}")]
+    Pattern { file: &'static str, list: String, source: regex::Error },
+}
+
+/// A set of phrases matched as whole words anywhere in a text.
+#[derive(Debug, Clone)]
+pub struct PhraseSet {
+    regex: Option<Regex>,
+}
+
+/// One match of a phrase: where it is and what it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl PhraseSet {
+    fn new(phrases: &[String], case_insensitive: bool) -> Result<Self, regex::Error> {
+        if phrases.is_empty() {
+            return Ok(Self { regex: None });
+        }
+        let mut sorted: Vec<&String> = phrases.iter().collect();
+        sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let alternatives: Vec<String> = sorted
+            .iter()
+            .map(|p| {
+                let starts_word = p.chars().next().is_some_and(char::is_alphanumeric);
+                let ends_word = p.chars().last().is_some_and(char::is_alphanumeric);
+                format!(
+                    "{}{}{}",
+                    if starts_word { r"\b" } else { "" },
+                    regex::escape(p),
+                    if ends_word { r"\b" } else { "" }
+                )
+            })
+            .collect();
+        let flags = if case_insensitive { "(?i)" } else { "" };
+        Ok(Self { regex: Some(Regex::new(&format!("{flags}(?:{})", alternatives.join("|")))?) })
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex.as_ref().is_some_and(|r| r.is_match(text))
+    }
+
+    pub fn hits(&self, text: &str) -> Vec<Hit> {
+        match &self.regex {
+            Some(r) => r.find_iter(text).map(|m| Hit { start: m.start(), end: m.end() }).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn first<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.regex.as_ref()?.find(text).map(|m| m.as_str())
+    }
+}
+
+/// A news outlet the labeller can name.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Outlet {
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+impl Outlet {
+    pub fn name(&self) -> &str {
+        &self.names[0]
+    }
+}
+
+/// A company known by name, with the aliases that mean it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Company {
+    pub names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct OutletsFile {
+    #[serde(default)]
+    outlet: Vec<Outlet>,
+}
+
+#[derive(Deserialize)]
+struct CompaniesFile {
+    #[serde(default)]
+    company: Vec<Company>,
+}
+
+#[derive(Deserialize)]
+struct LexiconFile {
+    abbreviations: Vec<String>,
+    ambiguous_abbreviations: Vec<String>,
+    sentence_openers: Vec<String>,
+    attribution: AttributionFile,
+    speakers: SpeakersFile,
+    markers: MarkersFile,
+}
+
+#[derive(Deserialize)]
+struct AttributionFile {
+    say_verbs: Vec<String>,
+    belief_verbs: Vec<String>,
+    hearsay_verbs: Vec<String>,
+    source_prepositions: Vec<String>,
+    official_channels: Vec<String>,
+    document_channels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SpeakersFile {
+    social: Vec<String>,
+    hearsay: Vec<String>,
+    anonymous: Vec<String>,
+    document: Vec<String>,
+    official: Vec<String>,
+    weasel: Vec<String>,
+    company_suffixes: Vec<String>,
+    person_pronouns: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct MarkersFile {
+    hedge: Vec<String>,
+    prediction: Vec<String>,
+    opinion: Vec<String>,
+    hearsay: Vec<String>,
+    rumour: Vec<String>,
+    weasel: Vec<String>,
+    conditional: Vec<String>,
+    conditional_exceptions: Vec<String>,
+    exceptions: Vec<String>,
+    vague_future: Vec<String>,
+    layoff_actions: Vec<String>,
+    social_domains: Vec<String>,
+    ai_terms: Vec<String>,
+    ai_reason_cues: Vec<String>,
+}
+
+/// Phrase sets that classify who is speaking.
+#[derive(Debug, Clone)]
+pub struct SpeakerLexicon {
+    pub social: PhraseSet,
+    pub hearsay: PhraseSet,
+    pub anonymous: PhraseSet,
+    pub document: PhraseSet,
+    pub official: PhraseSet,
+    pub weasel: PhraseSet,
+    pub company_suffixes: HashSet<String>,
+    pub person_pronouns: HashSet<String>,
+}
+
+/// Phrase sets that mark speculation.
+#[derive(Debug, Clone)]
+pub struct MarkerLexicon {
+    pub hedge: PhraseSet,
+    pub prediction: PhraseSet,
+    pub opinion: PhraseSet,
+    pub hearsay: PhraseSet,
+    pub rumour: PhraseSet,
+    pub weasel: PhraseSet,
+    pub conditional: PhraseSet,
+    pub conditional_exceptions: PhraseSet,
+    /// Phrases that contain a cue but assert nothing speculative ("could not be reached").
+    pub exceptions: PhraseSet,
+    pub vague_future: HashSet<String>,
+    pub layoff_actions: PhraseSet,
+    pub social_domains: Vec<String>,
+    pub ai_terms: PhraseSet,
+    pub ai_reason_cues: PhraseSet,
+}
+
+/// Everything the segmenter, labeller and fact extractor look words up in.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub abbreviations: HashSet<String>,
+    pub ambiguous_abbreviations: HashSet<String>,
+    pub sentence_openers: HashSet<String>,
+    pub say_verbs: HashSet<String>,
+    pub belief_verbs: HashSet<String>,
+    pub hearsay_verbs: HashSet<String>,
+    pub source_prepositions: PhraseSet,
+    pub official_channels: PhraseSet,
+    pub document_channels: PhraseSet,
+    pub speakers: SpeakerLexicon,
+    pub markers: MarkerLexicon,
+    pub outlets: Vec<Outlet>,
+    outlet_names: PhraseSet,
+    pub companies: Vec<Company>,
+    company_names: PhraseSet,
+}
+
+fn set(words: Vec<String>) -> HashSet<String> {
+    words.into_iter().map(|w| w.to_lowercase()).collect()
+}
+
+impl Lexicon {
+    /// The lexicon compiled into the binary from `config/`.
+    pub fn embedded() -> &'static Lexicon {
+        &EMBEDDED
+    }
+
+    /// Builds a lexicon from the three data files' contents.
+    pub fn from_toml(lexicon: &str, outlets: &str, companies: &str) -> Result<Self, LexiconError> {
+        let lex: LexiconFile =
+            toml::from_str(lexicon).map_err(|source| LexiconError::Toml { file: "lexicon.toml", source })?;
+        let outlets: OutletsFile =
+            toml::from_str(outlets).map_err(|source| LexiconError::Toml { file: "outlets.toml", source })?;
+        let companies: CompaniesFile =
+            toml::from_str(companies).map_err(|source| LexiconError::Toml { file: "companies.toml", source })?;
+        let phrases = |list: &str, words: &[String]| {
+            PhraseSet::new(words, true).map_err(|source| LexiconError::Pattern {
+                file: "lexicon.toml",
+                list: list.to_string(),
+                source,
+            })
+        };
+        let outlets_list: Vec<Outlet> = outlets.outlet.into_iter().filter(|o| !o.names.is_empty()).collect();
+        let companies_list: Vec<Company> =
+            companies.company.into_iter().filter(|c| !c.names.is_empty()).collect();
+        let all_outlet_names: Vec<String> = outlets_list.iter().flat_map(|o| o.names.clone()).collect();
+        let all_company_names: Vec<String> = companies_list.iter().flat_map(|c| c.names.clone()).collect();
+        let s = lex.speakers;
+        let m = lex.markers;
+        let a = lex.attribution;
+        Ok(Self {
+            abbreviations: set(lex.abbreviations),
+            ambiguous_abbreviations: set(lex.ambiguous_abbreviations),
+            sentence_openers: set(lex.sentence_openers),
+            say_verbs: set(a.say_verbs),
+            belief_verbs: set(a.belief_verbs),
+            hearsay_verbs: set(a.hearsay_verbs),
+            source_prepositions: phrases("source_prepositions", &a.source_prepositions)?,
+            official_channels: phrases("official_channels", &a.official_channels)?,
+            document_channels: phrases("document_channels", &a.document_channels)?,
+            speakers: SpeakerLexicon {
+                social: phrases("speakers.social", &s.social)?,
+                hearsay: phrases("speakers.hearsay", &s.hearsay)?,
+                anonymous: phrases("speakers.anonymous", &s.anonymous)?,
+                document: phrases("speakers.document", &s.document)?,
+                official: phrases("speakers.official", &s.official)?,
+                weasel: phrases("speakers.weasel", &s.weasel)?,
+                company_suffixes: set(s.company_suffixes),
+                person_pronouns: set(s.person_pronouns),
+            },
+            markers: MarkerLexicon {
+                hedge: phrases("markers.hedge", &m.hedge)?,
+                prediction: phrases("markers.prediction", &m.prediction)?,
+                opinion: phrases("markers.opinion", &m.opinion)?,
+                hearsay: phrases("markers.hearsay", &m.hearsay)?,
+                rumour: phrases("markers.rumour", &m.rumour)?,
+                weasel: phrases("markers.weasel", &m.weasel)?,
+                conditional: phrases("markers.conditional", &m.conditional)?,
+                conditional_exceptions: phrases("markers.conditional_exceptions", &m.conditional_exceptions)?,
+                exceptions: phrases("markers.exceptions", &m.exceptions)?,
+                vague_future: set(m.vague_future),
+                layoff_actions: phrases("markers.layoff_actions", &m.layoff_actions)?,
+                social_domains: m.social_domains,
+                ai_terms: phrases("markers.ai_terms", &m.ai_terms)?,
+                ai_reason_cues: phrases("markers.ai_reason_cues", &m.ai_reason_cues)?,
+            },
+            outlet_names: PhraseSet::new(&all_outlet_names, false).map_err(|source| LexiconError::Pattern {
+                file: "outlets.toml",
+                list: "names".into(),
+                source,
+            })?,
+            outlets: outlets_list,
+            company_names: PhraseSet::new(&all_company_names, false).map_err(|source| {
+                LexiconError::Pattern { file: "companies.toml", list: "names".into(), source }
+            })?,
+            companies: companies_list,
+        })
+    }
+
+    /// The outlet named in `text` (case-sensitive, whole words), by its canonical name.
+    pub fn outlet_in(&self, text: &str) -> Option<&Outlet> {
+        let found = self.outlet_names.first(text)?;
+        self.outlets.iter().find(|o| o.names.iter().any(|n| n == found))
+    }
+
+    /// The outlet that publishes at `host` (or a subdomain of it).
+    pub fn outlet_for_host(&self, host: &str) -> Option<&Outlet> {
+        self.outlets.iter().find(|o| o.domains.iter().any(|d| host == d || host.ends_with(&format!(".{d}"))))
+    }
+
+    /// Whether `host` is a social network, whose posts do not back a claim.
+    pub fn is_social_host(&self, host: &str) -> bool {
+        self.markers.social_domains.iter().any(|d| host == d || host.ends_with(&format!(".{d}")))
+    }
+
+    /// Every known company named in `text`, by canonical name, in order of first mention.
+    pub fn companies_in(&self, text: &str) -> Vec<(usize, String)> {
+        let mut found: Vec<(usize, String)> = Vec::new();
+        for hit in self.company_names.hits(text) {
+            let alias = &text[hit.start..hit.end];
+            if let Some(c) = self.companies.iter().find(|c| c.names.iter().any(|n| n == alias)) {
+                let name = c.names[0].clone();
+                if !found.iter().any(|(_, n)| *n == name) {
+                    found.push((hit.start, name));
+                }
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_lexicon_loads() {
+        let lex = Lexicon::embedded();
+        assert!(lex.say_verbs.contains("said"));
+        assert_eq!(lex.outlet_in("as Reuters reported").map(Outlet::name), Some("Reuters"));
+    }
+
+    #[test]
+    fn outlet_names_are_case_sensitive_whole_words() {
+        let lex = Lexicon::embedded();
+        assert!(lex.outlet_in("an insider said").is_none());
+        assert!(lex.outlet_in("Insiders say").is_none());
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        let set = PhraseSet::new(&["may".into(), "'ll".into()], true).unwrap();
+        assert!(set.is_match("they may cut"));
+        assert!(!set.is_match("mayhem"));
+        assert!(set.is_match("they'll cut"));
+    }
+
+    #[test]
+    fn aliases_resolve_to_the_canonical_company() {
+        let lex = Lexicon::embedded();
+        assert_eq!(lex.companies_in("Facebook's parent")[0].1, "Meta");
+    }
+
+    #[test]
+    fn a_broken_file_names_itself() {
+        let err = Lexicon::from_toml("nope = [", DEFAULT_OUTLETS, DEFAULT_COMPANIES).unwrap_err();
+        assert!(err.to_string().contains("lexicon.toml"));
+    }
+}

@@ -1,0 +1,277 @@
+//! Splitting text into claims: lines, then sentences (Unicode rules, repaired around abbreviations
+//! such as "U.S." and "Mr."), then clauses where one sentence makes two assertions joined by a
+//! conjunction ("Intel confirmed 15% cuts and honestly they'll cut more by spring").
+
+use super::lexicon::Lexicon;
+use super::text::{normalize, without_urls};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Words that can open a clause of their own as its subject.
+const SUBJECT_PRONOUNS: &[&str] = &[
+    "i", "we", "you", "they", "he", "she", "it", "this", "that", "these", "those", "there", "everyone",
+    "nobody", "someone", "somebody", "people", "i'm", "we're", "they're", "it's", "that's", "there's",
+    "i'd", "they'd", "we'll", "they'll", "it'll", "i'll", "he'll", "she'll", "you'll", "he's", "she's",
+];
+/// Words that show the words before them were a subject: auxiliaries, modals and common finite verbs.
+const FINITE_VERBS: &[&str] = &[
+    "is", "are", "was", "were", "will", "would", "could", "may", "might", "can", "should", "must", "has",
+    "have", "had", "does", "do", "did", "won't", "isn't", "aren't", "wasn't", "weren't", "don't",
+    "doesn't", "didn't", "can't", "plans", "plan", "wants", "want", "needs", "need", "got", "gets",
+    "seems", "looks", "keeps", "remains", "continues", "expects", "cut", "cuts", "laid", "lays",
+];
+/// Adverbs and asides that may stand between a conjunction and the next clause's subject.
+const DISCOURSE_WORDS: &[&str] = &[
+    "honestly", "frankly", "tbh", "imo", "imho", "probably", "obviously", "clearly", "also", "then", "now",
+    "maybe", "apparently", "meanwhile", "still", "yeah", "sadly", "unfortunately", "fwiw", "btw",
+];
+const CONJUNCTIONS: &[&str] = &["and", "but", "so", "while", "although", "though", "whereas", "yet", "plus"];
+/// After "so", these make it an adverb ("so far"), not a conjunction.
+const SO_ADVERB_FOLLOWERS: &[&str] = &["far", "much", "many", "long", "that", "few", "little", "too"];
+
+/// A piece of text that makes one assertion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+}
+
+/// Splits `text` (already reduced to plain text) into claim-sized segments, skipping questions and
+/// fragments too short to assert anything.
+pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = strip_bullet(line.trim());
+        if line.is_empty() {
+            continue;
+        }
+        for sentence in sentences(line, lex) {
+            for clause in clauses(&sentence) {
+                let clean = tidy(&without_urls(&clause));
+                if is_claim(&clean) {
+                    out.push(Segment { text: clean });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn strip_bullet(line: &str) -> &str {
+    let trimmed = line.trim_start_matches(['•', '◦', '▪', '‣', '–', '—', '*', '>', '·']).trim_start();
+    let trimmed = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+    // "1. " or "2) " list numbering, but not "1.5 million".
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits <= 2 {
+        let rest = &trimmed[digits..];
+        if let Some(r) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
+            return r.trim_start();
+        }
+    }
+    trimmed
+}
+
+/// Sentences of one line, merged back where the Unicode rules broke after an abbreviation.
+fn sentences(line: &str, lex: &Lexicon) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for piece in line.split_sentence_bounds() {
+        let merge = glue_next || !piece.chars().any(char::is_alphanumeric);
+        match out.last_mut() {
+            Some(last) if merge => last.push_str(piece),
+            _ => out.push(piece.to_string()),
+        }
+        glue_next = false;
+        if let Some(last) = out.last() {
+            glue_next = ends_with_abbreviation(last, lex);
+        }
+    }
+    // An ambiguous abbreviation followed by a typical sentence opener did end its sentence.
+    let mut fixed: Vec<String> = Vec::new();
+    for s in out {
+        fixed.extend(split_after_ambiguous_abbreviation(&s, lex));
+    }
+    fixed.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+fn ends_with_abbreviation(sentence: &str, lex: &Lexicon) -> bool {
+    let last = sentence.split_whitespace().last().unwrap_or("");
+    let last = last.trim_start_matches(['(', '"', '\'', '“', '‘']).to_lowercase();
+    lex.abbreviations.contains(&last) || is_initial(&last)
+}
+
+/// A single capital initial ("John F. Kennedy") never ends a sentence.
+fn is_initial(token: &str) -> bool {
+    let mut chars = token.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(c), Some('.'), None) if c.is_alphabetic())
+}
+
+fn split_after_ambiguous_abbreviation(sentence: &str, lex: &Lexicon) -> Vec<String> {
+    let words: Vec<(usize, &str)> = word_offsets(sentence);
+    for pair in words.windows(2) {
+        let (_, w) = pair[0];
+        let (next_at, next) = pair[1];
+        let lw = w.to_lowercase();
+        if lex.ambiguous_abbreviations.contains(&lw)
+            && next.chars().next().is_some_and(char::is_uppercase)
+            && lex.sentence_openers.contains(&next.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+        {
+            let (a, b) = sentence.split_at(next_at);
+            let mut rest = split_after_ambiguous_abbreviation(b, lex);
+            rest.insert(0, a.to_string());
+            return rest;
+        }
+    }
+    vec![sentence.to_string()]
+}
+
+fn word_offsets(s: &str) -> Vec<(usize, &str)> {
+    s.split_whitespace().map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w)).collect()
+}
+
+/// Splits a sentence where a conjunction (or a semicolon) starts a new clause with its own subject.
+fn clauses(sentence: &str) -> Vec<String> {
+    let words = word_offsets(sentence);
+    let norm: Vec<String> = words.iter().map(|(_, w)| bare(&normalize(w))).collect();
+    let mut cuts: Vec<(usize, usize)> = Vec::new(); // (end of left clause, start of right clause)
+    let mut in_quote = false;
+    let mut clause_start = 0;
+    for (i, (at, w)) in words.iter().enumerate() {
+        let quotes = w.chars().filter(|c| matches!(c, '"' | '“' | '”')).count();
+        let starts_in_quote = in_quote;
+        if quotes % 2 == 1 {
+            in_quote = !in_quote;
+        }
+        if starts_in_quote || in_quote {
+            continue;
+        }
+        if w.ends_with(';') && i >= clause_start + 2 && i + 3 < words.len() {
+            cuts.push((at + w.len() - 1, words[i + 1].0));
+            clause_start = i + 1;
+            continue;
+        }
+        if i < clause_start + 3 || !CONJUNCTIONS.contains(&norm[i].as_str()) {
+            continue;
+        }
+        if norm[i] == "so" && norm.get(i + 1).is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(&n.as_str())) {
+            continue;
+        }
+        if starts_clause(&norm[i + 1..]) {
+            cuts.push((*at, words[i + 1].0));
+            clause_start = i + 1;
+        }
+    }
+    if cuts.is_empty() {
+        return vec![sentence.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (end, next) in cuts {
+        out.push(sentence[start..end].to_string());
+        start = next;
+    }
+    out.push(sentence[start..].to_string());
+    out
+}
+
+/// Whether `rest` (normalized words after a conjunction) opens a clause: a subject, then a verb.
+fn starts_clause(rest: &[String]) -> bool {
+    let rest: Vec<&str> = rest.iter().map(String::as_str).skip_while(|w| DISCOURSE_WORDS.contains(w)).collect();
+    if rest.len() < 3 {
+        return false;
+    }
+    if SUBJECT_PRONOUNS.contains(&rest[0]) {
+        return true;
+    }
+    // A short noun phrase followed by a finite verb: "analysts expect", "the company was".
+    rest.iter().take(5).skip(1).any(|w| FINITE_VERBS.contains(w))
+        && !FINITE_VERBS.contains(&rest[0])
+        && !rest[0].chars().all(|c| c.is_ascii_digit() || c == ',' || c == '%')
+}
+
+fn bare(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_string()
+}
+
+fn tidy(clause: &str) -> String {
+    let collapsed = clause.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed.trim_matches(|c: char| c == ',' || c == ';' || c == '-' || c == ':' || c.is_whitespace()).to_string()
+}
+
+/// Questions and reactions ("anyone know?", "lol", "oof") assert nothing.
+fn is_claim(text: &str) -> bool {
+    let words = text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?');
+    if trimmed.ends_with('?') {
+        return false;
+    }
+    words >= 3 || (words >= 2 && text.chars().any(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        segments(text, Lexicon::embedded()).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        assert_eq!(
+            texts("Initech Inc. will cut jobs in the U.S. and Canada. Mr. Lumbergh confirmed it."),
+            vec!["Initech Inc. will cut jobs in the U.S. and Canada.", "Mr. Lumbergh confirmed it."]
+        );
+    }
+
+    #[test]
+    fn an_abbreviation_at_the_end_of_a_sentence_still_ends_it() {
+        assert_eq!(
+            texts("Globex cut 300 jobs in the U.S. The company blamed automation."),
+            vec!["Globex cut 300 jobs in the U.S.", "The company blamed automation."]
+        );
+    }
+
+    #[test]
+    fn two_claims_joined_by_and_become_two_clauses() {
+        assert_eq!(
+            texts("Intel confirmed 15% cuts and honestly they'll cut more by spring https://example.com/x"),
+            vec!["Intel confirmed 15% cuts", "honestly they'll cut more by spring"]
+        );
+    }
+
+    #[test]
+    fn so_joining_a_fact_and_an_opinion_splits() {
+        assert_eq!(
+            texts("Revenue was up 20% last quarter so this is pure AI-washing."),
+            vec!["Revenue was up 20% last quarter", "this is pure AI-washing."]
+        );
+    }
+
+    #[test]
+    fn a_compound_subject_does_not_split() {
+        assert_eq!(texts("Hooli and Globex are both cutting staff."), vec!["Hooli and Globex are both cutting staff."]);
+    }
+
+    #[test]
+    fn quotes_are_not_split_inside() {
+        let t = texts("\"We cut costs and we will keep cutting,\" the CEO said.");
+        assert_eq!(t.len(), 1, "{t:?}");
+    }
+
+    #[test]
+    fn bullets_are_separate_claims_and_questions_are_not_claims() {
+        assert_eq!(
+            texts("• Hooli cut 200 roles\n- Globex cut 50 roles\nanyone know more?\nlol"),
+            vec!["Hooli cut 200 roles", "Globex cut 50 roles"]
+        );
+    }
+
+    #[test]
+    fn non_english_text_is_kept() {
+        assert_eq!(texts("Dicen que Initech despedirá a 500 personas."), vec!["Dicen que Initech despedirá a 500 personas."]);
+    }
+
+    #[test]
+    fn emoji_do_not_break_segmentation() {
+        assert_eq!(texts("Globex just cut 400 people 😬🔥"), vec!["Globex just cut 400 people 😬🔥"]);
+    }
+}

@@ -1,0 +1,124 @@
+//! Turning untrusted article HTML and chat text into plain lines the segmenter can split, and finding
+//! the links a message carries.
+
+use regex::Regex;
+use scraper::{Html, Node};
+use std::sync::LazyLock;
+
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"'`|)\]]+"#).expect("valid URL regex"));
+static LOOKS_LIKE_HTML: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<(?:[a-z][a-z0-9]*[\s/>]|/[a-z]|!--)|&(?:[a-z]+|#\d+|#x[0-9a-f]+);").expect("valid regex"));
+
+/// Elements after which text continues on a new line: paragraphs and list items are separate claims.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "section",
+    "article", "header", "footer", "figcaption", "pre", "table", "dd", "dt", "hr",
+];
+/// Elements whose content is never prose.
+const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "head", "object"];
+
+/// Plain text of an article body. HTML is parsed with a real HTML5 parser, block elements become line
+/// breaks and entities are decoded; plain text passes through unchanged.
+pub fn article_text(raw: &str) -> String {
+    if !LOOKS_LIKE_HTML.is_match(raw) {
+        return raw.to_string();
+    }
+    let fragment = Html::parse_fragment(raw);
+    let mut out = String::with_capacity(raw.len());
+    walk(fragment.tree.root(), &mut out);
+    out
+}
+
+fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if SKIPPED_ELEMENTS.contains(&name) {
+                    continue;
+                }
+                let block = BLOCK_ELEMENTS.contains(&name);
+                if block {
+                    out.push('\n');
+                }
+                if name == "li" {
+                    out.push_str("• ");
+                }
+                walk(child, out);
+                if block {
+                    out.push('\n');
+                }
+            }
+            _ => walk(child, out),
+        }
+    }
+}
+
+/// Every http(s) URL in `text`, without trailing punctuation that belongs to the sentence.
+pub fn urls_in(text: &str) -> Vec<String> {
+    URL.find_iter(text).map(|m| trim_url(m.as_str()).to_string()).collect()
+}
+
+/// `text` with its URLs removed, so a claim reads as prose; the links are kept separately.
+pub fn without_urls(text: &str) -> String {
+    URL.replace_all(text, "").to_string()
+}
+
+fn trim_url(url: &str) -> &str {
+    url.trim_end_matches(['.', ',', ';', ':', '!', '?', '>', '*', '_'])
+}
+
+/// Lower-cased text with typographic quotes and apostrophes straightened, for matching cues.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
+            '\u{2013}' | '\u{2014}' => '-',
+            '\u{00A0}' => ' ',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The host of a URL without a leading `www.`, used to name a linked source.
+pub fn host_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?.to_ascii_lowercase();
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_and_list_items_become_lines() {
+        let text = article_text("<p>One &amp; two.</p><ul><li>First</li><li>Second</li></ul>");
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, vec!["One & two.", "• First", "• Second"]);
+    }
+
+    #[test]
+    fn scripts_are_dropped() {
+        assert_eq!(article_text("<p>Hi</p><script>alert(1)</script>").trim(), "Hi");
+    }
+
+    #[test]
+    fn plain_text_with_angle_brackets_is_left_alone() {
+        assert_eq!(article_text("3 < 5 and 6 > 2"), "3 < 5 and 6 > 2");
+    }
+
+    #[test]
+    fn urls_lose_trailing_punctuation() {
+        assert_eq!(urls_in("see https://example.com/a?b=1."), vec!["https://example.com/a?b=1"]);
+    }
+
+    #[test]
+    fn hosts_drop_www() {
+        assert_eq!(host_of("https://www.Intel.com/newsroom/x").as_deref(), Some("intel.com"));
+    }
+}
