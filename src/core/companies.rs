@@ -12,7 +12,7 @@ static SUBJECT_OF_CUTS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static AT_COMPANY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:layoffs?|cuts|job cuts|redundancies|employees|workers|staff|engineers)\s+(?:at|from)\s+((?:[A-Z][\w&'.-]*[\w&])(?:\s+[A-Z][\w&'.-]*[\w&.]){0,2})")
+    Regex::new(r"\b(?i:layoffs?|cuts|job cuts|redundancies|employees|workers|staff|engineers)\s+(?:at|from)\s+((?:[A-Z][\w&'.-]*[\w&])(?:\s+[A-Z][\w&'.-]*[\w&.]){0,2})")
         .expect("valid regex")
 });
 

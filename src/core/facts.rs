@@ -185,11 +185,17 @@ pub fn percent_in(text: &str) -> Option<f64> {
     }
     PERCENT.captures_iter(text).find_map(|cap| {
         let m = cap.get(0)?;
-        let window = &text[m.end()..text.len().min(m.end() + 40)];
-        let before = &text[m.start().saturating_sub(40)..m.start()];
-        let about_money = MONEY_OR_GROWTH.is_match(window) || MONEY_OR_GROWTH.is_match(before) && !WORKFORCE.is_match(window);
+        let after: String = text[m.end()..].split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+        let before: String = {
+            let words: Vec<&str> = text[..m.start()].split_whitespace().collect();
+            words[words.len().saturating_sub(4)..].join(" ")
+        };
+        // "10% of its workforce", "cut 10% of staff", "reduce its headcount by 10%".
+        let of_workforce = WORKFORCE.is_match(&after) && !MONEY_OR_GROWTH.is_match(&after);
+        let workforce_by = WORKFORCE.is_match(&before) && before.trim_end().ends_with("by") || before.contains("workforce by") || before.contains("headcount by");
+        let cut_by = !MONEY_OR_GROWTH.is_match(&before) && (before.contains("cut") || before.contains("lay off") || before.contains("eliminat") || before.contains("shed")) && WORKFORCE.is_match(&after);
         let v: f64 = cap["num"].parse().ok()?;
-        (!about_money && v > 0.0 && v <= 100.0).then_some(v)
+        ((of_workforce && !MONEY_OR_GROWTH.is_match(&before) || workforce_by || cut_by) && v > 0.0 && v <= 100.0).then_some(v)
     })
 }
 

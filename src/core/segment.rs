@@ -8,7 +8,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Words that can open a clause of their own as its subject.
 const SUBJECT_PRONOUNS: &[&str] = &[
-    "i", "we", "you", "they", "he", "she", "it", "this", "that", "these", "those", "there", "everyone",
+    "i", "we", "you", "they", "he", "she", "it", "this", "these", "those", "there", "everyone",
     "nobody", "someone", "somebody", "people", "i'm", "we're", "they're", "it's", "that's", "there's",
     "i'd", "they'd", "we'll", "they'll", "it'll", "i'll", "he'll", "she'll", "you'll", "he's", "she's",
 ];
@@ -25,6 +25,25 @@ const DISCOURSE_WORDS: &[&str] = &[
     "maybe", "apparently", "meanwhile", "still", "yeah", "sadly", "unfortunately", "fwiw", "btw",
 ];
 const CONJUNCTIONS: &[&str] = &["and", "but", "so", "while", "although", "though", "whereas", "yet", "plus"];
+/// Conjunctions of other languages, and participles that open an analysis of what came before
+/// (", meaning the cuts could …"): these split without looking for a subject.
+const ALWAYS_SPLIT: &[&str] = &["pero", "aber", "mais", "sondern", "meaning", "suggesting", "signalling", "signaling", "implying"];
+/// Words that open a subordinate clause, which a comma does not end.
+const SUBORDINATORS: &[&str] = &[
+    "if", "when", "unless", "while", "although", "though", "because", "since", "as", "after", "before",
+    "once", "until", "whether", "even", "whereas", "wenn", "si", "cuando", "aunque", "quand",
+];
+/// Words that open a dependent clause or a phrase that belongs to the one before.
+const NOT_CLAUSE_OPENERS: &[&str] = &[
+    "which", "who", "whom", "whose", "where", "when", "as", "including", "according", "citing", "per", "like",
+    "from", "with", "without", "after", "before", "since", "until", "because", "if", "unless", "to", "in", "on",
+    "at", "by", "for", "of", "than", "then", "the", "a", "an",
+];
+/// Verbs that mark the clause after a comma as the attribution of the one before (", the company said").
+const ATTRIBUTION_VERBS: &[&str] = &[
+    "said", "says", "say", "told", "wrote", "writes", "reported", "reports", "added", "adds", "noted",
+    "confirmed", "announced", "stated", "explained", "according", "claimed", "claims", "argued", "argues",
+];
 /// After "so", these make it an adverb ("so far"), not a conjunction.
 const SO_ADVERB_FOLLOWERS: &[&str] = &["far", "much", "many", "long", "that", "few", "little", "too"];
 
@@ -38,6 +57,7 @@ pub struct Segment {
 /// fragments too short to assert anything.
 pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
     let mut out = Vec::new();
+    let text = break_after_urls(text);
     for line in text.lines() {
         let line = strip_bullet(line.trim());
         if line.is_empty() {
@@ -53,6 +73,15 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
         }
     }
     out
+}
+
+/// A URL followed by a capitalised word ends a sentence even without a full stop
+/// ("… https://example.com/x Big difference.").
+fn break_after_urls(text: &str) -> String {
+    static URL_THEN_CAPITAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(https?://\S+)[ \t]+(\p{Lu})").expect("valid regex")
+    });
+    URL_THEN_CAPITAL.replace_all(text, "$1\n$2").into_owned()
 }
 
 fn strip_bullet(line: &str) -> &str {
@@ -148,6 +177,16 @@ fn clauses(sentence: &str) -> Vec<String> {
             clause_start = i + 1;
             continue;
         }
+        if i >= clause_start + 3 && i > 0 && words[i - 1].1.ends_with(',') && ALWAYS_SPLIT.contains(&norm[i].as_str()) && i + 3 <= words.len() {
+            cuts.push((words[i - 1].0 + words[i - 1].1.len() - 1, *at));
+            clause_start = i;
+            continue;
+        }
+        if w.ends_with(',') && i >= clause_start + 2 && comma_starts_clause(&norm, clause_start, i) {
+            cuts.push((at + w.len() - 1, words[i + 1].0));
+            clause_start = i + 1;
+            continue;
+        }
         if i < clause_start + 3 || !CONJUNCTIONS.contains(&norm[i].as_str()) {
             continue;
         }
@@ -172,6 +211,36 @@ fn clauses(sentence: &str) -> Vec<String> {
     out
 }
 
+/// A comma splice ("5,000 is way too high, they only cut 1,200") joins two clauses; an attribution
+/// (", the company said") or a citation (", it's in the 10-K") after the comma belongs to the first.
+fn comma_starts_clause(norm: &[String], clause_start: usize, comma: usize) -> bool {
+    let left = &norm[clause_start..=comma];
+    let right = &norm[comma + 1..];
+    // "If agents keep improving, teams will shrink": a subordinate clause belongs to what follows.
+    if SUBORDINATORS.contains(&left[0].as_str()) {
+        return false;
+    }
+    if right.len() < 3 || NOT_CLAUSE_OPENERS.contains(&right[0].as_str()) || !starts_clause(right) {
+        return false;
+    }
+    let left_has_verb = left.iter().any(|w| FINITE_VERBS.contains(&w.as_str()) || ATTRIBUTION_VERBS.contains(&w.as_str()) || w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing")) || w.ends_with("'s") || w.ends_with("'re"));
+    if !left_has_verb {
+        return false;
+    }
+    // ", the company said (in a statement)": an attribution tail, not a clause of its own.
+    if let Some(v) = right.iter().take(7).position(|w| ATTRIBUTION_VERBS.contains(&w.as_str())) {
+        let after = &right[v + 1..];
+        let bare_tail = after.first().is_none_or(|w| matches!(w.as_str(), "in" | "on" | "at" | "last" | "this" | "earlier" | "during" | "citing" | "adding" | "according" | "while" | "when" | "after" | "before" | "yesterday" | "today" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "to" | "via" | "by"));
+        if bare_tail {
+            return false;
+        }
+    }
+    // ", it's in the 10-K" and ", per Bloomberg" cite the first clause.
+    let cites = right.windows(2).any(|p| p[0] == "in" && matches!(p[1].as_str(), "the" | "its" | "their")) && right.len() <= 10
+        || right.iter().any(|w| matches!(w.as_str(), "per" | "source" | "according" | "citing" | "interviewed" | "confirmed"));
+    !cites
+}
+
 /// Whether `rest` (normalized words after a conjunction) opens a clause: a subject, then a verb.
 fn starts_clause(rest: &[String]) -> bool {
     let rest: Vec<&str> = rest.iter().map(String::as_str).skip_while(|w| DISCOURSE_WORDS.contains(w)).collect();
@@ -180,6 +249,9 @@ fn starts_clause(rest: &[String]) -> bool {
     }
     if SUBJECT_PRONOUNS.contains(&rest[0]) {
         return true;
+    }
+    if NOT_CLAUSE_OPENERS.contains(&rest[0]) && !matches!(rest[0], "the" | "a" | "an") {
+        return false;
     }
     // A short noun phrase followed by a finite verb: "analysts expect", "the company was".
     rest.iter().take(5).skip(1).any(|w| FINITE_VERBS.contains(w))
@@ -196,14 +268,25 @@ fn tidy(clause: &str) -> String {
     collapsed.trim_matches(|c: char| c == ',' || c == ';' || c == '-' || c == ':' || c.is_whitespace()).to_string()
 }
 
+/// Words that make up reactions, not assertions.
+const REACTIONS: &[&str] = &[
+    "lol", "lmao", "oof", "ouch", "wow", "yikes", "thanks", "thank", "you", "ty", "same", "rip", "ugh", "damn",
+    "nice", "ok", "okay", "yeah", "yep", "nope", "no", "yes", "this", "+1", "omg", "welp", "sheesh", "hmm",
+    "huh", "great", "good", "morning", "all", "everyone", "hi", "hey", "folks", "haha", "wild", "sad", "f",
+];
+
 /// Questions and reactions ("anyone know?", "lol", "oof") assert nothing.
 fn is_claim(text: &str) -> bool {
-    let words = text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '+').to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
     let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?');
-    if trimmed.ends_with('?') {
+    if trimmed.ends_with('?') || words.iter().all(|w| REACTIONS.contains(&w.as_str())) {
         return false;
     }
-    words >= 3 || (words >= 2 && text.chars().any(|c| c.is_ascii_digit()))
+    words.len() >= 2
 }
 
 #[cfg(test)]

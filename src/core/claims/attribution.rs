@@ -79,6 +79,10 @@ const NON_NAMES: &[&str] = &[
     "analysts", "spokesperson", "spokeswoman", "spokesman", "warn", "sec", "ai", "u.s", "us", "hr", "vp",
     "senior", "vice", "director", "founder", "head", "former", "mr", "mrs", "ms", "dr", "prof", "also",
     "people", "employees", "workers", "staff", "some", "many", "critics", "experts", "meanwhile", "still",
+    "several", "most", "few", "legal", "industry", "other", "others", "one", "two", "three", "four", "five",
+    "internally", "externally", "however", "yet", "instead", "not", "no", "every", "each", "both", "all",
+    "big", "former", "current", "new", "under", "over", "for", "with", "from", "to", "of", "by", "as", "if",
+    "there", "here", "what", "when", "where", "why", "how", "who", "you", "your", "my", "our", "his", "her",
 ];
 
 /// Finds the attribution of a clause, if it has one whose speaker can be classified.
@@ -91,6 +95,12 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         }
         let speaker = chunk_after(tokens, prep.end);
         candidates.push((speaker, Span { start: prep.start, end: speaker.end }, Frame::Statement));
+    }
+
+    // "Nina Sharpe on Squawk Box: …", "Bloomberg, citing people familiar: …" in chat.
+    if let Some(colon) = (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k]) {
+        let span = Span { start: 0, end: colon + 1 };
+        candidates.push((span, span, Frame::Statement));
     }
 
     for i in 0..tokens.len() {
@@ -115,37 +125,32 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         let after = chunk_after(tokens, i + 1);
         if inverted && after.end > after.start && !starts_with_preposition(tokens, after) {
             candidates.push((after, Span { start: i, end: after.end }, frame));
-        } else if i > 0 {
-            let before = chunk_before(tokens, i);
-            candidates.push((before, Span { start: before.start, end: i + 1 }, frame));
         }
-    }
-
-    let mut best: Option<Attribution> = None;
-    for (speaker_span, frame_span, frame) in candidates {
-        if let Some(speaker) = classify(tokens, speaker_span, lex, ctx) {
-            let a = Attribution { speaker, frame, frame_span };
-            // A checkable speaker beats a vague one; otherwise the first found wins.
-            if best.as_ref().is_none_or(|b| !is_checkable(&b.speaker) && is_checkable(&a.speaker)) {
-                best = Some(a);
+        if i > 0 {
+            let before = chunk_before(tokens, i);
+            if before.end > before.start {
+                candidates.push((before, Span { start: before.start, end: i + 1 }, frame));
             }
         }
     }
-    best.or_else(|| channel(tokens, lex, ctx))
+
+    // The attribution that comes first in the sentence frames it.
+    candidates.sort_by_key(|(_, frame_span, _)| frame_span.start);
+    let found = candidates.into_iter().find_map(|(speaker_span, frame_span, frame)| {
+        let speaker = classify(tokens, speaker_span, lex, ctx)?;
+        // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
+        if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
+            return None;
+        }
+        Some(Attribution { speaker, frame, frame_span })
+    });
+    found.or_else(|| channel(tokens, lex, ctx))
 }
 
 fn is_belief_only(word: &str) -> bool {
     FORECAST_VERBS.contains(&word) && !matches!(word, "warned" | "warns" | "estimated")
 }
 
-/// Speakers whose word can be checked: outlets, companies, documents, named people, and outlets'
-/// unnamed sources.
-pub fn is_checkable(speaker: &Speaker) -> bool {
-    matches!(
-        speaker,
-        Speaker::Outlet(_) | Speaker::Document(_) | Speaker::Official(_) | Speaker::Person(_) | Speaker::Anonymous
-    )
-}
 
 /// "per cent", "per year" are not sources.
 fn preposition_introduces_source(tokens: &Tokens<'_>, prep: Span) -> bool {
@@ -201,6 +206,21 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
     while start > 0 && verb - start < 12 && !tokens.ends_chunk(start - 1) {
         start -= 1;
     }
+    // "The memo, from partner Anton Reyes, said": the subject stands before the appositive.
+    if start == verb && start > 0 && !tokens.quoted[verb - 1] {
+        let mut s = start - 1;
+        let mut chunks = 0;
+        while s > 0 && verb - s < 14 {
+            if tokens.ends_chunk(s - 1) {
+                chunks += 1;
+                if chunks == 2 || !APPOSITIVE_OPENERS.contains(&tokens.bare[s].as_str()) && !matches!(tokens.bare[s].as_str(), "from" | "with" | "of") {
+                    break;
+                }
+            }
+            s -= 1;
+        }
+        return Span { start: s, end: verb };
+    }
     // Appositive: "Jane Roe, a spokeswoman for Initech, said".
     if start > 1 && tokens.ends_chunk(start - 1) && APPOSITIVE_OPENERS.contains(&tokens.bare[start].as_str()) {
         let mut s = start - 1;
@@ -213,9 +233,12 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
     }
     for k in (start..verb).rev() {
         let b = tokens.bare[k].as_str();
-        if matches!(b, "will" | "would" | "has" | "have" | "had" | "is" | "are" | "was" | "were" | "that" | "and" | "but")
-            || b.chars().next().is_some_and(|c| c.is_ascii_digit())
-        {
+        let auxiliary = matches!(b, "will" | "would" | "has" | "have" | "had" | "is" | "are" | "was" | "were");
+        // "Critics have long argued": an auxiliary of the verb itself is part of its phrase.
+        if auxiliary && verb - k <= 2 {
+            continue;
+        }
+        if auxiliary || matches!(b, "that" | "and" | "but") || b.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             if k + 1 < verb {
                 start = k + 1;
             }
@@ -248,14 +271,24 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if let Some(hit) = tokens.find_in(&s.document, span).first() {
         return Some(Speaker::Document(tokens.original(*hit)));
     }
+    // "Most industry observers", "Several artists": a vague quantity names nobody.
+    if s.weasel.is_match(tokens.normalized(Span { start: span.start, end: span.start + 1 })) {
+        return Some(Speaker::Weasel);
+    }
     let company = company_in(tokens, span, lex);
     if s.official.is_match(norm) {
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
+    let name = proper_name(tokens, span, lex);
+    // "Jane Roe, a partner at Roe Capital": a named person speaks for themself unless they hold an
+    // official role, which the check above caught.
+    if let Some(n) = name.as_ref().filter(|n| n.contains(' ') && company.as_ref().is_none_or(|c| !c.contains(n.as_str()) && !n.contains(c.as_str()))) {
+        return Some(Speaker::Person(n.clone()));
+    }
     if let Some(c) = company {
         return Some(Speaker::Official(c));
     }
-    if let Some(name) = proper_name(tokens, span, lex) {
+    if let Some(name) = name {
         let surname_only = !name.contains(' ');
         if surname_only && !ctx.surnames.iter().any(|s| *s == name) {
             // A lone capitalised name not seen as a person before is an organisation: "Initech said".
@@ -314,8 +347,13 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
     let mut k = span.start;
     while k < span.end {
         let is_name_word = |i: usize| {
+            let stem = tokens.bare[i].split('\'').next().unwrap_or("");
             tokens.capitalized(i)
-                && !NON_NAMES.contains(&tokens.bare[i].as_str())
+                && !NON_NAMES.contains(&stem)
+                && !tokens.bare[i].contains("'l")
+                && !tokens.bare[i].contains("'r")
+                && !tokens.bare[i].contains("'v")
+                && !tokens.bare[i].contains("'d")
                 && tokens.bare[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
                 && !tokens.bare[i].is_empty()
         };
@@ -339,8 +377,12 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
 /// "in a statement", "in a filing": the channel names the source when no speaker does.
 fn channel(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {
     if let Some(hit) = tokens.find(&lex.document_channels).into_iter().find(|h| !tokens.quoted[h.start]) {
-        let name = tokens.original(Span { start: hit.start + 1, end: hit.end });
-        let name = name.trim_start_matches("a ").trim_start_matches("an ").to_string();
+        let named = tokens.find_in(&lex.speakers.document, Span { start: hit.start, end: chunk_after(tokens, hit.start).end });
+        let name = match named.last() {
+            Some(doc) => tokens.original(*doc),
+            None => tokens.original(Span { start: hit.start + 1, end: hit.end }),
+        };
+        let name = name.trim_start_matches("a ").trim_start_matches("an ").trim_start_matches("the ").to_string();
         return Some(Attribution { speaker: Speaker::Document(name), frame: Frame::Channel, frame_span: hit });
     }
     if let Some(hit) = tokens.find(&lex.official_channels).into_iter().find(|h| !tokens.quoted[h.start]) {

@@ -25,9 +25,8 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
             .collect()
     };
     let mut reasons = Vec::new();
-    // Where a claim came from is about its source, so these count even inside an attribution frame.
-    let whole = |set: &PhraseSet| !tokens.find(set).is_empty();
-    if whole(&lex.speakers.social) && !lex_social_is_outlet(tokens) {
+    let whole = |set: &PhraseSet| !live(set).is_empty();
+    if whole(&lex.speakers.social) && !blind_is_an_adjective(tokens) {
         reasons.push(SpeculativeReason::UnverifiedSocial);
     }
     if whole(&m.hearsay) {
@@ -57,7 +56,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
 }
 
 /// "Blind" the app, not the adjective: only counts when capitalised or with a preposition.
-fn lex_social_is_outlet(tokens: &Tokens<'_>) -> bool {
+fn blind_is_an_adjective(tokens: &Tokens<'_>) -> bool {
     tokens.bare.iter().zip(&tokens.orig).any(|(b, o)| b == "blind" && !o.starts_with('B'))
         && !tokens.bare.iter().any(|b| matches!(b.as_str(), "reddit" | "tiktok" | "x" | "twitter" | "anonymous"))
 }
@@ -131,4 +130,12 @@ mod tests {
     fn hearsay_is_found_anywhere() {
         assert!(reasons("I heard from a friend that Initech is next").contains(&Hearsay));
     }
+}
+
+/// Marks of second-hand talk (hearsay, rumour, anonymous social posts) outside quotations: these are
+/// about where a claim came from, so they count even inside an attribution frame.
+pub fn second_hand(tokens: &Tokens<'_>, lex: &Lexicon) -> Vec<SpeculativeReason> {
+    let mut r = find(tokens, lex, |i| !tokens.quoted[i]);
+    r.retain(|x| matches!(x, SpeculativeReason::Hearsay | SpeculativeReason::Rumour | SpeculativeReason::UnverifiedSocial));
+    r
 }

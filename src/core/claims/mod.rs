@@ -52,6 +52,12 @@ fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
 
 fn article_verdict(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexicon, outlet: Option<&Source>) -> Verdict {
     let anonymous_cue = || !tokens.find(&lex.speakers.anonymous).into_iter().all(|h| tokens.quoted[h.start]);
+    // An unnamed social account or a rumour outweighs anyone but a named, checkable speaker.
+    let second_hand = markers::second_hand(tokens, lex);
+    let named = attr.is_some_and(|a| matches!(a.speaker, Speaker::Official(_) | Speaker::Person(_) | Speaker::Outlet(_) | Speaker::Document(_)));
+    if !second_hand.is_empty() && !named {
+        return Verdict::speculative(second_hand);
+    }
     if let Some(a) = attr {
         if let Some(v) = attributed_verdict(tokens, a, lex, outlet, anonymous_cue()) {
             return v;
@@ -163,9 +169,17 @@ fn message_verdict(
     link: Option<&Source>,
     social_link: bool,
 ) -> Verdict {
-    let checkable = attr.filter(|a| attribution::is_checkable(&a.speaker));
+    // In chat, what a company or a person said is checkable only with a link or a public channel
+    // ("in a statement"); "Globex already told the Prague team" is the writer's word alone.
+    let checkable = attr.filter(|a| match a.speaker {
+        Speaker::Outlet(_) | Speaker::Document(_) => true,
+        Speaker::Official(_) | Speaker::Person(_) => link.is_some() || a.frame == Frame::Channel,
+        Speaker::Anonymous => link.is_some(),
+        _ => false,
+    });
     // What a checkable speaker said keeps their label, as in articles; second-hand cues count anyway.
     let mut reasons = markers::find(tokens, lex, |_| checkable.is_none());
+    reasons.extend(markers::second_hand(tokens, lex));
     if let Some(a) = attr {
         match a.speaker {
             Speaker::Social => reasons.insert(0, SpeculativeReason::UnverifiedSocial),
