@@ -85,6 +85,10 @@ pub struct LayoffFact {
     pub source: String,
     /// The article URL or message id the fact came from.
     pub item: String,
+    /// How much the source's word weighs when sources disagree: the company or a document over an
+    /// outlet's reporting.
+    #[serde(skip)]
+    pub authority: u8,
 }
 
 /// The facts stated by a document's claims. `year` resolves dates written without one ("May 20");
@@ -154,6 +158,11 @@ pub fn extract(
                     ai_reason: None,
                     source: source_name.clone(),
                     item: fact_item,
+                    authority: match source.kind {
+                        SourceKind::Official | SourceKind::Document => 2,
+                        SourceKind::Outlet | SourceKind::Person => 1,
+                        SourceKind::Link => 0,
+                    },
                 });
                 facts.last_mut().expect("just pushed")
             }
