@@ -1,3 +1,4 @@
 //! layoffwatch: watches AI-layoff news, folds coverage into stories and marks every claim sourced or
 //! speculative.
 pub mod core;
+pub mod feeds;
