@@ -12,13 +12,12 @@
 //!
 //! Bytes that are invalid in the chosen charset become U+FFFD rather than an error: a feed with one
 //! bad byte in a summary is still worth reading.
-//!
-//! It also patches `<rss>` root elements whose `version` feed-rs does not know (missing, `0.93`,
-//! `2.01`, ...) to `2.0`, since feed-rs rejects them outright and they are RSS 2.0 in practice.
 
 use std::borrow::Cow;
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+
+use super::repair::attribute_value;
 
 /// How the input was encoded, for logs and tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,33 +102,6 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
     attribute_value(decl, "encoding")
 }
 
-/// The value of `name="..."` or `name='...'` inside a tag or declaration.
-fn attribute_value(tag: &str, name: &str) -> Option<String> {
-    let mut rest = tag;
-    while let Some(pos) = rest.find(name) {
-        let before_ok = rest[..pos]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_whitespace);
-        let after = rest[pos + name.len()..].trim_start();
-        rest = &rest[pos + name.len()..];
-        let Some(after) = after.strip_prefix('=') else {
-            continue;
-        };
-        if !before_ok {
-            continue;
-        }
-        let after = after.trim_start();
-        let quote = after.chars().next()?;
-        if quote != '"' && quote != '\'' {
-            return None;
-        }
-        let value = &after[1..];
-        return value.find(quote).map(|end| value[..end].to_owned());
-    }
-    None
-}
-
 fn decode_utf32(bytes: &[u8], read: fn([u8; 4]) -> u32) -> String {
     bytes
         .chunks(4)
@@ -161,109 +133,6 @@ fn rewrite_declaration(text: &str) -> String {
         );
     }
     trimmed.to_owned()
-}
-
-/// RSS versions feed-rs dispatches on; any other `<rss version>` is rejected by it as "no feed root".
-const RSS_VERSIONS_FEED_RS_KNOWS: &[&str] = &["2.0", "0.91", "0.92", ""];
-
-/// Gives an `<rss>` root element a version feed-rs accepts: inserts `version="2.0"` when it is
-/// missing and replaces versions feed-rs does not know. Returns the text unchanged otherwise.
-pub fn patch_rss_version(text: String) -> String {
-    let Some(tag_start) = root_element_start(&text) else {
-        return text;
-    };
-    let tag = &text[tag_start..];
-    let Some(after_name) = tag.strip_prefix("<rss") else {
-        return text;
-    };
-    if !after_name.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/') {
-        return text;
-    }
-    let Some(tag_len) = tag.find('>') else {
-        return text;
-    };
-    let open_tag = &tag[..tag_len];
-    match attribute_value(open_tag, "version") {
-        Some(v) if RSS_VERSIONS_FEED_RS_KNOWS.contains(&v.as_str()) => text,
-        Some(_) => {
-            // Rebuild the open tag without its version attribute, then insert ours.
-            let without = remove_attribute(open_tag, "version");
-            let insert_at = tag_start + "<rss".len();
-            let mut out = String::with_capacity(text.len() + 16);
-            out.push_str(&text[..insert_at]);
-            out.push_str(r#" version="2.0""#);
-            out.push_str(&without["<rss".len()..]);
-            out.push_str(&text[tag_start + tag_len..]);
-            out
-        }
-        None => {
-            let insert_at = tag_start + "<rss".len();
-            let mut out = String::with_capacity(text.len() + 16);
-            out.push_str(&text[..insert_at]);
-            out.push_str(r#" version="2.0""#);
-            out.push_str(&text[insert_at..]);
-            out
-        }
-    }
-}
-
-/// Removes `name="..."` (or single-quoted) from an open tag.
-fn remove_attribute(tag: &str, name: &str) -> String {
-    let mut search = 0;
-    while let Some(rel) = tag[search..].find(name) {
-        let pos = search + rel;
-        let preceded_by_space = tag[..pos].ends_with(char::is_whitespace);
-        let after = tag[pos + name.len()..].trim_start();
-        if preceded_by_space && let Some(after_eq) = after.strip_prefix('=') {
-            let after_eq = after_eq.trim_start();
-            if let Some(quote) = after_eq.chars().next().filter(|q| *q == '"' || *q == '\'')
-                && let Some(close) = after_eq[1..].find(quote)
-            {
-                let value_end = tag.len() - after_eq.len() + 1 + close + 1;
-                return format!("{}{}", tag[..pos].trim_end(), &tag[value_end..]);
-            }
-            return tag.to_owned();
-        }
-        search = pos + name.len();
-    }
-    tag.to_owned()
-}
-
-/// Byte offset of the root element's `<`, skipping the declaration, processing instructions,
-/// comments and a DOCTYPE (with an internal subset).
-fn root_element_start(text: &str) -> Option<usize> {
-    let mut pos = 0;
-    loop {
-        let rest = &text[pos..];
-        let skipped = rest.len() - rest.trim_start().len();
-        pos += skipped;
-        let rest = &text[pos..];
-        if rest.starts_with("<?") {
-            pos += rest.find("?>")? + 2;
-        } else if rest.starts_with("<!--") {
-            pos += rest.find("-->")? + 3;
-        } else if rest.starts_with("<!") {
-            pos += doctype_len(rest)?;
-        } else if rest.starts_with('<') {
-            return Some(pos);
-        } else {
-            return None;
-        }
-    }
-}
-
-/// Length of a `<!DOCTYPE ...>` including any `[...]` internal subset.
-fn doctype_len(rest: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, c) in rest.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            '>' if depth == 0 => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -337,33 +206,5 @@ mod tests {
             Some("ISO-8859-1")
         );
         assert_eq!(charset_from_content_type("text/xml"), None);
-    }
-
-    #[test]
-    fn rss_without_a_version_gets_version_2() {
-        let text = "<!-- c --><?xml-stylesheet href='x'?><!DOCTYPE rss [<!ENTITY a 'b'>]>\n<rss xmlns:dc='x'><channel/></rss>";
-        let patched = patch_rss_version(text.to_owned());
-        assert!(
-            patched.contains(r#"<rss version="2.0" xmlns:dc='x'>"#),
-            "{patched}"
-        );
-    }
-
-    #[test]
-    fn rss_with_a_version_feed_rs_does_not_know_is_patched_to_2() {
-        let patched =
-            patch_rss_version(r#"<rss  version="0.94" a="b"><channel/></rss>"#.to_owned());
-        assert_eq!(patched, r#"<rss version="2.0" a="b"><channel/></rss>"#);
-    }
-
-    #[test]
-    fn rss_with_a_known_version_and_other_roots_are_left_alone() {
-        let rss = r#"<rss version="0.91"><channel/></rss>"#.to_owned();
-        assert_eq!(patch_rss_version(rss.clone()), rss);
-        let atom =
-            r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>rss</title></feed>"#.to_owned();
-        assert_eq!(patch_rss_version(atom.clone()), atom);
-        let rsslike = "<rssx/>".to_owned();
-        assert_eq!(patch_rss_version(rsslike.clone()), rsslike);
     }
 }

@@ -14,12 +14,14 @@
 //! items become articles.
 
 pub mod decode;
+mod entities;
 pub mod fetch;
 pub mod guard;
 pub mod health;
 mod host_lock;
 pub mod ids;
 pub mod parse;
+mod repair;
 pub mod retry;
 mod text;
 

@@ -3,7 +3,8 @@
 //! feed-rs does the parsing. Around it we:
 //! - decode the bytes to UTF-8 first ([`crate::feeds::decode`]), because feed-rs panics on UTF-16
 //!   and only reads the XML declaration's charset;
-//! - patch `<rss>` roots without a version feed-rs knows;
+//! - patch the few structures feed-rs rejects whole ([`super::repair`]: `<rss>` without a known
+//!   version or without a `<channel>`, Atom text with an unexpected `type`);
 //! - run feed-rs under `catch_unwind`, so a parser panic is one bad feed and not a dead poll loop
 //!   ([`parse_feed_blocking`] also keeps the parse off the async runtime's threads);
 //! - bound the input size, the number of items and the length of every text field;
@@ -13,13 +14,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use feed_rs::model::{Entry, Link, Text};
+use feed_rs::model::{Entry, FeedType, Link, Text};
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use url::Url;
 
-use super::decode;
 use super::ids::{ItemId, canonicalize};
 use super::text;
+use super::{decode, repair};
 
 /// Upper bounds on what one feed may make us hold in memory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,7 +175,7 @@ pub fn parse_feed_with(
         });
     }
     let (text, _) = decode::to_utf8(bytes, options.charset_hint.as_deref());
-    let text = decode::patch_rss_version(text);
+    let text = repair::repair(text);
     let base = Url::parse(source)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"));
@@ -203,15 +204,21 @@ pub fn parse_feed_with(
         }
     };
 
+    // RSS says nothing about markup in titles, and publishers escape HTML into them freely; Atom
+    // and JSON Feed say exactly what a title holds.
+    let rss = matches!(
+        feed.feed_type,
+        FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2
+    );
     let total = feed.entries.len();
     let items: Vec<FeedItem> = feed
         .entries
         .into_iter()
         .take(limits.max_items)
-        .map(|entry| to_item(entry, base.as_ref(), limits))
+        .map(|entry| to_item(entry, rss, base.as_ref(), limits))
         .collect();
     Ok(ParsedFeed {
-        title: feed.title.map(|t| plain_title(&t, limits)),
+        title: feed.title.map(|t| plain_title(&t, rss, limits)),
         items_dropped: total - items.len(),
         items,
     })
@@ -241,9 +248,9 @@ fn classify(error: ParseFeedError, source: &str) -> ParseError {
     }
 }
 
-fn to_item(entry: Entry, base: Option<&Url>, limits: &ParseLimits) -> FeedItem {
+fn to_item(entry: Entry, rss: bool, base: Option<&Url>, limits: &ParseLimits) -> FeedItem {
     let url = pick_link(&entry.links).and_then(|href| absolute_canonical(href, base));
-    let title = entry.title.as_ref().map(|t| plain_title(t, limits));
+    let title = entry.title.as_ref().map(|t| plain_title(t, rss, limits));
     let summary = entry
         .summary
         .map(|s| text::truncate(s.content, limits.max_body_bytes));
@@ -297,9 +304,10 @@ fn absolute_canonical(href: &str, base: Option<&Url>) -> Option<Url> {
     canonicalize(url)
 }
 
-fn plain_title(title: &Text, limits: &ParseLimits) -> String {
-    // text/html and application/xhtml+xml titles carry markup; text/plain ones are already text.
-    let plain = if title.content_type.as_str().contains("html") {
+/// A title as plain text. RSS titles (`rss`) and Atom `html`/`xhtml` titles may carry markup and
+/// entities; Atom `text` and JSON Feed titles are text already.
+fn plain_title(title: &Text, rss: bool, limits: &ParseLimits) -> String {
+    let plain = if rss || title.content_type.as_str().contains("html") {
         text::html_to_plain(&title.content)
     } else {
         text::collapse_whitespace(&title.content)

@@ -28,7 +28,7 @@ pub(crate) fn html_to_plain(html: &str) -> String {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
-        match after.find('>') {
+        match tag_end(after) {
             Some(gt) if opens_tag => {
                 out.push(' ');
                 rest = &after[gt + 1..];
@@ -43,13 +43,29 @@ pub(crate) fn html_to_plain(html: &str) -> String {
     collapse_whitespace(&decode_entities(&out))
 }
 
+/// Index of the `>` closing the tag that starts `s`, skipping `>` inside quoted attribute values
+/// (`<img alt="a > b">`).
+fn tag_end(s: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Collapses runs of whitespace to one space and trims the ends.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Decodes numeric character references and the named entities that show up in feed titles.
-/// Unknown entities are left as written.
+/// Decodes numeric character references and HTML 4's named entities. Unknown entities are left
+/// as written.
 pub(crate) fn decode_entities(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -83,26 +99,11 @@ fn decode_entity(name: &str) -> Option<char> {
         };
         return char::from_u32(code);
     }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "ndash" => '–',
-        "mdash" => '—',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "hellip" => '…',
-        "euro" => '€',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        _ => return None,
-    })
+    // `&apos;` is XML's, not HTML 4's.
+    if name == "apos" {
+        return Some('\'');
+    }
+    super::entities::lookup(name)
 }
 
 #[cfg(test)]
@@ -114,6 +115,14 @@ mod tests {
         assert_eq!(
             html_to_plain("<b>Initech</b> cuts&nbsp;500 &amp; more &#8212; <i>again</i>"),
             "Initech cuts 500 & more — again"
+        );
+    }
+
+    #[test]
+    fn a_greater_than_sign_inside_an_attribute_does_not_end_the_tag() {
+        assert_eq!(
+            html_to_plain(r#"<img alt="cat<br />dog" src="x.jpg" /> caption"#),
+            "caption"
         );
     }
 
