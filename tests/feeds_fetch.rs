@@ -8,8 +8,8 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -128,8 +128,11 @@ async fn flaky(State(counters): State<Arc<Counters>>) -> Response {
 async fn start_server() -> (SocketAddr, Arc<Counters>) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let counters = Arc::new(Counters::default());
-    // 50 MB of zeros compresses to about 50 KB.
-    let bomb = Arc::new(gzip(&vec![0u8; 50 * 1024 * 1024]));
+    // 50 MB of zeros compresses to about 50 KB; built once for all tests.
+    static BOMB: OnceLock<bytes::Bytes> = OnceLock::new();
+    let bomb = BOMB
+        .get_or_init(|| gzip(&vec![0u8; 50 * 1024 * 1024]).into())
+        .clone();
     let app = Router::new()
         .route("/feed", get(|| async { rss(FEED) }))
         .route("/etag", get(etag))
@@ -178,11 +181,11 @@ async fn start_server() -> (SocketAddr, Arc<Counters>) {
         .route("/big", get(|| async { rss(vec![b' '; 2 * 1024 * 1024]) }))
         .route(
             "/bomb",
-            get(|bomb: State<Arc<Vec<u8>>>| async move {
+            get(|State(bomb): State<bytes::Bytes>| async move {
                 Response::builder()
                     .header(header::CONTENT_TYPE, "application/rss+xml")
                     .header(header::CONTENT_ENCODING, "gzip")
-                    .body(Body::from(bomb.0.as_ref().clone()))
+                    .body(Body::from(bomb))
                     .unwrap()
             }),
         )
@@ -507,6 +510,46 @@ async fn private_and_loopback_targets_are_refused_when_private_addresses_are_not
             .fetch(&source(addr, "/feed"), &Validators::default())
             .await
             .is_ok()
+    );
+}
+
+/// A host name from /etc/hosts (other than localhost) that points at this machine or its private
+/// network, to reach the DNS-resolver half of the guard without real DNS.
+fn local_host_name() -> Option<String> {
+    let hosts = std::fs::read_to_string("/etc/hosts").ok()?;
+    hosts.lines().find_map(|line| {
+        let mut fields = line.split('#').next()?.split_whitespace();
+        let ip: std::net::IpAddr = fields.next()?.parse().ok()?;
+        let private = layoffwatch::feeds::guard::classify(ip).is_some();
+        fields
+            .find(|name| {
+                !name.contains("localhost") && name.contains(|c: char| c.is_ascii_alphabetic())
+            })
+            .filter(|_| private)
+            .map(str::to_owned)
+    })
+}
+
+#[tokio::test]
+async fn a_name_that_resolves_to_a_private_address_is_refused_at_connect_time() {
+    let (addr, _) = start_server().await;
+    let Some(name) = local_host_name() else {
+        eprintln!("skipped: /etc/hosts names no private address besides localhost");
+        return;
+    };
+    let strict = Fetcher::new(FetchSettings {
+        allow_private: false,
+        ..settings()
+    })
+    .unwrap();
+    let src = FeedSource::parse(&format!("http://{name}:{}/feed", addr.port())).unwrap();
+    let err = strict
+        .fetch(&src, &Validators::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, FetchError::Refused(GuardError::Blocked { .. })),
+        "{name}: {err:?}"
     );
 }
 

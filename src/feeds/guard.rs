@@ -413,6 +413,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_http_clients_resolver_refuses_with_a_guard_error_it_can_find_again() {
+        use reqwest::dns::Resolve;
+        let name: reqwest::dns::Name = "127.0.0.1".parse().unwrap();
+        let Err(error) = GuardedResolver {
+            allow_private: false,
+        }
+        .resolve(name)
+        .await
+        else {
+            panic!("loopback should be refused");
+        };
+        assert!(matches!(
+            error.downcast_ref::<GuardError>(),
+            Some(GuardError::Blocked {
+                range: BlockedRange::Loopback,
+                ..
+            })
+        ));
+    }
+
+    #[tokio::test]
     async fn names_resolving_to_loopback_are_refused_after_resolution() {
         // `localhost` is refused by name before DNS; an IP written as a "name" resolves to itself.
         let err = resolve_checked("127.0.0.1", 80, false).await.unwrap_err();
