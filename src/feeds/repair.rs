@@ -99,7 +99,7 @@ fn local_name(name: &str) -> &str {
 }
 
 /// Byte length of a start or end tag beginning at `<`, skipping `>` inside quoted values.
-fn tag_len(tag: &str) -> Option<usize> {
+pub(crate) fn tag_len(tag: &str) -> Option<usize> {
     let mut quote: Option<char> = None;
     for (i, c) in tag.char_indices() {
         match (quote, c) {

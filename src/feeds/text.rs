@@ -28,10 +28,11 @@ pub(crate) fn html_to_plain(html: &str) -> String {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
-        match tag_end(after) {
-            Some(gt) if opens_tag => {
+        // The tag ends at the first `>` outside quoted attribute values (`<img alt="a > b">`).
+        match super::repair::tag_len(after) {
+            Some(len) if opens_tag => {
                 out.push(' ');
-                rest = &after[gt + 1..];
+                rest = &after[len..];
             }
             _ => {
                 out.push('<');
@@ -41,22 +42,6 @@ pub(crate) fn html_to_plain(html: &str) -> String {
     }
     out.push_str(rest);
     collapse_whitespace(&decode_entities(&out))
-}
-
-/// Index of the `>` closing the tag that starts `s`, skipping `>` inside quoted attribute values
-/// (`<img alt="a > b">`).
-fn tag_end(s: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return Some(i),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Collapses runs of whitespace to one space and trims the ends.
