@@ -25,11 +25,7 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("fixture exists")
+    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixture exists")
 }
 
 fn stderr(out: &Output) -> String {
@@ -51,19 +47,10 @@ fn claims_of_an_article_follow_the_contract() {
     assert_eq!(claims[0]["reasons"], serde_json::json!(["official"]));
     assert_eq!(claims[0]["source"]["name"], "Initech");
     assert_eq!(claims[0]["source"]["kind"], "official");
-    assert_eq!(
-        claims[1]["reasons"],
-        serde_json::json!(["outlet", "anonymous-sources"])
-    );
+    assert_eq!(claims[1]["reasons"], serde_json::json!(["outlet", "anonymous-sources"]));
     assert_eq!(claims[1]["source"]["name"], "The Verge");
-    assert_eq!(
-        claims[1]["source"]["url"],
-        "https://www.theverge.com/2026/4/18/initech-layoffs"
-    );
-    assert_eq!(
-        claims[2]["label"], "sourced",
-        "a hedge inside an executive's quote stays official"
-    );
+    assert_eq!(claims[1]["source"]["url"], "https://www.theverge.com/2026/4/18/initech-layoffs");
+    assert_eq!(claims[2]["label"], "sourced", "a hedge inside an executive's quote stays official");
     assert_eq!(claims[3]["label"], "speculative");
     assert_eq!(claims[4]["reasons"], serde_json::json!(["document"]));
     assert_eq!(claims[5]["label"], "speculative");
@@ -87,20 +74,11 @@ fn thread_claims_cite_their_messages_and_skip_questions() {
     assert!(out.status.success(), "{}", stderr(&out));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let claims = json["claims"].as_array().unwrap();
-    let origins: Vec<&str> = claims
-        .iter()
-        .map(|c| c["origin"].as_str().unwrap())
-        .collect();
+    let origins: Vec<&str> = claims.iter().map(|c| c["origin"].as_str().unwrap()).collect();
     assert_eq!(origins, vec!["m1", "m2", "m2", "m3", "m3", "m5"]);
     assert_eq!(claims[0]["reasons"][0], "hearsay");
-    assert_eq!(
-        claims[1]["reasons"],
-        serde_json::json!(["link", "official"])
-    );
-    assert_eq!(
-        claims[1]["source"]["url"],
-        "https://www.intel.com/newsroom/cuts"
-    );
+    assert_eq!(claims[1]["reasons"], serde_json::json!(["link", "official"]));
+    assert_eq!(claims[1]["source"]["url"], "https://www.intel.com/newsroom/cuts");
     assert_eq!(claims[2]["label"], "speculative");
     assert_eq!(claims[3]["reasons"], serde_json::json!(["unsourced"]));
 }
@@ -131,15 +109,9 @@ fn a_bad_jsonl_line_is_named_and_the_rest_still_comes_out() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("line 2"), "{err}");
-    assert!(
-        err.contains("line 3") && err.contains("missing field `text`"),
-        "{err}"
-    );
-    let lines: Vec<Value> = std::str::from_utf8(&out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    assert!(err.contains("line 3") && err.contains("missing field `text`"), "{err}");
+    let lines: Vec<Value> =
+        std::str::from_utf8(&out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["id"], "ok1");
     assert_eq!(lines[1]["line"], 2);
@@ -163,20 +135,12 @@ fn input_that_is_not_json_is_refused() {
 
 #[test]
 fn a_document_of_the_wrong_kind_is_refused() {
-    assert_clear_failure(
-        &["claims"],
-        br#"{"kind":"tweet","text":"x"}"#,
-        "\"article\" or \"thread\"",
-    );
+    assert_clear_failure(&["claims"], br#"{"kind":"tweet","text":"x"}"#, "\"article\" or \"thread\"");
 }
 
 #[test]
 fn an_article_without_text_is_refused() {
-    assert_clear_failure(
-        &["summarize"],
-        br#"{"kind":"article","outlet":"Reuters"}"#,
-        "missing field `text`",
-    );
+    assert_clear_failure(&["summarize"], br#"{"kind":"article","outlet":"Reuters"}"#, "missing field `text`");
 }
 
 #[test]
@@ -189,11 +153,7 @@ fn fifty_megabytes_of_text_is_refused() {
 
 #[test]
 fn invalid_utf8_is_refused() {
-    assert_clear_failure(
-        &["claims"],
-        b"{\"kind\":\"article\",\"text\":\"caf\xe9\"}",
-        "not valid UTF-8",
-    );
+    assert_clear_failure(&["claims"], b"{\"kind\":\"article\",\"text\":\"caf\xe9\"}", "not valid UTF-8");
 }
 
 #[test]
@@ -213,39 +173,15 @@ fn summarize_json_has_the_contract_shape() {
     let out = run(&["summarize", "--json"], &fixture("thread_rumours.json"));
     assert!(out.status.success(), "{}", stderr(&out));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in [
-        "headline",
-        "bullets",
-        "sourced",
-        "speculative",
-        "text",
-        "facts",
-    ] {
+    for key in ["headline", "bullets", "sourced", "speculative", "text", "facts"] {
         assert!(json.get(key).is_some(), "missing {key}");
     }
     let bullets = json["bullets"].as_array().unwrap();
     assert!((3..=5).contains(&bullets.len()), "{bullets:?}");
     assert_eq!(bullets[0]["cites"][0], "m2", "the sourced fact leads");
-    assert!(
-        json["sourced"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["label"] == "sourced")
-    );
-    assert!(
-        json["speculative"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["label"] == "speculative")
-    );
-    assert!(
-        bullets
-            .iter()
-            .skip(2)
-            .all(|b| b["text"].as_str().unwrap().starts_with("Unconfirmed"))
-    );
+    assert!(json["sourced"].as_array().unwrap().iter().all(|c| c["label"] == "sourced"));
+    assert!(json["speculative"].as_array().unwrap().iter().all(|c| c["label"] == "speculative"));
+    assert!(bullets.iter().skip(2).all(|b| b["text"].as_str().unwrap().starts_with("Unconfirmed")));
 }
 
 #[test]
@@ -254,14 +190,8 @@ fn summarize_markdown_shows_sourced_and_speculative_parts() {
     assert!(out.status.success(), "{}", stderr(&out));
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("# Initech to cut 500 jobs"), "{md}");
-    assert!(
-        md.contains("## Sourced") && md.contains("## Speculative"),
-        "{md}"
-    );
-    assert!(
-        md.contains("[The Verge](https://www.theverge.com/2026/4/18/initech-layoffs)"),
-        "{md}"
-    );
+    assert!(md.contains("## Sourced") && md.contains("## Speculative"), "{md}");
+    assert!(md.contains("[The Verge](https://www.theverge.com/2026/4/18/initech-layoffs)"), "{md}");
 }
 
 #[test]
@@ -269,16 +199,10 @@ fn facts_keep_their_source_and_numbers() {
     let out = run(&["summarize", "--json"], &fixture("article_verge.json"));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let facts = json["facts"].as_array().unwrap();
-    let official = facts
-        .iter()
-        .find(|f| f["source"] == "Initech")
-        .expect("a fact from the company");
+    let official = facts.iter().find(|f| f["source"] == "Initech").expect("a fact from the company");
     assert_eq!(official["company"], "Initech");
     assert_eq!(official["headcount"], 500);
-    let warn = facts
-        .iter()
-        .find(|f| f["headcount"] == 120)
-        .expect("the WARN notice's count");
+    let warn = facts.iter().find(|f| f["headcount"] == 120).expect("the WARN notice's count");
     assert_eq!(warn["effective"], "2026-06-01");
     assert_eq!(warn["date"], "2026-06-01");
 }

@@ -136,10 +136,7 @@ fn all_files() -> Vec<PathBuf> {
 }
 
 fn relative(path: &Path) -> String {
-    path.strip_prefix(CORPUS)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    path.strip_prefix(CORPUS).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
 /// The file's leading comment as text (lossy: only its ASCII lines matter).
@@ -169,10 +166,7 @@ fn parse_file(path: &Path) -> Result<ParsedFeed, ParseError> {
         .filter_map(|h| h.split_once(':'))
         .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-type"))
         .and_then(|(_, value)| decode::charset_from_content_type(value));
-    let options = ParseOptions {
-        charset_hint,
-        ..ParseOptions::default()
-    };
+    let options = ParseOptions { charset_hint, ..ParseOptions::default() };
     parse_feed_with(&bytes, &relative(path), &options)
 }
 
@@ -203,10 +197,7 @@ fn parse_corpus() -> Vec<(PathBuf, Outcome)> {
     for expected in &files {
         match rx.recv_timeout(Duration::from_secs(10)) {
             Ok(result) => results.push(result),
-            Err(_) => panic!(
-                "parsing hung (over 10 s) on or after {}",
-                relative(expected)
-            ),
+            Err(_) => panic!("parsing hung (over 10 s) on or after {}", relative(expected)),
         }
     }
     results
@@ -237,12 +228,7 @@ fn no_corpus_file_panics_or_hangs_and_wellformed_feeds_parse() {
             _ => {}
         }
     }
-    assert!(
-        panics.is_empty(),
-        "{} panics:\n{}",
-        panics.len(),
-        panics.join("\n")
-    );
+    assert!(panics.is_empty(), "{} panics:\n{}", panics.len(), panics.join("\n"));
     assert!(
         wellformed_failures.is_empty(),
         "{} well-formed feeds failed:\n{}",
@@ -256,10 +242,7 @@ fn no_corpus_file_panics_or_hangs_and_wellformed_feeds_parse() {
             .iter()
             .find(|(path, _)| relative(path) == *known)
             .unwrap_or_else(|| panic!("{known} is not in the corpus"));
-        assert!(
-            matches!(outcome, Ok(Err(_))),
-            "{known} now parses; remove it from KNOWN_FAILURES ({reason})"
-        );
+        assert!(matches!(outcome, Ok(Err(_))), "{known} now parses; remove it from KNOWN_FAILURES ({reason})");
     }
 }
 
@@ -273,12 +256,7 @@ fn expectations_of_the_checked_files_hold() {
             failures.push(format!("{name}: {why}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} expectations failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} expectations failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// Lists every corpus file whose expectation the evaluator can check, and whether it holds.
@@ -321,9 +299,7 @@ impl std::fmt::Display for Check {
 fn check_expectation(path: &Path) -> Result<(), Check> {
     let bytes = std::fs::read(path).map_err(|e| Check::Unsupported(e.to_string()))?;
     let head = header(&bytes);
-    let expect = header_lines(&head, "Expect")
-        .next()
-        .ok_or_else(|| Check::Unsupported("no Expect line".to_owned()))?;
+    let expect = header_lines(&head, "Expect").next().ok_or_else(|| Check::Unsupported("no Expect line".to_owned()))?;
     let clauses = split_and(expect);
     let comparisons: Vec<Comparison> = clauses
         .iter()
@@ -361,10 +337,7 @@ fn split_and(expression: &str) -> Vec<String> {
                 continue;
             }
         } else {
-            if let Some(q) = ["\"\"\"", "'''", "\"", "'"]
-                .into_iter()
-                .find(|q| rest.starts_with(q))
-            {
+            if let Some(q) = ["\"\"\"", "'''", "\"", "'"].into_iter().find(|q| rest.starts_with(q)) {
                 current.push_str(q);
                 rest = &rest[q.len()..];
                 quote = Some(q);
@@ -438,11 +411,7 @@ impl Comparison {
             Field::ItemDate(_) => Literal::Date(date_tuple(rhs).ok_or_else(unsupported)?),
             _ => Literal::Str(python_string(rhs).ok_or_else(unsupported)?),
         };
-        Ok(Comparison {
-            expression: expression.to_owned(),
-            field,
-            expected,
-        })
+        Ok(Comparison { expression: expression.to_owned(), field, expected })
     }
 
     fn check(&self, feed: &ParsedFeed) -> Result<(), Check> {
@@ -454,9 +423,7 @@ impl Comparison {
             Field::ItemId(i) => item(i).map(|it| it.id.to_string()),
             Field::ItemSummary(i) => item(i).and_then(|it| it.summary.clone()),
             Field::ItemContent(i) => item(i).and_then(|it| it.content.clone()),
-            Field::ItemDate(i) => item(i)
-                .and_then(|it| it.published)
-                .map(|d| format!("{:?}", date_fields(d))),
+            Field::ItemDate(i) => item(i).and_then(|it| it.published).map(|d| format!("{:?}", date_fields(d))),
         };
         let holds = match (&self.expected, &self.field) {
             (Literal::Date(expected), Field::ItemDate(i)) => {
@@ -468,10 +435,7 @@ impl Comparison {
         if holds {
             Ok(())
         } else {
-            Err(Check::Mismatch {
-                expression: self.expression.clone(),
-                actual: format!("{actual:?}"),
-            })
+            Err(Check::Mismatch { expression: self.expression.clone(), actual: format!("{actual:?}") })
         }
     }
 }
@@ -499,10 +463,7 @@ fn subscripts(lhs: &str) -> Option<(String, Vec<String>)> {
     while let Some(inner) = rest.strip_prefix('[') {
         let close = inner.find(']')?;
         let key = inner[..close].trim();
-        let key = key
-            .strip_prefix('\'')
-            .and_then(|k| k.strip_suffix('\''))
-            .unwrap_or(key);
+        let key = key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')).unwrap_or(key);
         keys.push(key.to_owned());
         rest = &inner[close + 1..];
     }
@@ -512,19 +473,14 @@ fn subscripts(lhs: &str) -> Option<(String, Vec<String>)> {
 /// `(2003, 12, 31, 10, 14, 55, 2, 365, 0)` → the first six numbers.
 fn date_tuple(rhs: &str) -> Option<[i64; 6]> {
     let inner = rhs.strip_prefix('(')?.strip_suffix(')')?;
-    let numbers: Vec<i64> = inner
-        .split(',')
-        .map(|n| n.trim().parse().ok())
-        .collect::<Option<_>>()?;
+    let numbers: Vec<i64> = inner.split(',').map(|n| n.trim().parse().ok()).collect::<Option<_>>()?;
     numbers.get(..6)?.try_into().ok()
 }
 
 /// A Python string literal (`'…'`, `"…"`, triple-quoted, optional `u` prefix) with its escapes.
 fn python_string(rhs: &str) -> Option<String> {
     let rhs = rhs.strip_prefix('u').unwrap_or(rhs);
-    let body = ["\"\"\"", "'''", "\"", "'"]
-        .into_iter()
-        .find_map(|q| rhs.strip_prefix(q)?.strip_suffix(q))?;
+    let body = ["\"\"\"", "'''", "\"", "'"].into_iter().find_map(|q| rhs.strip_prefix(q)?.strip_suffix(q))?;
     let mut out = String::new();
     let mut chars = body.chars();
     while let Some(c) = chars.next() {
@@ -554,22 +510,12 @@ fn python_string(rhs: &str) -> Option<String> {
 
 #[test]
 fn the_evaluator_reads_python_literals_and_expressions() {
-    assert_eq!(
-        python_string(r"u'\u2019 \xc7 \'q\''").as_deref(),
-        Some("’ Ç 'q'")
-    );
+    assert_eq!(python_string(r"u'\u2019 \xc7 \'q\''").as_deref(), Some("’ Ç 'q'"));
     assert_eq!(python_string(r#""""a " b""""#).as_deref(), Some("a \" b"));
-    assert_eq!(
-        date_tuple("(2003, 12, 31, 10, 14, 55, 2, 365, 0)"),
-        Some([2003, 12, 31, 10, 14, 55])
-    );
+    assert_eq!(date_tuple("(2003, 12, 31, 10, 14, 55, 2, 365, 0)"), Some([2003, 12, 31, 10, 14, 55]));
     assert_eq!(
         split_and("not bozo and feed['title'] == 'a and b' and entries[0]['id'] == 'x'"),
-        vec![
-            "not bozo",
-            "feed['title'] == 'a and b'",
-            "entries[0]['id'] == 'x'"
-        ]
+        vec!["not bozo", "feed['title'] == 'a and b'", "entries[0]['id'] == 'x'"]
     );
     assert!(matches!(
         Comparison::parse("entries[0]['content'][0]['value'] == u'x'").map(|c| c.field),

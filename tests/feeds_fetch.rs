@@ -20,8 +20,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use layoffwatch::feeds::guard::BlockedRange;
 use layoffwatch::feeds::{
-    FeedSource, FetchError, FetchOutcome, FetchSettings, Fetcher, GuardError, ParseError,
-    ParseOptions, RetryPolicy, Validators, decode, parse_feed, parse_feed_with, retry,
+    FeedSource, FetchError, FetchOutcome, FetchSettings, Fetcher, GuardError, ParseError, ParseOptions, RetryPolicy,
+    Validators, decode, parse_feed, parse_feed_with, retry,
 };
 
 const FEED: &str = r#"<?xml version="1.0" encoding="utf-8"?>
@@ -46,41 +46,24 @@ struct Counters {
 }
 
 fn rss(body: impl Into<Body>) -> Response {
-    Response::builder()
-        .header(header::CONTENT_TYPE, "application/rss+xml")
-        .body(body.into())
-        .unwrap()
+    Response::builder().header(header::CONTENT_TYPE, "application/rss+xml").body(body.into()).unwrap()
 }
 
 async fn etag(headers: HeaderMap) -> Response {
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .map(HeaderValue::as_bytes)
-        == Some(ETAG.as_bytes())
-    {
+    if headers.get(header::IF_NONE_MATCH).map(HeaderValue::as_bytes) == Some(ETAG.as_bytes()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let mut response = rss(FEED);
-    response.headers_mut().insert(
-        header::ETAG,
-        HeaderValue::from_bytes(ETAG.as_bytes()).unwrap(),
-    );
+    response.headers_mut().insert(header::ETAG, HeaderValue::from_bytes(ETAG.as_bytes()).unwrap());
     response
 }
 
 async fn last_modified(headers: HeaderMap) -> Response {
-    if headers
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        == Some(LAST_MODIFIED)
-    {
+    if headers.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()) == Some(LAST_MODIFIED) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let mut response = rss(FEED);
-    response.headers_mut().insert(
-        header::LAST_MODIFIED,
-        HeaderValue::from_static(LAST_MODIFIED),
-    );
+    response.headers_mut().insert(header::LAST_MODIFIED, HeaderValue::from_static(LAST_MODIFIED));
     response
 }
 
@@ -93,11 +76,7 @@ async fn redirect_chain(Path(n): Path<u32>) -> Response {
 }
 
 fn redirect(location: &str) -> Response {
-    Response::builder()
-        .status(StatusCode::FOUND)
-        .header(header::LOCATION, location)
-        .body(Body::empty())
-        .unwrap()
+    Response::builder().status(StatusCode::FOUND).header(header::LOCATION, location).body(Body::empty()).unwrap()
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -130,29 +109,18 @@ async fn start_server() -> (SocketAddr, Arc<Counters>) {
     let counters = Arc::new(Counters::default());
     // 50 MB of zeros compresses to about 50 KB; built once for all tests.
     static BOMB: OnceLock<bytes::Bytes> = OnceLock::new();
-    let bomb = BOMB
-        .get_or_init(|| gzip(&vec![0u8; 50 * 1024 * 1024]).into())
-        .clone();
+    let bomb = BOMB.get_or_init(|| gzip(&vec![0u8; 50 * 1024 * 1024]).into()).clone();
     let app = Router::new()
         .route("/feed", get(|| async { rss(FEED) }))
         .route("/etag", get(etag))
         .route("/last-modified", get(last_modified))
-        .route(
-            "/429",
-            get(|| async {
-                (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "7")]).into_response()
-            }),
-        )
+        .route("/429", get(|| async { (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "7")]).into_response() }))
         .route(
             "/503",
             get(|| async {
                 let at = chrono::Utc::now() + chrono::Duration::seconds(120);
                 let date = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    [(header::RETRY_AFTER, date)],
-                )
-                    .into_response()
+                (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, date)]).into_response()
             }),
         )
         .route(
@@ -173,10 +141,7 @@ async fn start_server() -> (SocketAddr, Arc<Counters>) {
             }),
         )
         .route("/redirect/{n}", get(redirect_chain))
-        .route(
-            "/to-metadata",
-            get(|| async { redirect("http://169.254.169.254/latest/meta-data/") }),
-        )
+        .route("/to-metadata", get(|| async { redirect("http://169.254.169.254/latest/meta-data/") }))
         .route("/to-file", get(|| async { redirect("file:///etc/passwd") }))
         .route("/big", get(|| async { rss(vec![b' '; 2 * 1024 * 1024]) }))
         .route(
@@ -199,16 +164,11 @@ async fn start_server() -> (SocketAddr, Arc<Counters>) {
                     .unwrap()
             }),
         )
-        .route(
-            "/malformed",
-            get(|| async { rss("<rss version=\"2.0\"><channel><item><title>x</item>") }),
-        )
+        .route("/malformed", get(|| async { rss("<rss version=\"2.0\"><channel><item><title>x</item>") }))
         .route(
             "/utf16",
             get(|| async {
-                let xml = FEED
-                    .replace("utf-8", "utf-16")
-                    .replace("Local news", "Nouvelles €");
+                let xml = FEED.replace("utf-8", "utf-16").replace("Local news", "Nouvelles €");
                 let mut bytes = vec![0xFF, 0xFE];
                 bytes.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
                 rss(bytes)
@@ -218,14 +178,8 @@ async fn start_server() -> (SocketAddr, Arc<Counters>) {
             "/latin1",
             get(|| async {
                 Response::builder()
-                    .header(
-                        header::CONTENT_TYPE,
-                        "application/rss+xml; charset=ISO-8859-1",
-                    )
-                    .body(Body::from(
-                        b"<rss version=\"2.0\"><channel><title>Caf\xE9</title></channel></rss>"
-                            .to_vec(),
-                    ))
+                    .header(header::CONTENT_TYPE, "application/rss+xml; charset=ISO-8859-1")
+                    .body(Body::from(b"<rss version=\"2.0\"><channel><title>Caf\xE9</title></channel></rss>".to_vec()))
                     .unwrap()
             }),
         )
@@ -258,17 +212,9 @@ fn source(addr: SocketAddr, path: &str) -> FeedSource {
     FeedSource::parse(&format!("http://{addr}{path}")).unwrap()
 }
 
-async fn fetched(
-    fetcher: &Fetcher,
-    source: &FeedSource,
-) -> (bytes::Bytes, Validators, Option<String>) {
+async fn fetched(fetcher: &Fetcher, source: &FeedSource) -> (bytes::Bytes, Validators, Option<String>) {
     match fetcher.fetch(source, &Validators::default()).await {
-        Ok(FetchOutcome::Fetched {
-            body,
-            validators,
-            content_type,
-            ..
-        }) => (body, validators, content_type),
+        Ok(FetchOutcome::Fetched { body, validators, content_type, .. }) => (body, validators, content_type),
         other => panic!("expected a body from {source}, got {other:?}"),
     }
 }
@@ -280,23 +226,10 @@ async fn an_unchanged_feed_answers_304_to_its_etag() {
     let src = source(addr, "/etag");
     let (body, validators, _) = fetched(&fetcher, &src).await;
     assert_eq!(body, FEED.as_bytes());
-    assert_eq!(
-        validators.etag.as_deref(),
-        Some(ETAG),
-        "stored exactly as received"
-    );
-    assert_eq!(
-        fetcher.fetch(&src, &validators).await.unwrap(),
-        FetchOutcome::NotModified
-    );
-    let stale = Validators {
-        etag: Some("\"v0\"".to_owned()),
-        last_modified: None,
-    };
-    assert!(matches!(
-        fetcher.fetch(&src, &stale).await.unwrap(),
-        FetchOutcome::Fetched { .. }
-    ));
+    assert_eq!(validators.etag.as_deref(), Some(ETAG), "stored exactly as received");
+    assert_eq!(fetcher.fetch(&src, &validators).await.unwrap(), FetchOutcome::NotModified);
+    let stale = Validators { etag: Some("\"v0\"".to_owned()), last_modified: None };
+    assert!(matches!(fetcher.fetch(&src, &stale).await.unwrap(), FetchOutcome::Fetched { .. }));
 }
 
 #[tokio::test]
@@ -307,19 +240,13 @@ async fn an_unchanged_feed_answers_304_to_its_last_modified() {
     let (_, validators, _) = fetched(&fetcher, &src).await;
     assert_eq!(validators.last_modified.as_deref(), Some(LAST_MODIFIED));
     assert_eq!(validators.etag, None);
-    assert_eq!(
-        fetcher.fetch(&src, &validators).await.unwrap(),
-        FetchOutcome::NotModified
-    );
+    assert_eq!(fetcher.fetch(&src, &validators).await.unwrap(), FetchOutcome::NotModified);
 }
 
 #[tokio::test]
 async fn too_many_requests_reports_retry_after_seconds() {
     let (addr, _) = start_server().await;
-    let err = fetcher()
-        .fetch(&source(addr, "/429"), &Validators::default())
-        .await
-        .unwrap_err();
+    let err = fetcher().fetch(&source(addr, "/429"), &Validators::default()).await.unwrap_err();
     assert!(
         matches!(err, FetchError::RateLimited { status: 429, retry_after: Some(d), .. } if d == Duration::from_secs(7)),
         "{err:?}"
@@ -329,22 +256,11 @@ async fn too_many_requests_reports_retry_after_seconds() {
 #[tokio::test]
 async fn service_unavailable_reports_retry_after_as_an_http_date() {
     let (addr, _) = start_server().await;
-    let err = fetcher()
-        .fetch(&source(addr, "/503"), &Validators::default())
-        .await
-        .unwrap_err();
-    let FetchError::RateLimited {
-        status: 503,
-        retry_after: Some(d),
-        ..
-    } = err
-    else {
+    let err = fetcher().fetch(&source(addr, "/503"), &Validators::default()).await.unwrap_err();
+    let FetchError::RateLimited { status: 503, retry_after: Some(d), .. } = err else {
         panic!("expected rate limiting, got {err:?}");
     };
-    assert!(
-        d > Duration::from_secs(100) && d <= Duration::from_secs(120),
-        "{d:?}"
-    );
+    assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
 }
 
 #[tokio::test]
@@ -355,30 +271,17 @@ async fn the_retry_helper_waits_out_a_503_and_then_succeeds() {
     let started = Instant::now();
     let none = Validators::default();
     let outcome = retry(&RetryPolicy::default(), || fetcher.fetch(&src, &none)).await;
-    assert!(
-        matches!(outcome, Ok(FetchOutcome::Fetched { .. })),
-        "{outcome:?}"
-    );
+    assert!(matches!(outcome, Ok(FetchOutcome::Fetched { .. })), "{outcome:?}");
     assert_eq!(counters.flaky_hits.load(Ordering::SeqCst), 2);
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After: 1 was honoured"
-    );
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was honoured");
 }
 
 #[tokio::test]
 async fn a_server_that_never_answers_hits_the_total_timeout() {
     let (addr, _) = start_server().await;
-    let fetcher = Fetcher::new(FetchSettings {
-        total_timeout: Duration::from_millis(500),
-        ..settings()
-    })
-    .unwrap();
+    let fetcher = Fetcher::new(FetchSettings { total_timeout: Duration::from_millis(500), ..settings() }).unwrap();
     let started = Instant::now();
-    let err = fetcher
-        .fetch(&source(addr, "/slow"), &Validators::default())
-        .await
-        .unwrap_err();
+    let err = fetcher.fetch(&source(addr, "/slow"), &Validators::default()).await.unwrap_err();
     assert!(matches!(err, FetchError::Timeout { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
@@ -386,16 +289,9 @@ async fn a_server_that_never_answers_hits_the_total_timeout() {
 #[tokio::test]
 async fn a_body_that_trickles_forever_hits_the_total_timeout() {
     let (addr, _) = start_server().await;
-    let fetcher = Fetcher::new(FetchSettings {
-        total_timeout: Duration::from_millis(700),
-        ..settings()
-    })
-    .unwrap();
+    let fetcher = Fetcher::new(FetchSettings { total_timeout: Duration::from_millis(700), ..settings() }).unwrap();
     let started = Instant::now();
-    let err = fetcher
-        .fetch(&source(addr, "/trickle"), &Validators::default())
-        .await
-        .unwrap_err();
+    let err = fetcher.fetch(&source(addr, "/trickle"), &Validators::default()).await.unwrap_err();
     assert!(matches!(err, FetchError::Timeout { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
@@ -412,17 +308,10 @@ async fn a_server_that_accepts_but_never_completes_tls_hits_the_connect_timeout(
             held.push(socket);
         }
     });
-    let fetcher = Fetcher::new(FetchSettings {
-        connect_timeout: Duration::from_millis(300),
-        ..settings()
-    })
-    .unwrap();
+    let fetcher = Fetcher::new(FetchSettings { connect_timeout: Duration::from_millis(300), ..settings() }).unwrap();
     let started = Instant::now();
     let src = FeedSource::parse(&format!("https://{addr}/feed")).unwrap();
-    let err = fetcher
-        .fetch(&src, &Validators::default())
-        .await
-        .unwrap_err();
+    let err = fetcher.fetch(&src, &Validators::default()).await.unwrap_err();
     assert!(matches!(err, FetchError::ConnectTimeout { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -437,31 +326,16 @@ async fn five_redirects_are_followed_and_a_sixth_is_refused() {
         panic!("expected a body");
     };
     assert_eq!(final_url.unwrap().path(), "/redirect/0");
-    let err = fetcher
-        .fetch(&source(addr, "/redirect/6"), &Validators::default())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, FetchError::TooManyRedirects { limit: 5, .. }),
-        "{err:?}"
-    );
+    let err = fetcher.fetch(&source(addr, "/redirect/6"), &Validators::default()).await.unwrap_err();
+    assert!(matches!(err, FetchError::TooManyRedirects { limit: 5, .. }), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_redirect_to_the_metadata_service_is_refused_even_with_private_addresses_allowed() {
     let (addr, _) = start_server().await;
-    let err = fetcher()
-        .fetch(&source(addr, "/to-metadata"), &Validators::default())
-        .await
-        .unwrap_err();
+    let err = fetcher().fetch(&source(addr, "/to-metadata"), &Validators::default()).await.unwrap_err();
     assert!(
-        matches!(
-            err,
-            FetchError::Refused(GuardError::Blocked {
-                range: BlockedRange::CloudMetadata,
-                ..
-            })
-        ),
+        matches!(err, FetchError::Refused(GuardError::Blocked { range: BlockedRange::CloudMetadata, .. })),
         "{err:?}"
     );
 }
@@ -469,24 +343,14 @@ async fn a_redirect_to_the_metadata_service_is_refused_even_with_private_address
 #[tokio::test]
 async fn a_redirect_to_a_file_url_is_refused() {
     let (addr, _) = start_server().await;
-    let err = fetcher()
-        .fetch(&source(addr, "/to-file"), &Validators::default())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, FetchError::Refused(GuardError::Scheme { .. })),
-        "{err:?}"
-    );
+    let err = fetcher().fetch(&source(addr, "/to-file"), &Validators::default()).await.unwrap_err();
+    assert!(matches!(err, FetchError::Refused(GuardError::Scheme { .. })), "{err:?}");
 }
 
 #[tokio::test]
 async fn private_and_loopback_targets_are_refused_when_private_addresses_are_not_allowed() {
     let (addr, _) = start_server().await;
-    let strict = Fetcher::new(FetchSettings {
-        allow_private: false,
-        ..settings()
-    })
-    .unwrap();
+    let strict = Fetcher::new(FetchSettings { allow_private: false, ..settings() }).unwrap();
     let port = addr.port();
     for url in [
         format!("http://127.0.0.1:{port}/feed"),
@@ -498,19 +362,11 @@ async fn private_and_loopback_targets_are_refused_when_private_addresses_are_not
         "http://[fd00::1]/feed".to_owned(),
         "http://169.254.169.254/latest/meta-data/".to_owned(),
     ] {
-        let err = strict
-            .fetch(&FeedSource::parse(&url).unwrap(), &Validators::default())
-            .await
-            .unwrap_err();
+        let err = strict.fetch(&FeedSource::parse(&url).unwrap(), &Validators::default()).await.unwrap_err();
         assert!(matches!(err, FetchError::Refused(_)), "{url}: {err:?}");
     }
     // The same server is reachable once private addresses are allowed.
-    assert!(
-        fetcher()
-            .fetch(&source(addr, "/feed"), &Validators::default())
-            .await
-            .is_ok()
-    );
+    assert!(fetcher().fetch(&source(addr, "/feed"), &Validators::default()).await.is_ok());
 }
 
 /// A host name from /etc/hosts (other than localhost) that points at this machine or its private
@@ -522,9 +378,7 @@ fn local_host_name() -> Option<String> {
         let ip: std::net::IpAddr = fields.next()?.parse().ok()?;
         let private = layoffwatch::feeds::guard::classify(ip).is_some();
         fields
-            .find(|name| {
-                !name.contains("localhost") && name.contains(|c: char| c.is_ascii_alphabetic())
-            })
+            .find(|name| !name.contains("localhost") && name.contains(|c: char| c.is_ascii_alphabetic()))
             .filter(|_| private)
             .map(str::to_owned)
     })
@@ -537,49 +391,24 @@ async fn a_name_that_resolves_to_a_private_address_is_refused_at_connect_time() 
         eprintln!("skipped: /etc/hosts names no private address besides localhost");
         return;
     };
-    let strict = Fetcher::new(FetchSettings {
-        allow_private: false,
-        ..settings()
-    })
-    .unwrap();
+    let strict = Fetcher::new(FetchSettings { allow_private: false, ..settings() }).unwrap();
     let src = FeedSource::parse(&format!("http://{name}:{}/feed", addr.port())).unwrap();
-    let err = strict
-        .fetch(&src, &Validators::default())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, FetchError::Refused(GuardError::Blocked { .. })),
-        "{name}: {err:?}"
-    );
+    let err = strict.fetch(&src, &Validators::default()).await.unwrap_err();
+    assert!(matches!(err, FetchError::Refused(GuardError::Blocked { .. })), "{name}: {err:?}");
 }
 
 #[tokio::test]
 async fn an_oversized_body_is_cut_off() {
     let (addr, _) = start_server().await;
-    let err = fetcher()
-        .fetch(&source(addr, "/big"), &Validators::default())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            FetchError::TooLarge {
-                limit: 1_048_576,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = fetcher().fetch(&source(addr, "/big"), &Validators::default()).await.unwrap_err();
+    assert!(matches!(err, FetchError::TooLarge { limit: 1_048_576, .. }), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_gzip_bomb_is_cut_off_at_the_decompressed_cap() {
     let (addr, _) = start_server().await;
     let started = Instant::now();
-    let err = fetcher()
-        .fetch(&source(addr, "/bomb"), &Validators::default())
-        .await
-        .unwrap_err();
+    let err = fetcher().fetch(&source(addr, "/bomb"), &Validators::default()).await.unwrap_err();
     assert!(matches!(err, FetchError::TooLarge { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
@@ -625,10 +454,7 @@ async fn a_utf16_feed_is_parsed() {
     let (body, _, _) = fetched(&fetcher(), &src).await;
     let feed = parse_feed(&body, &src.to_string()).unwrap();
     assert_eq!(feed.title.as_deref(), Some("Nouvelles €"));
-    assert_eq!(
-        feed.items[0].title.as_deref(),
-        Some("Initech cuts 500 jobs")
-    );
+    assert_eq!(feed.items[0].title.as_deref(), Some("Initech cuts 500 jobs"));
 }
 
 #[tokio::test]
@@ -637,9 +463,7 @@ async fn the_http_charset_decodes_a_feed_without_an_xml_declaration() {
     let src = source(addr, "/latin1");
     let (body, _, content_type) = fetched(&fetcher(), &src).await;
     let options = ParseOptions {
-        charset_hint: content_type
-            .as_deref()
-            .and_then(decode::charset_from_content_type),
+        charset_hint: content_type.as_deref().and_then(decode::charset_from_content_type),
         ..ParseOptions::default()
     };
     let feed = parse_feed_with(&body, &src.to_string(), &options).unwrap();
@@ -655,12 +479,7 @@ async fn a_feed_whose_items_have_no_guids_keeps_stable_ids_across_polls() {
     for _ in 0..3 {
         let (body, _, _) = fetched(&fetcher, &src).await;
         let feed = parse_feed(&body, &src.to_string()).unwrap();
-        polls.push(
-            feed.items
-                .iter()
-                .map(|i| i.id.as_str().to_owned())
-                .collect::<Vec<_>>(),
-        );
+        polls.push(feed.items.iter().map(|i| i.id.as_str().to_owned()).collect::<Vec<_>>());
     }
     assert!(polls.windows(2).all(|w| w[0] == w[1]), "{polls:?}");
     assert_eq!(polls[0][0], "https://n.example/story");

@@ -3,17 +3,14 @@
 
 mod documents;
 mod eval;
+mod feeds;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "layoffwatch",
-    version,
-    about = "Watches AI-layoff news and marks every claim sourced or speculative"
-)]
+#[command(name = "layoffwatch", version, about = "Watches AI-layoff news and marks every claim sourced or speculative")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,6 +18,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the bundled sample feeds through the whole pipeline to the console (offline, no tokens).
+    Demo,
+    /// One stateless pass over feeds (paths or http(s) URLs): stories, claims and summaries.
+    Digest {
+        /// Print the contract's JSON instead of Markdown.
+        #[arg(long)]
+        json: bool,
+        /// Feed files or http(s) URLs.
+        #[arg(required = true)]
+        feeds: Vec<String>,
+    },
     /// Label the claims of one document (or one per line with --jsonl).
     Claims {
         /// Read one JSON document per line and write one result per line.
@@ -52,13 +60,14 @@ enum Command {
 
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
+    // One TLS provider for the whole process (ring), before any client is built.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = || tokio::runtime::Builder::new_multi_thread().enable_all().build();
     match cli.command {
+        Command::Demo => runtime()?.block_on(feeds::demo()),
+        Command::Digest { json, feeds: list } => runtime()?.block_on(feeds::digest(&list, json)),
         Command::Claims { jsonl, file } => documents::claims(file.as_deref(), jsonl),
         Command::Summarize { json, file } => documents::summarize(file.as_deref(), json),
-        Command::Eval {
-            file,
-            holdout,
-            misses,
-        } => eval::run(file.as_deref(), holdout, misses),
+        Command::Eval { file, holdout, misses } => eval::run(file.as_deref(), holdout, misses),
     }
 }

@@ -7,7 +7,7 @@ use super::claims::{Claim, SourceKind, Verdict};
 use super::lexicon::Lexicon;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 static HEADCOUNT: LazyLock<Regex> = LazyLock::new(|| {
@@ -21,15 +21,15 @@ static HEADCOUNT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid headcount regex")
 });
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)")
-        .expect("valid percent regex")
+    Regex::new(r"(?i)(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)").expect("valid percent regex")
 });
 static WORKFORCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:workforce|staff|employees|headcount|jobs|workers|roles|team|employees|payroll|belegschaft|plantilla|effectifs)\b")
         .expect("valid regex")
 });
 static MONEY_OR_GROWTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:revenue|sales|profit|shares|stock|margin|growth|earnings|costs?|budget|quarter)\b").expect("valid regex")
+    Regex::new(r"(?i)\b(?:revenue|sales|profit|shares|stock|margin|growth|earnings|costs?|budget|quarter)\b")
+        .expect("valid regex")
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -46,7 +46,7 @@ static EFFECTIVE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// How exact a headcount is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Qualifier {
     Exactly,
@@ -58,7 +58,7 @@ pub enum Qualifier {
 }
 
 /// Who named AI as the reason for the cuts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AiReasonBy {
     /// The company itself, in a statement, memo or through an executive.
@@ -70,7 +70,7 @@ pub enum AiReasonBy {
 }
 
 /// One source's account of one company's layoffs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LayoffFact {
     pub company: Option<String>,
     pub headcount: Option<u64>,
@@ -87,7 +87,7 @@ pub struct LayoffFact {
     pub item: String,
     /// How much the source's word weighs when sources disagree: the company or a document over an
     /// outlet's reporting.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub authority: u8,
 }
 
@@ -115,12 +115,7 @@ pub fn extract(
         let headcount = headcount_in(text);
         let percent = percent_in(text);
         let (announced, effective) = dates_in(text, year);
-        if headcount.is_none()
-            && percent.is_none()
-            && announced.is_none()
-            && effective.is_none()
-            && ai.is_none()
-        {
+        if headcount.is_none() && percent.is_none() && announced.is_none() && effective.is_none() && ai.is_none() {
             continue;
         }
         let company = lex
@@ -128,22 +123,11 @@ pub fn extract(
             .into_iter()
             .map(|(_, n)| n)
             .next()
-            .or_else(|| {
-                companies
-                    .iter()
-                    .find(|c| text.contains(c.as_str()))
-                    .cloned()
-            })
+            .or_else(|| companies.iter().find(|c| text.contains(c.as_str())).cloned())
             .or_else(|| default_company.clone());
         let source_name = source.name.clone();
-        let fact_item = if item.is_empty() {
-            claim.origin.clone()
-        } else {
-            item.to_string()
-        };
-        let existing = facts
-            .iter_mut()
-            .find(|f| f.company == company && f.source == source_name);
+        let fact_item = if item.is_empty() { claim.origin.clone() } else { item.to_string() };
+        let existing = facts.iter_mut().find(|f| f.company == company && f.source == source_name);
         let fact = match existing {
             Some(f) => f,
             None => {
@@ -182,9 +166,7 @@ pub fn extract(
             });
         }
     }
-    facts.retain(|f| {
-        f.headcount.is_some() || f.percent.is_some() || f.date.is_some() || f.ai_reason.is_some()
-    });
+    facts.retain(|f| f.headcount.is_some() || f.percent.is_some() || f.date.is_some() || f.ai_reason.is_some());
     facts
 }
 
@@ -201,32 +183,18 @@ pub fn headcount_in(text: &str) -> Option<(u64, Qualifier)> {
             _ => {}
         }
         // "2026 jobs report" or "3 people" are not layoffs worth reporting.
-        let year_like = (1990.0..2100.0).contains(&n)
-            && !cap["num"].contains(',')
-            && cap.name("mult").is_none();
-        if !(5.0..=5_000_000.0).contains(&n)
-            || year_like && text.contains(&format!("in {}", &cap["num"]))
-        {
+        let year_like = (1990.0..2100.0).contains(&n) && !cap["num"].contains(',') && cap.name("mult").is_none();
+        if !(5.0..=5_000_000.0).contains(&n) || year_like && text.contains(&format!("in {}", &cap["num"])) {
             continue;
         }
-        let qual = match cap.name("qual").map(|q| {
-            q.as_str()
-                .to_lowercase()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        }) {
+        let qual = match cap
+            .name("qual")
+            .map(|q| q.as_str().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" "))
+        {
             Some(q)
                 if matches!(
                     q.as_str(),
-                    "about"
-                        | "around"
-                        | "approximately"
-                        | "roughly"
-                        | "nearly"
-                        | "almost"
-                        | "some"
-                        | "~"
+                    "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some" | "~"
                 ) =>
             {
                 Qualifier::About
@@ -234,9 +202,7 @@ pub fn headcount_in(text: &str) -> Option<(u64, Qualifier)> {
             Some(q) if matches!(q.as_str(), "up to" | "as many as") => Qualifier::UpTo,
             Some(q) if q == "at least" => Qualifier::AtLeast,
             Some(q) if matches!(q.as_str(), "more than" | "over") => Qualifier::MoreThan,
-            Some(q) if matches!(q.as_str(), "fewer than" | "less than" | "under") => {
-                Qualifier::FewerThan
-            }
+            Some(q) if matches!(q.as_str(), "fewer than" | "less than" | "under") => Qualifier::FewerThan,
             _ => Qualifier::Exactly,
         };
         return Some((n.round() as u64, qual));
@@ -251,11 +217,7 @@ pub fn percent_in(text: &str) -> Option<f64> {
     }
     PERCENT.captures_iter(text).find_map(|cap| {
         let m = cap.get(0)?;
-        let after: String = text[m.end()..]
-            .split_whitespace()
-            .take(4)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let after: String = text[m.end()..].split_whitespace().take(4).collect::<Vec<_>>().join(" ");
         let before: String = {
             let words: Vec<&str> = text[..m.start()].split_whitespace().collect();
             words[words.len().saturating_sub(4)..].join(" ")
@@ -272,9 +234,7 @@ pub fn percent_in(text: &str) -> Option<f64> {
                 || before.contains("shed"))
             && WORKFORCE.is_match(&after);
         let v: f64 = cap["num"].parse().ok()?;
-        ((of_workforce && !MONEY_OR_GROWTH.is_match(&before) || workforce_by || cut_by)
-            && v > 0.0
-            && v <= 100.0)
+        ((of_workforce && !MONEY_OR_GROWTH.is_match(&before) || workforce_by || cut_by) && v > 0.0 && v <= 100.0)
             .then_some(v)
     })
 }
@@ -293,10 +253,7 @@ pub fn dates_in(text: &str, year: Option<i32>) -> (Option<NaiveDate>, Option<Nai
         } else {
             let month = month_number(&cap["month"]);
             let day: u32 = cap["day"].parse().unwrap_or(0);
-            let y = cap
-                .name("year")
-                .and_then(|y| y.as_str().parse().ok())
-                .or(year);
+            let y = cap.name("year").and_then(|y| y.as_str().parse().ok()).or(year);
             y.and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
         };
         let Some(date) = date else { continue };
@@ -312,12 +269,10 @@ pub fn dates_in(text: &str, year: Option<i32>) -> (Option<NaiveDate>, Option<Nai
 
 fn month_number(name: &str) -> u32 {
     let n = name.to_lowercase();
-    [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ]
-    .iter()
-    .position(|m| n.starts_with(m))
-    .map_or(1, |i| i as u32 + 1)
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|m| n.starts_with(m))
+        .map_or(1, |i| i as u32 + 1)
 }
 
 /// Whether a claim gives AI as the reason for cuts, and who does so.
@@ -329,9 +284,7 @@ fn ai_reason(claim: &Claim, lex: &Lexicon) -> Option<AiReasonBy> {
         return None;
     }
     Some(match &claim.verdict {
-        Verdict::Sourced { source, .. } if source.kind == SourceKind::Official => {
-            AiReasonBy::Company
-        }
+        Verdict::Sourced { source, .. } if source.kind == SourceKind::Official => AiReasonBy::Company,
         Verdict::Sourced { source, .. } if source.kind == SourceKind::Outlet => AiReasonBy::Outlet,
         _ => AiReasonBy::Commentators,
     })
@@ -348,27 +301,12 @@ mod tests {
 
     #[test]
     fn headcounts_keep_their_qualifier() {
-        assert_eq!(
-            headcount_in("Meta will cut about 8,000 jobs"),
-            Some((8000, Qualifier::About))
-        );
-        assert_eq!(
-            headcount_in("up to 30,000 roles could go"),
-            Some((30000, Qualifier::UpTo))
-        );
+        assert_eq!(headcount_in("Meta will cut about 8,000 jobs"), Some((8000, Qualifier::About)));
+        assert_eq!(headcount_in("up to 30,000 roles could go"), Some((30000, Qualifier::UpTo)));
         assert_eq!(headcount_in("~600 roles"), Some((600, Qualifier::About)));
-        assert_eq!(
-            headcount_in("1.5 million workers"),
-            Some((1_500_000, Qualifier::Exactly))
-        );
-        assert_eq!(
-            headcount_in("12k employees"),
-            Some((12_000, Qualifier::Exactly))
-        );
-        assert_eq!(
-            headcount_in("cut 1,200 corporate jobs"),
-            Some((1200, Qualifier::Exactly))
-        );
+        assert_eq!(headcount_in("1.5 million workers"), Some((1_500_000, Qualifier::Exactly)));
+        assert_eq!(headcount_in("12k employees"), Some((12_000, Qualifier::Exactly)));
+        assert_eq!(headcount_in("cut 1,200 corporate jobs"), Some((1200, Qualifier::Exactly)));
     }
 
     #[test]
@@ -379,10 +317,7 @@ mod tests {
 
     #[test]
     fn effective_dates_are_told_apart_from_announcements() {
-        let (a, e) = dates_in(
-            "announced on April 18 that cuts take effect from May 20",
-            Some(2026),
-        );
+        let (a, e) = dates_in("announced on April 18 that cuts take effect from May 20", Some(2026));
         assert_eq!(a, NaiveDate::from_ymd_opt(2026, 4, 18));
         assert_eq!(e, NaiveDate::from_ymd_opt(2026, 5, 20));
     }

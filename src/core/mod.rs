@@ -15,6 +15,7 @@ pub mod claims;
 pub mod companies;
 pub mod facts;
 pub mod lexicon;
+pub mod message;
 pub mod model;
 pub mod relevance;
 pub mod segment;

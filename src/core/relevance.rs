@@ -8,9 +8,8 @@ use std::sync::LazyLock;
 
 const DEFAULT_TOPIC: &str = include_str!("../../config/topic.toml");
 
-static EMBEDDED: LazyLock<Topic> = LazyLock::new(|| {
-    Topic::from_toml(DEFAULT_TOPIC).expect("the topic profile compiled into the binary is valid")
-});
+static EMBEDDED: LazyLock<Topic> =
+    LazyLock::new(|| Topic::from_toml(DEFAULT_TOPIC).expect("the topic profile compiled into the binary is valid"));
 
 #[derive(Debug, thiserror::Error)]
 pub enum TopicError {
@@ -45,10 +44,7 @@ impl Terms {
     }
 
     fn score(&self, text: &str) -> f64 {
-        self.0
-            .iter()
-            .map(|(r, w)| r.find_iter(text).take(3).count() as f64 * w)
-            .sum()
+        self.0.iter().map(|(r, w)| r.find_iter(text).take(3).count() as f64 * w).sum()
     }
 }
 
@@ -92,18 +88,12 @@ impl Topic {
         let ai = self.ai.score(title) * self.title_weight + self.ai.score(text);
         if layoff < self.min_layoff {
             return Relevance::OffTopic {
-                reason: format!(
-                    "off-topic: no layoff news (layoff score {layoff:.1} < {:.1})",
-                    self.min_layoff
-                ),
+                reason: format!("off-topic: no layoff news (layoff score {layoff:.1} < {:.1})", self.min_layoff),
             };
         }
         if self.require_ai && ai < self.min_ai {
             return Relevance::OffTopic {
-                reason: format!(
-                    "off-topic: layoffs without an AI angle (AI score {ai:.1} < {:.1})",
-                    self.min_ai
-                ),
+                reason: format!("off-topic: layoffs without an AI angle (AI score {ai:.1} < {:.1})", self.min_ai),
             };
         }
         Relevance::Relevant { score: layoff + ai }
@@ -116,24 +106,19 @@ mod tests {
 
     #[test]
     fn ai_layoff_news_is_relevant() {
-        let r =
-            Topic::embedded().judge("Initech to cut 500 jobs as AI agents take over support", "");
+        let r = Topic::embedded().judge("Initech to cut 500 jobs as AI agents take over support", "");
         assert!(matches!(r, Relevance::Relevant { .. }), "{r:?}");
     }
 
     #[test]
     fn a_product_launch_is_off_topic_with_a_reason() {
-        let r =
-            Topic::embedded().judge("Globex launches a new AI phone", "The phone ships in May.");
+        let r = Topic::embedded().judge("Globex launches a new AI phone", "The phone ships in May.");
         assert!(matches!(r, Relevance::OffTopic { reason } if reason.contains("no layoff news")));
     }
 
     #[test]
     fn layoffs_without_ai_are_off_topic() {
-        let r = Topic::embedded().judge(
-            "Hooli lays off 200 after a sales slump",
-            "Sales fell for three quarters.",
-        );
+        let r = Topic::embedded().judge("Hooli lays off 200 after a sales slump", "Sales fell for three quarters.");
         assert!(matches!(r, Relevance::OffTopic { reason } if reason.contains("AI angle")));
     }
 }

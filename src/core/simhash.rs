@@ -10,30 +10,21 @@ pub const NEAR_DUPLICATE_BITS: u32 = 3;
 
 /// The SimHash fingerprint of a text.
 pub fn simhash(text: &str) -> u64 {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     if words.is_empty() {
         return 0;
     }
     let mut weights = [0i32; 64];
-    let shingles: Vec<String> = if words.len() < 3 {
-        vec![words.join(" ")]
-    } else {
-        words.windows(3).map(|w| w.join(" ")).collect()
-    };
+    let shingles: Vec<String> =
+        if words.len() < 3 { vec![words.join(" ")] } else { words.windows(3).map(|w| w.join(" ")).collect() };
     for s in &shingles {
         let h = xxh3_64(s.as_bytes());
         for (bit, weight) in weights.iter_mut().enumerate() {
             *weight += if h >> bit & 1 == 1 { 1 } else { -1 };
         }
     }
-    weights.iter().enumerate().fold(
-        0u64,
-        |acc, (bit, &w)| if w > 0 { acc | 1 << bit } else { acc },
-    )
+    weights.iter().enumerate().fold(0u64, |acc, (bit, &w)| if w > 0 { acc | 1 << bit } else { acc })
 }
 
 pub fn distance(a: u64, b: u64) -> u32 {
@@ -52,10 +43,7 @@ impl<T: Clone> SimIndex<T> {
         let at = self.entries.len();
         self.entries.push((hash, value));
         for band in 0..4u8 {
-            self.bands
-                .entry((band, (hash >> (band * 16)) as u16))
-                .or_default()
-                .push(at);
+            self.bands.entry((band, (hash >> (band * 16)) as u16)).or_default().push(at);
         }
     }
 
@@ -87,12 +75,7 @@ mod tests {
         let mut idx = SimIndex::default();
         idx.insert(simhash(ORIGINAL), "a1");
         assert_eq!(idx.near(simhash(ORIGINAL)), Some("a1"));
-        assert_eq!(
-            idx.near(simhash(
-                "Globex opens a new office in Lisbon with two hundred new hires in sales."
-            )),
-            None
-        );
+        assert_eq!(idx.near(simhash("Globex opens a new office in Lisbon with two hundred new hires in sales.")), None);
     }
 
     #[test]

@@ -90,29 +90,18 @@ impl Story {
 
     /// Every source's facts, each kept with its source.
     pub fn facts(&self) -> Vec<LayoffFact> {
-        self.items
-            .iter()
-            .flat_map(|i| i.facts.iter().cloned())
-            .collect()
+        self.items.iter().flat_map(|i| i.facts.iter().cloned()).collect()
     }
 
     pub fn claims(&self) -> Vec<Claim> {
-        self.items
-            .iter()
-            .flat_map(|i| i.claims.iter().cloned())
-            .collect()
+        self.items.iter().flat_map(|i| i.claims.iter().cloned()).collect()
     }
 
     /// The numbers a reader sees first: from the most authoritative source, the latest among equals.
     pub fn key_facts(&self) -> KeyFacts {
         let facts = self.facts();
-        let best = |pick: fn(&LayoffFact) -> bool| {
-            facts
-                .iter()
-                .filter(|f| pick(f))
-                .max_by_key(|f| f.authority)
-                .cloned()
-        };
+        let best =
+            |pick: fn(&LayoffFact) -> bool| facts.iter().filter(|f| pick(f)).max_by_key(|f| f.authority).cloned();
         let with_count = best(|f| f.headcount.is_some());
         let with_percent = best(|f| f.percent.is_some());
         KeyFacts {
@@ -139,10 +128,21 @@ impl Story {
 /// Where an item went.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Placement {
-    NewStory { story: String },
-    Joined { story: String, facts_changed: bool },
-    Duplicate { of: String, reason: &'static str },
-    OffTopic { reason: String },
+    NewStory {
+        story: String,
+    },
+    /// `revised_from` holds the story's headline numbers before this item changed them.
+    Joined {
+        story: String,
+        revised_from: Option<KeyFacts>,
+    },
+    Duplicate {
+        of: String,
+        reason: &'static str,
+    },
+    OffTopic {
+        reason: String,
+    },
     TooOld,
 }
 
@@ -157,10 +157,7 @@ pub struct StoryRules {
 
 impl Default for StoryRules {
     fn default() -> Self {
-        Self {
-            window: Duration::days(4),
-            max_age: Duration::days(14),
-        }
+        Self { window: Duration::days(4), max_age: Duration::days(14) }
     }
 }
 
@@ -208,26 +205,14 @@ impl StoryBook {
     }
 
     /// Places one item. `now` bounds its age; the book never reads a clock.
-    pub fn add(
-        &mut self,
-        item: NewsItem,
-        now: DateTime<Utc>,
-        lex: &Lexicon,
-        topic: &Topic,
-    ) -> Placement {
+    pub fn add(&mut self, item: NewsItem, now: DateTime<Utc>, lex: &Lexicon, topic: &Topic) -> Placement {
         if !self.seen_ids.insert(item.id.clone()) {
-            return Placement::Duplicate {
-                of: item.id.clone(),
-                reason: "same item id",
-            };
+            return Placement::Duplicate { of: item.id.clone(), reason: "same item id" };
         }
         if let Some(url) = &item.url
             && let Some(story) = self.seen_urls.get(url)
         {
-            return Placement::Duplicate {
-                of: story.clone(),
-                reason: "same canonical URL",
-            };
+            return Placement::Duplicate { of: story.clone(), reason: "same canonical URL" };
         }
         let published = item.published.unwrap_or(now);
         if now - published > self.rules.max_age {
@@ -241,10 +226,7 @@ impl StoryBook {
         if plain.split_whitespace().count() >= 20
             && let Some(story) = self.near.near(fingerprint)
         {
-            return Placement::Duplicate {
-                of: story,
-                reason: "near-duplicate text",
-            };
+            return Placement::Duplicate { of: story, reason: "near-duplicate text" };
         }
         let analysed = analyse_item(item, fingerprint, lex);
         let target = self.find_story(&analysed, published);
@@ -256,15 +238,11 @@ impl StoryBook {
                 story.revision += 1;
                 story.updated = story.updated.max(published);
                 let after = story.key_facts();
-                let facts_changed = before.headcount.is_some()
-                    && before.headcount != after.headcount
+                let changed = before.headcount.is_some() && before.headcount != after.headcount
                     || before.percent.is_some() && before.percent != after.percent;
                 let id = story.id.clone();
                 self.index_companies(idx);
-                Placement::Joined {
-                    story: id,
-                    facts_changed,
-                }
+                Placement::Joined { story: id, revised_from: changed.then_some(before) }
             }
             None => {
                 let id = format!("s-{:012x}", xxh3_64(analysed.item.id.as_bytes()) >> 16);
@@ -288,10 +266,7 @@ impl StoryBook {
             Placement::NewStory { story } | Placement::Joined { story, .. } => story.clone(),
             _ => unreachable!("only placements into a story reach here"),
         };
-        let last = self.stories[self.by_id[&story_id]]
-            .items
-            .last()
-            .expect("the item was just added");
+        let last = self.stories[self.by_id[&story_id]].items.last().expect("the item was just added");
         if let Some(url) = &last.item.url {
             self.seen_urls.insert(url.clone(), story_id.clone());
         }
@@ -313,28 +288,16 @@ impl StoryBook {
     /// naming no company, a recent story with a closely matching headline.
     fn find_story(&self, item: &StoryItem, published: DateTime<Utc>) -> Option<usize> {
         let in_window = |s: &Story| {
-            (published - s.updated).abs() <= self.rules.window
-                || (published >= s.first_seen && published <= s.updated)
+            (published - s.updated).abs() <= self.rules.window || (published >= s.first_seen && published <= s.updated)
         };
         if let Some(lead) = item.companies.first() {
-            return self
-                .by_company
-                .get(lead)?
-                .iter()
-                .rev()
-                .copied()
-                .find(|&i| in_window(&self.stories[i]));
+            return self.by_company.get(lead)?.iter().rev().copied().find(|&i| in_window(&self.stories[i]));
         }
         let words = title_words(&item.item.title);
-        self.anonymous
-            .iter()
-            .rev()
-            .take(RECENT_ANONYMOUS)
-            .copied()
-            .find(|&i| {
-                let s = &self.stories[i];
-                in_window(s) && jaccard(&words, &title_words(s.headline())) >= 0.5
-            })
+        self.anonymous.iter().rev().take(RECENT_ANONYMOUS).copied().find(|&i| {
+            let s = &self.stories[i];
+            in_window(s) && jaccard(&words, &title_words(s.headline())) >= 0.5
+        })
     }
 }
 
@@ -348,30 +311,16 @@ fn analyse_item(item: NewsItem, fingerprint: u64, lex: &Lexicon) -> StoryItem {
         text: item.text.clone(),
     });
     let a = analyze(&doc, lex);
-    StoryItem {
-        item,
-        claims: a.claims,
-        facts: a.facts,
-        companies: a.companies,
-        simhash: fingerprint,
-    }
+    StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint }
 }
 
 fn title_words(title: &str) -> HashSet<String> {
-    title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 3)
-        .map(str::to_lowercase)
-        .collect()
+    title.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 3).map(str::to_lowercase).collect()
 }
 
 fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
     let union = a.union(b).count();
-    if union == 0 {
-        0.0
-    } else {
-        a.intersection(b).count() as f64 / union as f64
-    }
+    if union == 0 { 0.0 } else { a.intersection(b).count() as f64 / union as f64 }
 }
 
 #[cfg(test)]
@@ -382,16 +331,11 @@ mod tests {
     fn item(id: &str, outlet: &str, title: &str, text: &str, hours: i64) -> NewsItem {
         NewsItem {
             id: id.into(),
-            url: Some(format!(
-                "https://{}.example/{id}",
-                outlet.to_lowercase().replace(' ', "")
-            )),
+            url: Some(format!("https://{}.example/{id}", outlet.to_lowercase().replace(' ', ""))),
             outlet: outlet.into(),
             title: title.into(),
             text: text.into(),
-            published: Some(
-                Utc.with_ymd_and_hms(2026, 4, 18, 8, 0, 0).unwrap() + Duration::hours(hours),
-            ),
+            published: Some(Utc.with_ymd_and_hms(2026, 4, 18, 8, 0, 0).unwrap() + Duration::hours(hours)),
         }
     }
 
@@ -430,20 +374,9 @@ mod tests {
                 3,
             ),
         );
-        let Placement::NewStory { story } = first else {
-            panic!("{first:?}")
-        };
-        assert_eq!(
-            second,
-            Placement::Joined {
-                story: story.clone(),
-                facts_changed: false
-            }
-        );
-        assert_eq!(
-            b.story(&story).unwrap().outlets(),
-            vec!["Reuters", "Bloomberg"]
-        );
+        let Placement::NewStory { story } = first else { panic!("{first:?}") };
+        assert_eq!(second, Placement::Joined { story: story.clone(), revised_from: None });
+        assert_eq!(b.story(&story).unwrap().outlets(), vec!["Reuters", "Bloomberg"]);
     }
 
     #[test]
@@ -469,81 +402,28 @@ mod tests {
                 5,
             ),
         );
-        assert!(
-            matches!(
-                p,
-                Placement::Joined {
-                    facts_changed: true,
-                    ..
-                }
-            ),
-            "{p:?}"
-        );
+        let Placement::Joined { revised_from: Some(before), .. } = p else { panic!("{p:?}") };
+        assert_eq!(before.headcount, Some(500));
     }
 
     #[test]
     fn the_same_url_or_id_is_a_duplicate() {
         let mut b = book();
-        let i = item(
-            "1",
-            "Reuters",
-            "Initech to cut 500 jobs as AI agents take over",
-            "Initech will cut 500 jobs.",
-            0,
-        );
+        let i = item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over", "Initech will cut 500 jobs.", 0);
         add(&mut b, i.clone());
-        assert!(matches!(
-            add(&mut b, i.clone()),
-            Placement::Duplicate {
-                reason: "same item id",
-                ..
-            }
-        ));
+        assert!(matches!(add(&mut b, i.clone()), Placement::Duplicate { reason: "same item id", .. }));
         let mut other_id = i;
         other_id.id = "1b".into();
-        assert!(matches!(
-            add(&mut b, other_id),
-            Placement::Duplicate {
-                reason: "same canonical URL",
-                ..
-            }
-        ));
+        assert!(matches!(add(&mut b, other_id), Placement::Duplicate { reason: "same canonical URL", .. }));
     }
 
     #[test]
     fn a_syndicated_copy_is_a_near_duplicate() {
         let text = "Initech will cut 500 jobs in its support division, the company said on Tuesday, as it moves customer service work to AI agents it built over the past year and closes two call centres.";
         let mut b = book();
-        add(
-            &mut b,
-            item(
-                "1",
-                "Reuters",
-                "Initech to cut 500 jobs as AI agents take over",
-                text,
-                0,
-            ),
-        );
-        let p = add(
-            &mut b,
-            item(
-                "2",
-                "Yahoo Finance",
-                "Initech to cut 500 jobs as AI agents take over",
-                text,
-                1,
-            ),
-        );
-        assert!(
-            matches!(
-                p,
-                Placement::Duplicate {
-                    reason: "near-duplicate text",
-                    ..
-                }
-            ),
-            "{p:?}"
-        );
+        add(&mut b, item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over", text, 0));
+        let p = add(&mut b, item("2", "Yahoo Finance", "Initech to cut 500 jobs as AI agents take over", text, 1));
+        assert!(matches!(p, Placement::Duplicate { reason: "near-duplicate text", .. }), "{p:?}");
     }
 
     #[test]
@@ -551,35 +431,12 @@ mod tests {
         let mut b = book();
         add(
             &mut b,
-            item(
-                "1",
-                "Reuters",
-                "Initech to cut 500 jobs as AI agents take over",
-                "Initech will cut 500 jobs.",
-                0,
-            ),
+            item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over", "Initech will cut 500 jobs.", 0),
         );
-        let p = add(
-            &mut b,
-            item(
-                "2",
-                "Reuters",
-                "Globex to cut 300 jobs in AI overhaul",
-                "Globex will cut 300 jobs.",
-                1,
-            ),
-        );
+        let p =
+            add(&mut b, item("2", "Reuters", "Globex to cut 300 jobs in AI overhaul", "Globex will cut 300 jobs.", 1));
         assert!(matches!(p, Placement::NewStory { .. }));
-        let old = add(
-            &mut b,
-            item(
-                "3",
-                "Reuters",
-                "Hooli AI layoffs",
-                "Hooli laid off 50.",
-                -24 * 30,
-            ),
-        );
+        let old = add(&mut b, item("3", "Reuters", "Hooli AI layoffs", "Hooli laid off 50.", -24 * 30));
         assert_eq!(old, Placement::TooOld);
     }
 
@@ -588,13 +445,7 @@ mod tests {
         let mut b = book();
         let p = add(
             &mut b,
-            item(
-                "1",
-                "Reuters",
-                "Globex opens a new AI lab in Lisbon",
-                "The lab will hire 40 researchers.",
-                0,
-            ),
+            item("1", "Reuters", "Globex opens a new AI lab in Lisbon", "The lab will hire 40 researchers.", 0),
         );
         assert!(matches!(p, Placement::OffTopic { reason } if reason.starts_with("off-topic")));
     }

@@ -8,8 +8,7 @@ use std::sync::LazyLock;
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"'`|)\]]+"#).expect("valid URL regex"));
 static LOOKS_LIKE_HTML: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)<(?:[a-z][a-z0-9]*[\s/>]|/[a-z]|!--)|&(?:[a-z]+|#\d+|#x[0-9a-f]+);")
-        .expect("valid regex")
+    Regex::new(r"(?i)<(?:[a-z][a-z0-9]*[\s/>]|/[a-z]|!--)|&(?:[a-z]+|#\d+|#x[0-9a-f]+);").expect("valid regex")
 });
 
 /// Elements after which text continues on a new line: paragraphs and list items are separate claims.
@@ -40,9 +39,7 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "hr",
 ];
 /// Elements whose content is never prose.
-const SKIPPED_ELEMENTS: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "head", "object",
-];
+const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "head", "object"];
 
 /// Plain text of an article body. HTML is parsed with a real HTML5 parser, block elements become line
 /// breaks and entities are decoded; plain text passes through unchanged.
@@ -84,9 +81,7 @@ fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
 
 /// Every http(s) URL in `text`, without trailing punctuation that belongs to the sentence.
 pub fn urls_in(text: &str) -> Vec<String> {
-    URL.find_iter(text)
-        .map(|m| trim_url(m.as_str()).to_string())
-        .collect()
+    URL.find_iter(text).map(|m| trim_url(m.as_str()).to_string()).collect()
 }
 
 /// `text` with its URLs removed, so a claim reads as prose; the links are kept separately.
@@ -112,6 +107,21 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// Text that can never ping anyone on any platform: `@everyone`, `@here`, `@channel`, Slack's
+/// `<!channel>` and `<@U…>`, Discord's `<@…>` and `<@&…>` get a zero-width space after their sigil.
+/// Adapters escape and suppress mentions as well; this is the layer that holds even if one forgets.
+pub fn defuse_mentions(text: &str) -> String {
+    static MENTION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)@(everyone|here|channel)\b|<([!@#])").expect("valid mention regex"));
+    MENTION
+        .replace_all(text, |c: &regex::Captures<'_>| match (c.get(1), c.get(2)) {
+            (Some(word), _) => format!("@\u{200B}{}", word.as_str()),
+            (_, Some(sigil)) => format!("<\u{200B}{}", sigil.as_str()),
+            _ => String::new(),
+        })
+        .into_owned()
+}
+
 /// The host of a URL without a leading `www.`, used to name a linked source.
 pub fn host_of(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
@@ -126,20 +136,13 @@ mod tests {
     #[test]
     fn paragraphs_and_list_items_become_lines() {
         let text = article_text("<p>One &amp; two.</p><ul><li>First</li><li>Second</li></ul>");
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         assert_eq!(lines, vec!["One & two.", "• First", "• Second"]);
     }
 
     #[test]
     fn scripts_are_dropped() {
-        assert_eq!(
-            article_text("<p>Hi</p><script>alert(1)</script>").trim(),
-            "Hi"
-        );
+        assert_eq!(article_text("<p>Hi</p><script>alert(1)</script>").trim(), "Hi");
     }
 
     #[test]
@@ -149,17 +152,18 @@ mod tests {
 
     #[test]
     fn urls_lose_trailing_punctuation() {
-        assert_eq!(
-            urls_in("see https://example.com/a?b=1."),
-            vec!["https://example.com/a?b=1"]
-        );
+        assert_eq!(urls_in("see https://example.com/a?b=1."), vec!["https://example.com/a?b=1"]);
+    }
+
+    #[test]
+    fn mentions_are_defused() {
+        let out = defuse_mentions("@everyone <!channel> @here <@U123> <@&42> mail@example.com");
+        assert!(!out.contains("@everyone") && !out.contains("<!") && !out.contains("<@"), "{out}");
+        assert!(out.contains("mail@example.com"));
     }
 
     #[test]
     fn hosts_drop_www() {
-        assert_eq!(
-            host_of("https://www.Intel.com/newsroom/x").as_deref(),
-            Some("intel.com")
-        );
+        assert_eq!(host_of("https://www.Intel.com/newsroom/x").as_deref(), Some("intel.com"));
     }
 }

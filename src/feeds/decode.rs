@@ -122,15 +122,8 @@ fn rewrite_declaration(text: &str) -> String {
     {
         let decl = &trimmed[..end];
         let version = attribute_value(decl, "version").unwrap_or_else(|| "1.0".to_owned());
-        let version = if version.chars().all(|c| c.is_ascii_digit() || c == '.') {
-            version
-        } else {
-            "1.0".to_owned()
-        };
-        return format!(
-            r#"<?xml version="{version}" encoding="utf-8"?>{}"#,
-            &trimmed[end + 2..]
-        );
+        let version = if version.chars().all(|c| c.is_ascii_digit() || c == '.') { version } else { "1.0".to_owned() };
+        return format!(r#"<?xml version="{version}" encoding="utf-8"?>{}"#, &trimmed[end + 2..]);
     }
     trimmed.to_owned()
 }
@@ -155,8 +148,7 @@ mod tests {
 
     #[test]
     fn utf16_without_a_bom_is_recognised_by_its_declaration_bytes() {
-        let bytes: Vec<u8> =
-            r#"<?xml version="1.0"?><a>Ä</a>"#.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let bytes: Vec<u8> = r#"<?xml version="1.0"?><a>Ä</a>"#.encode_utf16().flat_map(u16::to_be_bytes).collect();
         let (text, detected) = to_utf8(&bytes, None);
         assert_eq!(detected, Detected::Known(UTF_16BE));
         assert!(text.ends_with("<a>Ä</a>"));
@@ -187,24 +179,15 @@ mod tests {
 
     #[test]
     fn an_unknown_charset_label_falls_back_to_utf8() {
-        let (text, detected) = to_utf8(
-            "<?xml version='1.0' encoding='bogus'?><a>é</a>".as_bytes(),
-            Some("nonsense"),
-        );
+        let (text, detected) = to_utf8("<?xml version='1.0' encoding='bogus'?><a>é</a>".as_bytes(), Some("nonsense"));
         assert_eq!(detected, Detected::Known(UTF_8));
         assert!(text.ends_with("<a>é</a>"));
     }
 
     #[test]
     fn charset_is_read_from_a_content_type_with_quotes_and_odd_spacing() {
-        assert_eq!(
-            charset_from_content_type("application/rss+xml;charset= 'us-ascii'").as_deref(),
-            Some("us-ascii")
-        );
-        assert_eq!(
-            charset_from_content_type(r#"text/xml; Charset="ISO-8859-1""#).as_deref(),
-            Some("ISO-8859-1")
-        );
+        assert_eq!(charset_from_content_type("application/rss+xml;charset= 'us-ascii'").as_deref(), Some("us-ascii"));
+        assert_eq!(charset_from_content_type(r#"text/xml; Charset="ISO-8859-1""#).as_deref(), Some("ISO-8859-1"));
         assert_eq!(charset_from_content_type("text/xml"), None);
     }
 }

@@ -262,10 +262,7 @@ pub(crate) const HTML_ENTITIES: &[(&str, u32)] = &[
 
 /// The character an HTML 4 entity name stands for.
 pub(crate) fn lookup(name: &str) -> Option<char> {
-    HTML_ENTITIES
-        .binary_search_by(|(n, _)| (*n).cmp(name))
-        .ok()
-        .and_then(|i| char::from_u32(HTML_ENTITIES[i].1))
+    HTML_ENTITIES.binary_search_by(|(n, _)| (*n).cmp(name)).ok().and_then(|i| char::from_u32(HTML_ENTITIES[i].1))
 }
 
 #[cfg(test)]

@@ -70,10 +70,7 @@ impl FetchSettings {
 }
 
 fn user_agent(contact: &str) -> String {
-    format!(
-        "layoffwatch/{} (AI-layoff news feed watcher; +{contact})",
-        env!("CARGO_PKG_VERSION")
-    )
+    format!("layoffwatch/{} (AI-layoff news feed watcher; +{contact})", env!("CARGO_PKG_VERSION"))
 }
 
 /// Where a feed lives: an http(s) URL or a local file.
@@ -90,24 +87,19 @@ impl FeedSource {
     /// path. Other URL schemes are refused.
     pub fn parse(input: &str) -> Result<FeedSource, FetchError> {
         let trimmed = input.trim();
-        let invalid = |reason: &str| FetchError::InvalidSource {
-            input: input.to_owned(),
-            reason: reason.to_owned(),
-        };
+        let invalid = |reason: &str| FetchError::InvalidSource { input: input.to_owned(), reason: reason.to_owned() };
         if trimmed.is_empty() {
             return Err(invalid("it is empty"));
         }
         match Url::parse(trimmed) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(FeedSource::Url(url)),
-            Ok(url) if url.scheme() == "file" => url
-                .to_file_path()
-                .map(FeedSource::File)
-                .map_err(|()| invalid("the file URL has no local path")),
+            Ok(url) if url.scheme() == "file" => {
+                url.to_file_path().map(FeedSource::File).map_err(|()| invalid("the file URL has no local path"))
+            }
             // One-letter "schemes" are Windows drive letters: a path.
-            Ok(url) if url.scheme().len() > 1 => Err(invalid(&format!(
-                "{}: feeds are fetched over http or https, or read from a file",
-                url.scheme()
-            ))),
+            Ok(url) if url.scheme().len() > 1 => {
+                Err(invalid(&format!("{}: feeds are fetched over http or https, or read from a file", url.scheme())))
+            }
             _ => Ok(FeedSource::File(PathBuf::from(trimmed))),
         }
     }
@@ -162,9 +154,7 @@ pub enum FetchOutcome {
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The feed address itself is unusable.
-    #[error(
-        "{input:?} is not a feed address ({reason}); use an https://… URL or a path to a feed file"
-    )]
+    #[error("{input:?} is not a feed address ({reason}); use an https://… URL or a path to a feed file")]
     InvalidSource {
         /// What was given.
         input: String,
@@ -178,9 +168,7 @@ pub enum FetchError {
     #[error("could not set up the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
     /// No connection within [`FetchSettings::connect_timeout`].
-    #[error(
-        "timed out after {limit:?} connecting to {url}; the server may be down or blocking us, it will be retried"
-    )]
+    #[error("timed out after {limit:?} connecting to {url}; the server may be down or blocking us, it will be retried")]
     ConnectTimeout {
         /// The URL being fetched.
         url: Url,
@@ -188,9 +176,7 @@ pub enum FetchError {
         limit: Duration,
     },
     /// The whole fetch took longer than [`FetchSettings::total_timeout`].
-    #[error(
-        "{url} did not finish answering within {limit:?}; the server is slow, it will be retried"
-    )]
+    #[error("{url} did not finish answering within {limit:?}; the server is slow, it will be retried")]
     Timeout {
         /// The URL being fetched.
         url: Url,
@@ -224,9 +210,7 @@ pub enum FetchError {
         status: u16,
     },
     /// More redirects than [`FetchSettings::max_redirects`].
-    #[error(
-        "{url} redirected more than {limit} times; open it in a browser and subscribe to where it ends up"
-    )]
+    #[error("{url} redirected more than {limit} times; open it in a browser and subscribe to where it ends up")]
     TooManyRedirects {
         /// The feed address.
         url: Url,
@@ -234,9 +218,7 @@ pub enum FetchError {
         limit: u32,
     },
     /// A redirect without a usable `Location`.
-    #[error(
-        "{url} answered a redirect (HTTP {status}) without a usable Location; the server is misconfigured"
-    )]
+    #[error("{url} answered a redirect (HTTP {status}) without a usable Location; the server is misconfigured")]
     BadRedirect {
         /// The URL that redirected.
         url: Url,
@@ -254,9 +236,7 @@ pub enum FetchError {
         limit: u64,
     },
     /// Reading a local feed file failed.
-    #[error(
-        "could not read feed file {path}: {source}; check the path (web addresses need http:// or https://)"
-    )]
+    #[error("could not read feed file {path}: {source}; check the path (web addresses need http:// or https://)")]
     File {
         /// The path.
         path: PathBuf,
@@ -319,19 +299,13 @@ impl Fetcher {
             .timeout(settings.total_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
-            .dns_resolver(Arc::new(GuardedResolver {
-                allow_private: settings.allow_private,
-            }))
+            .dns_resolver(Arc::new(GuardedResolver { allow_private: settings.allow_private }))
             .gzip(true)
             .brotli(true)
             .deflate(true)
             .build()
             .map_err(FetchError::Client)?;
-        Ok(Fetcher {
-            client,
-            settings,
-            hosts: HostLocks::default(),
-        })
+        Ok(Fetcher { client, settings, hosts: HostLocks::default() })
     }
 
     /// The settings this fetcher was built with.
@@ -340,22 +314,14 @@ impl Fetcher {
     }
 
     /// Fetches `source`, conditionally on `validators`.
-    pub async fn fetch(
-        &self,
-        source: &FeedSource,
-        validators: &Validators,
-    ) -> Result<FetchOutcome, FetchError> {
+    pub async fn fetch(&self, source: &FeedSource, validators: &Validators) -> Result<FetchOutcome, FetchError> {
         match source {
             FeedSource::Url(url) => self.fetch_url(url, validators).await,
             FeedSource::File(path) => self.fetch_file(path, validators).await,
         }
     }
 
-    async fn fetch_url(
-        &self,
-        start: &Url,
-        validators: &Validators,
-    ) -> Result<FetchOutcome, FetchError> {
+    async fn fetch_url(&self, start: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
         let limit = self.settings.total_timeout;
         let mut deadline: Option<Instant> = None;
         let mut url = start.clone();
@@ -391,10 +357,7 @@ impl Fetcher {
                     .get(header::LOCATION)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|loc| url.join(loc.trim()).ok())
-                    .ok_or_else(|| FetchError::BadRedirect {
-                        url: url.clone(),
-                        status: status.as_u16(),
-                    })?;
+                    .ok_or_else(|| FetchError::BadRedirect { url: url.clone(), status: status.as_u16() })?;
                 if redirects >= self.settings.max_redirects {
                     return Err(FetchError::TooManyRedirects {
                         url: start.clone(),
@@ -405,24 +368,16 @@ impl Fetcher {
                 url = next;
                 continue;
             }
-            if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE
-            {
+            if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
                 let retry_after = response
                     .headers()
                     .get(header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| parse_retry_after(v, Utc::now()));
-                return Err(FetchError::RateLimited {
-                    url,
-                    status: status.as_u16(),
-                    retry_after,
-                });
+                return Err(FetchError::RateLimited { url, status: status.as_u16(), retry_after });
             }
             if !status.is_success() {
-                return Err(FetchError::Status {
-                    url,
-                    status: status.as_u16(),
-                });
+                return Err(FetchError::Status { url, status: status.as_u16() });
             }
 
             let headers = response.headers();
@@ -432,26 +387,14 @@ impl Fetcher {
             };
             let content_type = header_string(headers, header::CONTENT_TYPE);
             let body = self.read_capped(response, &url).await?;
-            return Ok(FetchOutcome::Fetched {
-                body,
-                validators,
-                content_type,
-                final_url: Some(url),
-            });
+            return Ok(FetchOutcome::Fetched { body, validators, content_type, final_url: Some(url) });
         }
     }
 
     /// Reads the (already decompressed) body chunk by chunk, stopping as soon as it passes the cap.
-    async fn read_capped(
-        &self,
-        mut response: reqwest::Response,
-        url: &Url,
-    ) -> Result<Bytes, FetchError> {
+    async fn read_capped(&self, mut response: reqwest::Response, url: &Url) -> Result<Bytes, FetchError> {
         let cap = self.settings.max_body_bytes;
-        let too_large = || FetchError::TooLarge {
-            source_name: url.to_string(),
-            limit: cap,
-        };
+        let too_large = || FetchError::TooLarge { source_name: url.to_string(), limit: cap };
         // reqwest only reports a length when it is not decompressing, so this is a shortcut for
         // honest large bodies; the loop below is the real limit.
         if response.content_length().is_some_and(|len| len > cap) {
@@ -479,65 +422,37 @@ impl Fetcher {
         }
         if error.is_timeout() {
             return if error.is_connect() {
-                FetchError::ConnectTimeout {
-                    url: url.clone(),
-                    limit: self.settings.connect_timeout,
-                }
+                FetchError::ConnectTimeout { url: url.clone(), limit: self.settings.connect_timeout }
             } else {
-                FetchError::Timeout {
-                    url: url.clone(),
-                    limit: self.settings.total_timeout,
-                }
+                FetchError::Timeout { url: url.clone(), limit: self.settings.total_timeout }
             };
         }
-        FetchError::Http {
-            url: url.clone(),
-            source: error,
-        }
+        FetchError::Http { url: url.clone(), source: error }
     }
 
     /// Reads a local feed file, with the same size cap. Its modification time stands in for
     /// `Last-Modified`, so an unchanged file is [`FetchOutcome::NotModified`] too.
-    async fn fetch_file(
-        &self,
-        path: &Path,
-        validators: &Validators,
-    ) -> Result<FetchOutcome, FetchError> {
-        let file_error = |source| FetchError::File {
-            path: path.to_owned(),
-            source,
-        };
+    async fn fetch_file(&self, path: &Path, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        let file_error = |source| FetchError::File { path: path.to_owned(), source };
         let file = tokio::fs::File::open(path).await.map_err(file_error)?;
         let metadata = file.metadata().await.map_err(file_error)?;
-        let last_modified = metadata
-            .modified()
-            .ok()
-            .map(|t| http_date(DateTime::<Utc>::from(t)));
+        let last_modified = metadata.modified().ok().map(|t| http_date(DateTime::<Utc>::from(t)));
         if last_modified.is_some() && last_modified == validators.last_modified {
             return Ok(FetchOutcome::NotModified);
         }
         let cap = self.settings.max_body_bytes;
-        let too_large = || FetchError::TooLarge {
-            source_name: path.display().to_string(),
-            limit: cap,
-        };
+        let too_large = || FetchError::TooLarge { source_name: path.display().to_string(), limit: cap };
         if metadata.len() > cap {
             return Err(too_large());
         }
         let mut body = Vec::new();
-        file.take(cap.saturating_add(1))
-            .read_to_end(&mut body)
-            .await
-            .map_err(file_error)?;
+        file.take(cap.saturating_add(1)).read_to_end(&mut body).await.map_err(file_error)?;
         if body.len() as u64 > cap {
             return Err(too_large());
         }
         Ok(FetchOutcome::Fetched {
             body: Bytes::from(body),
-            validators: Validators {
-                etag: None,
-                last_modified,
-            },
+            validators: Validators { etag: None, last_modified },
             content_type: None,
             final_url: None,
         })
@@ -549,28 +464,17 @@ fn request_headers(validators: &Validators) -> HeaderMap {
     headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
     // `from_bytes` keeps validators exactly as received (even obs-text bytes); a value that cannot
     // be a header at all is simply not sent, which costs one full fetch.
-    if let Some(value) = validators
-        .etag
-        .as_deref()
-        .and_then(|v| HeaderValue::from_bytes(v.as_bytes()).ok())
-    {
+    if let Some(value) = validators.etag.as_deref().and_then(|v| HeaderValue::from_bytes(v.as_bytes()).ok()) {
         headers.insert(header::IF_NONE_MATCH, value);
     }
-    if let Some(value) = validators
-        .last_modified
-        .as_deref()
-        .and_then(|v| HeaderValue::from_bytes(v.as_bytes()).ok())
-    {
+    if let Some(value) = validators.last_modified.as_deref().and_then(|v| HeaderValue::from_bytes(v.as_bytes()).ok()) {
         headers.insert(header::IF_MODIFIED_SINCE, value);
     }
     headers
 }
 
 fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
-        .map(str::to_owned)
+    headers.get(name).and_then(|v| std::str::from_utf8(v.as_bytes()).ok()).map(str::to_owned)
 }
 
 /// An IMF-fixdate, the format of `Last-Modified`.
@@ -584,18 +488,9 @@ mod tests {
 
     #[test]
     fn feed_addresses_are_urls_or_paths_and_other_schemes_are_refused() {
-        assert!(matches!(
-            FeedSource::parse("https://n.example/rss"),
-            Ok(FeedSource::Url(_))
-        ));
-        assert!(matches!(
-            FeedSource::parse(" HTTP://n.example/rss "),
-            Ok(FeedSource::Url(_))
-        ));
-        assert_eq!(
-            FeedSource::parse("feeds/demo.xml").unwrap(),
-            FeedSource::File(PathBuf::from("feeds/demo.xml"))
-        );
+        assert!(matches!(FeedSource::parse("https://n.example/rss"), Ok(FeedSource::Url(_))));
+        assert!(matches!(FeedSource::parse(" HTTP://n.example/rss "), Ok(FeedSource::Url(_))));
+        assert_eq!(FeedSource::parse("feeds/demo.xml").unwrap(), FeedSource::File(PathBuf::from("feeds/demo.xml")));
         assert_eq!(
             FeedSource::parse("file:///srv/feeds/a.xml").unwrap(),
             FeedSource::File(PathBuf::from("/srv/feeds/a.xml"))
@@ -612,10 +507,7 @@ mod tests {
             last_modified: Some("Sat, 18 Apr 2026 10:00:00 GMT".to_owned()),
         });
         assert_eq!(headers[header::IF_NONE_MATCH], "W/\"abc\"");
-        assert_eq!(
-            headers[header::IF_MODIFIED_SINCE],
-            "Sat, 18 Apr 2026 10:00:00 GMT"
-        );
+        assert_eq!(headers[header::IF_MODIFIED_SINCE], "Sat, 18 Apr 2026 10:00:00 GMT");
     }
 
     #[test]
@@ -627,9 +519,7 @@ mod tests {
 
     #[test]
     fn http_dates_use_the_imf_fixdate_format() {
-        let at = DateTime::parse_from_rfc3339("2026-04-18T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-04-18T10:00:00Z").unwrap().with_timezone(&Utc);
         assert_eq!(http_date(at), "Sat, 18 Apr 2026 10:00:00 GMT");
     }
 
@@ -640,32 +530,20 @@ mod tests {
         std::fs::write(&path, "<rss version=\"2.0\"><channel/></rss>").unwrap();
         let fetcher = Fetcher::new(FetchSettings::default()).unwrap();
         let source = FeedSource::File(path);
-        let FetchOutcome::Fetched {
-            validators, body, ..
-        } = fetcher
-            .fetch(&source, &Validators::default())
-            .await
-            .unwrap()
+        let FetchOutcome::Fetched { validators, body, .. } =
+            fetcher.fetch(&source, &Validators::default()).await.unwrap()
         else {
             panic!("expected a body");
         };
         assert!(body.starts_with(b"<rss"));
-        assert_eq!(
-            fetcher.fetch(&source, &validators).await.unwrap(),
-            FetchOutcome::NotModified
-        );
+        assert_eq!(fetcher.fetch(&source, &validators).await.unwrap(), FetchOutcome::NotModified);
     }
 
     #[tokio::test]
     async fn a_missing_file_says_how_to_write_a_web_address() {
         let fetcher = Fetcher::new(FetchSettings::default()).unwrap();
-        let err = fetcher
-            .fetch(
-                &FeedSource::parse("example.com/rss").unwrap(),
-                &Validators::default(),
-            )
-            .await
-            .unwrap_err();
+        let err =
+            fetcher.fetch(&FeedSource::parse("example.com/rss").unwrap(), &Validators::default()).await.unwrap_err();
         assert!(err.to_string().contains("https://"), "{err}");
     }
 }

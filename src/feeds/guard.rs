@@ -147,16 +147,11 @@ fn hint(range: BlockedRange) -> &'static str {
 /// Names are checked when they are resolved, by [`GuardedResolver`] or [`resolve_checked`].
 pub fn check_url(url: &Url, allow_private: bool) -> Result<(), GuardError> {
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(GuardError::Scheme {
-            url: url.to_string(),
-            scheme: url.scheme().to_owned(),
-        });
+        return Err(GuardError::Scheme { url: url.to_string(), scheme: url.scheme().to_owned() });
     }
     let host_str = url.host_str().unwrap_or_default().to_owned();
     match url.host() {
-        None => Err(GuardError::NoHost {
-            url: url.to_string(),
-        }),
+        None => Err(GuardError::NoHost { url: url.to_string() }),
         Some(Host::Ipv4(v4)) => check_ip(&host_str, IpAddr::V4(v4), allow_private),
         Some(Host::Ipv6(v6)) => check_ip(&host_str, IpAddr::V6(v6), allow_private),
         Some(Host::Domain(name)) => {
@@ -177,11 +172,9 @@ fn is_localhost_name(name: &str) -> bool {
 /// Checks one address.
 pub fn check_ip(host: &str, addr: IpAddr, allow_private: bool) -> Result<(), GuardError> {
     match classify(addr) {
-        Some(range) if !(allow_private && range.is_private_network()) => Err(GuardError::Blocked {
-            host: host.to_owned(),
-            addr,
-            range,
-        }),
+        Some(range) if !(allow_private && range.is_private_network()) => {
+            Err(GuardError::Blocked { host: host.to_owned(), addr, range })
+        }
         _ => Ok(()),
     }
 }
@@ -189,27 +182,16 @@ pub fn check_ip(host: &str, addr: IpAddr, allow_private: bool) -> Result<(), Gua
 /// Resolves `host` and checks every address it resolves to; returns them all if none is blocked.
 /// A name with one public and one private address is refused: an attacker controls which one a
 /// client would pick.
-pub async fn resolve_checked(
-    host: &str,
-    port: u16,
-    allow_private: bool,
-) -> Result<Vec<SocketAddr>, GuardError> {
+pub async fn resolve_checked(host: &str, port: u16, allow_private: bool) -> Result<Vec<SocketAddr>, GuardError> {
     if !allow_private && is_localhost_name(host) {
-        return Err(GuardError::LocalName {
-            host: host.to_owned(),
-        });
+        return Err(GuardError::LocalName { host: host.to_owned() });
     }
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
         .await
-        .map_err(|source| GuardError::Resolve {
-            host: host.to_owned(),
-            source: Arc::new(source),
-        })?
+        .map_err(|source| GuardError::Resolve { host: host.to_owned(), source: Arc::new(source) })?
         .collect();
     if addrs.is_empty() {
-        return Err(GuardError::NoAddresses {
-            host: host.to_owned(),
-        });
+        return Err(GuardError::NoAddresses { host: host.to_owned() });
     }
     for addr in &addrs {
         check_ip(host, addr.ip(), allow_private)?;
@@ -372,11 +354,7 @@ mod tests {
 
     #[test]
     fn non_http_schemes_are_refused() {
-        for url in [
-            "file:///etc/passwd",
-            "ftp://example.com/",
-            "gopher://example.com/",
-        ] {
+        for url in ["file:///etc/passwd", "ftp://example.com/", "gopher://example.com/"] {
             let err = check_url(&Url::parse(url).unwrap(), true).unwrap_err();
             assert!(matches!(err, GuardError::Scheme { .. }), "{url}: {err}");
         }
@@ -406,30 +384,19 @@ mod tests {
     fn refusals_say_what_to_do() {
         let err = check_url(&Url::parse("http://10.0.0.1/").unwrap(), false).unwrap_err();
         let msg = err.to_string();
-        assert!(
-            msg.contains("10.0.0.1") && msg.contains("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES"),
-            "{msg}"
-        );
+        assert!(msg.contains("10.0.0.1") && msg.contains("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES"), "{msg}");
     }
 
     #[tokio::test]
     async fn the_http_clients_resolver_refuses_with_a_guard_error_it_can_find_again() {
         use reqwest::dns::Resolve;
         let name: reqwest::dns::Name = "127.0.0.1".parse().unwrap();
-        let Err(error) = GuardedResolver {
-            allow_private: false,
-        }
-        .resolve(name)
-        .await
-        else {
+        let Err(error) = GuardedResolver { allow_private: false }.resolve(name).await else {
             panic!("loopback should be refused");
         };
         assert!(matches!(
             error.downcast_ref::<GuardError>(),
-            Some(GuardError::Blocked {
-                range: BlockedRange::Loopback,
-                ..
-            })
+            Some(GuardError::Blocked { range: BlockedRange::Loopback, .. })
         ));
     }
 
@@ -437,16 +404,7 @@ mod tests {
     async fn names_resolving_to_loopback_are_refused_after_resolution() {
         // `localhost` is refused by name before DNS; an IP written as a "name" resolves to itself.
         let err = resolve_checked("127.0.0.1", 80, false).await.unwrap_err();
-        assert!(
-            matches!(
-                err,
-                GuardError::Blocked {
-                    range: BlockedRange::Loopback,
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        assert!(matches!(err, GuardError::Blocked { range: BlockedRange::Loopback, .. }), "{err}");
         assert!(resolve_checked("127.0.0.1", 80, true).await.is_ok());
     }
 }

@@ -74,10 +74,7 @@ impl FeedHealth {
     ) -> FeedHealth {
         let failures = match self {
             FeedHealth::Healthy => 1,
-            FeedHealth::BackingOff {
-                consecutive_failures,
-                ..
-            } => consecutive_failures.saturating_add(1),
+            FeedHealth::BackingOff { consecutive_failures, .. } => consecutive_failures.saturating_add(1),
             disabled @ FeedHealth::Disabled { .. } => return disabled,
         };
         if failures >= policy.disable_after {
@@ -95,13 +92,8 @@ impl FeedHealth {
             .saturating_mul(2u32.saturating_pow(failures - 1))
             .min(policy.max_backoff)
             .max(retry_after.unwrap_or_default().min(policy.max_backoff));
-        let retry_at = now
-            + chrono::Duration::from_std(backoff).unwrap_or_else(|_| chrono::Duration::hours(6));
-        FeedHealth::BackingOff {
-            consecutive_failures: failures,
-            retry_at,
-            last_error: error.to_owned(),
-        }
+        let retry_at = now + chrono::Duration::from_std(backoff).unwrap_or_else(|_| chrono::Duration::hours(6));
+        FeedHealth::BackingOff { consecutive_failures: failures, retry_at, last_error: error.to_owned() }
     }
 
     /// An operator re-enabled the feed.
@@ -124,17 +116,11 @@ mod tests {
     use super::*;
 
     fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-04-18T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2026-04-18T10:00:00Z").unwrap().with_timezone(&Utc)
     }
 
     fn policy() -> HealthPolicy {
-        HealthPolicy {
-            base_backoff: Duration::from_secs(60),
-            max_backoff: Duration::from_secs(600),
-            disable_after: 5,
-        }
+        HealthPolicy { base_backoff: Duration::from_secs(60), max_backoff: Duration::from_secs(600), disable_after: 5 }
     }
 
     #[test]
@@ -155,8 +141,7 @@ mod tests {
 
     #[test]
     fn a_longer_retry_after_pushes_the_next_poll_out() {
-        let health =
-            FeedHealth::Healthy.on_failure("429", Some(Duration::from_secs(300)), t0(), &policy());
+        let health = FeedHealth::Healthy.on_failure("429", Some(Duration::from_secs(300)), t0(), &policy());
         assert!(
             matches!(health, FeedHealth::BackingOff { retry_at, .. } if retry_at == t0() + chrono::Duration::seconds(300))
         );
@@ -168,19 +153,11 @@ mod tests {
         for _ in 0..5 {
             health = health.on_failure("HTTP 404", None, t0(), &policy());
         }
-        let FeedHealth::Disabled {
-            message,
-            consecutive_failures,
-            ..
-        } = &health
-        else {
+        let FeedHealth::Disabled { message, consecutive_failures, .. } = &health else {
             panic!("expected disabled, got {health:?}");
         };
         assert_eq!(*consecutive_failures, 5);
-        assert!(
-            message.contains("HTTP 404") && message.contains("re-enable"),
-            "{message}"
-        );
+        assert!(message.contains("HTTP 404") && message.contains("re-enable"), "{message}");
         assert!(!health.may_poll(t0() + chrono::Duration::days(365)));
         assert_eq!(health.clone().on_success(), health);
         assert_eq!(health.enable(), FeedHealth::Healthy);
@@ -193,12 +170,6 @@ mod tests {
             .on_failure("x", None, t0(), &policy())
             .on_success()
             .on_failure("x", None, t0(), &policy());
-        assert!(matches!(
-            health,
-            FeedHealth::BackingOff {
-                consecutive_failures: 1,
-                ..
-            }
-        ));
+        assert!(matches!(health, FeedHealth::BackingOff { consecutive_failures: 1, .. }));
     }
 }

@@ -19,11 +19,7 @@ pub(crate) struct HostLocks {
 impl HostLocks {
     /// Waits until no other fetch holds `url`'s host, then holds it until the guard is dropped.
     pub(crate) async fn acquire(&self, url: &Url) -> OwnedMutexGuard<()> {
-        let key = format!(
-            "{}:{}",
-            url.host_str().unwrap_or_default(),
-            url.port_or_known_default().unwrap_or_default()
-        );
+        let key = format!("{}:{}", url.host_str().unwrap_or_default(), url.port_or_known_default().unwrap_or_default());
         let lock = {
             // A poisoned map only means another thread panicked while inserting; its data is fine.
             let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
@@ -36,10 +32,7 @@ impl HostLocks {
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.locks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.locks.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 }
 

@@ -92,12 +92,7 @@ impl ItemId {
     ///
     /// `guid` must be the item's own id as written in the feed (not one invented by a parser);
     /// blank guids count as absent. `link` should already be canonical.
-    pub fn derive(
-        guid: Option<&str>,
-        link: Option<&Url>,
-        title: Option<&str>,
-        summary: Option<&str>,
-    ) -> ItemId {
+    pub fn derive(guid: Option<&str>, link: Option<&Url>, title: Option<&str>, summary: Option<&str>) -> ItemId {
         if let Some(guid) = guid.map(str::trim).filter(|g| !g.is_empty()) {
             return ItemId(guid.to_owned());
         }
@@ -152,18 +147,12 @@ mod tests {
 
     #[test]
     fn a_query_of_only_tracking_params_disappears() {
-        assert_eq!(
-            canon("https://n.example/p?utm_campaign=x&gclid=y").as_deref(),
-            Some("https://n.example/p")
-        );
+        assert_eq!(canon("https://n.example/p?utm_campaign=x&gclid=y").as_deref(), Some("https://n.example/p"));
     }
 
     #[test]
     fn host_is_lowercased_and_default_port_dropped() {
-        assert_eq!(
-            canon("HTTPS://News.Example:443/Path").as_deref(),
-            Some("https://news.example/Path")
-        );
+        assert_eq!(canon("HTTPS://News.Example:443/Path").as_deref(), Some("https://news.example/Path"));
     }
 
     #[test]
@@ -200,9 +189,6 @@ mod tests {
 
     #[test]
     fn the_content_hash_separates_title_from_summary() {
-        assert_ne!(
-            ItemId::from_content("ab", "c"),
-            ItemId::from_content("a", "bc")
-        );
+        assert_ne!(ItemId::from_content("ab", "c"), ItemId::from_content("a", "bc"));
     }
 }

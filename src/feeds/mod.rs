@@ -30,7 +30,6 @@ pub use guard::GuardError;
 pub use health::{FeedHealth, HealthPolicy};
 pub use ids::{ItemId, canonical_url};
 pub use parse::{
-    FeedItem, ParseError, ParseLimits, ParseOptions, ParsedFeed, parse_feed, parse_feed_blocking,
-    parse_feed_with,
+    FeedItem, ParseError, ParseLimits, ParseOptions, ParsedFeed, parse_feed, parse_feed_blocking, parse_feed_with,
 };
 pub use retry::{RetryPolicy, Retryable, retry};

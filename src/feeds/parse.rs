@@ -112,9 +112,7 @@ pub enum ParseError {
         reason: String,
     },
     /// The input looks like a feed but is broken (bad XML or JSON).
-    #[error(
-        "feed {source_name} is malformed: {reason}; the publisher has to fix it, or remove the feed"
-    )]
+    #[error("feed {source_name} is malformed: {reason}; the publisher has to fix it, or remove the feed")]
     Malformed {
         /// The feed's address or path.
         source_name: String,
@@ -152,20 +150,11 @@ pub async fn parse_feed_blocking(
     let name = source.clone();
     tokio::task::spawn_blocking(move || parse_feed_with(&bytes, &source, &options))
         .await
-        .unwrap_or_else(|join_error| {
-            Err(ParseError::Panicked {
-                source_name: name,
-                message: join_error.to_string(),
-            })
-        })
+        .unwrap_or_else(|join_error| Err(ParseError::Panicked { source_name: name, message: join_error.to_string() }))
 }
 
 /// Parses a feed with explicit options.
-pub fn parse_feed_with(
-    bytes: &[u8],
-    source: &str,
-    options: &ParseOptions,
-) -> Result<ParsedFeed, ParseError> {
+pub fn parse_feed_with(bytes: &[u8], source: &str, options: &ParseOptions) -> Result<ParsedFeed, ParseError> {
     let limits = &options.limits;
     if bytes.len() > limits.max_input_bytes {
         return Err(ParseError::TooLarge {
@@ -176,9 +165,7 @@ pub fn parse_feed_with(
     }
     let (text, _) = decode::to_utf8(bytes, options.charset_hint.as_deref());
     let text = repair::repair(text);
-    let base = Url::parse(source)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    let base = Url::parse(source).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
 
     let parsed = catch_unwind(AssertUnwindSafe(|| {
         feed_rs::parser::Builder::new()
@@ -197,19 +184,13 @@ pub fn parse_feed_with(
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            return Err(ParseError::Panicked {
-                source_name: source.to_owned(),
-                message,
-            });
+            return Err(ParseError::Panicked { source_name: source.to_owned(), message });
         }
     };
 
     // RSS says nothing about markup in titles, and publishers escape HTML into them freely; Atom
     // and JSON Feed say exactly what a title holds.
-    let rss = matches!(
-        feed.feed_type,
-        FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2
-    );
+    let rss = matches!(feed.feed_type, FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2);
     let total = feed.entries.len();
     let items: Vec<FeedItem> = feed
         .entries
@@ -232,32 +213,20 @@ fn classify(error: ParseFeedError, source: &str) -> ParseError {
             reason: "no <rss>, <feed>, <rdf:RDF> or JSON Feed object at the top".to_owned(),
         },
         ParseFeedError::ParseError(ParseErrorKind::UnknownMimeType { mime, .. }) => {
-            ParseError::NotAFeed {
-                source_name,
-                reason: format!("unsupported content type {mime}"),
-            }
+            ParseError::NotAFeed { source_name, reason: format!("unsupported content type {mime}") }
         }
-        ParseFeedError::JsonUnsupportedVersion(version) => ParseError::NotAFeed {
-            source_name,
-            reason: format!("unsupported JSON Feed version {version}"),
-        },
-        other => ParseError::Malformed {
-            source_name,
-            reason: other.to_string(),
-        },
+        ParseFeedError::JsonUnsupportedVersion(version) => {
+            ParseError::NotAFeed { source_name, reason: format!("unsupported JSON Feed version {version}") }
+        }
+        other => ParseError::Malformed { source_name, reason: other.to_string() },
     }
 }
 
 fn to_item(entry: Entry, rss: bool, base: Option<&Url>, limits: &ParseLimits) -> FeedItem {
     let url = pick_link(&entry.links).and_then(|href| absolute_canonical(href, base));
     let title = entry.title.as_ref().map(|t| plain_title(t, rss, limits));
-    let summary = entry
-        .summary
-        .map(|s| text::truncate(s.content, limits.max_body_bytes));
-    let content = entry
-        .content
-        .and_then(|c| c.body)
-        .map(|b| text::truncate(b, limits.max_body_bytes));
+    let summary = entry.summary.map(|s| text::truncate(s.content, limits.max_body_bytes));
+    let content = entry.content.and_then(|c| c.body).map(|b| text::truncate(b, limits.max_body_bytes));
     // The content hash falls back on the content when there is no summary.
     let id = ItemId::derive(
         Some(entry.id.as_str()),
@@ -274,15 +243,7 @@ fn to_item(entry: Entry, rss: bool, base: Option<&Url>, limits: &ParseLimits) ->
             (!name.is_empty()).then(|| text::truncate(name, limits.max_title_bytes))
         })
         .collect();
-    FeedItem {
-        id,
-        url,
-        title,
-        summary,
-        content,
-        published: entry.published.or(entry.updated),
-        authors,
-    }
+    FeedItem { id, url, title, summary, content, published: entry.published.or(entry.updated), authors }
 }
 
 /// The item's page: the first `alternate` (or rel-less) link, else the first link.
@@ -331,10 +292,7 @@ mod tests {
         let a = parse_feed(RSS_NO_GUIDS.as_bytes(), "test").unwrap();
         let b = parse_feed(RSS_NO_GUIDS.as_bytes(), "test").unwrap();
         let ids: Vec<_> = a.items.iter().map(|i| i.id.clone()).collect();
-        assert_eq!(
-            ids,
-            b.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>()
-        );
+        assert_eq!(ids, b.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>());
         assert_eq!(ids[0].as_str(), "https://news.example/a");
         assert!(ids[1].as_str().starts_with("xxh3:"));
         assert_eq!(ids[2].as_str(), "tag:news.example,2026:3");
@@ -343,8 +301,7 @@ mod tests {
 
     #[test]
     fn a_link_only_item_keeps_its_id_when_its_title_is_edited() {
-        let edited =
-            RSS_NO_GUIDS.replace("<title>Linked</title>", "<title>Linked (updated)</title>");
+        let edited = RSS_NO_GUIDS.replace("<title>Linked</title>", "<title>Linked (updated)</title>");
         let a = parse_feed(RSS_NO_GUIDS.as_bytes(), "test").unwrap();
         let b = parse_feed(edited.as_bytes(), "test").unwrap();
         assert_eq!(a.items[0].id, b.items[0].id);
@@ -352,23 +309,15 @@ mod tests {
 
     #[test]
     fn rss_without_a_version_attribute_parses() {
-        let feed = parse_feed(
-            b"<rss><channel><item><title>x</title></item></channel></rss>",
-            "t",
-        )
-        .unwrap();
+        let feed = parse_feed(b"<rss><channel><item><title>x</title></item></channel></rss>", "t").unwrap();
         assert_eq!(feed.items.len(), 1);
     }
 
     #[test]
     fn relative_links_resolve_against_the_feed_address() {
-        let xml =
-            br#"<rss version="2.0"><channel><item><link>/story/1</link></item></channel></rss>"#;
+        let xml = br#"<rss version="2.0"><channel><item><link>/story/1</link></item></channel></rss>"#;
         let feed = parse_feed(xml, "https://news.example/feeds/rss").unwrap();
-        assert_eq!(
-            feed.items[0].url.as_ref().map(Url::as_str),
-            Some("https://news.example/story/1")
-        );
+        assert_eq!(feed.items[0].url.as_ref().map(Url::as_str), Some("https://news.example/story/1"));
     }
 
     #[test]
@@ -380,10 +329,7 @@ mod tests {
         let feed = parse_feed(xml, "t").unwrap();
         let item = &feed.items[0];
         assert_eq!(item.title.as_deref(), Some("Cuts at Initech"));
-        assert_eq!(
-            item.published.map(|d| d.to_rfc3339()).as_deref(),
-            Some("2026-04-18T10:00:00+00:00")
-        );
+        assert_eq!(item.published.map(|d| d.to_rfc3339()).as_deref(), Some("2026-04-18T10:00:00+00:00"));
         assert_eq!(item.authors, vec!["Ann Lee".to_owned()]);
         assert_eq!(item.id.as_str(), "urn:1");
     }
@@ -402,19 +348,12 @@ mod tests {
     fn the_number_of_items_and_the_length_of_bodies_are_bounded() {
         let mut xml = String::from(r#"<rss version="2.0"><channel>"#);
         for i in 0..20 {
-            xml.push_str(&format!(
-                "<item><guid>{i}</guid><description>{}</description></item>",
-                "é".repeat(100)
-            ));
+            xml.push_str(&format!("<item><guid>{i}</guid><description>{}</description></item>", "é".repeat(100)));
         }
         xml.push_str("</channel></rss>");
         let options = ParseOptions {
             charset_hint: None,
-            limits: ParseLimits {
-                max_items: 5,
-                max_body_bytes: 11,
-                ..ParseLimits::default()
-            },
+            limits: ParseLimits { max_items: 5, max_body_bytes: 11, ..ParseLimits::default() },
         };
         let feed = parse_feed_with(xml.as_bytes(), "t", &options).unwrap();
         assert_eq!(feed.items.len(), 5);
@@ -424,18 +363,10 @@ mod tests {
 
     #[test]
     fn oversized_input_is_refused_before_parsing() {
-        let options = ParseOptions {
-            charset_hint: None,
-            limits: ParseLimits {
-                max_input_bytes: 10,
-                ..ParseLimits::default()
-            },
-        };
+        let options =
+            ParseOptions { charset_hint: None, limits: ParseLimits { max_input_bytes: 10, ..ParseLimits::default() } };
         let err = parse_feed_with(&[b' '; 11], "big", &options).unwrap_err();
-        assert!(
-            matches!(err, ParseError::TooLarge { size: 11, .. }),
-            "{err}"
-        );
+        assert!(matches!(err, ParseError::TooLarge { size: 11, .. }), "{err}");
     }
 
     #[test]
@@ -447,18 +378,8 @@ mod tests {
 
     #[test]
     fn broken_xml_is_malformed() {
-        let err = parse_feed(
-            b"<rss version=\"2.0\"><channel><item><title>x</titl></item>",
-            "t",
-        )
-        .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                ParseError::Malformed { .. } | ParseError::NotAFeed { .. }
-            ),
-            "{err}"
-        );
+        let err = parse_feed(b"<rss version=\"2.0\"><channel><item><title>x</titl></item>", "t").unwrap_err();
+        assert!(matches!(err, ParseError::Malformed { .. } | ParseError::NotAFeed { .. }), "{err}");
     }
 
     #[test]
@@ -472,13 +393,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_blocking_wrapper_parses_off_the_runtime() {
-        let feed = parse_feed_blocking(
-            Bytes::from_static(RSS_NO_GUIDS.as_bytes()),
-            "t".to_owned(),
-            ParseOptions::default(),
-        )
-        .await
-        .unwrap();
+        let feed =
+            parse_feed_blocking(Bytes::from_static(RSS_NO_GUIDS.as_bytes()), "t".to_owned(), ParseOptions::default())
+                .await
+                .unwrap();
         assert_eq!(feed.items.len(), 3);
     }
 }

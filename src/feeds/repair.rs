@@ -63,10 +63,7 @@ fn find_attribute(tag: &str, name: &str) -> Option<Range<usize>> {
         let preceded_by_space = i > 0 && bytes[i - 1].is_ascii_whitespace();
         if preceded_by_space && tag[i..].starts_with(name) {
             let after_name = &tag[i + name.len()..];
-            let after_eq = after_name
-                .trim_start()
-                .strip_prefix('=')
-                .map(str::trim_start);
+            let after_eq = after_name.trim_start().strip_prefix('=').map(str::trim_start);
             if let Some(after_eq) = after_eq
                 && let Some(q) = after_eq.chars().next().filter(|c| *c == '"' || *c == '\'')
             {
@@ -88,9 +85,7 @@ pub(crate) fn attribute_value(tag: &str, name: &str) -> Option<String> {
 /// The element name at the start of `<name ...`.
 fn element_name(tag: &str) -> &str {
     let name = tag.strip_prefix('<').unwrap_or(tag);
-    let end = name
-        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-        .unwrap_or(name.len());
+    let end = name.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(name.len());
     &name[..end]
 }
 
@@ -197,12 +192,8 @@ const ATOM_03_NS: &str = "http://purl.org/atom/ns#";
 const ATOM_10_NS: &str = "http://www.w3.org/2005/Atom";
 
 /// Atom 0.3 element names and their Atom 1.0 equivalents.
-const ATOM_03_RENAMES: &[(&str, &str)] = &[
-    ("issued", "published"),
-    ("modified", "updated"),
-    ("tagline", "subtitle"),
-    ("copyright", "rights"),
-];
+const ATOM_03_RENAMES: &[(&str, &str)] =
+    &[("issued", "published"), ("modified", "updated"), ("tagline", "subtitle"), ("copyright", "rights")];
 
 /// Rewrites Atom tags feed-rs would reject or ignore: `type` attributes of text constructs and
 /// `content`, and (for Atom 0.3, `atom03`) element names and `mode="xml"` content.
@@ -284,12 +275,10 @@ mod tests {
 
     #[test]
     fn rss_without_a_version_gets_version_2() {
-        let text = "<!-- c --><?xml-stylesheet href='x'?><!DOCTYPE rss [<!ENTITY a 'b'>]>\n<rss xmlns:dc='x'><channel/></rss>";
+        let text =
+            "<!-- c --><?xml-stylesheet href='x'?><!DOCTYPE rss [<!ENTITY a 'b'>]>\n<rss xmlns:dc='x'><channel/></rss>";
         let patched = repair(text.to_owned());
-        assert!(
-            patched.contains(r#"<rss version="2.0" xmlns:dc='x'>"#),
-            "{patched}"
-        );
+        assert!(patched.contains(r#"<rss version="2.0" xmlns:dc='x'>"#), "{patched}");
     }
 
     #[test]
@@ -310,12 +299,8 @@ mod tests {
 
     #[test]
     fn items_directly_under_rss_are_wrapped_in_a_channel() {
-        let patched =
-            repair(r#"<rss version="2.0"><item><title>x</title></item></rss>"#.to_owned());
-        assert_eq!(
-            patched,
-            r#"<rss version="2.0"><channel><item><title>x</title></item></channel></rss>"#
-        );
+        let patched = repair(r#"<rss version="2.0"><item><title>x</title></item></rss>"#.to_owned());
+        assert_eq!(patched, r#"<rss version="2.0"><channel><item><title>x</title></item></channel></rss>"#);
     }
 
     #[test]

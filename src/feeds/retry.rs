@@ -47,16 +47,8 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The delay before retry number `retry` (0 for the first retry), or `None` when the server's
     /// `Retry-After` exceeds [`RetryPolicy::max_retry_after`] and retrying now is pointless.
-    pub fn delay(
-        &self,
-        retry: u32,
-        retry_after: Option<Duration>,
-        rng: &mut impl Rng,
-    ) -> Option<Duration> {
-        let bound = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(retry))
-            .min(self.max_delay);
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, rng: &mut impl Rng) -> Option<Duration> {
+        let bound = self.base_delay.saturating_mul(2u32.saturating_pow(retry)).min(self.max_delay);
         let jittered = Duration::from_secs_f64(rng.random_range(0.0..=1.0) * bound.as_secs_f64());
         match retry_after {
             Some(wait) if wait > self.max_retry_after => None,
@@ -85,11 +77,7 @@ where
         let Some(delay) = policy.delay(attempt - 1, error.retry_after(), &mut rand::rng()) else {
             return Err(error);
         };
-        tracing::debug!(
-            attempt,
-            delay_ms = delay.as_millis() as u64,
-            "Retrying after a transient failure."
-        );
+        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "Retrying after a transient failure.");
         tokio::time::sleep(delay).await;
         attempt += 1;
     }
@@ -113,9 +101,8 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
 /// which HTTP/1.1 recipients must still accept.
 fn parse_obsolete_http_date(value: &str) -> Option<DateTime<Utc>> {
     use chrono::NaiveDateTime;
-    let rfc850 = value
-        .split_once(", ")
-        .and_then(|(_, rest)| NaiveDateTime::parse_from_str(rest, "%d-%b-%y %H:%M:%S GMT").ok());
+    let rfc850 =
+        value.split_once(", ").and_then(|(_, rest)| NaiveDateTime::parse_from_str(rest, "%d-%b-%y %H:%M:%S GMT").ok());
     let asctime = || {
         let squeezed = value.split_whitespace().collect::<Vec<_>>().join(" ");
         NaiveDateTime::parse_from_str(&squeezed, "%a %b %e %H:%M:%S %Y").ok()
@@ -148,33 +135,16 @@ mod tests {
     }
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-04-18T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2026-04-18T10:00:00Z").unwrap().with_timezone(&Utc)
     }
 
     #[test]
     fn retry_after_is_read_as_seconds_or_as_an_http_date() {
-        assert_eq!(
-            parse_retry_after(" 120 ", now()),
-            Some(Duration::from_secs(120))
-        );
-        assert_eq!(
-            parse_retry_after("Sat, 18 Apr 2026 10:01:30 GMT", now()),
-            Some(Duration::from_secs(90))
-        );
-        assert_eq!(
-            parse_retry_after("Saturday, 18-Apr-26 10:00:05 GMT", now()),
-            Some(Duration::from_secs(5))
-        );
-        assert_eq!(
-            parse_retry_after("Sat Apr 18 10:00:07 2026", now()),
-            Some(Duration::from_secs(7))
-        );
-        assert_eq!(
-            parse_retry_after("Fri, 17 Apr 2026 10:00:00 GMT", now()),
-            Some(Duration::ZERO)
-        );
+        assert_eq!(parse_retry_after(" 120 ", now()), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after("Sat, 18 Apr 2026 10:01:30 GMT", now()), Some(Duration::from_secs(90)));
+        assert_eq!(parse_retry_after("Saturday, 18-Apr-26 10:00:05 GMT", now()), Some(Duration::from_secs(5)));
+        assert_eq!(parse_retry_after("Sat Apr 18 10:00:07 2026", now()), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Fri, 17 Apr 2026 10:00:00 GMT", now()), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now()), None);
         assert_eq!(parse_retry_after("-5", now()), None);
     }
@@ -190,9 +160,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(7);
         for retry in 0..8 {
             let bound = Duration::from_secs(1 << retry.min(3));
-            let samples: Vec<_> = (0..200)
-                .map(|_| policy.delay(retry, None, &mut rng).unwrap())
-                .collect();
+            let samples: Vec<_> = (0..200).map(|_| policy.delay(retry, None, &mut rng).unwrap()).collect();
             assert!(samples.iter().all(|d| *d <= bound), "retry {retry}");
             // Full jitter: some delays land in the lower half of the range.
             assert!(samples.iter().any(|d| *d < bound / 2), "retry {retry}");
@@ -203,14 +171,9 @@ mod tests {
     fn retry_after_is_a_floor_and_too_long_a_wait_gives_up() {
         let policy = RetryPolicy::default();
         let mut rng = StdRng::seed_from_u64(1);
-        let d = policy
-            .delay(0, Some(Duration::from_secs(45)), &mut rng)
-            .unwrap();
+        let d = policy.delay(0, Some(Duration::from_secs(45)), &mut rng).unwrap();
         assert!(d >= Duration::from_secs(45));
-        assert_eq!(
-            policy.delay(0, Some(Duration::from_secs(3600)), &mut rng),
-            None
-        );
+        assert_eq!(policy.delay(0, Some(Duration::from_secs(3600)), &mut rng), None);
     }
 
     #[tokio::test(start_paused = true)]
@@ -218,14 +181,7 @@ mod tests {
         let calls = AtomicU32::new(0);
         let result: Result<u32, Flaky> = retry(&RetryPolicy::default(), || async {
             let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
-            if n < 3 {
-                Err(Flaky {
-                    transient: true,
-                    after: None,
-                })
-            } else {
-                Ok(n)
-            }
+            if n < 3 { Err(Flaky { transient: true, after: None }) } else { Ok(n) }
         })
         .await;
         assert_eq!(result.unwrap(), 3);
@@ -236,10 +192,7 @@ mod tests {
         let calls = AtomicU32::new(0);
         let result: Result<(), Flaky> = retry(&RetryPolicy::default(), || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err(Flaky {
-                transient: false,
-                after: None,
-            })
+            Err(Flaky { transient: false, after: None })
         })
         .await;
         assert!(result.is_err());
@@ -250,19 +203,10 @@ mod tests {
     async fn the_servers_retry_after_is_waited_out() {
         let start = tokio::time::Instant::now();
         let calls = AtomicU32::new(0);
-        let _: Result<(), Flaky> = retry(
-            &RetryPolicy {
-                max_attempts: 2,
-                ..RetryPolicy::default()
-            },
-            || async {
-                calls.fetch_add(1, Ordering::SeqCst);
-                Err(Flaky {
-                    transient: true,
-                    after: Some(Duration::from_secs(20)),
-                })
-            },
-        )
+        let _: Result<(), Flaky> = retry(&RetryPolicy { max_attempts: 2, ..RetryPolicy::default() }, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(Flaky { transient: true, after: Some(Duration::from_secs(20)) })
+        })
         .await;
         assert_eq!(calls.load(Ordering::SeqCst), 2);
         assert!(start.elapsed() >= Duration::from_secs(20));

@@ -24,10 +24,8 @@ pub(crate) fn html_to_plain(html: &str) -> String {
         out.push_str(&rest[..lt]);
         let after = &rest[lt..];
         // A `<` that does not open a tag ("a < b") is text.
-        let opens_tag = after[1..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        let opens_tag =
+            after[1..].chars().next().is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
         // The tag ends at the first `>` outside quoted attribute values (`<img alt="a > b">`).
         match super::repair::tag_len(after) {
             Some(len) if opens_tag => {
@@ -105,10 +103,7 @@ mod tests {
 
     #[test]
     fn a_greater_than_sign_inside_an_attribute_does_not_end_the_tag() {
-        assert_eq!(
-            html_to_plain(r#"<img alt="cat<br />dog" src="x.jpg" /> caption"#),
-            "caption"
-        );
+        assert_eq!(html_to_plain(r#"<img alt="cat<br />dog" src="x.jpg" /> caption"#), "caption");
     }
 
     #[test]

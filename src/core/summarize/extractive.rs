@@ -75,11 +75,7 @@ fn ranked<'a>(claims: &[&'a Claim], analysis: &Analysis) -> Vec<&'a Claim> {
             if percent_in(&c.text).is_some() {
                 score += 2;
             }
-            if analysis
-                .companies
-                .iter()
-                .any(|co| c.text.contains(co.as_str()))
-            {
+            if analysis.companies.iter().any(|co| c.text.contains(co.as_str())) {
                 score += 2;
             }
             if let Verdict::Sourced { reasons, .. } = &c.verdict {
@@ -103,10 +99,7 @@ fn novel(claim: &Claim, chosen: &[HashSet<String>]) -> Option<HashSet<String>> {
     let words: HashSet<String> = claim
         .text
         .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
         .filter(|w| w.len() > 2)
         .collect();
     let repeats = chosen.iter().any(|c| {
@@ -128,11 +121,7 @@ fn headline(analysis: &Analysis, sourced: &[&Claim], speculative: &[&Claim]) -> 
     if let Some(title) = &analysis.title {
         return truncate(title.trim(), HEADLINE_CHARS);
     }
-    if let Some(f) = analysis
-        .facts
-        .iter()
-        .find(|f| f.company.is_some() && f.headcount.is_some())
-    {
+    if let Some(f) = analysis.facts.iter().find(|f| f.company.is_some() && f.headcount.is_some()) {
         let n = f.headcount.unwrap_or_default();
         let qual = match f.headcount_qualifier {
             Some(Qualifier::About) => "about ",
@@ -200,17 +189,8 @@ mod tests {
         );
         assert_eq!(s.bullets[0].cites, vec!["m2"]);
         assert!(!s.bullets[0].speculative);
-        assert!(
-            s.bullets
-                .iter()
-                .skip(1)
-                .all(|b| b.speculative && b.text.starts_with("Unconfirmed"))
-        );
-        assert!(
-            s.headline.contains("Initech") && s.headline.contains("1,200"),
-            "{}",
-            s.headline
-        );
+        assert!(s.bullets.iter().skip(1).all(|b| b.speculative && b.text.starts_with("Unconfirmed")));
+        assert!(s.headline.contains("Initech") && s.headline.contains("1,200"), "{}", s.headline);
         assert!(s.text.contains("Speculative") && s.text.contains("Sourced"));
     }
 
@@ -221,11 +201,7 @@ mod tests {
             "text":"Globex will cut 900 jobs, the company said. The cuts start on June 1. Analysts expect more cuts."}"#,
         );
         assert_eq!(s.headline, "Globex to cut 900 jobs");
-        assert!(
-            s.bullets
-                .iter()
-                .all(|b| b.cites == vec!["https://r.example/a1"])
-        );
+        assert!(s.bullets.iter().all(|b| b.cites == vec!["https://r.example/a1"]));
         assert_eq!(s.speculative.len(), 1);
     }
 

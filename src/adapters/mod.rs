@@ -1,0 +1,3 @@
+//! Destinations: each turns the core's platform-neutral messages into one platform's shapes.
+
+pub mod console;

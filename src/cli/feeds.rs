@@ -1,0 +1,59 @@
+//! `digest` and `demo`.
+
+use anyhow::Context;
+use layoffwatch::adapters::console::Console;
+use layoffwatch::core::summarize::Extractive;
+use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
+use layoffwatch::pipeline::{demo, digest};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Whether the operator allowed feeds on private addresses (tests, intranets).
+fn allow_private() -> bool {
+    std::env::var("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES").is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+}
+
+pub async fn digest(feeds: &[String], as_json: bool) -> anyhow::Result<ExitCode> {
+    let sources = feeds
+        .iter()
+        .map(|f| FeedSource::parse(f))
+        .collect::<Result<Vec<_>, _>>()
+        .context("a FEED argument is not usable")?;
+    let settings = FetchSettings { allow_private: allow_private(), ..FetchSettings::default() };
+    let fetcher = Fetcher::new(settings).context("could not set up the HTTP client")?;
+    let (items, failures) = digest::collect(&fetcher, &sources).await;
+    for (source, err) in &failures {
+        eprintln!("layoffwatch: feed {source}: {err}");
+    }
+    let report = digest::build(items, chrono::Utc::now(), &Extractive);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if as_json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        for s in &report.stories {
+            writeln!(out, "{}", s.summary.text)?;
+            writeln!(out, "_outlets: {}_\n", s.items.iter().map(|i| i.outlet.as_str()).collect::<Vec<_>>().join(", "))?;
+        }
+        for s in &report.skipped {
+            writeln!(out, "skipped: {} ({})", s.title, s.reason)?;
+        }
+    }
+    out.flush()?;
+    if failures.len() == sources.len() && !sources.is_empty() {
+        anyhow::bail!("no feed could be read; check the addresses above");
+    }
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub async fn demo() -> anyhow::Result<ExitCode> {
+    let console = Console::stdout();
+    let report = demo::run(&console, &Extractive).await?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "\n{} stories posted, {} thread updates, {} edits.", report.posts, report.updates, report.edits)?;
+    writeln!(out, "{} items skipped:", report.skipped.len())?;
+    for (title, reason) in &report.skipped {
+        writeln!(out, "  - {title}: {reason}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,156 @@
+//! The platform-neutral messages the pipeline hands to every destination: a story's first post, an
+//! update in its thread, and an edit of the first post when its facts change. They are plain data
+//! (serialised into the outbox), with every claim's label already decided; adapters only render.
+
+use super::claims::{Claim, Source};
+use super::facts::LayoffFact;
+use super::story::Story;
+use super::summarize::Summarizer;
+use super::text::defuse_mentions;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A claim as shown to users: its words, label, reasons and source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShownClaim {
+    pub text: String,
+    pub reasons: Vec<String>,
+    pub source: Option<Source>,
+    /// The article URL or message id it came from.
+    pub origin: String,
+}
+
+impl From<&Claim> for ShownClaim {
+    fn from(c: &Claim) -> Self {
+        Self {
+            text: defuse_mentions(&c.text),
+            reasons: c.verdict.reason_names().into_iter().map(String::from).collect(),
+            source: c.verdict.source().cloned(),
+            origin: c.origin.clone(),
+        }
+    }
+}
+
+/// One line of a story summary and what it cites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShownBullet {
+    pub text: String,
+    pub cites: Vec<String>,
+    pub speculative: bool,
+}
+
+/// A story's first post (and, re-sent with a higher revision, its edit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryPost {
+    pub story_id: String,
+    pub revision: u32,
+    pub headline: String,
+    /// The first report's link.
+    pub url: Option<String>,
+    pub bullets: Vec<ShownBullet>,
+    pub facts: Vec<LayoffFact>,
+    pub sourced: Vec<ShownClaim>,
+    pub speculative: Vec<ShownClaim>,
+    pub outlets: Vec<String>,
+    pub first_seen: DateTime<Utc>,
+}
+
+/// Later coverage of a story, posted as a reply in its thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryUpdate {
+    pub story_id: String,
+    pub revision: u32,
+    pub outlet: String,
+    pub title: String,
+    pub url: Option<String>,
+    /// Sourced claims the story did not have before.
+    pub new_sourced: Vec<ShownClaim>,
+    pub new_speculative: Vec<ShownClaim>,
+    /// "Headcount revised: 1,200 → 1,800", when the facts changed.
+    pub revision_note: Option<String>,
+}
+
+/// What a destination is asked to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outbound {
+    Post(StoryPost),
+    Update(StoryUpdate),
+    /// Replace the first post; destinations without edits post a correction in the thread instead.
+    Edit(StoryPost),
+}
+
+impl StoryPost {
+    pub fn from_story(story: &Story, summarizer: &dyn Summarizer) -> Self {
+        let summary = summarizer.summarize(&story.analysis());
+        Self {
+            story_id: story.id.clone(),
+            revision: story.revision,
+            headline: defuse_mentions(story.headline()),
+            url: story.items[0].item.url.clone(),
+            bullets: summary
+                .bullets
+                .iter()
+                .map(|b| ShownBullet {
+                    text: defuse_mentions(&b.text),
+                    cites: b.cites.clone(),
+                    speculative: b.speculative,
+                })
+                .collect(),
+            facts: summary.facts,
+            sourced: summary.sourced.iter().map(ShownClaim::from).collect(),
+            speculative: summary.speculative.iter().map(ShownClaim::from).collect(),
+            outlets: story.outlets(),
+            first_seen: story.first_seen,
+        }
+    }
+}
+
+impl StoryUpdate {
+    /// The update for the story's newest item: what it adds that earlier items did not say.
+    pub fn latest(story: &Story, revision_note: Option<String>) -> Self {
+        let newest = story.items.last().expect("a story has items");
+        let earlier: Vec<&str> = story.items[..story.items.len() - 1]
+            .iter()
+            .flat_map(|i| i.claims.iter().map(|c| c.text.as_str()))
+            .collect();
+        let fresh = |c: &&Claim| !earlier.iter().any(|e| similar(e, &c.text));
+        Self {
+            story_id: story.id.clone(),
+            revision: story.revision,
+            outlet: newest.item.outlet.clone(),
+            title: defuse_mentions(&newest.item.title),
+            url: newest.item.url.clone(),
+            new_sourced: newest
+                .claims
+                .iter()
+                .filter(|c| c.verdict.is_sourced())
+                .filter(fresh)
+                .take(3)
+                .map(ShownClaim::from)
+                .collect(),
+            new_speculative: newest
+                .claims
+                .iter()
+                .filter(|c| !c.verdict.is_sourced())
+                .filter(fresh)
+                .take(2)
+                .map(ShownClaim::from)
+                .collect(),
+            revision_note,
+        }
+    }
+}
+
+/// Whether two claims say nearly the same words.
+fn similar(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> std::collections::HashSet<String> {
+        s.split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .filter(|w| w.len() > 2)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let union = a.union(&b).count().max(1);
+    a.intersection(&b).count() as f64 / union as f64 >= 0.6
+}

@@ -1,0 +1,50 @@
+//! The one interface every destination implements — console, webhooks, Slack, Discord — so the
+//! pipeline never knows which platform it is posting to. Destinations say what they can do (threads,
+//! edits) and the pipeline degrades gracefully: without edits, a correction goes into the thread.
+
+use crate::core::message::{StoryPost, StoryUpdate};
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// Where a post landed on its platform (a message timestamp, a message id, a thread id); replies and
+/// edits are addressed by it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PostRef(pub String);
+
+/// What a destination supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Replies can be grouped under the story's first post.
+    pub threads: bool,
+    /// The first post can be edited when the facts change.
+    pub edits: bool,
+}
+
+/// Why a delivery did not happen, and whether trying again can help.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("{destination} is rate limiting us; retry after {retry_after:?}")]
+    RateLimited { destination: String, retry_after: Duration },
+    #[error("{destination} could not be reached: {message}; it will be retried")]
+    Transient { destination: String, message: String },
+    #[error("{destination} refused the message: {message}")]
+    Rejected { destination: String, message: String },
+}
+
+impl DeliveryError {
+    pub fn is_retryable(&self) -> bool {
+        !matches!(self, DeliveryError::Rejected { .. })
+    }
+}
+
+#[async_trait]
+pub trait Destination: Send + Sync {
+    /// A stable name for logs and idempotency keys ("console", "slack:C123", "discord-webhook").
+    fn name(&self) -> String;
+    fn capabilities(&self) -> Capabilities;
+    async fn post_story(&self, post: &StoryPost) -> Result<PostRef, DeliveryError>;
+    /// A reply in the story's thread (`thread` is the first post, when the destination has threads).
+    async fn post_update(&self, thread: Option<&PostRef>, update: &StoryUpdate) -> Result<PostRef, DeliveryError>;
+    /// Replaces the first post. Only called when `capabilities().edits` is true.
+    async fn edit_story(&self, first: &PostRef, post: &StoryPost) -> Result<(), DeliveryError>;
+}

@@ -1,0 +1,115 @@
+//! `digest`: one stateless pass over feeds — fetch, parse, keep the AI-layoff news, fold it into
+//! stories, label claims and summarize — in the JSON shape of the command-line contract.
+
+use super::ingest::news_items;
+use crate::core::claims::Claim;
+use crate::core::facts::LayoffFact;
+use crate::core::lexicon::Lexicon;
+use crate::core::relevance::Topic;
+use crate::core::story::{NewsItem, Placement, Story, StoryBook, StoryRules};
+use crate::core::summarize::{Bullet, Summarizer};
+use crate::feeds::{
+    FeedSource, FetchError, FetchOutcome, Fetcher, ParseError, ParseOptions, Validators, parse_feed_blocking,
+};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct DigestReport {
+    pub stories: Vec<DigestStory>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DigestStory {
+    pub id: String,
+    pub headline: String,
+    pub companies: Vec<String>,
+    pub facts: Vec<LayoffFact>,
+    pub items: Vec<NewsItem>,
+    pub claims: Vec<Claim>,
+    pub summary: DigestSummary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DigestSummary {
+    pub text: String,
+    pub bullets: Vec<Bullet>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Skipped {
+    pub url: Option<String>,
+    pub title: String,
+    pub reason: String,
+}
+
+/// A feed that could not be read, with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedFailure {
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("{0}")]
+    Parse(#[from] ParseError),
+}
+
+/// Fetches and parses every feed; failures are returned beside the items of the feeds that worked.
+pub async fn collect(fetcher: &Fetcher, sources: &[FeedSource]) -> (Vec<NewsItem>, Vec<(String, FeedFailure)>) {
+    let results = futures_util::future::join_all(sources.iter().map(|s| fetch_one(fetcher, s))).await;
+    let mut items = Vec::new();
+    let mut failures = Vec::new();
+    for (source, result) in sources.iter().zip(results) {
+        match result {
+            Ok(mut got) => items.append(&mut got),
+            Err(e) => failures.push((source.to_string(), e)),
+        }
+    }
+    items.sort_by_key(|i| i.published);
+    (items, failures)
+}
+
+async fn fetch_one(fetcher: &Fetcher, source: &FeedSource) -> Result<Vec<NewsItem>, FeedFailure> {
+    match fetcher.fetch(source, &Validators::default()).await? {
+        FetchOutcome::NotModified => Ok(Vec::new()),
+        FetchOutcome::Fetched { body, content_type, .. } => {
+            let options = ParseOptions {
+                charset_hint: content_type.as_deref().and_then(crate::feeds::decode::charset_from_content_type),
+                ..ParseOptions::default()
+            };
+            let feed = parse_feed_blocking(body, source.to_string(), options).await?;
+            Ok(news_items(&feed, &source.to_string()))
+        }
+    }
+}
+
+/// Folds items into stories. A digest is a snapshot, so no item is too old for it.
+pub fn build(items: Vec<NewsItem>, now: DateTime<Utc>, summarizer: &dyn Summarizer) -> DigestReport {
+    let mut book = StoryBook::new(StoryRules { max_age: Duration::days(365 * 100), ..StoryRules::default() });
+    let (lex, topic) = (Lexicon::embedded(), Topic::embedded());
+    let mut skipped = Vec::new();
+    for item in items {
+        let (url, title) = (item.url.clone(), item.title.clone());
+        let reason = match book.add(item, now, lex, topic) {
+            Placement::OffTopic { reason } => reason,
+            Placement::Duplicate { of, reason } => format!("duplicate ({reason}) of {of}"),
+            Placement::TooOld => "too old".into(),
+            Placement::NewStory { .. } | Placement::Joined { .. } => continue,
+        };
+        skipped.push(Skipped { url, title, reason });
+    }
+    let stories = book.stories().iter().map(|s| story(s, summarizer)).collect();
+    DigestReport { stories, skipped }
+}
+
+fn story(s: &Story, summarizer: &dyn Summarizer) -> DigestStory {
+    let summary = summarizer.summarize(&s.analysis());
+    DigestStory {
+        id: s.id.clone(),
+        headline: s.headline().to_string(),
+        companies: s.companies(),
+        facts: s.facts(),
+        items: s.items.iter().map(|i| i.item.clone()).collect(),
+        claims: s.claims(),
+        summary: DigestSummary { text: summary.text, bullets: summary.bullets },
+    }
+}

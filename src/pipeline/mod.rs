@@ -1,0 +1,7 @@
+//! Wiring feeds → core → destinations. The only layer that sees everything.
+
+pub mod demo;
+pub mod digest;
+pub mod ingest;
+pub mod placement;
+pub mod send;
