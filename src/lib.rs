@@ -2,3 +2,4 @@
 //! speculative.
 pub mod core;
 pub mod eval;
+pub mod store;

@@ -1,0 +1,817 @@
+//! The SQLite backend: one database file in WAL mode, shared by a small pool of connections.
+//!
+//! Settings and why:
+//! - `journal_mode=WAL`: readers never wait for the writer, so the outbox sender and chat commands
+//!   keep working while a poll commits.
+//! - `synchronous=FULL`: a commit reported to the pipeline survives power loss, which the outbox's
+//!   "nothing decided is lost" promise relies on. The cost (one fsync per commit) is small at our
+//!   write rate.
+//! - `busy_timeout=5s`: a writer waits for another writer instead of failing at once.
+//! - `foreign_keys=ON`: SQLite leaves them off by default; an outbox row must name a stored story.
+//! - Write transactions start with `BEGIN IMMEDIATE`, taking the write lock up front, so the busy
+//!   timeout applies; a deferred transaction that upgrades from read to write can fail with
+//!   "database is locked" without waiting.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use tracing::{debug, warn};
+
+use super::{
+    CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule,
+    FeedState, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
+};
+
+/// How long a writer waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections in the pool of a file database: a writer plus a few readers is all one process
+/// needs, since SQLite serializes writers anyway.
+const MAX_CONNECTIONS: u32 = 4;
+
+/// Errors longer than this are cut before storing; a platform can answer with a whole HTML page.
+const MAX_ERROR_CHARS: usize = 2000;
+
+/// The migrations of this backend, embedded at build time.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("src/store/migrations/sqlite");
+
+/// The SQLite store. Cheap to clone: clones share the connection pool.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it if missing) the database at a file path or a `sqlite:` URL, sets WAL,
+    /// `synchronous=FULL`, a 5 s busy timeout and foreign keys, and brings the schema up to date.
+    ///
+    /// `sqlite::memory:` opens a private in-memory database, as [`SqliteStore::open_in_memory`].
+    pub async fn open(path_or_url: &str) -> Result<SqliteStore, StoreError> {
+        let location = path_or_url.trim();
+        let lower = location.to_ascii_lowercase();
+        if lower.starts_with("postgres:")
+            || lower.starts_with("postgresql:")
+            || lower.starts_with("mysql:")
+            || location.is_empty()
+        {
+            return Err(StoreError::UnsupportedLocation {
+                location: path_or_url.to_owned(),
+            });
+        }
+        let in_memory = lower.contains(":memory:") || lower.contains("mode=memory");
+        let options = if lower.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(location).map_err(|source| StoreError::Open {
+                location: location.to_owned(),
+                source,
+            })?
+        } else {
+            SqliteConnectOptions::new().filename(location)
+        };
+        Self::connect(location, options, in_memory).await
+    }
+
+    /// Opens a fresh, private in-memory database with the full schema, for tests. It lives as
+    /// long as the store (and its clones).
+    pub async fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(|source| {
+            StoreError::Open {
+                location: "sqlite::memory:".to_owned(),
+                source,
+            }
+        })?;
+        Self::connect("sqlite::memory:", options, true).await
+    }
+
+    async fn connect(
+        location: &str,
+        options: SqliteConnectOptions,
+        in_memory: bool,
+    ) -> Result<SqliteStore, StoreError> {
+        let options = options
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT)
+            .synchronous(SqliteSynchronous::Full);
+        let pool_options = if in_memory {
+            // An in-memory database lives as long as one connection to it stays open, and
+            // connections sharing it lock whole tables; one connection kept forever avoids both.
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS)
+        };
+        // WAL does not apply to an in-memory database (SQLite keeps its "memory" journal).
+        let options = if in_memory {
+            options
+        } else {
+            options.journal_mode(SqliteJournalMode::Wal)
+        };
+        let pool = pool_options
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open {
+                location: location.to_owned(),
+                source,
+            })?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::Migrate {
+                location: location.to_owned(),
+                source,
+            })?;
+        if !in_memory {
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&pool)
+                .await
+                .map_err(StoreError::database("read the journal mode"))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                warn!(
+                    db = %location,
+                    journal_mode = %mode,
+                    "SQLite refused WAL mode; readers will wait for writers. Is the file on a network file system?"
+                );
+            }
+        }
+        debug!(db = %location, "Store opened.");
+        Ok(SqliteStore { pool })
+    }
+
+    /// The connection pool, for health checks and tests that need raw SQL (e.g. `PRAGMA`s).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection, waiting for queries in flight; after this the file can be
+    /// reopened or copied. Further calls on this store (or its clones) fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Begins a write transaction holding the write lock from the start, so the busy timeout
+    /// applies (see the module notes).
+    async fn begin_write(
+        &self,
+        operation: &str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(StoreError::database(operation))
+    }
+
+    /// The state of a pending delivery's update, or the error that explains why none happened.
+    async fn expect_pending_updated(
+        &self,
+        id: DeliveryId,
+        rows_affected: u64,
+    ) -> Result<(), StoreError> {
+        if rows_affected > 0 {
+            return Ok(());
+        }
+        match self.get_delivery(id).await? {
+            None => Err(StoreError::DeliveryNotFound { id }),
+            Some(delivery) => Err(StoreError::DeliveryNotPending {
+                id,
+                state: delivery.state,
+            }),
+        }
+    }
+}
+
+// ----- conversions between records and columns -----
+
+/// Times as fixed-width RFC 3339 text (nine fractional digits, `Z`), so text order is time order
+/// and a time reads back exactly as written.
+fn ts(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+fn opt_ts(time: Option<DateTime<Utc>>) -> Option<String> {
+    time.map(ts)
+}
+
+fn shorten(value: &str) -> String {
+    value.chars().take(80).collect()
+}
+
+fn corrupt(what: &'static str, value: &str, reason: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        value: shorten(value),
+        reason: reason.to_string(),
+    }
+}
+
+/// Reads a column, reporting a type mismatch as a corrupt value of that column.
+fn col<'r, T>(row: &'r SqliteRow, what: &'static str) -> Result<T, StoreError>
+where
+    T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
+{
+    let name = what.rsplit('.').next().unwrap_or(what);
+    row.try_get(name).map_err(|err| corrupt(what, "", err))
+}
+
+fn parse_ts(what: &'static str, text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|err| corrupt(what, text, err))
+}
+
+fn col_ts(row: &SqliteRow, what: &'static str) -> Result<DateTime<Utc>, StoreError> {
+    let text: String = col(row, what)?;
+    parse_ts(what, &text)
+}
+
+fn col_opt_ts(row: &SqliteRow, what: &'static str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let text: Option<String> = col(row, what)?;
+    text.map(|t| parse_ts(what, &t)).transpose()
+}
+
+fn col_u32(row: &SqliteRow, what: &'static str) -> Result<u32, StoreError> {
+    let n: i64 = col(row, what)?;
+    u32::try_from(n).map_err(|err| corrupt(what, &n.to_string(), err))
+}
+
+fn col_json(row: &SqliteRow, what: &'static str) -> Result<serde_json::Value, StoreError> {
+    let text: String = col(row, what)?;
+    serde_json::from_str(&text).map_err(|err| corrupt(what, &text, err))
+}
+
+fn feed_from_row(row: &SqliteRow) -> Result<FeedState, StoreError> {
+    Ok(FeedState {
+        url: col(row, "feeds.url")?,
+        etag: col(row, "feeds.etag")?,
+        last_modified: col(row, "feeds.last_modified")?,
+        consecutive_failures: col_u32(row, "feeds.consecutive_failures")?,
+        disabled_reason: col(row, "feeds.disabled_reason")?,
+        last_polled: col_opt_ts(row, "feeds.last_polled")?,
+        first_poll_done: col(row, "feeds.first_poll_done")?,
+    })
+}
+
+fn item_from_row(row: &SqliteRow) -> Result<SeenItem, StoreError> {
+    let simhash: i64 = col(row, "seen_items.simhash")?;
+    Ok(SeenItem {
+        item_id: col(row, "seen_items.item_id")?,
+        feed_url: col(row, "seen_items.feed_url")?,
+        canonical_url: col(row, "seen_items.canonical_url")?,
+        // The same 64 bits back: a bit-cast, not a conversion.
+        simhash: simhash as u64,
+        story_id: col(row, "seen_items.story_id")?,
+        published: col_opt_ts(row, "seen_items.published")?,
+        seen_at: col_ts(row, "seen_items.seen_at")?,
+        text: col(row, "seen_items.text")?,
+    })
+}
+
+fn story_from_row(row: &SqliteRow) -> Result<StoryRecord, StoreError> {
+    Ok(StoryRecord {
+        id: col(row, "stories.id")?,
+        revision: col_u32(row, "stories.revision")?,
+        payload: col_json(row, "stories.payload")?,
+        first_seen: col_ts(row, "stories.first_seen")?,
+        updated_at: col_ts(row, "stories.updated_at")?,
+    })
+}
+
+fn delivery_from_row(row: &SqliteRow) -> Result<Delivery, StoreError> {
+    let kind: String = col(row, "deliveries.kind")?;
+    let state: String = col(row, "deliveries.state")?;
+    Ok(Delivery {
+        id: DeliveryId(col(row, "deliveries.id")?),
+        key: col(row, "deliveries.key")?,
+        story_id: col(row, "deliveries.story_id")?,
+        destination: col(row, "deliveries.destination")?,
+        kind: DeliveryKind::parse(&kind)
+            .ok_or_else(|| corrupt("deliveries.kind", &kind, "not a delivery kind"))?,
+        payload: col_json(row, "deliveries.payload")?,
+        state: DeliveryState::parse(&state)
+            .ok_or_else(|| corrupt("deliveries.state", &state, "not a delivery state"))?,
+        attempts: col_u32(row, "deliveries.attempts")?,
+        next_attempt_at: col_opt_ts(row, "deliveries.next_attempt_at")?,
+        last_error: col(row, "deliveries.last_error")?,
+        platform_ref: col(row, "deliveries.platform_ref")?,
+    })
+}
+
+fn subscription_from_row(row: &SqliteRow) -> Result<Subscription, StoreError> {
+    Ok(Subscription {
+        platform: col(row, "subscriptions.platform")?,
+        channel: col(row, "subscriptions.channel")?,
+        feed: col(row, "subscriptions.feed")?,
+        added_by: col(row, "subscriptions.added_by")?,
+        added_at: col_ts(row, "subscriptions.added_at")?,
+    })
+}
+
+fn digest_from_text(text: &str) -> Result<DigestMode, StoreError> {
+    text.parse()
+        .map_err(|err: StoreError| corrupt("digests.mode", text, err))
+}
+
+fn truncate_error(error: &str) -> &str {
+    match error.char_indices().nth(MAX_ERROR_CHARS) {
+        Some((cut, _)) => &error[..cut],
+        None => error,
+    }
+}
+
+// ----- statements shared by single writes and the poll transaction -----
+
+const UPSERT_FEED: &str = "INSERT INTO feeds (url, etag, last_modified, consecutive_failures, \
+     disabled_reason, last_polled, first_poll_done) VALUES (?, ?, ?, ?, ?, ?, ?) \
+     ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, \
+     consecutive_failures = excluded.consecutive_failures, \
+     disabled_reason = excluded.disabled_reason, last_polled = excluded.last_polled, \
+     first_poll_done = excluded.first_poll_done";
+
+async fn upsert_feed<'e, E>(executor: E, feed: &FeedState) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    sqlx::query(UPSERT_FEED)
+        .bind(&feed.url)
+        .bind(&feed.etag)
+        .bind(&feed.last_modified)
+        .bind(i64::from(feed.consecutive_failures))
+        .bind(&feed.disabled_reason)
+        .bind(opt_ts(feed.last_polled))
+        .bind(feed.first_poll_done)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Writes one poll's decisions inside `tx`; the caller commits or rolls back.
+async fn write_poll(
+    tx: &mut Transaction<'static, Sqlite>,
+    commit: &PollCommit,
+) -> Result<CommitSummary, sqlx::Error> {
+    let mut summary = CommitSummary::default();
+    upsert_feed(&mut **tx, &commit.feed).await?;
+
+    // Stories before deliveries: an outbox row must name a stored story. A stored revision newer
+    // than the one offered wins, so a stale writer cannot roll a story back; first_seen is kept.
+    for story in &commit.stories {
+        let written = sqlx::query(
+            "INSERT INTO stories (id, revision, payload, first_seen, updated_at) \
+             VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, \
+             payload = excluded.payload, updated_at = excluded.updated_at \
+             WHERE excluded.revision >= stories.revision",
+        )
+        .bind(&story.id)
+        .bind(i64::from(story.revision))
+        .bind(story.payload.to_string())
+        .bind(ts(story.first_seen))
+        .bind(ts(story.updated_at))
+        .execute(&mut **tx)
+        .await?;
+        if written.rows_affected() == 0 {
+            summary.stale_stories_ignored += 1;
+        }
+    }
+
+    // An item seen again (e.g. revised by its outlet) is updated but keeps its first feed and
+    // seen_at, so text expiry still counts from the first sighting.
+    for item in &commit.items {
+        sqlx::query(
+            "INSERT INTO seen_items (item_id, feed_url, canonical_url, simhash, story_id, \
+             published, seen_at, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (item_id) DO UPDATE SET canonical_url = excluded.canonical_url, \
+             simhash = excluded.simhash, story_id = coalesce(excluded.story_id, story_id), \
+             published = excluded.published, text = excluded.text",
+        )
+        .bind(&item.item_id)
+        .bind(&item.feed_url)
+        .bind(&item.canonical_url)
+        // The same 64 bits in SQLite's signed integer: a bit-cast, not a conversion.
+        .bind(item.simhash as i64)
+        .bind(&item.story_id)
+        .bind(opt_ts(item.published))
+        .bind(ts(item.seen_at))
+        .bind(&item.text)
+        .execute(&mut **tx)
+        .await?;
+    }
+
+    for delivery in &commit.deliveries {
+        let inserted = insert_delivery(&mut **tx, delivery).await?;
+        if inserted {
+            summary.deliveries_queued += 1;
+        } else {
+            summary.deliveries_ignored += 1;
+        }
+    }
+    Ok(summary)
+}
+
+/// Queues a delivery unless its key is already in the outbox; returns whether it was queued.
+async fn insert_delivery<'e, E>(executor: E, delivery: &NewDelivery) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let result = sqlx::query(
+        "INSERT INTO deliveries (key, story_id, destination, kind, payload) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(&delivery.key)
+    .bind(&delivery.story_id)
+    .bind(&delivery.destination)
+    .bind(delivery.kind.as_str())
+    .bind(delivery.payload.to_string())
+    .execute(executor)
+    .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+const DELIVERY_COLUMNS: &str = "id, key, story_id, destination, kind, payload, state, attempts, \
+     next_attempt_at, last_error, platform_ref";
+
+impl Store for SqliteStore {
+    async fn get_feed(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        let row = sqlx::query("SELECT * FROM feeds WHERE url = ?")
+            .bind(url)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!(
+                "read the state of feed {url}"
+            )))?;
+        row.as_ref().map(feed_from_row).transpose()
+    }
+
+    async fn save_feed(&self, feed: &FeedState) -> Result<(), StoreError> {
+        upsert_feed(&self.pool, feed)
+            .await
+            .map_err(StoreError::database(format!(
+                "save the state of feed {}",
+                feed.url
+            )))
+    }
+
+    async fn list_feeds(&self) -> Result<Vec<FeedState>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM feeds ORDER BY url")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::database("list feeds"))?;
+        rows.iter().map(feed_from_row).collect()
+    }
+
+    async fn seen_ids(&self, ids: &[String]) -> Result<HashSet<String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        // One statement whatever the number of ids: they travel as a JSON array and json_each
+        // turns it into rows, which avoids SQLite's limit on bound parameters.
+        let ids_json = serde_json::Value::from(ids.to_vec()).to_string();
+        let found: Vec<String> = sqlx::query_scalar(
+            "SELECT item_id FROM seen_items WHERE item_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(ids_json)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("look up seen item ids"))?;
+        Ok(found.into_iter().collect())
+    }
+
+    async fn items_since(&self, since: DateTime<Utc>) -> Result<Vec<SeenItem>, StoreError> {
+        let rows =
+            sqlx::query("SELECT * FROM seen_items WHERE seen_at >= ? ORDER BY seen_at, item_id")
+                .bind(ts(since))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::database("read recently seen items"))?;
+        rows.iter().map(item_from_row).collect()
+    }
+
+    async fn expire_text(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
+        let result =
+            sqlx::query("UPDATE seen_items SET text = NULL WHERE text IS NOT NULL AND seen_at < ?")
+                .bind(ts(older_than))
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::database("expire old article text"))?;
+        Ok(result.rows_affected())
+    }
+
+    async fn get_story(&self, id: &str) -> Result<Option<StoryRecord>, StoreError> {
+        let row = sqlx::query("SELECT * FROM stories WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("read story {id}")))?;
+        row.as_ref().map(story_from_row).transpose()
+    }
+
+    async fn stories_since(&self, since: DateTime<Utc>) -> Result<Vec<StoryRecord>, StoreError> {
+        let rows =
+            sqlx::query("SELECT * FROM stories WHERE updated_at >= ? ORDER BY updated_at, id")
+                .bind(ts(since))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::database("read recent stories"))?;
+        rows.iter().map(story_from_row).collect()
+    }
+
+    async fn commit_poll(&self, commit: &PollCommit) -> Result<CommitSummary, StoreError> {
+        let operation = format!("record the poll of {}", commit.feed.url);
+        let mut tx = self.begin_write(&operation).await?;
+        match write_poll(&mut tx, commit).await {
+            Ok(summary) => {
+                tx.commit().await.map_err(StoreError::database(operation))?;
+                debug!(
+                    feed = %commit.feed.url,
+                    items = commit.items.len(),
+                    stories = commit.stories.len(),
+                    queued = summary.deliveries_queued,
+                    replayed = summary.deliveries_ignored,
+                    "Poll committed."
+                );
+                Ok(summary)
+            }
+            Err(source) => {
+                // Roll back now rather than when the connection is next used, so the write lock
+                // is released at once; the original error is the one worth reporting.
+                if let Err(rollback) = tx.rollback().await {
+                    warn!(feed = %commit.feed.url, error = %rollback, "Rollback failed.");
+                }
+                Err(StoreError::Database { operation, source })
+            }
+        }
+    }
+
+    async fn due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = 'pending' \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"
+        )))
+        .bind(ts(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("read due deliveries"))?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
+    async fn get_delivery(&self, id: DeliveryId) -> Result<Option<Delivery>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = ?"
+        )))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("read delivery {id}")))?;
+        row.as_ref().map(delivery_from_row).transpose()
+    }
+
+    async fn delivery_by_key(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE key = ?"
+        )))
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("read delivery {key}")))?;
+        row.as_ref().map(delivery_from_row).transpose()
+    }
+
+    async fn mark_sent(
+        &self,
+        id: DeliveryId,
+        platform_ref: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let result = sqlx::query(
+            "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, platform_ref = ?, \
+             next_attempt_at = NULL WHERE id = ? AND state = 'pending'",
+        )
+        .bind(platform_ref)
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("mark delivery {id} sent")))?;
+        self.expect_pending_updated(id, result.rows_affected())
+            .await
+    }
+
+    async fn mark_retry(
+        &self,
+        id: DeliveryId,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let result = sqlx::query(
+            "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? \
+             WHERE id = ? AND state = 'pending'",
+        )
+        .bind(truncate_error(error))
+        .bind(ts(next_attempt_at))
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "schedule a retry of delivery {id}"
+        )))?;
+        self.expect_pending_updated(id, result.rows_affected())
+            .await
+    }
+
+    async fn mark_failed(&self, id: DeliveryId, error: &str) -> Result<(), StoreError> {
+        let result = sqlx::query(
+            "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?, \
+             next_attempt_at = NULL WHERE id = ? AND state = 'pending'",
+        )
+        .bind(truncate_error(error))
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("mark delivery {id} failed")))?;
+        self.expect_pending_updated(id, result.rows_affected())
+            .await
+    }
+
+    async fn thread_ref(
+        &self,
+        story_id: &str,
+        destination: &str,
+    ) -> Result<Option<String>, StoreError> {
+        // The first post wins: if a story was ever posted twice, its thread is the original.
+        sqlx::query_scalar(
+            "SELECT platform_ref FROM deliveries WHERE story_id = ? AND destination = ? \
+             AND kind = 'post' AND state = 'sent' AND platform_ref IS NOT NULL \
+             ORDER BY id LIMIT 1",
+        )
+        .bind(story_id)
+        .bind(destination)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "find the thread of story {story_id} in {destination}"
+        )))
+    }
+
+    async fn add_subscription(&self, subscription: &Subscription) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "INSERT INTO subscriptions (platform, channel, feed, added_by, added_at) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(&subscription.platform)
+        .bind(&subscription.channel)
+        .bind(&subscription.feed)
+        .bind(&subscription.added_by)
+        .bind(ts(subscription.added_at))
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "subscribe {}:{} to {}",
+            subscription.platform, subscription.channel, subscription.feed
+        )))?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn remove_subscription(
+        &self,
+        platform: &str,
+        channel: &str,
+        feed: &str,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "DELETE FROM subscriptions WHERE platform = ? AND channel = ? AND feed = ?",
+        )
+        .bind(platform)
+        .bind(channel)
+        .bind(feed)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "unsubscribe {platform}:{channel} from {feed}"
+        )))?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn subscriptions_for_channel(
+        &self,
+        platform: &str,
+        channel: &str,
+    ) -> Result<Vec<Subscription>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM subscriptions WHERE platform = ? AND channel = ? ORDER BY feed",
+        )
+        .bind(platform)
+        .bind(channel)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "list the subscriptions of {platform}:{channel}"
+        )))?;
+        rows.iter().map(subscription_from_row).collect()
+    }
+
+    async fn all_subscriptions(&self) -> Result<Vec<Subscription>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM subscriptions ORDER BY platform, channel, feed")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::database("list subscriptions"))?;
+        rows.iter().map(subscription_from_row).collect()
+    }
+
+    async fn set_digest(
+        &self,
+        platform: &str,
+        channel: &str,
+        mode: DigestMode,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO digests (platform, channel, mode) VALUES (?, ?, ?) \
+             ON CONFLICT (platform, channel) DO UPDATE SET mode = excluded.mode",
+        )
+        .bind(platform)
+        .bind(channel)
+        .bind(mode.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "set the digest of {platform}:{channel}"
+        )))?;
+        Ok(())
+    }
+
+    async fn get_digest(
+        &self,
+        platform: &str,
+        channel: &str,
+    ) -> Result<Option<DigestMode>, StoreError> {
+        let mode: Option<String> =
+            sqlx::query_scalar("SELECT mode FROM digests WHERE platform = ? AND channel = ?")
+                .bind(platform)
+                .bind(channel)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::database(format!(
+                    "read the digest of {platform}:{channel}"
+                )))?;
+        mode.as_deref().map(digest_from_text).transpose()
+    }
+
+    async fn list_digests(&self) -> Result<Vec<DigestSchedule>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT platform, channel, mode FROM digests WHERE mode <> 'off' \
+             ORDER BY platform, channel",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("list digest schedules"))?;
+        rows.iter()
+            .map(|row| {
+                let mode: String = col(row, "digests.mode")?;
+                Ok(DigestSchedule {
+                    platform: col(row, "digests.platform")?,
+                    channel: col(row, "digests.channel")?,
+                    mode: digest_from_text(&mode)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn mark_event_seen(
+        &self,
+        event_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "INSERT INTO processed_events (event_id, seen_at) VALUES (?, ?) \
+             ON CONFLICT (event_id) DO NOTHING",
+        )
+        .bind(event_id)
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "record chat event {event_id}"
+        )))?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn prune_events(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
+        let result = sqlx::query("DELETE FROM processed_events WHERE seen_at < ?")
+            .bind(ts(older_than))
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database("forget old chat events"))?;
+        Ok(result.rows_affected())
+    }
+}
