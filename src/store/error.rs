@@ -51,7 +51,7 @@ pub enum StoreError {
          check disk space and permissions)"
     )]
     Database {
-        /// What the store was doing, e.g. "record the poll of https://example.com/rss".
+        /// What the store was doing, e.g. `record the poll of https://example.com/rss`.
         operation: String,
         /// The driver's error.
         #[source]

@@ -65,6 +65,9 @@ impl SqliteStore {
                 location: path_or_url.to_owned(),
             });
         }
+        if lower == ":memory:" || lower == "sqlite::memory:" {
+            return Self::open_in_memory().await;
+        }
         let in_memory = lower.contains(":memory:") || lower.contains("mode=memory");
         let options = if lower.starts_with("sqlite:") {
             SqliteConnectOptions::from_str(location).map_err(|source| StoreError::Open {
@@ -170,7 +173,8 @@ impl SqliteStore {
             .map_err(StoreError::database(operation))
     }
 
-    /// The state of a pending delivery's update, or the error that explains why none happened.
+    /// Turns the row count of an update aimed at a pending delivery into `Ok`, or into the error
+    /// that explains why no row matched (no such delivery, or it is no longer pending).
     async fn expect_pending_updated(
         &self,
         id: DeliveryId,
@@ -1423,6 +1427,27 @@ mod tests {
         store.save_feed(&FeedState::new("https://a")).await.unwrap();
         store.close().await;
         assert!(path.exists());
+    }
+
+    /// The pipeline runs store calls inside spawned tasks through a generic `S: Store`; this
+    /// only has to compile.
+    #[tokio::test]
+    async fn store_futures_can_run_in_spawned_tasks_through_the_generic_trait() {
+        async fn due_in_a_task<S: Store + Clone + 'static>(store: S) -> usize {
+            tokio::spawn(async move { store.due_deliveries(at(10), 10).await.unwrap().len() })
+                .await
+                .unwrap()
+        }
+        assert_eq!(due_in_a_task(store().await).await, 0);
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_url_opens_a_private_database() {
+        let one = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let two = SqliteStore::open(":memory:").await.unwrap();
+        one.save_feed(&FeedState::new("https://a")).await.unwrap();
+        assert_eq!(one.list_feeds().await.unwrap().len(), 1);
+        assert!(two.list_feeds().await.unwrap().is_empty());
     }
 
     #[test]
