@@ -11,8 +11,21 @@ use std::collections::{BTreeMap, HashSet};
 
 /// The reasons of the contract, in the order reports list them.
 pub const REASONS: &[&str] = &[
-    "outlet", "official", "document", "person", "link", "anonymous-sources", "hedge", "prediction", "opinion",
-    "hearsay", "rumour", "weasel", "unverified-social", "conditional", "unsourced",
+    "outlet",
+    "official",
+    "document",
+    "person",
+    "link",
+    "anonymous-sources",
+    "hedge",
+    "prediction",
+    "opinion",
+    "hearsay",
+    "rumour",
+    "weasel",
+    "unverified-social",
+    "conditional",
+    "unsourced",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -31,8 +44,13 @@ struct Expected {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    #[error("line {line} of the labelled set is not a valid case: {source}; each line needs {{\"doc\":…,\"expect\":[…]}}")]
-    Case { line: usize, source: serde_json::Error },
+    #[error(
+        "line {line} of the labelled set is not a valid case: {source}; each line needs {{\"doc\":…,\"expect\":[…]}}"
+    )]
+    Case {
+        line: usize,
+        source: serde_json::Error,
+    },
 }
 
 /// One expected claim the labeller got wrong.
@@ -67,7 +85,11 @@ struct Counts {
 impl Counts {
     fn f1(self) -> f64 {
         let denom = 2 * self.tp + self.fp + self.fn_;
-        if denom == 0 { 1.0 } else { 2.0 * self.tp as f64 / denom as f64 }
+        if denom == 0 {
+            1.0
+        } else {
+            2.0 * self.tp as f64 / denom as f64
+        }
     }
 }
 
@@ -75,14 +97,18 @@ impl Counts {
 pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
     let mut report = Report::default();
     let mut spec = Counts::default();
-    let mut reasons: BTreeMap<&str, Counts> = REASONS.iter().map(|r| (*r, Counts::default())).collect();
+    let mut reasons: BTreeMap<&str, Counts> =
+        REASONS.iter().map(|r| (*r, Counts::default())).collect();
     let mut expected_speculative = 0usize;
     let mut false_sourced = 0usize;
     for (i, line) in jsonl.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let case: Case = serde_json::from_str(line).map_err(|source| EvalError::Case { line: i + 1, source })?;
+        let case: Case = serde_json::from_str(line).map_err(|source| EvalError::Case {
+            line: i + 1,
+            source,
+        })?;
         let predicted = label_document(&case.doc, lex);
         let mut used: HashSet<usize> = HashSet::new();
         for exp in &case.expect {
@@ -93,7 +119,10 @@ pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
             let (got_label, got_reasons): (String, Vec<&str>) = match matched {
                 Some(k) => {
                     used.insert(k);
-                    (predicted[k].verdict.label().to_string(), predicted[k].verdict.reason_names())
+                    (
+                        predicted[k].verdict.label().to_string(),
+                        predicted[k].verdict.reason_names(),
+                    )
                 }
                 None => {
                     report.unmatched += 1;
@@ -135,7 +164,10 @@ pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
     report.accuracy = report.correct as f64 / n;
     report.speculative_f1 = spec.f1();
     report.false_sourced_rate = false_sourced as f64 / expected_speculative.max(1) as f64;
-    report.per_reason_f1 = reasons.iter().map(|(r, c)| (r.to_string(), c.f1())).collect();
+    report.per_reason_f1 = reasons
+        .iter()
+        .map(|(r, c)| (r.to_string(), c.f1()))
+        .collect();
     report.reason_macro_f1 = report.per_reason_f1.values().sum::<f64>() / REASONS.len() as f64;
     Ok(report)
 }
@@ -159,19 +191,30 @@ fn best_match(exp: &Expected, predicted: &[Claim], used: &HashSet<usize>) -> Opt
 
 fn words(text: &str) -> HashSet<String> {
     text.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| !w.is_empty() && !w.starts_with("http"))
         .collect()
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "claims: {} (unmatched by segmentation: {})", self.claims, self.unmatched)?;
+        writeln!(
+            f,
+            "claims: {} (unmatched by segmentation: {})",
+            self.claims, self.unmatched
+        )?;
         writeln!(f, "accuracy: {:.3}", self.accuracy)?;
         writeln!(f, "speculative F1: {:.3}", self.speculative_f1)?;
         writeln!(f, "reason macro-F1: {:.3}", self.reason_macro_f1)?;
         writeln!(f, "false-sourced rate: {:.3}", self.false_sourced_rate)?;
-        let per: Vec<String> = self.per_reason_f1.iter().map(|(r, v)| format!("{r} {v:.2}")).collect();
+        let per: Vec<String> = self
+            .per_reason_f1
+            .iter()
+            .map(|(r, v)| format!("{r} {v:.2}"))
+            .collect();
         write!(f, "per reason F1: {}", per.join(", "))
     }
 }

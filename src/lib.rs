@@ -2,4 +2,5 @@
 //! speculative.
 pub mod core;
 pub mod eval;
+pub mod feeds;
 pub mod store;

@@ -17,14 +17,20 @@ fn open(file: Option<&Path>) -> anyhow::Result<Box<dyn Read>> {
     Ok(match file {
         None => Box::new(io::stdin().lock()),
         Some(p) if p == Path::new("-") => Box::new(io::stdin().lock()),
-        Some(p) => Box::new(File::open(p).with_context(|| format!("could not open {}; check the path", p.display()))?),
+        Some(p) => Box::new(
+            File::open(p)
+                .with_context(|| format!("could not open {}; check the path", p.display()))?,
+        ),
     })
 }
 
 /// Reads a whole document, refusing to buffer more than the document limit.
 fn read_one(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(file)?.take(MAX_DOCUMENT_BYTES as u64 + 1).read_to_end(&mut bytes).context("could not read the input")?;
+    open(file)?
+        .take(MAX_DOCUMENT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .context("could not read the input")?;
     Ok(bytes)
 }
 
@@ -44,23 +50,33 @@ pub fn claims(file: Option<&Path>, jsonl: bool) -> anyhow::Result<ExitCode> {
     while let Some(line) = next_line(&mut reader)? {
         line_no += 1;
         let result = match line {
-            Line::TooLong => Err(format!("line is longer than the {MAX_DOCUMENT_BYTES}-byte limit for one document")),
+            Line::TooLong => Err(format!(
+                "line is longer than the {MAX_DOCUMENT_BYTES}-byte limit for one document"
+            )),
             Line::Bytes(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
             Line::Bytes(bytes) => Document::parse(&bytes).map_err(|e| e.to_string()),
         };
         match result {
-            Ok(doc) => serde_json::to_writer(&mut out, &json!({ "id": doc.id(), "claims": label_document(&doc, lex) }))?,
+            Ok(doc) => serde_json::to_writer(
+                &mut out,
+                &json!({ "id": doc.id(), "claims": label_document(&doc, lex) }),
+            )?,
             Err(e) => {
                 failed += 1;
                 eprintln!("layoffwatch: line {line_no}: {e}");
-                serde_json::to_writer(&mut out, &json!({ "id": null, "line": line_no, "error": e }))?;
+                serde_json::to_writer(
+                    &mut out,
+                    &json!({ "id": null, "line": line_no, "error": e }),
+                )?;
             }
         }
         writeln!(out)?;
     }
     out.flush()?;
     if failed > 0 {
-        eprintln!("layoffwatch: {failed} of {line_no} lines could not be read; their output lines carry an \"error\"");
+        eprintln!(
+            "layoffwatch: {failed} of {line_no} lines could not be read; their output lines carry an \"error\""
+        );
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -74,7 +90,10 @@ enum Line {
 /// The next line, without its newline, never holding more than the document limit in memory.
 fn next_line(reader: &mut impl BufRead) -> anyhow::Result<Option<Line>> {
     let mut buf = Vec::new();
-    let n = reader.by_ref().take(MAX_DOCUMENT_BYTES as u64 + 1).read_until(b'\n', &mut buf)?;
+    let n = reader
+        .by_ref()
+        .take(MAX_DOCUMENT_BYTES as u64 + 1)
+        .read_until(b'\n', &mut buf)?;
     if n == 0 {
         return Ok(None);
     }

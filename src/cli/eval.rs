@@ -19,7 +19,10 @@ pub fn run(file: Option<&Path>, holdout: bool, misses: bool) -> anyhow::Result<E
     let report = evaluate(&text, Lexicon::embedded())?;
     if misses {
         for m in &report.misses {
-            println!("MISS {:?}\n  expected {}\n  got      {}", m.text, m.expected, m.got);
+            println!(
+                "MISS {:?}\n  expected {}\n  got      {}",
+                m.text, m.expected, m.got
+            );
         }
     }
     println!("{report}");

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "layoffwatch", version, about = "Watches AI-layoff news and marks every claim sourced or speculative")]
+#[command(
+    name = "layoffwatch",
+    version,
+    about = "Watches AI-layoff news and marks every claim sourced or speculative"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,6 +55,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Claims { jsonl, file } => documents::claims(file.as_deref(), jsonl),
         Command::Summarize { json, file } => documents::summarize(file.as_deref(), json),
-        Command::Eval { file, holdout, misses } => eval::run(file.as_deref(), holdout, misses),
+        Command::Eval {
+            file,
+            holdout,
+            misses,
+        } => eval::run(file.as_deref(), holdout, misses),
     }
 }

@@ -24,11 +24,16 @@ pub struct Analysis {
 impl Analysis {
     /// What a bullet cites for `claim`.
     pub fn cite(&self, claim: &Claim) -> String {
-        self.cite_for_article.clone().unwrap_or_else(|| claim.origin.clone())
+        self.cite_for_article
+            .clone()
+            .unwrap_or_else(|| claim.origin.clone())
     }
 
     pub fn permalink(&self, origin: &str) -> Option<&str> {
-        self.permalinks.iter().find(|(id, _)| id == origin).map(|(_, p)| p.as_str())
+        self.permalinks
+            .iter()
+            .find(|(id, _)| id == origin)
+            .map(|(_, p)| p.as_str())
     }
 }
 
@@ -37,7 +42,11 @@ pub fn analyze(doc: &Document, lex: &Lexicon) -> Analysis {
     match doc {
         Document::Article(a) => {
             let title = a.title.clone().filter(|t| !t.trim().is_empty());
-            let body = format!("{}\n{}", title.as_deref().unwrap_or(""), article_text(&a.text));
+            let body = format!(
+                "{}\n{}",
+                title.as_deref().unwrap_or(""),
+                article_text(&a.text)
+            );
             let companies = companies(&body, lex);
             let item = a.url.clone().or_else(|| a.id.clone()).unwrap_or_default();
             let facts = extract(&claims, &companies, year_of(a.published), &item, lex);
@@ -46,7 +55,9 @@ pub fn analyze(doc: &Document, lex: &Lexicon) -> Analysis {
                 claims,
                 companies,
                 facts,
-                cite_for_article: Some(item).filter(|i| !i.is_empty()).or_else(|| a.id.clone()),
+                cite_for_article: Some(item)
+                    .filter(|i| !i.is_empty())
+                    .or_else(|| a.id.clone()),
                 permalinks: Vec::new(),
             }
         }
@@ -61,7 +72,14 @@ pub fn analyze(doc: &Document, lex: &Lexicon) -> Analysis {
                 .enumerate()
                 .filter_map(|(i, m)| m.permalink.clone().map(|p| (m.origin(i), p)))
                 .collect();
-            Analysis { title: None, claims, companies, facts, cite_for_article: None, permalinks }
+            Analysis {
+                title: None,
+                claims,
+                companies,
+                facts,
+                cite_for_article: None,
+                permalinks,
+            }
         }
     }
 }

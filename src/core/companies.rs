@@ -17,14 +17,94 @@ static AT_COMPANY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const NOT_COMPANIES: &[&str] = &[
-    "The", "A", "An", "It", "Its", "This", "That", "These", "Those", "They", "We", "He", "She", "I", "In", "On",
-    "At", "But", "And", "So", "If", "When", "While", "After", "Before", "Some", "Many", "Most", "All", "AI",
-    "CEO", "US", "U.S.", "UK", "EU", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-    "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Critics", "Analysts", "Experts", "Employees", "Workers", "Staff",
-    "Layoffs", "Meanwhile", "Separately", "Still", "Now", "Today", "Yesterday", "Earlier", "Later", "Also",
-    "Company", "Executives", "Investors", "HR", "WARN", "SEC", "Tech", "Big Tech", "Silicon Valley",
-    "Wall Street", "Bloomberg", "Reuters", "According", "Both", "Other", "Another", "Several", "Each",
+    "The",
+    "A",
+    "An",
+    "It",
+    "Its",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "They",
+    "We",
+    "He",
+    "She",
+    "I",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "So",
+    "If",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Some",
+    "Many",
+    "Most",
+    "All",
+    "AI",
+    "CEO",
+    "US",
+    "U.S.",
+    "UK",
+    "EU",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Critics",
+    "Analysts",
+    "Experts",
+    "Employees",
+    "Workers",
+    "Staff",
+    "Layoffs",
+    "Meanwhile",
+    "Separately",
+    "Still",
+    "Now",
+    "Today",
+    "Yesterday",
+    "Earlier",
+    "Later",
+    "Also",
+    "Company",
+    "Executives",
+    "Investors",
+    "HR",
+    "WARN",
+    "SEC",
+    "Tech",
+    "Big Tech",
+    "Silicon Valley",
+    "Wall Street",
+    "Bloomberg",
+    "Reuters",
+    "According",
+    "Both",
+    "Other",
+    "Another",
+    "Several",
+    "Each",
 ];
 
 /// Companies named in `text`, most-mentioned first, ties by first mention.
@@ -57,10 +137,21 @@ pub fn companies(text: &str, lex: &Lexicon) -> Vec<String> {
 
 /// Trims leading sentence words ("The", "Meanwhile") and refuses names that are not companies.
 fn clean_name(raw: &str, lex: &Lexicon) -> Option<String> {
-    let words: Vec<&str> = raw.split_whitespace().skip_while(|w| NOT_COMPANIES.contains(w)).collect();
+    let words: Vec<&str> = raw
+        .split_whitespace()
+        .skip_while(|w| NOT_COMPANIES.contains(w))
+        .collect();
     let name = words.join(" ");
-    let name = name.trim_end_matches(['.', ',', '\'']).trim_end_matches("'s").trim_end_matches("’s").to_string();
-    if name.is_empty() || NOT_COMPANIES.contains(&name.as_str()) || name.len() < 2 || lex.outlet_in(&name).is_some() {
+    let name = name
+        .trim_end_matches(['.', ',', '\''])
+        .trim_end_matches("'s")
+        .trim_end_matches("’s")
+        .to_string();
+    if name.is_empty()
+        || NOT_COMPANIES.contains(&name.as_str())
+        || name.len() < 2
+        || lex.outlet_in(&name).is_some()
+    {
         return None;
     }
     if let Some((_, known)) = lex.companies_in(&name).into_iter().next() {
@@ -75,7 +166,10 @@ mod tests {
 
     #[test]
     fn known_and_unknown_companies_are_found() {
-        let found = companies("Initech will cut 500 jobs. Layoffs at Globex continue. Meta too.", Lexicon::embedded());
+        let found = companies(
+            "Initech will cut 500 jobs. Layoffs at Globex continue. Meta too.",
+            Lexicon::embedded(),
+        );
         assert!(found.contains(&"Initech".to_string()), "{found:?}");
         assert!(found.contains(&"Globex".to_string()), "{found:?}");
         assert!(found.contains(&"Meta".to_string()), "{found:?}");
@@ -83,7 +177,10 @@ mod tests {
 
     #[test]
     fn sentence_openers_are_not_companies() {
-        let found = companies("The company will cut staff. Meanwhile Hooli is laying off 40.", Lexicon::embedded());
+        let found = companies(
+            "The company will cut staff. Meanwhile Hooli is laying off 40.",
+            Lexicon::embedded(),
+        );
         assert_eq!(found, vec!["Hooli".to_string()]);
     }
 }

@@ -21,7 +21,8 @@ static HEADCOUNT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid headcount regex")
 });
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)").expect("valid percent regex")
+    Regex::new(r"(?i)(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)")
+        .expect("valid percent regex")
 });
 static WORKFORCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:workforce|staff|employees|headcount|jobs|workers|roles|team|employees|payroll|belegschaft|plantilla|effectifs)\b")
@@ -84,11 +85,21 @@ pub struct LayoffFact {
     pub source: String,
     /// The article URL or message id the fact came from.
     pub item: String,
+    /// How much the source's word weighs when sources disagree: the company or a document over an
+    /// outlet's reporting.
+    #[serde(skip)]
+    pub authority: u8,
 }
 
 /// The facts stated by a document's claims. `year` resolves dates written without one ("May 20");
 /// `item` names the document in each fact.
-pub fn extract(claims: &[Claim], companies: &[String], year: Option<i32>, item: &str, lex: &Lexicon) -> Vec<LayoffFact> {
+pub fn extract(
+    claims: &[Claim],
+    companies: &[String],
+    year: Option<i32>,
+    item: &str,
+    lex: &Lexicon,
+) -> Vec<LayoffFact> {
     let mut facts: Vec<LayoffFact> = Vec::new();
     let default_company = companies.first().cloned();
     for claim in claims {
@@ -104,15 +115,35 @@ pub fn extract(claims: &[Claim], companies: &[String], year: Option<i32>, item: 
         let headcount = headcount_in(text);
         let percent = percent_in(text);
         let (announced, effective) = dates_in(text, year);
-        if headcount.is_none() && percent.is_none() && announced.is_none() && effective.is_none() && ai.is_none() {
+        if headcount.is_none()
+            && percent.is_none()
+            && announced.is_none()
+            && effective.is_none()
+            && ai.is_none()
+        {
             continue;
         }
-        let company = lex.companies_in(text).into_iter().map(|(_, n)| n).next()
-            .or_else(|| companies.iter().find(|c| text.contains(c.as_str())).cloned())
+        let company = lex
+            .companies_in(text)
+            .into_iter()
+            .map(|(_, n)| n)
+            .next()
+            .or_else(|| {
+                companies
+                    .iter()
+                    .find(|c| text.contains(c.as_str()))
+                    .cloned()
+            })
             .or_else(|| default_company.clone());
-        let source_name = if source.kind == SourceKind::Link { source.name.clone() } else { source.name.clone() };
-        let fact_item = if item.is_empty() { claim.origin.clone() } else { item.to_string() };
-        let existing = facts.iter_mut().find(|f| f.company == company && f.source == source_name);
+        let source_name = source.name.clone();
+        let fact_item = if item.is_empty() {
+            claim.origin.clone()
+        } else {
+            item.to_string()
+        };
+        let existing = facts
+            .iter_mut()
+            .find(|f| f.company == company && f.source == source_name);
         let fact = match existing {
             Some(f) => f,
             None => {
@@ -127,6 +158,11 @@ pub fn extract(claims: &[Claim], companies: &[String], year: Option<i32>, item: 
                     ai_reason: None,
                     source: source_name.clone(),
                     item: fact_item,
+                    authority: match source.kind {
+                        SourceKind::Official | SourceKind::Document => 2,
+                        SourceKind::Outlet | SourceKind::Person => 1,
+                        SourceKind::Link => 0,
+                    },
                 });
                 facts.last_mut().expect("just pushed")
             }
@@ -146,7 +182,9 @@ pub fn extract(claims: &[Claim], companies: &[String], year: Option<i32>, item: 
             });
         }
     }
-    facts.retain(|f| f.headcount.is_some() || f.percent.is_some() || f.date.is_some() || f.ai_reason.is_some());
+    facts.retain(|f| {
+        f.headcount.is_some() || f.percent.is_some() || f.date.is_some() || f.ai_reason.is_some()
+    });
     facts
 }
 
@@ -154,23 +192,51 @@ pub fn extract(claims: &[Claim], companies: &[String], year: Option<i32>, item: 
 pub fn headcount_in(text: &str) -> Option<(u64, Qualifier)> {
     for cap in HEADCOUNT.captures_iter(text) {
         let raw = cap["num"].replace(',', "");
-        let Ok(mut n) = raw.parse::<f64>() else { continue };
+        let Ok(mut n) = raw.parse::<f64>() else {
+            continue;
+        };
         match cap.name("mult").map(|m| m.as_str().to_lowercase()) {
             Some(m) if m == "k" || m == "thousand" => n *= 1_000.0,
             Some(m) if m == "million" || m == "m" => n *= 1_000_000.0,
             _ => {}
         }
         // "2026 jobs report" or "3 people" are not layoffs worth reporting.
-        let year_like = (1990.0..2100.0).contains(&n) && !cap["num"].contains(',') && cap.name("mult").is_none();
-        if n < 5.0 || n > 5_000_000.0 || year_like && text.contains(&format!("in {}", &cap["num"])) {
+        let year_like = (1990.0..2100.0).contains(&n)
+            && !cap["num"].contains(',')
+            && cap.name("mult").is_none();
+        if !(5.0..=5_000_000.0).contains(&n)
+            || year_like && text.contains(&format!("in {}", &cap["num"]))
+        {
             continue;
         }
-        let qual = match cap.name("qual").map(|q| q.as_str().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")) {
-            Some(q) if matches!(q.as_str(), "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some" | "~") => Qualifier::About,
+        let qual = match cap.name("qual").map(|q| {
+            q.as_str()
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }) {
+            Some(q)
+                if matches!(
+                    q.as_str(),
+                    "about"
+                        | "around"
+                        | "approximately"
+                        | "roughly"
+                        | "nearly"
+                        | "almost"
+                        | "some"
+                        | "~"
+                ) =>
+            {
+                Qualifier::About
+            }
             Some(q) if matches!(q.as_str(), "up to" | "as many as") => Qualifier::UpTo,
             Some(q) if q == "at least" => Qualifier::AtLeast,
             Some(q) if matches!(q.as_str(), "more than" | "over") => Qualifier::MoreThan,
-            Some(q) if matches!(q.as_str(), "fewer than" | "less than" | "under") => Qualifier::FewerThan,
+            Some(q) if matches!(q.as_str(), "fewer than" | "less than" | "under") => {
+                Qualifier::FewerThan
+            }
             _ => Qualifier::Exactly,
         };
         return Some((n.round() as u64, qual));
@@ -185,17 +251,31 @@ pub fn percent_in(text: &str) -> Option<f64> {
     }
     PERCENT.captures_iter(text).find_map(|cap| {
         let m = cap.get(0)?;
-        let after: String = text[m.end()..].split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+        let after: String = text[m.end()..]
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
         let before: String = {
             let words: Vec<&str> = text[..m.start()].split_whitespace().collect();
             words[words.len().saturating_sub(4)..].join(" ")
         };
         // "10% of its workforce", "cut 10% of staff", "reduce its headcount by 10%".
         let of_workforce = WORKFORCE.is_match(&after) && !MONEY_OR_GROWTH.is_match(&after);
-        let workforce_by = WORKFORCE.is_match(&before) && before.trim_end().ends_with("by") || before.contains("workforce by") || before.contains("headcount by");
-        let cut_by = !MONEY_OR_GROWTH.is_match(&before) && (before.contains("cut") || before.contains("lay off") || before.contains("eliminat") || before.contains("shed")) && WORKFORCE.is_match(&after);
+        let workforce_by = WORKFORCE.is_match(&before) && before.trim_end().ends_with("by")
+            || before.contains("workforce by")
+            || before.contains("headcount by");
+        let cut_by = !MONEY_OR_GROWTH.is_match(&before)
+            && (before.contains("cut")
+                || before.contains("lay off")
+                || before.contains("eliminat")
+                || before.contains("shed"))
+            && WORKFORCE.is_match(&after);
         let v: f64 = cap["num"].parse().ok()?;
-        ((of_workforce && !MONEY_OR_GROWTH.is_match(&before) || workforce_by || cut_by) && v > 0.0 && v <= 100.0).then_some(v)
+        ((of_workforce && !MONEY_OR_GROWTH.is_match(&before) || workforce_by || cut_by)
+            && v > 0.0
+            && v <= 100.0)
+            .then_some(v)
     })
 }
 
@@ -205,11 +285,18 @@ pub fn dates_in(text: &str, year: Option<i32>) -> (Option<NaiveDate>, Option<Nai
     let mut effective = None;
     for cap in DATE.captures_iter(text) {
         let date = if cap.name("iso").is_some() {
-            NaiveDate::from_ymd_opt(cap["y"].parse().unwrap_or(0), cap["m"].parse().unwrap_or(0), cap["d"].parse().unwrap_or(0))
+            NaiveDate::from_ymd_opt(
+                cap["y"].parse().unwrap_or(0),
+                cap["m"].parse().unwrap_or(0),
+                cap["d"].parse().unwrap_or(0),
+            )
         } else {
             let month = month_number(&cap["month"]);
             let day: u32 = cap["day"].parse().unwrap_or(0);
-            let y = cap.name("year").and_then(|y| y.as_str().parse().ok()).or(year);
+            let y = cap
+                .name("year")
+                .and_then(|y| y.as_str().parse().ok())
+                .or(year);
             y.and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
         };
         let Some(date) = date else { continue };
@@ -225,10 +312,12 @@ pub fn dates_in(text: &str, year: Option<i32>) -> (Option<NaiveDate>, Option<Nai
 
 fn month_number(name: &str) -> u32 {
     let n = name.to_lowercase();
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        .iter()
-        .position(|m| n.starts_with(m))
-        .map_or(1, |i| i as u32 + 1)
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| n.starts_with(m))
+    .map_or(1, |i| i as u32 + 1)
 }
 
 /// Whether a claim gives AI as the reason for cuts, and who does so.
@@ -240,7 +329,9 @@ fn ai_reason(claim: &Claim, lex: &Lexicon) -> Option<AiReasonBy> {
         return None;
     }
     Some(match &claim.verdict {
-        Verdict::Sourced { source, .. } if source.kind == SourceKind::Official => AiReasonBy::Company,
+        Verdict::Sourced { source, .. } if source.kind == SourceKind::Official => {
+            AiReasonBy::Company
+        }
         Verdict::Sourced { source, .. } if source.kind == SourceKind::Outlet => AiReasonBy::Outlet,
         _ => AiReasonBy::Commentators,
     })
@@ -257,12 +348,27 @@ mod tests {
 
     #[test]
     fn headcounts_keep_their_qualifier() {
-        assert_eq!(headcount_in("Meta will cut about 8,000 jobs"), Some((8000, Qualifier::About)));
-        assert_eq!(headcount_in("up to 30,000 roles could go"), Some((30000, Qualifier::UpTo)));
+        assert_eq!(
+            headcount_in("Meta will cut about 8,000 jobs"),
+            Some((8000, Qualifier::About))
+        );
+        assert_eq!(
+            headcount_in("up to 30,000 roles could go"),
+            Some((30000, Qualifier::UpTo))
+        );
         assert_eq!(headcount_in("~600 roles"), Some((600, Qualifier::About)));
-        assert_eq!(headcount_in("1.5 million workers"), Some((1_500_000, Qualifier::Exactly)));
-        assert_eq!(headcount_in("12k employees"), Some((12_000, Qualifier::Exactly)));
-        assert_eq!(headcount_in("cut 1,200 corporate jobs"), Some((1200, Qualifier::Exactly)));
+        assert_eq!(
+            headcount_in("1.5 million workers"),
+            Some((1_500_000, Qualifier::Exactly))
+        );
+        assert_eq!(
+            headcount_in("12k employees"),
+            Some((12_000, Qualifier::Exactly))
+        );
+        assert_eq!(
+            headcount_in("cut 1,200 corporate jobs"),
+            Some((1200, Qualifier::Exactly))
+        );
     }
 
     #[test]
@@ -273,7 +379,10 @@ mod tests {
 
     #[test]
     fn effective_dates_are_told_apart_from_announcements() {
-        let (a, e) = dates_in("announced on April 18 that cuts take effect from May 20", Some(2026));
+        let (a, e) = dates_in(
+            "announced on April 18 that cuts take effect from May 20",
+            Some(2026),
+        );
         assert_eq!(a, NaiveDate::from_ymd_opt(2026, 4, 18));
         assert_eq!(e, NaiveDate::from_ymd_opt(2026, 5, 20));
     }

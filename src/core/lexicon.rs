@@ -19,10 +19,19 @@ static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
 /// Why a lexicon file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
-    #[error("{file} is not valid: {source}; compare it with the copy in the project's config/ folder")]
-    Toml { file: &'static str, source: toml::de::Error },
+    #[error(
+        "{file} is not valid: {source}; compare it with the copy in the project's config/ folder"
+    )]
+    Toml {
+        file: &'static str,
+        source: toml::de::Error,
+    },
     #[error("{file}: the phrase list `{list}` could not be compiled: {source}")]
-    Pattern { file: &'static str, list: String, source: regex::Error },
+    Pattern {
+        file: &'static str,
+        list: String,
+        source: regex::Error,
+    },
 }
 
 /// A set of phrases matched as whole words anywhere in a text.
@@ -59,7 +68,12 @@ impl PhraseSet {
             })
             .collect();
         let flags = if case_insensitive { "(?i)" } else { "" };
-        Ok(Self { regex: Some(Regex::new(&format!("{flags}(?:{})", alternatives.join("|")))?) })
+        Ok(Self {
+            regex: Some(Regex::new(&format!(
+                "{flags}(?:{})",
+                alternatives.join("|")
+            ))?),
+        })
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -68,7 +82,13 @@ impl PhraseSet {
 
     pub fn hits(&self, text: &str) -> Vec<Hit> {
         match &self.regex {
-            Some(r) => r.find_iter(text).map(|m| Hit { start: m.start(), end: m.end() }).collect(),
+            Some(r) => r
+                .find_iter(text)
+                .map(|m| Hit {
+                    start: m.start(),
+                    end: m.end(),
+                })
+                .collect(),
             None => Vec::new(),
         }
     }
@@ -225,12 +245,20 @@ impl Lexicon {
 
     /// Builds a lexicon from the three data files' contents.
     pub fn from_toml(lexicon: &str, outlets: &str, companies: &str) -> Result<Self, LexiconError> {
-        let lex: LexiconFile =
-            toml::from_str(lexicon).map_err(|source| LexiconError::Toml { file: "lexicon.toml", source })?;
+        let lex: LexiconFile = toml::from_str(lexicon).map_err(|source| LexiconError::Toml {
+            file: "lexicon.toml",
+            source,
+        })?;
         let outlets: OutletsFile =
-            toml::from_str(outlets).map_err(|source| LexiconError::Toml { file: "outlets.toml", source })?;
+            toml::from_str(outlets).map_err(|source| LexiconError::Toml {
+                file: "outlets.toml",
+                source,
+            })?;
         let companies: CompaniesFile =
-            toml::from_str(companies).map_err(|source| LexiconError::Toml { file: "companies.toml", source })?;
+            toml::from_str(companies).map_err(|source| LexiconError::Toml {
+                file: "companies.toml",
+                source,
+            })?;
         let phrases = |list: &str, words: &[String]| {
             PhraseSet::new(words, true).map_err(|source| LexiconError::Pattern {
                 file: "lexicon.toml",
@@ -238,11 +266,22 @@ impl Lexicon {
                 source,
             })
         };
-        let outlets_list: Vec<Outlet> = outlets.outlet.into_iter().filter(|o| !o.names.is_empty()).collect();
-        let companies_list: Vec<Company> =
-            companies.company.into_iter().filter(|c| !c.names.is_empty()).collect();
-        let all_outlet_names: Vec<String> = outlets_list.iter().flat_map(|o| o.names.clone()).collect();
-        let all_company_names: Vec<String> = companies_list.iter().flat_map(|c| c.names.clone()).collect();
+        let outlets_list: Vec<Outlet> = outlets
+            .outlet
+            .into_iter()
+            .filter(|o| !o.names.is_empty())
+            .collect();
+        let companies_list: Vec<Company> = companies
+            .company
+            .into_iter()
+            .filter(|c| !c.names.is_empty())
+            .collect();
+        let all_outlet_names: Vec<String> =
+            outlets_list.iter().flat_map(|o| o.names.clone()).collect();
+        let all_company_names: Vec<String> = companies_list
+            .iter()
+            .flat_map(|c| c.names.clone())
+            .collect();
         let s = lex.speakers;
         let m = lex.markers;
         let a = lex.attribution;
@@ -274,7 +313,10 @@ impl Lexicon {
                 rumour: phrases("markers.rumour", &m.rumour)?,
                 weasel: phrases("markers.weasel", &m.weasel)?,
                 conditional: phrases("markers.conditional", &m.conditional)?,
-                conditional_exceptions: phrases("markers.conditional_exceptions", &m.conditional_exceptions)?,
+                conditional_exceptions: phrases(
+                    "markers.conditional_exceptions",
+                    &m.conditional_exceptions,
+                )?,
                 exceptions: phrases("markers.exceptions", &m.exceptions)?,
                 vague_future: set(m.vague_future),
                 layoff_actions: phrases("markers.layoff_actions", &m.layoff_actions)?,
@@ -282,14 +324,20 @@ impl Lexicon {
                 ai_terms: phrases("markers.ai_terms", &m.ai_terms)?,
                 ai_reason_cues: phrases("markers.ai_reason_cues", &m.ai_reason_cues)?,
             },
-            outlet_names: PhraseSet::new(&all_outlet_names, false).map_err(|source| LexiconError::Pattern {
-                file: "outlets.toml",
-                list: "names".into(),
-                source,
+            outlet_names: PhraseSet::new(&all_outlet_names, false).map_err(|source| {
+                LexiconError::Pattern {
+                    file: "outlets.toml",
+                    list: "names".into(),
+                    source,
+                }
             })?,
             outlets: outlets_list,
             company_names: PhraseSet::new(&all_company_names, false).map_err(|source| {
-                LexiconError::Pattern { file: "companies.toml", list: "names".into(), source }
+                LexiconError::Pattern {
+                    file: "companies.toml",
+                    list: "names".into(),
+                    source,
+                }
             })?,
             companies: companies_list,
         })
@@ -298,17 +346,26 @@ impl Lexicon {
     /// The outlet named in `text` (case-sensitive, whole words), by its canonical name.
     pub fn outlet_in(&self, text: &str) -> Option<&Outlet> {
         let found = self.outlet_names.first(text)?;
-        self.outlets.iter().find(|o| o.names.iter().any(|n| n == found))
+        self.outlets
+            .iter()
+            .find(|o| o.names.iter().any(|n| n == found))
     }
 
     /// The outlet that publishes at `host` (or a subdomain of it).
     pub fn outlet_for_host(&self, host: &str) -> Option<&Outlet> {
-        self.outlets.iter().find(|o| o.domains.iter().any(|d| host == d || host.ends_with(&format!(".{d}"))))
+        self.outlets.iter().find(|o| {
+            o.domains
+                .iter()
+                .any(|d| host == d || host.ends_with(&format!(".{d}")))
+        })
     }
 
     /// Whether `host` is a social network, whose posts do not back a claim.
     pub fn is_social_host(&self, host: &str) -> bool {
-        self.markers.social_domains.iter().any(|d| host == d || host.ends_with(&format!(".{d}")))
+        self.markers
+            .social_domains
+            .iter()
+            .any(|d| host == d || host.ends_with(&format!(".{d}")))
     }
 
     /// Every known company named in `text`, by canonical name, in order of first mention.
@@ -316,7 +373,11 @@ impl Lexicon {
         let mut found: Vec<(usize, String)> = Vec::new();
         for hit in self.company_names.hits(text) {
             let alias = &text[hit.start..hit.end];
-            if let Some(c) = self.companies.iter().find(|c| c.names.iter().any(|n| n == alias)) {
+            if let Some(c) = self
+                .companies
+                .iter()
+                .find(|c| c.names.iter().any(|n| n == alias))
+            {
                 let name = c.names[0].clone();
                 if !found.iter().any(|(_, n)| *n == name) {
                     found.push((hit.start, name));
@@ -335,7 +396,10 @@ mod tests {
     fn the_embedded_lexicon_loads() {
         let lex = Lexicon::embedded();
         assert!(lex.say_verbs.contains("said"));
-        assert_eq!(lex.outlet_in("as Reuters reported").map(Outlet::name), Some("Reuters"));
+        assert_eq!(
+            lex.outlet_in("as Reuters reported").map(Outlet::name),
+            Some("Reuters")
+        );
     }
 
     #[test]

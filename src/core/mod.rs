@@ -6,6 +6,8 @@
 //! - [`lexicon`]: the cue words, outlets and companies, loaded from `config/`.
 //! - [`claims`]: the labeller (sourced or speculative, with reasons and sources).
 //! - [`companies`] and [`facts`]: who is cutting, how many, when, and whether AI was the stated reason.
+//! - [`relevance`], [`simhash`] and [`story`]: which items are on topic, which are duplicates, and
+//!   which belong to the same real-world event.
 //! - [`summarize`]: the `Summarizer` trait and the offline extractive summarizer.
 
 pub mod analyze;
@@ -14,6 +16,9 @@ pub mod companies;
 pub mod facts;
 pub mod lexicon;
 pub mod model;
+pub mod relevance;
 pub mod segment;
+pub mod simhash;
+pub mod story;
 pub mod summarize;
 pub mod text;

@@ -64,13 +64,19 @@ pub struct Message {
 /// Why a document could not be read. Each message names what was wrong and how to fix it.
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
-    #[error("the input is {size} bytes, more than the {max}-byte limit for one document; split it into smaller documents")]
+    #[error(
+        "the input is {size} bytes, more than the {max}-byte limit for one document; split it into smaller documents"
+    )]
     TooLarge { size: usize, max: usize },
     #[error("the input is not valid UTF-8 (bad byte at offset {offset}); re-encode it as UTF-8")]
     NotUtf8 { offset: usize },
-    #[error("the input is empty; expected one JSON document such as {{\"kind\":\"article\",\"outlet\":\"Reuters\",\"text\":\"…\"}}")]
+    #[error(
+        "the input is empty; expected one JSON document such as {{\"kind\":\"article\",\"outlet\":\"Reuters\",\"text\":\"…\"}}"
+    )]
     Empty,
-    #[error("the input is not a valid document: {detail}; expected {{\"kind\":\"article\",\"text\":…}} or {{\"kind\":\"thread\",\"messages\":[…]}}")]
+    #[error(
+        "the input is not a valid document: {detail}; expected {{\"kind\":\"article\",\"text\":…}} or {{\"kind\":\"thread\",\"messages\":[…]}}"
+    )]
     Invalid { detail: String },
     #[error("{what} is empty; give it some text to label")]
     EmptyText { what: String },
@@ -83,15 +89,20 @@ impl Document {
     /// JSON shape and non-empty text.
     pub fn parse(bytes: &[u8]) -> Result<Self, DocumentError> {
         if bytes.len() > MAX_DOCUMENT_BYTES {
-            return Err(DocumentError::TooLarge { size: bytes.len(), max: MAX_DOCUMENT_BYTES });
+            return Err(DocumentError::TooLarge {
+                size: bytes.len(),
+                max: MAX_DOCUMENT_BYTES,
+            });
         }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| DocumentError::NotUtf8 { offset: e.valid_up_to() })?;
+        let text = std::str::from_utf8(bytes).map_err(|e| DocumentError::NotUtf8 {
+            offset: e.valid_up_to(),
+        })?;
         if text.trim().is_empty() {
             return Err(DocumentError::Empty);
         }
-        let doc: Document = serde_json::from_str(text)
-            .map_err(|e| DocumentError::Invalid { detail: describe_json_error(text, &e) })?;
+        let doc: Document = serde_json::from_str(text).map_err(|e| DocumentError::Invalid {
+            detail: describe_json_error(text, &e),
+        })?;
         doc.validate()?;
         Ok(doc)
     }
@@ -99,7 +110,10 @@ impl Document {
     fn validate(&self) -> Result<(), DocumentError> {
         match self {
             Document::Article(a) if a.text.trim().is_empty() => Err(DocumentError::EmptyText {
-                what: format!("the `text` of article {}", a.id.as_deref().unwrap_or("(no id)")),
+                what: format!(
+                    "the `text` of article {}",
+                    a.id.as_deref().unwrap_or("(no id)")
+                ),
             }),
             Document::Thread(t) if t.messages.is_empty() => Err(DocumentError::NoMessages),
             _ => Ok(()),
@@ -109,7 +123,11 @@ impl Document {
     /// The document's id, or a stand-in that still lets its claims be traced back.
     pub fn id(&self) -> String {
         match self {
-            Document::Article(a) => a.id.clone().or_else(|| a.url.clone()).unwrap_or_else(|| "article".into()),
+            Document::Article(a) => {
+                a.id.clone()
+                    .or_else(|| a.url.clone())
+                    .unwrap_or_else(|| "article".into())
+            }
             Document::Thread(t) => t.id.clone().unwrap_or_else(|| "thread".into()),
         }
     }
@@ -126,7 +144,9 @@ impl Message {
 /// line and column so a JSONL user can find the problem.
 fn describe_json_error(text: &str, e: &serde_json::Error) -> String {
     let msg = e.to_string();
-    if msg.contains("missing field `kind`") || (msg.contains("missing field") && !text.contains("\"kind\"")) {
+    if msg.contains("missing field `kind`")
+        || (msg.contains("missing field") && !text.contains("\"kind\""))
+    {
         return "field `kind` is missing (use \"article\" or \"thread\")".into();
     }
     if msg.contains("unknown variant") {
@@ -141,7 +161,8 @@ mod tests {
 
     #[test]
     fn an_article_with_html_text_parses() {
-        let doc = Document::parse(br#"{"kind":"article","outlet":"Reuters","text":"<p>Hi</p>"}"#).unwrap();
+        let doc = Document::parse(br#"{"kind":"article","outlet":"Reuters","text":"<p>Hi</p>"}"#)
+            .unwrap();
         assert!(matches!(doc, Document::Article(a) if a.outlet.as_deref() == Some("Reuters")));
     }
 
@@ -154,19 +175,28 @@ mod tests {
     #[test]
     fn an_unknown_kind_says_which_kinds_exist() {
         let err = Document::parse(br#"{"kind":"tweet","text":"x"}"#).unwrap_err();
-        assert!(err.to_string().contains("\"article\" or \"thread\""), "{err}");
+        assert!(
+            err.to_string().contains("\"article\" or \"thread\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn invalid_utf8_is_refused_with_its_offset() {
         let err = Document::parse(b"{\"kind\":\"article\",\"text\":\"\xff\"}").unwrap_err();
-        assert!(matches!(err, DocumentError::NotUtf8 { offset: 26 }), "{err}");
+        assert!(
+            matches!(err, DocumentError::NotUtf8 { offset: 26 }),
+            "{err}"
+        );
     }
 
     #[test]
     fn oversized_input_is_refused_before_parsing() {
         let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];
-        assert!(matches!(Document::parse(&big), Err(DocumentError::TooLarge { .. })));
+        assert!(matches!(
+            Document::parse(&big),
+            Err(DocumentError::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -9,43 +9,167 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Words that can open a clause of their own as its subject.
 const SUBJECT_PRONOUNS: &[&str] = &[
     "i", "we", "you", "they", "he", "she", "it", "this", "these", "those", "there", "everyone",
-    "nobody", "someone", "somebody", "people", "i'm", "we're", "they're", "it's", "that's", "there's",
-    "i'd", "they'd", "we'll", "they'll", "it'll", "i'll", "he'll", "she'll", "you'll", "he's", "she's",
+    "nobody", "someone", "somebody", "people", "i'm", "we're", "they're", "it's", "that's",
+    "there's", "i'd", "they'd", "we'll", "they'll", "it'll", "i'll", "he'll", "she'll", "you'll",
+    "he's", "she's",
 ];
 /// Words that show the words before them were a subject: auxiliaries, modals and common finite verbs.
 const FINITE_VERBS: &[&str] = &[
-    "is", "are", "was", "were", "will", "would", "could", "may", "might", "can", "should", "must", "has",
-    "have", "had", "does", "do", "did", "won't", "isn't", "aren't", "wasn't", "weren't", "don't",
-    "doesn't", "didn't", "can't", "plans", "plan", "wants", "want", "needs", "need", "got", "gets",
-    "seems", "looks", "keeps", "remains", "continues", "expects", "cut", "cuts", "laid", "lays",
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "could",
+    "may",
+    "might",
+    "can",
+    "should",
+    "must",
+    "has",
+    "have",
+    "had",
+    "does",
+    "do",
+    "did",
+    "won't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "can't",
+    "plans",
+    "plan",
+    "wants",
+    "want",
+    "needs",
+    "need",
+    "got",
+    "gets",
+    "seems",
+    "looks",
+    "keeps",
+    "remains",
+    "continues",
+    "expects",
+    "cut",
+    "cuts",
+    "laid",
+    "lays",
 ];
 /// Adverbs and asides that may stand between a conjunction and the next clause's subject.
 const DISCOURSE_WORDS: &[&str] = &[
-    "honestly", "frankly", "tbh", "imo", "imho", "probably", "obviously", "clearly", "also", "then", "now",
-    "maybe", "apparently", "meanwhile", "still", "yeah", "sadly", "unfortunately", "fwiw", "btw",
+    "honestly",
+    "frankly",
+    "tbh",
+    "imo",
+    "imho",
+    "probably",
+    "obviously",
+    "clearly",
+    "also",
+    "then",
+    "now",
+    "maybe",
+    "apparently",
+    "meanwhile",
+    "still",
+    "yeah",
+    "sadly",
+    "unfortunately",
+    "fwiw",
+    "btw",
 ];
-const CONJUNCTIONS: &[&str] = &["and", "but", "so", "while", "although", "though", "whereas", "yet", "plus"];
+const CONJUNCTIONS: &[&str] = &[
+    "and", "but", "so", "while", "although", "though", "whereas", "yet", "plus",
+];
 /// Conjunctions of other languages, and participles that open an analysis of what came before
 /// (", meaning the cuts could …"): these split without looking for a subject.
-const ALWAYS_SPLIT: &[&str] = &["pero", "aber", "mais", "sondern", "meaning", "suggesting", "signalling", "signaling", "implying"];
+const ALWAYS_SPLIT: &[&str] = &[
+    "pero",
+    "aber",
+    "mais",
+    "sondern",
+    "meaning",
+    "suggesting",
+    "signalling",
+    "signaling",
+    "implying",
+];
 /// Words that open a subordinate clause, which a comma does not end.
 const SUBORDINATORS: &[&str] = &[
-    "if", "when", "unless", "while", "although", "though", "because", "since", "as", "after", "before",
-    "once", "until", "whether", "even", "whereas", "wenn", "si", "cuando", "aunque", "quand",
+    "if", "when", "unless", "while", "although", "though", "because", "since", "as", "after",
+    "before", "once", "until", "whether", "even", "whereas", "wenn", "si", "cuando", "aunque",
+    "quand",
 ];
 /// Words that open a dependent clause or a phrase that belongs to the one before.
 const NOT_CLAUSE_OPENERS: &[&str] = &[
-    "which", "who", "whom", "whose", "where", "when", "as", "including", "according", "citing", "per", "like",
-    "from", "with", "without", "after", "before", "since", "until", "because", "if", "unless", "to", "in", "on",
-    "at", "by", "for", "of", "than", "then", "the", "a", "an",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "where",
+    "when",
+    "as",
+    "including",
+    "according",
+    "citing",
+    "per",
+    "like",
+    "from",
+    "with",
+    "without",
+    "after",
+    "before",
+    "since",
+    "until",
+    "because",
+    "if",
+    "unless",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "of",
+    "than",
+    "then",
+    "the",
+    "a",
+    "an",
 ];
 /// Verbs that mark the clause after a comma as the attribution of the one before (", the company said").
 const ATTRIBUTION_VERBS: &[&str] = &[
-    "said", "says", "say", "told", "wrote", "writes", "reported", "reports", "added", "adds", "noted",
-    "confirmed", "announced", "stated", "explained", "according", "claimed", "claims", "argued", "argues",
+    "said",
+    "says",
+    "say",
+    "told",
+    "wrote",
+    "writes",
+    "reported",
+    "reports",
+    "added",
+    "adds",
+    "noted",
+    "confirmed",
+    "announced",
+    "stated",
+    "explained",
+    "according",
+    "claimed",
+    "claims",
+    "argued",
+    "argues",
 ];
 /// After "so", these make it an adverb ("so far"), not a conjunction.
-const SO_ADVERB_FOLLOWERS: &[&str] = &["far", "much", "many", "long", "that", "few", "little", "too"];
+const SO_ADVERB_FOLLOWERS: &[&str] = &[
+    "far", "much", "many", "long", "that", "few", "little", "too",
+];
 
 /// A piece of text that makes one assertion.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +209,9 @@ fn break_after_urls(text: &str) -> String {
 }
 
 fn strip_bullet(line: &str) -> &str {
-    let trimmed = line.trim_start_matches(['•', '◦', '▪', '‣', '–', '—', '*', '>', '·']).trim_start();
+    let trimmed = line
+        .trim_start_matches(['•', '◦', '▪', '‣', '–', '—', '*', '>', '·'])
+        .trim_start();
     let trimmed = trimmed.strip_prefix("- ").unwrap_or(trimmed);
     // "1. " or "2) " list numbering, but not "1.5 million".
     let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
@@ -118,12 +244,18 @@ fn sentences(line: &str, lex: &Lexicon) -> Vec<String> {
     for s in out {
         fixed.extend(split_after_ambiguous_abbreviation(&s, lex));
     }
-    fixed.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    fixed
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn ends_with_abbreviation(sentence: &str, lex: &Lexicon) -> bool {
     let last = sentence.split_whitespace().last().unwrap_or("");
-    let last = last.trim_start_matches(['(', '"', '\'', '“', '‘']).to_lowercase();
+    let last = last
+        .trim_start_matches(['(', '"', '\'', '“', '‘'])
+        .to_lowercase();
     lex.abbreviations.contains(&last) || is_initial(&last)
 }
 
@@ -141,7 +273,10 @@ fn split_after_ambiguous_abbreviation(sentence: &str, lex: &Lexicon) -> Vec<Stri
         let lw = w.to_lowercase();
         if lex.ambiguous_abbreviations.contains(&lw)
             && next.chars().next().is_some_and(char::is_uppercase)
-            && lex.sentence_openers.contains(&next.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            && lex.sentence_openers.contains(
+                next.to_lowercase()
+                    .trim_matches(|c: char| !c.is_alphanumeric()),
+            )
         {
             let (a, b) = sentence.split_at(next_at);
             let mut rest = split_after_ambiguous_abbreviation(b, lex);
@@ -153,7 +288,9 @@ fn split_after_ambiguous_abbreviation(sentence: &str, lex: &Lexicon) -> Vec<Stri
 }
 
 fn word_offsets(s: &str) -> Vec<(usize, &str)> {
-    s.split_whitespace().map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w)).collect()
+    s.split_whitespace()
+        .map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+        .collect()
 }
 
 /// Splits a sentence where a conjunction (or a semicolon) starts a new clause with its own subject.
@@ -177,12 +314,18 @@ fn clauses(sentence: &str) -> Vec<String> {
             clause_start = i + 1;
             continue;
         }
-        if i >= clause_start + 3 && i > 0 && words[i - 1].1.ends_with(',') && ALWAYS_SPLIT.contains(&norm[i].as_str()) && i + 3 <= words.len() {
+        if i >= clause_start + 3
+            && i > 0
+            && words[i - 1].1.ends_with(',')
+            && ALWAYS_SPLIT.contains(&norm[i].as_str())
+            && i + 3 <= words.len()
+        {
             cuts.push((words[i - 1].0 + words[i - 1].1.len() - 1, *at));
             clause_start = i;
             continue;
         }
-        if w.ends_with(',') && i >= clause_start + 2 && comma_starts_clause(&norm, clause_start, i) {
+        if w.ends_with(',') && i >= clause_start + 2 && comma_starts_clause(&norm, clause_start, i)
+        {
             cuts.push((at + w.len() - 1, words[i + 1].0));
             clause_start = i + 1;
             continue;
@@ -190,7 +333,11 @@ fn clauses(sentence: &str) -> Vec<String> {
         if i < clause_start + 3 || !CONJUNCTIONS.contains(&norm[i].as_str()) {
             continue;
         }
-        if norm[i] == "so" && norm.get(i + 1).is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(&n.as_str())) {
+        if norm[i] == "so"
+            && norm
+                .get(i + 1)
+                .is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(&n.as_str()))
+        {
             continue;
         }
         if starts_clause(&norm[i + 1..]) {
@@ -223,27 +370,76 @@ fn comma_starts_clause(norm: &[String], clause_start: usize, comma: usize) -> bo
     if right.len() < 3 || NOT_CLAUSE_OPENERS.contains(&right[0].as_str()) || !starts_clause(right) {
         return false;
     }
-    let left_has_verb = left.iter().any(|w| FINITE_VERBS.contains(&w.as_str()) || ATTRIBUTION_VERBS.contains(&w.as_str()) || w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing")) || w.ends_with("'s") || w.ends_with("'re"));
+    let left_has_verb = left.iter().any(|w| {
+        FINITE_VERBS.contains(&w.as_str())
+            || ATTRIBUTION_VERBS.contains(&w.as_str())
+            || w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))
+            || w.ends_with("'s")
+            || w.ends_with("'re")
+    });
     if !left_has_verb {
         return false;
     }
     // ", the company said (in a statement)": an attribution tail, not a clause of its own.
-    if let Some(v) = right.iter().take(7).position(|w| ATTRIBUTION_VERBS.contains(&w.as_str())) {
+    if let Some(v) = right
+        .iter()
+        .take(7)
+        .position(|w| ATTRIBUTION_VERBS.contains(&w.as_str()))
+    {
         let after = &right[v + 1..];
-        let bare_tail = after.first().is_none_or(|w| matches!(w.as_str(), "in" | "on" | "at" | "last" | "this" | "earlier" | "during" | "citing" | "adding" | "according" | "while" | "when" | "after" | "before" | "yesterday" | "today" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "to" | "via" | "by"));
+        let bare_tail = after.first().is_none_or(|w| {
+            matches!(
+                w.as_str(),
+                "in" | "on"
+                    | "at"
+                    | "last"
+                    | "this"
+                    | "earlier"
+                    | "during"
+                    | "citing"
+                    | "adding"
+                    | "according"
+                    | "while"
+                    | "when"
+                    | "after"
+                    | "before"
+                    | "yesterday"
+                    | "today"
+                    | "monday"
+                    | "tuesday"
+                    | "wednesday"
+                    | "thursday"
+                    | "friday"
+                    | "to"
+                    | "via"
+                    | "by"
+            )
+        });
         if bare_tail {
             return false;
         }
     }
     // ", it's in the 10-K" and ", per Bloomberg" cite the first clause.
-    let cites = right.windows(2).any(|p| p[0] == "in" && matches!(p[1].as_str(), "the" | "its" | "their")) && right.len() <= 10
-        || right.iter().any(|w| matches!(w.as_str(), "per" | "source" | "according" | "citing" | "interviewed" | "confirmed"));
+    let cites = right
+        .windows(2)
+        .any(|p| p[0] == "in" && matches!(p[1].as_str(), "the" | "its" | "their"))
+        && right.len() <= 10
+        || right.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "per" | "source" | "according" | "citing" | "interviewed" | "confirmed"
+            )
+        });
     !cites
 }
 
 /// Whether `rest` (normalized words after a conjunction) opens a clause: a subject, then a verb.
 fn starts_clause(rest: &[String]) -> bool {
-    let rest: Vec<&str> = rest.iter().map(String::as_str).skip_while(|w| DISCOURSE_WORDS.contains(w)).collect();
+    let rest: Vec<&str> = rest
+        .iter()
+        .map(String::as_str)
+        .skip_while(|w| DISCOURSE_WORDS.contains(w))
+        .collect();
     if rest.len() < 3 {
         return false;
     }
@@ -254,32 +450,44 @@ fn starts_clause(rest: &[String]) -> bool {
         return false;
     }
     // A short noun phrase followed by a finite verb: "analysts expect", "the company was".
-    rest.iter().take(5).skip(1).any(|w| FINITE_VERBS.contains(w))
+    rest.iter()
+        .take(5)
+        .skip(1)
+        .any(|w| FINITE_VERBS.contains(w))
         && !FINITE_VERBS.contains(&rest[0])
-        && !rest[0].chars().all(|c| c.is_ascii_digit() || c == ',' || c == '%')
+        && !rest[0]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '%')
 }
 
 fn bare(word: &str) -> String {
-    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_string()
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+        .to_string()
 }
 
 fn tidy(clause: &str) -> String {
     let collapsed = clause.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed.trim_matches(|c: char| c == ',' || c == ';' || c == '-' || c == ':' || c.is_whitespace()).to_string()
+    collapsed
+        .trim_matches(|c: char| c == ',' || c == ';' || c == '-' || c == ':' || c.is_whitespace())
+        .to_string()
 }
 
 /// Words that make up reactions, not assertions.
 const REACTIONS: &[&str] = &[
-    "lol", "lmao", "oof", "ouch", "wow", "yikes", "thanks", "thank", "you", "ty", "same", "rip", "ugh", "damn",
-    "nice", "ok", "okay", "yeah", "yep", "nope", "no", "yes", "this", "+1", "omg", "welp", "sheesh", "hmm",
-    "huh", "great", "good", "morning", "all", "everyone", "hi", "hey", "folks", "haha", "wild", "sad", "f",
+    "lol", "lmao", "oof", "ouch", "wow", "yikes", "thanks", "thank", "you", "ty", "same", "rip",
+    "ugh", "damn", "nice", "ok", "okay", "yeah", "yep", "nope", "no", "yes", "this", "+1", "omg",
+    "welp", "sheesh", "hmm", "huh", "great", "good", "morning", "all", "everyone", "hi", "hey",
+    "folks", "haha", "wild", "sad", "f",
 ];
 
 /// Questions and reactions ("anyone know?", "lol", "oof") assert nothing.
 fn is_claim(text: &str) -> bool {
     let words: Vec<String> = text
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '+').to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '+')
+                .to_lowercase()
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?');
@@ -294,14 +502,20 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<String> {
-        segments(text, Lexicon::embedded()).into_iter().map(|s| s.text).collect()
+        segments(text, Lexicon::embedded())
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
     }
 
     #[test]
     fn abbreviations_do_not_end_sentences() {
         assert_eq!(
             texts("Initech Inc. will cut jobs in the U.S. and Canada. Mr. Lumbergh confirmed it."),
-            vec!["Initech Inc. will cut jobs in the U.S. and Canada.", "Mr. Lumbergh confirmed it."]
+            vec![
+                "Initech Inc. will cut jobs in the U.S. and Canada.",
+                "Mr. Lumbergh confirmed it."
+            ]
         );
     }
 
@@ -309,15 +523,23 @@ mod tests {
     fn an_abbreviation_at_the_end_of_a_sentence_still_ends_it() {
         assert_eq!(
             texts("Globex cut 300 jobs in the U.S. The company blamed automation."),
-            vec!["Globex cut 300 jobs in the U.S.", "The company blamed automation."]
+            vec![
+                "Globex cut 300 jobs in the U.S.",
+                "The company blamed automation."
+            ]
         );
     }
 
     #[test]
     fn two_claims_joined_by_and_become_two_clauses() {
         assert_eq!(
-            texts("Intel confirmed 15% cuts and honestly they'll cut more by spring https://example.com/x"),
-            vec!["Intel confirmed 15% cuts", "honestly they'll cut more by spring"]
+            texts(
+                "Intel confirmed 15% cuts and honestly they'll cut more by spring https://example.com/x"
+            ),
+            vec![
+                "Intel confirmed 15% cuts",
+                "honestly they'll cut more by spring"
+            ]
         );
     }
 
@@ -325,13 +547,19 @@ mod tests {
     fn so_joining_a_fact_and_an_opinion_splits() {
         assert_eq!(
             texts("Revenue was up 20% last quarter so this is pure AI-washing."),
-            vec!["Revenue was up 20% last quarter", "this is pure AI-washing."]
+            vec![
+                "Revenue was up 20% last quarter",
+                "this is pure AI-washing."
+            ]
         );
     }
 
     #[test]
     fn a_compound_subject_does_not_split() {
-        assert_eq!(texts("Hooli and Globex are both cutting staff."), vec!["Hooli and Globex are both cutting staff."]);
+        assert_eq!(
+            texts("Hooli and Globex are both cutting staff."),
+            vec!["Hooli and Globex are both cutting staff."]
+        );
     }
 
     #[test]
@@ -350,11 +578,17 @@ mod tests {
 
     #[test]
     fn non_english_text_is_kept() {
-        assert_eq!(texts("Dicen que Initech despedirá a 500 personas."), vec!["Dicen que Initech despedirá a 500 personas."]);
+        assert_eq!(
+            texts("Dicen que Initech despedirá a 500 personas."),
+            vec!["Dicen que Initech despedirá a 500 personas."]
+        );
     }
 
     #[test]
     fn emoji_do_not_break_segmentation() {
-        assert_eq!(texts("Globex just cut 400 people 😬🔥"), vec!["Globex just cut 400 people 😬🔥"]);
+        assert_eq!(
+            texts("Globex just cut 400 people 😬🔥"),
+            vec!["Globex just cut 400 people 😬🔥"]
+        );
     }
 }

@@ -7,16 +7,42 @@ use std::sync::LazyLock;
 
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"'`|)\]]+"#).expect("valid URL regex"));
-static LOOKS_LIKE_HTML: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)<(?:[a-z][a-z0-9]*[\s/>]|/[a-z]|!--)|&(?:[a-z]+|#\d+|#x[0-9a-f]+);").expect("valid regex"));
+static LOOKS_LIKE_HTML: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(?:[a-z][a-z0-9]*[\s/>]|/[a-z]|!--)|&(?:[a-z]+|#\d+|#x[0-9a-f]+);")
+        .expect("valid regex")
+});
 
 /// Elements after which text continues on a new line: paragraphs and list items are separate claims.
 const BLOCK_ELEMENTS: &[&str] = &[
-    "p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "section",
-    "article", "header", "footer", "figcaption", "pre", "table", "dd", "dt", "hr",
+    "p",
+    "div",
+    "li",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "blockquote",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figcaption",
+    "pre",
+    "table",
+    "dd",
+    "dt",
+    "hr",
 ];
 /// Elements whose content is never prose.
-const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "head", "object"];
+const SKIPPED_ELEMENTS: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "head", "object",
+];
 
 /// Plain text of an article body. HTML is parsed with a real HTML5 parser, block elements become line
 /// breaks and entities are decoded; plain text passes through unchanged.
@@ -58,7 +84,9 @@ fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
 
 /// Every http(s) URL in `text`, without trailing punctuation that belongs to the sentence.
 pub fn urls_in(text: &str) -> Vec<String> {
-    URL.find_iter(text).map(|m| trim_url(m.as_str()).to_string()).collect()
+    URL.find_iter(text)
+        .map(|m| trim_url(m.as_str()).to_string())
+        .collect()
 }
 
 /// `text` with its URLs removed, so a claim reads as prose; the links are kept separately.
@@ -98,13 +126,20 @@ mod tests {
     #[test]
     fn paragraphs_and_list_items_become_lines() {
         let text = article_text("<p>One &amp; two.</p><ul><li>First</li><li>Second</li></ul>");
-        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         assert_eq!(lines, vec!["One & two.", "• First", "• Second"]);
     }
 
     #[test]
     fn scripts_are_dropped() {
-        assert_eq!(article_text("<p>Hi</p><script>alert(1)</script>").trim(), "Hi");
+        assert_eq!(
+            article_text("<p>Hi</p><script>alert(1)</script>").trim(),
+            "Hi"
+        );
     }
 
     #[test]
@@ -114,11 +149,17 @@ mod tests {
 
     #[test]
     fn urls_lose_trailing_punctuation() {
-        assert_eq!(urls_in("see https://example.com/a?b=1."), vec!["https://example.com/a?b=1"]);
+        assert_eq!(
+            urls_in("see https://example.com/a?b=1."),
+            vec!["https://example.com/a?b=1"]
+        );
     }
 
     #[test]
     fn hosts_drop_www() {
-        assert_eq!(host_of("https://www.Intel.com/newsroom/x").as_deref(), Some("intel.com"));
+        assert_eq!(
+            host_of("https://www.Intel.com/newsroom/x").as_deref(),
+            Some("intel.com")
+        );
     }
 }

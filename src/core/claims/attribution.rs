@@ -64,25 +64,166 @@ pub struct Context {
     pub is_thread: bool,
 }
 
-const PASSIVE_AUX: &[&str] = &["was", "were", "been", "being", "is", "are", "be", "am", "to", "not", "'s"];
-const FORECAST_VERBS: &[&str] = &[
-    "expects", "expect", "expected", "predicts", "predict", "predicted", "forecast", "forecasts", "anticipate",
-    "anticipates", "estimate", "estimated", "warned", "warn", "warns", "fear", "fears", "feared", "worry",
-    "worries", "worried",
+const PASSIVE_AUX: &[&str] = &[
+    "was", "were", "been", "being", "is", "are", "be", "am", "to", "not", "'s",
 ];
-const APPOSITIVE_OPENERS: &[&str] = &["a", "an", "the", "its", "their", "who", "his", "her", "one", "chief"];
+const FORECAST_VERBS: &[&str] = &[
+    "expects",
+    "expect",
+    "expected",
+    "predicts",
+    "predict",
+    "predicted",
+    "forecast",
+    "forecasts",
+    "anticipate",
+    "anticipates",
+    "estimate",
+    "estimated",
+    "warned",
+    "warn",
+    "warns",
+    "fear",
+    "fears",
+    "feared",
+    "worry",
+    "worries",
+    "worried",
+];
+const APPOSITIVE_OPENERS: &[&str] = &[
+    "a", "an", "the", "its", "their", "who", "his", "her", "one", "chief",
+];
 const NON_NAMES: &[&str] = &[
-    "the", "a", "an", "in", "on", "at", "but", "and", "so", "it", "its", "this", "that", "they", "we", "he",
-    "she", "i", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "ceo", "cfo", "coo", "cto", "chief", "executive", "president", "according", "analyst",
-    "analysts", "spokesperson", "spokeswoman", "spokesman", "warn", "sec", "ai", "u.s", "us", "hr", "vp",
-    "senior", "vice", "director", "founder", "head", "former", "mr", "mrs", "ms", "dr", "prof", "also",
-    "people", "employees", "workers", "staff", "some", "many", "critics", "experts", "meanwhile", "still",
-    "several", "most", "few", "legal", "industry", "other", "others", "one", "two", "three", "four", "five",
-    "internally", "externally", "however", "yet", "instead", "not", "no", "every", "each", "both", "all",
-    "big", "former", "current", "new", "under", "over", "for", "with", "from", "to", "of", "by", "as", "if",
-    "there", "here", "what", "when", "where", "why", "how", "who", "you", "your", "my", "our", "his", "her",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "but",
+    "and",
+    "so",
+    "it",
+    "its",
+    "this",
+    "that",
+    "they",
+    "we",
+    "he",
+    "she",
+    "i",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "chief",
+    "executive",
+    "president",
+    "according",
+    "analyst",
+    "analysts",
+    "spokesperson",
+    "spokeswoman",
+    "spokesman",
+    "warn",
+    "sec",
+    "ai",
+    "u.s",
+    "us",
+    "hr",
+    "vp",
+    "senior",
+    "vice",
+    "director",
+    "founder",
+    "head",
+    "former",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "also",
+    "people",
+    "employees",
+    "workers",
+    "staff",
+    "some",
+    "many",
+    "critics",
+    "experts",
+    "meanwhile",
+    "still",
+    "several",
+    "most",
+    "few",
+    "legal",
+    "industry",
+    "other",
+    "others",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "internally",
+    "externally",
+    "however",
+    "yet",
+    "instead",
+    "not",
+    "no",
+    "every",
+    "each",
+    "both",
+    "all",
+    "big",
+    "former",
+    "current",
+    "new",
+    "under",
+    "over",
+    "for",
+    "with",
+    "from",
+    "to",
+    "of",
+    "by",
+    "as",
+    "if",
+    "there",
+    "here",
+    "what",
+    "when",
+    "where",
+    "why",
+    "how",
+    "who",
+    "you",
+    "your",
+    "my",
+    "our",
+    "his",
+    "her",
 ];
 
 /// Finds the attribution of a clause, if it has one whose speaker can be classified.
@@ -94,12 +235,24 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             continue;
         }
         let speaker = chunk_after(tokens, prep.end);
-        candidates.push((speaker, Span { start: prep.start, end: speaker.end }, Frame::Statement));
+        candidates.push((
+            speaker,
+            Span {
+                start: prep.start,
+                end: speaker.end,
+            },
+            Frame::Statement,
+        ));
     }
 
     // "Nina Sharpe on Squawk Box: …", "Bloomberg, citing people familiar: …" in chat.
-    if let Some(colon) = (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k]) {
-        let span = Span { start: 0, end: colon + 1 };
+    if let Some(colon) =
+        (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k])
+    {
+        let span = Span {
+            start: 0,
+            end: colon + 1,
+        };
         candidates.push((span, span, Frame::Statement));
     }
 
@@ -113,7 +266,11 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         } else if lex.say_verbs.contains(w) && !is_belief_only(w) {
             Frame::Statement
         } else if lex.belief_verbs.contains(w) {
-            Frame::Belief(if FORECAST_VERBS.contains(&w) { BeliefKind::Forecast } else { BeliefKind::Opinion })
+            Frame::Belief(if FORECAST_VERBS.contains(&w) {
+                BeliefKind::Forecast
+            } else {
+                BeliefKind::Opinion
+            })
         } else {
             continue;
         };
@@ -124,33 +281,52 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         let inverted = i > 0 && tokens.ends_chunk(i - 1) || i == 0;
         let after = chunk_after(tokens, i + 1);
         if inverted && after.end > after.start && !starts_with_preposition(tokens, after) {
-            candidates.push((after, Span { start: i, end: after.end }, frame));
+            candidates.push((
+                after,
+                Span {
+                    start: i,
+                    end: after.end,
+                },
+                frame,
+            ));
         }
         if i > 0 {
             let before = chunk_before(tokens, i);
             if before.end > before.start {
-                candidates.push((before, Span { start: before.start, end: i + 1 }, frame));
+                candidates.push((
+                    before,
+                    Span {
+                        start: before.start,
+                        end: i + 1,
+                    },
+                    frame,
+                ));
             }
         }
     }
 
     // The attribution that comes first in the sentence frames it.
     candidates.sort_by_key(|(_, frame_span, _)| frame_span.start);
-    let found = candidates.into_iter().find_map(|(speaker_span, frame_span, frame)| {
-        let speaker = classify(tokens, speaker_span, lex, ctx)?;
-        // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
-        if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
-            return None;
-        }
-        Some(Attribution { speaker, frame, frame_span })
-    });
+    let found = candidates
+        .into_iter()
+        .find_map(|(speaker_span, frame_span, frame)| {
+            let speaker = classify(tokens, speaker_span, lex, ctx)?;
+            // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
+            if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
+                return None;
+            }
+            Some(Attribution {
+                speaker,
+                frame,
+                frame_span,
+            })
+        });
     found.or_else(|| channel(tokens, lex, ctx))
 }
 
 fn is_belief_only(word: &str) -> bool {
     FORECAST_VERBS.contains(&word) && !matches!(word, "warned" | "warns" | "estimated")
 }
-
 
 /// "per cent", "per year" are not sources.
 fn preposition_introduces_source(tokens: &Tokens<'_>, prep: Span) -> bool {
@@ -162,7 +338,18 @@ fn preposition_introduces_source(tokens: &Tokens<'_>, prep: Span) -> bool {
         Some(next) => {
             !matches!(
                 next.as_str(),
-                "cent" | "year" | "month" | "week" | "day" | "hour" | "share" | "person" | "employee" | "capita" | "annum" | "quarter"
+                "cent"
+                    | "year"
+                    | "month"
+                    | "week"
+                    | "day"
+                    | "hour"
+                    | "share"
+                    | "person"
+                    | "employee"
+                    | "capita"
+                    | "annum"
+                    | "quarter"
             ) && !next.chars().next().is_some_and(|c| c.is_ascii_digit())
         }
         None => false,
@@ -172,10 +359,44 @@ fn preposition_introduces_source(tokens: &Tokens<'_>, prep: Span) -> bool {
 fn starts_with_preposition(tokens: &Tokens<'_>, span: Span) -> bool {
     matches!(
         tokens.bare[span.start].as_str(),
-        "in" | "on" | "at" | "that" | "to" | "during" | "last" | "this" | "earlier" | "late" | "early" | "it"
-            | "they" | "he" | "she" | "we" | "the" | "its" | "their" | "about" | "for" | "with" | "by" | "from"
-            | "after" | "before" | "when" | "while" | "as" | "more" | "there" | "this week" | "yesterday" | "today"
-            | "staff" | "employees" | "workers" | "investors" | "analysts"
+        "in" | "on"
+            | "at"
+            | "that"
+            | "to"
+            | "during"
+            | "last"
+            | "this"
+            | "earlier"
+            | "late"
+            | "early"
+            | "it"
+            | "they"
+            | "he"
+            | "she"
+            | "we"
+            | "the"
+            | "its"
+            | "their"
+            | "about"
+            | "for"
+            | "with"
+            | "by"
+            | "from"
+            | "after"
+            | "before"
+            | "when"
+            | "while"
+            | "as"
+            | "more"
+            | "there"
+            | "this week"
+            | "yesterday"
+            | "today"
+            | "staff"
+            | "employees"
+            | "workers"
+            | "investors"
+            | "analysts"
     ) && !(tokens.bare[span.start] == "the" && span.end - span.start <= 4)
 }
 
@@ -189,7 +410,11 @@ fn chunk_after(tokens: &Tokens<'_>, from: usize) -> Span {
             break;
         }
     }
-    if end < tokens.len() && end > from && tokens.ends_chunk(end - 1) && APPOSITIVE_OPENERS.contains(&tokens.bare[end].as_str()) {
+    if end < tokens.len()
+        && end > from
+        && tokens.ends_chunk(end - 1)
+        && APPOSITIVE_OPENERS.contains(&tokens.bare[end].as_str())
+    {
         let more = chunk_after(tokens, end);
         if more.end - from <= 16 {
             end = more.end;
@@ -213,16 +438,25 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         while s > 0 && verb - s < 14 {
             if tokens.ends_chunk(s - 1) {
                 chunks += 1;
-                if chunks == 2 || !APPOSITIVE_OPENERS.contains(&tokens.bare[s].as_str()) && !matches!(tokens.bare[s].as_str(), "from" | "with" | "of") {
+                if chunks == 2
+                    || !APPOSITIVE_OPENERS.contains(&tokens.bare[s].as_str())
+                        && !matches!(tokens.bare[s].as_str(), "from" | "with" | "of")
+                {
                     break;
                 }
             }
             s -= 1;
         }
-        return Span { start: s, end: verb };
+        return Span {
+            start: s,
+            end: verb,
+        };
     }
     // Appositive: "Jane Roe, a spokeswoman for Initech, said".
-    if start > 1 && tokens.ends_chunk(start - 1) && APPOSITIVE_OPENERS.contains(&tokens.bare[start].as_str()) {
+    if start > 1
+        && tokens.ends_chunk(start - 1)
+        && APPOSITIVE_OPENERS.contains(&tokens.bare[start].as_str())
+    {
         let mut s = start - 1;
         while s > 0 && start - s < 5 && !tokens.ends_chunk(s - 1) {
             s -= 1;
@@ -233,12 +467,18 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
     }
     for k in (start..verb).rev() {
         let b = tokens.bare[k].as_str();
-        let auxiliary = matches!(b, "will" | "would" | "has" | "have" | "had" | "is" | "are" | "was" | "were");
+        let auxiliary = matches!(
+            b,
+            "will" | "would" | "has" | "have" | "had" | "is" | "are" | "was" | "were"
+        );
         // "Critics have long argued": an auxiliary of the verb itself is part of its phrase.
         if auxiliary && verb - k <= 2 {
             continue;
         }
-        if auxiliary || matches!(b, "that" | "and" | "but") || b.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        if auxiliary
+            || matches!(b, "that" | "and" | "but")
+            || b.chars().next().is_some_and(|c| c.is_ascii_digit())
+        {
             if k + 1 < verb {
                 start = k + 1;
             }
@@ -272,17 +512,27 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return Some(Speaker::Document(tokens.original(*hit)));
     }
     // "Most industry observers", "Several artists": a vague quantity names nobody.
-    if s.weasel.is_match(tokens.normalized(Span { start: span.start, end: span.start + 1 })) {
+    if s.weasel.is_match(tokens.normalized(Span {
+        start: span.start,
+        end: span.start + 1,
+    })) {
         return Some(Speaker::Weasel);
     }
     let company = company_in(tokens, span, lex);
     if s.official.is_match(norm) {
-        return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
+        return Some(Speaker::Official(
+            company.or_else(|| ctx.company.clone()).unwrap_or(orig),
+        ));
     }
     let name = proper_name(tokens, span, lex);
     // "Jane Roe, a partner at Roe Capital": a named person speaks for themself unless they hold an
     // official role, which the check above caught.
-    if let Some(n) = name.as_ref().filter(|n| n.contains(' ') && company.as_ref().is_none_or(|c| !c.contains(n.as_str()) && !n.contains(c.as_str()))) {
+    if let Some(n) = name.as_ref().filter(|n| {
+        n.contains(' ')
+            && company
+                .as_ref()
+                .is_none_or(|c| !c.contains(n.as_str()) && !n.contains(c.as_str()))
+    }) {
         return Some(Speaker::Person(n.clone()));
     }
     if let Some(c) = company {
@@ -290,7 +540,7 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     }
     if let Some(name) = name {
         let surname_only = !name.contains(' ');
-        if surname_only && !ctx.surnames.iter().any(|s| *s == name) {
+        if surname_only && !ctx.surnames.contains(&name) {
             // A lone capitalised name not seen as a person before is an organisation: "Initech said".
             return Some(Speaker::Official(name));
         }
@@ -304,7 +554,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     }
     let lone = tokens.bare[span.start].as_str();
     if span.end - span.start == 1 && s.person_pronouns.contains(lone) {
-        return ctx.last_person.clone().map(Speaker::Person).or(Some(Speaker::Person(lone.to_string())));
+        return ctx
+            .last_person
+            .clone()
+            .map(Speaker::Person)
+            .or(Some(Speaker::Person(lone.to_string())));
     }
     None
 }
@@ -316,21 +570,39 @@ fn company_in(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> 
         return Some(name);
     }
     for k in span.start..span.end {
-        if tokens.capitalized(k) && k > span.start && lex.speakers.company_suffixes.contains(&tokens.bare[k]) {
+        if tokens.capitalized(k)
+            && k > span.start
+            && lex.speakers.company_suffixes.contains(&tokens.bare[k])
+        {
             let mut from = k;
-            while from > span.start && tokens.capitalized(from - 1) && !NON_NAMES.contains(&tokens.bare[from - 1].as_str()) {
+            while from > span.start
+                && tokens.capitalized(from - 1)
+                && !NON_NAMES.contains(&tokens.bare[from - 1].as_str())
+            {
                 from -= 1;
             }
             if from < k {
-                return Some(tokens.original(Span { start: from, end: k + 1 }));
+                return Some(tokens.original(Span {
+                    start: from,
+                    end: k + 1,
+                }));
             }
         }
         if tokens.orig[k].ends_with("'s") || tokens.orig[k].ends_with("’s") {
             // "Initech's chief executive": the possessor is the company when an official title follows.
-            if tokens.capitalized(k) && k + 1 < span.end && lex.speakers.official.is_match(tokens.normalized(Span { start: k + 1, end: span.end })) {
+            if tokens.capitalized(k)
+                && k + 1 < span.end
+                && lex.speakers.official.is_match(tokens.normalized(Span {
+                    start: k + 1,
+                    end: span.end,
+                }))
+            {
                 let name = tokens.orig[k].trim_end_matches("'s").trim_end_matches("’s");
                 let mut from = k;
-                while from > span.start && tokens.capitalized(from - 1) && !NON_NAMES.contains(&tokens.bare[from - 1].as_str()) {
+                while from > span.start
+                    && tokens.capitalized(from - 1)
+                    && !NON_NAMES.contains(&tokens.bare[from - 1].as_str())
+                {
                     from -= 1;
                 }
                 let mut words: Vec<&str> = tokens.orig[from..k].to_vec();
@@ -354,12 +626,15 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
                 && !tokens.bare[i].contains("'r")
                 && !tokens.bare[i].contains("'v")
                 && !tokens.bare[i].contains("'d")
-                && tokens.bare[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+                && tokens.bare[i]
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
                 && !tokens.bare[i].is_empty()
         };
         if is_name_word(k) {
             let mut end = k + 1;
-            while end < span.end && end - k < 3 && is_name_word(end) && !tokens.ends_chunk(end - 1) {
+            while end < span.end && end - k < 3 && is_name_word(end) && !tokens.ends_chunk(end - 1)
+            {
                 end += 1;
             }
             let name = tokens.original(Span { start: k, end });
@@ -376,18 +651,47 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
 
 /// "in a statement", "in a filing": the channel names the source when no speaker does.
 fn channel(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {
-    if let Some(hit) = tokens.find(&lex.document_channels).into_iter().find(|h| !tokens.quoted[h.start]) {
-        let named = tokens.find_in(&lex.speakers.document, Span { start: hit.start, end: chunk_after(tokens, hit.start).end });
+    if let Some(hit) = tokens
+        .find(&lex.document_channels)
+        .into_iter()
+        .find(|h| !tokens.quoted[h.start])
+    {
+        let named = tokens.find_in(
+            &lex.speakers.document,
+            Span {
+                start: hit.start,
+                end: chunk_after(tokens, hit.start).end,
+            },
+        );
         let name = match named.last() {
             Some(doc) => tokens.original(*doc),
-            None => tokens.original(Span { start: hit.start + 1, end: hit.end }),
+            None => tokens.original(Span {
+                start: hit.start + 1,
+                end: hit.end,
+            }),
         };
-        let name = name.trim_start_matches("a ").trim_start_matches("an ").trim_start_matches("the ").to_string();
-        return Some(Attribution { speaker: Speaker::Document(name), frame: Frame::Channel, frame_span: hit });
+        let name = name
+            .trim_start_matches("a ")
+            .trim_start_matches("an ")
+            .trim_start_matches("the ")
+            .to_string();
+        return Some(Attribution {
+            speaker: Speaker::Document(name),
+            frame: Frame::Channel,
+            frame_span: hit,
+        });
     }
-    if let Some(hit) = tokens.find(&lex.official_channels).into_iter().find(|h| !tokens.quoted[h.start]) {
+    if let Some(hit) = tokens
+        .find(&lex.official_channels)
+        .into_iter()
+        .find(|h| !tokens.quoted[h.start])
+    {
         let name = ctx.company.clone().unwrap_or_else(|| "the company".into());
-        return Some(Attribution { speaker: Speaker::Official(name), frame: Frame::Channel, frame_span: hit });
+        return Some(Attribution {
+            speaker: Speaker::Official(name),
+            frame: Frame::Channel,
+            frame_span: hit,
+        });
     }
     None
 }
@@ -397,27 +701,43 @@ mod tests {
     use super::*;
 
     fn speaker(text: &str, thread: bool) -> Option<Speaker> {
-        let ctx = Context { company: Some("Initech".into()), is_thread: thread, ..Context::default() };
+        let ctx = Context {
+            company: Some("Initech".into()),
+            is_thread: thread,
+            ..Context::default()
+        };
         find(&Tokens::new(text), Lexicon::embedded(), &ctx).map(|a| a.speaker)
     }
 
     #[test]
     fn a_trailing_company_attribution_is_official() {
         assert_eq!(
-            speaker("Initech will lay off 500 employees, the company said in a blog post on Tuesday.", false),
+            speaker(
+                "Initech will lay off 500 employees, the company said in a blog post on Tuesday.",
+                false
+            ),
             Some(Speaker::Official("Initech".into()))
         );
     }
 
     #[test]
     fn unnamed_people_familiar_are_anonymous() {
-        assert_eq!(speaker("Two people familiar with the plans said the cuts could reach 15% of staff.", false), Some(Speaker::Anonymous));
+        assert_eq!(
+            speaker(
+                "Two people familiar with the plans said the cuts could reach 15% of staff.",
+                false
+            ),
+            Some(Speaker::Anonymous)
+        );
     }
 
     #[test]
     fn an_inverted_attribution_names_the_person_after_the_verb() {
         assert_eq!(
-            speaker("\"We are not done,\" said Jane Roe, a partner at Roe Capital.", false),
+            speaker(
+                "\"We are not done,\" said Jane Roe, a partner at Roe Capital.",
+                false
+            ),
             Some(Speaker::Person("Jane Roe".into()))
         );
     }
@@ -425,14 +745,23 @@ mod tests {
     #[test]
     fn an_appositive_before_the_verb_is_part_of_the_speaker() {
         assert_eq!(
-            speaker("Jane Roe, a spokeswoman for Globex Corp., said the cuts were final.", false),
+            speaker(
+                "Jane Roe, a spokeswoman for Globex Corp., said the cuts were final.",
+                false
+            ),
             Some(Speaker::Official("Globex Corp".into()))
         );
     }
 
     #[test]
     fn according_to_an_outlet_is_an_outlet() {
-        assert_eq!(speaker("Hooli will cut 10% of staff, according to Bloomberg.", false), Some(Speaker::Outlet("Bloomberg".into())));
+        assert_eq!(
+            speaker(
+                "Hooli will cut 10% of staff, according to Bloomberg.",
+                false
+            ),
+            Some(Speaker::Outlet("Bloomberg".into()))
+        );
     }
 
     #[test]
@@ -442,29 +771,53 @@ mod tests {
 
     #[test]
     fn critics_are_weasels() {
-        assert_eq!(speaker("Critics have long argued the company over-hired during the pandemic.", false), Some(Speaker::Weasel));
+        assert_eq!(
+            speaker(
+                "Critics have long argued the company over-hired during the pandemic.",
+                false
+            ),
+            Some(Speaker::Weasel)
+        );
     }
 
     #[test]
     fn a_manager_in_chat_is_hearsay() {
-        assert_eq!(speaker("my manager says the whole org is getting cut next week", true), Some(Speaker::Hearsay));
+        assert_eq!(
+            speaker(
+                "my manager says the whole org is getting cut next week",
+                true
+            ),
+            Some(Speaker::Hearsay)
+        );
     }
 
     #[test]
     fn a_warn_notice_is_a_document() {
         assert_eq!(
-            speaker("A WARN notice filed in Washington lists 1,200 affected workers.", false),
+            speaker(
+                "A WARN notice filed in Washington lists 1,200 affected workers.",
+                false
+            ),
             Some(Speaker::Document("WARN notice".into()))
         );
     }
 
     #[test]
     fn an_anonymous_account_is_social() {
-        assert_eq!(speaker("An anonymous account on X claims 3,000 more jobs will go.", false), Some(Speaker::Social));
+        assert_eq!(
+            speaker(
+                "An anonymous account on X claims 3,000 more jobs will go.",
+                false
+            ),
+            Some(Speaker::Social)
+        );
     }
 
     #[test]
     fn a_passive_report_names_nobody() {
-        assert_eq!(speaker("The layoffs are expected to hit recruiting hardest.", false), None);
+        assert_eq!(
+            speaker("The layoffs are expected to hit recruiting hardest.", false),
+            None
+        );
     }
 }

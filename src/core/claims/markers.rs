@@ -7,21 +7,32 @@ use crate::core::lexicon::{Lexicon, PhraseSet};
 
 const FUTURE_AUX: &[&str] = &["will", "'ll", "going to", "gonna", "won't"];
 const MONTH_PREPOSITIONS: &[&str] = &[
-    "in", "on", "since", "until", "from", "by", "early", "late", "mid", "of", "through", "before", "after",
-    "last", "next", "this", "in", "during", "til", "till", "end",
+    "in", "on", "since", "until", "from", "by", "early", "late", "mid", "of", "through", "before",
+    "after", "last", "next", "this", "in", "during", "til", "till", "end",
 ];
 
 /// The speculative reasons whose markers stand in words `counted` allows.
-pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool) -> Vec<SpeculativeReason> {
+pub fn find(
+    tokens: &Tokens<'_>,
+    lex: &Lexicon,
+    counted: impl Fn(usize) -> bool,
+) -> Vec<SpeculativeReason> {
     let m = &lex.markers;
-    let exceptions: Vec<Span> =
-        tokens.find(&m.conditional_exceptions).into_iter().chain(tokens.find(&m.exceptions)).collect();
+    let exceptions: Vec<Span> = tokens
+        .find(&m.conditional_exceptions)
+        .into_iter()
+        .chain(tokens.find(&m.exceptions))
+        .collect();
     let live = |set: &PhraseSet| -> Vec<Span> {
         tokens
             .find(set)
             .into_iter()
             .filter(|h| (h.start..h.end).all(&counted))
-            .filter(|h| !exceptions.iter().any(|e| e.start <= h.start && h.end <= e.end))
+            .filter(|h| {
+                !exceptions
+                    .iter()
+                    .any(|e| e.start <= h.start && h.end <= e.end)
+            })
             .collect()
     };
     let mut reasons = Vec::new();
@@ -41,7 +52,10 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
     if !live(&m.conditional).is_empty() {
         reasons.push(SpeculativeReason::Conditional);
     }
-    let hedges: Vec<Span> = live(&m.hedge).into_iter().filter(|h| !is_month(tokens, *h)).collect();
+    let hedges: Vec<Span> = live(&m.hedge)
+        .into_iter()
+        .filter(|h| !is_month(tokens, *h))
+        .collect();
     if !hedges.is_empty() {
         reasons.push(SpeculativeReason::Hedge);
     }
@@ -57,8 +71,17 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
 
 /// "Blind" the app, not the adjective: only counts when capitalised or with a preposition.
 fn blind_is_an_adjective(tokens: &Tokens<'_>) -> bool {
-    tokens.bare.iter().zip(&tokens.orig).any(|(b, o)| b == "blind" && !o.starts_with('B'))
-        && !tokens.bare.iter().any(|b| matches!(b.as_str(), "reddit" | "tiktok" | "x" | "twitter" | "anonymous"))
+    tokens
+        .bare
+        .iter()
+        .zip(&tokens.orig)
+        .any(|(b, o)| b == "blind" && !o.starts_with('B'))
+        && !tokens.bare.iter().any(|b| {
+            matches!(
+                b.as_str(),
+                "reddit" | "tiktok" | "x" | "twitter" | "anonymous"
+            )
+        })
 }
 
 /// "May 20", "in May": the month, not the modal verb.
@@ -66,9 +89,13 @@ fn is_month(tokens: &Tokens<'_>, hit: Span) -> bool {
     if tokens.bare[hit.start] != "may" || hit.end - hit.start != 1 {
         return false;
     }
-    let next_is_number = tokens.bare.get(hit.start + 1).is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
-    let after_preposition =
-        hit.start > 0 && MONTH_PREPOSITIONS.contains(&tokens.bare[hit.start - 1].as_str()) && tokens.capitalized(hit.start);
+    let next_is_number = tokens
+        .bare
+        .get(hit.start + 1)
+        .is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
+    let after_preposition = hit.start > 0
+        && MONTH_PREPOSITIONS.contains(&tokens.bare[hit.start - 1].as_str())
+        && tokens.capitalized(hit.start);
     next_is_number || after_preposition
 }
 
@@ -82,10 +109,31 @@ fn is_announced_plan(tokens: &Tokens<'_>, lex: &Lexicon, predictions: &[Span]) -
     if !all_future_aux {
         return false;
     }
-    let concrete = tokens.bare.iter().any(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+    let concrete = tokens
+        .bare
+        .iter()
+        .any(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
         || !tokens.find(&lex.markers.layoff_actions).is_empty();
-    let vague = tokens.bare.iter().any(|w| lex.markers.vague_future.contains(w));
+    let vague = tokens
+        .bare
+        .iter()
+        .any(|w| lex.markers.vague_future.contains(w));
     concrete && !vague
+}
+
+/// Marks of second-hand talk (hearsay, rumour, anonymous social posts) outside quotations: these are
+/// about where a claim came from, so they count even inside an attribution frame.
+pub fn second_hand(tokens: &Tokens<'_>, lex: &Lexicon) -> Vec<SpeculativeReason> {
+    let mut r = find(tokens, lex, |i| !tokens.quoted[i]);
+    r.retain(|x| {
+        matches!(
+            x,
+            SpeculativeReason::Hearsay
+                | SpeculativeReason::Rumour
+                | SpeculativeReason::UnverifiedSocial
+        )
+    });
+    r
 }
 
 #[cfg(test)]
@@ -113,7 +161,10 @@ mod tests {
     #[test]
     fn asked_if_is_not_a_condition() {
         assert!(!reasons("Staff asked if severance would be paid.").contains(&Conditional));
-        assert!(reasons("If agents keep improving, support teams will shrink further.").contains(&Conditional));
+        assert!(
+            reasons("If agents keep improving, support teams will shrink further.")
+                .contains(&Conditional)
+        );
     }
 
     #[test]
@@ -123,19 +174,13 @@ mod tests {
 
     #[test]
     fn weasel_words_are_found() {
-        assert!(reasons("The chief executive is widely regarded as a cost cutter.").contains(&Weasel));
+        assert!(
+            reasons("The chief executive is widely regarded as a cost cutter.").contains(&Weasel)
+        );
     }
 
     #[test]
     fn hearsay_is_found_anywhere() {
         assert!(reasons("I heard from a friend that Initech is next").contains(&Hearsay));
     }
-}
-
-/// Marks of second-hand talk (hearsay, rumour, anonymous social posts) outside quotations: these are
-/// about where a claim came from, so they count even inside an attribution frame.
-pub fn second_hand(tokens: &Tokens<'_>, lex: &Lexicon) -> Vec<SpeculativeReason> {
-    let mut r = find(tokens, lex, |i| !tokens.quoted[i]);
-    r.retain(|x| matches!(x, SpeculativeReason::Hearsay | SpeculativeReason::Rumour | SpeculativeReason::UnverifiedSocial));
-    r
 }

@@ -29,10 +29,22 @@ pub fn label_document(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
 fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
     let text = article_text(&article.text);
     let title = article.title.clone().unwrap_or_default();
-    let mut ctx =
-        Context { company: companies(&format!("{title}\n{text}"), lex).into_iter().next(), ..Context::default() };
-    let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
-    let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let mut ctx = Context {
+        company: companies(&format!("{title}\n{text}"), lex)
+            .into_iter()
+            .next(),
+        ..Context::default()
+    };
+    let origin = article
+        .id
+        .clone()
+        .or_else(|| article.url.clone())
+        .unwrap_or_else(|| "article".into());
+    let outlet = article
+        .outlet
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty());
     let outlet_source = outlet.map(|name| Source {
         name: name.to_string(),
         kind: SourceKind::Outlet,
@@ -45,23 +57,42 @@ fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
             let attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             let verdict = article_verdict(&tokens, attr.as_ref(), lex, outlet_source.as_ref());
-            Claim { text: seg.text, verdict, origin: origin.clone() }
+            Claim {
+                text: seg.text,
+                verdict,
+                origin: origin.clone(),
+            }
         })
         .collect()
 }
 
-fn article_verdict(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexicon, outlet: Option<&Source>) -> Verdict {
-    let anonymous_cue = || !tokens.find(&lex.speakers.anonymous).into_iter().all(|h| tokens.quoted[h.start]);
+fn article_verdict(
+    tokens: &Tokens<'_>,
+    attr: Option<&Attribution>,
+    lex: &Lexicon,
+    outlet: Option<&Source>,
+) -> Verdict {
+    let anonymous_cue = || {
+        !tokens
+            .find(&lex.speakers.anonymous)
+            .into_iter()
+            .all(|h| tokens.quoted[h.start])
+    };
     // An unnamed social account or a rumour outweighs anyone but a named, checkable speaker.
     let second_hand = markers::second_hand(tokens, lex);
-    let named = attr.is_some_and(|a| matches!(a.speaker, Speaker::Official(_) | Speaker::Person(_) | Speaker::Outlet(_) | Speaker::Document(_)));
+    let named = attr.is_some_and(|a| {
+        matches!(
+            a.speaker,
+            Speaker::Official(_) | Speaker::Person(_) | Speaker::Outlet(_) | Speaker::Document(_)
+        )
+    });
     if !second_hand.is_empty() && !named {
         return Verdict::speculative(second_hand);
     }
-    if let Some(a) = attr {
-        if let Some(v) = attributed_verdict(tokens, a, lex, outlet, anonymous_cue()) {
-            return v;
-        }
+    if let Some(a) = attr
+        && let Some(v) = attributed_verdict(tokens, a, lex, outlet, anonymous_cue())
+    {
+        return v;
     }
     let reasons = markers::find(tokens, lex, |i| !tokens.quoted[i] || attr.is_none());
     if !reasons.is_empty() {
@@ -81,15 +112,31 @@ fn attributed_verdict(
     outlet: Option<&Source>,
     anonymous_cue: bool,
 ) -> Option<Verdict> {
-    let own_voice = |i: usize| !tokens.quoted[i] && (i < a.frame_span.start || i >= a.frame_span.end);
+    let own_voice =
+        |i: usize| !tokens.quoted[i] && (i < a.frame_span.start || i >= a.frame_span.end);
     let frame_words = |i: usize| i >= a.frame_span.start && i < a.frame_span.end;
-    let source = |name: &str, kind| Source { name: name.to_string(), kind, url: None };
-    let sourced = |reason, src: Source, anonymous: bool| Verdict::Sourced { reasons: vec![reason], anonymous, source: src };
+    let source = |name: &str, kind| Source {
+        name: name.to_string(),
+        kind,
+        url: None,
+    };
+    let sourced = |reason, src: Source, anonymous: bool| Verdict::Sourced {
+        reasons: vec![reason],
+        anonymous,
+        source: src,
+    };
     Some(match &a.speaker {
         Speaker::Social => Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial]),
         Speaker::Hearsay => {
             let mut r = markers::find(tokens, lex, own_voice);
-            r.retain(|x| !matches!(x, SpeculativeReason::Hearsay | SpeculativeReason::Hedge | SpeculativeReason::Weasel));
+            r.retain(|x| {
+                !matches!(
+                    x,
+                    SpeculativeReason::Hearsay
+                        | SpeculativeReason::Hedge
+                        | SpeculativeReason::Weasel
+                )
+            });
             r.insert(0, SpeculativeReason::Hearsay);
             Verdict::speculative(r)
         }
@@ -98,55 +145,99 @@ fn attributed_verdict(
             match a.frame {
                 Frame::Belief(BeliefKind::Forecast) => r.push(SpeculativeReason::Prediction),
                 Frame::Belief(BeliefKind::Opinion) => r.push(SpeculativeReason::Opinion),
-                _ => r.extend(markers::find(tokens, lex, own_voice).into_iter().filter(|x| *x != SpeculativeReason::Weasel)),
+                _ => r.extend(
+                    markers::find(tokens, lex, own_voice)
+                        .into_iter()
+                        .filter(|x| *x != SpeculativeReason::Weasel),
+                ),
             }
             Verdict::speculative(r)
         }
         Speaker::Anonymous => {
-            let src = outlet.cloned().unwrap_or_else(|| source("unnamed sources", SourceKind::Outlet));
+            let src = outlet
+                .cloned()
+                .unwrap_or_else(|| source("unnamed sources", SourceKind::Outlet));
             sourced(SourcedReason::Outlet, src, true)
         }
-        Speaker::Outlet(name) => sourced(SourcedReason::Outlet, source(name, SourceKind::Outlet), anonymous_cue),
-        Speaker::Document(name) => sourced(SourcedReason::Document, source(name, SourceKind::Document), false),
+        Speaker::Outlet(name) => sourced(
+            SourcedReason::Outlet,
+            source(name, SourceKind::Outlet),
+            anonymous_cue,
+        ),
+        Speaker::Document(name) => sourced(
+            SourcedReason::Document,
+            source(name, SourceKind::Document),
+            false,
+        ),
         Speaker::Official(name) => {
             // A hedge on the frame itself ("Initech reportedly told staff") still makes it a rumour.
             let frame_reasons = markers::find(tokens, lex, frame_words);
-            if frame_reasons.iter().any(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour)) {
+            if frame_reasons
+                .iter()
+                .any(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour))
+            {
                 return Some(Verdict::speculative(frame_reasons));
             }
-            sourced(SourcedReason::Official, source(name, SourceKind::Official), false)
+            sourced(
+                SourcedReason::Official,
+                source(name, SourceKind::Official),
+                false,
+            )
         }
-        Speaker::Person(name) => sourced(SourcedReason::Person, source(name, SourceKind::Person), false),
+        Speaker::Person(name) => sourced(
+            SourcedReason::Person,
+            source(name, SourceKind::Person),
+            false,
+        ),
     })
 }
 
 fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
-    if let Some(Attribution { speaker: Speaker::Person(name), .. }) = attr {
-        if name.contains(' ') {
-            if let Some(surname) = name.split_whitespace().last() {
-                ctx.surnames.push(surname.to_string());
-            }
-            ctx.last_person = Some(name.clone());
+    if let Some(Attribution {
+        speaker: Speaker::Person(name),
+        ..
+    }) = attr
+        && name.contains(' ')
+    {
+        if let Some(surname) = name.split_whitespace().last() {
+            ctx.surnames.push(surname.to_string());
         }
+        ctx.last_person = Some(name.clone());
     }
 }
 
 fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
-    let all_text: String = thread.messages.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("\n");
-    let mut ctx = Context { company: companies(&all_text, lex).into_iter().next(), is_thread: true, ..Context::default() };
+    let all_text: String = thread
+        .messages
+        .iter()
+        .map(|m| m.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut ctx = Context {
+        company: companies(&all_text, lex).into_iter().next(),
+        is_thread: true,
+        ..Context::default()
+    };
     let mut out = Vec::new();
     for (index, message) in thread.messages.iter().enumerate() {
         let origin = message.origin(index);
         let mut links: Vec<String> = message.links.clone();
         links.extend(urls_in(&message.text));
         let backing: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
-        let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
+        let social_link = links
+            .iter()
+            .any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         for seg in segments(&message.text, lex) {
             let tokens = Tokens::new(&seg.text);
             let attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
-            let verdict = message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);
-            out.push(Claim { text: seg.text, verdict, origin: origin.clone() });
+            let verdict =
+                message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);
+            out.push(Claim {
+                text: seg.text,
+                verdict,
+                origin: origin.clone(),
+            });
         }
     }
     out
@@ -158,8 +249,14 @@ fn link_source(link: &str, lex: &Lexicon) -> Option<Source> {
     if lex.is_social_host(&host) {
         return None;
     }
-    let name = lex.outlet_for_host(&host).map_or(host.clone(), |o| o.name().to_string());
-    Some(Source { name, kind: SourceKind::Link, url: Some(link.to_string()) })
+    let name = lex
+        .outlet_for_host(&host)
+        .map_or(host.clone(), |o| o.name().to_string());
+    Some(Source {
+        name,
+        kind: SourceKind::Link,
+        url: Some(link.to_string()),
+    })
 }
 
 fn message_verdict(
@@ -191,7 +288,13 @@ fn message_verdict(
     }
     // Second-hand talk is never laundered by a link or a named source beside it.
     let second_hand = reasons.iter().any(|r| {
-        matches!(r, SpeculativeReason::Hearsay | SpeculativeReason::Rumour | SpeculativeReason::UnverifiedSocial | SpeculativeReason::Weasel)
+        matches!(
+            r,
+            SpeculativeReason::Hearsay
+                | SpeculativeReason::Rumour
+                | SpeculativeReason::UnverifiedSocial
+                | SpeculativeReason::Weasel
+        )
     });
     if second_hand || (checkable.is_none() && !reasons.is_empty()) {
         return Verdict::speculative(reasons);
@@ -201,18 +304,36 @@ fn message_verdict(
         Speaker::Document(n) => (SourcedReason::Document, n.clone(), SourceKind::Document),
         Speaker::Official(n) => (SourcedReason::Official, n.clone(), SourceKind::Official),
         Speaker::Person(n) => (SourcedReason::Person, n.clone(), SourceKind::Person),
-        _ => (SourcedReason::Outlet, "unnamed sources".to_string(), SourceKind::Outlet),
+        _ => (
+            SourcedReason::Outlet,
+            "unnamed sources".to_string(),
+            SourceKind::Outlet,
+        ),
     });
     let anonymous = checkable.is_some_and(|a| a.speaker == Speaker::Anonymous);
     match (link, attributed) {
-        (Some(l), Some((reason, _, _))) if !anonymous => {
-            Verdict::Sourced { reasons: vec![SourcedReason::Link, reason], anonymous: false, source: l.clone() }
+        (Some(l), Some((reason, _, _))) if !anonymous => Verdict::Sourced {
+            reasons: vec![SourcedReason::Link, reason],
+            anonymous: false,
+            source: l.clone(),
+        },
+        (Some(l), _) => Verdict::Sourced {
+            reasons: vec![SourcedReason::Link],
+            anonymous,
+            source: l.clone(),
+        },
+        (None, Some((reason, name, kind))) => Verdict::Sourced {
+            reasons: vec![reason],
+            anonymous,
+            source: Source {
+                name,
+                kind,
+                url: None,
+            },
+        },
+        (None, None) if social_link => {
+            Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial])
         }
-        (Some(l), _) => Verdict::Sourced { reasons: vec![SourcedReason::Link], anonymous, source: l.clone() },
-        (None, Some((reason, name, kind))) => {
-            Verdict::Sourced { reasons: vec![reason], anonymous, source: Source { name, kind, url: None } }
-        }
-        (None, None) if social_link => Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial]),
         (None, None) => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
     }
 }

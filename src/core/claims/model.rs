@@ -111,7 +111,11 @@ pub enum Verdict {
 
 impl Verdict {
     pub fn sourced(reason: SourcedReason, source: Source) -> Self {
-        Verdict::Sourced { reasons: vec![reason], anonymous: false, source }
+        Verdict::Sourced {
+            reasons: vec![reason],
+            anonymous: false,
+            source,
+        }
     }
 
     /// A speculative verdict from the reasons found, most telling first, at most two; `Unsourced` when
@@ -126,7 +130,10 @@ impl Verdict {
             found.push(SpeculativeReason::Unsourced);
         }
         found.truncate(2);
-        Verdict::Speculative { reasons: found, source: None }
+        Verdict::Speculative {
+            reasons: found,
+            source: None,
+        }
     }
 
     pub fn is_sourced(&self) -> bool {
@@ -134,13 +141,19 @@ impl Verdict {
     }
 
     pub fn label(&self) -> &'static str {
-        if self.is_sourced() { "sourced" } else { "speculative" }
+        if self.is_sourced() {
+            "sourced"
+        } else {
+            "speculative"
+        }
     }
 
     /// The reasons as the contract spells them, `anonymous-sources` last.
     pub fn reason_names(&self) -> Vec<&'static str> {
         match self {
-            Verdict::Sourced { reasons, anonymous, .. } => {
+            Verdict::Sourced {
+                reasons, anonymous, ..
+            } => {
                 let mut names: Vec<&'static str> = reasons.iter().map(|r| r.as_str()).collect();
                 if *anonymous {
                     names.push("anonymous-sources");
@@ -191,7 +204,11 @@ mod tests {
             verdict: Verdict::Sourced {
                 reasons: vec![SourcedReason::Outlet],
                 anonymous: true,
-                source: Source { name: "Reuters".into(), kind: SourceKind::Outlet, url: None },
+                source: Source {
+                    name: "Reuters".into(),
+                    kind: SourceKind::Outlet,
+                    url: None,
+                },
             },
             origin: "a1".into(),
         };
@@ -215,7 +232,11 @@ mod tests {
 
     #[test]
     fn a_speculative_claim_without_a_source_serializes_null() {
-        let claim = Claim { text: "x".into(), verdict: Verdict::speculative(vec![]), origin: "m1".into() };
+        let claim = Claim {
+            text: "x".into(),
+            verdict: Verdict::speculative(vec![]),
+            origin: "m1".into(),
+        };
         let json = serde_json::to_value(&claim).unwrap();
         assert_eq!(json["source"], serde_json::Value::Null);
         assert_eq!(json["reasons"][0], "unsourced");

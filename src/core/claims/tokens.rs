@@ -41,8 +41,14 @@ impl<'a> Tokens<'a> {
                 joined.push(' ');
             }
             starts.push(joined.len());
-            let b = n.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '%' && c != '~').to_string();
-            let b = b.trim_start_matches('\'').trim_end_matches("'s").trim_end_matches('\'').to_string();
+            let b = n
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '%' && c != '~')
+                .to_string();
+            let b = b
+                .trim_start_matches('\'')
+                .trim_end_matches("'s")
+                .trim_end_matches('\'')
+                .to_string();
             joined.push_str(&n);
             bare.push(b);
         }
@@ -50,7 +56,13 @@ impl<'a> Tokens<'a> {
         if in_quote {
             quoted.iter_mut().for_each(|q| *q = false);
         }
-        Self { orig, bare, quoted, joined, starts }
+        Self {
+            orig,
+            bare,
+            quoted,
+            joined,
+            starts,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -68,13 +80,19 @@ impl<'a> Tokens<'a> {
     pub fn find(&self, set: &PhraseSet) -> Vec<Span> {
         set.hits(&self.joined)
             .into_iter()
-            .map(|h| Span { start: self.word_at(h.start), end: self.word_at(h.end.saturating_sub(1)) + 1 })
+            .map(|h| Span {
+                start: self.word_at(h.start),
+                end: self.word_at(h.end.saturating_sub(1)) + 1,
+            })
             .collect()
     }
 
     /// Matches of `set` inside `span` only.
     pub fn find_in(&self, set: &PhraseSet, span: Span) -> Vec<Span> {
-        self.find(set).into_iter().filter(|s| s.start >= span.start && s.end <= span.end).collect()
+        self.find(set)
+            .into_iter()
+            .filter(|s| s.start >= span.start && s.end <= span.end)
+            .collect()
     }
 
     /// The normalized text of a span, for phrase matching restricted to it.
@@ -83,7 +101,10 @@ impl<'a> Tokens<'a> {
             return "";
         }
         let from = self.starts[span.start];
-        let to = self.starts.get(span.end).map_or(self.joined.len(), |&s| s - 1);
+        let to = self
+            .starts
+            .get(span.end)
+            .map_or(self.joined.len(), |&s| s - 1);
         &self.joined[from..to]
     }
 
@@ -100,7 +121,10 @@ impl<'a> Tokens<'a> {
     /// Whether word `i` ends a phrase: a comma, semicolon, colon, dash or closing quote follows it.
     pub fn ends_chunk(&self, i: usize) -> bool {
         let w = self.orig[i];
-        w.ends_with([',', ';', ':', '"', '”', '—', '–']) || w == "-" || w.ends_with(",\"") || w.ends_with(",”")
+        w.ends_with([',', ';', ':', '"', '”', '—', '–'])
+            || w == "-"
+            || w.ends_with(",\"")
+            || w.ends_with(",”")
     }
 
     /// Whether word `i` starts with a capital letter.

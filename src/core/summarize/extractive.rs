@@ -1,6 +1,6 @@
 //! The default summarizer: picks the most informative sourced claims as bullets, deterministically.
 
-use super::{Bullet, Summary, Summarizer, markdown};
+use super::{Bullet, Summarizer, Summary, markdown};
 use crate::core::analyze::Analysis;
 use crate::core::claims::{Claim, Verdict};
 use crate::core::facts::{Qualifier, headcount_in, percent_in};
@@ -26,7 +26,11 @@ impl Summarizer for Extractive {
             }
             if let Some(words) = novel(claim, &chosen) {
                 chosen.push(words);
-                bullets.push(Bullet { text: sourced_bullet(claim), cites: vec![analysis.cite(claim)], speculative: false });
+                bullets.push(Bullet {
+                    text: sourced_bullet(claim),
+                    cites: vec![analysis.cite(claim)],
+                    speculative: false,
+                });
             }
         }
         for claim in ranked(&speculative, analysis) {
@@ -71,7 +75,11 @@ fn ranked<'a>(claims: &[&'a Claim], analysis: &Analysis) -> Vec<&'a Claim> {
             if percent_in(&c.text).is_some() {
                 score += 2;
             }
-            if analysis.companies.iter().any(|co| c.text.contains(co.as_str())) {
+            if analysis
+                .companies
+                .iter()
+                .any(|co| c.text.contains(co.as_str()))
+            {
                 score += 2;
             }
             if let Verdict::Sourced { reasons, .. } = &c.verdict {
@@ -95,7 +103,10 @@ fn novel(claim: &Claim, chosen: &[HashSet<String>]) -> Option<HashSet<String>> {
     let words: HashSet<String> = claim
         .text
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| w.len() > 2)
         .collect();
     let repeats = chosen.iter().any(|c| {
@@ -117,7 +128,11 @@ fn headline(analysis: &Analysis, sourced: &[&Claim], speculative: &[&Claim]) -> 
     if let Some(title) = &analysis.title {
         return truncate(title.trim(), HEADLINE_CHARS);
     }
-    if let Some(f) = analysis.facts.iter().find(|f| f.company.is_some() && f.headcount.is_some()) {
+    if let Some(f) = analysis
+        .facts
+        .iter()
+        .find(|f| f.company.is_some() && f.headcount.is_some())
+    {
         let n = f.headcount.unwrap_or_default();
         let qual = match f.headcount_qualifier {
             Some(Qualifier::About) => "about ",
@@ -127,7 +142,12 @@ fn headline(analysis: &Analysis, sourced: &[&Claim], speculative: &[&Claim]) -> 
             Some(Qualifier::FewerThan) => "fewer than ",
             _ => "",
         };
-        return format!("{}: {qual}{} jobs cut, per {}", f.company.as_deref().unwrap_or(""), group_thousands(n), f.source);
+        return format!(
+            "{}: {qual}{} jobs cut, per {}",
+            f.company.as_deref().unwrap_or(""),
+            group_thousands(n),
+            f.source
+        );
     }
     if let Some(c) = ranked(sourced, analysis).first() {
         return truncate(&c.text, HEADLINE_CHARS);
@@ -142,7 +162,7 @@ fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -180,8 +200,17 @@ mod tests {
         );
         assert_eq!(s.bullets[0].cites, vec!["m2"]);
         assert!(!s.bullets[0].speculative);
-        assert!(s.bullets.iter().skip(1).all(|b| b.speculative && b.text.starts_with("Unconfirmed")));
-        assert!(s.headline.contains("Initech") && s.headline.contains("1,200"), "{}", s.headline);
+        assert!(
+            s.bullets
+                .iter()
+                .skip(1)
+                .all(|b| b.speculative && b.text.starts_with("Unconfirmed"))
+        );
+        assert!(
+            s.headline.contains("Initech") && s.headline.contains("1,200"),
+            "{}",
+            s.headline
+        );
         assert!(s.text.contains("Speculative") && s.text.contains("Sourced"));
     }
 
@@ -192,7 +221,11 @@ mod tests {
             "text":"Globex will cut 900 jobs, the company said. The cuts start on June 1. Analysts expect more cuts."}"#,
         );
         assert_eq!(s.headline, "Globex to cut 900 jobs");
-        assert!(s.bullets.iter().all(|b| b.cites == vec!["https://r.example/a1"]));
+        assert!(
+            s.bullets
+                .iter()
+                .all(|b| b.cites == vec!["https://r.example/a1"])
+        );
         assert_eq!(s.speculative.len(), 1);
     }
 

@@ -36,7 +36,12 @@ fn part(out: &mut String, title: &str, claims: &[Claim], analysis: &Analysis) {
             },
             None => String::new(),
         };
-        let _ = writeln!(out, "- {} — _{reasons}{source}_ [{}]", c.text, cite_link(&analysis.cite(c), analysis));
+        let _ = writeln!(
+            out,
+            "- {} — _{reasons}{source}_ [{}]",
+            c.text,
+            cite_link(&analysis.cite(c), analysis)
+        );
     }
     if claims.len() > MAX_LISTED {
         let _ = writeln!(out, "- …and {} more", claims.len() - MAX_LISTED);

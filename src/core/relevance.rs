@@ -1,0 +1,139 @@
+//! Whether an item is about AI-driven layoffs, by the weighted topic profile in `config/topic.toml`.
+//! Off-topic items are skipped with a reason a user can ask for ("no layoff terms", "no AI angle").
+
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+const DEFAULT_TOPIC: &str = include_str!("../../config/topic.toml");
+
+static EMBEDDED: LazyLock<Topic> = LazyLock::new(|| {
+    Topic::from_toml(DEFAULT_TOPIC).expect("the topic profile compiled into the binary is valid")
+});
+
+#[derive(Debug, thiserror::Error)]
+pub enum TopicError {
+    #[error("the topic profile is not valid: {0}; compare it with config/topic.toml")]
+    Toml(#[from] toml::de::Error),
+    #[error("the topic profile term {term:?} could not be compiled: {source}")]
+    Pattern { term: String, source: regex::Error },
+}
+
+#[derive(Deserialize)]
+struct TopicFile {
+    min_layoff_score: f64,
+    min_ai_score: f64,
+    require_ai: bool,
+    title_weight: f64,
+    layoff_terms: BTreeMap<String, f64>,
+    ai_terms: BTreeMap<String, f64>,
+}
+
+struct Terms(Vec<(Regex, f64)>);
+
+impl Terms {
+    fn new(map: BTreeMap<String, f64>) -> Result<Self, TopicError> {
+        map.into_iter()
+            .map(|(term, w)| {
+                Regex::new(&format!(r"(?i)\b{}\b", regex::escape(&term)))
+                    .map(|r| (r, w))
+                    .map_err(|source| TopicError::Pattern { term, source })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Terms)
+    }
+
+    fn score(&self, text: &str) -> f64 {
+        self.0
+            .iter()
+            .map(|(r, w)| r.find_iter(text).take(3).count() as f64 * w)
+            .sum()
+    }
+}
+
+/// The topic profile.
+pub struct Topic {
+    min_layoff: f64,
+    min_ai: f64,
+    require_ai: bool,
+    title_weight: f64,
+    layoff: Terms,
+    ai: Terms,
+}
+
+/// The verdict on one item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Relevance {
+    Relevant { score: f64 },
+    OffTopic { reason: String },
+}
+
+impl Topic {
+    pub fn embedded() -> &'static Topic {
+        &EMBEDDED
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self, TopicError> {
+        let f: TopicFile = toml::from_str(text)?;
+        Ok(Self {
+            min_layoff: f.min_layoff_score,
+            min_ai: f.min_ai_score,
+            require_ai: f.require_ai,
+            title_weight: f.title_weight,
+            layoff: Terms::new(f.layoff_terms)?,
+            ai: Terms::new(f.ai_terms)?,
+        })
+    }
+
+    /// Scores an item by its title and plain text.
+    pub fn judge(&self, title: &str, text: &str) -> Relevance {
+        let layoff = self.layoff.score(title) * self.title_weight + self.layoff.score(text);
+        let ai = self.ai.score(title) * self.title_weight + self.ai.score(text);
+        if layoff < self.min_layoff {
+            return Relevance::OffTopic {
+                reason: format!(
+                    "off-topic: no layoff news (layoff score {layoff:.1} < {:.1})",
+                    self.min_layoff
+                ),
+            };
+        }
+        if self.require_ai && ai < self.min_ai {
+            return Relevance::OffTopic {
+                reason: format!(
+                    "off-topic: layoffs without an AI angle (AI score {ai:.1} < {:.1})",
+                    self.min_ai
+                ),
+            };
+        }
+        Relevance::Relevant { score: layoff + ai }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ai_layoff_news_is_relevant() {
+        let r =
+            Topic::embedded().judge("Initech to cut 500 jobs as AI agents take over support", "");
+        assert!(matches!(r, Relevance::Relevant { .. }), "{r:?}");
+    }
+
+    #[test]
+    fn a_product_launch_is_off_topic_with_a_reason() {
+        let r =
+            Topic::embedded().judge("Globex launches a new AI phone", "The phone ships in May.");
+        assert!(matches!(r, Relevance::OffTopic { reason } if reason.contains("no layoff news")));
+    }
+
+    #[test]
+    fn layoffs_without_ai_are_off_topic() {
+        let r = Topic::embedded().judge(
+            "Hooli lays off 200 after a sales slump",
+            "Sales fell for three quarters.",
+        );
+        assert!(matches!(r, Relevance::OffTopic { reason } if reason.contains("AI angle")));
+    }
+}

@@ -1,0 +1,102 @@
+//! Near-duplicate detection: SimHash over three-word shingles with a stable hash (xxh3), and a banded
+//! index so finding a near twin among many items costs a few lookups, not a scan. A syndicated rewrite
+//! of one article lands within a few bits; unrelated stories are tens of bits apart.
+
+use std::collections::HashMap;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Two fingerprints this close (in differing bits) are the same text, lightly edited.
+pub const NEAR_DUPLICATE_BITS: u32 = 3;
+
+/// The SimHash fingerprint of a text.
+pub fn simhash(text: &str) -> u64 {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return 0;
+    }
+    let mut weights = [0i32; 64];
+    let shingles: Vec<String> = if words.len() < 3 {
+        vec![words.join(" ")]
+    } else {
+        words.windows(3).map(|w| w.join(" ")).collect()
+    };
+    for s in &shingles {
+        let h = xxh3_64(s.as_bytes());
+        for (bit, weight) in weights.iter_mut().enumerate() {
+            *weight += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    weights.iter().enumerate().fold(
+        0u64,
+        |acc, (bit, &w)| if w > 0 { acc | 1 << bit } else { acc },
+    )
+}
+
+pub fn distance(a: u64, b: u64) -> u32 {
+    (a ^ b).count_ones()
+}
+
+/// Fingerprints indexed by four 16-bit bands: any two within three bits share a band exactly.
+#[derive(Debug, Default, Clone)]
+pub struct SimIndex<T> {
+    bands: HashMap<(u8, u16), Vec<usize>>,
+    entries: Vec<(u64, T)>,
+}
+
+impl<T: Clone> SimIndex<T> {
+    pub fn insert(&mut self, hash: u64, value: T) {
+        let at = self.entries.len();
+        self.entries.push((hash, value));
+        for band in 0..4u8 {
+            self.bands
+                .entry((band, (hash >> (band * 16)) as u16))
+                .or_default()
+                .push(at);
+        }
+    }
+
+    /// The value stored with a fingerprint within [`NEAR_DUPLICATE_BITS`] of `hash`.
+    pub fn near(&self, hash: u64) -> Option<T> {
+        (0..4u8)
+            .filter_map(|band| self.bands.get(&(band, (hash >> (band * 16)) as u16)))
+            .flatten()
+            .map(|&at| &self.entries[at])
+            .find(|(h, _)| distance(*h, hash) <= NEAR_DUPLICATE_BITS)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGINAL: &str = "Initech will lay off 500 employees in its support division, the company said on Tuesday, as it moves customer service to AI agents built in house over the next quarter.";
+
+    #[test]
+    fn a_light_edit_stays_near() {
+        let edited = "Initech will lay off 500 employees in its support division, the company said Tuesday, as it moves customer service to AI agents built in house over the next quarter.";
+        assert!(distance(simhash(ORIGINAL), simhash(edited)) <= 12);
+    }
+
+    #[test]
+    fn identical_text_is_found_in_the_index() {
+        let mut idx = SimIndex::default();
+        idx.insert(simhash(ORIGINAL), "a1");
+        assert_eq!(idx.near(simhash(ORIGINAL)), Some("a1"));
+        assert_eq!(
+            idx.near(simhash(
+                "Globex opens a new office in Lisbon with two hundred new hires in sales."
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn the_hash_is_stable_across_runs() {
+        assert_eq!(simhash("one two three"), simhash("One, two; three!"));
+    }
+}

@@ -1,0 +1,124 @@
+//! Small text helpers for feed fields: HTML titles to plain text, and length bounds.
+//!
+//! Titles are shown in chat and compared between outlets, so they must be plain text; summaries and
+//! content stay as the feed gave them (the core extracts text from them) but are bounded so one
+//! enormous item cannot exhaust memory further down the pipeline.
+
+/// Cuts `s` to at most `max_bytes`, on a character boundary.
+pub(crate) fn truncate(mut s: String, max_bytes: usize) -> String {
+    if s.len() > max_bytes {
+        let mut end = max_bytes;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+    s
+}
+
+/// Plain text from a fragment of HTML: tags dropped, entities decoded, whitespace collapsed.
+pub(crate) fn html_to_plain(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt..];
+        // A `<` that does not open a tag ("a < b") is text.
+        let opens_tag = after[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        // The tag ends at the first `>` outside quoted attribute values (`<img alt="a > b">`).
+        match super::repair::tag_len(after) {
+            Some(len) if opens_tag => {
+                out.push(' ');
+                rest = &after[len..];
+            }
+            _ => {
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    collapse_whitespace(&decode_entities(&out))
+}
+
+/// Collapses runs of whitespace to one space and trims the ends.
+pub(crate) fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes numeric character references and HTML 4's named entities. Unknown entities are left
+/// as written.
+pub(crate) fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let decoded = after
+            .find(';')
+            .filter(|semi| *semi <= 10)
+            .and_then(|semi| decode_entity(&after[..semi]).map(|c| (c, semi)));
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code);
+    }
+    // `&apos;` is XML's, not HTML 4's.
+    if name == "apos" {
+        return Some('\'');
+    }
+    super::entities::lookup(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_titles_lose_their_tags_and_entities() {
+        assert_eq!(
+            html_to_plain("<b>Initech</b> cuts&nbsp;500 &amp; more &#8212; <i>again</i>"),
+            "Initech cuts 500 & more — again"
+        );
+    }
+
+    #[test]
+    fn a_greater_than_sign_inside_an_attribute_does_not_end_the_tag() {
+        assert_eq!(
+            html_to_plain(r#"<img alt="cat<br />dog" src="x.jpg" /> caption"#),
+            "caption"
+        );
+    }
+
+    #[test]
+    fn a_lone_less_than_sign_is_kept_as_text() {
+        assert_eq!(html_to_plain("a < b and c<3"), "a < b and c<3");
+    }
+
+    #[test]
+    fn truncation_respects_character_boundaries() {
+        assert_eq!(truncate("héllo".to_owned(), 2), "h");
+        assert_eq!(truncate("abc".to_owned(), 10), "abc");
+    }
+}
