@@ -1,8 +1,20 @@
-//! layoffwatch: watches AI-layoff news, folds coverage into stories and marks every claim sourced or
-//! speculative.
+//! layoffwatch watches news feeds about AI-driven layoffs, folds every outlet's coverage of one event
+//! into a story, marks every claim it repeats as sourced or speculative (and says why), and posts each
+//! story once to chat, with later coverage as replies in the story's thread.
+//!
+//! The modules, in the direction dependencies point (nothing points back up):
+//! - [`core`]: pure and platform-neutral: documents, claim labels, layoff facts, relevance, stories,
+//!   summaries and the messages destinations render. No network, database or clock.
+//! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items.
+//! - [`store`]: persistence (SQLite): feeds and validators, seen items, stories, the outbox.
+//! - [`delivery`]: the trait every destination implements.
+//! - [`adapters`]: destinations (console, webhooks, Slack, Discord).
+//! - [`pipeline`]: wires feeds → core → store → destinations.
+//! - [`eval`]: measuring the labeller on a labelled set.
 pub mod adapters;
 pub mod core;
 pub mod delivery;
 pub mod eval;
 pub mod feeds;
 pub mod pipeline;
+pub mod store;

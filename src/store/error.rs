@@ -1,0 +1,126 @@
+//! What can go wrong in the store. Each message says what failed, on which input, and what to do
+//! next, because these errors reach an operator's terminal (`layoffwatch run`, `check`).
+
+use super::DeliveryId;
+
+/// An error from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database location names a backend this build does not have.
+    #[error(
+        "{location:?} is not a SQLite database: expected a file path or a sqlite:// URL; \
+         Postgres URLs need the Postgres backend, which this build does not include, so set \
+         LAYOFFWATCH_DB to a file path such as ./layoffwatch.sqlite"
+    )]
+    UnsupportedLocation {
+        /// The location as given.
+        location: String,
+    },
+
+    /// The database could not be opened or created.
+    #[error(
+        "could not open the database at {location}: {source}; check that the directory exists \
+         and is writable, or set LAYOFFWATCH_DB to another path"
+    )]
+    Open {
+        /// The path or URL as given.
+        location: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+
+    /// The schema could not be brought up to date.
+    #[error(
+        "could not bring the database at {location} up to date: {source}; if a newer \
+         layoffwatch wrote it, run that version, otherwise point LAYOFFWATCH_DB at a new file \
+         (the old one is left untouched)"
+    )]
+    Migrate {
+        /// The path or URL as given.
+        location: String,
+        /// The migrator's error.
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+
+    /// A query or transaction failed; nothing this call meant to write was written.
+    #[error(
+        "could not {operation}: {source}; nothing was written by this call, so it can be \
+         retried (if the database is locked, make sure no other process holds it; otherwise \
+         check disk space and permissions)"
+    )]
+    Database {
+        /// What the store was doing, e.g. `record the poll of https://example.com/rss`.
+        operation: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+
+    /// A stored value could not be read back as the record it belongs to.
+    #[error(
+        "the database holds an unreadable {what} {value:?}: {reason}; it was probably written \
+         by another program or a newer layoffwatch"
+    )]
+    Corrupt {
+        /// Which column, e.g. "deliveries.kind".
+        what: &'static str,
+        /// The value found (shortened).
+        value: String,
+        /// Why it could not be read.
+        reason: String,
+    },
+
+    /// A delivery id that is not in the outbox.
+    #[error("there is no delivery {id} in the outbox; it may have been queued in another database")]
+    DeliveryNotFound {
+        /// The id asked for.
+        id: DeliveryId,
+    },
+
+    /// A delivery that is no longer pending was marked again; the caller's bookkeeping is off.
+    #[error(
+        "delivery {id} is already {state}, so it cannot be marked again; another sender may be \
+         working the same outbox"
+    )]
+    DeliveryNotPending {
+        /// The delivery.
+        id: DeliveryId,
+        /// Its current state.
+        state: super::DeliveryState,
+    },
+
+    /// Text that is not a digest schedule.
+    #[error("not a digest schedule: expected off, hourly or daily HH:MM (UTC), got {value:?}")]
+    InvalidDigestMode {
+        /// The text as given.
+        value: String,
+    },
+}
+
+impl StoreError {
+    /// Wraps a driver error with what the store was doing.
+    pub(crate) fn database(operation: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Self {
+        let operation = operation.into();
+        move |source| StoreError::Database { operation, source }
+    }
+
+    /// Whether the failure is the database being busy or locked by another writer, which goes
+    /// away by itself: worth retrying after a pause.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database { source, .. } | StoreError::Open { source, .. } => {
+                match source.as_database_error().and_then(|e| e.code()) {
+                    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+                    Some(code) => code
+                        .parse::<i32>()
+                        .map(|c| matches!(c & 0xff, 5 | 6))
+                        .unwrap_or(false),
+                    None => matches!(source, sqlx::Error::PoolTimedOut),
+                }
+            }
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,602 @@
+//! Persistence: everything layoffwatch must remember across restarts.
+//!
+//! The store owns feeds and their HTTP validators, the ids (and, for a while, the text) of items
+//! already seen, the stories built from them, the outbox of deliveries to chat platforms,
+//! subscriptions and digest schedules, and the ids of chat events already handled. It stores story
+//! and delivery payloads as JSON it does not interpret, so it imports nothing else of this crate.
+//!
+//! Two guarantees matter more than the rest:
+//! - [`Store::commit_poll`] writes everything one feed poll decided (validators, seen items, story
+//!   upserts, outbox rows) in one transaction: after a crash either all of it is there or none of
+//!   it is, so nothing decided is lost and nothing is decided twice.
+//! - Deliveries carry an idempotency key; inserting one whose key already exists does nothing,
+//!   which is how a replay after a crash is recognised instead of posted again.
+//!
+//! Privacy: chat message text is never written here. The store keeps ids, hashes, article text
+//! for clustering (which [`Store::expire_text`] removes after a cut-off) and the bot's own posts.
+//!
+//! The store has no clock: every time it records comes from the caller, so tests can pin it.
+//!
+//! - [`sqlite`]: the default backend, one SQLite file in WAL mode.
+//! - [`error`]: what can go wrong, with what to do about it.
+//!
+//! [`Store`] is generic rather than `dyn` so a Postgres backend can follow with the same records.
+
+pub mod error;
+pub mod sqlite;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::future::Future;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveTime, Utc};
+
+pub use error::StoreError;
+pub use sqlite::SqliteStore;
+
+/// What the poller remembers about one feed between polls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedState {
+    /// The feed's address as configured; the key.
+    pub url: String,
+    /// The `ETag` of the last successful fetch, sent back as `If-None-Match`.
+    pub etag: Option<String>,
+    /// The `Last-Modified` of the last successful fetch, sent back as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+    /// Failed polls in a row; the poller backs off on it and resets it on success.
+    pub consecutive_failures: u32,
+    /// Why the poller stopped polling this feed (e.g. gone for good), or `None` while active.
+    pub disabled_reason: Option<String>,
+    /// When the feed was last polled, successfully or not.
+    pub last_polled: Option<DateTime<Utc>>,
+    /// Whether a first poll has been recorded. The first poll of a new feed marks its backlog as
+    /// seen without posting it, so subscribing does not flood a channel.
+    pub first_poll_done: bool,
+}
+
+impl FeedState {
+    /// A feed never polled: no validators, no failures.
+    pub fn new(url: impl Into<String>) -> Self {
+        FeedState {
+            url: url.into(),
+            etag: None,
+            last_modified: None,
+            consecutive_failures: 0,
+            disabled_reason: None,
+            last_polled: None,
+            first_poll_done: false,
+        }
+    }
+}
+
+/// A feed item already processed, kept so it is never processed again and so the clustering
+/// index can be rebuilt on start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenItem {
+    /// The stable item id derived by the feed reader; the key.
+    pub item_id: String,
+    /// The feed the item came from.
+    pub feed_url: String,
+    /// The article's canonical address, when known; the same article reached through two feeds
+    /// shares it.
+    pub canonical_url: Option<String>,
+    /// The SimHash of the article text, for near-duplicate detection. Stored as the same 64 bits
+    /// in a signed column.
+    pub simhash: u64,
+    /// The story the item was folded into, or `None` when it was skipped (e.g. off-topic).
+    pub story_id: Option<String>,
+    /// When the outlet says it published the item.
+    pub published: Option<DateTime<Utc>>,
+    /// When layoffwatch first saw the item; text expiry counts from here.
+    pub seen_at: DateTime<Utc>,
+    /// The article text, kept for clustering until it expires (see [`Store::expire_text`]).
+    /// Never chat message text.
+    pub text: Option<String>,
+}
+
+/// A story as the core last decided it; the payload is the core's own JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryRecord {
+    /// The story id; the key.
+    pub id: String,
+    /// Bumped by the core each time the story changes; an upsert never moves it backwards.
+    pub revision: u32,
+    /// The story as JSON, uninterpreted here.
+    pub payload: serde_json::Value,
+    /// When the story was first created; kept as is by later upserts.
+    pub first_seen: DateTime<Utc>,
+    /// When the story last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a delivery does on the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryKind {
+    /// The story's first post; its platform reference is the story's thread.
+    Post,
+    /// New coverage, posted as a reply in the story's thread.
+    Update,
+    /// An edit of the story's first post.
+    Edit,
+    /// A correction posted in the thread, where the platform cannot edit.
+    Correction,
+}
+
+impl DeliveryKind {
+    /// The name stored in the database and used in idempotency keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::Post => "post",
+            DeliveryKind::Update => "update",
+            DeliveryKind::Edit => "edit",
+            DeliveryKind::Correction => "correction",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "post" => DeliveryKind::Post,
+            "update" => DeliveryKind::Update,
+            "edit" => DeliveryKind::Edit,
+            "correction" => DeliveryKind::Correction,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for DeliveryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a delivery is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Waiting to be sent, at once or after `next_attempt_at`.
+    Pending,
+    /// Accepted by the platform.
+    Sent,
+    /// Given up on; kept for inspection.
+    Failed,
+}
+
+impl DeliveryState {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "pending" => DeliveryState::Pending,
+            "sent" => DeliveryState::Sent,
+            "failed" => DeliveryState::Failed,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for DeliveryState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The outbox row id of a delivery. A type of its own so it cannot be mixed up with a story id
+/// or a platform message id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeliveryId(pub i64);
+
+impl fmt::Display for DeliveryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A delivery the pipeline decided on, to be queued in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDelivery {
+    /// The idempotency key: story id + destination + revision + kind (see
+    /// [`NewDelivery::idempotency_key`]). A second delivery with the same key is ignored.
+    pub key: String,
+    /// The story this delivery is about; must exist in the store (or in the same commit).
+    pub story_id: String,
+    /// The destination, e.g. `slack:C0123` or `discord:123456`; opaque here.
+    pub destination: String,
+    /// What to do on the platform.
+    pub kind: DeliveryKind,
+    /// The platform-neutral message as JSON, uninterpreted here.
+    pub payload: serde_json::Value,
+}
+
+impl NewDelivery {
+    /// The conventional idempotency key, `story/destination/revision/kind`. Callers may use any
+    /// key as long as the same decision always produces the same key.
+    pub fn idempotency_key(
+        story_id: &str,
+        destination: &str,
+        revision: u32,
+        kind: DeliveryKind,
+    ) -> String {
+        format!("{story_id}/{destination}/{revision}/{kind}")
+    }
+}
+
+/// A delivery in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// The row id; deliveries are sent in id order.
+    pub id: DeliveryId,
+    /// The idempotency key it was queued with.
+    pub key: String,
+    /// The story it is about.
+    pub story_id: String,
+    /// Where it goes.
+    pub destination: String,
+    /// What it does.
+    pub kind: DeliveryKind,
+    /// The message, as queued.
+    pub payload: serde_json::Value,
+    /// Pending, sent or failed.
+    pub state: DeliveryState,
+    /// Attempts made so far, successful or not.
+    pub attempts: u32,
+    /// When the next attempt is due; `None` for a delivery never tried, which is due at once.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The error of the last failed attempt.
+    pub last_error: Option<String>,
+    /// The platform's reference to the sent message (e.g. a Slack `ts`, a Discord message id).
+    pub platform_ref: Option<String>,
+}
+
+/// Everything one feed poll decided, written by [`Store::commit_poll`] all or nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollCommit {
+    /// The feed's new state (validators, failure count, `last_polled`).
+    pub feed: FeedState,
+    /// Items seen in this poll; an item already stored is updated, keeping its `seen_at`.
+    pub items: Vec<SeenItem>,
+    /// Stories created or changed; upserted by id, never to an older revision.
+    pub stories: Vec<StoryRecord>,
+    /// Deliveries to queue; those whose key is already in the outbox are ignored.
+    pub deliveries: Vec<NewDelivery>,
+}
+
+/// What [`Store::commit_poll`] wrote, for logs and for recognising a replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CommitSummary {
+    /// Deliveries newly queued.
+    pub deliveries_queued: u64,
+    /// Deliveries ignored because their key was already in the outbox (a replay).
+    pub deliveries_ignored: u64,
+    /// Stories whose stored revision was newer than the one offered, left as they were.
+    pub stale_stories_ignored: u64,
+}
+
+/// A feed watched in a chat channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    /// `slack` or `discord`; opaque here.
+    pub platform: String,
+    /// The platform's channel id.
+    pub channel: String,
+    /// The feed address.
+    pub feed: String,
+    /// The platform user id of whoever subscribed (an id, never a name or message).
+    pub added_by: String,
+    /// When the subscription was added.
+    pub added_at: DateTime<Utc>,
+}
+
+/// How often a channel gets a digest of stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DigestMode {
+    /// No digest.
+    Off,
+    /// Every hour, on the hour.
+    Hourly,
+    /// Once a day at this UTC time (minutes precision).
+    Daily {
+        /// The time of day, written `HH:MM`.
+        at: NaiveTime,
+    },
+}
+
+impl fmt::Display for DigestMode {
+    /// The text stored in the database and accepted by [`DigestMode::from_str`]: `off`,
+    /// `hourly` or `daily HH:MM`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DigestMode::Off => f.write_str("off"),
+            DigestMode::Hourly => f.write_str("hourly"),
+            DigestMode::Daily { at } => write!(f, "daily {}", at.format("%H:%M")),
+        }
+    }
+}
+
+impl FromStr for DigestMode {
+    type Err = StoreError;
+
+    /// Parses `off`, `hourly`, `daily HH:MM` (also `daily@HH:MM`), case-insensitively.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = || StoreError::InvalidDigestMode {
+            value: text.to_owned(),
+        };
+        let lower = text.trim().to_ascii_lowercase();
+        match lower.as_str() {
+            "off" => Ok(DigestMode::Off),
+            "hourly" => Ok(DigestMode::Hourly),
+            _ => {
+                let at = lower
+                    .strip_prefix("daily")
+                    .map(|rest| rest.trim_start_matches(['@', ' ']))
+                    .ok_or_else(invalid)?;
+                // Exactly HH:MM, so "9:5" or "09:00:30" are refused rather than guessed at.
+                if at.len() != 5 {
+                    return Err(invalid());
+                }
+                let at = NaiveTime::parse_from_str(at, "%H:%M").map_err(|_| invalid())?;
+                Ok(DigestMode::Daily { at })
+            }
+        }
+    }
+}
+
+/// The digest schedule of one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestSchedule {
+    /// `slack` or `discord`.
+    pub platform: String,
+    /// The platform's channel id.
+    pub channel: String,
+    /// How often.
+    pub mode: DigestMode,
+}
+
+/// The persistence operations layoffwatch needs, so backends (SQLite now, Postgres later) are
+/// interchangeable. Used generically (`S: Store`), not as `dyn Store`; every future is `Send` so
+/// calls can run inside spawned tasks.
+///
+/// Every time recorded comes from the caller; a backend never reads the clock.
+pub trait Store: Send + Sync {
+    // ----- feeds -----
+
+    /// The stored state of a feed, or `None` if it was never saved.
+    fn get_feed(
+        &self,
+        url: &str,
+    ) -> impl Future<Output = Result<Option<FeedState>, StoreError>> + Send;
+
+    /// Saves a feed's state, replacing what was stored. Use it for polls that decided nothing
+    /// else (a failure, a `304 Not Modified`); use [`Store::commit_poll`] otherwise.
+    fn save_feed(&self, feed: &FeedState) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every stored feed, ordered by url.
+    fn list_feeds(&self) -> impl Future<Output = Result<Vec<FeedState>, StoreError>> + Send;
+
+    // ----- seen items -----
+
+    /// Which of these item ids were already seen.
+    fn seen_ids(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<HashSet<String>, StoreError>> + Send;
+
+    /// Items first seen at or after `since`, oldest first: what the clustering index is rebuilt
+    /// from on start.
+    fn items_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<SeenItem>, StoreError>> + Send;
+
+    /// Removes the article text of items seen before `older_than` (the ids and hashes stay, so
+    /// they are still recognised). Returns how many items lost their text. Privacy: article text
+    /// is kept only as long as clustering needs it, 30 days by default.
+    fn expire_text(
+        &self,
+        older_than: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    // ----- stories -----
+
+    /// A story by id.
+    fn get_story(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<StoryRecord>, StoreError>> + Send;
+
+    /// Stories updated at or after `since`, least recently updated first (for digests).
+    fn stories_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<StoryRecord>, StoreError>> + Send;
+
+    // ----- the poll transaction -----
+
+    /// Writes everything one poll decided in a single transaction: the feed state, the seen
+    /// items, the story upserts and the outbox rows. On error nothing of it is written.
+    fn commit_poll(
+        &self,
+        commit: &PollCommit,
+    ) -> impl Future<Output = Result<CommitSummary, StoreError>> + Send;
+
+    // ----- outbox -----
+
+    /// Pending deliveries due at `now` (never tried, or `next_attempt_at <= now`), oldest first,
+    /// at most `limit`.
+    fn due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
+
+    /// A delivery by id, in any state.
+    fn get_delivery(
+        &self,
+        id: DeliveryId,
+    ) -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
+
+    /// A delivery by idempotency key, in any state.
+    fn delivery_by_key(
+        &self,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
+
+    /// Records that the platform accepted a pending delivery, with its reference to the message.
+    fn mark_sent(
+        &self,
+        id: DeliveryId,
+        platform_ref: Option<&str>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Records a failed attempt of a pending delivery and when to try again.
+    fn mark_retry(
+        &self,
+        id: DeliveryId,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Gives up on a pending delivery (the caller decides when: attempts, a permanent error).
+    fn mark_failed(
+        &self,
+        id: DeliveryId,
+        error: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The platform reference of the story's first sent post to this destination: the thread
+    /// later updates reply into.
+    fn thread_ref(
+        &self,
+        story_id: &str,
+        destination: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    // ----- subscriptions and digests -----
+
+    /// Adds a subscription; returns `false` (and changes nothing) if the channel already watches
+    /// that feed.
+    fn add_subscription(
+        &self,
+        subscription: &Subscription,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Removes a subscription; returns whether there was one.
+    fn remove_subscription(
+        &self,
+        platform: &str,
+        channel: &str,
+        feed: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A channel's subscriptions, ordered by feed.
+    fn subscriptions_for_channel(
+        &self,
+        platform: &str,
+        channel: &str,
+    ) -> impl Future<Output = Result<Vec<Subscription>, StoreError>> + Send;
+
+    /// Every subscription, ordered by platform, channel and feed.
+    fn all_subscriptions(
+        &self,
+    ) -> impl Future<Output = Result<Vec<Subscription>, StoreError>> + Send;
+
+    /// Sets a channel's digest schedule, replacing any previous one.
+    fn set_digest(
+        &self,
+        platform: &str,
+        channel: &str,
+        mode: DigestMode,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A channel's digest schedule, or `None` if never set (the caller applies its default).
+    fn get_digest(
+        &self,
+        platform: &str,
+        channel: &str,
+    ) -> impl Future<Output = Result<Option<DigestMode>, StoreError>> + Send;
+
+    /// Every channel with a schedule other than `Off`, for the digest scheduler.
+    fn list_digests(&self) -> impl Future<Output = Result<Vec<DigestSchedule>, StoreError>> + Send;
+
+    // ----- processed chat events -----
+
+    /// Records a platform event id as handled at `now`; returns `true` if it was new, `false` if
+    /// it was already handled (a redelivery to ignore).
+    fn mark_event_seen(
+        &self,
+        event_id: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Forgets event ids handled before `older_than`; returns how many. Platforms redeliver for
+    /// minutes or hours, not days, so a day's history is plenty.
+    fn prune_events(
+        &self,
+        older_than: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_modes_read_back_what_they_write() {
+        let daily = DigestMode::Daily {
+            at: NaiveTime::from_hms_opt(9, 5, 0).unwrap(),
+        };
+        for mode in [DigestMode::Off, DigestMode::Hourly, daily] {
+            assert_eq!(mode.to_string().parse::<DigestMode>().unwrap(), mode);
+        }
+        assert_eq!(daily.to_string(), "daily 09:05");
+        assert_eq!("Daily@09:05".parse::<DigestMode>().unwrap(), daily);
+    }
+
+    #[test]
+    fn a_digest_time_that_is_not_hh_mm_is_refused_with_the_expected_form() {
+        for bad in [
+            "daily",
+            "daily 9:5",
+            "daily 25:00",
+            "daily 09:00:30",
+            "weekly",
+        ] {
+            let err = bad.parse::<DigestMode>().unwrap_err();
+            assert!(err.to_string().contains("daily HH:MM"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_idempotency_key_names_story_destination_revision_and_kind() {
+        assert_eq!(
+            NewDelivery::idempotency_key("s1", "slack:C1", 3, DeliveryKind::Update),
+            "s1/slack:C1/3/update"
+        );
+    }
+
+    #[test]
+    fn delivery_kinds_and_states_parse_their_own_names() {
+        for kind in [
+            DeliveryKind::Post,
+            DeliveryKind::Update,
+            DeliveryKind::Edit,
+            DeliveryKind::Correction,
+        ] {
+            assert_eq!(DeliveryKind::parse(kind.as_str()), Some(kind));
+        }
+        for state in [
+            DeliveryState::Pending,
+            DeliveryState::Sent,
+            DeliveryState::Failed,
+        ] {
+            assert_eq!(DeliveryState::parse(state.as_str()), Some(state));
+        }
+    }
+}
