@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use layoffwatch::store::{
-    DeliveryKind, DeliveryState, DigestMode, FeedState, NewDelivery, PollCommit, SeenItem,
-    SqliteStore, Store, StoreError, StoryRecord, Subscription,
+    DeliveryKind, DeliveryState, DigestMode, FeedState, NewDelivery, PollCommit, SeenItem, SqliteStore, Store,
+    StoreError, StoryRecord, Subscription,
 };
 use serde_json::json;
 use sqlx::{Connection, SqliteConnection};
@@ -76,9 +76,7 @@ fn first_poll() -> PollCommit {
 }
 
 async fn open(dir: &TempDir) -> SqliteStore {
-    SqliteStore::open(dir.path().join("layoffwatch.sqlite").to_str().unwrap())
-        .await
-        .unwrap()
+    SqliteStore::open(dir.path().join("layoffwatch.sqlite").to_str().unwrap()).await.unwrap()
 }
 
 async fn count(store: &SqliteStore, table: &str) -> i64 {
@@ -94,10 +92,7 @@ async fn a_reopened_file_database_holds_everything_written_before() {
     let store = open(&dir).await;
     store.commit_poll(&first_poll()).await.unwrap();
     let id = store.due_deliveries(at(10), 10).await.unwrap()[0].id;
-    store
-        .mark_sent(id, Some("1713607200.000100"))
-        .await
-        .unwrap();
+    store.mark_sent(id, Some("1713607200.000100")).await.unwrap();
     let subscription = Subscription {
         platform: "slack".to_owned(),
         channel: "C1".to_owned(),
@@ -106,29 +101,17 @@ async fn a_reopened_file_database_holds_everything_written_before() {
         added_at: at(9),
     };
     store.add_subscription(&subscription).await.unwrap();
-    store
-        .set_digest("slack", "C1", DigestMode::Hourly)
-        .await
-        .unwrap();
+    store.set_digest("slack", "C1", DigestMode::Hourly).await.unwrap();
     store.mark_event_seen("Ev01", at(10)).await.unwrap();
     store.close().await;
 
     let store = open(&dir).await;
     assert_eq!(store.get_feed(FEED).await.unwrap(), Some(feed("\"v1\"")));
-    assert_eq!(
-        store.items_since(at(0)).await.unwrap(),
-        vec![item("a", "s1", 10)]
-    );
+    assert_eq!(store.items_since(at(0)).await.unwrap(), vec![item("a", "s1", 10)]);
     assert_eq!(store.get_story("s1").await.unwrap(), Some(story("s1", 1)));
-    assert_eq!(
-        store.thread_ref("s1", "slack:C1").await.unwrap().as_deref(),
-        Some("1713607200.000100")
-    );
+    assert_eq!(store.thread_ref("s1", "slack:C1").await.unwrap().as_deref(), Some("1713607200.000100"));
     assert_eq!(store.all_subscriptions().await.unwrap(), vec![subscription]);
-    assert_eq!(
-        store.get_digest("slack", "C1").await.unwrap(),
-        Some(DigestMode::Hourly)
-    );
+    assert_eq!(store.get_digest("slack", "C1").await.unwrap(), Some(DigestMode::Hourly));
     assert!(!store.mark_event_seen("Ev01", at(11)).await.unwrap());
 }
 
@@ -184,22 +167,13 @@ async fn a_poll_that_fails_midway_leaves_nothing_of_itself_even_after_a_reopen()
     let store = open(&dir).await;
     store.commit_poll(&first_poll()).await.unwrap();
 
-    let err = store
-        .commit_poll(&poll_failing_at_its_last_delivery())
-        .await
-        .unwrap_err();
+    let err = store.commit_poll(&poll_failing_at_its_last_delivery()).await.unwrap_err();
     assert!(matches!(err, StoreError::Database { .. }), "{err}");
     assert!(err.to_string().contains(FEED), "{err}");
-    assert!(
-        err.to_string().to_lowercase().contains("foreign key"),
-        "{err}"
-    );
+    assert!(err.to_string().to_lowercase().contains("foreign key"), "{err}");
     assert_only_the_first_poll_is_stored(&store).await;
 
-    let err = store
-        .commit_poll(&poll_failing_at_a_story())
-        .await
-        .unwrap_err();
+    let err = store.commit_poll(&poll_failing_at_a_story()).await.unwrap_err();
     assert!(err.to_string().contains("CHECK constraint"), "{err}");
     assert_only_the_first_poll_is_stored(&store).await;
     store.close().await;
@@ -239,15 +213,8 @@ async fn a_poll_replayed_after_a_restart_queues_nothing_twice() {
     let replay = store.commit_poll(&first_poll()).await.unwrap();
     assert_eq!(replay.deliveries_queued, 0);
     assert_eq!(replay.deliveries_ignored, 1);
-    assert!(
-        store.due_deliveries(at(23), 10).await.unwrap().is_empty(),
-        "the sent post must not be queued again"
-    );
-    let stored = store
-        .delivery_by_key("s1/slack:C1/1/post")
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(store.due_deliveries(at(23), 10).await.unwrap().is_empty(), "the sent post must not be queued again");
+    let stored = store.delivery_by_key("s1/slack:C1/1/post").await.unwrap().unwrap();
     assert_eq!(stored.state, DeliveryState::Sent);
     assert_eq!(stored.platform_ref.as_deref(), Some("ts-1"));
 }
@@ -264,18 +231,12 @@ async fn a_delivery_is_retried_when_due_then_sent_and_threads_later_updates() {
     assert_eq!(post.kind, DeliveryKind::Post);
     assert_eq!(post.payload, json!({ "story": "s1", "revision": 1 }));
 
-    store
-        .mark_retry(post.id, "HTTP 429 Too Many Requests", at(11))
-        .await
-        .unwrap();
+    store.mark_retry(post.id, "HTTP 429 Too Many Requests", at(11)).await.unwrap();
     assert!(store.due_deliveries(at(10), 10).await.unwrap().is_empty());
     let retried = store.due_deliveries(at(11), 10).await.unwrap();
     assert_eq!(retried.len(), 1);
     assert_eq!(retried[0].attempts, 1);
-    assert_eq!(
-        retried[0].last_error.as_deref(),
-        Some("HTTP 429 Too Many Requests")
-    );
+    assert_eq!(retried[0].last_error.as_deref(), Some("HTTP 429 Too Many Requests"));
 
     store.mark_sent(post.id, Some("ts-post")).await.unwrap();
     let sent = store.get_delivery(post.id).await.unwrap().unwrap();
@@ -289,14 +250,8 @@ async fn a_delivery_is_retried_when_due_then_sent_and_threads_later_updates() {
     store.commit_poll(&next).await.unwrap();
     let update = &store.due_deliveries(at(12), 10).await.unwrap()[0];
     assert_eq!(update.kind, DeliveryKind::Update);
-    assert_eq!(
-        store.thread_ref("s1", "slack:C1").await.unwrap().as_deref(),
-        Some("ts-post")
-    );
-    store
-        .mark_failed(update.id, "not_in_channel")
-        .await
-        .unwrap();
+    assert_eq!(store.thread_ref("s1", "slack:C1").await.unwrap().as_deref(), Some("ts-post"));
+    store.mark_failed(update.id, "not_in_channel").await.unwrap();
     assert!(store.due_deliveries(at(23), 10).await.unwrap().is_empty());
 }
 
@@ -310,22 +265,10 @@ async fn every_pooled_connection_runs_wal_synchronous_full_foreign_keys_and_a_bu
         connections.push(store.pool().acquire().await.unwrap());
     }
     for conn in &mut connections {
-        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&mut **conn)
-            .await
-            .unwrap();
-        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
-            .fetch_one(&mut **conn)
-            .await
-            .unwrap();
-        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-            .fetch_one(&mut **conn)
-            .await
-            .unwrap();
-        let busy_timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
-            .fetch_one(&mut **conn)
-            .await
-            .unwrap();
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut **conn).await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap();
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut **conn).await.unwrap();
+        let busy_timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut **conn).await.unwrap();
         assert_eq!(journal, "wal");
         assert_eq!(synchronous, 2, "2 is FULL");
         assert_eq!(foreign_keys, 1);
@@ -335,10 +278,7 @@ async fn every_pooled_connection_runs_wal_synchronous_full_foreign_keys_and_a_bu
 
 /// Opens a connection of our own to the store's file, standing in for another writer.
 async fn other_writer(dir: &TempDir) -> SqliteConnection {
-    let url = format!(
-        "sqlite://{}",
-        dir.path().join("layoffwatch.sqlite").display()
-    );
+    let url = format!("sqlite://{}", dir.path().join("layoffwatch.sqlite").display());
     SqliteConnection::connect(&url).await.unwrap()
 }
 
@@ -350,14 +290,8 @@ async fn readers_do_not_wait_for_a_writer_and_a_second_writer_waits_its_turn() {
 
     // Another writer takes the write lock and holds it with an uncommitted change.
     let mut writer = other_writer(&dir).await;
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut writer)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE feeds SET etag = 'uncommitted'")
-        .execute(&mut writer)
-        .await
-        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut writer).await.unwrap();
+    sqlx::query("UPDATE feeds SET etag = 'uncommitted'").execute(&mut writer).await.unwrap();
 
     // Readers on the store's pool go straight through and see the last committed state.
     let started = Instant::now();
@@ -376,19 +310,13 @@ async fn readers_do_not_wait_for_a_writer_and_a_second_writer_waits_its_turn() {
         }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(
-        !waiting.is_finished(),
-        "the second writer should be waiting"
-    );
+    assert!(!waiting.is_finished(), "the second writer should be waiting");
     // ...while readers still go through...
     assert!(store.get_story("s1").await.unwrap().is_some());
     // ...and succeeds once the first writer commits.
     sqlx::query("COMMIT").execute(&mut writer).await.unwrap();
     waiting.await.unwrap().unwrap();
-    assert_eq!(
-        store.get_feed(FEED).await.unwrap().unwrap().etag.as_deref(),
-        Some("\"v2\"")
-    );
+    assert_eq!(store.get_feed(FEED).await.unwrap().unwrap().etag.as_deref(), Some("\"v2\""));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -451,11 +379,10 @@ async fn expired_article_text_is_gone_from_the_file_but_the_items_are_still_reco
     assert_eq!(items[0].text, None);
     assert_eq!(items[0].simhash, 0x8000_0000_0000_0001);
     assert!(items[1].text.is_some());
-    let with_text: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM seen_items WHERE text IS NOT NULL")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+    let with_text: i64 = sqlx::query_scalar("SELECT count(*) FROM seen_items WHERE text IS NOT NULL")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
     assert_eq!(with_text, 1);
 }
 
@@ -479,25 +406,16 @@ async fn a_commit_goes_through_while_another_connection_holds_a_read_transaction
 
     let mut reader = other_writer(&dir).await;
     sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM stories")
-        .fetch_one(&mut reader)
-        .await
-        .unwrap();
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM stories").fetch_one(&mut reader).await.unwrap();
 
     let started = Instant::now();
     let mut next = first_poll();
     next.stories = vec![story("s1", 1), story("s2", 1)];
     store.commit_poll(&next).await.unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "the commit waited for a reader"
-    );
+    assert!(started.elapsed() < Duration::from_secs(1), "the commit waited for a reader");
 
     // The reader keeps its snapshot until it ends its transaction.
-    let during: i64 = sqlx::query_scalar("SELECT count(*) FROM stories")
-        .fetch_one(&mut reader)
-        .await
-        .unwrap();
+    let during: i64 = sqlx::query_scalar("SELECT count(*) FROM stories").fetch_one(&mut reader).await.unwrap();
     assert_eq!((before, during), (1, 1));
     sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
     assert_eq!(count(&store, "stories").await, 2);

@@ -118,13 +118,9 @@ pub fn extract(
         if headcount.is_none() && percent.is_none() && announced.is_none() && effective.is_none() && ai.is_none() {
             continue;
         }
-        let company = lex
-            .companies_in(text)
-            .into_iter()
-            .map(|(_, n)| n)
-            .next()
-            .or_else(|| companies.iter().find(|c| text.contains(c.as_str())).cloned())
-            .or_else(|| default_company.clone());
+        // A company the claim names from the known list, else the one the document is about: a place
+        // named in the claim ("940 workers in Bellevue") is not the employer.
+        let company = lex.companies_in(text).into_iter().map(|(_, n)| n).next().or_else(|| default_company.clone());
         let source_name = source.name.clone();
         let fact_item = if item.is_empty() { claim.origin.clone() } else { item.to_string() };
         let existing = facts.iter_mut().find(|f| f.company == company && f.source == source_name);

@@ -267,7 +267,15 @@ fn word_offsets(s: &str) -> Vec<(usize, &str)> {
 /// Splits a sentence where a conjunction (or a semicolon) starts a new clause with its own subject.
 fn clauses(sentence: &str) -> Vec<String> {
     let words = word_offsets(sentence);
-    let norm: Vec<String> = words.iter().map(|(_, w)| bare(&normalize(w))).collect();
+    // An all-caps word ("IT", "US") keeps its case so it is never read as a pronoun.
+    let norm: Vec<String> = words
+        .iter()
+        .map(|(_, w)| {
+            let b = bare(&normalize(w));
+            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) { b.to_uppercase() } else { b }
+        })
+        .collect();
     let mut cuts: Vec<(usize, usize)> = Vec::new(); // (end of left clause, start of right clause)
     let mut in_quote = false;
     let mut clause_start = 0;
@@ -398,6 +406,10 @@ fn starts_clause(rest: &[String]) -> bool {
     }
     if SUBJECT_PRONOUNS.contains(&rest[0]) {
         return true;
+    }
+    // "…, said employees would be told": a verb first means the subject came before the comma.
+    if ATTRIBUTION_VERBS.contains(&rest[0]) || rest[0].ends_with("ed") {
+        return false;
     }
     if NOT_CLAUSE_OPENERS.contains(&rest[0]) && !matches!(rest[0], "the" | "a" | "an") {
         return false;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Two fingerprints this close (in differing bits) are the same text, lightly edited.
-pub const NEAR_DUPLICATE_BITS: u32 = 3;
+pub const NEAR_DUPLICATE_BITS: u32 = 6;
 
 /// The SimHash fingerprint of a text.
 pub fn simhash(text: &str) -> u64 {
@@ -31,10 +31,11 @@ pub fn distance(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
 }
 
-/// Fingerprints indexed by four 16-bit bands: any two within three bits share a band exactly.
+/// Fingerprints indexed by eight 8-bit bands: any two within seven bits share a band exactly
+/// (pigeonhole), so no near twin is missed.
 #[derive(Debug, Default, Clone)]
 pub struct SimIndex<T> {
-    bands: HashMap<(u8, u16), Vec<usize>>,
+    bands: HashMap<(u8, u8), Vec<usize>>,
     entries: Vec<(u64, T)>,
 }
 
@@ -42,15 +43,15 @@ impl<T: Clone> SimIndex<T> {
     pub fn insert(&mut self, hash: u64, value: T) {
         let at = self.entries.len();
         self.entries.push((hash, value));
-        for band in 0..4u8 {
-            self.bands.entry((band, (hash >> (band * 16)) as u16)).or_default().push(at);
+        for band in 0..8u8 {
+            self.bands.entry((band, (hash >> (band * 8)) as u8)).or_default().push(at);
         }
     }
 
     /// The value stored with a fingerprint within [`NEAR_DUPLICATE_BITS`] of `hash`.
     pub fn near(&self, hash: u64) -> Option<T> {
-        (0..4u8)
-            .filter_map(|band| self.bands.get(&(band, (hash >> (band * 16)) as u16)))
+        (0..8u8)
+            .filter_map(|band| self.bands.get(&(band, (hash >> (band * 8)) as u8)))
             .flatten()
             .map(|&at| &self.entries[at])
             .find(|(h, _)| distance(*h, hash) <= NEAR_DUPLICATE_BITS)

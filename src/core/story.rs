@@ -74,7 +74,7 @@ impl Story {
                 None => counts.push((c.clone(), 1)),
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts.into_iter().map(|(n, _)| n).collect()
     }
 
@@ -90,7 +90,17 @@ impl Story {
 
     /// Every source's facts, each kept with its source.
     pub fn facts(&self) -> Vec<LayoffFact> {
-        self.items.iter().flat_map(|i| i.facts.iter().cloned()).collect()
+        let mut out: Vec<LayoffFact> = Vec::new();
+        for f in self.items.iter().flat_map(|i| i.facts.iter()) {
+            // The same source repeating the same numbers in two items is one fact.
+            let repeat = out.iter().any(|o| {
+                o.source == f.source && o.company == f.company && o.headcount == f.headcount && o.percent == f.percent
+            });
+            if !repeat {
+                out.push(f.clone());
+            }
+        }
+        out
     }
 
     pub fn claims(&self) -> Vec<Claim> {

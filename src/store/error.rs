@@ -113,10 +113,7 @@ impl StoreError {
             StoreError::Database { source, .. } | StoreError::Open { source, .. } => {
                 match source.as_database_error().and_then(|e| e.code()) {
                     // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
-                    Some(code) => code
-                        .parse::<i32>()
-                        .map(|c| matches!(c & 0xff, 5 | 6))
-                        .unwrap_or(false),
+                    Some(code) => code.parse::<i32>().map(|c| matches!(c & 0xff, 5 | 6)).unwrap_or(false),
                     None => matches!(source, sqlx::Error::PoolTimedOut),
                 }
             }

@@ -218,12 +218,7 @@ pub struct NewDelivery {
 impl NewDelivery {
     /// The conventional idempotency key, `story/destination/revision/kind`. Callers may use any
     /// key as long as the same decision always produces the same key.
-    pub fn idempotency_key(
-        story_id: &str,
-        destination: &str,
-        revision: u32,
-        kind: DeliveryKind,
-    ) -> String {
+    pub fn idempotency_key(story_id: &str, destination: &str, revision: u32, kind: DeliveryKind) -> String {
         format!("{story_id}/{destination}/{revision}/{kind}")
     }
 }
@@ -325,18 +320,14 @@ impl FromStr for DigestMode {
 
     /// Parses `off`, `hourly`, `daily HH:MM` (also `daily@HH:MM`), case-insensitively.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let invalid = || StoreError::InvalidDigestMode {
-            value: text.to_owned(),
-        };
+        let invalid = || StoreError::InvalidDigestMode { value: text.to_owned() };
         let lower = text.trim().to_ascii_lowercase();
         match lower.as_str() {
             "off" => Ok(DigestMode::Off),
             "hourly" => Ok(DigestMode::Hourly),
             _ => {
-                let at = lower
-                    .strip_prefix("daily")
-                    .map(|rest| rest.trim_start_matches(['@', ' ']))
-                    .ok_or_else(invalid)?;
+                let at =
+                    lower.strip_prefix("daily").map(|rest| rest.trim_start_matches(['@', ' '])).ok_or_else(invalid)?;
                 // Exactly HH:MM, so "9:5" or "09:00:30" are refused rather than guessed at.
                 if at.len() != 5 {
                     return Err(invalid());
@@ -368,10 +359,7 @@ pub trait Store: Send + Sync {
     // ----- feeds -----
 
     /// The stored state of a feed, or `None` if it was never saved.
-    fn get_feed(
-        &self,
-        url: &str,
-    ) -> impl Future<Output = Result<Option<FeedState>, StoreError>> + Send;
+    fn get_feed(&self, url: &str) -> impl Future<Output = Result<Option<FeedState>, StoreError>> + Send;
 
     /// Saves a feed's state, replacing what was stored. Use it for polls that decided nothing
     /// else (a failure, a `304 Not Modified`); use [`Store::commit_poll`] otherwise.
@@ -383,48 +371,30 @@ pub trait Store: Send + Sync {
     // ----- seen items -----
 
     /// Which of these item ids were already seen.
-    fn seen_ids(
-        &self,
-        ids: &[String],
-    ) -> impl Future<Output = Result<HashSet<String>, StoreError>> + Send;
+    fn seen_ids(&self, ids: &[String]) -> impl Future<Output = Result<HashSet<String>, StoreError>> + Send;
 
     /// Items first seen at or after `since`, oldest first: what the clustering index is rebuilt
     /// from on start.
-    fn items_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Vec<SeenItem>, StoreError>> + Send;
+    fn items_since(&self, since: DateTime<Utc>) -> impl Future<Output = Result<Vec<SeenItem>, StoreError>> + Send;
 
     /// Removes the article text of items seen before `older_than` (the ids and hashes stay, so
     /// they are still recognised). Returns how many items lost their text. Privacy: article text
     /// is kept only as long as clustering needs it, 30 days by default.
-    fn expire_text(
-        &self,
-        older_than: DateTime<Utc>,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn expire_text(&self, older_than: DateTime<Utc>) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     // ----- stories -----
 
     /// A story by id.
-    fn get_story(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<Option<StoryRecord>, StoreError>> + Send;
+    fn get_story(&self, id: &str) -> impl Future<Output = Result<Option<StoryRecord>, StoreError>> + Send;
 
     /// Stories updated at or after `since`, least recently updated first (for digests).
-    fn stories_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Vec<StoryRecord>, StoreError>> + Send;
+    fn stories_since(&self, since: DateTime<Utc>) -> impl Future<Output = Result<Vec<StoryRecord>, StoreError>> + Send;
 
     // ----- the poll transaction -----
 
     /// Writes everything one poll decided in a single transaction: the feed state, the seen
     /// items, the story upserts and the outbox rows. On error nothing of it is written.
-    fn commit_poll(
-        &self,
-        commit: &PollCommit,
-    ) -> impl Future<Output = Result<CommitSummary, StoreError>> + Send;
+    fn commit_poll(&self, commit: &PollCommit) -> impl Future<Output = Result<CommitSummary, StoreError>> + Send;
 
     // ----- outbox -----
 
@@ -437,16 +407,10 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
 
     /// A delivery by id, in any state.
-    fn get_delivery(
-        &self,
-        id: DeliveryId,
-    ) -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
+    fn get_delivery(&self, id: DeliveryId) -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
 
     /// A delivery by idempotency key, in any state.
-    fn delivery_by_key(
-        &self,
-        key: &str,
-    ) -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
+    fn delivery_by_key(&self, key: &str) -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
 
     /// Records that the platform accepted a pending delivery, with its reference to the message.
     fn mark_sent(
@@ -464,11 +428,7 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Gives up on a pending delivery (the caller decides when: attempts, a permanent error).
-    fn mark_failed(
-        &self,
-        id: DeliveryId,
-        error: &str,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn mark_failed(&self, id: DeliveryId, error: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The platform reference of the story's first sent post to this destination: the thread
     /// later updates reply into.
@@ -482,10 +442,7 @@ pub trait Store: Send + Sync {
 
     /// Adds a subscription; returns `false` (and changes nothing) if the channel already watches
     /// that feed.
-    fn add_subscription(
-        &self,
-        subscription: &Subscription,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn add_subscription(&self, subscription: &Subscription) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Removes a subscription; returns whether there was one.
     fn remove_subscription(
@@ -503,9 +460,7 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Subscription>, StoreError>> + Send;
 
     /// Every subscription, ordered by platform, channel and feed.
-    fn all_subscriptions(
-        &self,
-    ) -> impl Future<Output = Result<Vec<Subscription>, StoreError>> + Send;
+    fn all_subscriptions(&self) -> impl Future<Output = Result<Vec<Subscription>, StoreError>> + Send;
 
     /// Sets a channel's digest schedule, replacing any previous one.
     fn set_digest(
@@ -537,10 +492,7 @@ pub trait Store: Send + Sync {
 
     /// Forgets event ids handled before `older_than`; returns how many. Platforms redeliver for
     /// minutes or hours, not days, so a day's history is plenty.
-    fn prune_events(
-        &self,
-        older_than: DateTime<Utc>,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn prune_events(&self, older_than: DateTime<Utc>) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 #[cfg(test)]
@@ -549,9 +501,7 @@ mod tests {
 
     #[test]
     fn digest_modes_read_back_what_they_write() {
-        let daily = DigestMode::Daily {
-            at: NaiveTime::from_hms_opt(9, 5, 0).unwrap(),
-        };
+        let daily = DigestMode::Daily { at: NaiveTime::from_hms_opt(9, 5, 0).unwrap() };
         for mode in [DigestMode::Off, DigestMode::Hourly, daily] {
             assert_eq!(mode.to_string().parse::<DigestMode>().unwrap(), mode);
         }
@@ -561,13 +511,7 @@ mod tests {
 
     #[test]
     fn a_digest_time_that_is_not_hh_mm_is_refused_with_the_expected_form() {
-        for bad in [
-            "daily",
-            "daily 9:5",
-            "daily 25:00",
-            "daily 09:00:30",
-            "weekly",
-        ] {
+        for bad in ["daily", "daily 9:5", "daily 25:00", "daily 09:00:30", "weekly"] {
             let err = bad.parse::<DigestMode>().unwrap_err();
             assert!(err.to_string().contains("daily HH:MM"), "{bad}: {err}");
         }
@@ -575,27 +519,15 @@ mod tests {
 
     #[test]
     fn the_idempotency_key_names_story_destination_revision_and_kind() {
-        assert_eq!(
-            NewDelivery::idempotency_key("s1", "slack:C1", 3, DeliveryKind::Update),
-            "s1/slack:C1/3/update"
-        );
+        assert_eq!(NewDelivery::idempotency_key("s1", "slack:C1", 3, DeliveryKind::Update), "s1/slack:C1/3/update");
     }
 
     #[test]
     fn delivery_kinds_and_states_parse_their_own_names() {
-        for kind in [
-            DeliveryKind::Post,
-            DeliveryKind::Update,
-            DeliveryKind::Edit,
-            DeliveryKind::Correction,
-        ] {
+        for kind in [DeliveryKind::Post, DeliveryKind::Update, DeliveryKind::Edit, DeliveryKind::Correction] {
             assert_eq!(DeliveryKind::parse(kind.as_str()), Some(kind));
         }
-        for state in [
-            DeliveryState::Pending,
-            DeliveryState::Sent,
-            DeliveryState::Failed,
-        ] {
+        for state in [DeliveryState::Pending, DeliveryState::Sent, DeliveryState::Failed] {
             assert_eq!(DeliveryState::parse(state.as_str()), Some(state));
         }
     }

@@ -18,15 +18,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 use sqlx::{Row, Sqlite, Transaction};
 use tracing::{debug, warn};
 
 use super::{
-    CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule,
-    FeedState, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
+    CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule, FeedState,
+    NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
 };
 
 /// How long a writer waits for another writer before giving up.
@@ -61,19 +60,15 @@ impl SqliteStore {
             || lower.starts_with("mysql:")
             || location.is_empty()
         {
-            return Err(StoreError::UnsupportedLocation {
-                location: path_or_url.to_owned(),
-            });
+            return Err(StoreError::UnsupportedLocation { location: path_or_url.to_owned() });
         }
         if lower == ":memory:" || lower == "sqlite::memory:" {
             return Self::open_in_memory().await;
         }
         let in_memory = lower.contains(":memory:") || lower.contains("mode=memory");
         let options = if lower.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(location).map_err(|source| StoreError::Open {
-                location: location.to_owned(),
-                source,
-            })?
+            SqliteConnectOptions::from_str(location)
+                .map_err(|source| StoreError::Open { location: location.to_owned(), source })?
         } else {
             SqliteConnectOptions::new().filename(location)
         };
@@ -83,12 +78,8 @@ impl SqliteStore {
     /// Opens a fresh, private in-memory database with the full schema, for tests. It lives as
     /// long as the store (and its clones).
     pub async fn open_in_memory() -> Result<SqliteStore, StoreError> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(|source| {
-            StoreError::Open {
-                location: "sqlite::memory:".to_owned(),
-                source,
-            }
-        })?;
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(|source| StoreError::Open { location: "sqlite::memory:".to_owned(), source })?;
         Self::connect("sqlite::memory:", options, true).await
     }
 
@@ -105,34 +96,17 @@ impl SqliteStore {
         let pool_options = if in_memory {
             // An in-memory database lives as long as one connection to it stays open, and
             // connections sharing it lock whole tables; one connection kept forever avoids both.
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
+            SqlitePoolOptions::new().max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
         } else {
             SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS)
         };
         // WAL does not apply to an in-memory database (SQLite keeps its "memory" journal).
-        let options = if in_memory {
-            options
-        } else {
-            options.journal_mode(SqliteJournalMode::Wal)
-        };
+        let options = if in_memory { options } else { options.journal_mode(SqliteJournalMode::Wal) };
         let pool = pool_options
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Open {
-                location: location.to_owned(),
-                source,
-            })?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|source| StoreError::Migrate {
-                location: location.to_owned(),
-                source,
-            })?;
+            .map_err(|source| StoreError::Open { location: location.to_owned(), source })?;
+        MIGRATOR.run(&pool).await.map_err(|source| StoreError::Migrate { location: location.to_owned(), source })?;
         if !in_memory {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
                 .fetch_one(&pool)
@@ -163,32 +137,19 @@ impl SqliteStore {
 
     /// Begins a write transaction holding the write lock from the start, so the busy timeout
     /// applies (see the module notes).
-    async fn begin_write(
-        &self,
-        operation: &str,
-    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(StoreError::database(operation))
+    async fn begin_write(&self, operation: &str) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(StoreError::database(operation))
     }
 
     /// Turns the row count of an update aimed at a pending delivery into `Ok`, or into the error
     /// that explains why no row matched (no such delivery, or it is no longer pending).
-    async fn expect_pending_updated(
-        &self,
-        id: DeliveryId,
-        rows_affected: u64,
-    ) -> Result<(), StoreError> {
+    async fn expect_pending_updated(&self, id: DeliveryId, rows_affected: u64) -> Result<(), StoreError> {
         if rows_affected > 0 {
             return Ok(());
         }
         match self.get_delivery(id).await? {
             None => Err(StoreError::DeliveryNotFound { id }),
-            Some(delivery) => Err(StoreError::DeliveryNotPending {
-                id,
-                state: delivery.state,
-            }),
+            Some(delivery) => Err(StoreError::DeliveryNotPending { id, state: delivery.state }),
         }
     }
 }
@@ -210,11 +171,7 @@ fn shorten(value: &str) -> String {
 }
 
 fn corrupt(what: &'static str, value: &str, reason: impl ToString) -> StoreError {
-    StoreError::Corrupt {
-        what,
-        value: shorten(value),
-        reason: reason.to_string(),
-    }
+    StoreError::Corrupt { what, value: shorten(value), reason: reason.to_string() }
 }
 
 /// Reads a column, reporting a type mismatch as a corrupt value of that column.
@@ -227,9 +184,7 @@ where
 }
 
 fn parse_ts(what: &'static str, text: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|err| corrupt(what, text, err))
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|err| corrupt(what, text, err))
 }
 
 fn col_ts(row: &SqliteRow, what: &'static str) -> Result<DateTime<Utc>, StoreError> {
@@ -297,8 +252,7 @@ fn delivery_from_row(row: &SqliteRow) -> Result<Delivery, StoreError> {
         key: col(row, "deliveries.key")?,
         story_id: col(row, "deliveries.story_id")?,
         destination: col(row, "deliveries.destination")?,
-        kind: DeliveryKind::parse(&kind)
-            .ok_or_else(|| corrupt("deliveries.kind", &kind, "not a delivery kind"))?,
+        kind: DeliveryKind::parse(&kind).ok_or_else(|| corrupt("deliveries.kind", &kind, "not a delivery kind"))?,
         payload: col_json(row, "deliveries.payload")?,
         state: DeliveryState::parse(&state)
             .ok_or_else(|| corrupt("deliveries.state", &state, "not a delivery state"))?,
@@ -320,8 +274,7 @@ fn subscription_from_row(row: &SqliteRow) -> Result<Subscription, StoreError> {
 }
 
 fn digest_from_text(text: &str) -> Result<DigestMode, StoreError> {
-    text.parse()
-        .map_err(|err: StoreError| corrupt("digests.mode", text, err))
+    text.parse().map_err(|err: StoreError| corrupt("digests.mode", text, err))
 }
 
 fn truncate_error(error: &str) -> &str {
@@ -358,10 +311,7 @@ where
 }
 
 /// Writes one poll's decisions inside `tx`; the caller commits or rolls back.
-async fn write_poll(
-    tx: &mut Transaction<'static, Sqlite>,
-    commit: &PollCommit,
-) -> Result<CommitSummary, sqlx::Error> {
+async fn write_poll(tx: &mut Transaction<'static, Sqlite>, commit: &PollCommit) -> Result<CommitSummary, sqlx::Error> {
     let mut summary = CommitSummary::default();
     upsert_feed(&mut **tx, &commit.feed).await?;
 
@@ -449,19 +399,14 @@ impl Store for SqliteStore {
             .bind(url)
             .fetch_optional(&self.pool)
             .await
-            .map_err(StoreError::database(format!(
-                "read the state of feed {url}"
-            )))?;
+            .map_err(StoreError::database(format!("read the state of feed {url}")))?;
         row.as_ref().map(feed_from_row).transpose()
     }
 
     async fn save_feed(&self, feed: &FeedState) -> Result<(), StoreError> {
         upsert_feed(&self.pool, feed)
             .await
-            .map_err(StoreError::database(format!(
-                "save the state of feed {}",
-                feed.url
-            )))
+            .map_err(StoreError::database(format!("save the state of feed {}", feed.url)))
     }
 
     async fn list_feeds(&self) -> Result<Vec<FeedState>, StoreError> {
@@ -479,33 +424,30 @@ impl Store for SqliteStore {
         // One statement whatever the number of ids: they travel as a JSON array and json_each
         // turns it into rows, which avoids SQLite's limit on bound parameters.
         let ids_json = serde_json::Value::from(ids.to_vec()).to_string();
-        let found: Vec<String> = sqlx::query_scalar(
-            "SELECT item_id FROM seen_items WHERE item_id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(ids_json)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::database("look up seen item ids"))?;
+        let found: Vec<String> =
+            sqlx::query_scalar("SELECT item_id FROM seen_items WHERE item_id IN (SELECT value FROM json_each(?))")
+                .bind(ids_json)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::database("look up seen item ids"))?;
         Ok(found.into_iter().collect())
     }
 
     async fn items_since(&self, since: DateTime<Utc>) -> Result<Vec<SeenItem>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM seen_items WHERE seen_at >= ? ORDER BY seen_at, item_id")
-                .bind(ts(since))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(StoreError::database("read recently seen items"))?;
+        let rows = sqlx::query("SELECT * FROM seen_items WHERE seen_at >= ? ORDER BY seen_at, item_id")
+            .bind(ts(since))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::database("read recently seen items"))?;
         rows.iter().map(item_from_row).collect()
     }
 
     async fn expire_text(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
-        let result =
-            sqlx::query("UPDATE seen_items SET text = NULL WHERE text IS NOT NULL AND seen_at < ?")
-                .bind(ts(older_than))
-                .execute(&self.pool)
-                .await
-                .map_err(StoreError::database("expire old article text"))?;
+        let result = sqlx::query("UPDATE seen_items SET text = NULL WHERE text IS NOT NULL AND seen_at < ?")
+            .bind(ts(older_than))
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database("expire old article text"))?;
         Ok(result.rows_affected())
     }
 
@@ -519,12 +461,11 @@ impl Store for SqliteStore {
     }
 
     async fn stories_since(&self, since: DateTime<Utc>) -> Result<Vec<StoryRecord>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM stories WHERE updated_at >= ? ORDER BY updated_at, id")
-                .bind(ts(since))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(StoreError::database("read recent stories"))?;
+        let rows = sqlx::query("SELECT * FROM stories WHERE updated_at >= ? ORDER BY updated_at, id")
+            .bind(ts(since))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::database("read recent stories"))?;
         rows.iter().map(story_from_row).collect()
     }
 
@@ -555,11 +496,7 @@ impl Store for SqliteStore {
         }
     }
 
-    async fn due_deliveries(
-        &self,
-        now: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<Delivery>, StoreError> {
+    async fn due_deliveries(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Delivery>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = 'pending' \
              AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"
@@ -573,32 +510,24 @@ impl Store for SqliteStore {
     }
 
     async fn get_delivery(&self, id: DeliveryId) -> Result<Option<Delivery>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = ?"
-        )))
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(StoreError::database(format!("read delivery {id}")))?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = ?")))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("read delivery {id}")))?;
         row.as_ref().map(delivery_from_row).transpose()
     }
 
     async fn delivery_by_key(&self, key: &str) -> Result<Option<Delivery>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE key = ?"
-        )))
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(StoreError::database(format!("read delivery {key}")))?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE key = ?")))
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("read delivery {key}")))?;
         row.as_ref().map(delivery_from_row).transpose()
     }
 
-    async fn mark_sent(
-        &self,
-        id: DeliveryId,
-        platform_ref: Option<&str>,
-    ) -> Result<(), StoreError> {
+    async fn mark_sent(&self, id: DeliveryId, platform_ref: Option<&str>) -> Result<(), StoreError> {
         let result = sqlx::query(
             "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, platform_ref = ?, \
              next_attempt_at = NULL WHERE id = ? AND state = 'pending'",
@@ -608,16 +537,10 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await
         .map_err(StoreError::database(format!("mark delivery {id} sent")))?;
-        self.expect_pending_updated(id, result.rows_affected())
-            .await
+        self.expect_pending_updated(id, result.rows_affected()).await
     }
 
-    async fn mark_retry(
-        &self,
-        id: DeliveryId,
-        error: &str,
-        next_attempt_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    async fn mark_retry(&self, id: DeliveryId, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), StoreError> {
         let result = sqlx::query(
             "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? \
              WHERE id = ? AND state = 'pending'",
@@ -627,11 +550,8 @@ impl Store for SqliteStore {
         .bind(id.0)
         .execute(&self.pool)
         .await
-        .map_err(StoreError::database(format!(
-            "schedule a retry of delivery {id}"
-        )))?;
-        self.expect_pending_updated(id, result.rows_affected())
-            .await
+        .map_err(StoreError::database(format!("schedule a retry of delivery {id}")))?;
+        self.expect_pending_updated(id, result.rows_affected()).await
     }
 
     async fn mark_failed(&self, id: DeliveryId, error: &str) -> Result<(), StoreError> {
@@ -644,15 +564,10 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await
         .map_err(StoreError::database(format!("mark delivery {id} failed")))?;
-        self.expect_pending_updated(id, result.rows_affected())
-            .await
+        self.expect_pending_updated(id, result.rows_affected()).await
     }
 
-    async fn thread_ref(
-        &self,
-        story_id: &str,
-        destination: &str,
-    ) -> Result<Option<String>, StoreError> {
+    async fn thread_ref(&self, story_id: &str, destination: &str) -> Result<Option<String>, StoreError> {
         // The first post wins: if a story was ever posted twice, its thread is the original.
         sqlx::query_scalar(
             "SELECT platform_ref FROM deliveries WHERE story_id = ? AND destination = ? \
@@ -663,9 +578,7 @@ impl Store for SqliteStore {
         .bind(destination)
         .fetch_optional(&self.pool)
         .await
-        .map_err(StoreError::database(format!(
-            "find the thread of story {story_id} in {destination}"
-        )))
+        .map_err(StoreError::database(format!("find the thread of story {story_id} in {destination}")))
     }
 
     async fn add_subscription(&self, subscription: &Subscription) -> Result<bool, StoreError> {
@@ -687,41 +600,24 @@ impl Store for SqliteStore {
         Ok(result.rows_affected() > 0)
     }
 
-    async fn remove_subscription(
-        &self,
-        platform: &str,
-        channel: &str,
-        feed: &str,
-    ) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "DELETE FROM subscriptions WHERE platform = ? AND channel = ? AND feed = ?",
-        )
-        .bind(platform)
-        .bind(channel)
-        .bind(feed)
-        .execute(&self.pool)
-        .await
-        .map_err(StoreError::database(format!(
-            "unsubscribe {platform}:{channel} from {feed}"
-        )))?;
+    async fn remove_subscription(&self, platform: &str, channel: &str, feed: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query("DELETE FROM subscriptions WHERE platform = ? AND channel = ? AND feed = ?")
+            .bind(platform)
+            .bind(channel)
+            .bind(feed)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("unsubscribe {platform}:{channel} from {feed}")))?;
         Ok(result.rows_affected() > 0)
     }
 
-    async fn subscriptions_for_channel(
-        &self,
-        platform: &str,
-        channel: &str,
-    ) -> Result<Vec<Subscription>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT * FROM subscriptions WHERE platform = ? AND channel = ? ORDER BY feed",
-        )
-        .bind(platform)
-        .bind(channel)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::database(format!(
-            "list the subscriptions of {platform}:{channel}"
-        )))?;
+    async fn subscriptions_for_channel(&self, platform: &str, channel: &str) -> Result<Vec<Subscription>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM subscriptions WHERE platform = ? AND channel = ? ORDER BY feed")
+            .bind(platform)
+            .bind(channel)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("list the subscriptions of {platform}:{channel}")))?;
         rows.iter().map(subscription_from_row).collect()
     }
 
@@ -733,12 +629,7 @@ impl Store for SqliteStore {
         rows.iter().map(subscription_from_row).collect()
     }
 
-    async fn set_digest(
-        &self,
-        platform: &str,
-        channel: &str,
-        mode: DigestMode,
-    ) -> Result<(), StoreError> {
+    async fn set_digest(&self, platform: &str, channel: &str, mode: DigestMode) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO digests (platform, channel, mode) VALUES (?, ?, ?) \
              ON CONFLICT (platform, channel) DO UPDATE SET mode = excluded.mode",
@@ -748,26 +639,17 @@ impl Store for SqliteStore {
         .bind(mode.to_string())
         .execute(&self.pool)
         .await
-        .map_err(StoreError::database(format!(
-            "set the digest of {platform}:{channel}"
-        )))?;
+        .map_err(StoreError::database(format!("set the digest of {platform}:{channel}")))?;
         Ok(())
     }
 
-    async fn get_digest(
-        &self,
-        platform: &str,
-        channel: &str,
-    ) -> Result<Option<DigestMode>, StoreError> {
-        let mode: Option<String> =
-            sqlx::query_scalar("SELECT mode FROM digests WHERE platform = ? AND channel = ?")
-                .bind(platform)
-                .bind(channel)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(StoreError::database(format!(
-                    "read the digest of {platform}:{channel}"
-                )))?;
+    async fn get_digest(&self, platform: &str, channel: &str) -> Result<Option<DigestMode>, StoreError> {
+        let mode: Option<String> = sqlx::query_scalar("SELECT mode FROM digests WHERE platform = ? AND channel = ?")
+            .bind(platform)
+            .bind(channel)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("read the digest of {platform}:{channel}")))?;
         mode.as_deref().map(digest_from_text).transpose()
     }
 
@@ -791,11 +673,7 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn mark_event_seen(
-        &self,
-        event_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    async fn mark_event_seen(&self, event_id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let result = sqlx::query(
             "INSERT INTO processed_events (event_id, seen_at) VALUES (?, ?) \
              ON CONFLICT (event_id) DO NOTHING",
@@ -804,9 +682,7 @@ impl Store for SqliteStore {
         .bind(ts(now))
         .execute(&self.pool)
         .await
-        .map_err(StoreError::database(format!(
-            "record chat event {event_id}"
-        )))?;
+        .map_err(StoreError::database(format!("record chat event {event_id}")))?;
         Ok(result.rows_affected() > 0)
     }
 
@@ -865,21 +741,12 @@ mod tests {
         }
     }
 
-    fn commit(
-        items: Vec<SeenItem>,
-        stories: Vec<StoryRecord>,
-        deliveries: Vec<NewDelivery>,
-    ) -> PollCommit {
+    fn commit(items: Vec<SeenItem>, stories: Vec<StoryRecord>, deliveries: Vec<NewDelivery>) -> PollCommit {
         let mut feed = FeedState::new("https://example.com/rss");
         feed.etag = Some("\"v1\"".to_owned());
         feed.last_polled = Some(at(10));
         feed.first_poll_done = true;
-        PollCommit {
-            feed,
-            items,
-            stories,
-            deliveries,
-        }
+        PollCommit { feed, items, stories, deliveries }
     }
 
     async fn store() -> SqliteStore {
@@ -913,10 +780,7 @@ mod tests {
         };
         store.save_feed(&feed).await.unwrap();
         assert_eq!(store.get_feed(&feed.url).await.unwrap(), Some(feed.clone()));
-        assert_eq!(
-            store.get_feed("https://other.example/rss").await.unwrap(),
-            None
-        );
+        assert_eq!(store.get_feed("https://other.example/rss").await.unwrap(), None);
 
         let reset = FeedState::new(feed.url.clone());
         store.save_feed(&reset).await.unwrap();
@@ -926,13 +790,8 @@ mod tests {
     #[tokio::test]
     async fn seen_ids_returns_only_the_ids_already_stored() {
         let store = store().await;
-        store
-            .commit_poll(&commit(vec![item("a", 1), item("b", 2)], vec![], vec![]))
-            .await
-            .unwrap();
-        let asked: Vec<String> = ["a", "c", "b", "it's \"quoted\""]
-            .map(String::from)
-            .to_vec();
+        store.commit_poll(&commit(vec![item("a", 1), item("b", 2)], vec![], vec![])).await.unwrap();
+        let asked: Vec<String> = ["a", "c", "b", "it's \"quoted\""].map(String::from).to_vec();
         let seen = store.seen_ids(&asked).await.unwrap();
         assert_eq!(seen, HashSet::from(["a".to_owned(), "b".to_owned()]));
         assert!(store.seen_ids(&[]).await.unwrap().is_empty());
@@ -941,10 +800,7 @@ mod tests {
     #[tokio::test]
     async fn seen_ids_handles_more_ids_than_sqlite_allows_parameters() {
         let store = store().await;
-        store
-            .commit_poll(&commit(vec![item("id-69999", 1)], vec![], vec![]))
-            .await
-            .unwrap();
+        store.commit_poll(&commit(vec![item("id-69999", 1)], vec![], vec![])).await.unwrap();
         let asked: Vec<String> = (0..70_000).map(|n| format!("id-{n}")).collect();
         assert_eq!(store.seen_ids(&asked).await.unwrap().len(), 1);
     }
@@ -956,17 +812,8 @@ mod tests {
         high.simhash = u64::MAX;
         let mut top = item("top", 1);
         top.simhash = 1 << 63;
-        store
-            .commit_poll(&commit(vec![high, top], vec![], vec![]))
-            .await
-            .unwrap();
-        let hashes: Vec<u64> = store
-            .items_since(at(0))
-            .await
-            .unwrap()
-            .iter()
-            .map(|i| i.simhash)
-            .collect();
+        store.commit_poll(&commit(vec![high, top], vec![], vec![])).await.unwrap();
+        let hashes: Vec<u64> = store.items_since(at(0)).await.unwrap().iter().map(|i| i.simhash).collect();
         assert_eq!(hashes, vec![u64::MAX, 1 << 63]);
     }
 
@@ -976,11 +823,7 @@ mod tests {
         let mut late = item("late", 12);
         late.story_id = Some("s1".to_owned());
         store
-            .commit_poll(&commit(
-                vec![late.clone(), item("early", 8), item("edge", 10)],
-                vec![],
-                vec![],
-            ))
+            .commit_poll(&commit(vec![late.clone(), item("early", 8), item("edge", 10)], vec![], vec![]))
             .await
             .unwrap();
         let items = store.items_since(at(10)).await.unwrap();
@@ -990,17 +833,11 @@ mod tests {
     #[tokio::test]
     async fn an_item_seen_again_is_updated_but_keeps_its_first_sighting() {
         let store = store().await;
-        store
-            .commit_poll(&commit(vec![item("a", 1)], vec![], vec![]))
-            .await
-            .unwrap();
+        store.commit_poll(&commit(vec![item("a", 1)], vec![], vec![])).await.unwrap();
         let mut again = item("a", 5);
         again.simhash = 42;
         again.story_id = Some("s9".to_owned());
-        store
-            .commit_poll(&commit(vec![again], vec![], vec![]))
-            .await
-            .unwrap();
+        store.commit_poll(&commit(vec![again], vec![], vec![])).await.unwrap();
         let stored = &store.items_since(at(0)).await.unwrap()[0];
         assert_eq!(stored.seen_at, at(1));
         assert_eq!(stored.simhash, 42);
@@ -1010,43 +847,22 @@ mod tests {
     #[tokio::test]
     async fn expire_text_removes_only_text_older_than_the_cutoff_and_keeps_the_ids() {
         let store = store().await;
-        store
-            .commit_poll(&commit(
-                vec![item("old", 1), item("new", 12)],
-                vec![],
-                vec![],
-            ))
-            .await
-            .unwrap();
+        store.commit_poll(&commit(vec![item("old", 1), item("new", 12)], vec![], vec![])).await.unwrap();
         assert_eq!(store.expire_text(at(6)).await.unwrap(), 1);
-        assert_eq!(
-            store.expire_text(at(6)).await.unwrap(),
-            0,
-            "already expired"
-        );
+        assert_eq!(store.expire_text(at(6)).await.unwrap(), 0, "already expired");
         let items = store.items_since(at(0)).await.unwrap();
         assert_eq!(items[0].item_id, "old");
         assert_eq!(items[0].text, None);
         assert_eq!(items[0].simhash, 0xdead_beef);
         assert_eq!(items[1].text.as_deref(), Some("article text of new"));
-        assert_eq!(
-            store.seen_ids(&["old".to_owned()]).await.unwrap().len(),
-            1,
-            "an expired item is still recognised"
-        );
+        assert_eq!(store.seen_ids(&["old".to_owned()]).await.unwrap().len(), 1, "an expired item is still recognised");
     }
 
     #[tokio::test]
     async fn a_story_upsert_keeps_first_seen_and_never_goes_back_a_revision() {
         let store = store().await;
-        store
-            .commit_poll(&commit(vec![], vec![story("s1", 1, 8)], vec![]))
-            .await
-            .unwrap();
-        let summary = store
-            .commit_poll(&commit(vec![], vec![story("s1", 3, 11)], vec![]))
-            .await
-            .unwrap();
+        store.commit_poll(&commit(vec![], vec![story("s1", 1, 8)], vec![])).await.unwrap();
+        let summary = store.commit_poll(&commit(vec![], vec![story("s1", 3, 11)], vec![])).await.unwrap();
         assert_eq!(summary.stale_stories_ignored, 0);
         let stored = store.get_story("s1").await.unwrap().unwrap();
         assert_eq!(stored.revision, 3);
@@ -1054,10 +870,7 @@ mod tests {
         assert_eq!(stored.updated_at, at(11));
         assert_eq!(stored.payload, json!({ "headline": "s1 r3" }));
 
-        let summary = store
-            .commit_poll(&commit(vec![], vec![story("s1", 2, 12)], vec![]))
-            .await
-            .unwrap();
+        let summary = store.commit_poll(&commit(vec![], vec![story("s1", 2, 12)], vec![])).await.unwrap();
         assert_eq!(summary.stale_stories_ignored, 1);
         assert_eq!(store.get_story("s1").await.unwrap().unwrap().revision, 3);
         assert_eq!(store.get_story("nope").await.unwrap(), None);
@@ -1067,20 +880,10 @@ mod tests {
     async fn stories_since_lists_stories_updated_at_or_after_the_cutoff() {
         let store = store().await;
         store
-            .commit_poll(&commit(
-                vec![],
-                vec![story("b", 1, 12), story("a", 1, 7), story("c", 1, 10)],
-                vec![],
-            ))
+            .commit_poll(&commit(vec![], vec![story("b", 1, 12), story("a", 1, 7), story("c", 1, 10)], vec![]))
             .await
             .unwrap();
-        let ids: Vec<String> = store
-            .stories_since(at(10))
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
+        let ids: Vec<String> = store.stories_since(at(10)).await.unwrap().into_iter().map(|s| s.id).collect();
         assert_eq!(ids, vec!["c", "b"]);
     }
 
@@ -1090,17 +893,11 @@ mod tests {
         let poll = commit(
             vec![item("a", 10)],
             vec![story("s1", 1, 10)],
-            vec![
-                delivery("s1", "slack:C1", DeliveryKind::Post),
-                delivery("s1", "discord:9", DeliveryKind::Post),
-            ],
+            vec![delivery("s1", "slack:C1", DeliveryKind::Post), delivery("s1", "discord:9", DeliveryKind::Post)],
         );
         let summary = store.commit_poll(&poll).await.unwrap();
         assert_eq!(summary.deliveries_queued, 2);
-        assert_eq!(
-            store.get_feed(&poll.feed.url).await.unwrap(),
-            Some(poll.feed)
-        );
+        assert_eq!(store.get_feed(&poll.feed.url).await.unwrap(), Some(poll.feed));
         assert_eq!(store.items_since(at(0)).await.unwrap().len(), 1);
         assert!(store.get_story("s1").await.unwrap().is_some());
         let due = store.due_deliveries(at(10), 10).await.unwrap();
@@ -1115,11 +912,8 @@ mod tests {
     #[tokio::test]
     async fn a_replayed_commit_queues_no_delivery_twice() {
         let store = store().await;
-        let poll = commit(
-            vec![item("a", 10)],
-            vec![story("s1", 1, 10)],
-            vec![delivery("s1", "slack:C1", DeliveryKind::Post)],
-        );
+        let poll =
+            commit(vec![item("a", 10)], vec![story("s1", 1, 10)], vec![delivery("s1", "slack:C1", DeliveryKind::Post)]);
         store.commit_poll(&poll).await.unwrap();
         let summary = store.commit_poll(&poll).await.unwrap();
         assert_eq!(summary.deliveries_queued, 0);
@@ -1136,11 +930,7 @@ mod tests {
             vec![delivery("ghost", "slack:C1", DeliveryKind::Post)],
         );
         let err = store.commit_poll(&poll).await.unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("record the poll of https://example.com/rss"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("record the poll of https://example.com/rss"), "{err}");
         assert_eq!(store.get_feed(&poll.feed.url).await.unwrap(), None);
         assert!(store.items_since(at(0)).await.unwrap().is_empty());
         assert_eq!(store.get_story("s1").await.unwrap(), None);
@@ -1166,17 +956,9 @@ mod tests {
         let due = store.due_deliveries(at(10), 10).await.unwrap();
         store.mark_retry(due[0].id, "503", at(11)).await.unwrap();
 
-        let destinations = |due: Vec<Delivery>| -> Vec<String> {
-            due.into_iter().map(|d| d.destination).collect()
-        };
-        assert_eq!(
-            destinations(store.due_deliveries(at(10), 10).await.unwrap()),
-            vec!["slack:C2", "slack:C3"]
-        );
-        assert_eq!(
-            destinations(store.due_deliveries(at(10), 1).await.unwrap()),
-            vec!["slack:C2"]
-        );
+        let destinations = |due: Vec<Delivery>| -> Vec<String> { due.into_iter().map(|d| d.destination).collect() };
+        assert_eq!(destinations(store.due_deliveries(at(10), 10).await.unwrap()), vec!["slack:C2", "slack:C3"]);
+        assert_eq!(destinations(store.due_deliveries(at(10), 1).await.unwrap()), vec!["slack:C2"]);
         assert_eq!(
             destinations(store.due_deliveries(at(11), 10).await.unwrap()),
             vec!["slack:C1", "slack:C2", "slack:C3"]
@@ -1200,14 +982,8 @@ mod tests {
         let store = store().await;
         let id = queued_post(&store).await;
         assert_eq!(store.thread_ref("s1", "slack:C1").await.unwrap(), None);
-        store
-            .mark_sent(id, Some("1713607200.000100"))
-            .await
-            .unwrap();
-        assert_eq!(
-            store.thread_ref("s1", "slack:C1").await.unwrap().as_deref(),
-            Some("1713607200.000100")
-        );
+        store.mark_sent(id, Some("1713607200.000100")).await.unwrap();
+        assert_eq!(store.thread_ref("s1", "slack:C1").await.unwrap().as_deref(), Some("1713607200.000100"));
         assert_eq!(store.thread_ref("s1", "slack:C2").await.unwrap(), None);
         assert!(store.due_deliveries(at(23), 10).await.unwrap().is_empty());
         let d = store.get_delivery(id).await.unwrap().unwrap();
@@ -1219,10 +995,7 @@ mod tests {
         let store = store().await;
         let mut update = delivery("s1", "slack:C1", DeliveryKind::Update);
         update.key = "s1/slack:C1/2/update".to_owned();
-        store
-            .commit_poll(&commit(vec![], vec![story("s1", 2, 10)], vec![update]))
-            .await
-            .unwrap();
+        store.commit_poll(&commit(vec![], vec![story("s1", 2, 10)], vec![update])).await.unwrap();
         let id = store.due_deliveries(at(10), 1).await.unwrap()[0].id;
         store.mark_sent(id, Some("reply-ts")).await.unwrap();
         assert_eq!(store.thread_ref("s1", "slack:C1").await.unwrap(), None);
@@ -1234,23 +1007,9 @@ mod tests {
         let id = queued_post(&store).await;
         store.mark_sent(id, Some("ts")).await.unwrap();
         let err = store.mark_retry(id, "late", at(12)).await.unwrap_err();
-        assert!(
-            matches!(
-                err,
-                StoreError::DeliveryNotPending {
-                    state: DeliveryState::Sent,
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        assert!(matches!(err, StoreError::DeliveryNotPending { state: DeliveryState::Sent, .. }), "{err}");
         let err = store.mark_sent(DeliveryId(999), None).await.unwrap_err();
-        assert!(matches!(
-            err,
-            StoreError::DeliveryNotFound {
-                id: DeliveryId(999)
-            }
-        ));
+        assert!(matches!(err, StoreError::DeliveryNotFound { id: DeliveryId(999) }));
         assert!(err.to_string().contains("no delivery 999"), "{err}");
     }
 
@@ -1260,11 +1019,7 @@ mod tests {
         let id = queued_post(&store).await;
         store.mark_failed(id, "channel_not_found").await.unwrap();
         assert!(store.due_deliveries(at(23), 10).await.unwrap().is_empty());
-        let d = store
-            .delivery_by_key("s1/slack:C1/1/post")
-            .await
-            .unwrap()
-            .unwrap();
+        let d = store.delivery_by_key("s1/slack:C1/1/post").await.unwrap().unwrap();
         assert_eq!(d.state, DeliveryState::Failed);
         assert_eq!(d.last_error.as_deref(), Some("channel_not_found"));
     }
@@ -1275,13 +1030,7 @@ mod tests {
         let id = queued_post(&store).await;
         let page = "é".repeat(MAX_ERROR_CHARS * 3);
         store.mark_retry(id, &page, at(11)).await.unwrap();
-        let stored = store
-            .get_delivery(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .last_error
-            .unwrap();
+        let stored = store.get_delivery(id).await.unwrap().unwrap().last_error.unwrap();
         assert_eq!(stored.chars().count(), MAX_ERROR_CHARS);
     }
 
@@ -1298,60 +1047,20 @@ mod tests {
     #[tokio::test]
     async fn subscribing_twice_changes_nothing_and_unsubscribing_reports_whether_it_did() {
         let store = store().await;
-        assert!(
-            store
-                .add_subscription(&subscription("C1", "https://b"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            store
-                .add_subscription(&subscription("C1", "https://a"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            store
-                .add_subscription(&subscription("C2", "https://a"))
-                .await
-                .unwrap()
-        );
+        assert!(store.add_subscription(&subscription("C1", "https://b")).await.unwrap());
+        assert!(store.add_subscription(&subscription("C1", "https://a")).await.unwrap());
+        assert!(store.add_subscription(&subscription("C2", "https://a")).await.unwrap());
         let mut again = subscription("C1", "https://a");
         again.added_by = "U999".to_owned();
         assert!(!store.add_subscription(&again).await.unwrap());
 
-        let c1 = store
-            .subscriptions_for_channel("slack", "C1")
-            .await
-            .unwrap();
-        assert_eq!(
-            c1,
-            vec![
-                subscription("C1", "https://a"),
-                subscription("C1", "https://b")
-            ]
-        );
-        assert!(
-            store
-                .subscriptions_for_channel("discord", "C1")
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        let c1 = store.subscriptions_for_channel("slack", "C1").await.unwrap();
+        assert_eq!(c1, vec![subscription("C1", "https://a"), subscription("C1", "https://b")]);
+        assert!(store.subscriptions_for_channel("discord", "C1").await.unwrap().is_empty());
         assert_eq!(store.all_subscriptions().await.unwrap().len(), 3);
 
-        assert!(
-            store
-                .remove_subscription("slack", "C1", "https://a")
-                .await
-                .unwrap()
-        );
-        assert!(
-            !store
-                .remove_subscription("slack", "C1", "https://a")
-                .await
-                .unwrap()
-        );
+        assert!(store.remove_subscription("slack", "C1", "https://a").await.unwrap());
+        assert!(!store.remove_subscription("slack", "C1", "https://a").await.unwrap());
         assert_eq!(store.all_subscriptions().await.unwrap().len(), 2);
     }
 
@@ -1359,30 +1068,15 @@ mod tests {
     async fn a_digest_schedule_is_replaced_and_off_channels_are_not_listed() {
         let store = store().await;
         assert_eq!(store.get_digest("slack", "C1").await.unwrap(), None);
-        let daily = DigestMode::Daily {
-            at: chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
-        };
-        store
-            .set_digest("slack", "C1", DigestMode::Hourly)
-            .await
-            .unwrap();
+        let daily = DigestMode::Daily { at: chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap() };
+        store.set_digest("slack", "C1", DigestMode::Hourly).await.unwrap();
         store.set_digest("slack", "C1", daily).await.unwrap();
-        store
-            .set_digest("slack", "C2", DigestMode::Off)
-            .await
-            .unwrap();
+        store.set_digest("slack", "C2", DigestMode::Off).await.unwrap();
         assert_eq!(store.get_digest("slack", "C1").await.unwrap(), Some(daily));
-        assert_eq!(
-            store.get_digest("slack", "C2").await.unwrap(),
-            Some(DigestMode::Off)
-        );
+        assert_eq!(store.get_digest("slack", "C2").await.unwrap(), Some(DigestMode::Off));
         assert_eq!(
             store.list_digests().await.unwrap(),
-            vec![DigestSchedule {
-                platform: "slack".to_owned(),
-                channel: "C1".to_owned(),
-                mode: daily,
-            }]
+            vec![DigestSchedule { platform: "slack".to_owned(), channel: "C1".to_owned(), mode: daily }]
         );
     }
 
@@ -1399,9 +1093,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_postgres_url_is_refused_with_what_to_set_instead() {
-        let err = SqliteStore::open("postgres://db/layoffwatch")
-            .await
-            .unwrap_err();
+        let err = SqliteStore::open("postgres://db/layoffwatch").await.unwrap_err();
         assert!(matches!(err, StoreError::UnsupportedLocation { .. }));
         assert!(err.to_string().contains("LAYOFFWATCH_DB"), "{err}");
     }
@@ -1434,9 +1126,7 @@ mod tests {
     #[tokio::test]
     async fn store_futures_can_run_in_spawned_tasks_through_the_generic_trait() {
         async fn due_in_a_task<S: Store + Clone + 'static>(store: S) -> usize {
-            tokio::spawn(async move { store.due_deliveries(at(10), 10).await.unwrap().len() })
-                .await
-                .unwrap()
+            tokio::spawn(async move { store.due_deliveries(at(10), 10).await.unwrap().len() }).await.unwrap()
         }
         assert_eq!(due_in_a_task(store().await).await, 0);
     }
@@ -1457,10 +1147,7 @@ mod tests {
         assert_eq!(earlier, "2026-04-20T09:00:00.005000000Z");
         assert_eq!(earlier.len(), later.len());
         assert!(earlier < later);
-        assert_eq!(
-            parse_ts("t", &earlier).unwrap(),
-            at(9) + chrono::Duration::milliseconds(5)
-        );
+        assert_eq!(parse_ts("t", &earlier).unwrap(), at(9) + chrono::Duration::milliseconds(5));
     }
 
     #[tokio::test]
@@ -1471,9 +1158,6 @@ mod tests {
             .await
             .unwrap();
         let err = store.get_feed("https://a").await.unwrap_err();
-        assert!(
-            err.to_string().contains("feeds.last_polled \"yesterday\""),
-            "{err}"
-        );
+        assert!(err.to_string().contains("feeds.last_polled \"yesterday\""), "{err}");
     }
 }

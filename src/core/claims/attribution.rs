@@ -4,6 +4,7 @@
 //! sourced statement that they said it.
 
 use super::tokens::{Span, Tokens};
+use crate::core::companies::canonical_name;
 use crate::core::lexicon::Lexicon;
 
 /// What kind of speaker an attribution names.
@@ -64,6 +65,8 @@ pub struct Context {
     pub is_thread: bool,
 }
 
+const FINITE_AUX: &[&str] =
+    &["will", "would", "has", "have", "had", "is", "are", "was", "were", "can", "could", "may", "might"];
 const PASSIVE_AUX: &[&str] = &["was", "were", "been", "being", "is", "are", "be", "am", "to", "not", "'s"];
 const FORECAST_VERBS: &[&str] = &[
     "expects",
@@ -387,6 +390,23 @@ fn chunk_after(tokens: &Tokens<'_>, from: usize) -> Span {
 /// ("Jane Roe, a spokeswoman, said"). A finite verb or a number inside means the phrase is a clause,
 /// so only what follows it is kept ("cut 800 jobs the company said" → "the company").
 fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
+    // "The company has spent heavily … and told investors": the subject opens the clause.
+    if verb > 0 && matches!(tokens.bare[verb - 1].as_str(), "and" | "but" | "then") {
+        let mut start = verb - 1;
+        while start > 0 && !tokens.ends_chunk(start - 1) {
+            start -= 1;
+        }
+        let end = (start..verb - 1)
+            .find(|&k| {
+                let b = tokens.bare[k].as_str();
+                k > start
+                    && (FINITE_AUX.contains(&b)
+                        || b.len() > 3 && b.ends_with("ed")
+                        || b.ends_with("s") && k == start + 2)
+            })
+            .unwrap_or(start);
+        return Span { start, end: end.max(start) };
+    }
     let mut start = verb;
     while start > 0 && verb - start < 12 && !tokens.ends_chunk(start - 1) {
         start -= 1;
@@ -418,6 +438,10 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         if (s..start).any(|k| tokens.capitalized(k)) {
             start = s;
         }
+    }
+    // A long run without commas before the verb is a clause, not the name of a speaker.
+    if verb - start > 9 && !(start..verb).any(|k| tokens.ends_chunk(k)) {
+        start = verb - 9;
     }
     for k in (start..verb).rev() {
         let b = tokens.bare[k].as_str();
@@ -456,8 +480,10 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if ctx.is_thread && s.hearsay.is_match(norm) && proper_name(tokens, span, lex).is_none() {
         return Some(Speaker::Hearsay);
     }
-    if let Some(hit) = tokens.find_in(&s.document, span).first() {
-        return Some(Speaker::Document(tokens.original(*hit)));
+    let documents = tokens.find_in(&s.document, span);
+    if let (Some(first), Some(last)) = (documents.first(), documents.last()) {
+        // "a regulatory filing": every document word, not just the first.
+        return Some(Speaker::Document(tokens.original(Span { start: first.start, end: last.end })));
     }
     // "Most industry observers", "Several artists": a vague quantity names nobody.
     if s.weasel.is_match(tokens.normalized(Span { start: span.start, end: span.start + 1 })) {
@@ -515,7 +541,7 @@ fn company_in(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> 
                 from -= 1;
             }
             if from < k {
-                return Some(tokens.original(Span { start: from, end: k + 1 }));
+                return Some(canonical_name(&tokens.original(Span { start: from, end: k + 1 })));
             }
         }
         if tokens.orig[k].ends_with("'s") || tokens.orig[k].ends_with("’s") {
@@ -629,7 +655,7 @@ mod tests {
     fn an_appositive_before_the_verb_is_part_of_the_speaker() {
         assert_eq!(
             speaker("Jane Roe, a spokeswoman for Globex Corp., said the cuts were final.", false),
-            Some(Speaker::Official("Globex Corp".into()))
+            Some(Speaker::Official("Globex".into()))
         );
     }
 
