@@ -42,9 +42,16 @@ pub trait Destination: Send + Sync {
     /// A stable name for logs and idempotency keys ("console", "slack:C123", "discord-webhook").
     fn name(&self) -> String;
     fn capabilities(&self) -> Capabilities;
-    async fn post_story(&self, post: &StoryPost) -> Result<PostRef, DeliveryError>;
+    /// Posts a story. `key` is the delivery's idempotency key (story, destination, revision, kind): a
+    /// destination that can recognise a repeat (a nonce, a read-back) must not post it twice.
+    async fn post_story(&self, key: &str, post: &StoryPost) -> Result<PostRef, DeliveryError>;
     /// A reply in the story's thread (`thread` is the first post, when the destination has threads).
-    async fn post_update(&self, thread: Option<&PostRef>, update: &StoryUpdate) -> Result<PostRef, DeliveryError>;
+    async fn post_update(
+        &self,
+        key: &str,
+        thread: Option<&PostRef>,
+        update: &StoryUpdate,
+    ) -> Result<PostRef, DeliveryError>;
     /// Replaces the first post. Only called when `capabilities().edits` is true.
-    async fn edit_story(&self, first: &PostRef, post: &StoryPost) -> Result<(), DeliveryError>;
+    async fn edit_story(&self, key: &str, first: &PostRef, post: &StoryPost) -> Result<(), DeliveryError>;
 }

@@ -12,6 +12,7 @@
 //! - [`pipeline`]: wires feeds → core → store → destinations.
 //! - [`eval`]: measuring the labeller on a labelled set.
 pub mod adapters;
+pub mod config;
 pub mod core;
 pub mod delivery;
 pub mod eval;

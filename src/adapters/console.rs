@@ -133,17 +133,22 @@ impl Destination for Console {
         Capabilities { threads: true, edits: true }
     }
 
-    async fn post_story(&self, post: &StoryPost) -> Result<PostRef, DeliveryError> {
+    async fn post_story(&self, _key: &str, post: &StoryPost) -> Result<PostRef, DeliveryError> {
         self.emit(&self.render_post(post, false))?;
         Ok(PostRef(post.story_id.clone()))
     }
 
-    async fn post_update(&self, _thread: Option<&PostRef>, update: &StoryUpdate) -> Result<PostRef, DeliveryError> {
+    async fn post_update(
+        &self,
+        _key: &str,
+        _thread: Option<&PostRef>,
+        update: &StoryUpdate,
+    ) -> Result<PostRef, DeliveryError> {
         self.emit(&self.render_update(update))?;
         Ok(PostRef(format!("{}#{}", update.story_id, update.revision)))
     }
 
-    async fn edit_story(&self, _first: &PostRef, post: &StoryPost) -> Result<(), DeliveryError> {
+    async fn edit_story(&self, _key: &str, _first: &PostRef, post: &StoryPost) -> Result<(), DeliveryError> {
         self.emit(&self.render_post(post, true))
     }
 }

@@ -1,3 +1,4 @@
 //! Destinations: each turns the core's platform-neutral messages into one platform's shapes.
 
 pub mod console;
+pub mod jsonl;

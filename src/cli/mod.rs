@@ -4,6 +4,7 @@
 mod documents;
 mod eval;
 mod feeds;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -20,6 +21,20 @@ struct Cli {
 enum Command {
     /// Run the bundled sample feeds through the whole pipeline to the console (offline, no tokens).
     Demo,
+    /// The bot: watch feeds and post through the configured outputs.
+    Run {
+        /// A config file (see config/layoffwatch.toml); the environment overrides it.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Poll every feed once, send what is due, and exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Validate the configuration and say which key is wrong and how to fix it.
+    Check {
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// One stateless pass over feeds (paths or http(s) URLs): stories, claims and summaries.
     Digest {
         /// Print the contract's JSON instead of Markdown.
@@ -65,6 +80,18 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let runtime = || tokio::runtime::Builder::new_multi_thread().enable_all().build();
     match cli.command {
         Command::Demo => runtime()?.block_on(feeds::demo()),
+        Command::Run { config, once } => {
+            tracing_subscriber::fmt()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                )
+                .init();
+            runtime()?.block_on(run::run(config.as_deref(), once))
+        }
+        Command::Check { config } => run::check(config.as_deref()),
         Command::Digest { json, feeds: list } => runtime()?.block_on(feeds::digest(&list, json)),
         Command::Claims { jsonl, file } => documents::claims(file.as_deref(), jsonl),
         Command::Summarize { json, file } => documents::summarize(file.as_deref(), json),

@@ -75,7 +75,8 @@ pub async fn run(dest: &dyn Destination, summarizer: &dyn Summarizer) -> Result<
                 crate::core::message::Outbound::Post(p) | crate::core::message::Outbound::Edit(p) => p.story_id.clone(),
                 crate::core::message::Outbound::Update(u) => u.story_id.clone(),
             };
-            let posted = send(dest, &msg, threads.get(&story_id)).await?;
+            let key = format!("{story_id}/{}/{}", dest.name(), report.posts + report.updates + report.edits);
+            let posted = send(dest, &key, &msg, threads.get(&story_id)).await?;
             match msg {
                 crate::core::message::Outbound::Post(_) => {
                     report.posts += 1;

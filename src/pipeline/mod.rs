@@ -5,3 +5,4 @@ pub mod digest;
 pub mod ingest;
 pub mod placement;
 pub mod send;
+pub mod watcher;

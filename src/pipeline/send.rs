@@ -6,13 +6,18 @@ use crate::delivery::{DeliveryError, Destination, PostRef};
 
 /// Sends `msg`; `thread` is the story's first post on this destination, if it was posted. Returns the
 /// reference of what was posted.
-pub async fn send(dest: &dyn Destination, msg: &Outbound, thread: Option<&PostRef>) -> Result<PostRef, DeliveryError> {
+pub async fn send(
+    dest: &dyn Destination,
+    key: &str,
+    msg: &Outbound,
+    thread: Option<&PostRef>,
+) -> Result<PostRef, DeliveryError> {
     match msg {
-        Outbound::Post(post) => dest.post_story(post).await,
-        Outbound::Update(update) => dest.post_update(thread, update).await,
+        Outbound::Post(post) => dest.post_story(key, post).await,
+        Outbound::Update(update) => dest.post_update(key, thread, update).await,
         Outbound::Edit(post) => match thread {
             Some(first) if dest.capabilities().edits => {
-                dest.edit_story(first, post).await?;
+                dest.edit_story(key, first, post).await?;
                 Ok(first.clone())
             }
             _ => {
@@ -26,7 +31,7 @@ pub async fn send(dest: &dyn Destination, msg: &Outbound, thread: Option<&PostRe
                     new_speculative: Vec::new(),
                     revision_note: Some("The story's facts changed; this replaces the figures above.".into()),
                 };
-                dest.post_update(thread, &correction).await
+                dest.post_update(key, thread, &correction).await
             }
         },
     }

@@ -1,0 +1,144 @@
+//! `run` (the bot) and `check` (validate the configuration).
+
+use anyhow::Context;
+use layoffwatch::adapters::console::Console;
+use layoffwatch::adapters::jsonl::JsonLines;
+use layoffwatch::config::{ConfigError, Settings};
+use layoffwatch::core::story::StoryRules;
+use layoffwatch::core::summarize::Extractive;
+use layoffwatch::delivery::Destination;
+use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
+use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
+use layoffwatch::store::SqliteStore;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing::{info, warn};
+
+pub fn check(config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    match Settings::from_process(config) {
+        Ok(s) => {
+            println!(
+                "configuration is valid: {} feed(s), database {}, poll every {}s, outputs: {}",
+                s.feeds.len(),
+                s.db,
+                s.poll_seconds,
+                outputs(&s).join(", ")
+            );
+            if s.feeds.is_empty() {
+                println!("note: no feeds are configured yet; set [feeds] urls or LAYOFFWATCH_FEEDS before `run`");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ConfigError::Invalid(problems)) => {
+            eprintln!("layoffwatch: the configuration has {} problem(s):", problems.len());
+            for p in problems {
+                eprintln!("  - {p}");
+            }
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => {
+            eprintln!("layoffwatch: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn outputs(s: &Settings) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.console {
+        out.push("console".to_string());
+    }
+    if let Some(j) = &s.jsonl {
+        out.push(format!("jsonl {j}"));
+    }
+    out
+}
+
+pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> {
+    let settings = Settings::from_process(config)?;
+    if settings.feeds.is_empty() {
+        anyhow::bail!(
+            "no feeds to watch; list them in [feeds] urls of the config file or in LAYOFFWATCH_FEEDS, or try `layoffwatch demo`"
+        );
+    }
+    let sources: Vec<FeedSource> = settings
+        .feeds
+        .iter()
+        .map(|f| FeedSource::parse(f))
+        .collect::<Result<_, _>>()
+        .context("a feed is not usable")?;
+    let store = SqliteStore::open(&settings.db).await?;
+    let fetcher = Fetcher::new(FetchSettings {
+        allow_private: settings.allow_private_addresses,
+        ..FetchSettings::default().with_contact(&settings.contact)
+    })?;
+    let mut destinations: Vec<Arc<dyn Destination>> = Vec::new();
+    if settings.console {
+        destinations.push(Arc::new(Console::stdout()));
+    }
+    match settings.jsonl.as_deref() {
+        Some("-") => destinations.push(Arc::new(JsonLines::stdout())),
+        Some(path) => destinations.push(Arc::new(
+            JsonLines::file(Path::new(path)).with_context(|| format!("could not open the JSON-lines output {path}"))?,
+        )),
+        None => {}
+    }
+    if destinations.is_empty() {
+        anyhow::bail!("no output is enabled; set [output] console = true or a jsonl path");
+    }
+    let rules = WatchRules {
+        stories: StoryRules { max_age: chrono::Duration::days(settings.max_age_days.into()), ..StoryRules::default() },
+        disable_after_failures: settings.disable_after_failures,
+        base_backoff: chrono::Duration::seconds(60),
+    };
+    let mut watcher = Watcher::new(store, fetcher, destinations, Box::new(Extractive), rules);
+    let restored = watcher.restore(chrono::Utc::now()).await?;
+    info!(restored, feeds = sources.len(), "layoffwatch is watching.");
+    let keep_text = chrono::Duration::days(settings.article_text_days.into());
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        // Whatever an earlier run decided but did not send goes out first.
+        watcher.flush(chrono::Utc::now()).await?;
+        for source in &sources {
+            if let Err(e) = watcher.poll(source, chrono::Utc::now()).await {
+                warn!(feed = %source, error = %e, "Poll failed; it will be retried next round.");
+            }
+            watcher.flush(chrono::Utc::now()).await?;
+        }
+        watcher.expire(chrono::Utc::now(), keep_text).await?;
+        if once {
+            break;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(std::time::Duration::from_secs(settings.poll_seconds)) => {}
+            () = &mut shutdown => {
+                info!("Shutting down: every decision is committed and the outbox keeps what was not sent.");
+                break;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
