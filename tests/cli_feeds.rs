@@ -1,0 +1,109 @@
+//! `demo`, `digest` and `check` as the real binary, against the bundled sample feeds and a local feed
+//! server.
+
+use axum::{Router, routing::get};
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn layoffwatch(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_layoffwatch"));
+    cmd.args(args).env_remove("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES").env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the binary runs")
+}
+
+fn demo_feed(name: &str) -> String {
+    format!("{}/demo/feeds/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+const DEMO_FEEDS: &[&str] =
+    &["reuters-technology.xml", "techcrunch.xml", "theverge.atom", "geekwire.rdf", "cnbc.json", "yahoo-finance.xml"];
+
+#[test]
+fn the_demo_posts_five_stories_with_sourced_and_speculative_claims() {
+    let out = layoffwatch(&["demo"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("5 stories posted"), "{text}");
+    assert!(text.contains("Sourced:") && text.contains("Speculative:"));
+    assert!(text.contains("↳ update") && text.contains("✎ EDITED STORY"), "updates and an edit for revised numbers");
+    assert!(text.contains("Facts revised: 1200 jobs → 1800 jobs"), "{text}");
+    assert!(text.contains("near-duplicate text"), "the syndicated copy is recognised");
+    assert!(text.contains("off-topic: layoffs without an AI angle"));
+    assert!(!text.contains("@everyone") && !text.contains("@here"), "content never pings");
+}
+
+#[test]
+fn digest_json_folds_the_sample_feeds_into_stories() {
+    let feeds: Vec<String> = DEMO_FEEDS.iter().map(|f| demo_feed(f)).collect();
+    let mut args = vec!["digest", "--json"];
+    args.extend(feeds.iter().map(String::as_str));
+    let out = layoffwatch(&args, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stories = json["stories"].as_array().unwrap();
+    assert_eq!(stories.len(), 5, "{:#?}", stories.iter().map(|s| &s["headline"]).collect::<Vec<_>>());
+    let hooli = stories.iter().find(|s| s["companies"][0] == "Hooli").expect("a Hooli story");
+    assert!(hooli["items"].as_array().unwrap().len() >= 4);
+    let counts: Vec<u64> = hooli["facts"].as_array().unwrap().iter().filter_map(|f| f["headcount"].as_u64()).collect();
+    assert!(counts.contains(&1200) && counts.contains(&1800), "each source keeps its number: {counts:?}");
+    for s in stories {
+        for key in ["id", "headline", "companies", "facts", "items", "claims", "summary"] {
+            assert!(s.get(key).is_some(), "story lacks {key}");
+        }
+        assert!(s["summary"]["bullets"].as_array().unwrap().len() >= 3);
+    }
+    let skipped = json["skipped"].as_array().unwrap();
+    assert!(skipped.iter().any(|s| s["reason"].as_str().unwrap().starts_with("off-topic")));
+}
+
+async fn serve_feed() -> String {
+    let body = std::fs::read_to_string(demo_feed("reuters-technology.xml")).unwrap();
+    let app = Router::new().route("/rss", get(move || async move { body }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/rss")
+}
+
+#[tokio::test]
+async fn digest_fetches_over_http_only_when_private_addresses_are_allowed() {
+    let url = serve_feed().await;
+    let u = url.clone();
+    let refused = tokio::task::spawn_blocking(move || layoffwatch(&["digest", "--json", &u], &[])).await.unwrap();
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("127.0.0.1") || err.contains("loopback"), "{err}");
+    let allowed = tokio::task::spawn_blocking(move || {
+        layoffwatch(&["digest", "--json", &url], &[("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES", "true")])
+    })
+    .await
+    .unwrap();
+    assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+    let json: Value = serde_json::from_slice(&allowed.stdout).unwrap();
+    assert!(!json["stories"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn check_names_the_wrong_key_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "[feeds]\npoll_seconds = 0\nurls = [\"gopher://x\"]\n").unwrap();
+    let out = layoffwatch(&["check", "--config", config.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("feeds.poll_seconds") && err.contains("set it to 1 or more"), "{err}");
+    assert!(err.contains("feeds.urls[0]"), "{err}");
+    let good =
+        layoffwatch(&["check", "--config", &format!("{}/config/layoffwatch.toml", env!("CARGO_MANIFEST_DIR"))], &[]);
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+}
+
+#[test]
+fn run_without_feeds_says_what_to_do() {
+    let out = layoffwatch(&["run", "--once"], &[("LAYOFFWATCH_FEEDS", "")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("LAYOFFWATCH_FEEDS"));
+}
