@@ -11,7 +11,28 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-const COMPANIES: &[&str] = &["Initech", "Globex", "Hooli", "Vandelay Industries", "Soylent Systems", "Cyberdyne"];
+const COMPANIES: &[&str] = &[
+    "Initech",
+    "Globex",
+    "Hooli",
+    "Vandelay Industries",
+    "Soylent Systems",
+    "Cyberdyne",
+    "Acme Robotics",
+    "Wonka Labs",
+    "Stark Analytics",
+    "Tyrell Systems",
+    "Oscorp",
+    "Wayne Data",
+    "Umbrella Corp",
+    "Massive Dynamic",
+    "Pied Piper",
+    "Aperture Labs",
+    "Dunder Mifflin",
+    "Prestige Worldwide",
+    "Gringotts",
+    "Monarch Solutions",
+];
 
 /// An RSS feed whose item count the test controls: phase 0 is the backlog a first poll remembers,
 /// phase 1 adds the news that must be posted.
@@ -110,12 +131,15 @@ async fn kill_nine_at_any_point_loses_nothing_and_repeats_nothing() {
     let crashed = tempfile::tempdir().unwrap();
     run_once(crashed.path(), &feed_url).await;
     phase.store(1, Ordering::SeqCst);
-    for delay_ms in [15u64, 40, 70, 110, 160, 220, 300, 420, 600] {
+    let mut progress = Vec::new();
+    for delay_ms in [20u64, 60, 100, 120, 135, 150, 160, 170, 180, 190, 205, 225, 260, 320, 450, 700] {
         let mut child = bot(crashed.path(), &feed_url, false).spawn().unwrap();
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         child.kill().unwrap(); // SIGKILL: no chance to clean up.
         child.wait().unwrap();
+        progress.push(keys(crashed.path()).len());
     }
+    println!("deliveries written after each kill: {progress:?}");
     println!("posted by the killed runs: {} of {}", keys(crashed.path()).len(), expected.len());
     run_once(crashed.path(), &feed_url).await;
     let got = keys(crashed.path());
