@@ -60,6 +60,12 @@ enum Command {
         /// The document file; `-` or nothing reads standard input.
         file: Option<PathBuf>,
     },
+    /// Measure items per second through parse → relevance → dedupe → cluster → claims, and peak memory.
+    Bench {
+        /// Corpus sizes to run, smallest first (peak memory is the process's, so it only grows).
+        #[arg(long, value_delimiter = ',', default_values_t = vec![1_000usize, 10_000, 100_000])]
+        items: Vec<usize>,
+    },
     /// Measure the labeller on a labelled set (default: the bundled development set).
     Eval {
         /// A labelled JSONL set; default: the development set compiled into the binary.
@@ -92,6 +98,15 @@ pub fn run() -> anyhow::Result<ExitCode> {
             runtime()?.block_on(run::run(config.as_deref(), once))
         }
         Command::Check { config } => run::check(config.as_deref()),
+        Command::Bench { items } => {
+            println!("{:>8} {:>8} {:>9} {:>10} {:>12}", "items", "stories", "seconds", "items/s", "peak RSS MB");
+            for n in items {
+                let r = layoffwatch::pipeline::bench::run(n);
+                let mb = r.peak_rss_bytes.map_or("n/a".to_string(), |b| format!("{:.1}", b as f64 / 1_048_576.0));
+                println!("{:>8} {:>8} {:>9.2} {:>10.0} {:>12}", r.items, r.stories, r.seconds, r.items_per_second, mb);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Digest { json, feeds: list } => runtime()?.block_on(feeds::digest(&list, json)),
         Command::Claims { jsonl, file } => documents::claims(file.as_deref(), jsonl),
         Command::Summarize { json, file } => documents::summarize(file.as_deref(), json),

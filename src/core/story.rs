@@ -311,14 +311,16 @@ impl StoryBook {
     }
 }
 
-fn analyse_item(item: NewsItem, fingerprint: u64, lex: &Lexicon) -> StoryItem {
+/// Analyses an item and drops its body: the story keeps the claims, not the article, so memory stays
+/// proportional to what is shown.
+fn analyse_item(mut item: NewsItem, fingerprint: u64, lex: &Lexicon) -> StoryItem {
     let doc = Document::Article(Article {
         id: item.url.clone().or_else(|| Some(item.id.clone())),
         outlet: Some(item.outlet.clone()),
         url: item.url.clone(),
         title: Some(item.title.clone()),
         published: item.published,
-        text: item.text.clone(),
+        text: std::mem::take(&mut item.text),
     });
     let a = analyze(&doc, lex);
     StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint }

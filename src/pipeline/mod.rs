@@ -1,5 +1,6 @@
 //! Wiring feeds → core → destinations. The only layer that sees everything.
 
+pub mod bench;
 pub mod demo;
 pub mod digest;
 pub mod ingest;
