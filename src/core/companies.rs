@@ -1,6 +1,7 @@
 //! Which companies a text is about: known names from `config/companies.toml`, and unknown ones found by
 //! their shape (a capitalised name before a layoff verb, a name ending in "Inc." or "Labs").
 
+use crate::core::text::Words;
 use super::lexicon::Lexicon;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -34,7 +35,7 @@ static LEGAL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-const NOT_COMPANIES: &[&str] = &[
+static NOT_COMPANIES: Words = Words::new(&[
     "The",
     "A",
     "An",
@@ -123,7 +124,7 @@ const NOT_COMPANIES: &[&str] = &[
     "Another",
     "Several",
     "Each",
-];
+]);
 
 /// Companies named in `text`, most-mentioned first, ties by first mention. The first line is taken
 /// as the title: a name in the title that the text repeats is the company the item is about.

@@ -29,22 +29,44 @@ struct TopicFile {
     ai_terms: BTreeMap<String, f64>,
 }
 
-struct Terms(Vec<(Regex, f64)>);
+/// Weighted terms matched in one pass: a single alternation finds every term, and each match is
+/// looked up for its weight.
+struct Terms {
+    regex: Option<Regex>,
+    weights: std::collections::HashMap<String, f64>,
+}
 
 impl Terms {
     fn new(map: BTreeMap<String, f64>) -> Result<Self, TopicError> {
-        map.into_iter()
-            .map(|(term, w)| {
-                Regex::new(&format!(r"(?i)\b{}\b", regex::escape(&term)))
-                    .map(|r| (r, w))
-                    .map_err(|source| TopicError::Pattern { term, source })
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Terms)
+        let mut terms: Vec<&String> = map.keys().collect();
+        terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        let pattern = terms.iter().map(|t| regex::escape(t)).collect::<Vec<_>>().join("|");
+        let regex = if terms.is_empty() {
+            None
+        } else {
+            Some(Regex::new(&format!(r"(?i)\b(?:{pattern})\b")).map_err(|source| TopicError::Pattern {
+                term: pattern.chars().take(80).collect(),
+                source,
+            })?)
+        };
+        let weights = map.into_iter().map(|(t, w)| (t.to_lowercase(), w)).collect();
+        Ok(Terms { regex, weights })
     }
 
+    /// The weighted count of term matches, each term counted at most three times.
     fn score(&self, text: &str) -> f64 {
-        self.0.iter().map(|(r, w)| r.find_iter(text).take(3).count() as f64 * w).sum()
+        let Some(regex) = &self.regex else { return 0.0 };
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut total = 0.0;
+        for m in regex.find_iter(text) {
+            let term = m.as_str().to_lowercase();
+            let count = seen.entry(term.clone()).or_default();
+            *count += 1;
+            if *count <= 3 {
+                total += self.weights.get(&term).copied().unwrap_or(0.0);
+            }
+        }
+        total
     }
 }
 

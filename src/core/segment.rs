@@ -2,18 +2,19 @@
 //! such as "U.S." and "Mr."), then clauses where one sentence makes two assertions joined by a
 //! conjunction ("Intel confirmed 15% cuts and honestly they'll cut more by spring").
 
+use crate::core::text::Words;
 use super::lexicon::Lexicon;
 use super::text::{normalize, without_urls};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Words that can open a clause of their own as its subject.
-const SUBJECT_PRONOUNS: &[&str] = &[
+static SUBJECT_PRONOUNS: Words = Words::new(&[
     "i", "we", "you", "they", "he", "she", "it", "this", "these", "those", "there", "everyone", "nobody", "someone",
     "somebody", "people", "i'm", "we're", "they're", "it's", "that's", "there's", "i'd", "they'd", "we'll", "they'll",
     "it'll", "i'll", "he'll", "she'll", "you'll", "he's", "she's",
-];
+]);
 /// Words that show the words before them were a subject: auxiliaries, modals and common finite verbs.
-const FINITE_VERBS: &[&str] = &[
+static FINITE_VERBS: Words = Words::new(&[
     "is",
     "are",
     "was",
@@ -59,9 +60,9 @@ const FINITE_VERBS: &[&str] = &[
     "cuts",
     "laid",
     "lays",
-];
+]);
 /// Adverbs and asides that may stand between a conjunction and the next clause's subject.
-const DISCOURSE_WORDS: &[&str] = &[
+static DISCOURSE_WORDS: Words = Words::new(&[
     "honestly",
     "frankly",
     "tbh",
@@ -82,19 +83,19 @@ const DISCOURSE_WORDS: &[&str] = &[
     "unfortunately",
     "fwiw",
     "btw",
-];
-const CONJUNCTIONS: &[&str] = &["and", "but", "so", "while", "although", "though", "whereas", "yet", "plus"];
+]);
+static CONJUNCTIONS: Words = Words::new(&["and", "but", "so", "while", "although", "though", "whereas", "yet", "plus"]);
 /// Conjunctions of other languages, and participles that open an analysis of what came before
 /// (", meaning the cuts could …"): these split without looking for a subject.
 const ALWAYS_SPLIT: &[&str] =
     &["pero", "aber", "mais", "sondern", "meaning", "suggesting", "signalling", "signaling", "implying"];
 /// Words that open a subordinate clause, which a comma does not end.
-const SUBORDINATORS: &[&str] = &[
+static SUBORDINATORS: Words = Words::new(&[
     "if", "when", "unless", "while", "although", "though", "because", "since", "as", "after", "before", "once",
     "until", "whether", "even", "whereas", "wenn", "si", "cuando", "aunque", "quand",
-];
+]);
 /// Words that open a dependent clause or a phrase that belongs to the one before.
-const NOT_CLAUSE_OPENERS: &[&str] = &[
+static NOT_CLAUSE_OPENERS: Words = Words::new(&[
     "which",
     "who",
     "whom",
@@ -129,9 +130,9 @@ const NOT_CLAUSE_OPENERS: &[&str] = &[
     "the",
     "a",
     "an",
-];
+]);
 /// Verbs that mark the clause after a comma as the attribution of the one before (", the company said").
-const ATTRIBUTION_VERBS: &[&str] = &[
+static ATTRIBUTION_VERBS: Words = Words::new(&[
     "said",
     "says",
     "say",
@@ -152,9 +153,9 @@ const ATTRIBUTION_VERBS: &[&str] = &[
     "claims",
     "argued",
     "argues",
-];
+]);
 /// After "so", these make it an adverb ("so far"), not a conjunction.
-const SO_ADVERB_FOLLOWERS: &[&str] = &["far", "much", "many", "long", "that", "few", "little", "too"];
+static SO_ADVERB_FOLLOWERS: Words = Words::new(&["far", "much", "many", "long", "that", "few", "little", "too"]);
 
 /// A piece of text that makes one assertion.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -430,11 +431,11 @@ fn tidy(clause: &str) -> String {
 }
 
 /// Words that make up reactions, not assertions.
-const REACTIONS: &[&str] = &[
+static REACTIONS: Words = Words::new(&[
     "lol", "lmao", "oof", "ouch", "wow", "yikes", "thanks", "thank", "you", "ty", "same", "rip", "ugh", "damn", "nice",
     "ok", "okay", "yeah", "yep", "nope", "no", "yes", "this", "+1", "omg", "welp", "sheesh", "hmm", "huh", "great",
     "good", "morning", "all", "everyone", "hi", "hey", "folks", "haha", "wild", "sad", "f",
-];
+]);
 
 /// Questions and reactions ("anyone know?", "lol", "oof") assert nothing.
 fn is_claim(text: &str) -> bool {

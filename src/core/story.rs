@@ -109,9 +109,8 @@ impl Story {
 
     /// The numbers a reader sees first: from the most authoritative source, the latest among equals.
     pub fn key_facts(&self) -> KeyFacts {
-        let facts = self.facts();
-        let best =
-            |pick: fn(&LayoffFact) -> bool| facts.iter().filter(|f| pick(f)).max_by_key(|f| f.authority).cloned();
+        let facts = || self.items.iter().flat_map(|i| i.facts.iter());
+        let best = |pick: fn(&LayoffFact) -> bool| facts().filter(|f| pick(f)).max_by_key(|f| f.authority).cloned();
         let with_count = best(|f| f.headcount.is_some());
         let with_percent = best(|f| f.percent.is_some());
         KeyFacts {

@@ -41,6 +41,23 @@ const BLOCK_ELEMENTS: &[&str] = &[
 /// Elements whose content is never prose.
 const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "head", "object"];
 
+/// A fixed list of words looked up by hashing: the segmenter and labeller ask such lists about every
+/// word of every claim, and a linear scan showed up in profiles.
+pub struct Words {
+    list: &'static [&'static str],
+    set: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
+}
+
+impl Words {
+    pub const fn new(list: &'static [&'static str]) -> Self {
+        Self { list, set: std::sync::OnceLock::new() }
+    }
+
+    pub fn contains(&self, word: impl AsRef<str>) -> bool {
+        self.set.get_or_init(|| self.list.iter().copied().collect()).contains(word.as_ref())
+    }
+}
+
 /// Plain text of an article body. HTML is parsed with a real HTML5 parser, block elements become line
 /// breaks and entities are decoded; plain text passes through unchanged.
 pub fn article_text(raw: &str) -> String {

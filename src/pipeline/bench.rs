@@ -27,6 +27,8 @@ const SENTENCES: &[&str] = &[
     "An anonymous account on X claims another {m} roles will go in the autumn.",
     "If the AI pilots succeed, the sales team could shrink further.",
 ];
+/// Each company's events are seven items long and come round again after about four days, so the
+/// corpus holds many stories of realistic size rather than a few endless ones.
 const OFF_TOPIC: &str = "{c} opens a new office in Lisbon and will hire {n} engineers for its cloud unit.";
 
 /// Peak resident memory of this process, from /proc (Linux); `None` elsewhere.
@@ -59,7 +61,7 @@ pub fn corpus(n: usize, start: DateTime<Utc>) -> Vec<String> {
             let body: Vec<String> = (0..5).map(|k| fill(SENTENCES[(i + k * 3) % SENTENCES.len()])).collect();
             (format!("{company} to cut {} jobs in AI overhaul ({i})", 200 + (i % 37) * 25), body.join(" "))
         };
-        let published = (start + Duration::minutes(i as i64 * 3)).to_rfc2822();
+        let published = (start + Duration::minutes(i as i64 * 45)).to_rfc2822();
         let _ = write!(
             items,
             "<item><guid>bench-{i}</guid><link>https://news.example/{i}</link><title>{}</title><pubDate>{published}</pubDate><description>{}</description></item>",
@@ -89,7 +91,7 @@ pub struct BenchResult {
 pub fn run(n: usize) -> BenchResult {
     let start = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).single().unwrap_or_default();
     let feeds = corpus(n, start);
-    let now = start + Duration::minutes(n as i64 * 3 + 60);
+    let now = start + Duration::minutes(n as i64 * 45 + 60);
     let mut book = StoryBook::new(StoryRules { max_age: Duration::days(365 * 10), ..StoryRules::default() });
     let clock = Instant::now();
     let mut placed = 0;

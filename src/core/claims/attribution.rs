@@ -3,6 +3,7 @@
 //! the sentence rather than by cue words alone: a hedge inside what a named speaker said is still a
 //! sourced statement that they said it.
 
+use crate::core::text::Words;
 use super::tokens::{Span, Tokens};
 use crate::core::companies::canonical_name;
 use crate::core::lexicon::Lexicon;
@@ -67,8 +68,8 @@ pub struct Context {
 
 const FINITE_AUX: &[&str] =
     &["will", "would", "has", "have", "had", "is", "are", "was", "were", "can", "could", "may", "might"];
-const PASSIVE_AUX: &[&str] = &["was", "were", "been", "being", "is", "are", "be", "am", "to", "not", "'s"];
-const FORECAST_VERBS: &[&str] = &[
+static PASSIVE_AUX: Words = Words::new(&["was", "were", "been", "being", "is", "are", "be", "am", "to", "not", "'s"]);
+static FORECAST_VERBS: Words = Words::new(&[
     "expects",
     "expect",
     "expected",
@@ -90,9 +91,9 @@ const FORECAST_VERBS: &[&str] = &[
     "worry",
     "worries",
     "worried",
-];
-const APPOSITIVE_OPENERS: &[&str] = &["a", "an", "the", "its", "their", "who", "his", "her", "one", "chief"];
-const NON_NAMES: &[&str] = &[
+]);
+static APPOSITIVE_OPENERS: Words = Words::new(&["a", "an", "the", "its", "their", "who", "his", "her", "one", "chief"]);
+static NON_NAMES: Words = Words::new(&[
     "the",
     "a",
     "an",
@@ -223,7 +224,7 @@ const NON_NAMES: &[&str] = &[
     "our",
     "his",
     "her",
-];
+]);
 
 /// Finds the attribution of a clause, if it has one whose speaker can be classified.
 pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {

@@ -1,15 +1,16 @@
 //! Speculation markers: hedges, forecasts, opinions, hearsay, rumours, weasel words, conditionals and
 //! anonymous social accounts, found in the words of a clause that speak in the writer's own voice.
 
+use crate::core::text::Words;
 use super::model::SpeculativeReason;
 use super::tokens::{Span, Tokens};
 use crate::core::lexicon::{Lexicon, PhraseSet};
 
 const FUTURE_AUX: &[&str] = &["will", "'ll", "going to", "gonna", "won't"];
-const MONTH_PREPOSITIONS: &[&str] = &[
+static MONTH_PREPOSITIONS: Words = Words::new(&[
     "in", "on", "since", "until", "from", "by", "early", "late", "mid", "of", "through", "before", "after", "last",
     "next", "this", "in", "during", "til", "till", "end",
-];
+]);
 
 /// The speculative reasons whose markers stand in words `counted` allows.
 pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool) -> Vec<SpeculativeReason> {
