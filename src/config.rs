@@ -19,6 +19,9 @@ pub struct Settings {
     pub console: bool,
     pub jsonl: Option<String>,
     pub article_text_days: u32,
+    /// Post-only destinations; secrets, so only from the environment.
+    pub slack_webhook_url: Option<url::Url>,
+    pub discord_webhook_url: Option<url::Url>,
 }
 
 /// A setting that cannot be used.
@@ -194,6 +197,30 @@ impl Settings {
             .or(file.feeds.contact)
             .unwrap_or_else(|| "https://github.com/layoffwatch/layoffwatch".into());
         let jsonl = env("LAYOFFWATCH_JSONL").or(file.output.jsonl).filter(|j| !j.trim().is_empty());
+        let mut webhook = |name: &str| -> Option<url::Url> {
+            let raw = env(name).filter(|v| !v.trim().is_empty())?;
+            match url::Url::parse(raw.trim()) {
+                Ok(u) if u.scheme() == "https" || allow_private_addresses && u.scheme() == "http" => Some(u),
+                Ok(_) => {
+                    problem(
+                        name,
+                        "is not an https:// URL".into(),
+                        "copy the webhook URL exactly as the platform shows it",
+                    );
+                    None
+                }
+                Err(e) => {
+                    problem(
+                        name,
+                        format!("is not a URL ({e})"),
+                        "copy the webhook URL exactly as the platform shows it",
+                    );
+                    None
+                }
+            }
+        };
+        let slack_webhook_url = webhook("SLACK_WEBHOOK_URL");
+        let discord_webhook_url = webhook("DISCORD_WEBHOOK_URL");
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -208,6 +235,8 @@ impl Settings {
             console,
             jsonl,
             article_text_days,
+            slack_webhook_url,
+            discord_webhook_url,
         })
     }
 

@@ -3,10 +3,12 @@
 use anyhow::Context;
 use layoffwatch::adapters::console::Console;
 use layoffwatch::adapters::jsonl::JsonLines;
+use layoffwatch::adapters::webhook::{DiscordWebhook, SlackWebhook};
 use layoffwatch::config::{ConfigError, Settings};
 use layoffwatch::core::story::StoryRules;
 use layoffwatch::core::summarize::Extractive;
 use layoffwatch::delivery::Destination;
+use layoffwatch::feeds::guard;
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
 use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
 use layoffwatch::store::SqliteStore;
@@ -52,6 +54,12 @@ fn outputs(s: &Settings) -> Vec<String> {
     if let Some(j) = &s.jsonl {
         out.push(format!("jsonl {j}"));
     }
+    if s.slack_webhook_url.is_some() {
+        out.push("Slack webhook".to_string());
+    }
+    if s.discord_webhook_url.is_some() {
+        out.push("Discord webhook".to_string());
+    }
     out
 }
 
@@ -83,6 +91,23 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
             JsonLines::file(Path::new(path)).with_context(|| format!("could not open the JSON-lines output {path}"))?,
         )),
         None => {}
+    }
+    let client = || {
+        reqwest::Client::builder()
+            .no_proxy()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(FetchSettings::default().with_contact(&settings.contact).user_agent)
+            .build()
+    };
+    if let Some(url) = &settings.slack_webhook_url {
+        guard::check_url(url, settings.allow_private_addresses).context("SLACK_WEBHOOK_URL is not usable")?;
+        destinations.push(Arc::new(SlackWebhook::new(url.clone(), client()?)));
+    }
+    if let Some(url) = &settings.discord_webhook_url {
+        guard::check_url(url, settings.allow_private_addresses).context("DISCORD_WEBHOOK_URL is not usable")?;
+        destinations.push(Arc::new(DiscordWebhook::new(url.clone(), client()?)));
     }
     if destinations.is_empty() {
         anyhow::bail!("no output is enabled; set [output] console = true or a jsonl path");

@@ -1,8 +1,8 @@
 //! Which companies a text is about: known names from `config/companies.toml`, and unknown ones found by
 //! their shape (a capitalised name before a layoff verb, a name ending in "Inc." or "Labs").
 
-use crate::core::text::Words;
 use super::lexicon::Lexicon;
+use crate::core::text::Words;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -195,7 +195,7 @@ fn clean_name(raw: &str, lex: &Lexicon) -> Option<String> {
     let words: Vec<&str> = raw.split_whitespace().skip_while(|w| NOT_COMPANIES.contains(w)).collect();
     let name = words.join(" ");
     let name = canonical_name(&name);
-    if name.is_empty() || NOT_COMPANIES.contains(&name.as_str()) || name.len() < 2 || lex.outlet_in(&name).is_some() {
+    if name.is_empty() || NOT_COMPANIES.contains(name.as_str()) || name.len() < 2 || lex.outlet_in(&name).is_some() {
         return None;
     }
     if let Some((_, known)) = lex.companies_in(&name).into_iter().next() {

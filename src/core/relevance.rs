@@ -44,10 +44,10 @@ impl Terms {
         let regex = if terms.is_empty() {
             None
         } else {
-            Some(Regex::new(&format!(r"(?i)\b(?:{pattern})\b")).map_err(|source| TopicError::Pattern {
-                term: pattern.chars().take(80).collect(),
-                source,
-            })?)
+            Some(
+                Regex::new(&format!(r"(?i)\b(?:{pattern})\b"))
+                    .map_err(|source| TopicError::Pattern { term: pattern.chars().take(80).collect(), source })?,
+            )
         };
         let weights = map.into_iter().map(|(t, w)| (t.to_lowercase(), w)).collect();
         Ok(Terms { regex, weights })

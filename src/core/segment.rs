@@ -2,9 +2,9 @@
 //! such as "U.S." and "Mr."), then clauses where one sentence makes two assertions joined by a
 //! conjunction ("Intel confirmed 15% cuts and honestly they'll cut more by spring").
 
-use crate::core::text::Words;
 use super::lexicon::Lexicon;
 use super::text::{normalize, without_urls};
+use crate::core::text::Words;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Words that can open a clause of their own as its subject.
@@ -309,10 +309,10 @@ fn clauses(sentence: &str) -> Vec<String> {
             clause_start = i + 1;
             continue;
         }
-        if i < clause_start + 3 || !CONJUNCTIONS.contains(&norm[i].as_str()) {
+        if i < clause_start + 3 || !CONJUNCTIONS.contains(norm[i].as_str()) {
             continue;
         }
-        if norm[i] == "so" && norm.get(i + 1).is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(&n.as_str())) {
+        if norm[i] == "so" && norm.get(i + 1).is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(n.as_str())) {
             continue;
         }
         if starts_clause(&norm[i + 1..]) {
@@ -339,15 +339,15 @@ fn comma_starts_clause(norm: &[String], clause_start: usize, comma: usize) -> bo
     let left = &norm[clause_start..=comma];
     let right = &norm[comma + 1..];
     // "If agents keep improving, teams will shrink": a subordinate clause belongs to what follows.
-    if SUBORDINATORS.contains(&left[0].as_str()) {
+    if SUBORDINATORS.contains(left[0].as_str()) {
         return false;
     }
-    if right.len() < 3 || NOT_CLAUSE_OPENERS.contains(&right[0].as_str()) || !starts_clause(right) {
+    if right.len() < 3 || NOT_CLAUSE_OPENERS.contains(right[0].as_str()) || !starts_clause(right) {
         return false;
     }
     let left_has_verb = left.iter().any(|w| {
-        FINITE_VERBS.contains(&w.as_str())
-            || ATTRIBUTION_VERBS.contains(&w.as_str())
+        FINITE_VERBS.contains(w.as_str())
+            || ATTRIBUTION_VERBS.contains(w.as_str())
             || w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))
             || w.ends_with("'s")
             || w.ends_with("'re")
@@ -356,7 +356,7 @@ fn comma_starts_clause(norm: &[String], clause_start: usize, comma: usize) -> bo
         return false;
     }
     // ", the company said (in a statement)": an attribution tail, not a clause of its own.
-    if let Some(v) = right.iter().take(7).position(|w| ATTRIBUTION_VERBS.contains(&w.as_str())) {
+    if let Some(v) = right.iter().take(7).position(|w| ATTRIBUTION_VERBS.contains(w.as_str())) {
         let after = &right[v + 1..];
         let bare_tail = after.first().is_none_or(|w| {
             matches!(
@@ -405,19 +405,19 @@ fn starts_clause(rest: &[String]) -> bool {
     if rest.len() < 3 {
         return false;
     }
-    if SUBJECT_PRONOUNS.contains(&rest[0]) {
+    if SUBJECT_PRONOUNS.contains(rest[0]) {
         return true;
     }
     // "…, said employees would be told": a verb first means the subject came before the comma.
-    if ATTRIBUTION_VERBS.contains(&rest[0]) || rest[0].ends_with("ed") {
+    if ATTRIBUTION_VERBS.contains(rest[0]) || rest[0].ends_with("ed") {
         return false;
     }
-    if NOT_CLAUSE_OPENERS.contains(&rest[0]) && !matches!(rest[0], "the" | "a" | "an") {
+    if NOT_CLAUSE_OPENERS.contains(rest[0]) && !matches!(rest[0], "the" | "a" | "an") {
         return false;
     }
     // A short noun phrase followed by a finite verb: "analysts expect", "the company was".
     rest.iter().take(5).skip(1).any(|w| FINITE_VERBS.contains(w))
-        && !FINITE_VERBS.contains(&rest[0])
+        && !FINITE_VERBS.contains(rest[0])
         && !rest[0].chars().all(|c| c.is_ascii_digit() || c == ',' || c == '%')
 }
 
@@ -445,7 +445,7 @@ fn is_claim(text: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?');
-    if trimmed.ends_with('?') || words.iter().all(|w| REACTIONS.contains(&w.as_str())) {
+    if trimmed.ends_with('?') || words.iter().all(|w| REACTIONS.contains(w.as_str())) {
         return false;
     }
     words.len() >= 2

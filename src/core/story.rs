@@ -3,7 +3,7 @@
 //! with an index so the cost grows linearly with items, and tells the pipeline whether an item made a
 //! new story, joined one (and whether it changed the story's facts), or was a duplicate.
 
-use super::analyze::{Analysis, analyze};
+use super::analyze::{Analysis, analyze_article};
 use super::claims::Claim;
 use super::facts::LayoffFact;
 use super::lexicon::Lexicon;
@@ -237,7 +237,7 @@ impl StoryBook {
         {
             return Placement::Duplicate { of: story, reason: "near-duplicate text" };
         }
-        let analysed = analyse_item(item, fingerprint, lex);
+        let analysed = analyse_item(item, fingerprint, &plain, lex);
         let target = self.find_story(&analysed, published);
         let placement = match target {
             Some(idx) => {
@@ -312,7 +312,7 @@ impl StoryBook {
 
 /// Analyses an item and drops its body: the story keeps the claims, not the article, so memory stays
 /// proportional to what is shown.
-fn analyse_item(mut item: NewsItem, fingerprint: u64, lex: &Lexicon) -> StoryItem {
+fn analyse_item(mut item: NewsItem, fingerprint: u64, plain: &str, lex: &Lexicon) -> StoryItem {
     let doc = Document::Article(Article {
         id: item.url.clone().or_else(|| Some(item.id.clone())),
         outlet: Some(item.outlet.clone()),
@@ -321,7 +321,8 @@ fn analyse_item(mut item: NewsItem, fingerprint: u64, lex: &Lexicon) -> StoryIte
         published: item.published,
         text: std::mem::take(&mut item.text),
     });
-    let a = analyze(&doc, lex);
+    let Document::Article(article) = &doc else { unreachable!("built as an article above") };
+    let a = analyze_article(article, plain, lex);
     StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint }
 }
 

@@ -12,9 +12,26 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 const COMPANIES: &[&str] = &[
-    "Initech", "Globex", "Hooli", "Vandelay Industries", "Soylent Systems", "Cyberdyne", "Acme Robotics", "Wonka Labs",
-    "Stark Analytics", "Tyrell Systems", "Oscorp", "Wayne Data", "Umbrella Corp", "Massive Dynamic", "Pied Piper",
-    "Aperture Labs", "Dunder Mifflin", "Prestige Worldwide", "Monarch Solutions", "Bluth Company",
+    "Initech",
+    "Globex",
+    "Hooli",
+    "Vandelay Industries",
+    "Soylent Systems",
+    "Cyberdyne",
+    "Acme Robotics",
+    "Wonka Labs",
+    "Stark Analytics",
+    "Tyrell Systems",
+    "Oscorp",
+    "Wayne Data",
+    "Umbrella Corp",
+    "Massive Dynamic",
+    "Pied Piper",
+    "Aperture Labs",
+    "Dunder Mifflin",
+    "Prestige Worldwide",
+    "Monarch Solutions",
+    "Bluth Company",
 ];
 const OUTLETS: &[&str] = &["Example Wire", "Daily Ledger", "Tech Courier", "Metro Business", "Signal Post"];
 const SENTENCES: &[&str] = &[
@@ -70,7 +87,9 @@ pub fn corpus(n: usize, start: DateTime<Utc>) -> Vec<String> {
         );
         if (i + 1) % 500 == 0 || i + 1 == n {
             let outlet = OUTLETS[feeds.len() % OUTLETS.len()];
-            feeds.push(format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{outlet}</title>{items}</channel></rss>"));
+            feeds.push(format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{outlet}</title>{items}</channel></rss>"
+            ));
             items.clear();
         }
     }
@@ -98,14 +117,23 @@ pub fn run(n: usize) -> BenchResult {
     for (k, xml) in feeds.iter().enumerate() {
         let Ok(feed) = parse_feed(xml.as_bytes(), &format!("bench-{k}.xml")) else { continue };
         for item in news_items(&feed, &format!("bench-{k}.xml")) {
-            if matches!(book.add(item, now, Lexicon::embedded(), Topic::embedded()), Placement::NewStory { .. } | Placement::Joined { .. }) {
+            if matches!(
+                book.add(item, now, Lexicon::embedded(), Topic::embedded()),
+                Placement::NewStory { .. } | Placement::Joined { .. }
+            ) {
                 placed += 1;
             }
         }
     }
     let seconds = clock.elapsed().as_secs_f64();
     let _ = placed;
-    BenchResult { items: n, stories: book.stories().len(), seconds, items_per_second: n as f64 / seconds.max(1e-9), peak_rss_bytes: peak_rss_bytes() }
+    BenchResult {
+        items: n,
+        stories: book.stories().len(),
+        seconds,
+        items_per_second: n as f64 / seconds.max(1e-9),
+        peak_rss_bytes: peak_rss_bytes(),
+    }
 }
 
 #[cfg(test)]

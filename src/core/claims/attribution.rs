@@ -3,10 +3,10 @@
 //! the sentence rather than by cue words alone: a hedge inside what a named speaker said is still a
 //! sourced statement that they said it.
 
-use crate::core::text::Words;
 use super::tokens::{Span, Tokens};
 use crate::core::companies::canonical_name;
 use crate::core::lexicon::Lexicon;
+use crate::core::text::Words;
 
 /// What kind of speaker an attribution names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,11 +254,11 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         } else if lex.say_verbs.contains(w) && !is_belief_only(w) {
             Frame::Statement
         } else if lex.belief_verbs.contains(w) {
-            Frame::Belief(if FORECAST_VERBS.contains(&w) { BeliefKind::Forecast } else { BeliefKind::Opinion })
+            Frame::Belief(if FORECAST_VERBS.contains(w) { BeliefKind::Forecast } else { BeliefKind::Opinion })
         } else {
             continue;
         };
-        if i > 0 && PASSIVE_AUX.contains(&tokens.bare[i - 1].as_str()) && frame != Frame::Hearsay {
+        if i > 0 && PASSIVE_AUX.contains(tokens.bare[i - 1].as_str()) && frame != Frame::Hearsay {
             // "was reported", "is expected": nobody is named as saying it.
             continue;
         }
@@ -289,7 +289,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
 }
 
 fn is_belief_only(word: &str) -> bool {
-    FORECAST_VERBS.contains(&word) && !matches!(word, "warned" | "warns" | "estimated")
+    FORECAST_VERBS.contains(word) && !matches!(word, "warned" | "warns" | "estimated")
 }
 
 /// "per cent", "per year" are not sources.
@@ -377,7 +377,7 @@ fn chunk_after(tokens: &Tokens<'_>, from: usize) -> Span {
     if end < tokens.len()
         && end > from
         && tokens.ends_chunk(end - 1)
-        && APPOSITIVE_OPENERS.contains(&tokens.bare[end].as_str())
+        && APPOSITIVE_OPENERS.contains(tokens.bare[end].as_str())
     {
         let more = chunk_after(tokens, end);
         if more.end - from <= 16 {
@@ -420,7 +420,7 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
             if tokens.ends_chunk(s - 1) {
                 chunks += 1;
                 if chunks == 2
-                    || !APPOSITIVE_OPENERS.contains(&tokens.bare[s].as_str())
+                    || !APPOSITIVE_OPENERS.contains(tokens.bare[s].as_str())
                         && !matches!(tokens.bare[s].as_str(), "from" | "with" | "of")
                 {
                     break;
@@ -431,7 +431,7 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         return Span { start: s, end: verb };
     }
     // Appositive: "Jane Roe, a spokeswoman for Initech, said".
-    if start > 1 && tokens.ends_chunk(start - 1) && APPOSITIVE_OPENERS.contains(&tokens.bare[start].as_str()) {
+    if start > 1 && tokens.ends_chunk(start - 1) && APPOSITIVE_OPENERS.contains(tokens.bare[start].as_str()) {
         let mut s = start - 1;
         while s > 0 && start - s < 5 && !tokens.ends_chunk(s - 1) {
             s -= 1;
@@ -537,7 +537,7 @@ fn company_in(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> 
             let mut from = k;
             while from > span.start
                 && tokens.capitalized(from - 1)
-                && !NON_NAMES.contains(&tokens.bare[from - 1].as_str())
+                && !NON_NAMES.contains(tokens.bare[from - 1].as_str())
             {
                 from -= 1;
             }
@@ -555,7 +555,7 @@ fn company_in(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> 
                 let mut from = k;
                 while from > span.start
                     && tokens.capitalized(from - 1)
-                    && !NON_NAMES.contains(&tokens.bare[from - 1].as_str())
+                    && !NON_NAMES.contains(tokens.bare[from - 1].as_str())
                 {
                     from -= 1;
                 }
@@ -575,7 +575,7 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
         let is_name_word = |i: usize| {
             let stem = tokens.bare[i].split('\'').next().unwrap_or("");
             tokens.capitalized(i)
-                && !NON_NAMES.contains(&stem)
+                && !NON_NAMES.contains(stem)
                 && !tokens.bare[i].contains("'l")
                 && !tokens.bare[i].contains("'r")
                 && !tokens.bare[i].contains("'v")

@@ -1,10 +1,10 @@
 //! Speculation markers: hedges, forecasts, opinions, hearsay, rumours, weasel words, conditionals and
 //! anonymous social accounts, found in the words of a clause that speak in the writer's own voice.
 
-use crate::core::text::Words;
 use super::model::SpeculativeReason;
 use super::tokens::{Span, Tokens};
 use crate::core::lexicon::{Lexicon, PhraseSet};
+use crate::core::text::Words;
 
 const FUTURE_AUX: &[&str] = &["will", "'ll", "going to", "gonna", "won't"];
 static MONTH_PREPOSITIONS: Words = Words::new(&[
@@ -70,7 +70,7 @@ fn is_month(tokens: &Tokens<'_>, hit: Span) -> bool {
     let next_is_number =
         tokens.bare.get(hit.start + 1).is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
     let after_preposition = hit.start > 0
-        && MONTH_PREPOSITIONS.contains(&tokens.bare[hit.start - 1].as_str())
+        && MONTH_PREPOSITIONS.contains(tokens.bare[hit.start - 1].as_str())
         && tokens.capitalized(hit.start);
     next_is_number || after_preposition
 }

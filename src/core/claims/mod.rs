@@ -29,13 +29,19 @@ pub fn label_document(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
 fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
     let text = article_text(&article.text);
     let title = article.title.clone().unwrap_or_default();
-    let mut ctx =
-        Context { company: companies(&format!("{title}\n{text}"), lex).into_iter().next(), ..Context::default() };
+    let company = companies(&format!("{title}\n{text}"), lex).into_iter().next();
+    label_article_text(article, &text, company, lex)
+}
+
+/// Labels an article whose HTML is already reduced to `text` and whose lead company is known, so a
+/// caller that needs both for other purposes does the work once.
+pub fn label_article_text(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Claim> {
+    let mut ctx = Context { company, ..Context::default() };
     let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
     let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
     let outlet_source =
         outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
-    segments(&text, lex)
+    segments(text, lex)
         .into_iter()
         .map(|seg| {
             let tokens = Tokens::new(&seg.text);
@@ -135,7 +141,7 @@ fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
     }
 }
 
-fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
+pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     let all_text: String = thread.messages.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("\n");
     let mut ctx =
         Context { company: companies(&all_text, lex).into_iter().next(), is_thread: true, ..Context::default() };

@@ -12,6 +12,9 @@ pub struct Tokens<'a> {
     pub quoted: Vec<bool>,
     joined: String,
     starts: Vec<usize>,
+    /// Matches already found, by phrase set: the labeller asks about the same sets several times
+    /// per clause (markers, second-hand cues, attribution), and scanning once is enough.
+    found: std::cell::RefCell<Vec<(usize, Vec<Span>)>>,
 }
 
 /// A run of words `[start, end)`.
@@ -50,7 +53,7 @@ impl<'a> Tokens<'a> {
         if in_quote {
             quoted.iter_mut().for_each(|q| *q = false);
         }
-        Self { orig, bare, quoted, joined, starts }
+        Self { orig, bare, quoted, joined, starts, found: std::cell::RefCell::new(Vec::new()) }
     }
 
     pub fn len(&self) -> usize {
@@ -66,10 +69,17 @@ impl<'a> Tokens<'a> {
 
     /// Word spans where a phrase of `set` matches.
     pub fn find(&self, set: &PhraseSet) -> Vec<Span> {
-        set.hits(&self.joined)
+        let id = set as *const PhraseSet as usize;
+        if let Some((_, spans)) = self.found.borrow().iter().find(|(k, _)| *k == id) {
+            return spans.clone();
+        }
+        let spans: Vec<Span> = set
+            .hits(&self.joined)
             .into_iter()
             .map(|h| Span { start: self.word_at(h.start), end: self.word_at(h.end.saturating_sub(1)) + 1 })
-            .collect()
+            .collect();
+        self.found.borrow_mut().push((id, spans.clone()));
+        spans
     }
 
     /// Matches of `set` inside `span` only.

@@ -1,0 +1,67 @@
+//! Slack incoming webhooks: post-only (no thread, no edit), mrkdwn text with unfurls off.
+
+use super::http::{outcome, transport};
+use super::render::{Style, post, slack_escape, split, update};
+use crate::core::message::{StoryPost, StoryUpdate};
+use crate::delivery::{Capabilities, DeliveryError, Destination, PostRef};
+use async_trait::async_trait;
+use serde_json::json;
+
+/// Slack advises keeping a message's text under 4,000 characters.
+const TEXT_LIMIT: usize = 3_900;
+
+pub struct SlackWebhook {
+    url: reqwest::Url,
+    client: reqwest::Client,
+}
+
+impl SlackWebhook {
+    pub fn new(url: reqwest::Url, client: reqwest::Client) -> Self {
+        Self { url, client }
+    }
+
+    async fn send(&self, text: &str) -> Result<PostRef, DeliveryError> {
+        for piece in split(text, TEXT_LIMIT) {
+            let body = json!({ "text": piece, "mrkdwn": true, "unfurl_links": false, "unfurl_media": false });
+            let response = self
+                .client
+                .post(self.url.clone())
+                .json(&body)
+                .send()
+                .await
+                .map_err(|e| transport("slack-webhook", e))?;
+            outcome("slack-webhook", response).await?;
+        }
+        Ok(PostRef(String::new()))
+    }
+}
+
+const STYLE: Style = Style { bold: "*", escape: slack_escape };
+
+#[async_trait]
+impl Destination for SlackWebhook {
+    fn name(&self) -> String {
+        "slack-webhook".into()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { threads: false, edits: false }
+    }
+
+    async fn post_story(&self, _key: &str, p: &StoryPost) -> Result<PostRef, DeliveryError> {
+        self.send(&post(p, &STYLE, false)).await
+    }
+
+    async fn post_update(
+        &self,
+        _key: &str,
+        _thread: Option<&PostRef>,
+        u: &StoryUpdate,
+    ) -> Result<PostRef, DeliveryError> {
+        self.send(&update(u, &STYLE)).await
+    }
+
+    async fn edit_story(&self, _key: &str, _first: &PostRef, p: &StoryPost) -> Result<(), DeliveryError> {
+        self.send(&post(p, &STYLE, true)).await.map(|_| ())
+    }
+}
