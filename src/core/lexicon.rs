@@ -21,6 +21,8 @@ static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
 pub enum LexiconError {
     #[error("{file} is not valid: {source}; compare it with the copy in the project's config/ folder")]
     Toml { file: &'static str, source: toml::de::Error },
+    #[error("the lexicon's phrases could not be compiled into one scanner: {0}")]
+    Scanner(String),
     #[error("{file}: the phrase list `{list}` could not be compiled: {source}")]
     Pattern { file: &'static str, list: String, source: regex::Error },
 }
@@ -29,6 +31,63 @@ pub enum LexiconError {
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
     regex: Option<Regex>,
+    /// This set's number in the lexicon's [`Scanner`], for sets matched on normalized claim text.
+    id: Option<u16>,
+}
+
+/// Every case-insensitive phrase of a lexicon in one Aho-Corasick automaton: the labeller asks a
+/// dozen phrase sets about each claim, and one overlapping scan of the claim answers them all.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    automaton: aho_corasick::AhoCorasick,
+    /// For each pattern: the sets it belongs to, and whether it must start and end on word edges.
+    patterns: Vec<(Vec<u16>, bool, bool)>,
+}
+
+/// One phrase found by the scanner, in bytes of the scanned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanHit {
+    pub set: u16,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Scanner {
+    fn new(sets: &[(u16, &[String])]) -> Result<Self, aho_corasick::BuildError> {
+        let mut phrases: Vec<String> = Vec::new();
+        let mut patterns: Vec<(Vec<u16>, bool, bool)> = Vec::new();
+        for (id, list) in sets {
+            for p in list.iter().map(|p| p.to_lowercase()) {
+                match phrases.iter().position(|q| *q == p) {
+                    Some(i) => patterns[i].0.push(*id),
+                    None => {
+                        let starts = p.chars().next().is_some_and(char::is_alphanumeric);
+                        let ends = p.chars().last().is_some_and(char::is_alphanumeric);
+                        patterns.push((vec![*id], starts, ends));
+                        phrases.push(p);
+                    }
+                }
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::new(&phrases)?;
+        Ok(Self { automaton, patterns })
+    }
+
+    /// Every whole-word occurrence of every phrase in `text` (already lower-cased), overlaps included.
+    pub fn scan(&self, text: &str) -> Vec<ScanHit> {
+        let mut out = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (sets, starts, ends) = &self.patterns[m.pattern().as_usize()];
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if *starts && word(before) || *ends && word(after) {
+                continue;
+            }
+            out.extend(sets.iter().map(|&set| ScanHit { set, start: m.start(), end: m.end() }));
+        }
+        out
+    }
 }
 
 /// One match of a phrase: where it is and what it was.
@@ -41,7 +100,7 @@ pub struct Hit {
 impl PhraseSet {
     fn new(phrases: &[String], case_insensitive: bool) -> Result<Self, regex::Error> {
         if phrases.is_empty() {
-            return Ok(Self { regex: None });
+            return Ok(Self { regex: None, id: None });
         }
         let mut sorted: Vec<&String> = phrases.iter().collect();
         sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
@@ -59,7 +118,12 @@ impl PhraseSet {
             })
             .collect();
         let flags = if case_insensitive { "(?i)" } else { "" };
-        Ok(Self { regex: Some(Regex::new(&format!("{flags}(?:{})", alternatives.join("|")))?) })
+        Ok(Self { regex: Some(Regex::new(&format!("{flags}(?:{})", alternatives.join("|")))?), id: None })
+    }
+
+    /// The set's number in its lexicon's scanner, if it has one.
+    pub fn scanner_id(&self) -> Option<u16> {
+        self.id
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -211,6 +275,7 @@ pub struct Lexicon {
     outlet_names: PhraseSet,
     pub companies: Vec<Company>,
     company_names: PhraseSet,
+    pub scanner: Scanner,
 }
 
 fn set(words: Vec<String>) -> HashSet<String> {
@@ -231,13 +296,6 @@ impl Lexicon {
             toml::from_str(outlets).map_err(|source| LexiconError::Toml { file: "outlets.toml", source })?;
         let companies: CompaniesFile =
             toml::from_str(companies).map_err(|source| LexiconError::Toml { file: "companies.toml", source })?;
-        let phrases = |list: &str, words: &[String]| {
-            PhraseSet::new(words, true).map_err(|source| LexiconError::Pattern {
-                file: "lexicon.toml",
-                list: list.to_string(),
-                source,
-            })
-        };
         let outlets_list: Vec<Outlet> = outlets.outlet.into_iter().filter(|o| !o.names.is_empty()).collect();
         let companies_list: Vec<Company> = companies.company.into_iter().filter(|c| !c.names.is_empty()).collect();
         let all_outlet_names: Vec<String> = outlets_list.iter().flat_map(|o| o.names.clone()).collect();
@@ -245,6 +303,41 @@ impl Lexicon {
         let s = lex.speakers;
         let m = lex.markers;
         let a = lex.attribution;
+        // Every case-insensitive set, numbered for the scanner in this order.
+        let scanned: Vec<&[String]> = vec![
+            &a.source_prepositions,
+            &a.official_channels,
+            &a.document_channels,
+            &s.social,
+            &s.hearsay,
+            &s.anonymous,
+            &s.document,
+            &s.official,
+            &s.weasel,
+            &m.hedge,
+            &m.prediction,
+            &m.opinion,
+            &m.hearsay,
+            &m.rumour,
+            &m.weasel,
+            &m.conditional,
+            &m.conditional_exceptions,
+            &m.exceptions,
+            &m.layoff_actions,
+            &m.ai_terms,
+            &m.ai_reason_cues,
+        ];
+        let numbered: Vec<(u16, &[String])> = scanned.iter().enumerate().map(|(i, l)| (i as u16, *l)).collect();
+        let scanner = Scanner::new(&numbered).map_err(|e| LexiconError::Scanner(e.to_string()))?;
+        let phrases = |list: &str, words: &[String]| -> Result<PhraseSet, LexiconError> {
+            let mut set = PhraseSet::new(words, true).map_err(|source| LexiconError::Pattern {
+                file: "lexicon.toml",
+                list: list.to_string(),
+                source,
+            })?;
+            set.id = scanned.iter().position(|l| std::ptr::eq(*l, words)).map(|i| i as u16);
+            Ok(set)
+        };
         Ok(Self {
             abbreviations: set(lex.abbreviations),
             ambiguous_abbreviations: set(lex.ambiguous_abbreviations),
@@ -293,6 +386,7 @@ impl Lexicon {
                 source,
             })?,
             companies: companies_list,
+            scanner,
         })
     }
 

@@ -466,19 +466,19 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if span.end <= span.start || span.end - span.start > 16 {
         return None;
     }
-    let norm = tokens.normalized(span);
+    let has = |set: &crate::core::lexicon::PhraseSet| !tokens.find_in(set, span).is_empty();
     let orig = tokens.original(span);
     let s = &lex.speakers;
-    if s.social.is_match(norm) {
+    if has(&s.social) {
         return Some(Speaker::Social);
     }
-    if s.anonymous.is_match(norm) && lex.outlet_in(&orig).is_none() {
+    if has(&s.anonymous) && lex.outlet_in(&orig).is_none() {
         return Some(Speaker::Anonymous);
     }
     if let Some(outlet) = lex.outlet_in(&orig) {
         return Some(Speaker::Outlet(outlet.name().to_string()));
     }
-    if ctx.is_thread && s.hearsay.is_match(norm) && proper_name(tokens, span, lex).is_none() {
+    if ctx.is_thread && has(&s.hearsay) && proper_name(tokens, span, lex).is_none() {
         return Some(Speaker::Hearsay);
     }
     let documents = tokens.find_in(&s.document, span);
@@ -487,11 +487,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return Some(Speaker::Document(tokens.original(Span { start: first.start, end: last.end })));
     }
     // "Most industry observers", "Several artists": a vague quantity names nobody.
-    if s.weasel.is_match(tokens.normalized(Span { start: span.start, end: span.start + 1 })) {
+    if !tokens.find_in(&s.weasel, Span { start: span.start, end: span.start + 1 }).is_empty() {
         return Some(Speaker::Weasel);
     }
     let company = company_in(tokens, span, lex);
-    if s.official.is_match(norm) {
+    if has(&s.official) {
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
     let name = proper_name(tokens, span, lex);
@@ -513,10 +513,10 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         }
         return Some(Speaker::Person(name));
     }
-    if s.weasel.is_match(norm) {
+    if has(&s.weasel) {
         return Some(Speaker::Weasel);
     }
-    if !ctx.is_thread && s.hearsay.is_match(norm) {
+    if !ctx.is_thread && has(&s.hearsay) {
         return Some(Speaker::Weasel);
     }
     let lone = tokens.bare[span.start].as_str();
@@ -625,7 +625,7 @@ mod tests {
 
     fn speaker(text: &str, thread: bool) -> Option<Speaker> {
         let ctx = Context { company: Some("Initech".into()), is_thread: thread, ..Context::default() };
-        find(&Tokens::new(text), Lexicon::embedded(), &ctx).map(|a| a.speaker)
+        find(&Tokens::new(text, Lexicon::embedded()), Lexicon::embedded(), &ctx).map(|a| a.speaker)
     }
 
     #[test]

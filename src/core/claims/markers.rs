@@ -107,7 +107,7 @@ mod tests {
     use SpeculativeReason::*;
 
     fn reasons(text: &str) -> Vec<SpeculativeReason> {
-        let t = Tokens::new(text);
+        let t = Tokens::new(text, Lexicon::embedded());
         find(&t, Lexicon::embedded(), |_| true)
     }
 

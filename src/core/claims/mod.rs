@@ -44,7 +44,7 @@ pub fn label_article_text(article: &Article, text: &str, company: Option<String>
     segments(text, lex)
         .into_iter()
         .map(|seg| {
-            let tokens = Tokens::new(&seg.text);
+            let tokens = Tokens::new(&seg.text, lex);
             let attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             let verdict = article_verdict(&tokens, attr.as_ref(), lex, outlet_source.as_ref());
@@ -153,7 +153,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let backing: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         for seg in segments(&message.text, lex) {
-            let tokens = Tokens::new(&seg.text);
+            let tokens = Tokens::new(&seg.text, lex);
             let attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             let verdict = message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);

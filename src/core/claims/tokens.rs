@@ -1,10 +1,11 @@
 //! A clause as words: the original spelling for output, a normalized form for matching, and which
 //! words stand inside quotation marks. Phrase matches on the normalized text map back to word indices.
 
-use crate::core::lexicon::PhraseSet;
+use crate::core::lexicon::{Lexicon, PhraseSet, ScanHit};
 use crate::core::text::normalize;
 
 pub struct Tokens<'a> {
+    lex: &'a Lexicon,
     pub orig: Vec<&'a str>,
     /// Lower-cased, straight quotes, punctuation stripped from the ends.
     pub bare: Vec<String>,
@@ -15,6 +16,7 @@ pub struct Tokens<'a> {
     /// Matches already found, by phrase set: the labeller asks about the same sets several times
     /// per clause (markers, second-hand cues, attribution), and scanning once is enough.
     found: std::cell::RefCell<Vec<(usize, Vec<Span>)>>,
+    scan: std::cell::RefCell<Option<Vec<ScanHit>>>,
 }
 
 /// A run of words `[start, end)`.
@@ -25,7 +27,7 @@ pub struct Span {
 }
 
 impl<'a> Tokens<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub fn new(text: &'a str, lex: &'a Lexicon) -> Self {
         let orig: Vec<&str> = text.split_whitespace().collect();
         let mut bare = Vec::with_capacity(orig.len());
         let mut quoted = Vec::with_capacity(orig.len());
@@ -53,7 +55,16 @@ impl<'a> Tokens<'a> {
         if in_quote {
             quoted.iter_mut().for_each(|q| *q = false);
         }
-        Self { orig, bare, quoted, joined, starts, found: std::cell::RefCell::new(Vec::new()) }
+        Self {
+            lex,
+            orig,
+            bare,
+            quoted,
+            joined,
+            starts,
+            found: std::cell::RefCell::new(Vec::new()),
+            scan: std::cell::RefCell::new(None),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -69,17 +80,28 @@ impl<'a> Tokens<'a> {
 
     /// Word spans where a phrase of `set` matches.
     pub fn find(&self, set: &PhraseSet) -> Vec<Span> {
+        if let Some(id) = set.scanner_id() {
+            return self.scanned().iter().filter(|h| h.set == id).map(|h| self.span_of(h.start, h.end)).collect();
+        }
         let id = set as *const PhraseSet as usize;
         if let Some((_, spans)) = self.found.borrow().iter().find(|(k, _)| *k == id) {
             return spans.clone();
         }
-        let spans: Vec<Span> = set
-            .hits(&self.joined)
-            .into_iter()
-            .map(|h| Span { start: self.word_at(h.start), end: self.word_at(h.end.saturating_sub(1)) + 1 })
-            .collect();
+        let spans: Vec<Span> = set.hits(&self.joined).into_iter().map(|h| self.span_of(h.start, h.end)).collect();
         self.found.borrow_mut().push((id, spans.clone()));
         spans
+    }
+
+    fn span_of(&self, start: usize, end: usize) -> Span {
+        Span { start: self.word_at(start), end: self.word_at(end.saturating_sub(1)) + 1 }
+    }
+
+    /// Every phrase of the embedded lexicon in this clause, found in one pass and kept.
+    fn scanned(&self) -> std::cell::Ref<'_, Vec<ScanHit>> {
+        if self.scan.borrow().is_none() {
+            *self.scan.borrow_mut() = Some(self.lex.scanner.scan(&self.joined));
+        }
+        std::cell::Ref::map(self.scan.borrow(), |s| s.as_ref().expect("just filled"))
     }
 
     /// Matches of `set` inside `span` only.
@@ -125,20 +147,20 @@ mod tests {
 
     #[test]
     fn quoted_words_are_marked() {
-        let t = Tokens::new("\"We may cut,\" the CEO said.");
+        let t = Tokens::new("\"We may cut,\" the CEO said.", Lexicon::embedded());
         assert_eq!(t.quoted, vec![true, true, true, false, false, false]);
         assert!(t.ends_chunk(2));
     }
 
     #[test]
     fn curly_quotes_count_as_quotes() {
-        let t = Tokens::new("She said “we may cut” today");
+        let t = Tokens::new("She said “we may cut” today", Lexicon::embedded());
         assert_eq!(t.quoted, vec![false, false, true, true, true, false]);
     }
 
     #[test]
     fn possessives_are_stripped_from_bare_words() {
-        let t = Tokens::new("Initech's chief executive");
+        let t = Tokens::new("Initech's chief executive", Lexicon::embedded());
         assert_eq!(t.bare[0], "initech");
     }
 }
