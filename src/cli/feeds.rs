@@ -47,8 +47,7 @@ pub async fn digest(feeds: &[String], as_json: bool) -> anyhow::Result<ExitCode>
 }
 
 pub async fn demo() -> anyhow::Result<ExitCode> {
-    let console = Console::stdout();
-    let report = demo::run(&console, &Extractive).await?;
+    let report = demo::run(std::sync::Arc::new(Console::stdout()), Box::new(Extractive)).await?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "\n{} stories posted, {} thread updates, {} edits.", report.posts, report.updates, report.edits)?;
     writeln!(out, "{} items skipped:", report.skipped.len())?;

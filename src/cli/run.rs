@@ -116,6 +116,7 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
         stories: StoryRules { max_age: chrono::Duration::days(settings.max_age_days.into()), ..StoryRules::default() },
         disable_after_failures: settings.disable_after_failures,
         base_backoff: chrono::Duration::seconds(60),
+        post_backlog: false,
     };
     let mut watcher = Watcher::new(store, fetcher, destinations, Box::new(Extractive), rules);
     let restored = watcher.restore(chrono::Utc::now()).await?;

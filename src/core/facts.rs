@@ -85,8 +85,8 @@ pub struct LayoffFact {
     pub source: String,
     /// The article URL or message id the fact came from.
     pub item: String,
-    /// How much the source's word weighs when sources disagree: the company or a document over an
-    /// outlet's reporting.
+    /// How much the source's word weighs when sources disagree: the company, then a document, then
+    /// an outlet's reporting.
     #[serde(skip, default)]
     pub authority: u8,
 }
@@ -138,8 +138,11 @@ pub fn extract(
                     ai_reason: None,
                     source: source_name.clone(),
                     item: fact_item,
+                    // The company's own figure is the whole cut; a filing such as a WARN notice
+                    // often covers one site, so it ranks below the company and above reporting.
                     authority: match source.kind {
-                        SourceKind::Official | SourceKind::Document => 2,
+                        SourceKind::Official => 3,
+                        SourceKind::Document => 2,
                         SourceKind::Outlet | SourceKind::Person => 1,
                         SourceKind::Link => 0,
                     },

@@ -1,18 +1,16 @@
 //! `demo`: the bundled sample feeds (written for this project: several outlets, near-duplicates,
-//! revised numbers, off-topic items) through the whole pipeline to a destination, offline and
-//! without tokens. The clock is the newest item's time, so the demo prints the same on every run.
+//! revised numbers, off-topic items) through the whole pipeline — fetch, parse, relevance, stories,
+//! claims, the SQLite store and its outbox — to a destination, offline and without tokens.
 
 use super::ingest::news_items;
-use super::placement::messages;
-use super::send::send;
-use crate::core::lexicon::Lexicon;
-use crate::core::relevance::Topic;
-use crate::core::story::{NewsItem, Placement, StoryBook, StoryRules};
+use super::watcher::{WatchRules, Watcher};
+use crate::core::story::{NewsItem, StoryRules};
 use crate::core::summarize::Summarizer;
-use crate::delivery::{DeliveryError, Destination, PostRef};
-use crate::feeds::{ParseError, parse_feed};
+use crate::delivery::Destination;
+use crate::feeds::{FeedSource, FetchSettings, Fetcher, ParseError, parse_feed};
+use crate::store::SqliteStore;
 use chrono::Duration;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The sample feeds compiled into the binary: (file name, contents).
 pub const SAMPLE_FEEDS: &[(&str, &[u8])] = &[
@@ -30,6 +28,8 @@ pub struct DemoReport {
     pub posts: usize,
     pub updates: usize,
     pub edits: usize,
+    /// Deliveries sent through the outbox.
+    pub sent: usize,
     /// (title, reason) of every item that did not become part of a story.
     pub skipped: Vec<(String, String)>,
 }
@@ -38,8 +38,8 @@ pub struct DemoReport {
 pub enum DemoError {
     #[error("a bundled sample feed is broken: {0}; this is a bug in the release, please report it")]
     Feed(#[from] ParseError),
-    #[error("posting failed: {0}")]
-    Delivery(#[from] DeliveryError),
+    #[error("the demo could not run: {0}")]
+    Setup(String),
 }
 
 /// Every item of the sample feeds, oldest first.
@@ -53,39 +53,46 @@ pub fn sample_items() -> Result<Vec<NewsItem>, ParseError> {
     Ok(items)
 }
 
-pub async fn run(dest: &dyn Destination, summarizer: &dyn Summarizer) -> Result<DemoReport, DemoError> {
-    let items = sample_items()?;
-    let now = items.iter().filter_map(|i| i.published).max().unwrap_or_default() + Duration::hours(1);
-    let mut book = StoryBook::new(StoryRules::default());
-    let mut threads: HashMap<String, PostRef> = HashMap::new();
-    let mut report = DemoReport::default();
-    for item in items {
-        let title = item.title.clone();
-        let placement = book.add(item, now, Lexicon::embedded(), Topic::embedded());
-        match &placement {
-            Placement::OffTopic { reason } => report.skipped.push((title, reason.clone())),
-            Placement::Duplicate { of, reason } => {
-                report.skipped.push((title, format!("duplicate ({reason}) of {of}")))
-            }
-            Placement::TooOld => report.skipped.push((title, "too old".into())),
-            Placement::NewStory { .. } | Placement::Joined { .. } => {}
-        }
-        for msg in messages(&book, &placement, summarizer) {
-            let story_id = match &msg {
-                crate::core::message::Outbound::Post(p) | crate::core::message::Outbound::Edit(p) => p.story_id.clone(),
-                crate::core::message::Outbound::Update(u) => u.story_id.clone(),
-            };
-            let key = format!("{story_id}/{}/{}", dest.name(), report.posts + report.updates + report.edits);
-            let posted = send(dest, &key, &msg, threads.get(&story_id)).await?;
-            match msg {
-                crate::core::message::Outbound::Post(_) => {
-                    report.posts += 1;
-                    threads.insert(story_id, posted);
-                }
-                crate::core::message::Outbound::Update(_) => report.updates += 1,
-                crate::core::message::Outbound::Edit(_) => report.edits += 1,
-            }
-        }
+/// Runs the sample feeds through the bot's own pipeline — an in-memory SQLite store, the outbox and
+/// `dest` — with the clock at the newest item's time, so every run prints the same.
+pub async fn run(
+    dest: Arc<dyn Destination>,
+    summarizer: Box<dyn Summarizer + Send + Sync>,
+) -> Result<DemoReport, DemoError> {
+    let dir = tempfile::tempdir().map_err(|e| DemoError::Setup(e.to_string()))?;
+    let mut sources = Vec::new();
+    for (name, bytes) in SAMPLE_FEEDS {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).map_err(|e| DemoError::Setup(e.to_string()))?;
+        sources.push(FeedSource::File(path));
     }
+    let now = sample_items()?.iter().filter_map(|i| i.published).max().unwrap_or_default() + Duration::hours(1);
+    let store = SqliteStore::open_in_memory().await.map_err(|e| DemoError::Setup(e.to_string()))?;
+    let fetcher = Fetcher::new(FetchSettings::default()).map_err(|e| DemoError::Setup(e.to_string()))?;
+    let rules = WatchRules {
+        stories: StoryRules::default(),
+        disable_after_failures: 3,
+        base_backoff: Duration::seconds(60),
+        post_backlog: true,
+    };
+    let mut watcher = Watcher::new(store, fetcher, vec![dest], summarizer, rules);
+    let mut report = DemoReport::default();
+    // Feeds in the order their news broke, so stories grow as they did.
+    let mut order: Vec<(Option<chrono::DateTime<chrono::Utc>>, FeedSource)> = Vec::new();
+    for (source, (name, bytes)) in sources.into_iter().zip(SAMPLE_FEEDS) {
+        let first = parse_feed(bytes, name)?.items.iter().filter_map(|i| i.published).min();
+        order.push((first, source));
+    }
+    order.sort_by_key(|(first, _)| *first);
+    for (_, source) in &order {
+        let polled = watcher.poll(source, now).await.map_err(|e| DemoError::Setup(e.to_string()))?;
+        report.skipped.extend(polled.passed_over);
+        let sent = watcher.flush(now).await.map_err(|e| DemoError::Setup(e.to_string()))?;
+        report.sent += sent;
+    }
+    let counts = watcher.sent_by_kind();
+    report.posts = counts.posts;
+    report.updates = counts.updates;
+    report.edits = counts.edits;
     Ok(report)
 }

@@ -29,6 +29,9 @@ pub struct WatchRules {
     pub disable_after_failures: u32,
     /// The first wait after a failed poll; it doubles with each failure in a row, up to six hours.
     pub base_backoff: Duration,
+    /// Post a feed's backlog on its first poll. Off for the bot (subscribing must not flood a
+    /// channel); on for the demo, whose feeds are all backlog.
+    pub post_backlog: bool,
 }
 
 /// What one poll of one feed did.
@@ -36,7 +39,10 @@ pub struct WatchRules {
 pub struct PollReport {
     pub new_items: usize,
     pub queued: usize,
-    pub skipped: bool,
+    /// The feed was not fetched: disabled, backing off, or it failed.
+    pub not_polled: bool,
+    /// Items that made no story, with why (off-topic, duplicate, too old).
+    pub passed_over: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +60,15 @@ pub struct Watcher<S: Store> {
     book: StoryBook,
     /// Stories whose first post has been queued; later items on the others post the story anew.
     announced: HashSet<String>,
+    sent: std::cell::Cell<SentCounts>,
+}
+
+/// Deliveries sent, by kind.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SentCounts {
+    pub posts: usize,
+    pub updates: usize,
+    pub edits: usize,
 }
 
 impl<S: Store> Watcher<S> {
@@ -65,7 +80,16 @@ impl<S: Store> Watcher<S> {
         rules: WatchRules,
     ) -> Self {
         let book = StoryBook::new(rules.stories);
-        Self { store, fetcher, destinations, summarizer, rules, book, announced: HashSet::new() }
+        Self {
+            store,
+            fetcher,
+            destinations,
+            summarizer,
+            rules,
+            book,
+            announced: HashSet::new(),
+            sent: std::cell::Cell::new(SentCounts::default()),
+        }
     }
 
     /// Rebuilds the in-memory story book from the store, after a start or a failed commit, so that
@@ -103,7 +127,7 @@ impl<S: Store> Watcher<S> {
         let mut state = self.store.get_feed(&url).await?.unwrap_or_else(|| FeedState::new(url.clone()));
         if let Some(reason) = &state.disabled_reason {
             warn!(feed = %url, reason = %reason, "Feed is disabled; skipping it.");
-            return Ok(PollReport { skipped: true, ..PollReport::default() });
+            return Ok(PollReport { not_polled: true, ..PollReport::default() });
         }
         if state.consecutive_failures > 0
             && let Some(last) = state.last_polled
@@ -111,7 +135,7 @@ impl<S: Store> Watcher<S> {
             let exponent = state.consecutive_failures.saturating_sub(1).min(10);
             let wait = (self.rules.base_backoff * 2i32.pow(exponent)).min(Duration::hours(6));
             if now < last + wait {
-                return Ok(PollReport { skipped: true, ..PollReport::default() });
+                return Ok(PollReport { not_polled: true, ..PollReport::default() });
             }
         }
         let validators = Validators { etag: state.etag.clone(), last_modified: state.last_modified.clone() };
@@ -140,7 +164,7 @@ impl<S: Store> Watcher<S> {
         let items = news_items(&feed, &url);
         let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
         let seen = self.store.seen_ids(&ids).await?;
-        let first_poll = !state.first_poll_done;
+        let first_poll = !state.first_poll_done && !self.rules.post_backlog;
         let mut commit =
             PollCommit { feed: state.clone(), items: Vec::new(), stories: Vec::new(), deliveries: Vec::new() };
         let mut touched: BTreeSet<String> = BTreeSet::new();
@@ -152,10 +176,22 @@ impl<S: Store> Watcher<S> {
             let stored = StoredItem { title: item.title.clone(), outlet: item.outlet.clone(), text: item.text.clone() };
             let fingerprint = simhash(&format!("{} {}", item.title, item.text));
             let (id, canonical, published) = (item.id.clone(), item.url.clone(), item.published);
+            let title = item.title.clone();
             let placement = self.book.add(item, now, Lexicon::embedded(), Topic::embedded());
             let story_id = match &placement {
                 Placement::NewStory { story } | Placement::Joined { story, .. } => Some(story.clone()),
-                _ => None,
+                Placement::OffTopic { reason } => {
+                    report.passed_over.push((title, reason.clone()));
+                    None
+                }
+                Placement::Duplicate { of, reason } => {
+                    report.passed_over.push((title, format!("duplicate ({reason}) of {of}")));
+                    None
+                }
+                Placement::TooOld => {
+                    report.passed_over.push((title, "too old".into()));
+                    None
+                }
             };
             commit.items.push(SeenItem {
                 item_id: id,
@@ -234,7 +270,7 @@ impl<S: Store> Watcher<S> {
             warn!(feed = %state.url, attempt = state.consecutive_failures, error = %error, "Feed fetch failed; backing off.");
         }
         self.store.save_feed(&state).await?;
-        Ok(PollReport { skipped: true, ..PollReport::default() })
+        Ok(PollReport { not_polled: true, ..PollReport::default() })
     }
 
     /// Sends every due delivery, oldest first. Returns how many were sent.
@@ -264,6 +300,13 @@ impl<S: Store> Watcher<S> {
                 Ok(posted) => {
                     self.store.mark_sent(d.id, Some(&posted.0)).await?;
                     sent += 1;
+                    let mut counts = self.sent.get();
+                    match msg {
+                        Outbound::Post(_) => counts.posts += 1,
+                        Outbound::Update(_) => counts.updates += 1,
+                        Outbound::Edit(_) => counts.edits += 1,
+                    }
+                    self.sent.set(counts);
                 }
                 Err(e) if e.is_retryable() && d.attempts < 20 => {
                     let wait = match &e {
@@ -284,6 +327,11 @@ impl<S: Store> Watcher<S> {
             }
         }
         Ok(sent)
+    }
+
+    /// How many posts, updates and edits this watcher has sent (for reports).
+    pub fn sent_by_kind(&self) -> SentCounts {
+        self.sent.get()
     }
 
     /// Erases article text past its retention, as the privacy rules promise.

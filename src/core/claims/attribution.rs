@@ -267,6 +267,14 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         if inverted && after.end > after.start && !starts_with_preposition(tokens, after) {
             candidates.push((after, Span { start: i, end: after.end }, frame));
         }
+        // "Hooli filed a WARN notice listing 412 workers": the document is the source, not the filer.
+        if w == "filed" {
+            let object = chunk_after(tokens, i + 1);
+            if let Some(doc) = tokens.find_in(&lex.speakers.document, object).first() {
+                candidates.push((*doc, Span { start: i, end: object.end }, Frame::Statement));
+                continue;
+            }
+        }
         if i > 0 {
             let before = chunk_before(tokens, i);
             if before.end > before.start {
