@@ -129,24 +129,22 @@ impl<S: Store> Watcher<S> {
             warn!(feed = %url, reason = %reason, "Feed is disabled; skipping it.");
             return Ok(PollReport { not_polled: true, ..PollReport::default() });
         }
-        if state.consecutive_failures > 0
-            && let Some(last) = state.last_polled
-        {
-            let exponent = state.consecutive_failures.saturating_sub(1).min(10);
-            let wait = (self.rules.base_backoff * 2i32.pow(exponent)).min(Duration::hours(6));
-            if now < last + wait {
-                return Ok(PollReport { not_polled: true, ..PollReport::default() });
-            }
+        if state.retry_at.is_some_and(|at| now < at) {
+            return Ok(PollReport { not_polled: true, ..PollReport::default() });
         }
         let validators = Validators { etag: state.etag.clone(), last_modified: state.last_modified.clone() };
         let fetched = match self.fetcher.fetch(source, &validators).await {
             Ok(f) => f,
-            Err(e) => return self.record_failure(state, e.to_string(), now).await,
+            Err(e) => {
+                let retry_after = crate::feeds::Retryable::retry_after(&e);
+                return self.record_failure(state, e.to_string(), retry_after, now).await;
+            }
         };
         let (body, new_validators, content_type) = match fetched {
             FetchOutcome::NotModified => {
                 state.consecutive_failures = 0;
                 state.last_polled = Some(now);
+                state.retry_at = None;
                 state.first_poll_done = true;
                 self.store.save_feed(&state).await?;
                 return Ok(PollReport::default());
@@ -159,7 +157,7 @@ impl<S: Store> Watcher<S> {
         };
         let feed = match parse_feed_blocking(body, url.clone(), options).await {
             Ok(f) => f,
-            Err(e) => return self.record_failure(state, e.to_string(), now).await,
+            Err(e) => return self.record_failure(state, e.to_string(), None, now).await,
         };
         let items = news_items(&feed, &url);
         let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
@@ -239,6 +237,7 @@ impl<S: Store> Watcher<S> {
         commit.feed.etag = new_validators.etag;
         commit.feed.last_modified = new_validators.last_modified;
         commit.feed.consecutive_failures = 0;
+        commit.feed.retry_at = None;
         commit.feed.last_polled = Some(now);
         commit.feed.first_poll_done = true;
         report.queued = commit.deliveries.len();
@@ -251,14 +250,22 @@ impl<S: Store> Watcher<S> {
         Ok(report)
     }
 
+    /// Counts a failed poll and decides when to try again: after the server's `Retry-After` (at most a
+    /// day) or our exponential backoff, whichever is later.
     async fn record_failure(
         &self,
         mut state: FeedState,
         error: String,
+        retry_after: Option<std::time::Duration>,
         now: DateTime<Utc>,
     ) -> Result<PollReport, WatchError> {
         state.consecutive_failures += 1;
         state.last_polled = Some(now);
+        let exponent = state.consecutive_failures.saturating_sub(1).min(10);
+        let backoff = (self.rules.base_backoff * 2i32.pow(exponent)).min(Duration::hours(6));
+        let asked =
+            retry_after.and_then(|d| Duration::from_std(d).ok()).map_or(Duration::zero(), |d| d.min(Duration::days(1)));
+        state.retry_at = Some(now + backoff.max(asked));
         if state.consecutive_failures >= self.rules.disable_after_failures {
             let message = format!(
                 "disabled after {} failed polls in a row (last: {error}); fix or remove the feed, then clear its row in the feeds table or re-add it",

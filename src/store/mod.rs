@@ -53,6 +53,8 @@ pub struct FeedState {
     /// Whether a first poll has been recorded. The first poll of a new feed marks its backlog as
     /// seen without posting it, so subscribing does not flood a channel.
     pub first_poll_done: bool,
+    /// Not before then: a server's `Retry-After`, or the backoff after failures.
+    pub retry_at: Option<DateTime<Utc>>,
 }
 
 impl FeedState {
@@ -66,6 +68,7 @@ impl FeedState {
             disabled_reason: None,
             last_polled: None,
             first_poll_done: false,
+            retry_at: None,
         }
     }
 }

@@ -216,6 +216,7 @@ fn feed_from_row(row: &SqliteRow) -> Result<FeedState, StoreError> {
         disabled_reason: col(row, "feeds.disabled_reason")?,
         last_polled: col_opt_ts(row, "feeds.last_polled")?,
         first_poll_done: col(row, "feeds.first_poll_done")?,
+        retry_at: col_opt_ts(row, "feeds.retry_at")?,
     })
 }
 
@@ -287,11 +288,11 @@ fn truncate_error(error: &str) -> &str {
 // ----- statements shared by single writes and the poll transaction -----
 
 const UPSERT_FEED: &str = "INSERT INTO feeds (url, etag, last_modified, consecutive_failures, \
-     disabled_reason, last_polled, first_poll_done) VALUES (?, ?, ?, ?, ?, ?, ?) \
+     disabled_reason, last_polled, first_poll_done, retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
      ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, \
      consecutive_failures = excluded.consecutive_failures, \
      disabled_reason = excluded.disabled_reason, last_polled = excluded.last_polled, \
-     first_poll_done = excluded.first_poll_done";
+     first_poll_done = excluded.first_poll_done, retry_at = excluded.retry_at";
 
 async fn upsert_feed<'e, E>(executor: E, feed: &FeedState) -> Result<(), sqlx::Error>
 where
@@ -305,6 +306,7 @@ where
         .bind(&feed.disabled_reason)
         .bind(opt_ts(feed.last_polled))
         .bind(feed.first_poll_done)
+        .bind(opt_ts(feed.retry_at))
         .execute(executor)
         .await?;
     Ok(())
@@ -777,6 +779,7 @@ mod tests {
             disabled_reason: Some("410 Gone".to_owned()),
             last_polled: Some(at(10) + chrono::Duration::nanoseconds(123_456_789)),
             first_poll_done: true,
+            retry_at: None,
         };
         store.save_feed(&feed).await.unwrap();
         assert_eq!(store.get_feed(&feed.url).await.unwrap(), Some(feed.clone()));

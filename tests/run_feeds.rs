@@ -1,0 +1,125 @@
+//! The real binary's `run --once` against a local feed server: it sends back the validators it stored
+//! (conditional GET), backs off on 429 with Retry-After, survives malformed XML, and refuses a feed
+//! that redirects to a private address when private addresses are not allowed.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+struct Log {
+    requests: Mutex<Vec<(String, Option<String>)>>,
+}
+
+fn feed() -> String {
+    let published = (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc2822();
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Example Wire</title><item><guid>a1</guid><link>https://news.example/a1</link><title>Initech to cut 500 jobs as AI agents take over support</title><pubDate>{published}</pubDate><description>Initech will cut 500 jobs, the company said.</description></item></channel></rss>"
+    )
+}
+
+async fn serve(log: Arc<Log>) -> String {
+    async fn etag(State(log): State<Arc<Log>>, headers: HeaderMap) -> Response {
+        let inm = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(String::from);
+        log.requests.lock().unwrap().push(("etag".into(), inm.clone()));
+        if inm.as_deref() == Some("\"v1\"") {
+            return StatusCode::NOT_MODIFIED.into_response();
+        }
+        ([(header::ETAG, "\"v1\"")], feed()).into_response()
+    }
+    async fn busy(State(log): State<Arc<Log>>) -> Response {
+        log.requests.lock().unwrap().push(("busy".into(), None));
+        (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "120")], "slow down").into_response()
+    }
+    async fn broken() -> &'static str {
+        "<rss version=\"2.0\"><channel><title>oops</title><item><title>unclosed"
+    }
+    async fn to_metadata() -> Redirect {
+        Redirect::temporary("http://169.254.169.254/latest/meta-data/")
+    }
+    let app = Router::new()
+        .route("/etag.xml", get(etag))
+        .route("/busy.xml", get(busy))
+        .route("/broken.xml", get(broken))
+        .route("/redirect.xml", get(to_metadata))
+        .with_state(log);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+async fn run_once(dir: &Path, feeds: String) -> Output {
+    let db = dir.join("db.sqlite");
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_layoffwatch"))
+            .args(["run", "--once"])
+            .env("LAYOFFWATCH_DB", db)
+            .env("LAYOFFWATCH_FEEDS", feeds)
+            .env("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES", "true")
+            .env("LAYOFFWATCH_CONSOLE", "true")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_polls_conditionally_backs_off_and_survives_bad_feeds() {
+    let log = Arc::new(Log::default());
+    let base = serve(log.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = format!("{base}/etag.xml,{base}/busy.xml,{base}/broken.xml,{base}/redirect.xml");
+    let first = run_once(dir.path(), feeds.clone()).await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert!(err.contains("busy.xml") && err.contains("backing off"), "429 is reported: {err}");
+    assert!(err.contains("broken.xml"), "a malformed feed is reported, not fatal: {err}");
+    assert!(err.contains("redirect.xml") && err.contains("169.254.169.254"), "the metadata redirect is refused: {err}");
+    assert!(String::from_utf8_lossy(&first.stdout).is_empty(), "a first poll posts nothing old");
+
+    let second = run_once(dir.path(), feeds).await;
+    assert!(second.status.success());
+    let requests = log.requests.lock().unwrap().clone();
+    let etag: Vec<&Option<String>> = requests.iter().filter(|(p, _)| p == "etag").map(|(_, inm)| inm).collect();
+    assert_eq!(etag, vec![&None, &Some("\"v1\"".to_string())], "the stored ETag is sent back exactly");
+    let busy = requests.iter().filter(|(p, _)| p == "busy").count();
+    assert_eq!(busy, 1, "the backoff (and Retry-After 120) keeps the second run from asking again");
+}
+
+#[tokio::test]
+async fn retry_after_outlasts_a_shorter_backoff() {
+    use layoffwatch::core::story::StoryRules;
+    use layoffwatch::core::summarize::Extractive;
+    use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
+    use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
+    use layoffwatch::store::SqliteStore;
+
+    let log = Arc::new(Log::default());
+    let base = serve(log.clone()).await;
+    let store = SqliteStore::open_in_memory().await.unwrap();
+    let fetcher = Fetcher::new(FetchSettings { allow_private: true, ..FetchSettings::default() }).unwrap();
+    let rules = WatchRules {
+        stories: StoryRules::default(),
+        disable_after_failures: 10,
+        base_backoff: chrono::Duration::seconds(1),
+        post_backlog: false,
+    };
+    let mut watcher = Watcher::new(store, fetcher, Vec::new(), Box::new(Extractive), rules);
+    let busy = FeedSource::parse(&format!("{base}/busy.xml")).unwrap();
+    let t0 = chrono::Utc::now();
+    assert!(watcher.poll(&busy, t0).await.unwrap().not_polled);
+    assert!(watcher.poll(&busy, t0 + chrono::Duration::seconds(30)).await.unwrap().not_polled);
+    let asked = || log.requests.lock().unwrap().iter().filter(|(p, _)| p == "busy").count();
+    assert_eq!(asked(), 1, "Retry-After: 120 is honoured over a one-second backoff");
+    watcher.poll(&busy, t0 + chrono::Duration::seconds(121)).await.unwrap();
+    assert_eq!(asked(), 2);
+}
