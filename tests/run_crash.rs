@@ -11,28 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-const COMPANIES: &[&str] = &[
-    "Initech",
-    "Globex",
-    "Hooli",
-    "Vandelay Industries",
-    "Soylent Systems",
-    "Cyberdyne",
-    "Acme Robotics",
-    "Wonka Labs",
-    "Stark Analytics",
-    "Tyrell Systems",
-    "Oscorp",
-    "Wayne Data",
-    "Umbrella Corp",
-    "Massive Dynamic",
-    "Pied Piper",
-    "Aperture Labs",
-    "Dunder Mifflin",
-    "Prestige Worldwide",
-    "Gringotts",
-    "Monarch Solutions",
-];
+use layoffwatch::pipeline::bench::COMPANIES;
 
 /// An RSS feed whose item count the test controls: phase 0 is the backlog a first poll remembers,
 /// phase 1 adds the news that must be posted.

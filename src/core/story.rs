@@ -208,6 +208,15 @@ impl StoryBook {
         self.by_id.get(id).map(|&i| &self.stories[i])
     }
 
+    /// Raises a story's revision to one already recorded, so that after a restart new revisions never
+    /// reuse a number (and an idempotency key) that was used before.
+    pub fn raise_revision(&mut self, id: &str, revision: u32) {
+        if let Some(&i) = self.by_id.get(id) {
+            let story = &mut self.stories[i];
+            story.revision = story.revision.max(revision);
+        }
+    }
+
     /// Whether an item id was already placed (as a story item or a duplicate).
     pub fn has_seen(&self, id: &str) -> bool {
         self.seen_ids.contains(id)

@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::fmt::Write as _;
 use std::time::Instant;
 
-const COMPANIES: &[&str] = &[
+/// Invented companies for generated news (the crash test uses them too).
+pub const COMPANIES: &[&str] = &[
     "Initech",
     "Globex",
     "Hooli",

@@ -98,7 +98,8 @@ impl<S: Store> Watcher<S> {
         self.book = StoryBook::new(self.rules.stories);
         self.announced.clear();
         let since = now - self.rules.stories.max_age - self.rules.stories.window;
-        for record in self.store.stories_since(since).await? {
+        let records = self.store.stories_since(since).await?;
+        for record in &records {
             if record.payload["announced"].as_bool() == Some(true) {
                 self.announced.insert(record.id.clone());
             }
@@ -113,10 +114,14 @@ impl<S: Store> Watcher<S> {
                 outlet: item.outlet,
                 title: item.title,
                 text: item.text,
-                published: seen.published,
+                published: seen.published.or(Some(seen.seen_at)),
             };
-            self.book.add(news, now, Lexicon::embedded(), Topic::embedded());
+            // Replayed at the moment it was first seen, so the book decides as it did then.
+            self.book.add(news, seen.seen_at, Lexicon::embedded(), Topic::embedded());
             restored += 1;
+        }
+        for record in &records {
+            self.book.raise_revision(&record.id, record.revision);
         }
         Ok(restored)
     }
@@ -167,8 +172,12 @@ impl<S: Store> Watcher<S> {
             PollCommit { feed: state.clone(), items: Vec::new(), stories: Vec::new(), deliveries: Vec::new() };
         let mut touched: BTreeSet<String> = BTreeSet::new();
         let mut report = PollReport::default();
-        let fresh: Vec<NewsItem> =
-            items.into_iter().filter(|i| !seen.contains(&i.id) && !self.book.has_seen(&i.id)).collect();
+        // A feed that lists one guid twice yields one item.
+        let mut ids_this_poll: HashSet<String> = HashSet::new();
+        let fresh: Vec<NewsItem> = items
+            .into_iter()
+            .filter(|i| !seen.contains(&i.id) && !self.book.has_seen(&i.id) && ids_this_poll.insert(i.id.clone()))
+            .collect();
         for item in fresh {
             report.new_items += 1;
             let stored = StoredItem { title: item.title.clone(), outlet: item.outlet.clone(), text: item.text.clone() };
@@ -284,6 +293,9 @@ impl<S: Store> Watcher<S> {
     pub async fn flush(&self, now: DateTime<Utc>) -> Result<usize, WatchError> {
         let mut sent = 0;
         let mut held: HashSet<(String, String)> = HashSet::new();
+        // A destination that answered 429 gets nothing more this round; its other deliveries wait
+        // without spending attempts.
+        let mut throttled: HashSet<String> = HashSet::new();
         for d in self.store.due_deliveries(now, 500).await? {
             let Some(dest) = self.destinations.iter().find(|x| x.name() == d.destination) else {
                 self.store.mark_failed(d.id, "this destination is no longer configured").await?;
@@ -296,6 +308,9 @@ impl<S: Store> Watcher<S> {
                     continue;
                 }
             };
+            if throttled.contains(&d.destination) {
+                continue;
+            }
             let pair = (d.story_id.clone(), d.destination.clone());
             let thread = self.store.thread_ref(&d.story_id, &d.destination).await?.map(PostRef);
             // A reply waits for its story's first post, so threads stay whole.
@@ -315,13 +330,15 @@ impl<S: Store> Watcher<S> {
                     }
                     self.sent.set(counts);
                 }
+                Err(crate::delivery::DeliveryError::RateLimited { retry_after, .. }) => {
+                    warn!(destination = %d.destination, ?retry_after, "Destination is rate limiting; pausing it.");
+                    throttled.insert(d.destination.clone());
+                    held.insert(pair);
+                    let wait = Duration::from_std(retry_after).unwrap_or(Duration::seconds(60)).min(Duration::hours(1));
+                    self.store.mark_retry(d.id, "rate limited", now + wait).await?;
+                }
                 Err(e) if e.is_retryable() && d.attempts < 20 => {
-                    let wait = match &e {
-                        crate::delivery::DeliveryError::RateLimited { retry_after, .. } => {
-                            Duration::from_std(*retry_after).unwrap_or(Duration::seconds(60))
-                        }
-                        _ => Duration::seconds(2i64.pow(d.attempts.min(10))),
-                    };
+                    let wait = Duration::seconds(2i64.pow(d.attempts.min(10)));
                     warn!(destination = %d.destination, key = %d.key, error = %e, "Delivery failed; will retry.");
                     held.insert(pair);
                     self.store.mark_retry(d.id, &e.to_string(), now + wait).await?;
@@ -341,9 +358,11 @@ impl<S: Store> Watcher<S> {
         self.sent.get()
     }
 
-    /// Erases article text past its retention, as the privacy rules promise.
+    /// Erases article text past its retention, as the privacy rules promise — but never text a
+    /// restart still needs to rebuild the stories it may extend.
     pub async fn expire(&self, now: DateTime<Utc>, keep: Duration) -> Result<u64, WatchError> {
-        Ok(self.store.expire_text(now - keep).await?)
+        let needed = self.rules.stories.max_age + self.rules.stories.window;
+        Ok(self.store.expire_text(now - keep.max(needed)).await?)
     }
 }
 

@@ -347,7 +347,7 @@ async fn write_poll(tx: &mut Transaction<'static, Sqlite>, commit: &PollCommit) 
              published, seen_at, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (item_id) DO UPDATE SET canonical_url = excluded.canonical_url, \
              simhash = excluded.simhash, story_id = coalesce(excluded.story_id, story_id), \
-             published = excluded.published, text = excluded.text",
+             published = excluded.published, text = coalesce(excluded.text, seen_items.text)",
         )
         .bind(&item.item_id)
         .bind(&item.feed_url)

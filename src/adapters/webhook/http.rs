@@ -8,8 +8,12 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap, body: &str) -> Duration
     let header = headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok());
-    let json = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["retry_after"].as_f64());
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite());
+    let json = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["retry_after"].as_f64())
+        .filter(|s| s.is_finite());
     Duration::from_secs_f64(header.or(json).unwrap_or(1.0).clamp(0.0, 3600.0))
 }
 
@@ -42,4 +46,18 @@ pub async fn outcome(destination: &str, response: reqwest::Response) -> Result<S
 
 pub fn transport(destination: &str, e: reqwest::Error) -> DeliveryError {
     DeliveryError::Transient { destination: destination.into(), message: e.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_after_that_is_not_a_number_falls_back_to_a_second() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, "nan".parse().unwrap());
+        assert_eq!(retry_after(&headers, "{\"retry_after\": \"inf\"}"), Duration::from_secs(1));
+        headers.insert(reqwest::header::RETRY_AFTER, "2.5".parse().unwrap());
+        assert_eq!(retry_after(&headers, ""), Duration::from_millis(2500));
+    }
 }

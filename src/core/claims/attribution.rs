@@ -68,6 +68,10 @@ pub struct Context {
 
 const FINITE_AUX: &[&str] =
     &["will", "would", "has", "have", "had", "is", "are", "was", "were", "can", "could", "may", "might"];
+static SUBORDINATORS: Words = Words::new(&[
+    "if", "when", "unless", "while", "although", "though", "because", "since", "as", "after", "before", "once",
+    "until", "whether",
+]);
 static PASSIVE_AUX: Words = Words::new(&["was", "were", "been", "being", "is", "are", "be", "am", "to", "not", "'s"]);
 static FORECAST_VERBS: Words = Words::new(&[
     "expects",
@@ -258,8 +262,11 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         } else {
             continue;
         };
-        if i > 0 && PASSIVE_AUX.contains(tokens.bare[i - 1].as_str()) && frame != Frame::Hearsay {
-            // "was reported", "is expected": nobody is named as saying it.
+        // "was reported", "is widely believed": nobody is named as saying it.
+        let passive = |k: usize| PASSIVE_AUX.contains(tokens.bare[k].as_str());
+        if frame != Frame::Hearsay
+            && (i > 0 && passive(i - 1) || i > 1 && tokens.bare[i - 1].ends_with("ly") && passive(i - 2))
+        {
             continue;
         }
         let inverted = i > 0 && tokens.ends_chunk(i - 1) || i == 0;
@@ -474,6 +481,10 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if span.end <= span.start || span.end - span.start > 16 {
         return None;
     }
+    // "If Wayne's margins recover, expect …": a condition names nobody as a speaker.
+    if SUBORDINATORS.contains(&tokens.bare[span.start]) {
+        return None;
+    }
     let has = |set: &crate::core::lexicon::PhraseSet| !tokens.find_in(set, span).is_empty();
     let orig = tokens.original(span);
     let s = &lex.speakers;
@@ -607,6 +618,46 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
     }
     None
 }
+
+/// In chat, naming the outlet a claim came from cites it: "per the Verge", "she told The Verge",
+/// "that's in the same Reuters piece".
+pub fn cited_outlet(tokens: &Tokens<'_>, text: &str, lex: &Lexicon) -> Option<Attribution> {
+    let outlet = lex.outlet_in(text)?;
+    let cue = tokens.bare.iter().any(|w| CITATION_CUES.contains(w.as_str()));
+    cue.then(|| Attribution {
+        speaker: Speaker::Outlet(outlet.name().to_string()),
+        frame: Frame::Statement,
+        frame_span: Span { start: 0, end: tokens.len() },
+    })
+}
+
+static CITATION_CUES: Words = Words::new(&[
+    "per",
+    "in",
+    "told",
+    "tells",
+    "says",
+    "said",
+    "reported",
+    "reports",
+    "reporting",
+    "according",
+    "piece",
+    "story",
+    "article",
+    "report",
+    "via",
+    "interview",
+    "interviewed",
+    "source",
+    "citing",
+    "wrote",
+    "writes",
+    "laut",
+    "según",
+    "selon",
+    "scoop",
+]);
 
 /// "in a statement", "in a filing": the channel names the source when no speaker does.
 fn channel(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {

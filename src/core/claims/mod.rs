@@ -154,8 +154,11 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         for seg in segments(&message.text, lex) {
             let tokens = Tokens::new(&seg.text, lex);
-            let attr = attribution::find(&tokens, lex, &ctx);
+            let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
+            if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
+                attr = attribution::cited_outlet(&tokens, &seg.text, lex).or(attr);
+            }
             let verdict = message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);
             out.push(Claim { text: seg.text, verdict, origin: origin.clone() });
         }
@@ -180,11 +183,13 @@ fn message_verdict(
     link: Option<&Source>,
     social_link: bool,
 ) -> Verdict {
+    let public_channel =
+        !tokens.find(&lex.official_channels).is_empty() || !tokens.find(&lex.document_channels).is_empty();
     // In chat, what a company or a person said is checkable only with a link or a public channel
     // ("in a statement"); "Globex already told the Prague team" is the writer's word alone.
     let checkable = attr.filter(|a| match a.speaker {
         Speaker::Outlet(_) | Speaker::Document(_) => true,
-        Speaker::Official(_) | Speaker::Person(_) => link.is_some() || a.frame == Frame::Channel,
+        Speaker::Official(_) | Speaker::Person(_) => link.is_some() || a.frame == Frame::Channel || public_channel,
         Speaker::Anonymous => link.is_some(),
         _ => false,
     });
