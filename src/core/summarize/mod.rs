@@ -3,6 +3,7 @@
 //! speculation is never stated as fact.
 
 pub mod extractive;
+pub mod grounding;
 mod render;
 
 pub use extractive::Extractive;
