@@ -514,6 +514,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
     let name = proper_name(tokens, span, lex);
+    // "Lena Ortiz, a company spokesperson": a named person in an official role speaks for the company.
+    let near = Span { start: span.start.saturating_sub(6), end: (span.end + 6).min(tokens.len()) };
+    if name.is_some() && tokens.find_in(&s.official_titles, near).iter().any(|h| !tokens.quoted[h.start]) {
+        return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
+    }
     // "Jane Roe, a partner at Roe Capital": a named person speaks for themself unless they hold an
     // official role, which the check above caught.
     if let Some(n) = name.as_ref().filter(|n| {
