@@ -423,3 +423,22 @@ async fn a_commit_goes_through_while_another_connection_holds_a_read_transaction
     sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
     assert_eq!(count(&store, "stories").await, 2);
 }
+
+#[tokio::test]
+async fn a_pending_post_is_seen_and_a_deferred_reply_spends_no_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let mut poll = first_poll();
+    poll.deliveries.push(delivery("s1", "slack:C1", 1, DeliveryKind::Update));
+    store.commit_poll(&poll).await.unwrap();
+    assert!(store.post_pending("s1", "slack:C1").await.unwrap());
+    assert!(!store.post_pending("s1", "discord:1").await.unwrap());
+    let due = store.due_deliveries(at(10), 10).await.unwrap();
+    let reply = due.iter().find(|d| d.kind == DeliveryKind::Update).unwrap();
+    store.defer(reply.id, at(12)).await.unwrap();
+    let later = store.get_delivery(reply.id).await.unwrap().unwrap();
+    assert_eq!((later.attempts, later.next_attempt_at), (0, Some(at(12))));
+    let post = due.iter().find(|d| d.kind == DeliveryKind::Post).unwrap();
+    store.mark_sent(post.id, Some("ts")).await.unwrap();
+    assert!(!store.post_pending("s1", "slack:C1").await.unwrap());
+}

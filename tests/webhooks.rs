@@ -15,6 +15,9 @@ use std::sync::{Arc, Mutex};
 struct Fake {
     bodies: Mutex<Vec<Value>>,
     rate_limit_next: Mutex<bool>,
+    /// Answer 429 to the request with this number (counting from 1), once.
+    rate_limit_call: Mutex<Option<usize>>,
+    calls: Mutex<usize>,
 }
 
 fn story(headline: &str, claims: usize) -> StoryPost {
@@ -51,7 +54,16 @@ fn story(headline: &str, claims: usize) -> StoryPost {
 async fn serve(fake: Arc<Fake>) -> String {
     async fn slack(State(f): State<Arc<Fake>>, Json(body): Json<Value>) -> (StatusCode, HeaderMap, String) {
         let mut headers = HeaderMap::new();
-        if std::mem::take(&mut *f.rate_limit_next.lock().unwrap()) {
+        let call = {
+            let mut calls = f.calls.lock().unwrap();
+            *calls += 1;
+            *calls
+        };
+        let planned = {
+            let mut at = f.rate_limit_call.lock().unwrap();
+            if *at == Some(call) { at.take().is_some() } else { false }
+        };
+        if std::mem::take(&mut *f.rate_limit_next.lock().unwrap()) || planned {
             headers.insert("retry-after", "2".parse().unwrap());
             return (StatusCode::TOO_MANY_REQUESTS, headers, "rate_limited".into());
         }
@@ -151,4 +163,20 @@ async fn discord_webhook_parses_no_mentions_splits_at_2000_and_edits_in_place() 
     }
     assert!(bodies[0]["nonce"].as_str().unwrap().len() <= 25);
     assert_eq!(bodies.last().unwrap()["edited"], "1001");
+}
+
+#[tokio::test]
+async fn a_split_slack_post_interrupted_by_429_resumes_without_repeating_pieces() {
+    let fake = Arc::new(Fake::default());
+    let base = serve(fake.clone()).await;
+    let hook = SlackWebhook::new(format!("{base}/slack").parse().unwrap(), client());
+    *fake.rate_limit_call.lock().unwrap() = Some(2);
+    let long = story("A long story", 40);
+    assert!(matches!(hook.post_story("k5", &long).await, Err(DeliveryError::RateLimited { .. })));
+    hook.post_story("k5", &long).await.unwrap();
+    let texts: Vec<String> =
+        fake.bodies.lock().unwrap().iter().map(|b| b["text"].as_str().unwrap().to_string()).collect();
+    let unique: std::collections::HashSet<&String> = texts.iter().collect();
+    assert!(texts.len() > 1);
+    assert_eq!(unique.len(), texts.len(), "no piece was posted twice");
 }

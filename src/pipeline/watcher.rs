@@ -313,9 +313,12 @@ impl<S: Store> Watcher<S> {
             }
             let pair = (d.story_id.clone(), d.destination.clone());
             let thread = self.store.thread_ref(&d.story_id, &d.destination).await?.map(PostRef);
-            // A reply waits for its story's first post, so threads stay whole.
-            if d.kind != DeliveryKind::Post && (held.contains(&pair) || thread.is_none() && d.attempts < 5) {
-                self.store.mark_retry(d.id, "waiting for the story's first post", now + Duration::seconds(5)).await?;
+            // A reply waits for its story's first post, so threads stay whole; held back, not tried.
+            if d.kind != DeliveryKind::Post
+                && (held.contains(&pair)
+                    || thread.is_none() && self.store.post_pending(&d.story_id, &d.destination).await?)
+            {
+                self.store.defer(d.id, now + Duration::seconds(5)).await?;
                 continue;
             }
             match send(dest.as_ref(), &d.key, &msg, thread.as_ref()).await {

@@ -441,6 +441,18 @@ pub trait Store: Send + Sync {
         destination: &str,
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
+    /// Whether the story's first post to this destination is still waiting in the outbox: replies
+    /// wait for it, so a thread never starts with its own update.
+    fn post_pending(&self, story_id: &str, destination: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Moves a pending delivery to a later time without counting an attempt (it was held back, not
+    /// tried).
+    fn defer(
+        &self,
+        id: DeliveryId,
+        next_attempt_at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     // ----- subscriptions and digests -----
 
     /// Adds a subscription; returns `false` (and changes nothing) if the channel already watches

@@ -583,6 +583,29 @@ impl Store for SqliteStore {
         .map_err(StoreError::database(format!("find the thread of story {story_id} in {destination}")))
     }
 
+    async fn post_pending(&self, story_id: &str, destination: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM deliveries WHERE story_id = ? AND destination = ? AND kind = 'post' \
+             AND state = 'pending' LIMIT 1",
+        )
+        .bind(story_id)
+        .bind(destination)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("look for the pending post of story {story_id} in {destination}")))?;
+        Ok(found.is_some())
+    }
+
+    async fn defer(&self, id: DeliveryId, next_attempt_at: DateTime<Utc>) -> Result<(), StoreError> {
+        let result = sqlx::query("UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'pending'")
+            .bind(ts(next_attempt_at))
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("defer delivery {id}")))?;
+        self.expect_pending_updated(id, result.rows_affected()).await
+    }
+
     async fn add_subscription(&self, subscription: &Subscription) -> Result<bool, StoreError> {
         let result = sqlx::query(
             "INSERT INTO subscriptions (platform, channel, feed, added_by, added_at) \

@@ -13,15 +13,20 @@ const TEXT_LIMIT: usize = 3_900;
 pub struct SlackWebhook {
     url: reqwest::Url,
     client: reqwest::Client,
+    /// Pieces of a split message already posted, by delivery key: a retry after a failure part-way
+    /// resumes where it stopped instead of posting the first pieces again.
+    progress: std::sync::Mutex<std::collections::HashMap<String, usize>>,
 }
 
 impl SlackWebhook {
     pub fn new(url: reqwest::Url, client: reqwest::Client) -> Self {
-        Self { url, client }
+        Self { url, client, progress: std::sync::Mutex::new(std::collections::HashMap::new()) }
     }
 
-    async fn send(&self, text: &str) -> Result<PostRef, DeliveryError> {
-        for piece in split(text, TEXT_LIMIT) {
+    async fn send(&self, key: &str, text: &str) -> Result<PostRef, DeliveryError> {
+        let progress = || self.progress.lock().unwrap_or_else(|p| p.into_inner());
+        let already = progress().get(key).copied().unwrap_or(0);
+        for (i, piece) in split(text, TEXT_LIMIT).into_iter().enumerate().skip(already) {
             let body = json!({ "text": piece, "mrkdwn": true, "unfurl_links": false, "unfurl_media": false });
             let response = self
                 .client
@@ -31,7 +36,9 @@ impl SlackWebhook {
                 .await
                 .map_err(|e| transport("slack-webhook", e))?;
             outcome("slack-webhook", response).await?;
+            progress().insert(key.to_string(), i + 1);
         }
+        progress().remove(key);
         Ok(PostRef(String::new()))
     }
 }
@@ -48,20 +55,20 @@ impl Destination for SlackWebhook {
         Capabilities { threads: false, edits: false }
     }
 
-    async fn post_story(&self, _key: &str, p: &StoryPost) -> Result<PostRef, DeliveryError> {
-        self.send(&post(p, &STYLE, false)).await
+    async fn post_story(&self, key: &str, p: &StoryPost) -> Result<PostRef, DeliveryError> {
+        self.send(key, &post(p, &STYLE, false)).await
     }
 
     async fn post_update(
         &self,
-        _key: &str,
+        key: &str,
         _thread: Option<&PostRef>,
         u: &StoryUpdate,
     ) -> Result<PostRef, DeliveryError> {
-        self.send(&update(u, &STYLE)).await
+        self.send(key, &update(u, &STYLE)).await
     }
 
-    async fn edit_story(&self, _key: &str, _first: &PostRef, p: &StoryPost) -> Result<(), DeliveryError> {
-        self.send(&post(p, &STYLE, true)).await.map(|_| ())
+    async fn edit_story(&self, key: &str, _first: &PostRef, p: &StoryPost) -> Result<(), DeliveryError> {
+        self.send(key, &post(p, &STYLE, true)).await.map(|_| ())
     }
 }
