@@ -168,6 +168,9 @@ impl<S: Store> Watcher<S> {
         let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
         let seen = self.store.seen_ids(&ids).await?;
         let first_poll = !state.first_poll_done && !self.rules.post_backlog;
+        if first_poll {
+            info!(feed = %url, items = items.len(), "First poll: remembering the backlog without posting it.");
+        }
         let mut commit =
             PollCommit { feed: state.clone(), items: Vec::new(), stories: Vec::new(), deliveries: Vec::new() };
         let mut touched: BTreeSet<String> = BTreeSet::new();
