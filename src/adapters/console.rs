@@ -20,10 +20,6 @@ impl Console {
         Self { out: Mutex::new(Box::new(std::io::stdout())), colour }
     }
 
-    pub fn to_writer(out: Box<dyn Write + Send>) -> Self {
-        Self { out: Mutex::new(out), colour: false }
-    }
-
     fn paint(&self, code: &str, text: &str) -> String {
         if self.colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
     }
