@@ -36,8 +36,18 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
     if whole(&m.rumour) {
         reasons.push(SpeculativeReason::Rumour);
     }
-    if !live(&m.weasel).is_empty() {
+    let weasels = live(&m.weasel);
+    if !weasels.is_empty() {
         reasons.push(SpeculativeReason::Weasel);
+        // "is widely seen as a bellwether": a characterisation nobody signs is an opinion as well.
+        let characterises = weasels.iter().any(|w| {
+            tokens.bare[w.start..w.end]
+                .iter()
+                .any(|b| matches!(b.as_str(), "seen" | "viewed" | "regarded" | "considered" | "described"))
+        });
+        if characterises {
+            reasons.push(SpeculativeReason::Opinion);
+        }
     }
     if !live(&m.conditional).is_empty() {
         reasons.push(SpeculativeReason::Conditional);
@@ -47,7 +57,17 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
         reasons.push(SpeculativeReason::Hedge);
     }
     let predictions = live(&m.prediction);
-    if !predictions.is_empty() && !is_announced_plan(tokens, lex, &predictions) {
+    // "could follow", "may see", "likely to push back": a hedged modal before an action is a forecast
+    // too ("may have cut" looks back, and "may be" describes).
+    let hedged_forecast = hedges.iter().any(|h| {
+        let modal = tokens.bare[h.end - 1].as_str();
+        matches!(modal, "could" | "may" | "might" | "to")
+            && tokens
+                .bare
+                .get(h.end)
+                .is_some_and(|next| !matches!(next.as_str(), "have" | "be" | "not" | "also" | "well"))
+    });
+    if !predictions.is_empty() && !is_announced_plan(tokens, lex, &predictions) || hedged_forecast {
         reasons.push(SpeculativeReason::Prediction);
     }
     if !live(&m.opinion).is_empty() {

@@ -103,8 +103,12 @@ fn attributed_verdict(
         }
         Speaker::Weasel => {
             let mut r = vec![SpeculativeReason::Weasel];
+            // "Some believe the line will be wound down": a belief about the future is a forecast.
+            let future = tokens.bare.iter().any(|w| matches!(w.as_str(), "will" | "won't" | "going" | "gonna"))
+                || tokens.orig.iter().any(|w| w.contains("'ll") || w.contains("’ll"));
             match a.frame {
                 Frame::Belief(BeliefKind::Forecast) => r.push(SpeculativeReason::Prediction),
+                Frame::Belief(BeliefKind::Opinion) if future => r.push(SpeculativeReason::Prediction),
                 Frame::Belief(BeliefKind::Opinion) => r.push(SpeculativeReason::Opinion),
                 _ => r.extend(
                     markers::find(tokens, lex, own_voice).into_iter().filter(|x| *x != SpeculativeReason::Weasel),
