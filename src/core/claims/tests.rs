@@ -134,6 +134,8 @@ fn plain_reporting_is_sourced_to_the_outlet() {
 #[test]
 fn a_hedge_in_the_outlets_voice_is_speculative() {
     let (label, reasons, _) = one(article("Reuters", "The cuts could spread to the sales team."));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["prediction", "hedge"]));
+    let (label, reasons, _) = one(article("Reuters", "The count may be higher than reported."));
     assert_eq!((label.as_str(), reasons), ("speculative", vec!["hedge"]));
 }
 
