@@ -123,3 +123,79 @@ async fn retry_after_outlasts_a_shorter_backoff() {
     watcher.poll(&busy, t0 + chrono::Duration::seconds(121)).await.unwrap();
     assert_eq!(asked(), 2);
 }
+
+/// A feed that grows by one item about the same story each time the test says so.
+async fn growing_feed(phase: Arc<std::sync::atomic::AtomicUsize>) -> String {
+    let app = Router::new()
+        .route(
+            "/grow.xml",
+            get(|State(p): State<Arc<std::sync::atomic::AtomicUsize>>| async move {
+                let n = p.load(std::sync::atomic::Ordering::SeqCst);
+                let mut items = String::new();
+                for i in 0..n {
+                    let published = (chrono::Utc::now() - chrono::Duration::minutes(30 - i as i64)).to_rfc2822();
+                    items.push_str(&format!(
+                        "<item><guid>g{i}</guid><link>https://news.example/g{i}</link><title>Initech AI layoffs, report {i}</title><pubDate>{published}</pubDate><description>Initech will cut {} jobs as AI agents take over support, the company said.</description></item>",
+                        500 + i
+                    ));
+                }
+                format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Example Wire</title>{items}</channel></rss>")
+            }),
+        )
+        .with_state(phase);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/grow.xml")
+}
+
+#[tokio::test]
+async fn after_a_restart_a_story_continues_with_new_revisions_not_reused_ones() {
+    use layoffwatch::core::story::StoryRules;
+    use layoffwatch::core::summarize::Extractive;
+    use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
+    use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
+    use layoffwatch::store::{SqliteStore, Store};
+
+    let phase = Arc::new(std::sync::atomic::AtomicUsize::new(2));
+    let url = growing_feed(phase.clone()).await;
+    let source = FeedSource::parse(&url).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite");
+    let rules = || WatchRules {
+        stories: StoryRules::default(),
+        disable_after_failures: 10,
+        base_backoff: chrono::Duration::seconds(1),
+        post_backlog: true,
+    };
+    let output: Arc<dyn layoffwatch::delivery::Destination> =
+        Arc::new(layoffwatch::adapters::jsonl::JsonLines::file(&dir.path().join("out.jsonl")).unwrap());
+    let fetcher = || Fetcher::new(FetchSettings { allow_private: true, ..FetchSettings::default() }).unwrap();
+    let now = chrono::Utc::now();
+
+    let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+    let mut first = Watcher::new(store.clone(), fetcher(), vec![output.clone()], Box::new(Extractive), rules());
+    first.poll(&source, now).await.unwrap();
+    first.flush(now).await.unwrap();
+    drop(first);
+    store.close().await;
+
+    // A new process: the story book is rebuilt from the store, then the story grows.
+    phase.store(3, std::sync::atomic::Ordering::SeqCst);
+    let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+    let mut second = Watcher::new(store.clone(), fetcher(), vec![output], Box::new(Extractive), rules());
+    assert_eq!(second.restore(now).await.unwrap(), 2);
+    let report = second.poll(&source, now + chrono::Duration::seconds(5)).await.unwrap();
+    assert_eq!(report.new_items, 1);
+    assert!(report.queued >= 1, "the new coverage is queued, not swallowed by a reused key");
+    second.flush(now + chrono::Duration::seconds(5)).await.unwrap();
+    let text = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    let keys: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["key"].as_str().unwrap().to_string())
+        .collect();
+    assert!(keys.iter().any(|k| k.ends_with("/1/post")), "{keys:?}");
+    assert!(keys.iter().any(|k| k.ends_with("/3/update")), "the third item is revision 3: {keys:?}");
+    assert_eq!(keys.iter().filter(|k| k.ends_with("/post")).count(), 1, "the story is posted once: {keys:?}");
+    assert!(store.due_deliveries(now + chrono::Duration::hours(1), 10).await.unwrap().is_empty());
+}
