@@ -86,6 +86,15 @@ struct PrivacySection {
     article_text_days: Option<i64>,
 }
 
+/// A true/false setting as people write it in the environment.
+pub fn flag(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
 impl Settings {
     /// Loads the config file (if any), applies the environment, and validates the result.
     pub fn load(path: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
@@ -130,14 +139,10 @@ impl Settings {
                        problem: &mut dyn FnMut(&str, String, &str)|
          -> bool {
             match env(env_name) {
-                Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-                    "1" | "true" | "yes" | "on" => true,
-                    "0" | "false" | "no" | "off" | "" => false,
-                    other => {
-                        problem(env_name, format!("{other:?} is not true or false"), "use true or false");
-                        default
-                    }
-                },
+                Some(v) => flag(&v).unwrap_or_else(|| {
+                    problem(env_name, format!("{:?} is not true or false", v.trim()), "use true or false");
+                    default
+                }),
                 None => file_value.unwrap_or(default),
             }
         };

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
-/// Writes posts to a writer (standard output by default).
+/// Writes posts to standard output.
 pub struct Console {
     out: Mutex<Box<dyn Write + Send>>,
     colour: bool,

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 /// Whether the operator allowed feeds on private addresses (tests, intranets).
 fn allow_private() -> bool {
-    std::env::var("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES").is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+    std::env::var("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES").is_ok_and(|v| layoffwatch::config::flag(&v) == Some(true))
 }
 
 pub async fn digest(feeds: &[String], as_json: bool) -> anyhow::Result<ExitCode> {

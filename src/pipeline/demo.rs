@@ -2,14 +2,13 @@
 //! revised numbers, off-topic items) through the whole pipeline — fetch, parse, relevance, stories,
 //! claims, the SQLite store and its outbox — to a destination, offline and without tokens.
 
-use super::ingest::news_items;
 use super::watcher::{WatchRules, Watcher};
-use crate::core::story::{NewsItem, StoryRules};
+use crate::core::story::StoryRules;
 use crate::core::summarize::Summarizer;
 use crate::delivery::Destination;
 use crate::feeds::{FeedSource, FetchSettings, Fetcher, ParseError, parse_feed};
 use crate::store::SqliteStore;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
 /// The sample feeds compiled into the binary: (file name, contents).
@@ -40,31 +39,26 @@ pub enum DemoError {
     Setup(String),
 }
 
-/// Every item of the sample feeds, oldest first.
-pub fn sample_items() -> Result<Vec<NewsItem>, ParseError> {
-    let mut items = Vec::new();
-    for (name, bytes) in SAMPLE_FEEDS {
-        let feed = parse_feed(bytes, name)?;
-        items.extend(news_items(&feed, name));
-    }
-    items.sort_by_key(|i| i.published);
-    Ok(items)
-}
-
 /// Runs the sample feeds through the bot's own pipeline — an in-memory SQLite store, the outbox and
 /// `dest` — with the clock at the newest item's time, so every run prints the same.
 pub async fn run(
     dest: Arc<dyn Destination>,
     summarizer: Box<dyn Summarizer + Send + Sync>,
 ) -> Result<DemoReport, DemoError> {
+    // Each feed is parsed once here for its dates: the clock is the newest item's time, and feeds are
+    // polled in the order their news broke, so stories grow as they did.
     let dir = tempfile::tempdir().map_err(|e| DemoError::Setup(e.to_string()))?;
-    let mut sources = Vec::new();
+    let mut order: Vec<(Option<DateTime<Utc>>, FeedSource)> = Vec::new();
+    let mut newest: Option<DateTime<Utc>> = None;
     for (name, bytes) in SAMPLE_FEEDS {
+        let dates: Vec<DateTime<Utc>> = parse_feed(bytes, name)?.items.iter().filter_map(|i| i.published).collect();
+        newest = newest.max(dates.iter().max().copied());
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).map_err(|e| DemoError::Setup(e.to_string()))?;
-        sources.push(FeedSource::File(path));
+        order.push((dates.iter().min().copied(), FeedSource::File(path)));
     }
-    let now = sample_items()?.iter().filter_map(|i| i.published).max().unwrap_or_default() + Duration::hours(1);
+    order.sort_by_key(|(first, _)| *first);
+    let now = newest.unwrap_or_default() + Duration::hours(1);
     let store = SqliteStore::open_in_memory().await.map_err(|e| DemoError::Setup(e.to_string()))?;
     let fetcher = Fetcher::new(FetchSettings::default()).map_err(|e| DemoError::Setup(e.to_string()))?;
     let rules = WatchRules {
@@ -75,13 +69,6 @@ pub async fn run(
     };
     let mut watcher = Watcher::new(store, fetcher, vec![dest], summarizer, rules);
     let mut report = DemoReport::default();
-    // Feeds in the order their news broke, so stories grow as they did.
-    let mut order: Vec<(Option<chrono::DateTime<chrono::Utc>>, FeedSource)> = Vec::new();
-    for (source, (name, bytes)) in sources.into_iter().zip(SAMPLE_FEEDS) {
-        let first = parse_feed(bytes, name)?.items.iter().filter_map(|i| i.published).min();
-        order.push((first, source));
-    }
-    order.sort_by_key(|(first, _)| *first);
     for (_, source) in &order {
         let polled = watcher.poll(source, now).await.map_err(|e| DemoError::Setup(e.to_string()))?;
         report.skipped.extend(polled.passed_over);

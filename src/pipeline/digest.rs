@@ -1,16 +1,14 @@
 //! `digest`: one stateless pass over feeds — fetch, parse, keep the AI-layoff news, fold it into
 //! stories, label claims and summarize — in the JSON shape of the command-line contract.
 
-use super::ingest::news_items;
+use super::ingest::parse_fetched;
 use crate::core::claims::Claim;
 use crate::core::facts::LayoffFact;
 use crate::core::lexicon::Lexicon;
 use crate::core::relevance::Topic;
 use crate::core::story::{NewsItem, Placement, Story, StoryBook, StoryRules};
 use crate::core::summarize::{Bullet, Summarizer};
-use crate::feeds::{
-    FeedSource, FetchError, FetchOutcome, Fetcher, ParseError, ParseOptions, Validators, parse_feed_blocking,
-};
+use crate::feeds::{FeedSource, FetchError, FetchOutcome, Fetcher, ParseError, Validators};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -72,12 +70,7 @@ async fn fetch_one(fetcher: &Fetcher, source: &FeedSource) -> Result<Vec<NewsIte
     match fetcher.fetch(source, &Validators::default()).await? {
         FetchOutcome::NotModified => Ok(Vec::new()),
         FetchOutcome::Fetched { body, content_type, .. } => {
-            let options = ParseOptions {
-                charset_hint: content_type.as_deref().and_then(crate::feeds::decode::charset_from_content_type),
-                ..ParseOptions::default()
-            };
-            let feed = parse_feed_blocking(body, source.to_string(), options).await?;
-            Ok(news_items(&feed, &source.to_string()))
+            Ok(parse_fetched(body, content_type.as_deref(), &source.to_string()).await?)
         }
     }
 }

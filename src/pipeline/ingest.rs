@@ -2,7 +2,7 @@
 //! item's content (else summary) is the article text.
 
 use crate::core::story::NewsItem;
-use crate::feeds::{FeedItem, ParsedFeed};
+use crate::feeds::{FeedItem, ParseError, ParseOptions, ParsedFeed, parse_feed_blocking};
 
 /// The name an item's outlet goes by: the feed's title up to a separator ("Reuters — Technology" →
 /// "Reuters"), else the host of the feed address.
@@ -37,4 +37,18 @@ pub fn news_items(feed: &ParsedFeed, source: &str) -> Vec<NewsItem> {
     let mut items: Vec<NewsItem> = feed.items.iter().map(|i| news_item(i, &outlet)).collect();
     items.sort_by_key(|i| i.published);
     items
+}
+
+/// A fetched body as news items: parsed off the async threads, in the charset the server declared.
+pub async fn parse_fetched(
+    body: bytes::Bytes,
+    content_type: Option<&str>,
+    source: &str,
+) -> Result<Vec<NewsItem>, ParseError> {
+    let options = ParseOptions {
+        charset_hint: content_type.and_then(crate::feeds::decode::charset_from_content_type),
+        ..ParseOptions::default()
+    };
+    let feed = parse_feed_blocking(body, source.to_string(), options).await?;
+    Ok(news_items(&feed, source))
 }

@@ -4,7 +4,7 @@
 //! decision (it is either committed or redone identically from the same feed) and repeats no post
 //! (the outbox key, and destinations that recognise a replayed key, see to that).
 
-use super::ingest::news_items;
+use super::ingest::parse_fetched;
 use super::placement::messages;
 use super::send::send;
 use crate::core::lexicon::Lexicon;
@@ -14,7 +14,7 @@ use crate::core::simhash::simhash;
 use crate::core::story::{NewsItem, Placement, StoryBook, StoryRules};
 use crate::core::summarize::Summarizer;
 use crate::delivery::{Destination, PostRef};
-use crate::feeds::{FeedSource, FetchOutcome, Fetcher, ParseOptions, Validators, parse_feed_blocking};
+use crate::feeds::{FeedSource, FetchOutcome, Fetcher, Validators};
 use crate::store::{DeliveryKind, FeedState, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -156,15 +156,10 @@ impl<S: Store> Watcher<S> {
             }
             FetchOutcome::Fetched { body, validators, content_type, .. } => (body, validators, content_type),
         };
-        let options = ParseOptions {
-            charset_hint: content_type.as_deref().and_then(crate::feeds::decode::charset_from_content_type),
-            ..ParseOptions::default()
-        };
-        let feed = match parse_feed_blocking(body, url.clone(), options).await {
-            Ok(f) => f,
+        let items = match parse_fetched(body, content_type.as_deref(), &url).await {
+            Ok(items) => items,
             Err(e) => return self.record_failure(state, e.to_string(), None, now).await,
         };
-        let items = news_items(&feed, &url);
         let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
         let seen = self.store.seen_ids(&ids).await?;
         let first_poll = !state.first_poll_done && !self.rules.post_backlog;
