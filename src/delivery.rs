@@ -2,8 +2,9 @@
 //! pipeline never knows which platform it is posting to. Destinations say what they can do (threads,
 //! edits) and the pipeline degrades gracefully: without edits, a correction goes into the thread.
 
-use crate::core::message::{StoryPost, StoryUpdate};
+use crate::core::message::{DigestPost, StoryPost, StoryUpdate};
 use async_trait::async_trait;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where a post landed on its platform (a message timestamp, a message id, a thread id); replies and
@@ -54,4 +55,19 @@ pub trait Destination: Send + Sync {
     ) -> Result<PostRef, DeliveryError>;
     /// Replaces the first post. Only called when `capabilities().edits` is true.
     async fn edit_story(&self, key: &str, first: &PostRef, post: &StoryPost) -> Result<(), DeliveryError>;
+    /// A channel's periodic digest, posted instead of live story posts. Only chat channels that chose a
+    /// digest (`/layoffs digest`) are sent one, so the fixed outputs keep this refusal.
+    async fn post_digest(&self, _key: &str, _digest: &DigestPost) -> Result<PostRef, DeliveryError> {
+        Err(DeliveryError::Rejected { destination: self.name(), message: "this output does not take digests".into() })
+    }
+}
+
+/// A chat platform whose channels subscribe to feeds (the Slack and Discord bots). The watcher routes
+/// each story to the channels subscribed to its feeds and asks the platform for one destination per
+/// channel, so the outbox can name a channel and find its sender again after a restart.
+pub trait Platform: Send + Sync {
+    /// `slack` or `discord`: the platform column of stored subscriptions and digests.
+    fn platform(&self) -> &'static str;
+    /// The destination posting into `channel`. Its `name()` must be `"{platform}:{channel}"`.
+    fn channel(&self, channel: &str) -> Arc<dyn Destination>;
 }

@@ -9,6 +9,7 @@
 //! - [`store`]: persistence (SQLite): feeds and validators, seen items, stories, the outbox.
 //! - [`delivery`]: the trait every destination implements.
 //! - [`adapters`]: destinations (console, webhooks, Slack, Discord).
+//! - [`summaries`]: the summarizer the bot runs with (offline, or an LLM grounded by the core).
 //! - [`pipeline`]: wires feeds → core → store → destinations.
 //! - [`eval`]: measuring the labeller on a labelled set.
 pub mod adapters;
@@ -19,3 +20,4 @@ pub mod eval;
 pub mod feeds;
 pub mod pipeline;
 pub mod store;
+pub mod summaries;

@@ -78,6 +78,17 @@ pub enum Outbound {
     Update(StoryUpdate),
     /// Replace the first post; destinations without edits post a correction in the thread instead.
     Edit(StoryPost),
+    /// A channel's hourly or daily digest.
+    Digest(DigestPost),
+}
+
+/// The stories a digest channel missed since its last digest, newest facts first, each as its post.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DigestPost {
+    /// The period covered, so a reader knows what "since" means.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub stories: Vec<StoryPost>,
 }
 
 impl StoryPost {

@@ -15,6 +15,7 @@ pub async fn send(
     match msg {
         Outbound::Post(post) => dest.post_story(key, post).await,
         Outbound::Update(update) => dest.post_update(key, thread, update).await,
+        Outbound::Digest(digest) => dest.post_digest(key, digest).await,
         Outbound::Edit(post) => match thread {
             Some(first) if dest.capabilities().edits => {
                 dest.edit_story(key, first, post).await?;

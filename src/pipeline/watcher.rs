@@ -69,6 +69,7 @@ pub struct SentCounts {
     pub posts: usize,
     pub updates: usize,
     pub edits: usize,
+    pub digests: usize,
 }
 
 impl<S: Store> Watcher<S> {
@@ -328,6 +329,7 @@ impl<S: Store> Watcher<S> {
                         Outbound::Post(_) => counts.posts += 1,
                         Outbound::Update(_) => counts.updates += 1,
                         Outbound::Edit(_) => counts.edits += 1,
+                        Outbound::Digest(_) => counts.digests += 1,
                     }
                     self.sent.set(counts);
                 }
@@ -380,6 +382,7 @@ fn delivery(story_id: &str, dest: &dyn Destination, msg: &Outbound) -> Result<Ne
         Outbound::Post(p) => (DeliveryKind::Post, p.revision),
         Outbound::Update(u) => (DeliveryKind::Update, u.revision),
         Outbound::Edit(p) => (DeliveryKind::Edit, p.revision),
+        Outbound::Digest(_) => (DeliveryKind::Digest, 0),
     };
     Ok(NewDelivery {
         key: NewDelivery::idempotency_key(story_id, &dest.name(), revision, kind),

@@ -124,6 +124,8 @@ pub enum DeliveryKind {
     Edit,
     /// A correction posted in the thread, where the platform cannot edit.
     Correction,
+    /// A channel's periodic digest; it belongs to no single story.
+    Digest,
 }
 
 impl DeliveryKind {
@@ -134,6 +136,7 @@ impl DeliveryKind {
             DeliveryKind::Update => "update",
             DeliveryKind::Edit => "edit",
             DeliveryKind::Correction => "correction",
+            DeliveryKind::Digest => "digest",
         }
     }
 
@@ -143,6 +146,7 @@ impl DeliveryKind {
             "update" => DeliveryKind::Update,
             "edit" => DeliveryKind::Edit,
             "correction" => DeliveryKind::Correction,
+            "digest" => DeliveryKind::Digest,
             _ => return None,
         })
     }
