@@ -98,10 +98,10 @@ async fn the_bot_polls_conditionally_backs_off_and_survives_bad_feeds() {
 #[tokio::test]
 async fn retry_after_outlasts_a_shorter_backoff() {
     use layoffwatch::core::story::StoryRules;
-    use layoffwatch::core::summarize::Extractive;
     use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
     use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
     use layoffwatch::store::SqliteStore;
+    use layoffwatch::summaries::Offline;
 
     let log = Arc::new(Log::default());
     let base = serve(log.clone()).await;
@@ -113,7 +113,7 @@ async fn retry_after_outlasts_a_shorter_backoff() {
         base_backoff: chrono::Duration::seconds(1),
         post_backlog: false,
     };
-    let mut watcher = Watcher::new(store, fetcher, Vec::new(), Box::new(Extractive), rules);
+    let mut watcher = Watcher::new(store, fetcher, Vec::new(), Arc::new(Offline), rules);
     let busy = FeedSource::parse(&format!("{base}/busy.xml")).unwrap();
     let t0 = chrono::Utc::now();
     assert!(watcher.poll(&busy, t0).await.unwrap().not_polled);
@@ -152,10 +152,10 @@ async fn growing_feed(phase: Arc<std::sync::atomic::AtomicUsize>) -> String {
 #[tokio::test]
 async fn after_a_restart_a_story_continues_with_new_revisions_not_reused_ones() {
     use layoffwatch::core::story::StoryRules;
-    use layoffwatch::core::summarize::Extractive;
     use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
     use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
     use layoffwatch::store::{SqliteStore, Store};
+    use layoffwatch::summaries::Offline;
 
     let phase = Arc::new(std::sync::atomic::AtomicUsize::new(2));
     let url = growing_feed(phase.clone()).await;
@@ -174,7 +174,7 @@ async fn after_a_restart_a_story_continues_with_new_revisions_not_reused_ones() 
     let now = chrono::Utc::now();
 
     let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
-    let mut first = Watcher::new(store.clone(), fetcher(), vec![output.clone()], Box::new(Extractive), rules());
+    let mut first = Watcher::new(store.clone(), fetcher(), vec![output.clone()], Arc::new(Offline), rules());
     first.poll(&source, now).await.unwrap();
     first.flush(now).await.unwrap();
     drop(first);
@@ -183,7 +183,7 @@ async fn after_a_restart_a_story_continues_with_new_revisions_not_reused_ones() 
     // A new process: the story book is rebuilt from the store, then the story grows.
     phase.store(3, std::sync::atomic::Ordering::SeqCst);
     let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
-    let mut second = Watcher::new(store.clone(), fetcher(), vec![output], Box::new(Extractive), rules());
+    let mut second = Watcher::new(store.clone(), fetcher(), vec![output], Arc::new(Offline), rules());
     assert_eq!(second.restore(now).await.unwrap(), 2);
     let report = second.poll(&source, now + chrono::Duration::seconds(5)).await.unwrap();
     assert_eq!(report.new_items, 1);

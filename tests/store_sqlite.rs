@@ -59,7 +59,7 @@ fn story(id: &str, revision: u32) -> StoryRecord {
 fn delivery(story_id: &str, destination: &str, revision: u32, kind: DeliveryKind) -> NewDelivery {
     NewDelivery {
         key: NewDelivery::idempotency_key(story_id, destination, revision, kind),
-        story_id: story_id.to_owned(),
+        story_id: Some(story_id.to_owned()),
         destination: destination.to_owned(),
         kind,
         payload: json!({ "story": story_id, "revision": revision }),

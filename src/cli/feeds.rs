@@ -5,6 +5,7 @@ use layoffwatch::adapters::console::Console;
 use layoffwatch::core::summarize::Extractive;
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
 use layoffwatch::pipeline::{demo, digest};
+use layoffwatch::summaries::Offline;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -47,7 +48,7 @@ pub async fn digest(feeds: &[String], as_json: bool) -> anyhow::Result<ExitCode>
 }
 
 pub async fn demo() -> anyhow::Result<ExitCode> {
-    let report = demo::run(std::sync::Arc::new(Console::stdout()), Box::new(Extractive)).await?;
+    let report = demo::run(std::sync::Arc::new(Console::stdout()), std::sync::Arc::new(Offline)).await?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "\n{} stories posted, {} thread updates, {} edits.", report.posts, report.updates, report.edits)?;
     writeln!(out, "{} items skipped:", report.skipped.len())?;

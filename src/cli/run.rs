@@ -6,12 +6,12 @@ use layoffwatch::adapters::jsonl::JsonLines;
 use layoffwatch::adapters::webhook::{DiscordWebhook, SlackWebhook};
 use layoffwatch::config::{ConfigError, Settings};
 use layoffwatch::core::story::StoryRules;
-use layoffwatch::core::summarize::Extractive;
 use layoffwatch::delivery::Destination;
 use layoffwatch::feeds::guard;
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
 use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
 use layoffwatch::store::SqliteStore;
+use layoffwatch::summaries::Offline;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -118,7 +118,8 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
         base_backoff: chrono::Duration::seconds(60),
         post_backlog: false,
     };
-    let mut watcher = Watcher::new(store, fetcher, destinations, Box::new(Extractive), rules);
+    let mut watcher =
+        Watcher::new(store, fetcher, destinations, Arc::new(Offline), rules).fixed_outputs_follow(&sources);
     let restored = watcher.restore(chrono::Utc::now()).await?;
     info!(restored, feeds = sources.len(), "layoffwatch is watching.");
     let keep_text = chrono::Duration::days(settings.article_text_days.into());
@@ -126,12 +127,15 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
     loop {
         // Whatever an earlier run decided but did not send goes out first.
         watcher.flush(chrono::Utc::now()).await?;
-        for source in &sources {
+        // Channels subscribe and unsubscribe while the bot runs: the feed list is read every round.
+        for source in &watcher.sources(&sources).await? {
             if let Err(e) = watcher.poll(source, chrono::Utc::now()).await {
                 warn!(feed = %source, error = %e, "Poll failed; it will be retried next round.");
             }
             watcher.flush(chrono::Utc::now()).await?;
         }
+        watcher.queue_digests(chrono::Utc::now()).await?;
+        watcher.flush(chrono::Utc::now()).await?;
         watcher.expire(chrono::Utc::now(), keep_text).await?;
         if once {
             break;

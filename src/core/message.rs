@@ -5,7 +5,7 @@
 use super::claims::{Claim, Source};
 use super::facts::LayoffFact;
 use super::story::Story;
-use super::summarize::Summarizer;
+use super::summarize::{Summarizer, Summary};
 use super::text::defuse_mentions;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -93,7 +93,12 @@ pub struct DigestPost {
 
 impl StoryPost {
     pub fn from_story(story: &Story, summarizer: &dyn Summarizer) -> Self {
-        let summary = summarizer.summarize(&story.analysis());
+        Self::from_summary(story, &summarizer.summarize(&story.analysis()))
+    }
+
+    /// The post for a story summarized elsewhere (by the bot's summary service, which may be an LLM
+    /// whose output has already been grounded).
+    pub fn from_summary(story: &Story, summary: &Summary) -> Self {
         Self {
             story_id: story.id.clone(),
             revision: story.revision,
@@ -108,7 +113,7 @@ impl StoryPost {
                     speculative: b.speculative,
                 })
                 .collect(),
-            facts: summary.facts,
+            facts: summary.facts.clone(),
             sourced: summary.sourced.iter().map(ShownClaim::from).collect(),
             speculative: summary.speculative.iter().map(ShownClaim::from).collect(),
             outlets: story.outlets(),

@@ -4,10 +4,10 @@
 
 use super::watcher::{WatchRules, Watcher};
 use crate::core::story::StoryRules;
-use crate::core::summarize::Summarizer;
 use crate::delivery::Destination;
 use crate::feeds::{FeedSource, FetchSettings, Fetcher, ParseError, parse_feed};
 use crate::store::SqliteStore;
+use crate::summaries::SummaryService;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -41,10 +41,7 @@ pub enum DemoError {
 
 /// Runs the sample feeds through the bot's own pipeline — an in-memory SQLite store, the outbox and
 /// `dest` — with the clock at the newest item's time, so every run prints the same.
-pub async fn run(
-    dest: Arc<dyn Destination>,
-    summarizer: Box<dyn Summarizer + Send + Sync>,
-) -> Result<DemoReport, DemoError> {
+pub async fn run(dest: Arc<dyn Destination>, summaries: Arc<dyn SummaryService>) -> Result<DemoReport, DemoError> {
     // Each feed is parsed once here for its dates: the clock is the newest item's time, and feeds are
     // polled in the order their news broke, so stories grow as they did.
     let dir = tempfile::tempdir().map_err(|e| DemoError::Setup(e.to_string()))?;
@@ -67,7 +64,7 @@ pub async fn run(
         base_backoff: Duration::seconds(60),
         post_backlog: true,
     };
-    let mut watcher = Watcher::new(store, fetcher, vec![dest], summarizer, rules);
+    let mut watcher = Watcher::new(store, fetcher, vec![dest], summaries, rules);
     let mut report = DemoReport::default();
     for (_, source) in &order {
         let polled = watcher.poll(source, now).await.map_err(|e| DemoError::Setup(e.to_string()))?;

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod demo;
 pub mod digest;
+pub mod digests;
 pub mod ingest;
 pub mod placement;
 pub mod send;

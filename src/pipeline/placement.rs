@@ -2,27 +2,24 @@
 //! post, a joined item an update in the thread, and a change of facts also an edit of the first post.
 
 use crate::core::message::{Outbound, StoryPost, StoryUpdate};
-use crate::core::story::{KeyFacts, Placement, StoryBook};
-use crate::core::summarize::Summarizer;
+use crate::core::story::{KeyFacts, Placement, Story};
 
-/// The messages one placement calls for, in the order they must be sent.
-pub fn messages(book: &StoryBook, placement: &Placement, summarizer: &dyn Summarizer) -> Vec<Outbound> {
-    match placement {
-        Placement::NewStory { story } => {
-            let s = book.story(story).expect("a placed story exists");
-            vec![Outbound::Post(StoryPost::from_story(s, summarizer))]
-        }
-        Placement::Joined { story, revised_from } => {
-            let s = book.story(story).expect("a placed story exists");
-            let note = revised_from.as_ref().map(|before| revision_note(Some(before), &s.key_facts()));
-            let mut out = vec![Outbound::Update(StoryUpdate::latest(s, note))];
-            if revised_from.is_some() {
-                out.push(Outbound::Edit(StoryPost::from_story(s, summarizer)));
-            }
-            out
-        }
-        _ => Vec::new(),
+/// What a destination that already shows the story gets for a joined item: the update in the
+/// thread, and, when the item changed the facts, the edit of the first post (`post` is the story as
+/// it now reads; it must be given when the facts changed).
+pub fn follow_ups(story: &Story, placement: &Placement, post: Option<&StoryPost>) -> Vec<Outbound> {
+    let Placement::Joined { revised_from, .. } = placement else { return Vec::new() };
+    let note = revised_from.as_ref().map(|before| revision_note(Some(before), &story.key_facts()));
+    let mut out = vec![Outbound::Update(StoryUpdate::latest(story, note))];
+    if let (Some(_), Some(post)) = (revised_from, post) {
+        out.push(Outbound::Edit(post.clone()));
     }
+    out
+}
+
+/// Whether the placement changed the story's facts, so its first post must be redone.
+pub fn revises(placement: &Placement) -> bool {
+    matches!(placement, Placement::Joined { revised_from: Some(_), .. })
 }
 
 fn revision_note(before: Option<&KeyFacts>, after: &KeyFacts) -> String {

@@ -4,21 +4,25 @@
 //! decision (it is either committed or redone identically from the same feed) and repeats no post
 //! (the outbox key, and destinations that recognise a replayed key, see to that).
 
+use super::digests::{DIGEST_MAX_STORIES, digest_period};
 use super::ingest::parse_fetched;
-use super::placement::messages;
+use super::placement::{follow_ups, revises};
 use super::send::send;
 use crate::core::lexicon::Lexicon;
-use crate::core::message::{Outbound, StoryPost};
+use crate::core::message::{DigestPost, Outbound, StoryPost};
 use crate::core::relevance::Topic;
 use crate::core::simhash::simhash;
 use crate::core::story::{NewsItem, Placement, StoryBook, StoryRules};
-use crate::core::summarize::Summarizer;
-use crate::delivery::{Destination, PostRef};
+use crate::core::summarize::Summary;
+use crate::delivery::{Destination, Platform, PostRef};
 use crate::feeds::{FeedSource, FetchOutcome, Fetcher, Validators};
-use crate::store::{DeliveryKind, FeedState, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord};
+use crate::store::{
+    DeliveryKind, FeedState, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
+};
+use crate::summaries::SummaryService;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use tracing::{info, warn};
 
@@ -54,13 +58,24 @@ pub enum WatchError {
 pub struct Watcher<S: Store> {
     store: S,
     fetcher: Fetcher,
+    /// The operator's fixed outputs (console, files, webhooks).
     destinations: Vec<Arc<dyn Destination>>,
-    summarizer: Box<dyn Summarizer + Send + Sync>,
+    /// Chat platforms whose channels subscribe to feeds.
+    platforms: Vec<Arc<dyn Platform>>,
+    /// The feeds the fixed outputs follow; `None` means every feed polled. Feeds that only a chat
+    /// channel subscribed to go to that channel, not to the operator's outputs.
+    fixed_feeds: Option<HashSet<String>>,
+    summaries: Arc<dyn SummaryService>,
     rules: WatchRules,
     book: StoryBook,
-    /// Stories whose first post has been queued; later items on the others post the story anew.
-    announced: HashSet<String>,
-    sent: std::cell::Cell<SentCounts>,
+    /// The destinations (by name) each story's first post has been queued for; every later item
+    /// goes to them as an update, and to a newly interested channel as the whole story.
+    announced: HashMap<String, BTreeSet<String>>,
+    /// The feeds each story's items came from, which decide the channels it goes to.
+    story_feeds: HashMap<String, BTreeSet<String>>,
+    /// The last summary made of each story, so the summary service can send only what is new.
+    last_summary: HashMap<String, Summary>,
+    sent: std::sync::Mutex<SentCounts>,
 }
 
 /// Deliveries sent, by kind.
@@ -77,7 +92,7 @@ impl<S: Store> Watcher<S> {
         store: S,
         fetcher: Fetcher,
         destinations: Vec<Arc<dyn Destination>>,
-        summarizer: Box<dyn Summarizer + Send + Sync>,
+        summaries: Arc<dyn SummaryService>,
         rules: WatchRules,
     ) -> Self {
         let book = StoryBook::new(rules.stories);
@@ -85,12 +100,45 @@ impl<S: Store> Watcher<S> {
             store,
             fetcher,
             destinations,
-            summarizer,
+            platforms: Vec::new(),
+            fixed_feeds: None,
+            summaries,
             rules,
             book,
-            announced: HashSet::new(),
-            sent: std::cell::Cell::new(SentCounts::default()),
+            announced: HashMap::new(),
+            story_feeds: HashMap::new(),
+            last_summary: HashMap::new(),
+            sent: std::sync::Mutex::new(SentCounts::default()),
         }
+    }
+
+    /// Adds chat platforms: their channels get the stories of the feeds they subscribed to.
+    pub fn with_platforms(mut self, platforms: Vec<Arc<dyn Platform>>) -> Self {
+        self.platforms = platforms;
+        self
+    }
+
+    /// Limits the fixed outputs to stories from these feeds (the operator's configured list).
+    pub fn fixed_outputs_follow(mut self, feeds: &[FeedSource]) -> Self {
+        self.fixed_feeds = Some(feeds.iter().map(ToString::to_string).collect());
+        self
+    }
+
+    /// The feeds to poll this round: the configured ones and every feed a channel subscribed to,
+    /// each once. A stored subscription that no longer parses is skipped with a warning.
+    pub async fn sources(&self, configured: &[FeedSource]) -> Result<Vec<FeedSource>, WatchError> {
+        let mut seen: HashSet<String> = configured.iter().map(ToString::to_string).collect();
+        let mut out = configured.to_vec();
+        for sub in self.store.all_subscriptions().await? {
+            match FeedSource::parse(&sub.feed) {
+                Ok(source) if seen.insert(source.to_string()) => out.push(source),
+                Ok(_) => {}
+                Err(e) => {
+                    warn!(feed = %sub.feed, channel = %sub.channel, error = %e, "A subscribed feed is not usable; skipping it.")
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Rebuilds the in-memory story book from the store, after a start or a failed commit, so that
@@ -98,16 +146,25 @@ impl<S: Store> Watcher<S> {
     pub async fn restore(&mut self, now: DateTime<Utc>) -> Result<usize, WatchError> {
         self.book = StoryBook::new(self.rules.stories);
         self.announced.clear();
+        self.story_feeds.clear();
+        self.last_summary.clear();
         let since = now - self.rules.stories.max_age - self.rules.stories.window;
         let records = self.store.stories_since(since).await?;
         for record in &records {
-            if record.payload["announced"].as_bool() == Some(true) {
-                self.announced.insert(record.id.clone());
-            }
+            let to: BTreeSet<String> = match record.payload["announced_to"].as_array() {
+                Some(names) => names.iter().filter_map(|n| n.as_str().map(String::from)).collect(),
+                // Stories stored before channels existed went to every fixed output.
+                None if record.payload["announced"].as_bool() == Some(true) => {
+                    self.destinations.iter().map(|d| d.name()).collect()
+                }
+                None => BTreeSet::new(),
+            };
+            self.announced.insert(record.id.clone(), to);
         }
         let mut restored = 0;
         for seen in self.store.items_since(since).await? {
-            let (Some(_), Some(text)) = (&seen.story_id, &seen.text) else { continue };
+            let (Some(story_id), Some(text)) = (&seen.story_id, &seen.text) else { continue };
+            self.story_feeds.entry(story_id.clone()).or_default().insert(seen.feed_url.clone());
             let Ok(item) = serde_json::from_str::<StoredItem>(text) else { continue };
             let news = NewsItem {
                 id: seen.item_id.clone(),
@@ -171,6 +228,7 @@ impl<S: Store> Watcher<S> {
             PollCommit { feed: state.clone(), items: Vec::new(), stories: Vec::new(), deliveries: Vec::new() };
         let mut touched: BTreeSet<String> = BTreeSet::new();
         let mut report = PollReport::default();
+        let routes = self.routes(&url).await?;
         // A feed that lists one guid twice yields one item.
         let mut ids_this_poll: HashSet<String> = HashSet::new();
         let fresh: Vec<NewsItem> = items
@@ -211,19 +269,26 @@ impl<S: Store> Watcher<S> {
             });
             let Some(story_id) = story_id else { continue };
             touched.insert(story_id.clone());
+            self.story_feeds.entry(story_id.clone()).or_default().insert(url.clone());
             if first_poll {
                 // A new feed's backlog is remembered, not posted: subscribing does not flood a channel.
                 continue;
             }
-            let outbound = if self.announced.insert(story_id.clone()) {
-                let story = self.book.story(&story_id).expect("placed story exists");
-                vec![Outbound::Post(StoryPost::from_story(story, self.summarizer.as_ref()))]
-            } else {
-                messages(&self.book, &placement, self.summarizer.as_ref())
-            };
-            for msg in outbound {
-                for dest in &self.destinations {
-                    commit.deliveries.push(delivery(&story_id, dest.as_ref(), &msg)?);
+            let targets = self.targets(&routes, &story_id);
+            let known = self.announced.get(&story_id);
+            let needs_post =
+                revises(&placement) || targets.iter().any(|d| !known.is_some_and(|k| k.contains(&d.name())));
+            let post = if needs_post { Some(self.story_post(&story_id).await) } else { None };
+            let story = self.book.story(&story_id).expect("placed story exists");
+            let later = follow_ups(story, &placement, post.as_ref());
+            for dest in targets {
+                let first = self.announced.entry(story_id.clone()).or_default().insert(dest.name());
+                let outbound = match (&post, first) {
+                    (Some(post), true) => vec![Outbound::Post(post.clone())],
+                    _ => later.clone(),
+                };
+                for msg in &outbound {
+                    commit.deliveries.push(delivery(&story_id, dest.as_ref(), msg)?);
                 }
             }
         }
@@ -236,7 +301,7 @@ impl<S: Store> Watcher<S> {
                     "headline": story.headline(),
                     "companies": story.companies(),
                     "outlets": story.outlets(),
-                    "announced": self.announced.contains(id),
+                    "announced_to": self.announced.get(id).map(|a| a.iter().collect::<Vec<_>>()).unwrap_or_default(),
                 }),
                 first_seen: story.first_seen,
                 updated_at: story.updated,
@@ -296,8 +361,10 @@ impl<S: Store> Watcher<S> {
         // without spending attempts.
         let mut throttled: HashSet<String> = HashSet::new();
         for d in self.store.due_deliveries(now, 500).await? {
-            let Some(dest) = self.destinations.iter().find(|x| x.name() == d.destination) else {
-                self.store.mark_failed(d.id, "this destination is no longer configured").await?;
+            let Some(dest) = self.resolve(&d.destination) else {
+                let why =
+                    "this destination is no longer configured; set its output or platform token again and re-queue";
+                self.store.mark_failed(d.id, why).await?;
                 continue;
             };
             let msg: Outbound = match serde_json::from_value(d.payload.clone()) {
@@ -310,12 +377,15 @@ impl<S: Store> Watcher<S> {
             if throttled.contains(&d.destination) {
                 continue;
             }
-            let pair = (d.story_id.clone(), d.destination.clone());
-            let thread = self.store.thread_ref(&d.story_id, &d.destination).await?.map(PostRef);
+            let pair = (d.story_id.clone().unwrap_or_default(), d.destination.clone());
+            let thread = match &d.story_id {
+                Some(story) => self.store.thread_ref(story, &d.destination).await?.map(PostRef),
+                None => None,
+            };
             // A reply waits for its story's first post, so threads stay whole; held back, not tried.
-            if d.kind != DeliveryKind::Post
-                && (held.contains(&pair)
-                    || thread.is_none() && self.store.post_pending(&d.story_id, &d.destination).await?)
+            if let Some(story) = &d.story_id
+                && d.kind != DeliveryKind::Post
+                && (held.contains(&pair) || thread.is_none() && self.store.post_pending(story, &d.destination).await?)
             {
                 self.store.defer(d.id, now + Duration::seconds(5)).await?;
                 continue;
@@ -324,14 +394,13 @@ impl<S: Store> Watcher<S> {
                 Ok(posted) => {
                     self.store.mark_sent(d.id, Some(&posted.0)).await?;
                     sent += 1;
-                    let mut counts = self.sent.get();
+                    let mut counts = self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                     match msg {
                         Outbound::Post(_) => counts.posts += 1,
                         Outbound::Update(_) => counts.updates += 1,
                         Outbound::Edit(_) => counts.edits += 1,
                         Outbound::Digest(_) => counts.digests += 1,
                     }
-                    self.sent.set(counts);
                 }
                 Err(crate::delivery::DeliveryError::RateLimited { retry_after, .. }) => {
                     warn!(destination = %d.destination, ?retry_after, "Destination is rate limiting; pausing it.");
@@ -356,9 +425,127 @@ impl<S: Store> Watcher<S> {
         Ok(sent)
     }
 
+    /// The destination a delivery names: a fixed output, or a channel of a running platform.
+    fn resolve(&self, name: &str) -> Option<Arc<dyn Destination>> {
+        if let Some(fixed) = self.destinations.iter().find(|d| d.name() == name) {
+            return Some(fixed.clone());
+        }
+        let (platform, channel) = name.split_once(':')?;
+        let platform = self.platforms.iter().find(|p| p.platform() == platform)?;
+        Some(platform.channel(channel))
+    }
+
+    async fn routes(&self, feed: &str) -> Result<Routes, WatchError> {
+        let mut routes = Routes { feed: feed.to_string(), channels: Vec::new(), live: HashSet::new() };
+        if self.platforms.is_empty() {
+            return Ok(routes);
+        }
+        let digest: HashSet<(String, String)> =
+            self.store.list_digests().await?.into_iter().map(|d| (d.platform, d.channel)).collect();
+        for Subscription { platform, channel, feed: subscribed, .. } in self.store.all_subscriptions().await? {
+            if digest.contains(&(platform.clone(), channel.clone())) {
+                continue;
+            }
+            let Some(p) = self.platforms.iter().find(|p| p.platform() == platform) else { continue };
+            let name = format!("{platform}:{channel}");
+            if same_feed(&subscribed, feed) && !routes.live.contains(&name) {
+                routes.channels.push(p.channel(&channel));
+            }
+            routes.live.insert(name);
+        }
+        Ok(routes)
+    }
+
+    /// Who gets news of a story from this feed: the fixed outputs (if they follow the feed), the
+    /// channels subscribed to it, and whoever already shows the story.
+    fn targets(&self, routes: &Routes, story_id: &str) -> Vec<Arc<dyn Destination>> {
+        let announced = self.announced.get(story_id);
+        let shows = |name: &str| announced.is_some_and(|a| a.contains(name));
+        let follows = self.fixed_feeds.as_ref().is_none_or(|f| f.contains(&routes.feed));
+        let mut out: Vec<Arc<dyn Destination>> =
+            self.destinations.iter().filter(|d| follows || shows(&d.name())).cloned().collect();
+        let mut names: HashSet<String> = HashSet::new();
+        for channel in &routes.channels {
+            names.insert(channel.name());
+            out.push(channel.clone());
+        }
+        for name in announced.into_iter().flatten() {
+            if routes.live.contains(name)
+                && names.insert(name.clone())
+                && let Some(dest) = self.resolve(name)
+            {
+                out.push(dest);
+            }
+        }
+        out
+    }
+
+    /// The story as its first post reads now, summarized by the configured service.
+    async fn story_post(&mut self, story_id: &str) -> StoryPost {
+        let story = self.book.story(story_id).expect("placed story exists");
+        let summary = self.summaries.summarize(&story.analysis(), self.last_summary.get(story_id)).await;
+        let post = StoryPost::from_summary(story, &summary);
+        self.last_summary.insert(story_id.to_string(), summary);
+        post
+    }
+
+    /// Queues the digest of every digest channel whose period has ended: the stories of its feeds
+    /// that changed in the period, newest first. A period with no news advances silently.
+    pub async fn queue_digests(&mut self, now: DateTime<Utc>) -> Result<usize, WatchError> {
+        if self.platforms.is_empty() {
+            return Ok(0);
+        }
+        let subscriptions = self.store.all_subscriptions().await?;
+        let mut queued = 0;
+        for schedule in self.store.list_digests().await? {
+            let Some(period) = digest_period(schedule.mode, schedule.last_sent_at, now) else { continue };
+            let Some(platform) = self.platforms.iter().find(|p| p.platform() == schedule.platform) else { continue };
+            let dest = platform.channel(&schedule.channel);
+            let feeds: Vec<&str> = subscriptions
+                .iter()
+                .filter(|s| s.platform == schedule.platform && s.channel == schedule.channel)
+                .map(|s| s.feed.as_str())
+                .collect();
+            let mut ids: Vec<(DateTime<Utc>, String)> = self
+                .book
+                .stories()
+                .iter()
+                .filter(|s| s.updated > period.from && s.updated <= period.to)
+                .filter(|s| {
+                    self.story_feeds
+                        .get(&s.id)
+                        .is_some_and(|polled| polled.iter().any(|p| feeds.iter().any(|f| same_feed(f, p))))
+                })
+                .map(|s| (s.updated, s.id.clone()))
+                .collect();
+            ids.sort_by(|a, b| b.cmp(a));
+            ids.truncate(DIGEST_MAX_STORIES);
+            let mut stories = Vec::with_capacity(ids.len());
+            for (_, id) in &ids {
+                stories.push(self.story_post(id).await);
+            }
+            let delivery = (!stories.is_empty()).then(|| NewDelivery {
+                key: format!("digest/{}/{}", dest.name(), period.to.to_rfc3339()),
+                story_id: None,
+                destination: dest.name(),
+                kind: DeliveryKind::Digest,
+                payload: serde_json::to_value(Outbound::Digest(DigestPost {
+                    from: period.from,
+                    to: period.to,
+                    stories,
+                }))
+                .unwrap_or_default(),
+            });
+            if self.store.queue_digest(&schedule.platform, &schedule.channel, period.to, delivery.as_ref()).await? {
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
     /// How many posts, updates and edits this watcher has sent (for reports).
     pub fn sent_by_kind(&self) -> SentCounts {
-        self.sent.get()
+        *self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Erases article text past its retention, as the privacy rules promise — but never text a
@@ -377,6 +564,18 @@ struct StoredItem {
     text: String,
 }
 
+/// Where one feed's stories go: the chat channels subscribed to it that take live posts, and every
+/// channel still taking live posts (a channel that already shows a story keeps getting its updates).
+struct Routes {
+    feed: String,
+    channels: Vec<Arc<dyn Destination>>,
+    live: HashSet<String>,
+}
+
+fn same_feed(subscribed: &str, polled: &str) -> bool {
+    subscribed == polled || FeedSource::parse(subscribed).is_ok_and(|s| s.to_string() == polled)
+}
+
 fn delivery(story_id: &str, dest: &dyn Destination, msg: &Outbound) -> Result<NewDelivery, WatchError> {
     let (kind, revision) = match msg {
         Outbound::Post(p) => (DeliveryKind::Post, p.revision),
@@ -386,7 +585,7 @@ fn delivery(story_id: &str, dest: &dyn Destination, msg: &Outbound) -> Result<Ne
     };
     Ok(NewDelivery {
         key: NewDelivery::idempotency_key(story_id, &dest.name(), revision, kind),
-        story_id: story_id.to_string(),
+        story_id: Some(story_id.to_string()),
         destination: dest.name(),
         kind,
         payload: serde_json::to_value(msg).unwrap_or_default(),

@@ -212,8 +212,9 @@ pub struct NewDelivery {
     /// The idempotency key: story id + destination + revision + kind (see
     /// [`NewDelivery::idempotency_key`]). A second delivery with the same key is ignored.
     pub key: String,
-    /// The story this delivery is about; must exist in the store (or in the same commit).
-    pub story_id: String,
+    /// The story this delivery is about; must exist in the store (or in the same commit). `None`
+    /// exactly for a digest, which covers many stories.
+    pub story_id: Option<String>,
     /// The destination, e.g. `slack:C0123` or `discord:123456`; opaque here.
     pub destination: String,
     /// What to do on the platform.
@@ -237,8 +238,8 @@ pub struct Delivery {
     pub id: DeliveryId,
     /// The idempotency key it was queued with.
     pub key: String,
-    /// The story it is about.
-    pub story_id: String,
+    /// The story it is about; `None` for a digest.
+    pub story_id: Option<String>,
     /// Where it goes.
     pub destination: String,
     /// What it does.
@@ -355,6 +356,8 @@ pub struct DigestSchedule {
     pub channel: String,
     /// How often.
     pub mode: DigestMode,
+    /// The end of the period the last queued digest covered; `None` before the first.
+    pub last_sent_at: Option<DateTime<Utc>>,
 }
 
 /// The persistence operations layoffwatch needs, so backends (SQLite now, Postgres later) are
@@ -498,6 +501,17 @@ pub trait Store: Send + Sync {
 
     /// Every channel with a schedule other than `Off`, for the digest scheduler.
     fn list_digests(&self) -> impl Future<Output = Result<Vec<DigestSchedule>, StoreError>> + Send;
+
+    /// Queues a channel's digest (none for a period without news) and records the end of the period
+    /// it covers, in one transaction, so a crash neither skips a period nor sends it twice. Returns
+    /// whether a digest was newly queued.
+    fn queue_digest(
+        &self,
+        platform: &str,
+        channel: &str,
+        covered_to: DateTime<Utc>,
+        delivery: Option<&NewDelivery>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     // ----- processed chat events -----
 

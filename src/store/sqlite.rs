@@ -680,7 +680,7 @@ impl Store for SqliteStore {
 
     async fn list_digests(&self) -> Result<Vec<DigestSchedule>, StoreError> {
         let rows = sqlx::query(
-            "SELECT platform, channel, mode FROM digests WHERE mode <> 'off' \
+            "SELECT platform, channel, mode, last_sent_at FROM digests WHERE mode <> 'off' \
              ORDER BY platform, channel",
         )
         .fetch_all(&self.pool)
@@ -693,9 +693,34 @@ impl Store for SqliteStore {
                     platform: col(row, "digests.platform")?,
                     channel: col(row, "digests.channel")?,
                     mode: digest_from_text(&mode)?,
+                    last_sent_at: col_opt_ts(row, "digests.last_sent_at")?,
                 })
             })
             .collect()
+    }
+
+    async fn queue_digest(
+        &self,
+        platform: &str,
+        channel: &str,
+        covered_to: DateTime<Utc>,
+        delivery: Option<&NewDelivery>,
+    ) -> Result<bool, StoreError> {
+        let context = || format!("queue the digest of {platform}:{channel}");
+        let mut tx = self.pool.begin().await.map_err(StoreError::database(context()))?;
+        let queued = match delivery {
+            Some(delivery) => insert_delivery(&mut *tx, delivery).await.map_err(StoreError::database(context()))?,
+            None => false,
+        };
+        sqlx::query("UPDATE digests SET last_sent_at = ? WHERE platform = ? AND channel = ?")
+            .bind(ts(covered_to))
+            .bind(platform)
+            .bind(channel)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database(context()))?;
+        tx.commit().await.map_err(StoreError::database(context()))?;
+        Ok(queued)
     }
 
     async fn mark_event_seen(&self, event_id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
@@ -759,7 +784,7 @@ mod tests {
     fn delivery(story_id: &str, destination: &str, kind: DeliveryKind) -> NewDelivery {
         NewDelivery {
             key: NewDelivery::idempotency_key(story_id, destination, 1, kind),
-            story_id: story_id.to_owned(),
+            story_id: Some(story_id.to_owned()),
             destination: destination.to_owned(),
             kind,
             payload: json!({ "text": "Meta to cut 8,000 jobs" }),
@@ -1102,8 +1127,33 @@ mod tests {
         assert_eq!(store.get_digest("slack", "C2").await.unwrap(), Some(DigestMode::Off));
         assert_eq!(
             store.list_digests().await.unwrap(),
-            vec![DigestSchedule { platform: "slack".to_owned(), channel: "C1".to_owned(), mode: daily }]
+            vec![DigestSchedule {
+                platform: "slack".to_owned(),
+                channel: "C1".to_owned(),
+                mode: daily,
+                last_sent_at: None
+            }]
         );
+    }
+
+    #[tokio::test]
+    async fn a_digest_is_queued_once_with_the_end_of_its_period() {
+        let store = store().await;
+        store.set_digest("slack", "C1", DigestMode::Hourly).await.unwrap();
+        let digest = NewDelivery {
+            key: "digest/slack:C1/2026-11-24T10:00Z".to_owned(),
+            story_id: None,
+            destination: "slack:C1".to_owned(),
+            kind: DeliveryKind::Digest,
+            payload: serde_json::json!({ "kind": "digest" }),
+        };
+        assert!(!store.queue_digest("slack", "C1", at(9), None).await.unwrap());
+        assert_eq!(store.list_digests().await.unwrap()[0].last_sent_at, Some(at(9)));
+        assert!(store.queue_digest("slack", "C1", at(10), Some(&digest)).await.unwrap());
+        assert!(!store.queue_digest("slack", "C1", at(10), Some(&digest)).await.unwrap());
+        assert_eq!(store.list_digests().await.unwrap()[0].last_sent_at, Some(at(10)));
+        let queued = store.delivery_by_key(&digest.key).await.unwrap().unwrap();
+        assert_eq!((queued.story_id, queued.kind), (None, DeliveryKind::Digest));
     }
 
     #[tokio::test]
