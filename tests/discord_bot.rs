@@ -6,8 +6,8 @@
 mod support;
 
 use chrono::TimeZone;
-use layoffwatch::adapters::discord::settings::{CommandScope, DiscordSettings, Sharding, Snowflake};
 use layoffwatch::adapters::discord::DiscordBot;
+use layoffwatch::adapters::discord::settings::{CommandScope, DiscordSettings, Sharding, Snowflake};
 use layoffwatch::core::claims::{Source, SourceKind};
 use layoffwatch::core::message::{ShownBullet, ShownClaim, StoryPost, StoryUpdate};
 use layoffwatch::delivery::{Platform, PostRef};
@@ -29,7 +29,8 @@ fn settings(fake: &FakeDiscord, commands: CommandScope) -> DiscordSettings {
         ("DISCORD_API_URL", fake.url()),
         ("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES", "true".into()),
     ];
-    let mut s = DiscordSettings::from_env(&|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap().unwrap();
+    let mut s =
+        DiscordSettings::from_env(&|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap().unwrap();
     // Subscriptions typed by users must still be refused on private addresses.
     s.allow_private_addresses = false;
     s.commands = commands;
@@ -58,7 +59,11 @@ fn shown(text: &str, reasons: &[&str], source: Option<&str>) -> ShownClaim {
     ShownClaim {
         text: text.into(),
         reasons: reasons.iter().map(|r| r.to_string()).collect(),
-        source: source.map(|s| Source { name: s.into(), kind: SourceKind::Outlet, url: Some("https://news.example/initech".into()) }),
+        source: source.map(|s| Source {
+            name: s.into(),
+            kind: SourceKind::Outlet,
+            url: Some("https://news.example/initech".into()),
+        }),
         origin: "https://news.example/initech".into(),
     }
 }
@@ -74,12 +79,14 @@ fn story(revision: u32, headcount: &str) -> StoryPost {
             cites: vec!["https://news.example/initech".into()],
             speculative: false,
         }],
-        facts: vec![serde_json::from_value(json!({
-            "company": "Initech", "headcount": 1200, "headcount_qualifier": "about", "percent": 8.0,
-            "date": "2026-05-20", "announced": "2026-04-18", "effective": "2026-05-20", "ai_reason": "company",
-            "source": "Example News", "item": "https://news.example/initech"
-        }))
-        .unwrap()],
+        facts: vec![
+            serde_json::from_value(json!({
+                "company": "Initech", "headcount": 1200, "headcount_qualifier": "about", "percent": 8.0,
+                "date": "2026-05-20", "announced": "2026-04-18", "effective": "2026-05-20", "ai_reason": "company",
+                "source": "Example News", "item": "https://news.example/initech"
+            }))
+            .unwrap(),
+        ],
         sourced: vec![shown("Initech will cut 1,200 jobs, the company said.", &["official"], Some("Example News"))],
         speculative: vec![shown("More cuts are likely by autumn @everyone.", &["hedge", "prediction"], None)],
         outlets: vec!["Example News".into(), "Wire Example".into()],
@@ -105,8 +112,14 @@ fn update() -> StoryUpdate {
 fn assert_pings_nobody(fake: &FakeDiscord) {
     for r in fake.requests() {
         let text = r.body.to_string();
-        assert!(!text.contains("@everyone") && !text.contains("@here") && !text.contains("<@&"), "{} {}: {text}", r.method, r.path);
-        let message = if r.path.ends_with("/threads") && r.body.get("message").is_some() { &r.body["message"] } else { &r.body };
+        assert!(
+            !text.contains("@everyone") && !text.contains("@here") && !text.contains("<@&"),
+            "{} {}: {text}",
+            r.method,
+            r.path
+        );
+        let message =
+            if r.path.ends_with("/threads") && r.body.get("message").is_some() { &r.body["message"] } else { &r.body };
         if message.get("embeds").is_some() || message.get("content").is_some_and(|c| !c.is_null()) {
             assert_eq!(message["allowed_mentions"]["parse"], json!([]), "{} {}", r.method, r.path);
         }
@@ -122,12 +135,17 @@ async fn a_story_in_a_text_channel_gets_a_thread_updates_in_it_and_an_edit_in_pl
     let channel = bot.channel(&TEXT.to_string());
     assert_eq!(channel.name(), format!("discord:{TEXT}"));
     let first = channel.post_story("initech/discord:100/1/post", &story(1, "1,200")).await.unwrap();
-    let posted = fake.requests_to("POST", &format!("/channels/{TEXT}/messages"));
+    let posted = fake.requests_exact("POST", &format!("/channels/{TEXT}/messages"));
     assert_eq!(posted.len(), 1);
     assert_eq!(posted[0].body["enforce_nonce"], true);
     let embed = &posted[0].body["embeds"][0];
     assert_eq!(embed["url"], "https://news.example/initech");
-    assert!(embed["footer"]["text"].as_str().unwrap().contains("Example News, Wire Example · first seen 2026-04-18 10:00 UTC"));
+    assert!(
+        embed["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Example News, Wire Example · first seen 2026-04-18 10:00 UTC")
+    );
     let thread = fake.requests_to("POST", &format!("/messages/{}/threads", first.0));
     assert_eq!(thread.len(), 1, "one thread started on the post");
     assert!(thread[0].body["name"].as_str().unwrap().starts_with("Initech to cut 1,200 jobs"));
@@ -182,7 +200,7 @@ async fn a_429_is_waited_out_and_the_post_then_succeeds_once() {
     fake.throttle("/threads", 1, 0.1, true);
     let channel = bot.channel(&TEXT.to_string());
     channel.post_story("k/discord:100/1/post", &story(1, "1,200")).await.unwrap();
-    assert_eq!(fake.requests_to("POST", &format!("/channels/{TEXT}/messages")).len(), 2, "refused once, then sent");
+    assert_eq!(fake.requests_exact("POST", &format!("/channels/{TEXT}/messages")).len(), 2, "refused once, then sent");
     assert_eq!(fake.requests_to("POST", "/threads").len(), 2, "a global 429 is waited out too");
     assert_eq!(fake.messages(TEXT).len(), 1);
 
@@ -279,11 +297,13 @@ async fn every_command_checks_permission_and_writes_the_store() {
     let feed = json!([{"name": "feed", "type": 3, "value": "https://feeds.example.com/layoffs.xml"}]);
     let channel = TEXT.to_string();
 
-    let denied = reply_text(&invoke(&fake, fake_discord::slash(10, TEXT, 0, SEND_MESSAGES, "subscribe", feed.clone())).await);
+    let denied =
+        reply_text(&invoke(&fake, fake_discord::slash(10, TEXT, 0, SEND_MESSAGES, "subscribe", feed.clone())).await);
     assert!(denied.contains("Manage Channels"), "{denied}");
     assert!(store.subscriptions_for_channel("discord", &channel).await.unwrap().is_empty());
 
-    let ok = reply_text(&invoke(&fake, fake_discord::slash(11, TEXT, 0, MANAGE_CHANNELS, "subscribe", feed.clone())).await);
+    let ok =
+        reply_text(&invoke(&fake, fake_discord::slash(11, TEXT, 0, MANAGE_CHANNELS, "subscribe", feed.clone())).await);
     assert!(ok.starts_with("Subscribed"), "{ok}");
     let subs = store.subscriptions_for_channel("discord", &channel).await.unwrap();
     assert_eq!(subs[0].feed, "https://feeds.example.com/layoffs.xml");
@@ -291,45 +311,68 @@ async fn every_command_checks_permission_and_writes_the_store() {
 
     let preset = json!([{"name": "feed", "type": 3, "value": "tech-layoffs"}]);
     reply_text(&invoke(&fake, fake_discord::slash(12, TEXT, 0, 1 << 3, "subscribe", preset)).await);
-    assert!(store.subscriptions_for_channel("discord", &channel).await.unwrap().len() > 1, "an administrator may, and presets expand");
+    assert!(
+        store.subscriptions_for_channel("discord", &channel).await.unwrap().len() > 1,
+        "an administrator may, and presets expand"
+    );
 
     let private = json!([{"name": "feed", "type": 3, "value": "http://169.254.169.254/latest/meta-data"}]);
-    let refused = reply_text(&invoke(&fake, fake_discord::slash(13, TEXT, 0, MANAGE_CHANNELS, "subscribe", private)).await);
+    let refused =
+        reply_text(&invoke(&fake, fake_discord::slash(13, TEXT, 0, MANAGE_CHANNELS, "subscribe", private)).await);
     assert!(refused.contains("won't fetch"), "{refused}");
     let nonsense = json!([{"name": "feed", "type": 3, "value": "/etc/passwd"}]);
-    let refused = reply_text(&invoke(&fake, fake_discord::slash(14, TEXT, 0, MANAGE_CHANNELS, "subscribe", nonsense)).await);
+    let refused =
+        reply_text(&invoke(&fake, fake_discord::slash(14, TEXT, 0, MANAGE_CHANNELS, "subscribe", nonsense)).await);
     assert!(refused.contains("isn't a feed URL") && refused.contains("https://"), "{refused}");
 
     let list = reply_text(&invoke(&fake, fake_discord::slash(15, TEXT, 0, 0, "list", json!([]))).await);
     assert!(list.contains("feeds.example.com/layoffs.xml") && list.contains("live posts"), "{list}");
 
     let daily = json!([{"name": "mode", "type": 3, "value": "daily"}, {"name": "at", "type": 3, "value": "08:30"}]);
-    let denied = reply_text(&invoke(&fake, fake_discord::slash(16, TEXT, 0, SEND_MESSAGES, "digest", daily.clone())).await);
+    let denied =
+        reply_text(&invoke(&fake, fake_discord::slash(16, TEXT, 0, SEND_MESSAGES, "digest", daily.clone())).await);
     assert!(denied.contains("Manage Channels"), "{denied}");
     assert_eq!(store.get_digest("discord", &channel).await.unwrap(), None);
     let set = reply_text(&invoke(&fake, fake_discord::slash(17, TEXT, 0, MANAGE_CHANNELS, "digest", daily)).await);
     assert!(set.contains("daily 08:30"), "{set}");
-    assert_eq!(store.get_digest("discord", &channel).await.unwrap(), Some("daily 08:30".parse::<DigestMode>().unwrap()));
+    assert_eq!(
+        store.get_digest("discord", &channel).await.unwrap(),
+        Some("daily 08:30".parse::<DigestMode>().unwrap())
+    );
     let bad = json!([{"name": "mode", "type": 3, "value": "daily"}, {"name": "at", "type": 3, "value": "25:00"}]);
     let refused = reply_text(&invoke(&fake, fake_discord::slash(18, TEXT, 0, MANAGE_CHANNELS, "digest", bad)).await);
     assert!(refused.contains("HH:MM"), "{refused}");
 
-    let denied = reply_text(&invoke(&fake, fake_discord::slash(19, TEXT, 0, SEND_MESSAGES, "unsubscribe", feed.clone())).await);
+    let denied =
+        reply_text(&invoke(&fake, fake_discord::slash(19, TEXT, 0, SEND_MESSAGES, "unsubscribe", feed.clone())).await);
     assert!(denied.contains("Manage Channels"), "{denied}");
-    let removed = reply_text(&invoke(&fake, fake_discord::slash(20, TEXT, 0, MANAGE_CHANNELS, "unsubscribe", feed.clone())).await);
+    let removed = reply_text(
+        &invoke(&fake, fake_discord::slash(20, TEXT, 0, MANAGE_CHANNELS, "unsubscribe", feed.clone())).await,
+    );
     assert!(removed.starts_with("Unsubscribed"), "{removed}");
-    let missing = reply_text(&invoke(&fake, fake_discord::slash(21, TEXT, 0, MANAGE_CHANNELS, "unsubscribe", feed)).await);
+    let missing =
+        reply_text(&invoke(&fake, fake_discord::slash(21, TEXT, 0, MANAGE_CHANNELS, "unsubscribe", feed)).await);
     assert!(missing.contains("does not follow"), "{missing}");
 
     let help = reply_text(&invoke(&fake, fake_discord::slash(22, TEXT, 0, 0, "help", json!([]))).await);
     assert!(help.contains("Summarize thread"), "{help}");
 
     // Summaries need no permission: anyone in the channel may ask. Deferred, then edited in.
-    fake.seed_messages(TEXT, ["Initech confirmed 300 cuts https://news.example/initech".to_string(), "my manager says the whole org is next".into()]);
-    let deferred = invoke(&fake, fake_discord::slash(23, TEXT, 0, 0, "summarize", json!([{"name": "messages", "type": 4, "value": 50}]))).await;
+    fake.seed_messages(
+        TEXT,
+        [
+            "Initech confirmed 300 cuts https://news.example/initech".to_string(),
+            "my manager says the whole org is next".into(),
+        ],
+    );
+    let deferred = invoke(
+        &fake,
+        fake_discord::slash(23, TEXT, 0, 0, "summarize", json!([{"name": "messages", "type": 4, "value": 50}])),
+    )
+    .await;
     assert_eq!(deferred, json!({"type": 5, "data": {"flags": 64}}));
     fake.wait_for("the summary", |f| !f.requests_to("PATCH", "/messages/@original").is_empty()).await;
-    let page = &fake.requests_to("GET", &format!("/channels/{TEXT}/messages"))[0];
+    let page = &fake.requests_exact("GET", &format!("/channels/{TEXT}/messages"))[0];
     assert!(page.query.contains("limit=50"), "{}", page.query);
 
     // The same interaction replayed (a resumed session) is not handled twice.
@@ -361,24 +404,30 @@ async fn summarize_thread_reads_a_500_message_thread_page_by_page_and_links_what
     assert_eq!(deferred["type"], 5, "deferred at once");
     fake.wait_for("the summary", |f| !f.requests_to("PATCH", "/webhooks/").is_empty()).await;
 
-    let pages = fake.requests_to("GET", &format!("/channels/{THREAD}/messages"));
-    assert_eq!(pages.len(), 5, "100 messages a page");
+    let pages = fake.requests_exact("GET", &format!("/channels/{THREAD}/messages"));
+    assert_eq!(pages.len(), 6, "five full pages of 100, then an empty one that ends the thread");
+    assert!(pages.iter().all(|p| p.query.contains("limit=100")));
     assert!(!pages[0].query.contains("before"));
     for page in &pages[1..] {
         assert!(page.query.contains("before="), "{}", page.query);
     }
-    let edit = &fake.requests_to("PATCH", &format!("/webhooks/{}/token-77/messages/@original", fake_discord::APP_ID))[0].body;
+    let edit =
+        &fake.requests_to("PATCH", &format!("/webhooks/{}/token-77/messages/@original", fake_discord::APP_ID))[0].body;
     let embed = &edit["embeds"][0];
     let description = embed["description"].as_str().unwrap();
     assert!(description.contains('✅') || description.contains('❔'), "{description}");
     let ids: Vec<String> = fake.messages(THREAD).iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
     let everything = edit.to_string();
     let jump = format!("https://discord.com/channels/{GUILD}/{THREAD}/");
-    let cited: Vec<&str> = everything.match_indices(&jump).map(|(i, _)| &everything[i + jump.len()..i + jump.len() + 7]).collect();
+    let cited: Vec<&str> =
+        everything.match_indices(&jump).map(|(i, _)| &everything[i + jump.len()..i + jump.len() + 7]).collect();
     assert!(!cited.is_empty(), "jump links to the messages cited");
     assert!(cited.iter().all(|c| ids.iter().any(|id| id.starts_with(c))));
     let fields: Vec<&str> = embed["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
-    assert!(fields.iter().any(|f| f.starts_with("✅ Sourced")) && fields.iter().any(|f| f.contains("Speculative")), "{fields:?}");
+    assert!(
+        fields.iter().any(|f| f.starts_with("✅ Sourced")) && fields.iter().any(|f| f.contains("Speculative")),
+        "{fields:?}"
+    );
     stop.send(()).unwrap();
     task.await.unwrap();
     assert_pings_nobody(&fake);

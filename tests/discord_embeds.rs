@@ -67,21 +67,35 @@ async fn every_demo_story_renders_as_a_well_formed_embed() {
         check_limits_and_schema(&messages);
         let main = &messages[0].embeds[0];
         assert!(!main.title.as_deref().unwrap().is_empty());
-        assert_eq!(main.url.as_deref(), post.url.as_deref().and_then(embeds::safe_url).as_deref(), "the title links the first report");
+        assert_eq!(
+            main.url.as_deref(),
+            post.url.as_deref().and_then(embeds::safe_url).as_deref(),
+            "the title links the first report"
+        );
         assert_eq!(main.color, StoryState::of(post).color());
         let footer = &main.footer.as_ref().unwrap().text;
         assert!(footer.contains("first seen") && footer.contains(&post.outlets[0]), "{footer}");
-        assert_eq!(main.timestamp.as_deref(), Some(post.first_seen.to_rfc3339_opts(chrono::SecondsFormat::Secs, true).as_str()));
+        assert_eq!(
+            main.timestamp.as_deref(),
+            Some(post.first_seen.to_rfc3339_opts(chrono::SecondsFormat::Secs, true).as_str())
+        );
         let description = main.description.as_deref().unwrap_or_default();
         assert_eq!(description.lines().count(), post.bullets.len(), "one summary line per bullet");
         let fields: Vec<_> = messages.iter().flat_map(|m| &m.embeds).flat_map(|e| &e.fields).collect();
         assert_eq!(fields.iter().filter(|f| f.inline).count(), post.facts.len(), "one inline field per fact");
-        let sourced_lines: usize = fields.iter().filter(|f| f.name.starts_with("✅ Sourced")).map(|f| f.value.lines().count()).sum();
-        let speculative_lines: usize = fields.iter().filter(|f| f.name.starts_with("❔ Speculative")).map(|f| f.value.lines().count()).sum();
-        assert_eq!(sourced_lines, post.sourced.len());
-        assert_eq!(speculative_lines, post.speculative.len());
+        let sourced_lines: usize =
+            fields.iter().filter(|f| f.name.starts_with("✅ Sourced")).map(|f| f.value.lines().count()).sum();
+        let speculative_lines: usize =
+            fields.iter().filter(|f| f.name.starts_with("❔ Speculative")).map(|f| f.value.lines().count()).sum();
+        let listed = |n: usize| n.min(embeds::MAX_LISTED) + usize::from(n > embeds::MAX_LISTED);
+        assert_eq!(sourced_lines, listed(post.sourced.len()));
+        assert_eq!(speculative_lines, listed(post.speculative.len()));
         for f in fields.iter().filter(|f| !f.inline) {
-            assert!(f.value.lines().all(|l| l.contains(" — *")), "each claim says why: {}", f.value);
+            assert!(
+                f.value.lines().filter(|l| !l.starts_with("• …and")).all(|l| l.contains(" — *")),
+                "each claim says why: {}",
+                f.value
+            );
         }
     }
     let updates = recorder.updates.lock().unwrap().clone();
@@ -98,8 +112,23 @@ async fn every_demo_story_renders_as_a_well_formed_embed() {
         check_limits_and_schema(&messages);
         assert!(messages[0].embeds[0].footer.as_ref().unwrap().text.contains("updated"));
     }
-    let digest = layoffwatch::core::message::DigestPost { from: posts[0].first_seen, to: posts[0].first_seen, stories: posts.clone() };
+    let digest = layoffwatch::core::message::DigestPost {
+        from: posts[0].first_seen,
+        to: posts[0].first_seen,
+        stories: posts.clone(),
+    };
     let messages = embeds::digest(&digest);
     check_limits_and_schema(&messages);
     assert_eq!(messages.iter().map(|m| m.embeds.len()).sum::<usize>(), posts.len());
+}
+
+#[test]
+fn the_fake_refuses_bodies_that_break_discords_schema() {
+    let too_long_title = serde_json::json!({"embeds": [{"title": "x".repeat(300)}]});
+    assert!(support::fake_discord::validate("POST", "/channels/1/messages", &too_long_title).is_err());
+    let long_nonce = serde_json::json!({"content": "hi", "nonce": "n".repeat(30)});
+    assert!(support::fake_discord::validate("POST", "/channels/1/messages", &long_nonce).is_err());
+    let forum_without_message =
+        serde_json::json!({"name": "a post", "applied_tags": ["1"], "message": {"embeds": "no"}});
+    assert!(support::fake_discord::validate_component("CreateForumThreadRequest", &forum_without_message).is_err());
 }

@@ -64,8 +64,9 @@ pub struct FakeDiscord {
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/specs/discord/openapi.json"))
-            .expect("the copied Discord spec");
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/specs/discord/openapi.json"))
+                .expect("the copied Discord spec");
         serde_json::from_str(&text).expect("the spec is JSON")
     })
 }
@@ -121,13 +122,24 @@ pub fn validate(method: &str, path: &str, body: &Value) -> Result<(), String> {
             } else {
                 return Err(format!("{key}: unexpected schema shape"));
             }
-            let v = Arc::new(jsonschema::validator_for(&root).map_err(|e| format!("{key}: schema does not compile: {e}"))?);
+            let v =
+                Arc::new(jsonschema::validator_for(&root).map_err(|e| format!("{key}: schema does not compile: {e}"))?);
             cache.insert(key.clone(), v.clone());
             v
         }
     };
     let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     if errors.is_empty() { Ok(()) } else { Err(format!("{key}: {}", errors.join("; "))) }
+}
+
+/// Checks a body against one named schema of the spec, where the operation's own schema is a loose
+/// union (a forum post must match `CreateForumThreadRequest`, not just any thread request).
+pub fn validate_component(name: &str, body: &Value) -> Result<(), String> {
+    let mut root = json!({"$ref": format!("#/components/schemas/{name}")});
+    root["components"] = spec()["components"].clone();
+    let validator = jsonschema::validator_for(&root).map_err(|e| format!("{name}: {e}"))?;
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    if errors.is_empty() { Ok(()) } else { Err(format!("{name}: {}", errors.join("; "))) }
 }
 
 pub fn user(id: u64, name: &str, bot: bool) -> Value {
@@ -151,7 +163,8 @@ impl FakeDiscord {
     }
 
     pub fn add_channel(&self, id: u64, kind: u8, extra: Value) {
-        let mut channel = json!({"id": id.to_string(), "type": kind, "guild_id": GUILD.to_string(), "name": format!("channel-{id}")});
+        let mut channel =
+            json!({"id": id.to_string(), "type": kind, "guild_id": GUILD.to_string(), "name": format!("channel-{id}")});
         if let (Some(c), Some(e)) = (channel.as_object_mut(), extra.as_object()) {
             c.extend(e.clone());
         }
@@ -164,7 +177,8 @@ impl FakeDiscord {
         for (i, text) in texts.into_iter().enumerate() {
             let id = s.next_id;
             s.next_id += 1;
-            let m = message(id, channel, &text, json!([]), user(10 + (i as u64 % 7), &format!("member{}", i % 7), false));
+            let m =
+                message(id, channel, &text, json!([]), user(10 + (i as u64 % 7), &format!("member{}", i % 7), false));
             s.messages.entry(channel).or_default().push(m);
         }
     }
@@ -187,6 +201,11 @@ impl FakeDiscord {
 
     pub fn requests_to(&self, method: &str, path_part: &str) -> Vec<Recorded> {
         self.requests().into_iter().filter(|r| r.method == method && r.path.contains(path_part)).collect()
+    }
+
+    /// Requests to exactly this path (without the query).
+    pub fn requests_exact(&self, method: &str, path: &str) -> Vec<Recorded> {
+        self.requests().into_iter().filter(|r| r.method == method && r.path == path).collect()
     }
 
     pub fn messages(&self, channel: u64) -> Vec<Value> {
@@ -212,7 +231,10 @@ impl FakeDiscord {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("timed out waiting for {what}; requests: {:#?}", self.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>());
+        panic!(
+            "timed out waiting for {what}; requests: {:#?}",
+            self.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -234,13 +256,19 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
     let path = request.uri().path().to_string();
     let query = request.uri().query().unwrap_or_default().to_string();
     let bytes = axum::body::to_bytes(request.into_body(), 16 * 1024 * 1024).await.unwrap_or_default();
-    let body: Value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+    let body: Value =
+        if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
     let Some(api_path) = path.strip_prefix("/api/v10") else {
         return error(StatusCode::NOT_FOUND, 0, "not under /api/v10");
     };
     let api_path = api_path.to_string();
     let mut s = fake.state.lock().unwrap();
-    s.requests.push(Recorded { method: method.to_string(), path: api_path.clone(), query: query.clone(), body: body.clone() });
+    s.requests.push(Recorded {
+        method: method.to_string(),
+        path: api_path.clone(),
+        query: query.clone(),
+        body: body.clone(),
+    });
     if method != Method::GET {
         match validate(method.as_str(), &api_path, &body) {
             Ok(()) => s.validated += 1,
@@ -291,7 +319,13 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
             }
             let mid = s.next_id;
             s.next_id += 1;
-            let mut m = message(mid, channel, body["content"].as_str().unwrap_or(""), body["embeds"].clone(), user(BOT_ID, "layoffwatch", true));
+            let mut m = message(
+                mid,
+                channel,
+                body["content"].as_str().unwrap_or(""),
+                body["embeds"].clone(),
+                user(BOT_ID, "layoffwatch", true),
+            );
             m["nonce"] = nonce;
             s.messages.entry(channel).or_default().push(m.clone());
             axum::Json(m).into_response()
@@ -314,14 +348,19 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
             axum::Json(page).into_response()
         }
         ("GET", ["channels", _, "messages", _]) => {
-            match s.messages.get(&id(1)).and_then(|ms| ms.iter().find(|m| m["id"] == id(3).to_string())) {
+            let want = id(3).to_string();
+            match s.messages.get(&id(1)).and_then(|ms| ms.iter().find(|m| m["id"].as_str() == Some(want.as_str()))) {
                 Some(m) => axum::Json(m.clone()).into_response(),
                 None => error(StatusCode::NOT_FOUND, 10008, "Unknown Message"),
             }
         }
         ("PATCH", ["channels", _, "messages", _]) => {
-            let (channel, mid) = (id(1), id(3));
-            let Some(m) = s.messages.get_mut(&channel).and_then(|ms| ms.iter_mut().find(|m| m["id"] == mid.to_string())) else {
+            let (channel, mid_text) = (id(1), id(3).to_string());
+            let Some(m) = s
+                .messages
+                .get_mut(&channel)
+                .and_then(|ms| ms.iter_mut().find(|m| m["id"].as_str() == Some(mid_text.as_str())))
+            else {
                 return error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
             };
             if let Some(embeds) = body.get("embeds") {
@@ -345,12 +384,22 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
         }
         ("POST", ["channels", _, "threads"]) => {
             let forum = id(1);
+            if let Err(e) = validate_component("CreateForumThreadRequest", &body) {
+                s.schema_errors.push(e.clone());
+                return error(StatusCode::BAD_REQUEST, 50035, &e);
+            }
             let tid = s.next_id;
             s.next_id += 1;
             let thread = json!({"id": tid.to_string(), "type": 11, "guild_id": GUILD.to_string(), "parent_id": forum.to_string(),
                                 "owner_id": BOT_ID.to_string(), "name": body["name"].clone(), "applied_tags": body["applied_tags"].clone()});
             s.channels.insert(tid, thread.clone());
-            let starter = message(tid, tid, body["message"]["content"].as_str().unwrap_or(""), body["message"]["embeds"].clone(), user(BOT_ID, "layoffwatch", true));
+            let starter = message(
+                tid,
+                tid,
+                body["message"]["content"].as_str().unwrap_or(""),
+                body["message"]["embeds"].clone(),
+                user(BOT_ID, "layoffwatch", true),
+            );
             s.messages.entry(tid).or_default().push(starter);
             axum::Json(thread).into_response()
         }
@@ -378,8 +427,14 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
             let mid = s.next_id;
             s.next_id += 1;
-            axum::Json(message(mid, 0, body["content"].as_str().unwrap_or(""), body["embeds"].clone(), user(BOT_ID, "layoffwatch", true)))
-                .into_response()
+            axum::Json(message(
+                mid,
+                0,
+                body["content"].as_str().unwrap_or(""),
+                body["embeds"].clone(),
+                user(BOT_ID, "layoffwatch", true),
+            ))
+            .into_response()
         }
         _ => error(StatusCode::NOT_FOUND, 0, "the fake does not serve this route"),
     }
@@ -459,7 +514,13 @@ pub fn slash(id: u64, channel: u64, channel_type: u8, permissions: u64, sub: &st
 
 /// An INTERACTION_CREATE for the "Summarize thread" message command on `target`.
 pub fn summarize_thread(id: u64, channel: u64, channel_type: u8, target: u64) -> Value {
-    interaction(id, channel, channel_type, 0, json!({"id": "7001", "name": "Summarize thread", "type": 3, "target_id": target.to_string()}))
+    interaction(
+        id,
+        channel,
+        channel_type,
+        0,
+        json!({"id": "7001", "name": "Summarize thread", "type": 3, "target_id": target.to_string()}),
+    )
 }
 
 fn interaction(id: u64, channel: u64, channel_type: u8, permissions: u64, data: Value) -> Value {

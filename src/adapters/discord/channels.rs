@@ -70,7 +70,8 @@ impl Api {
             return Ok(id);
         }
         let v: Value = self.rest.get("/users/@me").await?;
-        let id = snowflake(&v["id"]).ok_or_else(|| RestError::Decode { route: "GET/users/@me".into(), message: "no id".into() })?;
+        let id = snowflake(&v["id"])
+            .ok_or_else(|| RestError::Decode { route: "GET/users/@me".into(), message: "no id".into() })?;
         *self.me.lock().expect("me lock") = Some(id);
         Ok(id)
     }

@@ -67,15 +67,27 @@ pub fn definitions() -> Value {
 /// What a user asked for, parsed once from the interaction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Subscribe { feed: String },
-    Unsubscribe { feed: String },
+    Subscribe {
+        feed: String,
+    },
+    Unsubscribe {
+        feed: String,
+    },
     List,
-    Digest { mode: String, at: Option<String> },
+    Digest {
+        mode: String,
+        at: Option<String>,
+    },
     Help,
-    Summarize { messages: Option<u32> },
+    Summarize {
+        messages: Option<u32>,
+    },
     /// The context-menu command on a message: the thread it started, the thread it is in, or the
     /// channel's messages up to it.
-    SummarizeThread { message: Snowflake, started_thread: Option<Snowflake> },
+    SummarizeThread {
+        message: Snowflake,
+        started_thread: Option<Snowflake>,
+    },
 }
 
 /// One invocation with who, where and with which permissions.
@@ -135,10 +147,9 @@ pub fn parse(i: &CommandInteraction) -> Option<Invocation> {
         }
         _ => return None,
     };
-    let in_thread = i
-        .channel
-        .as_ref()
-        .is_some_and(|c| matches!(c.kind, ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread));
+    let in_thread = i.channel.as_ref().is_some_and(|c| {
+        matches!(c.kind, ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread)
+    });
     Some(Invocation {
         id: Snowflake(i.id.get()),
         application: Snowflake(i.application_id.get()),
@@ -185,7 +196,8 @@ fn needs_manage_channels(what: &str) -> String {
 /// The text answer to every command except the summaries.
 pub async fn reply<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> String {
     if inv.guild.is_none() {
-        return "layoffwatch works in server channels; run this command in the channel that should get the stories.".into();
+        return "layoffwatch works in server channels; run this command in the channel that should get the stories."
+            .into();
     }
     let channel = inv.channel.to_string();
     match &inv.command {
@@ -201,7 +213,9 @@ pub async fn reply<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> String {
                         other => format!("a digest ({other} UTC)"),
                     };
                     if subs.is_empty() {
-                        format!("This channel follows no feeds yet; it would get {delivery}. Add one with `/layoffs subscribe <feed URL or preset>`.")
+                        format!(
+                            "This channel follows no feeds yet; it would get {delivery}. Add one with `/layoffs subscribe <feed URL or preset>`."
+                        )
                     } else {
                         let list: Vec<String> = subs.iter().map(|s| format!("• <{}>", s.feed)).collect();
                         format!("This channel follows {} feed(s) and gets {delivery}:\n{}", subs.len(), list.join("\n"))
@@ -274,7 +288,11 @@ pub async fn reply<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> String {
             };
             let parsed: DigestMode = match text.parse() {
                 Ok(m) => m,
-                Err(_) => return format!("{text:?} is not a schedule I know; use mode `off`, `hourly`, or `daily` with `at` as HH:MM in UTC (e.g. 09:00)."),
+                Err(_) => {
+                    return format!(
+                        "{text:?} is not a schedule I know; use mode `off`, `hourly`, or `daily` with `at` as HH:MM in UTC (e.g. 09:00)."
+                    );
+                }
             };
             match cx.store.set_digest(PLATFORM, &channel, parsed).await {
                 Ok(()) => match parsed {
@@ -307,7 +325,10 @@ fn feeds_for<S>(cx: &Context<'_, S>, feed: &str) -> Result<Vec<String>, String> 
         }
     };
     if let Err(e) = check_url(&url, cx.allow_private_addresses) {
-        return Err(format!("I won't fetch that address: {}. Feeds must be on the public internet.", embeds::escape(&e.to_string())));
+        return Err(format!(
+            "I won't fetch that address: {}. Feeds must be on the public internet.",
+            embeds::escape(&e.to_string())
+        ));
     }
     Ok(vec![url.to_string()])
 }
@@ -327,7 +348,8 @@ pub fn help(presets: &Presets) -> String {
          `/layoffs summarize [messages]`: summarize this thread, or the channel's recent messages\n\
          Right-click a message → Apps → **Summarize thread**: summarize the thread it started or is in\n",
     );
-    let list: Vec<String> = presets.iter().map(|(name, p)| format!("`{name}`: {}", embeds::escape(&p.description))).collect();
+    let list: Vec<String> =
+        presets.iter().map(|(name, p)| format!("`{name}`: {}", embeds::escape(&p.description))).collect();
     if !list.is_empty() {
         out.push_str(&format!("Presets: {}", list.join("; ")));
     }
@@ -352,10 +374,15 @@ async fn summarize<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> Result<()
         Command::SummarizeThread { started_thread: Some(t), .. } => {
             (Scope { channel: *t, before: None, limit: MAX_SUMMARY_MESSAGES }, "the thread".to_string())
         }
-        _ if inv.in_thread => (Scope { channel: inv.channel, before: None, limit: MAX_SUMMARY_MESSAGES }, "this thread".to_string()),
+        _ if inv.in_thread => {
+            (Scope { channel: inv.channel, before: None, limit: MAX_SUMMARY_MESSAGES }, "this thread".to_string())
+        }
         Command::SummarizeThread { message, .. } => {
             let n = cx.summary_messages;
-            (Scope { channel: inv.channel, before: Some(Snowflake(message.0 + 1)), limit: n }, format!("the last {n} messages up to the one chosen"))
+            (
+                Scope { channel: inv.channel, before: Some(Snowflake(message.0 + 1)), limit: n },
+                format!("the last {n} messages up to the one chosen"),
+            )
         }
         Command::Summarize { messages } => {
             let n = messages.unwrap_or(cx.summary_messages).clamp(1, MAX_SUMMARY_MESSAGES);
@@ -399,7 +426,8 @@ mod tests {
     #[test]
     fn definitions_name_every_subcommand_and_the_context_menu() {
         let defs = definitions();
-        let subs: Vec<&str> = defs[0]["options"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+        let subs: Vec<&str> =
+            defs[0]["options"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
         assert_eq!(subs, ["subscribe", "unsubscribe", "list", "digest", "help", "summarize"]);
         assert_eq!(defs[1]["type"], 3);
         assert_eq!(defs[1]["name"], SUMMARIZE_THREAD);

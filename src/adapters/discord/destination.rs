@@ -50,7 +50,13 @@ impl DiscordChannel {
     }
 
     /// Sends each piece into `channel` with its nonce; returns the first message's id.
-    async fn send_all(&self, channel: Snowflake, key: &str, pieces: &[MessageBody], first_piece: usize) -> Result<Option<String>, DeliveryError> {
+    async fn send_all(
+        &self,
+        channel: Snowflake,
+        key: &str,
+        pieces: &[MessageBody],
+        first_piece: usize,
+    ) -> Result<Option<String>, DeliveryError> {
         let mut first = None;
         for (i, piece) in pieces.iter().enumerate() {
             let m: Value = self
@@ -91,14 +97,15 @@ impl DiscordChannel {
     async fn post_in_forum(
         &self,
         key: &str,
-        post_tag: &str,
-        name: &str,
-        tags: &[ForumTag],
-        require_tag: bool,
-        wanted: &[String],
-        guild: Option<Snowflake>,
+        post: &StoryPost,
+        forum: Forum<'_>,
         pieces: &[MessageBody],
     ) -> Result<PostRef, DeliveryError> {
+        let name = thread_name(&post.headline);
+        let post_tag = story_ref(&post.story_id);
+        let wanted = wanted_tags(post);
+        let (name, post_tag, tags, require_tag, wanted, guild) =
+            (name.as_str(), post_tag.as_str(), forum.tags, forum.require_tag, wanted.as_slice(), forum.guild);
         if let Some(existing) = self.find_forum_post(guild, name, post_tag).await? {
             return Ok(PostRef(existing));
         }
@@ -126,12 +133,20 @@ impl DiscordChannel {
 
     /// A post of ours in this forum with this name whose first message carries `post_tag`: the
     /// result of an earlier attempt whose answer was lost.
-    async fn find_forum_post(&self, guild: Option<Snowflake>, name: &str, post_tag: &str) -> Result<Option<String>, DeliveryError> {
+    async fn find_forum_post(
+        &self,
+        guild: Option<Snowflake>,
+        name: &str,
+        post_tag: &str,
+    ) -> Result<Option<String>, DeliveryError> {
         let Some(guild) = guild else { return Ok(None) };
         let me = self.api.me().await.map_err(|e| self.fail(e))?;
-        let active: Value = self.api.rest.get(&format!("/guilds/{guild}/threads/active")).await.map_err(|e| self.fail(e))?;
+        let active: Value =
+            self.api.rest.get(&format!("/guilds/{guild}/threads/active")).await.map_err(|e| self.fail(e))?;
         let candidates = active["threads"].as_array().cloned().unwrap_or_default().into_iter().filter(|t| {
-            snowflake(&t["parent_id"]) == Some(self.channel) && snowflake(&t["owner_id"]) == Some(me) && t["name"].as_str() == Some(name)
+            snowflake(&t["parent_id"]) == Some(self.channel)
+                && snowflake(&t["owner_id"]) == Some(me)
+                && t["name"].as_str() == Some(name)
         });
         for t in candidates {
             let Some(id) = snowflake(&t["id"]) else { continue };
@@ -155,6 +170,13 @@ impl DiscordChannel {
             (_, Some(t)) => t,
         }
     }
+}
+
+/// What a forum post needs to know about its forum.
+struct Forum<'a> {
+    guild: Option<Snowflake>,
+    tags: &'a [ForumTag],
+    require_tag: bool,
 }
 
 /// Tags whose names match the story's state, companies or topic; a forum that requires a tag gets
@@ -188,7 +210,9 @@ pub fn delivery_error(destination: &str, e: RestError) -> DeliveryError {
     match e {
         RestError::RateLimited { retry_after, .. } => DeliveryError::RateLimited { destination, retry_after },
         RestError::Transport { message, .. } => DeliveryError::Transient { destination, message },
-        RestError::Status { status, message, .. } if status >= 500 => DeliveryError::Transient { destination, message: format!("HTTP {status}: {message}") },
+        RestError::Status { status, message, .. } if status >= 500 => {
+            DeliveryError::Transient { destination, message: format!("HTTP {status}: {message}") }
+        }
         RestError::Status { status: 401, .. } => DeliveryError::Rejected {
             destination,
             message: "Discord refused the bot token; reset it in the Developer Portal and update DISCORD_TOKEN".into(),
@@ -201,9 +225,12 @@ pub fn delivery_error(destination: &str, e: RestError) -> DeliveryError {
         },
         RestError::Status { status: 404, .. } => DeliveryError::Rejected {
             destination,
-            message: "the channel or message no longer exists; /layoffs unsubscribe it or subscribe another channel".into(),
+            message: "the channel or message no longer exists; /layoffs unsubscribe it or subscribe another channel"
+                .into(),
         },
-        other @ (RestError::Status { .. } | RestError::Decode { .. }) => DeliveryError::Rejected { destination, message: other.to_string() },
+        other @ (RestError::Status { .. } | RestError::Decode { .. }) => {
+            DeliveryError::Rejected { destination, message: other.to_string() }
+        }
     }
 }
 
@@ -223,13 +250,20 @@ impl Destination for DiscordChannel {
         match self.kind().await? {
             ChannelKind::Text { .. } => self.post_in_text(key, &name, &pieces).await,
             ChannelKind::Forum { guild, tags, require_tag } => {
-                self.post_in_forum(key, &story_ref(&post.story_id), &name, &tags, require_tag, &wanted_tags(post), guild, &pieces).await
+                self.post_in_forum(key, post, Forum { guild, tags: &tags, require_tag }, &pieces).await
             }
-            ChannelKind::Thread { .. } => Ok(PostRef(self.send_all(self.channel, key, &pieces, 0).await?.unwrap_or_default())),
+            ChannelKind::Thread { .. } => {
+                Ok(PostRef(self.send_all(self.channel, key, &pieces, 0).await?.unwrap_or_default()))
+            }
         }
     }
 
-    async fn post_update(&self, key: &str, thread: Option<&PostRef>, update: &StoryUpdate) -> Result<PostRef, DeliveryError> {
+    async fn post_update(
+        &self,
+        key: &str,
+        thread: Option<&PostRef>,
+        update: &StoryUpdate,
+    ) -> Result<PostRef, DeliveryError> {
         let kind = self.kind().await?;
         let target = self.thread_channel(&kind, thread);
         let first = self.send_all(target, key, &embeds::update(update), 0).await?;
@@ -240,7 +274,10 @@ impl Destination for DiscordChannel {
         let pieces = embeds::story(post, true);
         let kind = self.kind().await?;
         let Some(message) = Snowflake::parse(&first.0) else {
-            return Err(DeliveryError::Rejected { destination: self.name_of(), message: format!("{:?} is not a message id", first.0) });
+            return Err(DeliveryError::Rejected {
+                destination: self.name_of(),
+                message: format!("{:?} is not a message id", first.0),
+            });
         };
         // A forum post's first message lives in the post's thread and shares its id.
         let channel = match kind {
@@ -308,7 +345,10 @@ mod tests {
 
     #[test]
     fn a_missing_permission_says_which_permissions_to_grant() {
-        let e = delivery_error("discord:1", RestError::Status { route: "r".into(), status: 403, code: 50013, message: "Missing Permissions".into() });
+        let e = delivery_error(
+            "discord:1",
+            RestError::Status { route: "r".into(), status: 403, code: 50013, message: "Missing Permissions".into() },
+        );
         assert!(e.to_string().contains("Send Messages") && !e.is_retryable(), "{e}");
     }
 }

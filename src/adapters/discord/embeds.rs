@@ -30,6 +30,9 @@ pub const MESSAGE_TOTAL_LIMIT: usize = 6_000;
 pub const EMBEDS_LIMIT: usize = 10;
 /// Thread and forum post names.
 pub const THREAD_NAME_LIMIT: usize = 100;
+/// How many claims each part of a post or summary lists before saying how many more there are: a
+/// chat post is read at a glance, and the thread and the links hold the rest.
+pub const MAX_LISTED: usize = 10;
 /// Our own cap on the footer's outlet list, so the first embed always has room for a full description.
 const FOOTER_OUTLETS: usize = 300;
 
@@ -133,7 +136,11 @@ impl MessageBody {
     }
 
     pub fn text(content: &str) -> Self {
-        Self { content: Some(clip(&defuse_mentions(content), CONTENT_LIMIT)), embeds: Vec::new(), allowed_mentions: AllowedMentions::none() }
+        Self {
+            content: Some(clip(&defuse_mentions(content), CONTENT_LIMIT)),
+            embeds: Vec::new(),
+            allowed_mentions: AllowedMentions::none(),
+        }
     }
 
     /// The create-message body with Discord's idempotency: a retry with the same nonce within a few
@@ -265,9 +272,14 @@ pub fn chunk_lines(lines: &[String], limit: usize) -> Vec<String> {
     chunks
 }
 
-/// A list under one heading, as fields: `Sourced (4)`, then `Sourced (continued)`.
+/// A list under one heading, as fields: `Sourced (4)`, then `Sourced (continued)`; past
+/// [`MAX_LISTED`] lines it ends with "…and N more".
 fn list_fields(heading: &str, lines: &[String]) -> Vec<Field> {
-    chunk_lines(lines, FIELD_VALUE_LIMIT)
+    let mut shown: Vec<String> = lines.iter().take(MAX_LISTED).cloned().collect();
+    if lines.len() > MAX_LISTED {
+        shown.push(format!("• …and {} more", lines.len() - MAX_LISTED));
+    }
+    chunk_lines(&shown, FIELD_VALUE_LIMIT)
         .into_iter()
         .enumerate()
         .map(|(i, value)| Field {
@@ -384,11 +396,7 @@ pub fn fact_field(fact: &LayoffFact) -> Field {
     }
     let item = (!fact.item.is_empty()).then_some(fact.item.as_str());
     parts.push(format!("per {}", link(&fact.source, item)));
-    Field {
-        name: escape(fact.company.as_deref().unwrap_or("Layoffs")),
-        value: parts.join("\n"),
-        inline: true,
-    }
+    Field { name: escape(fact.company.as_deref().unwrap_or("Layoffs")), value: parts.join("\n"), inline: true }
 }
 
 /// `• claim — reasons; source` with the source linked when it has a URL, and the claim's article
@@ -408,7 +416,9 @@ pub fn claim_line(c: &ShownClaim) -> String {
 fn cite_links(cites: &[String]) -> String {
     let links: Vec<String> = cites
         .iter()
-        .filter_map(|c| safe_url(c).map(|u| format!("[{}]({u})", escape(&host_of(&u).unwrap_or_else(|| "source".into())))))
+        .filter_map(|c| {
+            safe_url(c).map(|u| format!("[{}]({u})", escape(&host_of(&u).unwrap_or_else(|| "source".into()))))
+        })
         .collect();
     if links.is_empty() { String::new() } else { format!(" ({})", links.join(", ")) }
 }
@@ -601,7 +611,11 @@ mod tests {
         ShownClaim {
             text: text.into(),
             reasons: vec!["outlet".into()],
-            source: Some(Source { name: "Reuters".into(), kind: SourceKind::Outlet, url: Some("https://example.com/a".into()) }),
+            source: Some(Source {
+                name: "Reuters".into(),
+                kind: SourceKind::Outlet,
+                url: Some("https://example.com/a".into()),
+            }),
             origin: "https://example.com/a".into(),
         }
     }
@@ -612,7 +626,11 @@ mod tests {
             revision: 1,
             headline: "Initech to cut 1,200 jobs @everyone <@&42>".into(),
             url: Some("https://example.com/a".into()),
-            bullets: vec![ShownBullet { text: "Initech cuts 1,200 jobs.".into(), cites: vec!["https://example.com/a".into()], speculative: false }],
+            bullets: vec![ShownBullet {
+                text: "Initech cuts 1,200 jobs.".into(),
+                cites: vec!["https://example.com/a".into()],
+                speculative: false,
+            }],
             facts: Vec::new(),
             sourced: (0..sourced).map(|i| claim(&format!("{i} {}", "x".repeat(text_len)))).collect(),
             speculative: vec![],
@@ -646,16 +664,26 @@ mod tests {
 
     #[test]
     fn a_huge_story_is_split_across_embeds_and_messages_within_every_limit() {
-        let messages = story(&post(400, 200), false);
+        let mut p = post(40, 900);
+        p.bullets = (0..40)
+            .map(|i| ShownBullet { text: format!("{i} {}", "b".repeat(300)), cites: vec![], speculative: i % 2 == 0 })
+            .collect();
+        let fact: LayoffFact = serde_json::from_value(serde_json::json!({
+            "company": "Initech", "headcount": 1200, "headcount_qualifier": "about", "percent": 8.0, "date": null,
+            "announced": null, "effective": null, "ai_reason": null, "source": "Reuters", "item": "https://example.com/a"
+        }))
+        .unwrap();
+        p.facts = vec![fact; 60];
+        let messages = story(&p, false);
         assert!(messages.len() > 1, "{}", messages.len());
         assert_within_limits(&messages);
-        let lines: usize = messages
-            .iter()
-            .flat_map(|m| &m.embeds)
-            .flat_map(|e| &e.fields)
-            .map(|f| f.value.lines().count())
-            .sum();
-        assert_eq!(lines, 400, "every claim appears once");
+        let embeds: Vec<&Embed> = messages.iter().flat_map(|m| &m.embeds).collect();
+        let bullets: usize = embeds.iter().filter_map(|e| e.description.as_deref()).map(|d| d.lines().count()).sum();
+        assert_eq!(bullets, 40, "every summary line appears once");
+        assert_eq!(embeds.iter().flat_map(|e| &e.fields).filter(|f| f.inline).count(), 60, "every fact appears once");
+        let claims: usize =
+            embeds.iter().flat_map(|e| &e.fields).filter(|f| !f.inline).map(|f| f.value.lines().count()).sum();
+        assert_eq!(claims, MAX_LISTED + 1, "ten claims, then how many more");
     }
 
     #[test]

@@ -52,7 +52,9 @@ impl<S: Store + Clone + 'static> EventHandler for Handler<S> {
         match shared.store.mark_event_seen(&format!("discord:interaction:{}", invocation.id), Utc::now()).await {
             Ok(false) => return,
             Ok(true) => {}
-            Err(e) => tracing::warn!(error = %e, "Could not record a Discord interaction as handled; handling it anyway."),
+            Err(e) => {
+                tracing::warn!(error = %e, "Could not record a Discord interaction as handled; handling it anyway.")
+            }
         }
         let cx = CommandContext {
             api: &shared.api,

@@ -25,8 +25,8 @@ pub mod rest;
 pub mod settings;
 pub mod summaries;
 
-use crate::delivery::{Capabilities, DeliveryError, Destination, Platform, PostRef};
 use crate::core::message::{StoryPost, StoryUpdate};
+use crate::delivery::{Capabilities, DeliveryError, Destination, Platform, PostRef};
 use crate::store::Store;
 use crate::summaries::SummaryService;
 use async_trait::async_trait;
@@ -91,24 +91,29 @@ impl<S: Store + Clone + 'static> DiscordBot<S> {
     /// Builds the bot with the bundled presets. Nothing is contacted until [`serve`](Self::serve) or
     /// a post.
     pub fn new(settings: DiscordSettings, store: S, summaries: Arc<dyn SummaryService>) -> Result<Self, DiscordError> {
+        Self::with_presets(settings, store, summaries, Presets::embedded())
+    }
+
+    /// Builds the bot with other presets than the bundled ones (a deployment's own `presets.toml`).
+    pub fn with_presets(
+        settings: DiscordSettings,
+        store: S,
+        summaries: Arc<dyn SummaryService>,
+        presets: Presets,
+    ) -> Result<Self, DiscordError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let rest = Rest::new(&settings.api_url, settings.token.clone()).map_err(|e| DiscordError::Setup(e.to_string()))?;
+        let rest =
+            Rest::new(&settings.api_url, settings.token.clone()).map_err(|e| DiscordError::Setup(e.to_string()))?;
         Ok(Self {
             shared: Arc::new(Shared {
                 settings,
                 store,
                 summaries,
                 api: Arc::new(Api::new(rest)),
-                presets: Presets::embedded(),
+                presets,
                 registered: AtomicBool::new(false),
             }),
         })
-    }
-
-    /// Uses other presets than the bundled ones (e.g. a deployment's own `presets.toml`).
-    pub fn with_presets(self, presets: Presets) -> Self {
-        let s = Arc::try_unwrap(self.shared).unwrap_or_else(|_| panic!("with_presets is called before the bot is shared"));
-        Self { shared: Arc::new(Shared { presets, ..s }) }
     }
 
     /// Runs the gateway until `shutdown` completes (then closes every shard cleanly) or the gateway
@@ -121,7 +126,10 @@ impl<S: Store + Clone + 'static> DiscordBot<S> {
         let http = if settings.is_default_api() {
             HttpBuilder::new(token).build()
         } else {
-            HttpBuilder::new(token).proxy(settings.api_url.as_str().trim_end_matches('/')).ratelimiter_disabled(true).build()
+            HttpBuilder::new(token)
+                .proxy(settings.api_url.as_str().trim_end_matches('/'))
+                .ratelimiter_disabled(true)
+                .build()
         };
         let mut client = serenity::client::ClientBuilder::new_with_http(http, gateway::intents())
             .event_handler(gateway::Handler { shared: self.shared.clone() })
@@ -185,7 +193,12 @@ impl Destination for NotAChannel {
         Err(self.refuse())
     }
 
-    async fn post_update(&self, _key: &str, _thread: Option<&PostRef>, _u: &StoryUpdate) -> Result<PostRef, DeliveryError> {
+    async fn post_update(
+        &self,
+        _key: &str,
+        _thread: Option<&PostRef>,
+        _u: &StoryUpdate,
+    ) -> Result<PostRef, DeliveryError> {
         Err(self.refuse())
     }
 

@@ -87,7 +87,8 @@ impl Gate {
             let wait_until = {
                 let mut s = self.inner.lock().expect("gate lock");
                 let now = Instant::now();
-                let blocked = [s.global_until, s.buckets.get(route).copied()].into_iter().flatten().filter(|t| *t > now).max();
+                let blocked =
+                    [s.global_until, s.buckets.get(route).copied()].into_iter().flatten().filter(|t| *t > now).max();
                 match blocked {
                     Some(t) => t,
                     None => {
@@ -104,8 +105,7 @@ impl Gate {
             // A slot taken for a time in the future is ours once it arrives.
             let mut s = self.inner.lock().expect("gate lock");
             let now = Instant::now();
-            let still_blocked =
-                [s.global_until, s.buckets.get(route).copied()].into_iter().flatten().any(|t| t > now);
+            let still_blocked = [s.global_until, s.buckets.get(route).copied()].into_iter().flatten().any(|t| t > now);
             if !still_blocked {
                 s.buckets.remove(route);
                 return;
@@ -150,7 +150,12 @@ impl Rest {
             .no_proxy()
             .build()
             .map_err(|e| RestError::Transport { route: "client".into(), message: e.to_string() })?;
-        Ok(Self { base: format!("{}/api/v10", api_url.as_str().trim_end_matches('/')), token, client, gate: Gate::default() })
+        Ok(Self {
+            base: format!("{}/api/v10", api_url.as_str().trim_end_matches('/')),
+            token,
+            client,
+            gate: Gate::default(),
+        })
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, RestError> {
@@ -181,10 +186,10 @@ impl Rest {
         let mut rate_limited = 0;
         loop {
             self.gate.acquire(&route).await;
-            let mut request = self
-                .client
-                .request(method.clone(), format!("{}{path}", self.base))
-                .header(USER_AGENT, concat!("DiscordBot (https://github.com/layoffwatch/layoffwatch, ", env!("CARGO_PKG_VERSION"), ")"));
+            let mut request = self.client.request(method.clone(), format!("{}{path}", self.base)).header(
+                USER_AGENT,
+                concat!("DiscordBot (https://github.com/layoffwatch/layoffwatch, ", env!("CARGO_PKG_VERSION"), ")"),
+            );
             // Interaction callbacks and their follow-ups are authorised by the token in their path.
             if !path.starts_with("/interactions/") && !path.starts_with("/webhooks/") {
                 request = request.header(AUTHORIZATION, format!("Bot {}", self.token.expose()));
@@ -192,10 +197,16 @@ impl Rest {
             if let Some(b) = body {
                 request = request.header(CONTENT_TYPE, "application/json").body(b.to_string());
             }
-            let response = request.send().await.map_err(|e| RestError::Transport { route: route.clone(), message: e.to_string() })?;
+            let response = request
+                .send()
+                .await
+                .map_err(|e| RestError::Transport { route: route.clone(), message: e.to_string() })?;
             let status = response.status();
             let headers = response.headers().clone();
-            let text = response.text().await.map_err(|e| RestError::Transport { route: route.clone(), message: e.to_string() })?;
+            let text = response
+                .text()
+                .await
+                .map_err(|e| RestError::Transport { route: route.clone(), message: e.to_string() })?;
             self.note_bucket(&route, &headers);
             if status == StatusCode::TOO_MANY_REQUESTS {
                 let (retry_after, global) = retry_after(&headers, &text);
@@ -209,7 +220,10 @@ impl Rest {
             }
             if !status.is_success() {
                 let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                let message = json["message"].as_str().map(String::from).unwrap_or_else(|| text.chars().take(MAX_ERROR_TEXT).collect());
+                let message = json["message"]
+                    .as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| text.chars().take(MAX_ERROR_TEXT).collect());
                 return Err(RestError::Status {
                     route,
                     status: status.as_u16(),
@@ -224,7 +238,8 @@ impl Rest {
 
     /// An empty bucket (`X-RateLimit-Remaining: 0`) holds its route until the reset the answer gave.
     fn note_bucket(&self, route: &str, headers: &HeaderMap) {
-        let number = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<f64>().ok());
+        let number =
+            |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<f64>().ok());
         if number("x-ratelimit-remaining") == Some(0.0)
             && let Some(reset) = number("x-ratelimit-reset-after").filter(|s| s.is_finite() && *s >= 0.0)
         {
@@ -278,7 +293,10 @@ mod tests {
 
     #[test]
     fn a_429_body_gives_the_wait_and_the_scope() {
-        let (wait, global) = retry_after(&HeaderMap::new(), r#"{"message":"You are being rate limited.","retry_after":1.5,"global":true}"#);
+        let (wait, global) = retry_after(
+            &HeaderMap::new(),
+            r#"{"message":"You are being rate limited.","retry_after":1.5,"global":true}"#,
+        );
         assert_eq!(wait, Duration::from_millis(1500));
         assert!(global);
         let mut headers = HeaderMap::new();

@@ -269,7 +269,13 @@ mod tests {
         let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(
             keys,
-            ["DISCORD_TOKEN", "DISCORD_API_URL", "DISCORD_COMMANDS_GUILD", "DISCORD_AUTOSHARD", "DISCORD_SUMMARY_MESSAGES"]
+            [
+                "DISCORD_TOKEN",
+                "DISCORD_API_URL",
+                "DISCORD_COMMANDS_GUILD",
+                "DISCORD_AUTOSHARD",
+                "DISCORD_SUMMARY_MESSAGES"
+            ]
         );
         assert!(problems[0].fix.contains("Reset Token"), "{:?}", problems[0]);
         assert!(problems[1].fix.contains("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES"), "{:?}", problems[1]);

@@ -131,7 +131,12 @@ mod tests {
 
     #[test]
     fn only_peoples_messages_with_text_are_summarized_each_with_a_jump_link() {
-        let history = [message(1, 0, false, "Initech cut 300 jobs"), message(2, 7, false, ""), message(3, 0, true, "story post"), message(4, 19, false, "source?")];
+        let history = [
+            message(1, 0, false, "Initech cut 300 jobs"),
+            message(2, 7, false, ""),
+            message(3, 0, true, "story post"),
+            message(4, 19, false, "source?"),
+        ];
         let thread = to_thread(Some(Snowflake(9)), Snowflake(8), &history);
         assert_eq!(thread.messages.len(), 2);
         assert_eq!(thread.messages[0].permalink.as_deref(), Some("https://discord.com/channels/9/8/1"));
