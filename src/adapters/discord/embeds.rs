@@ -1,0 +1,720 @@
+//! Discord message bodies for everything the bot posts: story embeds, thread updates, digests and
+//! thread summaries. Pure: data in, JSON-shaped structs out, so every limit is tested without a
+//! network.
+//!
+//! Discord refuses a message outright when one limit is broken (2,000 characters of content, 4,096 of
+//! description, 25 fields, 1,024 per field value, 256 per title, 6,000 per message across its embeds,
+//! 10 embeds), so nothing here truncates silently or fails: long descriptions and field lists continue
+//! in further embeds of the same colour, and embeds beyond one message's budget continue in further
+//! messages. Every text that came from a feed or a chat is defused (no `@everyone`, no `<@&role>`) and
+//! its Markdown escaped, and every message carries `allowed_mentions` that parses nothing, so even a
+//! mistake here cannot ping anyone.
+
+use crate::core::analyze::Analysis;
+use crate::core::claims::Claim;
+use crate::core::facts::{AiReasonBy, LayoffFact, Qualifier};
+use crate::core::message::{DigestPost, ShownClaim, StoryPost, StoryUpdate};
+use crate::core::summarize::Summary;
+use crate::core::text::{defuse_mentions, host_of};
+use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
+
+pub const CONTENT_LIMIT: usize = 2_000;
+pub const TITLE_LIMIT: usize = 256;
+pub const DESCRIPTION_LIMIT: usize = 4_096;
+pub const FIELD_NAME_LIMIT: usize = 256;
+pub const FIELD_VALUE_LIMIT: usize = 1_024;
+pub const FIELDS_LIMIT: usize = 25;
+pub const FOOTER_LIMIT: usize = 2_048;
+pub const MESSAGE_TOTAL_LIMIT: usize = 6_000;
+pub const EMBEDS_LIMIT: usize = 10;
+/// Thread and forum post names.
+pub const THREAD_NAME_LIMIT: usize = 100;
+/// How many claims each part of a post or summary lists before saying how many more there are: a
+/// chat post is read at a glance, and the thread and the links hold the rest.
+pub const MAX_LISTED: usize = 10;
+/// Our own cap on the footer's outlet list, so the first embed always has room for a full description.
+const FOOTER_OUTLETS: usize = 300;
+
+/// The colour of a story's embed says how well it is backed, so a reader sees it before reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoryState {
+    /// Sourced claims and layoff facts: an outlet or the company says how many.
+    Confirmed,
+    /// Sourced claims, but no figures yet.
+    Reported,
+    /// Nothing sourced: only speculation so far.
+    Unconfirmed,
+}
+
+impl StoryState {
+    pub fn of(post: &StoryPost) -> Self {
+        match (post.sourced.is_empty(), post.facts.is_empty()) {
+            (false, false) => StoryState::Confirmed,
+            (false, true) => StoryState::Reported,
+            (true, _) if !post.facts.is_empty() && post.bullets.iter().any(|b| !b.speculative) => StoryState::Reported,
+            _ => StoryState::Unconfirmed,
+        }
+    }
+
+    pub fn color(self) -> u32 {
+        match self {
+            StoryState::Confirmed => 0x2E_CC71,
+            StoryState::Reported => 0x34_98DB,
+            StoryState::Unconfirmed => 0xF1_C40F,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StoryState::Confirmed => "confirmed",
+            StoryState::Reported => "reported",
+            StoryState::Unconfirmed => "unconfirmed",
+        }
+    }
+}
+
+/// Later coverage in a story's thread.
+pub const UPDATE_COLOR: u32 = 0x95_A5A6;
+pub const DIGEST_COLOR: u32 = 0x58_65F2;
+pub const SUMMARY_COLOR: u32 = 0x9B_59B6;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Embed {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub color: u32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footer: Option<Footer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Footer {
+    pub text: String,
+}
+
+/// `{"parse": []}`: no mention in the text, however it got there, notifies anyone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AllowedMentions {
+    pub parse: Vec<String>,
+    pub replied_user: bool,
+}
+
+impl AllowedMentions {
+    pub fn none() -> Self {
+        Self { parse: Vec::new(), replied_user: false }
+    }
+}
+
+/// One message as sent: its content and embeds within every limit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessageBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    pub embeds: Vec<Embed>,
+    pub allowed_mentions: AllowedMentions,
+}
+
+impl MessageBody {
+    pub fn embeds(embeds: Vec<Embed>) -> Self {
+        Self { content: None, embeds, allowed_mentions: AllowedMentions::none() }
+    }
+
+    pub fn text(content: &str) -> Self {
+        Self {
+            content: Some(clip(&defuse_mentions(content), CONTENT_LIMIT)),
+            embeds: Vec::new(),
+            allowed_mentions: AllowedMentions::none(),
+        }
+    }
+
+    /// The create-message body with Discord's idempotency: a retry with the same nonce within a few
+    /// minutes returns the message already created instead of posting it again.
+    pub fn create_json(&self, key: &str, piece: usize) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).expect("message bodies serialise");
+        v["nonce"] = serde_json::json!(nonce(key, piece));
+        v["enforce_nonce"] = serde_json::json!(true);
+        v
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("message bodies serialise")
+    }
+
+    /// Characters counted against the 6,000 a message may carry across its embeds.
+    pub fn embed_length(&self) -> usize {
+        self.embeds.iter().map(Embed::length).sum()
+    }
+}
+
+/// At most 25 characters (Discord's limit), the same for the same delivery and piece.
+pub fn nonce(key: &str, piece: usize) -> String {
+    format!("{:016x}{piece}", xxh3_64(key.as_bytes()))
+}
+
+/// Discord counts characters as JavaScript does (UTF-16 units); counting the same way keeps an emoji
+/// heavy headline from tipping a message over by a few units.
+pub fn units(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+impl Embed {
+    fn blank(color: u32) -> Self {
+        Self { title: None, url: None, description: None, color, fields: Vec::new(), footer: None, timestamp: None }
+    }
+
+    /// What Discord counts against a message's 6,000.
+    pub fn length(&self) -> usize {
+        self.title.as_deref().map_or(0, units)
+            + self.description.as_deref().map_or(0, units)
+            + self.fields.iter().map(|f| units(&f.name) + units(&f.value)).sum::<usize>()
+            + self.footer.as_ref().map_or(0, |f| units(&f.text))
+    }
+}
+
+/// Cuts `text` to `limit` UTF-16 units at a character boundary, marking the cut.
+pub fn clip(text: &str, limit: usize) -> String {
+    if units(text) <= limit {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if units(&out) + c.len_utf16() + 1 > limit {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Untrusted text made inert: mentions defused, Markdown that could hide a link or restyle the post
+/// escaped.
+pub fn escape(text: &str) -> String {
+    let defused = defuse_mentions(text);
+    let mut out = String::with_capacity(defused.len());
+    for c in defused.chars() {
+        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '>' | '#') {
+            out.push('\\');
+        }
+        out.push(if c == '\n' || c == '\r' { ' ' } else { c });
+    }
+    out
+}
+
+/// An http(s) URL safe to put in an embed or a Markdown link, or nothing.
+pub fn safe_url(raw: &str) -> Option<String> {
+    let url = url::Url::parse(raw.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    let s = url.as_str().replace('(', "%28").replace(')', "%29");
+    (s.len() <= 2_048).then_some(s)
+}
+
+/// `[label](url)` when the URL is safe, else the escaped label alone.
+pub fn link(label: &str, url: Option<&str>) -> String {
+    match url.and_then(safe_url) {
+        Some(u) => format!("[{}]({u})", escape(label)),
+        None => escape(label),
+    }
+}
+
+/// Joins lines into chunks of at most `limit` units; a single line longer than that is cut into
+/// pieces so nothing is lost.
+pub fn chunk_lines(lines: &[String], limit: usize) -> Vec<String> {
+    let mut chunks = Vec::new();
+    let mut current = String::new();
+    for line in lines {
+        let mut rest = line.as_str();
+        while units(rest) > limit {
+            if !current.is_empty() {
+                chunks.push(std::mem::take(&mut current));
+            }
+            let mut head = String::new();
+            let mut taken = 0;
+            for c in rest.chars() {
+                if units(&head) + c.len_utf16() > limit {
+                    break;
+                }
+                head.push(c);
+                taken += c.len_utf8();
+            }
+            chunks.push(head);
+            rest = &rest[taken..];
+        }
+        if !current.is_empty() && units(&current) + 1 + units(rest) > limit {
+            chunks.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push('\n');
+        }
+        current.push_str(rest);
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    chunks
+}
+
+/// A list under one heading, as fields: `Sourced (4)`, then `Sourced (continued)`; past
+/// [`MAX_LISTED`] lines it ends with "…and N more".
+fn list_fields(heading: &str, lines: &[String]) -> Vec<Field> {
+    let mut shown: Vec<String> = lines.iter().take(MAX_LISTED).cloned().collect();
+    if lines.len() > MAX_LISTED {
+        shown.push(format!("• …and {} more", lines.len() - MAX_LISTED));
+    }
+    chunk_lines(&shown, FIELD_VALUE_LIMIT)
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| Field {
+            name: if i == 0 { heading.to_string() } else { format!("{heading} (continued)") },
+            value,
+            inline: false,
+        })
+        .collect()
+}
+
+/// An embed before it is fitted to Discord's limits.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub color: u32,
+    pub description: Vec<String>,
+    pub fields: Vec<Field>,
+    pub footer: Option<String>,
+    pub timestamp: Option<String>,
+}
+
+impl Draft {
+    /// Fits the draft into embeds and the embeds into messages. The first embed keeps the title,
+    /// link, footer and timestamp; later ones continue its description and fields.
+    pub fn pack(self) -> Vec<Vec<Embed>> {
+        let mut first = Embed::blank(self.color);
+        first.title = self.title.map(|t| clip(&t, TITLE_LIMIT));
+        first.url = self.url.as_deref().and_then(safe_url);
+        first.footer = self.footer.map(|f| Footer { text: clip(&f, FOOTER_LIMIT) });
+        first.timestamp = self.timestamp;
+        let mut embeds = vec![first];
+        for (i, chunk) in chunk_lines(&self.description, DESCRIPTION_LIMIT).into_iter().enumerate() {
+            if i == 0 {
+                embeds[0].description = Some(chunk);
+            } else {
+                let mut more = Embed::blank(self.color);
+                more.description = Some(chunk);
+                embeds.push(more);
+            }
+        }
+        for mut field in self.fields {
+            field.name = clip(&field.name, FIELD_NAME_LIMIT);
+            field.value = clip(&field.value, FIELD_VALUE_LIMIT);
+            if field.value.is_empty() {
+                field.value = "—".into();
+            }
+            let size = units(&field.name) + units(&field.value);
+            let last = embeds.last_mut().expect("at least one embed");
+            if last.fields.len() == FIELDS_LIMIT || last.length() + size > MESSAGE_TOTAL_LIMIT {
+                let mut more = Embed::blank(self.color);
+                more.fields.push(field);
+                embeds.push(more);
+            } else {
+                last.fields.push(field);
+            }
+        }
+        let mut messages: Vec<Vec<Embed>> = Vec::new();
+        let mut current: Vec<Embed> = Vec::new();
+        let mut total = 0;
+        for embed in embeds {
+            let size = embed.length();
+            if !current.is_empty() && (current.len() == EMBEDS_LIMIT || total + size > MESSAGE_TOTAL_LIMIT) {
+                messages.push(std::mem::take(&mut current));
+                total = 0;
+            }
+            total += size;
+            current.push(embed);
+        }
+        messages.push(current);
+        messages
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// One source's account of one company's cuts, as an inline field.
+pub fn fact_field(fact: &LayoffFact) -> Field {
+    let mut parts = Vec::new();
+    if let Some(n) = fact.headcount {
+        let q = match fact.headcount_qualifier {
+            Some(Qualifier::About) => "about ",
+            Some(Qualifier::UpTo) => "up to ",
+            Some(Qualifier::AtLeast) => "at least ",
+            Some(Qualifier::MoreThan) => "more than ",
+            Some(Qualifier::FewerThan) => "fewer than ",
+            Some(Qualifier::Exactly) | None => "",
+        };
+        parts.push(format!("**{q}{}** jobs", thousands(n)));
+    }
+    if let Some(p) = fact.percent {
+        parts.push(format!("{p}% of staff"));
+    }
+    if let Some(d) = fact.effective {
+        parts.push(format!("from {d}"));
+    } else if let Some(d) = fact.announced.or(fact.date) {
+        parts.push(format!("announced {d}"));
+    }
+    match fact.ai_reason {
+        Some(AiReasonBy::Company) => parts.push("AI named as a reason by the company".into()),
+        Some(AiReasonBy::Outlet) => parts.push("AI named as a reason by the outlet".into()),
+        Some(AiReasonBy::Commentators) => parts.push("AI named as a reason by commentators only".into()),
+        None => {}
+    }
+    let item = (!fact.item.is_empty()).then_some(fact.item.as_str());
+    parts.push(format!("per {}", link(&fact.source, item)));
+    Field { name: escape(fact.company.as_deref().unwrap_or("Layoffs")), value: parts.join("\n"), inline: true }
+}
+
+/// `• claim — reasons; source` with the source linked when it has a URL, and the claim's article
+/// linked when the source has none.
+pub fn claim_line(c: &ShownClaim) -> String {
+    let reasons = c.reasons.join(", ");
+    let source = match &c.source {
+        Some(s) => format!("; {}", link(&s.name, s.url.as_deref().or(Some(c.origin.as_str())))),
+        None => match safe_url(&c.origin) {
+            Some(u) => format!("; [{}]({u})", escape(&host_of(&u).unwrap_or_else(|| "link".into()))),
+            None => String::new(),
+        },
+    };
+    format!("• {} — *{reasons}*{source}", escape(&c.text))
+}
+
+fn cite_links(cites: &[String]) -> String {
+    let links: Vec<String> = cites
+        .iter()
+        .filter_map(|c| {
+            safe_url(c).map(|u| format!("[{}]({u})", escape(&host_of(&u).unwrap_or_else(|| "source".into()))))
+        })
+        .collect();
+    if links.is_empty() { String::new() } else { format!(" ({})", links.join(", ")) }
+}
+
+/// A short tag of the story in its footer: readers can quote it, and the bot finds its own forum
+/// post by it after a crash (forum posts take no nonce).
+pub fn story_ref(story_id: &str) -> String {
+    format!("story {:08x}", xxh3_64(story_id.as_bytes()) as u32)
+}
+
+fn footer(post: &StoryPost, edited: bool) -> String {
+    let (outlets, first_seen) = (&post.outlets, post.first_seen);
+    let mut names = String::new();
+    for (i, o) in outlets.iter().enumerate() {
+        let next = if names.is_empty() { defuse_mentions(o) } else { format!(", {}", defuse_mentions(o)) };
+        if units(&names) + units(&next) > FOOTER_OUTLETS {
+            names.push_str(&format!(" and {} more", outlets.len() - i));
+            break;
+        }
+        names.push_str(&next);
+    }
+    let edited = if edited { " · updated" } else { "" };
+    format!("{names} · first seen {} UTC{edited} · {}", first_seen.format("%Y-%m-%d %H:%M"), story_ref(&post.story_id))
+}
+
+/// A story's post: title linking the first report, the summary, facts as fields, the sourced and
+/// speculative parts with reasons and links, outlets and first-seen time in the footer.
+pub fn story(post: &StoryPost, edited: bool) -> Vec<MessageBody> {
+    story_draft(post, edited).pack().into_iter().map(MessageBody::embeds).collect()
+}
+
+pub fn story_draft(post: &StoryPost, edited: bool) -> Draft {
+    let state = StoryState::of(post);
+    let description = post
+        .bullets
+        .iter()
+        .map(|b| {
+            let mark = if b.speculative { "❔ *speculative:* " } else { "" };
+            format!("• {mark}{}{}", escape(&b.text), cite_links(&b.cites))
+        })
+        .collect();
+    let mut fields: Vec<Field> = post.facts.iter().map(fact_field).collect();
+    if !post.sourced.is_empty() {
+        let lines: Vec<String> = post.sourced.iter().map(claim_line).collect();
+        fields.extend(list_fields(&format!("✅ Sourced ({})", post.sourced.len()), &lines));
+    }
+    if !post.speculative.is_empty() {
+        let lines: Vec<String> = post.speculative.iter().map(claim_line).collect();
+        fields.extend(list_fields(&format!("❔ Speculative ({})", post.speculative.len()), &lines));
+    }
+    Draft {
+        title: Some(defuse_mentions(&post.headline)),
+        url: post.url.clone(),
+        color: state.color(),
+        description,
+        fields,
+        footer: Some(footer(post, edited)),
+        timestamp: Some(post.first_seen.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+    }
+}
+
+/// Later coverage, posted in the story's thread.
+pub fn update(u: &StoryUpdate) -> Vec<MessageBody> {
+    let mut description = Vec::new();
+    if let Some(note) = &u.revision_note {
+        description.push(format!("**{}**", escape(note)));
+    }
+    let mut fields = Vec::new();
+    if !u.new_sourced.is_empty() {
+        let lines: Vec<String> = u.new_sourced.iter().map(claim_line).collect();
+        fields.extend(list_fields("✅ New, sourced", &lines));
+    }
+    if !u.new_speculative.is_empty() {
+        let lines: Vec<String> = u.new_speculative.iter().map(claim_line).collect();
+        fields.extend(list_fields("❔ New, speculative", &lines));
+    }
+    if description.is_empty() && fields.is_empty() {
+        description.push("Nothing new beyond the report itself.".into());
+    }
+    Draft {
+        title: Some(defuse_mentions(&format!("{}: {}", u.outlet, u.title))),
+        url: u.url.clone(),
+        color: UPDATE_COLOR,
+        description,
+        fields,
+        footer: Some(format!("Also reported by {}", defuse_mentions(&u.outlet))),
+        timestamp: None,
+    }
+    .pack()
+    .into_iter()
+    .map(MessageBody::embeds)
+    .collect()
+}
+
+/// A digest: one compact embed per story, packed ten to a message.
+pub fn digest(d: &DigestPost) -> Vec<MessageBody> {
+    let header = format!(
+        "**layoffwatch digest** · {} stories from {} to {} UTC",
+        d.stories.len(),
+        d.from.format("%Y-%m-%d %H:%M"),
+        d.to.format("%Y-%m-%d %H:%M")
+    );
+    let mut embeds: Vec<Embed> = Vec::new();
+    for post in &d.stories {
+        let mut draft = story_draft(post, false);
+        draft.fields.retain(|f| f.inline);
+        draft.fields.push(Field {
+            name: "Claims".into(),
+            value: format!("✅ {} sourced · ❔ {} speculative", post.sourced.len(), post.speculative.len()),
+            inline: false,
+        });
+        draft.description.truncate(3);
+        embeds.extend(draft.pack().into_iter().flatten());
+    }
+    if embeds.is_empty() {
+        return vec![MessageBody::text(&format!("{header}\nNo new stories in this period."))];
+    }
+    let mut messages: Vec<MessageBody> = Vec::new();
+    let mut current: Vec<Embed> = Vec::new();
+    for embed in embeds {
+        let total: usize = current.iter().map(Embed::length).sum();
+        if !current.is_empty() && (current.len() == EMBEDS_LIMIT || total + embed.length() > MESSAGE_TOTAL_LIMIT) {
+            messages.push(MessageBody::embeds(std::mem::take(&mut current)));
+        }
+        current.push(embed);
+    }
+    messages.push(MessageBody::embeds(current));
+    messages[0].content = Some(header);
+    messages
+}
+
+/// The name of a story's thread or forum post.
+pub fn thread_name(headline: &str) -> String {
+    let clean: String = defuse_mentions(headline).chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    if clean.is_empty() { "Layoff story".into() } else { clip(clean, THREAD_NAME_LIMIT) }
+}
+
+/// A chat-thread summary: bullets with sourced/speculative marks and jump links to the messages they
+/// cite, then the claims split into the two parts.
+pub fn summary(summary: &Summary, analysis: &Analysis, scope: &str) -> Vec<Vec<Embed>> {
+    let jump = |cite: &str| -> String {
+        match analysis.permalink(cite).and_then(safe_url) {
+            Some(u) => format!("[↗]({u})"),
+            None => String::new(),
+        }
+    };
+    let description: Vec<String> = summary
+        .bullets
+        .iter()
+        .map(|b| {
+            let mark = if b.speculative { "❔" } else { "✅" };
+            let links: Vec<String> = b.cites.iter().map(|c| jump(c)).filter(|l| !l.is_empty()).collect();
+            format!("{mark} {} {}", escape(&b.text), links.join(" "))
+        })
+        .collect();
+    let claim = |c: &Claim| -> String {
+        let source = c.verdict.source().map(|s| format!("; {}", link(&s.name, s.url.as_deref()))).unwrap_or_default();
+        format!("• {} — *{}*{source} {}", escape(&c.text), c.verdict.reason_names().join(", "), jump(&c.origin))
+    };
+    let mut fields = Vec::new();
+    let sourced: Vec<String> = summary.sourced.iter().map(claim).collect();
+    let speculative: Vec<String> = summary.speculative.iter().map(claim).collect();
+    fields.extend(list_fields(&format!("✅ Sourced ({})", sourced.len()), &non_empty(sourced)));
+    fields.extend(list_fields(&format!("❔ Speculative ({})", speculative.len()), &non_empty(speculative)));
+    Draft {
+        title: Some(defuse_mentions(&summary.headline)),
+        url: None,
+        color: SUMMARY_COLOR,
+        description: if description.is_empty() { vec!["No claims to summarize.".into()] } else { description },
+        fields,
+        footer: Some(format!("Summary of {scope} · ✅ sourced, ❔ speculative · ↗ jumps to the message")),
+        timestamp: None,
+    }
+    .pack()
+}
+
+fn non_empty(lines: Vec<String>) -> Vec<String> {
+    if lines.is_empty() { vec!["none".into()] } else { lines }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::claims::{Source, SourceKind};
+    use crate::core::message::ShownBullet;
+    use chrono::TimeZone;
+
+    fn claim(text: &str) -> ShownClaim {
+        ShownClaim {
+            text: text.into(),
+            reasons: vec!["outlet".into()],
+            source: Some(Source {
+                name: "Reuters".into(),
+                kind: SourceKind::Outlet,
+                url: Some("https://example.com/a".into()),
+            }),
+            origin: "https://example.com/a".into(),
+        }
+    }
+
+    fn post(sourced: usize, text_len: usize) -> StoryPost {
+        StoryPost {
+            story_id: "s1".into(),
+            revision: 1,
+            headline: "Initech to cut 1,200 jobs @everyone <@&42>".into(),
+            url: Some("https://example.com/a".into()),
+            bullets: vec![ShownBullet {
+                text: "Initech cuts 1,200 jobs.".into(),
+                cites: vec!["https://example.com/a".into()],
+                speculative: false,
+            }],
+            facts: Vec::new(),
+            sourced: (0..sourced).map(|i| claim(&format!("{i} {}", "x".repeat(text_len)))).collect(),
+            speculative: vec![],
+            outlets: vec!["Reuters".into()],
+            first_seen: chrono::Utc.with_ymd_and_hms(2026, 4, 18, 10, 0, 0).unwrap(),
+        }
+    }
+
+    fn assert_within_limits(messages: &[MessageBody]) {
+        for m in messages {
+            assert!(m.embeds.len() <= EMBEDS_LIMIT);
+            assert!(m.embed_length() <= MESSAGE_TOTAL_LIMIT, "{}", m.embed_length());
+            for e in &m.embeds {
+                assert!(e.fields.len() <= FIELDS_LIMIT);
+                assert!(e.description.as_deref().map_or(0, units) <= DESCRIPTION_LIMIT);
+                assert!(e.fields.iter().all(|f| units(&f.value) <= FIELD_VALUE_LIMIT && !f.value.is_empty()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_small_story_is_one_message_with_one_embed() {
+        let messages = story(&post(2, 20), false);
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].embeds.len(), 1);
+        let e = &messages[0].embeds[0];
+        assert_eq!(e.color, StoryState::Reported.color());
+        assert!(!e.title.as_ref().unwrap().contains("@everyone"));
+        assert!(e.fields[0].name.starts_with("✅ Sourced (2)"));
+    }
+
+    #[test]
+    fn a_huge_story_is_split_across_embeds_and_messages_within_every_limit() {
+        let mut p = post(40, 900);
+        p.bullets = (0..40)
+            .map(|i| ShownBullet { text: format!("{i} {}", "b".repeat(300)), cites: vec![], speculative: i % 2 == 0 })
+            .collect();
+        let fact: LayoffFact = serde_json::from_value(serde_json::json!({
+            "company": "Initech", "headcount": 1200, "headcount_qualifier": "about", "percent": 8.0, "date": null,
+            "announced": null, "effective": null, "ai_reason": null, "source": "Reuters", "item": "https://example.com/a"
+        }))
+        .unwrap();
+        p.facts = vec![fact; 60];
+        let messages = story(&p, false);
+        assert!(messages.len() > 1, "{}", messages.len());
+        assert_within_limits(&messages);
+        let embeds: Vec<&Embed> = messages.iter().flat_map(|m| &m.embeds).collect();
+        let bullets: usize = embeds.iter().filter_map(|e| e.description.as_deref()).map(|d| d.lines().count()).sum();
+        assert_eq!(bullets, 40, "every summary line appears once");
+        assert_eq!(embeds.iter().flat_map(|e| &e.fields).filter(|f| f.inline).count(), 60, "every fact appears once");
+        let claims: usize =
+            embeds.iter().flat_map(|e| &e.fields).filter(|f| !f.inline).map(|f| f.value.lines().count()).sum();
+        assert_eq!(claims, MAX_LISTED + 1, "ten claims, then how many more");
+    }
+
+    #[test]
+    fn a_single_overlong_line_is_cut_into_pieces_not_dropped() {
+        let chunks = chunk_lines(&["y".repeat(2_500)], FIELD_VALUE_LIMIT);
+        assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), 2_500);
+        assert!(chunks.iter().all(|c| units(c) <= FIELD_VALUE_LIMIT));
+    }
+
+    #[test]
+    fn markdown_links_and_mentions_in_feed_text_are_inert() {
+        let line = escape("[click](https://evil.example) @here <@&1>");
+        assert!(line.starts_with("\\[click\\]"));
+        assert!(!line.contains("@here") && !line.contains("<@&"));
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url("https://a.example/x(1)").as_deref(), Some("https://a.example/x%281%29"));
+    }
+
+    #[test]
+    fn every_body_parses_nothing_and_carries_a_short_stable_nonce() {
+        let body = story(&post(1, 10), false).remove(0).create_json("s1/discord:1/1/post", 0);
+        assert_eq!(body["allowed_mentions"]["parse"], serde_json::json!([]));
+        assert_eq!(body["enforce_nonce"], true);
+        assert!(body["nonce"].as_str().unwrap().len() <= 25);
+        assert_eq!(nonce("k", 0), nonce("k", 0));
+        assert_ne!(nonce("k", 0), nonce("k", 1));
+    }
+
+    #[test]
+    fn thread_names_fit_and_are_never_empty() {
+        assert_eq!(thread_name("   "), "Layoff story");
+        assert!(units(&thread_name(&"z".repeat(300))) <= THREAD_NAME_LIMIT);
+    }
+}

@@ -1,0 +1,208 @@
+//! The Discord bot, on serenity: story posts as embeds with one thread per story (a thread on the
+//! post in text channels, a tagged post in forums), updates in the thread, edits in place, digests,
+//! the `/layoffs` commands and "Summarize thread".
+//!
+//! - [`settings`]: `DISCORD_*` settings, checked at start.
+//! - [`rest`]: the REST client: pacing, 429s, the global limit, against any `DISCORD_API_URL`.
+//! - [`channels`]: what kind of channel a post goes to; the bot's own id.
+//! - [`embeds`]: pure rendering within Discord's limits, splitting rather than failing.
+//! - [`destination`]: one channel as a [`Destination`].
+//! - [`commands`]: command definitions, parsing, permission checks and replies.
+//! - [`summaries`]: history pagination → the core's thread → the summary service.
+//! - [`gateway`]: serenity's client, intents and the event handler.
+//! - [`presets`]: named feed sets from `config/presets.toml`.
+//!
+//! The integrator starts it with [`DiscordBot::new`] and [`DiscordBot::serve`], and hands the same
+//! bot to the watcher as a [`Platform`].
+
+pub mod channels;
+pub mod commands;
+pub mod destination;
+pub mod embeds;
+pub mod gateway;
+pub mod presets;
+pub mod rest;
+pub mod settings;
+pub mod summaries;
+
+use crate::core::message::{StoryPost, StoryUpdate};
+use crate::delivery::{Capabilities, DeliveryError, Destination, Platform, PostRef};
+use crate::store::Store;
+use crate::summaries::SummaryService;
+use async_trait::async_trait;
+use channels::Api;
+use destination::DiscordChannel;
+use presets::Presets;
+use rest::{Rest, RestError};
+use serde_json::Value;
+use serenity::http::HttpBuilder;
+use settings::{CommandScope, DiscordSettings, Sharding, Snowflake};
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+pub use settings::DiscordSettings as Settings;
+
+/// Why the bot could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    #[error("could not build the Discord client: {0}")]
+    Setup(String),
+    #[error("the Discord gateway stopped: {0}; check DISCORD_TOKEN and the network, then restart")]
+    Gateway(String),
+    #[error("could not register the Discord commands: {0}")]
+    Register(#[from] RestError),
+}
+
+/// What the gateway handler and every channel share.
+pub(crate) struct Shared<S> {
+    pub(crate) settings: DiscordSettings,
+    pub(crate) store: S,
+    pub(crate) summaries: Arc<dyn SummaryService>,
+    pub(crate) api: Arc<Api>,
+    pub(crate) presets: Presets,
+    pub(crate) registered: AtomicBool,
+}
+
+impl<S> Shared<S> {
+    /// Replaces the bot's commands with this version's (a bulk overwrite, so renamed or removed
+    /// commands disappear), per server when `DISCORD_COMMANDS_GUILD` is set.
+    pub(crate) async fn register_commands(&self, application: u64) -> Result<(), RestError> {
+        let path = match self.settings.commands {
+            CommandScope::Global => format!("/applications/{application}/commands"),
+            CommandScope::Guild(g) => format!("/applications/{application}/guilds/{g}/commands"),
+        };
+        self.api.rest.put::<Value>(&path, &commands::definitions()).await.map(|_| ())
+    }
+}
+
+/// The Discord bot: a [`Platform`] for the watcher and a gateway to [`serve`](DiscordBot::serve).
+pub struct DiscordBot<S> {
+    shared: Arc<Shared<S>>,
+}
+
+impl<S> Clone for DiscordBot<S> {
+    fn clone(&self) -> Self {
+        Self { shared: self.shared.clone() }
+    }
+}
+
+impl<S: Store + Clone + 'static> DiscordBot<S> {
+    /// Builds the bot with the bundled presets. Nothing is contacted until [`serve`](Self::serve) or
+    /// a post.
+    pub fn new(settings: DiscordSettings, store: S, summaries: Arc<dyn SummaryService>) -> Result<Self, DiscordError> {
+        Self::with_presets(settings, store, summaries, Presets::embedded())
+    }
+
+    /// Builds the bot with other presets than the bundled ones (a deployment's own `presets.toml`).
+    pub fn with_presets(
+        settings: DiscordSettings,
+        store: S,
+        summaries: Arc<dyn SummaryService>,
+        presets: Presets,
+    ) -> Result<Self, DiscordError> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let rest =
+            Rest::new(&settings.api_url, settings.token.clone()).map_err(|e| DiscordError::Setup(e.to_string()))?;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                settings,
+                store,
+                summaries,
+                api: Arc::new(Api::new(rest)),
+                presets,
+                registered: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// Runs the gateway until `shutdown` completes (then closes every shard cleanly) or the gateway
+    /// fails for good (a bad token, for one).
+    pub async fn serve(&self, shutdown: impl Future<Output = ()> + Send) -> Result<(), DiscordError> {
+        let settings = &self.shared.settings;
+        let token = settings.token.expose();
+        // serenity's ratelimiter ignores a proxy base, so against anything but Discord itself it is
+        // off; its Http only fetches the gateway URL here, every other call goes through `rest`.
+        let http = if settings.is_default_api() {
+            HttpBuilder::new(token).build()
+        } else {
+            HttpBuilder::new(token)
+                .proxy(settings.api_url.as_str().trim_end_matches('/'))
+                .ratelimiter_disabled(true)
+                .build()
+        };
+        let mut client = serenity::client::ClientBuilder::new_with_http(http, gateway::intents())
+            .event_handler(gateway::Handler { shared: self.shared.clone() })
+            .await
+            .map_err(|e| DiscordError::Setup(e.to_string()))?;
+        let shards = client.shard_manager.clone();
+        let sharding = settings.sharding;
+        let run = async move {
+            match sharding {
+                Sharding::Auto => client.start_autosharded().await,
+                Sharding::Single => client.start().await,
+            }
+        };
+        tokio::select! {
+            result = run => result.map_err(|e| DiscordError::Gateway(e.to_string())),
+            () = shutdown => {
+                shards.shutdown_all().await;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<S: Store + Clone + 'static> Platform for DiscordBot<S> {
+    fn platform(&self) -> &'static str {
+        commands::PLATFORM
+    }
+
+    fn channel(&self, channel: &str) -> Arc<dyn Destination> {
+        match Snowflake::parse(channel) {
+            Some(id) => Arc::new(DiscordChannel::new(id, self.shared.api.clone())),
+            None => Arc::new(NotAChannel(channel.to_string())),
+        }
+    }
+}
+
+/// A stored channel id that is not a Discord id: every delivery to it is refused with the reason,
+/// so the outbox records the problem instead of retrying forever.
+struct NotAChannel(String);
+
+impl NotAChannel {
+    fn refuse(&self) -> DeliveryError {
+        DeliveryError::Rejected {
+            destination: self.name(),
+            message: format!("{:?} is not a Discord channel id; remove that subscription", self.0),
+        }
+    }
+}
+
+#[async_trait]
+impl Destination for NotAChannel {
+    fn name(&self) -> String {
+        format!("discord:{}", self.0)
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { threads: true, edits: true }
+    }
+
+    async fn post_story(&self, _key: &str, _post: &StoryPost) -> Result<PostRef, DeliveryError> {
+        Err(self.refuse())
+    }
+
+    async fn post_update(
+        &self,
+        _key: &str,
+        _thread: Option<&PostRef>,
+        _u: &StoryUpdate,
+    ) -> Result<PostRef, DeliveryError> {
+        Err(self.refuse())
+    }
+
+    async fn edit_story(&self, _key: &str, _first: &PostRef, _post: &StoryPost) -> Result<(), DeliveryError> {
+        Err(self.refuse())
+    }
+}
