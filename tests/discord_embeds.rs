@@ -8,7 +8,6 @@ mod support;
 use async_trait::async_trait;
 use layoffwatch::adapters::discord::embeds::{self, MessageBody, StoryState};
 use layoffwatch::core::message::{StoryPost, StoryUpdate};
-use layoffwatch::core::summarize::Extractive;
 use layoffwatch::delivery::{Capabilities, DeliveryError, Destination, PostRef};
 use std::sync::{Arc, Mutex};
 
@@ -58,7 +57,8 @@ fn check_limits_and_schema(messages: &[MessageBody]) {
 #[tokio::test]
 async fn every_demo_story_renders_as_a_well_formed_embed() {
     let recorder = Arc::new(Recorder::default());
-    let report = layoffwatch::pipeline::demo::run(recorder.clone(), Box::new(Extractive)).await.unwrap();
+    let report =
+        layoffwatch::pipeline::demo::run(recorder.clone(), Arc::new(layoffwatch::summaries::Offline)).await.unwrap();
     let posts = recorder.posts.lock().unwrap().clone();
     assert_eq!(posts.len(), report.posts);
     assert!(posts.len() >= 3, "the demo has several stories");

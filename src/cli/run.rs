@@ -2,19 +2,22 @@
 
 use anyhow::Context;
 use layoffwatch::adapters::console::Console;
+use layoffwatch::adapters::discord::DiscordBot;
 use layoffwatch::adapters::jsonl::JsonLines;
 use layoffwatch::adapters::webhook::{DiscordWebhook, SlackWebhook};
 use layoffwatch::config::{ConfigError, Settings};
 use layoffwatch::core::story::StoryRules;
 use layoffwatch::delivery::Destination;
+use layoffwatch::delivery::Platform;
 use layoffwatch::feeds::guard;
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
 use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
 use layoffwatch::store::SqliteStore;
-use layoffwatch::summaries::Offline;
+use layoffwatch::summaries::{Offline, SummaryService};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 pub fn check(config: Option<&Path>) -> anyhow::Result<ExitCode> {
@@ -60,14 +63,18 @@ fn outputs(s: &Settings) -> Vec<String> {
     if s.discord_webhook_url.is_some() {
         out.push("Discord webhook".to_string());
     }
+    if s.discord.is_some() {
+        out.push("Discord bot".to_string());
+    }
     out
 }
 
 pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> {
     let settings = Settings::from_process(config)?;
-    if settings.feeds.is_empty() {
+    let has_bot = settings.discord.is_some();
+    if settings.feeds.is_empty() && !has_bot {
         anyhow::bail!(
-            "no feeds to watch; list them in [feeds] urls of the config file or in LAYOFFWATCH_FEEDS, or try `layoffwatch demo`"
+            "no feeds to watch; list them in [feeds] urls of the config file or in LAYOFFWATCH_FEEDS, start a chat bot whose channels subscribe to feeds, or try `layoffwatch demo`"
         );
     }
     let sources: Vec<FeedSource> = settings
@@ -109,8 +116,22 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
         guard::check_url(url, settings.allow_private_addresses).context("DISCORD_WEBHOOK_URL is not usable")?;
         destinations.push(Arc::new(DiscordWebhook::new(url.clone(), client()?)));
     }
-    if destinations.is_empty() {
-        anyhow::bail!("no output is enabled; set [output] console = true or a jsonl path");
+    let summaries: Arc<dyn SummaryService> = Arc::new(Offline);
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mut bots: JoinSet<anyhow::Result<()>> = JoinSet::new();
+    let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
+    if let Some(discord) = settings.discord.clone() {
+        let default_channel = discord.default_channel;
+        let bot = DiscordBot::new(discord, store.clone(), summaries.clone())?;
+        if let Some(channel) = default_channel {
+            destinations.push(bot.channel(&channel.to_string()));
+        }
+        platforms.push(Arc::new(bot.clone()));
+        let stopped = stopped(stopping.clone());
+        bots.spawn(async move { bot.serve(stopped).await.context("the Discord bot stopped") });
+    }
+    if destinations.is_empty() && platforms.is_empty() {
+        anyhow::bail!("no output is enabled; set [output] console = true, a jsonl path, a webhook or a chat bot token");
     }
     let rules = WatchRules {
         stories: StoryRules { max_age: chrono::Duration::days(settings.max_age_days.into()), ..StoryRules::default() },
@@ -118,8 +139,9 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
         base_backoff: chrono::Duration::seconds(60),
         post_backlog: false,
     };
-    let mut watcher =
-        Watcher::new(store, fetcher, destinations, Arc::new(Offline), rules).fixed_outputs_follow(&sources);
+    let mut watcher = Watcher::new(store, fetcher, destinations, summaries, rules)
+        .with_platforms(platforms)
+        .fixed_outputs_follow(&sources);
     let restored = watcher.restore(chrono::Utc::now()).await?;
     info!(restored, feeds = sources.len(), "layoffwatch is watching.");
     let keep_text = chrono::Duration::days(settings.article_text_days.into());
@@ -146,9 +168,27 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
                 info!("Shutting down: every decision is committed and the outbox keeps what was not sent.");
                 break;
             }
+            Some(ended) = bots.join_next() => {
+                // A bot that stops by itself (a revoked token, say) takes the process down, so a
+                // supervisor restarts it and the operator sees why, rather than a silent half-bot.
+                let _ = stop.send(true);
+                ended.context("a chat bot crashed")??;
+                anyhow::bail!("a chat bot stopped on its own; see the log above");
+            }
+        }
+    }
+    let _ = stop.send(true);
+    while let Some(ended) = bots.join_next().await {
+        if let Err(e) = ended.context("a chat bot crashed")? {
+            warn!(error = %e, "A chat bot ended with an error while shutting down.");
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves once the run loop says stop, so every bot shuts down with it.
+async fn stopped(mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 /// Resolves on SIGTERM or Ctrl-C.
