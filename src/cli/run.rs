@@ -30,8 +30,10 @@ pub fn check(config: Option<&Path>) -> anyhow::Result<ExitCode> {
                 s.poll_seconds,
                 outputs(&s).join(", ")
             );
-            if s.feeds.is_empty() {
-                println!("note: no feeds are configured yet; set [feeds] urls or LAYOFFWATCH_FEEDS before `run`");
+            if s.feeds.is_empty() && s.discord.is_none() {
+                println!(
+                    "note: no feeds are configured yet; set [feeds] urls or LAYOFFWATCH_FEEDS, or start a chat bot whose channels subscribe to feeds, before `run`"
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

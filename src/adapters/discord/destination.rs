@@ -5,7 +5,8 @@
 //! Nothing is posted twice: messages carry a nonce derived from the delivery key with
 //! `enforce_nonce`, so a retry returns the message Discord already has; starting a thread that exists
 //! is recognised (code 160004); and a forum post, which takes no nonce, is first looked for among the
-//! forum's active posts by the bot's story tag in the footer.
+//! forum's active posts: a story's by the story tag in its footer, a digest's by its name, which
+//! holds the end of its period.
 
 use super::channels::{Api, ChannelKind, ForumTag, KindError, snowflake};
 use super::embeds::{self, MessageBody, StoryState, story_ref, thread_name};
@@ -106,7 +107,7 @@ impl DiscordChannel {
         let wanted = wanted_tags(post);
         let (name, post_tag, tags, require_tag, wanted, guild) =
             (name.as_str(), post_tag.as_str(), forum.tags, forum.require_tag, wanted.as_slice(), forum.guild);
-        if let Some(existing) = self.find_forum_post(guild, name, post_tag).await? {
+        if let Some(existing) = self.find_forum_post(guild, name, Some(post_tag)).await? {
             return Ok(PostRef(existing));
         }
         let applied = choose_tags(tags, require_tag, wanted);
@@ -131,13 +132,14 @@ impl DiscordChannel {
         Ok(PostRef(id))
     }
 
-    /// A post of ours in this forum with this name whose first message carries `post_tag`: the
-    /// result of an earlier attempt whose answer was lost.
+    /// A post of ours in this forum with this name (and, for a story, whose first message carries
+    /// `post_tag`): the result of an earlier attempt whose answer was lost. A digest's name holds the
+    /// end of its period, so the name alone identifies it.
     async fn find_forum_post(
         &self,
         guild: Option<Snowflake>,
         name: &str,
-        post_tag: &str,
+        post_tag: Option<&str>,
     ) -> Result<Option<String>, DeliveryError> {
         let Some(guild) = guild else { return Ok(None) };
         let me = self.api.me().await.map_err(|e| self.fail(e))?;
@@ -150,6 +152,7 @@ impl DiscordChannel {
         });
         for t in candidates {
             let Some(id) = snowflake(&t["id"]) else { continue };
+            let Some(post_tag) = post_tag else { return Ok(Some(id.to_string())) };
             let starter: Value = match self.api.rest.get(&format!("/channels/{id}/messages/{id}")).await {
                 Ok(m) => m,
                 Err(e) if e.status() == Some(404) => continue,
@@ -299,8 +302,11 @@ impl Destination for DiscordChannel {
     async fn post_digest(&self, key: &str, digest: &DigestPost) -> Result<PostRef, DeliveryError> {
         let pieces = embeds::digest(digest);
         match self.kind().await? {
-            ChannelKind::Forum { tags, require_tag, .. } => {
+            ChannelKind::Forum { guild, tags, require_tag } => {
                 let name = thread_name(&format!("layoffwatch digest {}", digest.to.format("%Y-%m-%d %H:%M")));
+                if let Some(existing) = self.find_forum_post(guild, &name, None).await? {
+                    return Ok(PostRef(existing));
+                }
                 let thread: Value = self
                     .api
                     .rest
