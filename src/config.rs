@@ -22,6 +22,8 @@ pub struct Settings {
     /// Post-only destinations; secrets, so only from the environment.
     pub slack_webhook_url: Option<url::Url>,
     pub discord_webhook_url: Option<url::Url>,
+    /// The Slack bot, when `SLACK_BOT_TOKEN` is set (environment only: tokens are secrets).
+    pub slack: Option<crate::adapters::slack::SlackSettings>,
 }
 
 /// A setting that cannot be used.
@@ -226,6 +228,10 @@ impl Settings {
         };
         let slack_webhook_url = webhook("SLACK_WEBHOOK_URL");
         let discord_webhook_url = webhook("DISCORD_WEBHOOK_URL");
+        let slack = crate::adapters::slack::SlackSettings::from_env(env).unwrap_or_else(|slack_problems| {
+            problems.extend(slack_problems);
+            None
+        });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -242,6 +248,7 @@ impl Settings {
             article_text_days,
             slack_webhook_url,
             discord_webhook_url,
+            slack,
         })
     }
 

@@ -2,4 +2,5 @@
 
 pub mod console;
 pub mod jsonl;
+pub mod slack;
 pub mod webhook;
