@@ -44,10 +44,10 @@ pub fn escape(text: &str) -> String {
     defuse_mentions(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// Text for `plain_text` objects, where Slack parses no markup; mention words are still defused so a
-/// copy-paste of the header cannot ping anyone either.
+/// Text for `plain_text` objects, where Slack parses no markup. A zero-width space still follows
+/// every `<` and every mention word, so not even a copy-paste of the header can ping anyone or link.
 fn plain(text: &str) -> String {
-    defuse_mentions(text)
+    defuse_mentions(&text.replace('<', "<\u{200B}"))
 }
 
 /// A link we chose: only parsed http(s) URLs become `<url|label>`; anything else is shown as text.

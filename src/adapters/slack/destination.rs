@@ -114,10 +114,16 @@ impl Poster {
             let req = SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.to_string()), content)
                 .with_unfurl_links(false)
                 .with_unfurl_media(false)
-                .opt_thread_ts(thread_ts.map(SlackTs::new));
+                .opt_thread_ts(thread_ts.clone().map(SlackTs::new));
             match self.api.post_message(req).await {
                 Ok(ts) => {
-                    self.recall().posted.insert((key.to_string(), i), ts.0.clone());
+                    let mut recall = self.recall();
+                    recall.posted.insert((key.to_string(), i), ts.0.clone());
+                    if thread_ts.is_none() {
+                        // A thread this process started holds only what this process posts, all of
+                        // it remembered here: it never needs reading back.
+                        recall.scanned.insert((channel.to_string(), Some(ts.0.clone())));
+                    }
                     first.get_or_insert(ts.0);
                 }
                 Err(e) => {

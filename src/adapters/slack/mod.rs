@@ -55,6 +55,8 @@ pub enum SlackError {
     Client(#[from] std::io::Error),
     #[error("Slack refused the bot token ({0}); check SLACK_BOT_TOKEN (the xoxb- Bot User OAuth Token)")]
     Auth(ApiError),
+    #[error("could not reach Slack ({0}); check the network, or SLACK_API_URL if it is set")]
+    Unreachable(ApiError),
     #[error("the presets file is invalid: {0}")]
     Presets(#[from] presets::PresetError),
     #[error("could not listen on {addr}: {source}; choose another LAYOFFWATCH_HTTP_ADDR")]
@@ -92,7 +94,10 @@ impl<S: Store + Clone + 'static> SlackBot<S> {
     ) -> Result<Self, SlackError> {
         let client = client::client(&settings.api_url)?;
         let api = Arc::new(SlackApi::new(client, &settings.bot_token, settings.pacing));
-        let identity = api.auth_test().await.map_err(SlackError::Auth)?;
+        let identity = api.auth_test().await.map_err(|e| match e {
+            ApiError::Slack { .. } => SlackError::Auth(e),
+            _ => SlackError::Unreachable(e),
+        })?;
         info!(bot_user = %identity.user_id, workspace = %identity.workspace_url, "Connected to Slack.");
         let (tx, rx) = mpsc::channel(QUEUE);
         let inner = Arc::new(Inner {
