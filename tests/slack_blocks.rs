@@ -11,12 +11,7 @@ use serde_json::Value;
 use support::fake_slack::FakeSlack;
 
 fn texts(blocks: &Value) -> Vec<String> {
-    blocks
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|b| b["text"]["text"].as_str().map(String::from))
-        .collect()
+    blocks.as_array().unwrap().iter().filter_map(|b| b["text"]["text"].as_str().map(String::from)).collect()
 }
 
 /// The lines of the section whose first line starts with `title`.
@@ -42,27 +37,37 @@ async fn every_demo_story_renders_as_header_summary_sourced_speculative_and_cont
     let messages = fake.bot_messages();
     let parents: Vec<_> = messages.iter().filter(|m| m.thread_ts.is_none()).collect();
     assert_eq!(parents.len(), report.posts, "one top-level post per story");
+    let continued = |b: &Value| b[0]["type"] == "context" && b[0]["elements"][0]["text"] == "_(continued)_";
     for p in &parents {
+        // A story longer than one message continues in its thread; users see the two as one.
+        let mut all_blocks = p.blocks.as_array().unwrap().clone();
+        for c in messages.iter().filter(|m| m.thread_ts.as_ref() == Some(&p.ts) && continued(&m.blocks)) {
+            all_blocks.extend(c.blocks.as_array().unwrap().iter().cloned());
+        }
+        let story = Value::Array(all_blocks);
         let blocks = &p.blocks;
         let kinds: Vec<&str> = blocks.as_array().unwrap().iter().map(|b| b["type"].as_str().unwrap()).collect();
         assert_eq!(kinds[0], "header", "{kinds:?}");
         assert!(kinds.len() <= 50);
-        assert_eq!(*kinds.last().unwrap(), "context");
         let header = blocks[0]["text"]["text"].as_str().unwrap();
         assert!(!header.is_empty() && header.chars().count() <= 150);
         assert!(!p.text.is_empty(), "a notification fallback");
 
-        let sourced = part(blocks, ":white_check_mark: *Sourced*").expect("a sourced part");
-        let speculative = part(blocks, ":grey_question: *Speculative*").expect("a speculative part");
+        let sourced = part(&story, "*:white_check_mark: Sourced*").expect("a sourced part");
+        let speculative = part(&story, "*:grey_question: Speculative*").expect("a speculative part");
         for line in sourced.iter().chain(&speculative).filter(|l| *l != "_none_") {
             assert!(line.starts_with("• "), "{line}");
             assert!(line.contains(" — _"), "each claim shows its reasons: {line}");
-            assert!(line.contains("<http") || line.contains("no source named") || line.contains(" · "), "each claim names its source: {line}");
+            assert!(
+                line.contains("<http") || line.contains("no source named") || line.contains(" · "),
+                "each claim names its source: {line}"
+            );
         }
         assert!(sourced.iter().any(|l| l.contains("<http")), "sourced claims link their source: {sourced:?}");
-        let context = blocks.as_array().unwrap().last().unwrap()["elements"][0]["text"].as_str().unwrap();
+        let last = story.as_array().unwrap().last().unwrap().clone();
+        let context = last["elements"][0]["text"].as_str().unwrap();
         assert!(context.contains("Outlets:") && context.contains("First seen"), "{context}");
-        for t in texts(blocks) {
+        for t in texts(&story) {
             links_are_ours(&t);
         }
     }
@@ -72,11 +77,11 @@ async fn every_demo_story_renders_as_header_summary_sourced_speculative_and_cont
     for r in &replies {
         assert!(parents.iter().any(|p| Some(&p.ts) == r.thread_ts.as_ref()), "replies go into a story's thread");
         let all = texts(&r.blocks).join("\n");
-        assert!(all.contains("Also reported by") || all.contains("continued"), "{all}");
+        assert!(all.contains("Also reported by") || continued(&r.blocks), "{all}");
         links_are_ours(&all);
     }
     let edited: Vec<_> = parents.iter().filter(|p| p.edits > 0).collect();
-    assert_eq!(edited.len() > 0, report.edits > 0, "edits replace the first post");
+    assert_eq!(!edited.is_empty(), report.edits > 0, "edits replace the first post");
     for e in edited {
         assert!(e.blocks.to_string().contains("Updated (revision"), "an edited post says so");
     }

@@ -44,7 +44,13 @@ impl Server {
         let (stop, stopped) = oneshot::channel::<()>();
         let worker = tokio::spawn({
             let bot = Arc::clone(&bot);
-            async move { bot.work_queue(async { let _ = stopped.await; }).await.unwrap() }
+            async move {
+                bot.work_queue(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap()
+            }
         });
         Server { base, stop, worker }
     }
@@ -57,7 +63,8 @@ impl Server {
 
     async fn post(&self, path: &str, content_type: &str, body: &str, headers: &[(&str, String)]) -> (u16, String) {
         let client = reqwest::Client::new();
-        let mut req = client.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body.to_string());
+        let mut req =
+            client.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body.to_string());
         for (k, v) in headers {
             req = req.header(*k, v);
         }
@@ -68,7 +75,8 @@ impl Server {
     async fn signed_event(&self, body: &Value, extra: &[(&str, String)]) -> (u16, String) {
         let body = body.to_string();
         let now = chrono::Utc::now().timestamp();
-        let mut headers = vec![("x-slack-request-timestamp", now.to_string()), ("x-slack-signature", sign(SECRET, now, &body))];
+        let mut headers =
+            vec![("x-slack-request-timestamp", now.to_string()), ("x-slack-signature", sign(SECRET, now, &body))];
         headers.extend(extra.iter().cloned());
         self.post("/slack/events", "application/json", &body, &headers).await
     }
@@ -98,7 +106,10 @@ async fn url_verification_is_answered_with_its_challenge() {
     let (status, body) =
         server.signed_event(&json!({"token": "unused", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}), &[]).await;
     assert_eq!(status, 200);
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["challenge"], "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["challenge"],
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
     server.stop().await;
 }
 
@@ -110,7 +121,8 @@ async fn bad_signatures_and_stale_timestamps_are_refused_and_never_acted_on() {
     let body = mention(&thread, "Ev0BAD00001").to_string();
     let now = chrono::Utc::now().timestamp();
 
-    let wrong_secret = [("x-slack-request-timestamp", now.to_string()), ("x-slack-signature", sign("not-the-secret", now, &body))];
+    let wrong_secret =
+        [("x-slack-request-timestamp", now.to_string()), ("x-slack-signature", sign("not-the-secret", now, &body))];
     assert_eq!(server.post("/slack/events", "application/json", &body, &wrong_secret).await.0, 401);
     let tampered = [("x-slack-request-timestamp", now.to_string()), ("x-slack-signature", sign(SECRET, now, "{}"))];
     assert_eq!(server.post("/slack/events", "application/json", &body, &tampered).await.0, 401);
@@ -166,10 +178,18 @@ async fn commands_and_shortcuts_arrive_over_http_too() {
     let now = chrono::Utc::now().timestamp();
 
     let form = serde_urlencoded::to_string([
-        ("token", "unused"), ("team_id", "T0000001"), ("team_domain", "acme"), ("channel_id", CHANNEL),
-        ("channel_name", "layoffs"), ("user_id", "UADMIN0001"), ("user_name", "admin"), ("command", "/layoffs"),
-        ("text", "subscribe https://feeds.example/ai.xml"), ("api_app_id", "A0000001"),
-        ("response_url", "https://hooks.slack.com/commands/T0000001/1/abc"), ("trigger_id", "trig-http-1"),
+        ("token", "unused"),
+        ("team_id", "T0000001"),
+        ("team_domain", "acme"),
+        ("channel_id", CHANNEL),
+        ("channel_name", "layoffs"),
+        ("user_id", "UADMIN0001"),
+        ("user_name", "admin"),
+        ("command", "/layoffs"),
+        ("text", "subscribe https://feeds.example/ai.xml"),
+        ("api_app_id", "A0000001"),
+        ("response_url", "https://hooks.slack.com/commands/T0000001/1/abc"),
+        ("trigger_id", "trig-http-1"),
     ])
     .unwrap();
     let headers = [("x-slack-request-timestamp", now.to_string()), ("x-slack-signature", sign(SECRET, now, &form))];

@@ -82,9 +82,12 @@ async fn a_story_starts_a_thread_gets_replies_and_is_edited_in_place() {
     assert_eq!(dest.name(), format!("slack:{CHANNEL}"));
     assert!(dest.capabilities().threads && dest.capabilities().edits);
 
-    let first = dest.post_story("story-1/slack:C0000000001/1/post", &post("Initech to cut 1,200 jobs", 1, 1200)).await.unwrap();
+    let first =
+        dest.post_story("story-1/slack:C0000000001/1/post", &post("Initech to cut 1,200 jobs", 1, 1200)).await.unwrap();
     let reply = dest.post_update("story-1/slack:C0000000001/2/update", Some(&first), &update()).await.unwrap();
-    dest.edit_story("story-1/slack:C0000000001/3/edit", &first, &post("Initech to cut 1,800 jobs", 3, 1800)).await.unwrap();
+    dest.edit_story("story-1/slack:C0000000001/3/edit", &first, &post("Initech to cut 1,800 jobs", 3, 1800))
+        .await
+        .unwrap();
 
     let messages = fake.bot_messages();
     assert_eq!(messages.len(), 2, "one story post and one reply: {messages:?}");
@@ -147,7 +150,10 @@ async fn a_long_retry_after_goes_back_to_the_outbox_instead_of_blocking() {
     let bot = support::bot(&fake, support::store().await, &[]).await;
     fake.rate_limit("chat.postMessage", 1, 120);
     let err = bot.channel(CHANNEL).post_story("k/1/post", &post("Initech", 1, 1200)).await.unwrap_err();
-    assert!(matches!(err, DeliveryError::RateLimited { retry_after, .. } if retry_after == Duration::from_secs(120)), "{err}");
+    assert!(
+        matches!(err, DeliveryError::RateLimited { retry_after, .. } if retry_after == Duration::from_secs(120)),
+        "{err}"
+    );
     assert!(err.is_retryable());
 }
 
@@ -168,7 +174,16 @@ async fn an_article_title_with_channel_and_here_posts_no_mention() {
     assert_eq!(sent.len(), 2);
     for r in sent {
         let body = serde_json::to_string(&r.params).unwrap();
-        for mention in ["<!channel>", "<!here>", "<!everyone>", "<!subteam", "@here", "@channel", "<@U0123ABCD>", "<https://evil.example"] {
+        for mention in [
+            "<!channel>",
+            "<!here>",
+            "<!everyone>",
+            "<!subteam",
+            "@here",
+            "@channel",
+            "<@U0123ABCD>",
+            "<https://evil.example",
+        ] {
             assert!(!body.contains(mention), "{mention} reached Slack: {body}");
         }
         assert_ne!(r.params.get("link_names"), Some(&Value::Bool(true)));
@@ -183,12 +198,10 @@ async fn a_burst_of_fifty_stories_to_one_channel_is_paced_not_dropped() {
     fake.rate_limit("chat.postMessage", 1, 1);
     let dest = bot.channel(CHANNEL);
     let posts: Vec<StoryPost> = (0..50).map(|i| post(&format!("Story {i}"), 1, 100 + i)).collect();
-    let results = futures_util::future::join_all(
-        posts.iter().enumerate().map(|(i, p)| {
-            let dest = dest.clone();
-            async move { dest.post_story(&format!("s{i}/slack:{CHANNEL}/1/post"), p).await }
-        }),
-    )
+    let results = futures_util::future::join_all(posts.iter().enumerate().map(|(i, p)| {
+        let dest = dest.clone();
+        async move { dest.post_story(&format!("s{i}/slack:{CHANNEL}/1/post"), p).await }
+    }))
     .await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     let messages = fake.bot_messages();
@@ -200,4 +213,24 @@ async fn a_burst_of_fifty_stories_to_one_channel_is_paced_not_dropped() {
     let paced = support::TEST_PACING.post_per_channel * 49;
     assert!(span >= paced.mul_f64(0.9), "50 posts within {span:?}, expected at least {paced:?}");
     assert_eq!(fake.violations(), Vec::<String>::new());
+}
+
+#[test]
+fn the_spec_check_catches_unknown_mistyped_and_missing_parameters() {
+    let spec = support::spec::WebSpec::load();
+    let ok: serde_json::Map<String, Value> = serde_json::from_value(serde_json::json!({
+        "channel": "C1", "text": "hi", "blocks": [], "unfurl_links": false, "metadata": {"event_type": "x"}
+    }))
+    .unwrap();
+    assert_eq!(spec.check("chat.postMessage", &ok, true), Ok(()));
+    let mut unknown = ok.clone();
+    unknown.insert("allowed_mentions".into(), Value::Bool(true));
+    assert!(spec.check("chat.postMessage", &unknown, true).is_err());
+    let mut mistyped = ok.clone();
+    mistyped.insert("unfurl_links".into(), Value::from(3));
+    assert!(spec.check("chat.postMessage", &mistyped, true).is_err());
+    let mut missing = ok;
+    missing.remove("channel");
+    assert!(spec.check("chat.postMessage", &missing, true).is_err());
+    assert!(spec.check("chat.postMessagez", &serde_json::Map::new(), true).is_err());
 }

@@ -29,7 +29,8 @@ fn command(trigger: &str, user: &str, text: &str) -> Value {
 /// Sends a command and returns the ephemeral reply it got.
 async fn run(fake: &FakeSlack, n: usize, user: &str, text: &str) -> String {
     let before = fake.ephemerals().len();
-    let envelope = fake.send_envelope("slash_commands", &format!("env-cmd-{n}"), command(&format!("trig-{n}"), user, text), 0);
+    let envelope =
+        fake.send_envelope("slash_commands", &format!("env-cmd-{n}"), command(&format!("trig-{n}"), user, text), 0);
     fake.ack_of(&envelope).await;
     wait_for(|| fake.ephemerals().len() > before).await;
     let reply = fake.ephemerals()[before].clone();
@@ -48,7 +49,13 @@ async fn start(fake: &FakeSlack, store: layoffwatch::store::SqliteStore) -> Runn
     let (stop, stopped) = oneshot::channel::<()>();
     let served = tokio::spawn({
         let bot = Arc::clone(&bot);
-        async move { bot.serve(async { let _ = stopped.await; }).await.unwrap() }
+        async move {
+            bot.serve(async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap()
+        }
     });
     fake.connected().await;
     Running { stop, served }
@@ -87,7 +94,10 @@ async fn every_command_replies_ephemerally_and_changes_the_stored_subscriptions(
     let metadata = run(&fake, 5, ADMIN, "subscribe http://169.254.169.254/latest/meta-data").await;
     assert!(metadata.contains("won't fetch"), "{metadata}");
     let not_a_url = run(&fake, 6, ADMIN, "subscribe feeds.example/rss").await;
-    assert!(not_a_url.contains("expected https://") && not_a_url.contains("/layoffs subscribe https://"), "{not_a_url}");
+    assert!(
+        not_a_url.contains("expected https://") && not_a_url.contains("/layoffs subscribe https://"),
+        "{not_a_url}"
+    );
     assert_eq!(store.subscriptions_for_channel("slack", CHANNEL).await.unwrap().len(), 4, "refusals changed nothing");
 
     let list = run(&fake, 7, MEMBER, "list").await;
@@ -166,7 +176,10 @@ async fn a_mention_in_a_long_thread_gets_one_summary_with_marks_and_permalinks()
     let text: String = posted.iter().map(|m| m.blocks.to_string()).collect();
     assert!(text.contains("Sourced") && text.contains("Speculative"), "{text}");
     assert!(text.contains("hearsay"), "the manager rumour is marked speculative with its reason: {text}");
-    assert!(text.contains(&format!("https://acme.slack.com/archives/{CHANNEL}/p")), "permalinks to cited messages: {text}");
+    assert!(
+        text.contains(&format!("https://acme.slack.com/archives/{CHANNEL}/p")),
+        "permalinks to cited messages: {text}"
+    );
     assert!(text.contains("Summarized 300 messages"), "{text}");
     assert_eq!(fake.violations(), Vec::<String>::new());
 }

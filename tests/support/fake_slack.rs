@@ -77,10 +77,7 @@ impl FakeSlack {
             events: Arc::new(EventSchema::load()),
             addr,
         };
-        let app = Router::new()
-            .route("/api/{method}", any(api))
-            .route("/socket", get(socket))
-            .with_state(fake.clone());
+        let app = Router::new().route("/api/{method}", any(api)).route("/socket", get(socket)).with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         fake
     }
@@ -235,8 +232,14 @@ fn json_field(v: Option<&Value>) -> Value {
 
 /// A page of `list` from `cursor` (an offset), Slack style.
 fn page(list: Vec<Value>, params: &Map<String, Value>) -> (Vec<Value>, Option<String>) {
-    let limit = params.get("limit").and_then(|l| l.as_str().and_then(|s| s.parse().ok()).or(l.as_u64())).unwrap_or(100) as usize;
-    let start: usize = params.get("cursor").and_then(|c| c.as_str()).and_then(|c| c.strip_prefix("off_")).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let limit = params.get("limit").and_then(|l| l.as_str().and_then(|s| s.parse().ok()).or(l.as_u64())).unwrap_or(100)
+        as usize;
+    let start: usize = params
+        .get("cursor")
+        .and_then(|c| c.as_str())
+        .and_then(|c| c.strip_prefix("off_"))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     let end = (start + limit).min(list.len());
     let next = (end < list.len()).then(|| format!("off_{end}"));
     (list[start.min(list.len())..end].to_vec(), next)

@@ -100,7 +100,8 @@ fn method(types: HashMap<String, String>, required: Vec<String>) -> Method {
             (k.clone(), schema)
         })
         .collect();
-    let schema = json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false});
+    let schema =
+        json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false});
     Method { types, validator: jsonschema::validator_for(&schema).expect("a valid generated schema") }
 }
 
@@ -115,7 +116,11 @@ fn coerce(v: &Value, declared: &str, json_body: bool) -> Value {
             _ => v.clone(),
         },
         (Value::String(s), "integer") => s.parse::<i64>().map(Value::from).unwrap_or_else(|_| v.clone()),
-        (Value::String(s), "number") => s.parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)).unwrap_or_else(|| v.clone()),
+        (Value::String(s), "number") => s
+            .parse::<f64>()
+            .ok()
+            .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
+            .unwrap_or_else(|| v.clone()),
         (Value::Array(_) | Value::Object(_), "string") if json_body => Value::String(v.to_string()),
         _ => v.clone(),
     }

@@ -284,12 +284,8 @@ fn claims_part(b: &mut Builder, title: &str, claims: &[ShownClaim]) {
 
 /// A story's first post; `edited` marks the version that replaces it when its facts change.
 pub fn story(p: &StoryPost, edited: bool) -> Vec<Rendered> {
-    let fallback = format!(
-        "{} ({} sourced, {} speculative claims)",
-        escape(&p.headline),
-        p.sourced.len(),
-        p.speculative.len()
-    );
+    let fallback =
+        format!("{} ({} sourced, {} speculative claims)", escape(&p.headline), p.sourced.len(), p.speculative.len());
     let mut b = Builder::new(&fallback);
     b.header(&p.headline);
     let mut summary: Vec<String> = p.bullets.iter().map(bullet_line).collect();
@@ -474,7 +470,12 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     fn claim(text: &str) -> ShownClaim {
-        ShownClaim { text: text.into(), reasons: vec!["hedge".into()], source: None, origin: "https://news.example/a".into() }
+        ShownClaim {
+            text: text.into(),
+            reasons: vec!["hedge".into()],
+            source: None,
+            origin: "https://news.example/a".into(),
+        }
     }
 
     fn post(headline: &str, claims: usize) -> StoryPost {

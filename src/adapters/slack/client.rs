@@ -173,7 +173,9 @@ impl SlackApi {
                     }
                     warn!(method, ?retry_after, attempt, "Slack rate limited a call; waiting before retrying.");
                 }
-                Ok(Err(slack_morphism::errors::SlackClientError::ApiError(e))) => return Err(ApiError::Slack { method, code: e.code }),
+                Ok(Err(slack_morphism::errors::SlackClientError::ApiError(e))) => {
+                    return Err(ApiError::Slack { method, code: e.code });
+                }
                 Ok(Err(e)) => return Err(transport(method, e)),
             }
         }
@@ -216,9 +218,14 @@ impl SlackApi {
     pub async fn update_message(&self, req: SlackApiChatUpdateRequest) -> Result<(), ApiError> {
         let key = format!("update:{}", req.channel);
         let req = &req;
-        self.call("chat.update", &key, self.pacing.post_per_channel, || async move { self.session().chat_update(req).await })
-            .await
-            .map(|_| ())
+        self.call(
+            "chat.update",
+            &key,
+            self.pacing.post_per_channel,
+            || async move { self.session().chat_update(req).await },
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn post_ephemeral(&self, req: SlackApiChatPostEphemeralRequest) -> Result<(), ApiError> {
@@ -244,7 +251,9 @@ impl SlackApi {
                 .opt_cursor(cursor.clone());
             let req = &req;
             let page = self
-                .tiered("conversations.replies", Tier::Three, || async move { self.session().conversations_replies(req).await })
+                .tiered("conversations.replies", Tier::Three, || async move {
+                    self.session().conversations_replies(req).await
+                })
                 .await?;
             out.extend(page.messages);
             cursor = page.response_metadata.and_then(|m| m.next_cursor).filter(|c| !c.0.is_empty());
@@ -275,7 +284,9 @@ impl SlackApi {
                 .opt_cursor(cursor.clone());
             let req = &req;
             let page = self
-                .tiered("conversations.history", Tier::Three, || async move { self.session().conversations_history(req).await })
+                .tiered("conversations.history", Tier::Three, || async move {
+                    self.session().conversations_history(req).await
+                })
                 .await?;
             out.extend(page.messages);
             cursor = page.response_metadata.and_then(|m| m.next_cursor).filter(|c| !c.0.is_empty());

@@ -223,7 +223,11 @@ async fn run<S: Store>(ctx: &Context<'_, S>, command: Command) -> Result<String,
             let mut out = match (&target, added.is_empty()) {
                 (_, true) => format!("This channel already watches {}.", list(&already)),
                 (Target::Preset { name, .. }, false) => {
-                    format!("Subscribed this channel to the *{}* preset: {}.", super::blocks::escape(name), list(&added))
+                    format!(
+                        "Subscribed this channel to the *{}* preset: {}.",
+                        super::blocks::escape(name),
+                        list(&added)
+                    )
                 }
                 (Target::Feed(_), false) => format!("Subscribed this channel to {}.", list(&added)),
             };
@@ -235,7 +239,9 @@ async fn run<S: Store>(ctx: &Context<'_, S>, command: Command) -> Result<String,
         Command::Unsubscribe(target) => {
             let feeds = match &target {
                 Some(t) => t.feeds(),
-                None => ctx.store.subscriptions_for_channel(platform, channel).await?.into_iter().map(|s| s.feed).collect(),
+                None => {
+                    ctx.store.subscriptions_for_channel(platform, channel).await?.into_iter().map(|s| s.feed).collect()
+                }
             };
             let mut removed = Vec::new();
             for feed in feeds {
@@ -264,8 +270,10 @@ mod tests {
     use super::*;
 
     fn presets() -> Presets {
-        Presets::parse("[presets.tech]\ndescription = \"d\"\nurls = [\"https://a.example/rss\", \"https://b.example/rss\"]\n")
-            .unwrap()
+        Presets::parse(
+            "[presets.tech]\ndescription = \"d\"\nurls = [\"https://a.example/rss\", \"https://b.example/rss\"]\n",
+        )
+        .unwrap()
     }
 
     #[test]
@@ -279,14 +287,20 @@ mod tests {
         );
         assert!(matches!(parse("subscribe tech", &p, false).unwrap(), Command::Subscribe(Target::Preset { .. })));
         assert_eq!(parse("unsubscribe", &p, false).unwrap(), Command::Unsubscribe(None));
-        assert_eq!(parse("digest daily 09:30", &p, false).unwrap().clone(), Command::Digest("daily 09:30".parse().unwrap()));
+        assert_eq!(
+            parse("digest daily 09:30", &p, false).unwrap().clone(),
+            Command::Digest("daily 09:30".parse().unwrap())
+        );
     }
 
     #[test]
     fn mistakes_say_what_to_type_instead() {
         let p = presets();
         let Reply(r) = parse("subscribe example.com/rss", &p, false).unwrap_err();
-        assert!(r.contains("expected https://") && r.contains("/layoffs subscribe https://") && r.contains("tech"), "{r}");
+        assert!(
+            r.contains("expected https://") && r.contains("/layoffs subscribe https://") && r.contains("tech"),
+            "{r}"
+        );
         let Reply(r) = parse("digest weekly", &p, false).unwrap_err();
         assert!(r.contains("daily 09:00"), "{r}");
         let Reply(r) = parse("frobnicate", &p, false).unwrap_err();
@@ -296,7 +310,9 @@ mod tests {
     #[test]
     fn private_addresses_are_refused_unless_allowed() {
         let p = presets();
-        for bad in ["http://127.0.0.1/feed", "http://169.254.169.254/latest", "http://localhost/rss", "file:///etc/passwd"] {
+        for bad in
+            ["http://127.0.0.1/feed", "http://169.254.169.254/latest", "http://localhost/rss", "file:///etc/passwd"]
+        {
             assert!(parse(&format!("subscribe {bad}"), &p, false).is_err(), "{bad}");
         }
         let Reply(r) = parse("subscribe http://10.0.0.5/rss", &p, false).unwrap_err();

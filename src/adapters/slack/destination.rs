@@ -96,7 +96,8 @@ impl Poster {
     ) -> Result<String, DeliveryError> {
         let mut first: Option<String> = None;
         for (i, piece) in pieces.into_iter().enumerate() {
-            let thread_ts = if i == 0 { thread.map(str::to_string) } else { thread.map(str::to_string).or(first.clone()) };
+            let thread_ts =
+                if i == 0 { thread.map(str::to_string) } else { thread.map(str::to_string).or(first.clone()) };
             let place: Place = (channel.to_string(), thread_ts.clone());
             self.ensure_scanned(&place).await.map_err(|e| delivery_error(destination, e))?;
             if let Some(ts) = self.recall().posted.get(&(key.to_string(), i)).cloned() {
@@ -107,10 +108,8 @@ impl Poster {
             let metadata = SlackMessageMetadata::new(DELIVERY_EVENT.to_string()).with_event_payload(
                 [("key".to_string(), key.to_string()), ("part".to_string(), i.to_string())].into_iter().collect(),
             );
-            let content = SlackMessageContent::new()
-                .with_text(piece.text)
-                .with_blocks(piece.blocks)
-                .with_metadata(metadata);
+            let content =
+                SlackMessageContent::new().with_text(piece.text).with_blocks(piece.blocks).with_metadata(metadata);
             let req = SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.to_string()), content)
                 .with_unfurl_links(false)
                 .with_unfurl_media(false)
@@ -209,8 +208,11 @@ impl Destination for SlackChannel {
             return Ok(());
         };
         let content = SlackMessageContent::new().with_text(head.text).with_blocks(head.blocks);
-        let req =
-            SlackApiChatUpdateRequest::new(SlackChannelId::new(self.channel.clone()), content, SlackTs::new(first.0.clone()));
+        let req = SlackApiChatUpdateRequest::new(
+            SlackChannelId::new(self.channel.clone()),
+            content,
+            SlackTs::new(first.0.clone()),
+        );
         self.poster.api.update_message(req).await.map_err(|e| delivery_error(&self.name(), e))?;
         let rest: Vec<Rendered> = pieces.collect();
         if !rest.is_empty() {

@@ -122,7 +122,9 @@ async fn on_event<S: Store + Clone + 'static>(
         Err(e) => return bad_request("event", e),
     };
     match event {
-        SlackPushEvent::UrlVerification(v) => axum::Json(serde_json::json!({ "challenge": v.challenge })).into_response(),
+        SlackPushEvent::UrlVerification(v) => {
+            axum::Json(serde_json::json!({ "challenge": v.challenge })).into_response()
+        }
         SlackPushEvent::EventCallback(cb) => queue(&state, events::from_push(&cb, &state.bot_user)).await,
         SlackPushEvent::AppRateLimited(r) => {
             warn!(minute = %r.minute_rate_limited.0, "Slack stopped sending events for a minute: the app exceeded 30,000 events an hour.");

@@ -302,9 +302,9 @@ async fn ephemeral<S>(
     let Err(e) = inner.poster.api.post_ephemeral(req).await else {
         return;
     };
-    let fallback = response_url.and_then(|u| url::Url::parse(u).ok()).filter(|u| {
-        u.scheme() == "https" || (inner.settings.allow_private_addresses && u.scheme() == "http")
-    });
+    let fallback = response_url
+        .and_then(|u| url::Url::parse(u).ok())
+        .filter(|u| u.scheme() == "https" || (inner.settings.allow_private_addresses && u.scheme() == "http"));
     match fallback {
         Some(url) => {
             let req = SlackApiPostWebhookMessageRequest::new(content);

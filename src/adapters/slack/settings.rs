@@ -312,7 +312,11 @@ mod tests {
 
     #[test]
     fn a_plain_http_api_url_needs_the_private_address_switch() {
-        let base = [("SLACK_BOT_TOKEN", "xoxb-1"), ("SLACK_APP_TOKEN", "xapp-1"), ("SLACK_API_URL", "http://127.0.0.1:9/api/")];
+        let base = [
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("SLACK_APP_TOKEN", "xapp-1"),
+            ("SLACK_API_URL", "http://127.0.0.1:9/api/"),
+        ];
         assert!(read(&base).unwrap_err().iter().any(|p| p.key == "SLACK_API_URL"));
         let mut allowed = base.to_vec();
         allowed.push(("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES", "true"));

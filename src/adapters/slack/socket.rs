@@ -23,7 +23,10 @@ struct SocketState<S> {
 
 type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
-async fn accept<S: Store + Clone + 'static>(state: &SlackClientEventsUserState, item: Option<(String, Work)>) -> Outcome {
+async fn accept<S: Store + Clone + 'static>(
+    state: &SlackClientEventsUserState,
+    item: Option<(String, Work)>,
+) -> Outcome {
     let Some((id, work)) = item else {
         return Ok(());
     };
