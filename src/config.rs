@@ -228,10 +228,12 @@ impl Settings {
         };
         let slack_webhook_url = webhook("SLACK_WEBHOOK_URL");
         let discord_webhook_url = webhook("DISCORD_WEBHOOK_URL");
-        let slack = crate::adapters::slack::SlackSettings::from_env(env).unwrap_or_else(|slack_problems| {
-            problems.extend(slack_problems);
-            None
-        });
+        let slack = crate::adapters::slack::SlackSettings::from_env(env)
+            .unwrap_or_else(|slack_problems| {
+                problems.extend(slack_problems);
+                None
+            })
+            .map(|s| crate::adapters::slack::SlackSettings { allow_private_addresses, ..s });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }

@@ -234,3 +234,23 @@ fn the_spec_check_catches_unknown_mistyped_and_missing_parameters() {
     assert!(spec.check("chat.postMessage", &missing, true).is_err());
     assert!(spec.check("chat.postMessagez", &serde_json::Map::new(), true).is_err());
 }
+
+#[tokio::test]
+async fn a_digest_is_one_top_level_message_listing_each_story() {
+    let fake = FakeSlack::start().await;
+    let bot = support::bot(&fake, support::store().await, &[]).await;
+    let digest = layoffwatch::core::message::DigestPost {
+        from: Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap(),
+        to: Utc.with_ymd_and_hms(2026, 5, 2, 0, 0, 0).unwrap(),
+        stories: vec![post("Initech to cut 1,200 jobs", 1, 1200), post("Globex trims <!here> recruiting", 1, 80)],
+    };
+    let posted = bot.channel(CHANNEL).post_digest("digest/slack:C0000000001/2026-05-02", &digest).await.unwrap();
+    let messages = fake.bot_messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].ts, posted.0);
+    assert_eq!(messages[0].thread_ts, None);
+    let blocks = messages[0].blocks.to_string();
+    assert!(blocks.contains("Layoff digest") && blocks.contains("Initech to cut 1,200 jobs"), "{blocks}");
+    assert!(blocks.contains("Globex trims") && !blocks.contains("<!here>"), "{blocks}");
+    assert_eq!(fake.violations(), Vec::<String>::new());
+}
