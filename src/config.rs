@@ -24,6 +24,8 @@ pub struct Settings {
     pub discord_webhook_url: Option<url::Url>,
     /// The Discord bot, when `DISCORD_TOKEN` is set.
     pub discord: Option<crate::adapters::discord::settings::DiscordSettings>,
+    /// The Slack bot, when `SLACK_BOT_TOKEN` is set (environment only: tokens are secrets).
+    pub slack: Option<crate::adapters::slack::SlackSettings>,
 }
 
 /// A setting that cannot be used.
@@ -232,6 +234,12 @@ impl Settings {
             problems.extend(found);
             None
         });
+        let slack = crate::adapters::slack::SlackSettings::from_env(env)
+            .unwrap_or_else(|slack_problems| {
+                problems.extend(slack_problems);
+                None
+            })
+            .map(|s| crate::adapters::slack::SlackSettings { allow_private_addresses, ..s });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -249,6 +257,7 @@ impl Settings {
             slack_webhook_url,
             discord_webhook_url,
             discord,
+            slack,
         })
     }
 

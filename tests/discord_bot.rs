@@ -282,7 +282,7 @@ async fn the_gateway_identifies_with_no_intents_heartbeats_resumes_and_reidentif
 
     // Still answering after all that, and commands were registered once.
     let help = reply_text(&invoke(&fake, fake_discord::slash(1, TEXT, 0, 0, "help", json!([]))).await);
-    assert!(help.contains("/layoffs subscribe") && help.contains("tech-layoffs"), "{help}");
+    assert!(help.contains("/layoffs subscribe") && help.contains("tech-news"), "{help}");
     assert_eq!(fake.requests_to("PUT", "/commands").len(), 1);
     stop.send(()).unwrap();
     task.await.unwrap();
@@ -309,7 +309,7 @@ async fn every_command_checks_permission_and_writes_the_store() {
     assert_eq!(subs[0].feed, "https://feeds.example.com/layoffs.xml");
     assert_eq!(subs[0].added_by, "42");
 
-    let preset = json!([{"name": "feed", "type": 3, "value": "tech-layoffs"}]);
+    let preset = json!([{"name": "feed", "type": 3, "value": "tech-news"}]);
     reply_text(&invoke(&fake, fake_discord::slash(12, TEXT, 0, 1 << 3, "subscribe", preset)).await);
     assert!(
         store.subscriptions_for_channel("discord", &channel).await.unwrap().len() > 1,

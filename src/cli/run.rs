@@ -4,6 +4,7 @@ use anyhow::Context;
 use layoffwatch::adapters::console::Console;
 use layoffwatch::adapters::discord::DiscordBot;
 use layoffwatch::adapters::jsonl::JsonLines;
+use layoffwatch::adapters::slack::SlackBot;
 use layoffwatch::adapters::webhook::{DiscordWebhook, SlackWebhook};
 use layoffwatch::config::{ConfigError, Settings};
 use layoffwatch::core::story::StoryRules;
@@ -30,7 +31,7 @@ pub fn check(config: Option<&Path>) -> anyhow::Result<ExitCode> {
                 s.poll_seconds,
                 outputs(&s).join(", ")
             );
-            if s.feeds.is_empty() && s.discord.is_none() {
+            if s.feeds.is_empty() && s.discord.is_none() && s.slack.is_none() {
                 println!(
                     "note: no feeds are configured yet; set [feeds] urls or LAYOFFWATCH_FEEDS, or start a chat bot whose channels subscribe to feeds, before `run`"
                 );
@@ -68,12 +69,15 @@ fn outputs(s: &Settings) -> Vec<String> {
     if s.discord.is_some() {
         out.push("Discord bot".to_string());
     }
+    if s.slack.is_some() {
+        out.push("Slack bot".to_string());
+    }
     out
 }
 
 pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> {
     let settings = Settings::from_process(config)?;
-    let has_bot = settings.discord.is_some();
+    let has_bot = settings.discord.is_some() || settings.slack.is_some();
     if settings.feeds.is_empty() && !has_bot {
         anyhow::bail!(
             "no feeds to watch; list them in [feeds] urls of the config file or in LAYOFFWATCH_FEEDS, start a chat bot whose channels subscribe to feeds, or try `layoffwatch demo`"
@@ -131,6 +135,16 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
         platforms.push(Arc::new(bot.clone()));
         let stopped = stopped(stopping.clone());
         bots.spawn(async move { bot.serve(stopped).await.context("the Discord bot stopped") });
+    }
+    if let Some(slack) = settings.slack.clone() {
+        let default_channel = slack.default_channel.clone();
+        let bot = Arc::new(SlackBot::connect(slack, store.clone(), summaries.clone()).await?);
+        if let Some(channel) = default_channel {
+            destinations.push(bot.channel(&channel));
+        }
+        platforms.push(bot.clone());
+        let stopped = stopped(stopping.clone());
+        bots.spawn(async move { bot.serve(stopped).await.context("the Slack bot stopped") });
     }
     if destinations.is_empty() && platforms.is_empty() {
         anyhow::bail!("no output is enabled; set [output] console = true, a jsonl path, a webhook or a chat bot token");

@@ -21,6 +21,7 @@ pub mod health;
 mod host_lock;
 pub mod ids;
 pub mod parse;
+pub mod presets;
 mod repair;
 pub mod retry;
 mod text;

@@ -8,11 +8,11 @@
 
 use super::channels::Api;
 use super::embeds::{self, AllowedMentions, Embed};
-use super::presets::Presets;
 use super::rest::RestError;
 use super::settings::{MAX_SUMMARY_MESSAGES, Snowflake};
 use super::summaries::{self, Scope};
 use crate::feeds::guard::check_url;
+use crate::feeds::presets::Presets;
 use crate::store::{DigestMode, Store, Subscription};
 use crate::summaries::SummaryService;
 use chrono::Utc;
@@ -260,7 +260,7 @@ pub async fn reply<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> String {
                 return needs_manage_channels("change which feeds it follows");
             }
             let urls = match cx.presets.get(feed) {
-                Some(p) => p.urls.clone(),
+                Some(p) => p.urls.iter().map(ToString::to_string).collect(),
                 None => vec![feed.trim().to_string()],
             };
             let mut removed = 0;
@@ -310,13 +310,13 @@ pub async fn reply<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> String {
 /// guard. The error is the reply.
 fn feeds_for<S>(cx: &Context<'_, S>, feed: &str) -> Result<Vec<String>, String> {
     if let Some(p) = cx.presets.get(feed) {
-        return Ok(p.urls.clone());
+        return Ok(p.urls.iter().map(ToString::to_string).collect());
     }
     let text = feed.trim();
     let url = match url::Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => u,
         _ => {
-            let names: Vec<&str> = cx.presets.iter().map(|(n, _)| n).collect();
+            let names: Vec<&str> = cx.presets.iter().map(|p| p.name.as_str()).collect();
             return Err(format!(
                 "That isn't a feed URL or a preset: expected https://…, got {:?}. Try `/layoffs subscribe https://example.com/rss` or a preset: {}.",
                 embeds::clip(&embeds::escape(text), 100),
@@ -349,7 +349,7 @@ pub fn help(presets: &Presets) -> String {
          Right-click a message → Apps → **Summarize thread**: summarize the thread it started or is in\n",
     );
     let list: Vec<String> =
-        presets.iter().map(|(name, p)| format!("`{name}`: {}", embeds::escape(&p.description))).collect();
+        presets.iter().map(|p| format!("`{}`: {}", p.name, embeds::escape(&p.description))).collect();
     if !list.is_empty() {
         out.push_str(&format!("Presets: {}", list.join("; ")));
     }

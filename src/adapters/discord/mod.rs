@@ -20,19 +20,18 @@ pub mod commands;
 pub mod destination;
 pub mod embeds;
 pub mod gateway;
-pub mod presets;
 pub mod rest;
 pub mod settings;
 pub mod summaries;
 
 use crate::core::message::{StoryPost, StoryUpdate};
 use crate::delivery::{Capabilities, DeliveryError, Destination, Platform, PostRef};
+use crate::feeds::presets::Presets;
 use crate::store::Store;
 use crate::summaries::SummaryService;
 use async_trait::async_trait;
 use channels::Api;
 use destination::DiscordChannel;
-use presets::Presets;
 use rest::{Rest, RestError};
 use serde_json::Value;
 use serenity::http::HttpBuilder;
@@ -91,7 +90,7 @@ impl<S: Store + Clone + 'static> DiscordBot<S> {
     /// Builds the bot with the bundled presets. Nothing is contacted until [`serve`](Self::serve) or
     /// a post.
     pub fn new(settings: DiscordSettings, store: S, summaries: Arc<dyn SummaryService>) -> Result<Self, DiscordError> {
-        Self::with_presets(settings, store, summaries, Presets::embedded())
+        Self::with_presets(settings, store, summaries, Presets::bundled())
     }
 
     /// Builds the bot with other presets than the bundled ones (a deployment's own `presets.toml`).

@@ -1,0 +1,203 @@
+//! The HTTP Events API on axum, for deployments behind a load balancer: `/slack/events` (Events API),
+//! `/slack/commands` (slash commands) and `/slack/interactions` (shortcuts).
+//!
+//! Every request is verified before it is read: Slack's v0 signature (HMAC-SHA256 of
+//! `v0:{timestamp}:{body}` with the signing secret), compared in constant time, and a timestamp no
+//! more than five minutes from now, so a captured request cannot be replayed later. A request that
+//! fails gets 401 and nothing else. `url_verification` is answered with its challenge; everything else
+//! is acknowledged as soon as it is queued (see [`super::events`]).
+
+use super::events::{self, Accepted, Intake, IntakeError, Work};
+use super::settings::Secret;
+use crate::store::Store;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use slack_morphism::prelude::*;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+use tracing::{info, warn};
+
+/// Requests older (or newer) than this are refused: Slack's own recommendation.
+pub const MAX_AGE_SECONDS: i64 = 5 * 60;
+/// Slack's payloads are a few kilobytes; anything near this is not from Slack.
+const MAX_BODY: usize = 512 * 1024;
+
+/// Why a request was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    #[error("the X-Slack-Request-Timestamp or X-Slack-Signature header is missing")]
+    Missing,
+    #[error("the request timestamp is not a number")]
+    BadTimestamp,
+    #[error("the request is {age_seconds} seconds from now, more than the 5 minutes allowed")]
+    Stale { age_seconds: i64 },
+    #[error("the signature does not match")]
+    Mismatch,
+}
+
+/// Checks Slack's v0 signature of `body` at `now` (Unix seconds).
+pub fn verify(secret: &Secret, headers: &HeaderMap, body: &[u8], now: i64) -> Result<(), SignatureError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let (Some(timestamp), Some(signature)) = (header("x-slack-request-timestamp"), header("x-slack-signature")) else {
+        return Err(SignatureError::Missing);
+    };
+    let ts: i64 = timestamp.trim().parse().map_err(|_| SignatureError::BadTimestamp)?;
+    let age = now - ts;
+    if age.abs() > MAX_AGE_SECONDS {
+        return Err(SignatureError::Stale { age_seconds: age });
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()).map_err(|_| SignatureError::Mismatch)?;
+    mac.update(b"v0:");
+    mac.update(timestamp.as_bytes());
+    mac.update(b":");
+    mac.update(body);
+    let expected = format!("v0={}", hex::encode(mac.finalize().into_bytes()));
+    if expected.as_bytes().ct_eq(signature.trim().as_bytes()).into() { Ok(()) } else { Err(SignatureError::Mismatch) }
+}
+
+/// What the routes share.
+pub struct HttpState<S> {
+    pub intake: Intake<S>,
+    pub signing_secret: Secret,
+    pub bot_user: String,
+}
+
+/// The Events API routes, for the integrator to mount or for [`super::SlackBot::serve`] to bind.
+pub fn router<S: Store + Clone + 'static>(state: Arc<HttpState<S>>) -> Router {
+    Router::new()
+        .route("/slack/events", post(on_event::<S>))
+        .route("/slack/commands", post(on_command::<S>))
+        .route("/slack/interactions", post(on_interaction::<S>))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+fn refuse(e: SignatureError) -> Response {
+    warn!(reason = %e, "Refused a request that is not verifiably from Slack.");
+    (StatusCode::UNAUTHORIZED, "request not verified").into_response()
+}
+
+fn bad_request(what: &str, e: impl std::fmt::Display) -> Response {
+    warn!(error = %e, "Could not read a Slack {what}.");
+    (StatusCode::BAD_REQUEST, format!("unreadable {what}")).into_response()
+}
+
+async fn queue<S: Store + Clone + 'static>(state: &HttpState<S>, item: Option<(String, Work)>) -> Response {
+    let Some((id, work)) = item else {
+        return StatusCode::OK.into_response();
+    };
+    match state.intake.accept(&id, work).await {
+        Ok(Accepted::Queued | Accepted::Duplicate) => StatusCode::OK.into_response(),
+        Err(e @ (IntakeError::Busy | IntakeError::Closed)) => {
+            warn!(event = %id, error = %e, "Not acknowledging; Slack will retry.");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+        Err(e) => {
+            warn!(event = %id, error = %e, "Could not record an event; Slack will retry.");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn on_event<S: Store + Clone + 'static>(
+    State(state): State<Arc<HttpState<S>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()) {
+        return refuse(e);
+    }
+    if let Some(retry) = headers.get("x-slack-retry-num").and_then(|v| v.to_str().ok()) {
+        let reason = headers.get("x-slack-retry-reason").and_then(|v| v.to_str().ok()).unwrap_or("unknown");
+        info!(retry, reason, "Slack is retrying an event.");
+    }
+    let event: SlackPushEvent = match serde_json::from_slice(&body) {
+        Ok(e) => e,
+        Err(e) => return bad_request("event", e),
+    };
+    match event {
+        SlackPushEvent::UrlVerification(v) => {
+            axum::Json(serde_json::json!({ "challenge": v.challenge })).into_response()
+        }
+        SlackPushEvent::EventCallback(cb) => queue(&state, events::from_push(&cb, &state.bot_user)).await,
+        SlackPushEvent::AppRateLimited(r) => {
+            warn!(minute = %r.minute_rate_limited.0, "Slack stopped sending events for a minute: the app exceeded 30,000 events an hour.");
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+async fn on_command<S: Store + Clone + 'static>(
+    State(state): State<Arc<HttpState<S>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()) {
+        return refuse(e);
+    }
+    match serde_urlencoded::from_bytes::<SlackCommandEvent>(&body) {
+        Ok(cmd) => queue(&state, Some(events::from_command(&cmd))).await,
+        Err(e) => bad_request("command", e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct InteractionForm {
+    payload: String,
+}
+
+async fn on_interaction<S: Store + Clone + 'static>(
+    State(state): State<Arc<HttpState<S>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()) {
+        return refuse(e);
+    }
+    let form: InteractionForm = match serde_urlencoded::from_bytes(&body) {
+        Ok(f) => f,
+        Err(e) => return bad_request("interaction", e),
+    };
+    match serde_json::from_str::<SlackInteractionEvent>(&form.payload) {
+        Ok(ev) => queue(&state, events::from_interaction(&ev)).await,
+        Err(e) => bad_request("interaction", e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed(secret: &str, ts: i64, body: &str) -> HeaderMap {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("v0:{ts}:{body}").as_bytes());
+        let mut h = HeaderMap::new();
+        h.insert("x-slack-request-timestamp", ts.to_string().parse().unwrap());
+        h.insert("x-slack-signature", format!("v0={}", hex::encode(mac.finalize().into_bytes())).parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn a_correctly_signed_fresh_request_verifies() {
+        let secret = Secret::new("8f742231b10e8888abcd99yyyzzz85a5");
+        let h = signed("8f742231b10e8888abcd99yyyzzz85a5", 1_700_000_000, "token=x&text=hi");
+        assert_eq!(verify(&secret, &h, b"token=x&text=hi", 1_700_000_030), Ok(()));
+    }
+
+    #[test]
+    fn a_tampered_body_a_wrong_secret_and_an_old_timestamp_are_refused() {
+        let secret = Secret::new("right");
+        let h = signed("right", 1_700_000_000, "a=1");
+        assert_eq!(verify(&secret, &h, b"a=2", 1_700_000_000), Err(SignatureError::Mismatch));
+        let wrong = signed("wrong", 1_700_000_000, "a=1");
+        assert_eq!(verify(&secret, &wrong, b"a=1", 1_700_000_000), Err(SignatureError::Mismatch));
+        assert!(matches!(verify(&secret, &h, b"a=1", 1_700_000_000 + 301), Err(SignatureError::Stale { .. })));
+        assert_eq!(verify(&secret, &HeaderMap::new(), b"a=1", 0), Err(SignatureError::Missing));
+    }
+}

@@ -1,0 +1,316 @@
+//! The Slack bot, on slack-morphism: story posts into subscribed channels (one thread per story,
+//! edits when facts change), `/layoffs` commands, and thread summaries on request.
+//!
+//! - [`settings`]: environment → [`SlackSettings`], token shapes checked.
+//! - [`client`]: the Web API calls, paced per channel and per rate tier, 429s honoured.
+//! - [`blocks`]: Block Kit rendering, escaping and splitting (pure).
+//! - [`destination`]: a channel as a [`Destination`]; delivery keys in message metadata.
+//! - [`events`]: events, commands and shortcuts → deduplicated, queued work (the ack path).
+//! - [`socket`] and [`http`]: the two ways Slack reaches the bot (Socket Mode, the Events API).
+//! - [`commands`] and [`presets`]: `/layoffs` and the feed presets it accepts.
+//! - [`summaries`]: reading and summarizing a thread.
+//!
+//! The integrator starts it with [`SlackBot::connect`], hands it to the watcher as a [`Platform`],
+//! and runs [`SlackBot::serve`] until shutdown.
+
+pub mod blocks;
+pub mod client;
+pub mod commands;
+pub mod destination;
+pub mod events;
+pub mod http;
+pub mod settings;
+pub mod socket;
+pub mod summaries;
+
+pub use settings::SlackSettings;
+
+use crate::delivery::{Destination, Platform};
+use crate::feeds::presets::{self, Presets};
+use crate::store::Store;
+use crate::summaries::SummaryService;
+use client::{ApiError, SlackApi};
+use destination::{Poster, SlackChannel};
+use events::{Intake, Work};
+use settings::Connection;
+use slack_morphism::prelude::*;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Semaphore, mpsc};
+use tracing::{info, warn};
+
+/// Events waiting to be worked on; beyond this Slack is asked to redeliver later.
+const QUEUE: usize = 1_000;
+/// Commands and summaries worked on at once.
+const WORKERS: usize = 4;
+/// Processed-event ids are kept this long; Slack redelivers for minutes, not days.
+const EVENT_MEMORY: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
+/// Why the bot could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SlackError {
+    #[error("could not build the Slack HTTP client: {0}")]
+    Client(#[from] std::io::Error),
+    #[error("Slack refused the bot token ({0}); check SLACK_BOT_TOKEN (the xoxb- Bot User OAuth Token)")]
+    Auth(ApiError),
+    #[error("could not reach Slack ({0}); check the network, or SLACK_API_URL if it is set")]
+    Unreachable(ApiError),
+    #[error("the presets file is invalid: {0}")]
+    Presets(#[from] presets::PresetError),
+    #[error("could not listen on {addr}: {source}; choose another LAYOFFWATCH_HTTP_ADDR")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("the HTTP server stopped: {0}")]
+    Serve(std::io::Error),
+    #[error("Socket Mode could not start: {0}; check SLACK_APP_TOKEN (an xapp- token with connections:write)")]
+    Socket(slack_morphism::errors::SlackClientError),
+    #[error("serve() was called twice")]
+    AlreadyServing,
+}
+
+struct Inner<S> {
+    settings: SlackSettings,
+    poster: Arc<Poster>,
+    store: S,
+    summaries: Arc<dyn SummaryService>,
+    presets: Presets,
+}
+
+/// The Slack bot: a [`Platform`] for the watcher, and a server for what Slack sends.
+pub struct SlackBot<S> {
+    inner: Arc<Inner<S>>,
+    intake: Intake<S>,
+    queue: Mutex<Option<mpsc::Receiver<Work>>>,
+}
+
+impl<S: Store + Clone + 'static> SlackBot<S> {
+    /// Checks the token with `auth.test` (learning the bot's user id and workspace URL) and gets
+    /// ready to post; nothing is received until [`SlackBot::serve`].
+    pub async fn connect(
+        settings: SlackSettings,
+        store: S,
+        summaries: Arc<dyn SummaryService>,
+    ) -> Result<Self, SlackError> {
+        let client = client::client(&settings.api_url)?;
+        let api = Arc::new(SlackApi::new(client, &settings.bot_token, settings.pacing));
+        let identity = api.auth_test().await.map_err(|e| match e {
+            ApiError::Slack { .. } => SlackError::Auth(e),
+            _ => SlackError::Unreachable(e),
+        })?;
+        info!(bot_user = %identity.user_id, workspace = %identity.workspace_url, "Connected to Slack.");
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let inner = Arc::new(Inner {
+            poster: Arc::new(Poster::new(api, identity)),
+            store: store.clone(),
+            summaries,
+            presets: Presets::bundled(),
+            settings,
+        });
+        Ok(Self { inner, intake: Intake::new(store, tx), queue: Mutex::new(Some(rx)) })
+    }
+
+    /// The Events API routes (`/slack/events`, `/slack/commands`, `/slack/interactions`) for an
+    /// integrator that serves its own HTTP; `None` in Socket Mode.
+    pub fn router(&self) -> Option<axum::Router> {
+        match &self.inner.settings.connection {
+            Connection::Http { signing_secret, .. } => Some(http::router(Arc::new(http::HttpState {
+                intake: self.intake.clone(),
+                signing_secret: signing_secret.clone(),
+                bot_user: self.inner.poster.identity.user_id.clone(),
+            }))),
+            Connection::Socket { .. } => None,
+        }
+    }
+
+    fn take_queue(&self) -> Result<mpsc::Receiver<Work>, SlackError> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner()).take().ok_or(SlackError::AlreadyServing)
+    }
+
+    /// Receives from Slack (Socket Mode, or the Events API on `LAYOFFWATCH_HTTP_ADDR`) and works the
+    /// queue until `shutdown` completes; then stops receiving and finishes the work in progress.
+    pub async fn serve(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), SlackError> {
+        let rx = self.take_queue()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = tokio::spawn(work(self.inner.clone(), rx, stopped));
+        let result = match &self.inner.settings.connection {
+            Connection::Socket { app_token } => socket::run(
+                self.inner.poster.api.client().clone(),
+                app_token,
+                self.intake.clone(),
+                self.inner.poster.identity.user_id.clone(),
+                shutdown,
+            )
+            .await
+            .map_err(SlackError::Socket),
+            Connection::Http { listen, .. } => match tokio::net::TcpListener::bind(listen).await {
+                Ok(listener) => {
+                    info!(addr = %listen, "Listening for Slack events over HTTP.");
+                    let router = self.router().expect("HTTP mode has a router");
+                    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(SlackError::Serve)
+                }
+                Err(source) => Err(SlackError::Bind { addr: *listen, source }),
+            },
+        };
+        // The intake still holds a sender (the router may be mounted elsewhere), so the worker is
+        // told to stop rather than waiting for the queue to close; it finishes what it is doing.
+        let _ = stop.send(());
+        let _ = worker.await;
+        result
+    }
+
+    /// Works the queue until `shutdown`, without receiving anything itself: for an integrator that
+    /// mounts [`SlackBot::router`] on its own HTTP server. Use this or [`SlackBot::serve`], not both.
+    pub async fn work_queue(&self, shutdown: impl Future<Output = ()>) -> Result<(), SlackError> {
+        let rx = self.take_queue()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = tokio::spawn(work(self.inner.clone(), rx, stopped));
+        shutdown.await;
+        let _ = stop.send(());
+        let _ = worker.await;
+        Ok(())
+    }
+}
+
+impl<S: Store + Clone + 'static> Platform for SlackBot<S> {
+    fn platform(&self) -> &'static str {
+        "slack"
+    }
+
+    fn channel(&self, channel: &str) -> Arc<dyn Destination> {
+        Arc::new(SlackChannel { poster: self.inner.poster.clone(), channel: channel.to_string() })
+    }
+}
+
+/// Works the queue, a few items at a time, and forgets old event ids once an hour. On `stop` it takes
+/// nothing new but finishes what was already acknowledged and queued: Slack will not send it again.
+async fn work<S: Store + Clone + 'static>(
+    inner: Arc<Inner<S>>,
+    mut rx: mpsc::Receiver<Work>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let slots = Arc::new(Semaphore::new(WORKERS));
+    let mut prune = tokio::time::interval(Duration::from_secs(3_600));
+    let spawn = |item: Work, permit: tokio::sync::OwnedSemaphorePermit| {
+        let inner = inner.clone();
+        tokio::spawn(async move {
+            handle(&inner, item).await;
+            drop(permit);
+        });
+    };
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            item = rx.recv() => {
+                let Some(item) = item else { break };
+                let Ok(permit) = slots.clone().acquire_owned().await else { break };
+                spawn(item, permit);
+            }
+            _ = prune.tick() => {
+                if let Err(e) = inner.store.prune_events(chrono::Utc::now() - EVENT_MEMORY).await {
+                    warn!(error = %e, "Could not prune processed Slack event ids.");
+                }
+            }
+        }
+    }
+    rx.close();
+    while let Some(item) = rx.recv().await {
+        let Ok(permit) = slots.clone().acquire_owned().await else { break };
+        spawn(item, permit);
+    }
+    let _ = slots.acquire_many(WORKERS as u32).await;
+}
+
+async fn handle<S: Store + Clone + 'static>(inner: &Inner<S>, item: Work) {
+    let api = &inner.poster.api;
+    match item {
+        Work::Command { channel, user, text, response_url } => {
+            let ctx = commands::Context {
+                api,
+                store: &inner.store,
+                policy: &inner.settings.policy,
+                presets: &inner.presets,
+                allow_private: inner.settings.allow_private_addresses,
+                channel: &channel,
+                user: &user,
+            };
+            let reply = commands::handle(&ctx, &text).await;
+            ephemeral(inner, &channel, &user, None, &reply, response_url.as_deref()).await;
+        }
+        Work::Summarize { channel, thread_ts, user } => {
+            let identity = &inner.poster.identity;
+            let reader = summaries::Reader {
+                api,
+                workspace_url: &identity.workspace_url,
+                bot_user: &identity.user_id,
+                bot_id: identity.bot_id.as_deref(),
+            };
+            match summaries::summarize(&reader, inner.summaries.as_ref(), &channel, &thread_ts).await {
+                Ok(pieces) => {
+                    for piece in pieces {
+                        let content = SlackMessageContent::new().with_text(piece.text).with_blocks(piece.blocks);
+                        let req = SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.clone()), content)
+                            .with_thread_ts(SlackTs::new(thread_ts.clone()))
+                            .with_unfurl_links(false)
+                            .with_unfurl_media(false);
+                        if let Err(e) = api.post_message(req).await {
+                            warn!(%channel, error = %e, "Could not post a thread summary.");
+                            let text = format!(
+                                "I couldn't post the summary ({}); invite me with `/invite @layoffwatch` and try again.",
+                                blocks::escape(&e.to_string())
+                            );
+                            ephemeral(inner, &channel, &user, Some(&thread_ts), &text, None).await;
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    let text = blocks::escape(&e.to_string());
+                    ephemeral(inner, &channel, &user, Some(&thread_ts), &format!("Sorry: {text}."), None).await;
+                }
+            }
+        }
+        Work::MentionHelp { channel, user, thread_ts, outside_thread } => {
+            let text = if outside_thread {
+                "Mention me with `summarize` *inside a thread* (or use the *Summarize thread* shortcut on a message) and I'll summarize that thread.".to_string()
+            } else {
+                commands::HELP.to_string()
+            };
+            ephemeral(inner, &channel, &user, thread_ts.as_deref(), &text, None).await;
+        }
+    }
+}
+
+/// A reply only `user` sees. When the bot cannot post in the channel (not invited), the command's
+/// `response_url` still reaches the user.
+async fn ephemeral<S>(
+    inner: &Inner<S>,
+    channel: &str,
+    user: &str,
+    thread_ts: Option<&str>,
+    mrkdwn: &str,
+    response_url: Option<&str>,
+) {
+    let piece = blocks::notice(mrkdwn).remove(0);
+    let content = SlackMessageContent::new().with_text(piece.text).with_blocks(piece.blocks);
+    let req = SlackApiChatPostEphemeralRequest::new(
+        SlackChannelId::new(channel.to_string()),
+        SlackUserId::new(user.to_string()),
+        content.clone(),
+    )
+    .opt_thread_ts(thread_ts.map(|t| SlackTs::new(t.to_string())));
+    let Err(e) = inner.poster.api.post_ephemeral(req).await else {
+        return;
+    };
+    let fallback = response_url
+        .and_then(|u| url::Url::parse(u).ok())
+        .filter(|u| u.scheme() == "https" || (inner.settings.allow_private_addresses && u.scheme() == "http"));
+    match fallback {
+        Some(url) => {
+            let req = SlackApiPostWebhookMessageRequest::new(content);
+            if let Err(e2) = inner.poster.api.client().respond_to_event(&SlackResponseUrl::new(url), &req).await {
+                warn!(%channel, error = %e, fallback_error = %e2, "Could not reply to a command.");
+            }
+        }
+        None => warn!(%channel, error = %e, "Could not send an ephemeral reply."),
+    }
+}
