@@ -107,28 +107,6 @@ fn update() -> StoryUpdate {
     }
 }
 
-/// No string anywhere in a body can ping: raw `@everyone`/`@here`/`<@&` never appear, and every
-/// message-like body parses no mentions.
-fn assert_pings_nobody(fake: &FakeDiscord) {
-    for r in fake.requests() {
-        let text = r.body.to_string();
-        assert!(
-            !text.contains("@everyone") && !text.contains("@here") && !text.contains("<@&"),
-            "{} {}: {text}",
-            r.method,
-            r.path
-        );
-        let message =
-            if r.path.ends_with("/threads") && r.body.get("message").is_some() { &r.body["message"] } else { &r.body };
-        if message.get("embeds").is_some() || message.get("content").is_some_and(|c| !c.is_null()) {
-            assert_eq!(message["allowed_mentions"]["parse"], json!([]), "{} {}", r.method, r.path);
-        }
-        if r.path.ends_with("/callback") && r.body["type"] == 4 {
-            assert_eq!(r.body["data"]["allowed_mentions"]["parse"], json!([]));
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_story_in_a_text_channel_gets_a_thread_updates_in_it_and_an_edit_in_place() {
     let (fake, bot, _) = start(CommandScope::Global).await;
@@ -165,7 +143,7 @@ async fn a_story_in_a_text_channel_gets_a_thread_updates_in_it_and_an_edit_in_pl
     assert_eq!(edits.len(), 1);
     assert!(fake.messages(TEXT)[0]["embeds"][0]["title"].as_str().unwrap().contains("1,800"));
     assert!(fake.messages(TEXT)[0]["embeds"][0]["footer"]["text"].as_str().unwrap().contains("updated"));
-    assert_pings_nobody(&fake);
+    fake.assert_pings_nobody();
     assert!(fake.assert_bodies_valid() >= 5);
 }
 
@@ -189,7 +167,7 @@ async fn a_story_in_a_forum_is_a_tagged_post_updated_and_edited_in_its_thread() 
     assert_eq!(fake.messages(thread).len(), 2, "the starter message and the update");
     channel.edit_story("initech/discord:200/2/edit", &first, &story(2, "1,800")).await.unwrap();
     assert_eq!(fake.requests_to("PATCH", &format!("/channels/{thread}/messages/{thread}")).len(), 1);
-    assert_pings_nobody(&fake);
+    fake.assert_pings_nobody();
     fake.assert_bodies_valid();
 }
 
@@ -382,7 +360,7 @@ async fn every_command_checks_permission_and_writes_the_store() {
 
     stop.send(()).unwrap();
     task.await.unwrap();
-    assert_pings_nobody(&fake);
+    fake.assert_pings_nobody();
     fake.assert_bodies_valid();
 }
 
@@ -430,6 +408,6 @@ async fn summarize_thread_reads_a_500_message_thread_page_by_page_and_links_what
     );
     stop.send(()).unwrap();
     task.await.unwrap();
-    assert_pings_nobody(&fake);
+    fake.assert_pings_nobody();
     fake.assert_bodies_valid();
 }

@@ -77,6 +77,10 @@ fn outputs(s: &Settings) -> Vec<String> {
 
 pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> {
     let settings = Settings::from_process(config)?;
+    // Installed now, not when first awaited: a SIGTERM while the bot starts or its first round waits
+    // on a slow feed must stop it cleanly, as in every later round. A one-off run keeps the default,
+    // so Ctrl-C stops it at once.
+    let mut shutdown = std::pin::pin!(shutdown_signal(!once));
     let has_bot = settings.discord.is_some() || settings.slack.is_some();
     if settings.feeds.is_empty() && !has_bot {
         anyhow::bail!(
@@ -161,7 +165,6 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
     let restored = watcher.restore(chrono::Utc::now()).await?;
     info!(restored, feeds = sources.len(), "layoffwatch is watching.");
     let keep_text = chrono::Duration::days(settings.article_text_days.into());
-    let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {
         // Whatever an earlier run decided but did not send goes out first.
         watcher.flush(chrono::Utc::now()).await?;
@@ -207,24 +210,41 @@ async fn stopped(mut stopping: tokio::sync::watch::Receiver<bool>) {
     let _ = stopping.wait_for(|stop| *stop).await;
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or Ctrl-C. With `install`, the handlers are in place when this returns, so a
+/// signal that arrives before the future is first awaited is caught rather than fatal; without, it
+/// never resolves and signals keep their default effect.
+fn shutdown_signal(install: bool) -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let handlers = install.then(|| {
+        use tokio::signal::unix::{SignalKind, signal};
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    });
+    async move {
+        #[cfg(unix)]
+        {
+            async fn received(handler: std::io::Result<tokio::signal::unix::Signal>) {
+                match handler {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
+            match handlers {
+                Some((term, interrupt)) => tokio::select! {
+                    () = received(term) => {}
+                    () = received(interrupt) => {}
+                },
+                None => std::future::pending::<()>().await,
+            }
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+        #[cfg(not(unix))]
+        {
+            if install {
+                let _ = tokio::signal::ctrl_c().await;
+            } else {
+                std::future::pending::<()>().await
+            }
+        }
     }
 }

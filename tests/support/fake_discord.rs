@@ -223,6 +223,35 @@ impl FakeDiscord {
         s.validated
     }
 
+    /// Fails the test if any body could ping: raw `@everyone`/`@here`/`<@&` never appear, and every
+    /// message-like body parses no mentions. Returns how many message-like bodies were checked.
+    pub fn assert_pings_nobody(&self) -> usize {
+        let mut checked = 0;
+        for r in self.requests() {
+            let text = r.body.to_string();
+            assert!(
+                !text.contains("@everyone") && !text.contains("@here") && !text.contains("<@&"),
+                "{} {}: {text}",
+                r.method,
+                r.path
+            );
+            let message = if r.path.ends_with("/threads") && r.body.get("message").is_some() {
+                &r.body["message"]
+            } else {
+                &r.body
+            };
+            if message.get("embeds").is_some() || message.get("content").is_some_and(|c| !c.is_null()) {
+                assert_eq!(message["allowed_mentions"]["parse"], json!([]), "{} {}", r.method, r.path);
+                checked += 1;
+            }
+            if r.path.ends_with("/callback") && r.body["type"] == 4 {
+                assert_eq!(r.body["data"]["allowed_mentions"]["parse"], json!([]), "{} {}", r.method, r.path);
+                checked += 1;
+            }
+        }
+        checked
+    }
+
     /// Waits (polling, up to 30 s) until `check` holds.
     pub async fn wait_for(&self, what: &str, check: impl Fn(&FakeDiscord) -> bool) {
         for _ in 0..600 {
@@ -459,7 +488,16 @@ async fn session(fake: FakeDiscord, mut socket: WebSocket) {
     loop {
         tokio::select! {
             incoming = socket.recv() => {
-                let Some(Ok(WsMessage::Text(text))) = incoming else { return };
+                let text = match incoming {
+                    Some(Ok(WsMessage::Text(text))) => text,
+                    // Answer the bot's close as Discord does, so its shutdown is a clean handshake:
+                    // the reply is queued on reading the close and goes out on a flush.
+                    Some(Ok(WsMessage::Close(_))) => {
+                        let _ = futures_util::SinkExt::flush(&mut socket).await;
+                        return;
+                    }
+                    _ => return,
+                };
                 let frame: Value = serde_json::from_str(&text).unwrap_or_default();
                 fake.state.lock().unwrap().gateway_in.push(frame.clone());
                 match frame["op"].as_u64() {
