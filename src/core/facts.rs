@@ -57,6 +57,38 @@ pub enum Qualifier {
     FewerThan,
 }
 
+impl Qualifier {
+    /// The words put before a headcount ("about ", "up to "), empty for an exact figure.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Qualifier::Exactly => "",
+            Qualifier::About => "about ",
+            Qualifier::UpTo => "up to ",
+            Qualifier::AtLeast => "at least ",
+            Qualifier::MoreThan => "more than ",
+            Qualifier::FewerThan => "fewer than ",
+        }
+    }
+}
+
+/// "1,234,567": how the posts write counts, whatever the platform.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A headcount as written in a post: "about 1,200".
+pub fn headcount_text(n: u64, qualifier: Option<Qualifier>) -> String {
+    format!("{}{}", qualifier.map_or("", Qualifier::prefix), group_thousands(n))
+}
+
 /// Who named AI as the reason for the cuts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -95,22 +95,21 @@ impl DiscordChannel {
         Ok(PostRef(first))
     }
 
+    /// A forum post (a story's, found again by `post_tag` in its footer, or a digest's, found again by
+    /// its name): looked for first, because a forum post takes no nonce.
     async fn post_in_forum(
         &self,
         key: &str,
-        post: &StoryPost,
+        name: &str,
+        post_tag: Option<&str>,
+        wanted: &[String],
         forum: Forum<'_>,
         pieces: &[MessageBody],
     ) -> Result<PostRef, DeliveryError> {
-        let name = thread_name(&post.headline);
-        let post_tag = story_ref(&post.story_id);
-        let wanted = wanted_tags(post);
-        let (name, post_tag, tags, require_tag, wanted, guild) =
-            (name.as_str(), post_tag.as_str(), forum.tags, forum.require_tag, wanted.as_slice(), forum.guild);
-        if let Some(existing) = self.find_forum_post(guild, name, Some(post_tag)).await? {
+        if let Some(existing) = self.find_forum_post(forum.guild, name, post_tag).await? {
             return Ok(PostRef(existing));
         }
-        let applied = choose_tags(tags, require_tag, wanted);
+        let applied = choose_tags(forum.tags, forum.require_tag, wanted);
         let thread: Value = self
             .api
             .rest
@@ -253,7 +252,9 @@ impl Destination for DiscordChannel {
         match self.kind().await? {
             ChannelKind::Text { .. } => self.post_in_text(key, &name, &pieces).await,
             ChannelKind::Forum { guild, tags, require_tag } => {
-                self.post_in_forum(key, post, Forum { guild, tags: &tags, require_tag }, &pieces).await
+                let forum = Forum { guild, tags: &tags, require_tag };
+                let tag = story_ref(&post.story_id);
+                self.post_in_forum(key, &name, Some(&tag), &wanted_tags(post), forum, &pieces).await
             }
             ChannelKind::Thread { .. } => {
                 Ok(PostRef(self.send_all(self.channel, key, &pieces, 0).await?.unwrap_or_default()))
@@ -304,23 +305,8 @@ impl Destination for DiscordChannel {
         match self.kind().await? {
             ChannelKind::Forum { guild, tags, require_tag } => {
                 let name = thread_name(&format!("layoffwatch digest {}", digest.to.format("%Y-%m-%d %H:%M")));
-                if let Some(existing) = self.find_forum_post(guild, &name, None).await? {
-                    return Ok(PostRef(existing));
-                }
-                let thread: Value = self
-                    .api
-                    .rest
-                    .post(
-                        &format!("/channels/{}/threads", self.channel),
-                        &json!({ "name": name, "applied_tags": choose_tags(&tags, require_tag, &["digest".into()]), "message": pieces[0].json() }),
-                    )
-                    .await
-                    .map_err(|e| self.fail(e))?;
-                let id = thread["id"].as_str().unwrap_or_default().to_string();
-                if let Some(t) = Snowflake::parse(&id) {
-                    self.send_all(t, key, &pieces[1..], 1).await?;
-                }
-                Ok(PostRef(id))
+                let forum = Forum { guild, tags: &tags, require_tag };
+                self.post_in_forum(key, &name, None, &["digest".into()], forum, &pieces).await
             }
             _ => Ok(PostRef(self.send_all(self.channel, key, &pieces, 0).await?.unwrap_or_default())),
         }

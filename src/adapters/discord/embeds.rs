@@ -12,7 +12,7 @@
 
 use crate::core::analyze::Analysis;
 use crate::core::claims::Claim;
-use crate::core::facts::{AiReasonBy, LayoffFact, Qualifier};
+use crate::core::facts::{AiReasonBy, LayoffFact, headcount_text};
 use crate::core::message::{DigestPost, ShownClaim, StoryPost, StoryUpdate};
 use crate::core::summarize::Summary;
 use crate::core::text::{defuse_mentions, host_of};
@@ -354,31 +354,11 @@ impl Draft {
     }
 }
 
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// One source's account of one company's cuts, as an inline field.
 pub fn fact_field(fact: &LayoffFact) -> Field {
     let mut parts = Vec::new();
     if let Some(n) = fact.headcount {
-        let q = match fact.headcount_qualifier {
-            Some(Qualifier::About) => "about ",
-            Some(Qualifier::UpTo) => "up to ",
-            Some(Qualifier::AtLeast) => "at least ",
-            Some(Qualifier::MoreThan) => "more than ",
-            Some(Qualifier::FewerThan) => "fewer than ",
-            Some(Qualifier::Exactly) | None => "",
-        };
-        parts.push(format!("**{q}{}** jobs", thousands(n)));
+        parts.push(format!("**{}** jobs", headcount_text(n, fact.headcount_qualifier)));
     }
     if let Some(p) = fact.percent {
         parts.push(format!("{p}% of staff"));

@@ -11,7 +11,7 @@
 
 use crate::core::analyze::Analysis;
 use crate::core::claims::Claim;
-use crate::core::facts::{AiReasonBy, LayoffFact, Qualifier};
+use crate::core::facts::{AiReasonBy, LayoffFact, headcount_text};
 use crate::core::message::{DigestPost, ShownBullet, ShownClaim, StoryPost, StoryUpdate};
 use crate::core::summarize::Summary;
 use crate::core::text::defuse_mentions;
@@ -187,32 +187,12 @@ fn context_block(mrkdwn: &str) -> SlackBlock {
         .into()
 }
 
-fn with_commas(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// One fact as a line: "Company: about 1,200 jobs · 10% of staff · from 2026-05-20 · AI named by the
 /// company — source".
 fn fact_line(f: &LayoffFact) -> String {
     let mut parts = Vec::new();
     if let Some(n) = f.headcount {
-        let q = match f.headcount_qualifier {
-            Some(Qualifier::About) => "about ",
-            Some(Qualifier::UpTo) => "up to ",
-            Some(Qualifier::AtLeast) => "at least ",
-            Some(Qualifier::MoreThan) => "more than ",
-            Some(Qualifier::FewerThan) => "fewer than ",
-            Some(Qualifier::Exactly) | None => "",
-        };
-        parts.push(format!("{q}{} jobs", with_commas(n)));
+        parts.push(format!("{} jobs", headcount_text(n, f.headcount_qualifier)));
     }
     if let Some(p) = f.percent {
         parts.push(format!("{p}% of staff"));
@@ -549,7 +529,7 @@ mod tests {
 
     #[test]
     fn numbers_get_thousands_separators() {
-        assert_eq!(with_commas(1_234_567), "1,234,567");
-        assert_eq!(with_commas(500), "500");
+        assert_eq!(headcount_text(1_234_567, None), "1,234,567");
+        assert_eq!(headcount_text(500, Some(crate::core::facts::Qualifier::About)), "about 500");
     }
 }

@@ -3,7 +3,7 @@
 use super::{Bullet, Summarizer, Summary, markdown};
 use crate::core::analyze::Analysis;
 use crate::core::claims::{Claim, Verdict};
-use crate::core::facts::{Qualifier, headcount_in, percent_in};
+use crate::core::facts::{headcount_in, headcount_text, percent_in};
 use std::collections::HashSet;
 
 const MAX_BULLETS: usize = 5;
@@ -122,19 +122,10 @@ fn headline(analysis: &Analysis, sourced: &[&Claim], speculative: &[&Claim]) -> 
         return truncate(title.trim(), HEADLINE_CHARS);
     }
     if let Some(f) = analysis.facts.iter().find(|f| f.company.is_some() && f.headcount.is_some()) {
-        let n = f.headcount.unwrap_or_default();
-        let qual = match f.headcount_qualifier {
-            Some(Qualifier::About) => "about ",
-            Some(Qualifier::UpTo) => "up to ",
-            Some(Qualifier::AtLeast) => "at least ",
-            Some(Qualifier::MoreThan) => "more than ",
-            Some(Qualifier::FewerThan) => "fewer than ",
-            _ => "",
-        };
         return format!(
-            "{}: {qual}{} jobs cut, per {}",
+            "{}: {} jobs cut, per {}",
             f.company.as_deref().unwrap_or(""),
-            group_thousands(n),
+            headcount_text(f.headcount.unwrap_or_default(), f.headcount_qualifier),
             f.source
         );
     }
@@ -145,18 +136,6 @@ fn headline(analysis: &Analysis, sourced: &[&Claim], speculative: &[&Claim]) -> 
         Some(c) => truncate(&format!("Unconfirmed: {}", c.text), HEADLINE_CHARS),
         None => "Nothing to summarize".into(),
     }
-}
-
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -207,6 +186,6 @@ mod tests {
 
     #[test]
     fn thousands_are_grouped() {
-        assert_eq!(group_thousands(1234567), "1,234,567");
+        assert_eq!(crate::core::facts::group_thousands(1234567), "1,234,567");
     }
 }
