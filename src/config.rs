@@ -22,6 +22,8 @@ pub struct Settings {
     /// Post-only destinations; secrets, so only from the environment.
     pub slack_webhook_url: Option<url::Url>,
     pub discord_webhook_url: Option<url::Url>,
+    /// LLM summaries; `None` keeps the bot offline (extractive summaries).
+    pub llm: Option<crate::llm::LlmSettings>,
 }
 
 /// A setting that cannot be used.
@@ -226,6 +228,10 @@ impl Settings {
         };
         let slack_webhook_url = webhook("SLACK_WEBHOOK_URL");
         let discord_webhook_url = webhook("DISCORD_WEBHOOK_URL");
+        let llm = crate::llm::settings::from_env(env, Some(&db)).unwrap_or_else(|found| {
+            problems.extend(found);
+            None
+        });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -242,6 +248,7 @@ impl Settings {
             article_text_days,
             slack_webhook_url,
             discord_webhook_url,
+            llm,
         })
     }
 

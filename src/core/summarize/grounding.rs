@@ -1,9 +1,10 @@
 //! Grounding: what any summary written by an untrusted writer (an LLM) must pass before the bot says
-//! it. Every bullet cites sources that exist; every number and every quotation in it appears in a
-//! cited source; links come only from the sources; mentions and markup are stripped; and whether a
-//! bullet is speculation is decided by the core's labels of what it cites, never by the writer. A
-//! bullet that fails is dropped with the reason; a summary with nothing left is refused, so the
-//! caller falls back to the extractive summary.
+//! it. Every bullet cites sources that exist; every number, date and quotation in it appears in a
+//! cited source; links come only from the sources; mentions and markup are stripped; text that reads
+//! as an instruction (a prompt injection the writer echoed) is refused; and whether a bullet is
+//! speculation is decided by the core's labels of what it cites, never by the writer. A bullet that
+//! fails is dropped with the reason; a summary with nothing left is refused, so the caller falls back
+//! to the extractive summary.
 
 use super::Bullet;
 use crate::core::text::{defuse_mentions, urls_in};
@@ -22,13 +23,13 @@ pub struct Citable {
 }
 
 /// A summary as an untrusted writer proposed it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Proposal {
     pub headline: String,
     pub bullets: Vec<ProposedBullet>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProposedBullet {
     pub text: String,
     pub cites: Vec<String>,
@@ -45,13 +46,40 @@ pub enum Ungrounded {
     InventedNumber(String),
     #[error("quotes {0:?}, which no cited source says")]
     InventedQuote(String),
+    #[error("dates {0:?}, which no cited source mentions")]
+    InventedDate(String),
     #[error("links to {0}, which is not one of the sources")]
     ForeignLink(String),
+    #[error("reads as an instruction ({0:?}), not as news")]
+    Instruction(String),
+    #[error("is longer than {MAX_BULLET_CHARS} characters")]
+    TooLong,
     #[error("is empty once markup is removed")]
     Empty,
     #[error("no bullet survived grounding")]
     NothingLeft,
 }
+
+impl Ungrounded {
+    /// A fixed name per kind, for metrics and log fields.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Ungrounded::NoCitation => "no_citation",
+            Ungrounded::UnknownCitation(_) => "unknown_citation",
+            Ungrounded::InventedNumber(_) => "invented_number",
+            Ungrounded::InventedQuote(_) => "invented_quote",
+            Ungrounded::InventedDate(_) => "invented_date",
+            Ungrounded::ForeignLink(_) => "foreign_link",
+            Ungrounded::Instruction(_) => "instruction",
+            Ungrounded::TooLong => "too_long",
+            Ungrounded::Empty => "empty",
+            Ungrounded::NothingLeft => "nothing_left",
+        }
+    }
+}
+
+/// A bullet is a line of a chat post, not an essay.
+pub const MAX_BULLET_CHARS: usize = 400;
 
 /// A summary that passed, with what was dropped and why (for logs and metrics).
 #[derive(Debug, Clone)]
@@ -65,12 +93,42 @@ pub struct Grounded {
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+(?:[.,]\d+)*").expect("valid number regex"));
 static QUOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""([^"]{3,})"|“([^”]{3,})”"#).expect("valid quote regex"));
+/// Scale words that change a number as much as its digits do.
+static SCALE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(hundreds?|thousands?|millions?|billions?|dozens?)\b").expect("valid regex"));
+/// A month next to a day number ("May 20", "20 May"; "May" alone is a verb), or a weekday.
+static DATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\b(?:(January|February|March|April|May|June|July|August|September|October|November|December
+            |Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}\b
+          | \d{1,2}\s+(January|February|March|April|May|June|July|August|September|October|November|December)\b
+          | (?i:\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b))",
+    )
+    .expect("valid date regex")
+});
+/// What a prompt injection looks like once a writer repeats it.
+static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous|prior|above|earlier|preceding)\s+(?:instructions?|prompts?|rules?|messages?)|\bsystem\s+prompt\b|\byou\s+are\s+now\b|\bnew\s+instructions?\b|\b(?:post|say|write|send|tell)\s+(?:this\s+)?(?:to\s+)?@?(?:everyone|here|channel)\b",
+    )
+    .expect("valid instruction regex")
+});
 static MARKUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<[^>]{0,200}>|\[([^\]]{0,200})\]\([^)]{0,500}\)|[*_~`]{1,3}").expect("valid markup regex")
 });
 
 /// Checks a proposal against the sources it may cite.
 pub fn ground(proposal: &Proposal, sources: &[Citable]) -> Result<Grounded, Ungrounded> {
+    let grounded = ground_each(proposal, sources);
+    if grounded.bullets.is_empty() {
+        return Err(Ungrounded::NothingLeft);
+    }
+    Ok(grounded)
+}
+
+/// Checks every bullet and the headline, keeping what passes and why the rest failed, even when
+/// nothing passes (so a caller can count every reason before it falls back).
+pub fn ground_each(proposal: &Proposal, sources: &[Citable]) -> Grounded {
     let mut bullets = Vec::new();
     let mut dropped = Vec::new();
     for b in &proposal.bullets {
@@ -78,9 +136,6 @@ pub fn ground(proposal: &Proposal, sources: &[Citable]) -> Result<Grounded, Ungr
             Ok(bullet) => bullets.push(bullet),
             Err(why) => dropped.push((b.text.clone(), why)),
         }
-    }
-    if bullets.is_empty() {
-        return Err(Ungrounded::NothingLeft);
     }
     let all: Vec<&Citable> = sources.iter().collect();
     let headline = clean(&proposal.headline);
@@ -92,12 +147,15 @@ pub fn ground(proposal: &Proposal, sources: &[Citable]) -> Result<Grounded, Ungr
             None
         }
     };
-    Ok(Grounded { headline, bullets, dropped })
+    Grounded { headline, bullets, dropped }
 }
 
 fn ground_bullet(b: &ProposedBullet, sources: &[Citable]) -> Result<Bullet, Ungrounded> {
     if b.cites.is_empty() {
         return Err(Ungrounded::NoCitation);
+    }
+    if b.text.chars().count() > MAX_BULLET_CHARS {
+        return Err(Ungrounded::TooLong);
     }
     let mut cited: Vec<&Citable> = Vec::new();
     for id in &b.cites {
@@ -120,8 +178,12 @@ fn ground_bullet(b: &ProposedBullet, sources: &[Citable]) -> Result<Bullet, Ungr
     Ok(Bullet { text, cites, speculative: cited.iter().any(|s| s.speculative) })
 }
 
-/// Numbers and quotations must be found in the given sources.
+/// Numbers, scale words, dates and quotations must be found in the given sources, and nothing may
+/// read as an instruction.
 fn check_words(text: &str, sources: &[&Citable]) -> Result<(), Ungrounded> {
+    if let Some(m) = INSTRUCTION.find(text) {
+        return Err(Ungrounded::Instruction(m.as_str().to_string()));
+    }
     let haystack: Vec<String> = sources.iter().map(|s| squash(&s.text)).collect();
     let digits: HashSet<String> =
         sources.iter().flat_map(|s| NUMBER.find_iter(&s.text)).map(|m| plain_number(m.as_str())).collect();
@@ -129,6 +191,22 @@ fn check_words(text: &str, sources: &[&Citable]) -> Result<(), Ungrounded> {
         let n = plain_number(m.as_str());
         if !digits.contains(&n) {
             return Err(Ungrounded::InventedNumber(m.as_str().to_string()));
+        }
+    }
+    let words: HashSet<String> =
+        haystack.iter().flat_map(|h| h.split(|c: char| !c.is_alphanumeric())).map(str::to_string).collect();
+    for m in SCALE.find_iter(text) {
+        let word = m.as_str().to_lowercase();
+        let singular = word.trim_end_matches('s');
+        if !words.contains(&word) && !words.contains(singular) && !words.contains(&format!("{singular}s")) {
+            return Err(Ungrounded::InventedNumber(m.as_str().to_string()));
+        }
+    }
+    let known_dates: HashSet<&str> = sources.iter().flat_map(|s| calendar_words(&s.text)).collect();
+    for cap in DATE_WORD.captures_iter(text) {
+        let name = cap.get(1).or_else(|| cap.get(2)).or_else(|| cap.get(3)).map_or("", |m| m.as_str());
+        if calendar_word(name).is_some_and(|c| !known_dates.contains(c)) {
+            return Err(Ungrounded::InventedDate(cap.get(0).map_or("", |m| m.as_str()).to_string()));
         }
     }
     for cap in QUOTE.captures_iter(text) {
@@ -139,6 +217,39 @@ fn check_words(text: &str, sources: &[&Citable]) -> Result<(), Ungrounded> {
         }
     }
     Ok(())
+}
+
+/// The month or weekday a word names, spelled out: "Sept" and "September" are one month. Month
+/// words count only capitalised ("may" is a verb); weekdays in any case.
+fn calendar_word(word: &str) -> Option<&'static str> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let lower = word.trim_end_matches('.').to_lowercase();
+    if let Some(day) = DAYS.iter().find(|d| **d == lower) {
+        return Some(day);
+    }
+    if !word.starts_with(char::is_uppercase) || lower.len() < 3 {
+        return None;
+    }
+    MONTHS.iter().find(|m| **m == lower || (lower.len() <= 4 && m.starts_with(lower.as_str()))).copied()
+}
+
+/// Every month and weekday a source's text names.
+fn calendar_words(text: &str) -> impl Iterator<Item = &'static str> + '_ {
+    text.split(|c: char| !c.is_alphanumeric() && c != '.').filter_map(calendar_word)
 }
 
 /// "8,000" and "8000" are one number; a trailing full stop is punctuation.
