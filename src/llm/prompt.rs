@@ -66,13 +66,33 @@ pub fn new_claims<'a>(analysis: &'a Analysis, previous: &Summary) -> Vec<&'a Cla
 /// Builds the prompt for `claims` of `analysis` (with the previous summary, for an update), trimmed
 /// to `max_input_tokens`.
 pub fn build(analysis: &Analysis, claims: &[&Claim], previous: Option<&Summary>, max_input_tokens: u32) -> BuiltPrompt {
+    let previous_lines = previous.map(previous_lines).unwrap_or_default();
+    let kept = keep_within_budget(analysis, claims, &previous_lines, previous.is_some(), max_input_tokens);
+    let mut built = assemble(analysis, &kept, previous);
+    built.trimmed = claims.len() - kept.len();
+    built
+}
+
+/// The prompt with every one of `claims`, repeats included: what summarizing one article at a time
+/// without trimming sends (the benchmark's baseline).
+pub fn build_untrimmed(analysis: &Analysis, claims: &[&Claim]) -> BuiltPrompt {
+    assemble(analysis, claims, None)
+}
+
+fn previous_lines(p: &Summary) -> Vec<String> {
+    let mut lines = vec![json!({"previous_headline": p.headline}).to_string()];
+    for (i, b) in p.bullets.iter().enumerate() {
+        lines.push(json!({"id": format!("p{}", i + 1), "previous_bullet": b.text}).to_string());
+    }
+    lines
+}
+
+fn assemble(analysis: &Analysis, kept: &[&Claim], previous: Option<&Summary>) -> BuiltPrompt {
     let mut lines: Vec<DataLine> = Vec::new();
-    let mut previous_lines: Vec<String> = Vec::new();
+    let previous_lines = previous.map(previous_lines).unwrap_or_default();
     if let Some(p) = previous {
-        previous_lines.push(json!({"previous_headline": p.headline}).to_string());
         for (i, b) in p.bullets.iter().enumerate() {
             let id = format!("p{}", i + 1);
-            previous_lines.push(json!({"id": id, "previous_bullet": b.text}).to_string());
             lines.push(DataLine {
                 citable: Citable { id, text: b.text.clone(), url: None, speculative: b.speculative },
                 cites: b.cites.clone(),
@@ -80,8 +100,6 @@ pub fn build(analysis: &Analysis, claims: &[&Claim], previous: Option<&Summary>,
             });
         }
     }
-    let kept = keep_within_budget(analysis, claims, &previous_lines, previous.is_some(), max_input_tokens);
-    let trimmed = claims.len() - kept.len();
     let mut claim_lines = Vec::new();
     for (n, claim) in kept.iter().enumerate() {
         let id = format!("c{}", n + 1);
@@ -106,7 +124,7 @@ pub fn build(analysis: &Analysis, claims: &[&Claim], previous: Option<&Summary>,
     let user = user_message(&previous_lines, &claim_lines, previous.is_some());
     let chat = ChatPrompt { system: SYSTEM.to_string(), user };
     let estimated_tokens = estimate_tokens(&chat.system) + estimate_tokens(&chat.user);
-    BuiltPrompt { chat, lines, trimmed, estimated_tokens }
+    BuiltPrompt { chat, lines, trimmed: 0, estimated_tokens }
 }
 
 fn claim_line(id: &str, claim: &Claim) -> String {

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod demo;
 pub mod digest;
 pub mod ingest;
+pub mod llm_bench;
 pub mod placement;
 pub mod send;
 pub mod watcher;
