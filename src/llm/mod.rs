@@ -79,6 +79,11 @@ pub const LLM_TRIMMED: Counter = Counter {
     help: "Sentences left out of prompts as repeats or to fit the input budget.",
     label: None,
 };
+pub const LLM_INJECTIONS: Counter = Counter {
+    name: "layoffwatch_llm_injected_sources_total",
+    help: "Messages or articles left out of summaries because their text addresses the model.",
+    label: None,
+};
 pub const LLM_RETRIES: Counter = Counter {
     name: "layoffwatch_llm_retries_total",
     help: "LLM call attempts retried, by cause.",

@@ -4,7 +4,8 @@
 //! from the cache; a call the daily budget cannot cover is not made. Whatever goes wrong — budget,
 //! rate limits, server errors, timeouts, malformed or filtered replies, or a reply with no bullet
 //! that survives grounding — the caller gets the extractive summary, and the reason is logged and
-//! counted.
+//! counted. Sources whose text addresses the model (a prompt injection in a feed item or a chat
+//! message) are left out of both, so they change nothing the bot says.
 
 use super::budget::DailyBudget;
 use super::cache::{Key, ReplyCache};
@@ -13,12 +14,12 @@ use super::prompt::{self, BuiltPrompt, PROMPT_VERSION};
 use super::schema::parse_reply;
 use super::settings::LlmSettings;
 use super::{
-    LLM_CACHE, LLM_CALLS, LLM_FALLBACKS, LLM_GROUNDING_DROPS, LLM_SUMMARIES, LLM_TOKENS_ESTIMATED, LLM_TOKENS_RECEIVED,
-    LLM_TOKENS_SENT, LLM_TRIMMED, LlmError,
+    LLM_CACHE, LLM_CALLS, LLM_FALLBACKS, LLM_GROUNDING_DROPS, LLM_INJECTIONS, LLM_SUMMARIES, LLM_TOKENS_ESTIMATED,
+    LLM_TOKENS_RECEIVED, LLM_TOKENS_SENT, LLM_TRIMMED, LlmError,
 };
 use crate::core::analyze::Analysis;
 use crate::core::claims::Claim;
-use crate::core::summarize::grounding::{Citable, Proposal, Ungrounded, ground_each};
+use crate::core::summarize::grounding::{Citable, Proposal, Ungrounded, ground_each, without_injections};
 use crate::core::summarize::{Bullet, Extractive, Summarizer, Summary, markdown};
 use crate::core::text::defuse_mentions;
 use crate::metrics::Metrics;
@@ -135,6 +136,12 @@ impl LlmSummaries {
 
     /// Summarizes, and says how the summary was made.
     pub async fn summarize_explained(&self, analysis: &Analysis, previous: Option<&Summary>) -> (Summary, Outcome) {
+        let (analysis, hostile) = without_injections(analysis);
+        if !hostile.is_empty() {
+            self.metrics.add(LLM_INJECTIONS, None, hostile.len() as u64);
+            warn!(sources = ?hostile, "Left out sources whose text addresses the model (prompt injection).");
+        }
+        let analysis = &analysis;
         let extractive = Extractive.summarize(analysis);
         if analysis.claims.is_empty() {
             return self.fall_back(extractive, analysis, FallbackReason::NoClaims);
