@@ -56,11 +56,21 @@ pub struct BuiltPrompt {
 /// A sentence is cut here in the prompt (grounding still sees all of it).
 const MAX_LINE_CHARS: usize = 700;
 
-/// The claims of `analysis` that `previous` was not built from: what an update must send.
+/// The claims of `analysis` that `previous` was not built from, less retellings of what it was
+/// built from (another outlet repeating the same sentence): what an update must send.
 pub fn new_claims<'a>(analysis: &'a Analysis, previous: &Summary) -> Vec<&'a Claim> {
-    let seen: HashSet<(&str, &str)> =
-        previous.sourced.iter().chain(&previous.speculative).map(|c| (c.origin.as_str(), c.text.as_str())).collect();
-    analysis.claims.iter().filter(|c| !seen.contains(&(c.origin.as_str(), c.text.as_str()))).collect()
+    let before: Vec<&Claim> = previous.sourced.iter().chain(&previous.speculative).collect();
+    let seen: HashSet<(&str, &str)> = before.iter().map(|c| (c.origin.as_str(), c.text.as_str())).collect();
+    let told: Vec<HashSet<String>> = before.iter().map(|c| words(&c.text)).collect();
+    analysis
+        .claims
+        .iter()
+        .filter(|c| !seen.contains(&(c.origin.as_str(), c.text.as_str())))
+        .filter(|c| {
+            let w = words(&c.text);
+            !told.iter().any(|t| similar(t, &w))
+        })
+        .collect()
 }
 
 /// Builds the prompt for `claims` of `analysis` (with the previous summary, for an update), trimmed
@@ -301,5 +311,16 @@ mod tests {
         assert!(p.chat.user.contains("previous_bullet") && p.chat.user.contains("\"p1\""));
         assert_eq!(p.lines[0].citable.id, "p1");
         assert_eq!(p.lines[0].cites, previous.bullets[0].cites);
+    }
+
+    #[test]
+    fn an_update_does_not_resend_a_retelling_of_what_was_summarized() {
+        let a = analysis(THREAD);
+        let mut previous = crate::core::summarize::Summarizer::summarize(&crate::core::summarize::Extractive, &a);
+        previous.sourced.retain(|c| c.origin == "m1");
+        previous.speculative.clear();
+        let fresh = new_claims(&a, &previous);
+        assert!(fresh.iter().all(|c| c.origin != "m2"), "m2 retells m1: {fresh:?}");
+        assert!(fresh.iter().any(|c| c.origin == "m3"));
     }
 }
