@@ -305,4 +305,16 @@ mod tests {
         assert!(err.contains("LAYOFFWATCH_POLL_SECONDS") && err.contains("whole number"), "{err}");
         assert!(err.contains("feeds.urls[0]") && err.contains("https://"), "{err}");
     }
+
+    #[test]
+    fn llm_settings_are_read_and_their_problems_reported() {
+        let s =
+            load(None, &[("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"), ("OPENAI_MODEL", "llama3.1:8b")]).unwrap();
+        assert_eq!(s.llm.unwrap().model, "llama3.1:8b");
+        let err = load(None, &[("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"), ("LLM_TEMPERATURE", "9")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("OPENAI_MODEL") && err.contains("LLM_TEMPERATURE"), "{err}");
+        assert_eq!(load(None, &[]).unwrap().llm, None);
+    }
 }
