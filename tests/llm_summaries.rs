@@ -21,6 +21,7 @@ use layoffwatch::llm::{
 use layoffwatch::metrics::Metrics;
 use serde_json::{Value, json};
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -48,6 +49,9 @@ struct Fake {
     requests: Mutex<Vec<Value>>,
     auth: Mutex<Vec<String>>,
     script: Script,
+    /// Requests being answered now, and the most there ever were at once.
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
 }
 
 async fn completions(State(fake): State<Arc<Fake>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -59,8 +63,11 @@ async fn completions(State(fake): State<Arc<Fake>>, headers: HeaderMap, body: By
     };
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     fake.auth.lock().unwrap().push(auth);
+    let now = fake.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    fake.peak.fetch_max(now, Ordering::SeqCst);
     let reply = (fake.script)(n, &request);
     tokio::time::sleep(reply.delay).await;
+    fake.in_flight.fetch_sub(1, Ordering::SeqCst);
     let mut response = (StatusCode::from_u16(reply.status).unwrap(), reply.body).into_response();
     response.headers_mut().insert("content-type", "application/json".parse().unwrap());
     for (k, v) in reply.headers {
@@ -71,8 +78,13 @@ async fn completions(State(fake): State<Arc<Fake>>, headers: HeaderMap, body: By
 
 /// Starts a fake server whose replies `script` decides from the request number and body.
 async fn serve(script: impl Fn(usize, &Value) -> Reply + Send + Sync + 'static) -> (String, Arc<Fake>) {
-    let fake =
-        Arc::new(Fake { requests: Mutex::new(Vec::new()), auth: Mutex::new(Vec::new()), script: Box::new(script) });
+    let fake = Arc::new(Fake {
+        requests: Mutex::new(Vec::new()),
+        auth: Mutex::new(Vec::new()),
+        script: Box::new(script),
+        in_flight: AtomicUsize::new(0),
+        peak: AtomicUsize::new(0),
+    });
     let app = axum::Router::new().route("/v1/chat/completions", post(completions)).with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -632,4 +644,18 @@ async fn the_extractive_fallback_also_leaves_injections_out() {
     assert_eq!(outcome, Outcome::Fallback(FallbackReason::ServerError));
     assert_safe(&summary, &analysis);
     assert!(!summary.text.contains("bankrupt") && !summary.text.contains("admin mode"), "{}", summary.text);
+}
+
+#[tokio::test]
+async fn no_more_calls_are_in_flight_than_the_concurrency_limit() {
+    let (base, fake) = serve(|_, req| Reply { delay: Duration::from_millis(50), ..Reply::ok(good(req)) }).await;
+    let mut s = settings(&base);
+    s.concurrency = 1;
+    let service = LlmSummaries::new(s, Arc::new(Metrics::new())).unwrap();
+    let threads: Vec<Analysis> =
+        (0..3).map(|i| analysis_of(&THREAD.replace("another round", &format!("round {i}")))).collect();
+    let outcomes = futures_util::future::join_all(threads.iter().map(|a| service.summarize_explained(a, None))).await;
+    assert!(outcomes.iter().all(|(_, o)| matches!(o, Outcome::Llm { .. })), "{outcomes:?}");
+    assert_eq!(fake.requests.lock().unwrap().len(), 3);
+    assert_eq!(fake.peak.load(Ordering::SeqCst), 1);
 }
