@@ -26,6 +26,11 @@ pub struct Settings {
     pub discord: Option<crate::adapters::discord::settings::DiscordSettings>,
     /// The Slack bot, when `SLACK_BOT_TOKEN` is set (environment only: tokens are secrets).
     pub slack: Option<crate::adapters::slack::SlackSettings>,
+    /// `LAYOFFWATCH_HTTP_ADDR`: where to serve /healthz and /metrics (and, in Slack's HTTP mode,
+    /// Slack's request URLs); `None` opens no port unless Slack's HTTP mode needs one.
+    pub http_addr: Option<std::net::SocketAddr>,
+    /// LLM summaries; `None` keeps the bot offline (extractive summaries).
+    pub llm: Option<crate::llm::LlmSettings>,
 }
 
 /// A setting that cannot be used.
@@ -230,6 +235,20 @@ impl Settings {
         };
         let slack_webhook_url = webhook("SLACK_WEBHOOK_URL");
         let discord_webhook_url = webhook("DISCORD_WEBHOOK_URL");
+        let http_addr = match env("LAYOFFWATCH_HTTP_ADDR").filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(raw) => match raw.trim().parse() {
+                Ok(addr) => Some(addr),
+                Err(_) => {
+                    problem(
+                        "LAYOFFWATCH_HTTP_ADDR",
+                        format!("{raw:?} is not an address and port"),
+                        "write it as 0.0.0.0:3000 (all interfaces) or 127.0.0.1:3000 (this machine only)",
+                    );
+                    None
+                }
+            },
+        };
         let discord = crate::adapters::discord::settings::DiscordSettings::from_env(env).unwrap_or_else(|found| {
             problems.extend(found);
             None
@@ -240,6 +259,10 @@ impl Settings {
                 None
             })
             .map(|s| crate::adapters::slack::SlackSettings { allow_private_addresses, ..s });
+        let llm = crate::llm::settings::from_env(env, Some(&db)).unwrap_or_else(|found| {
+            problems.extend(found);
+            None
+        });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -256,8 +279,10 @@ impl Settings {
             article_text_days,
             slack_webhook_url,
             discord_webhook_url,
+            http_addr,
             discord,
             slack,
+            llm,
         })
     }
 
@@ -313,5 +338,17 @@ mod tests {
             .to_string();
         assert!(err.contains("LAYOFFWATCH_POLL_SECONDS") && err.contains("whole number"), "{err}");
         assert!(err.contains("feeds.urls[0]") && err.contains("https://"), "{err}");
+    }
+
+    #[test]
+    fn llm_settings_are_read_and_their_problems_reported() {
+        let s =
+            load(None, &[("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"), ("OPENAI_MODEL", "llama3.1:8b")]).unwrap();
+        assert_eq!(s.llm.unwrap().model, "llama3.1:8b");
+        let err = load(None, &[("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"), ("LLM_TEMPERATURE", "9")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("OPENAI_MODEL") && err.contains("LLM_TEMPERATURE"), "{err}");
+        assert_eq!(load(None, &[]).unwrap().llm, None);
     }
 }

@@ -10,6 +10,8 @@
 //! - [`delivery`]: the trait every destination implements.
 //! - [`adapters`]: destinations (console, webhooks, Slack, Discord).
 //! - [`summaries`]: the summarizer the bot runs with (offline, or an LLM grounded by the core).
+//! - [`llm`]: LLM summaries through any OpenAI-compatible server, grounded by the core.
+//! - [`metrics`]: counters in the Prometheus text format.
 //! - [`pipeline`]: wires feeds → core → store → destinations.
 //! - [`eval`]: measuring the labeller on a labelled set.
 pub mod adapters;
@@ -18,6 +20,8 @@ pub mod core;
 pub mod delivery;
 pub mod eval;
 pub mod feeds;
+pub mod llm;
+pub mod metrics;
 pub mod pipeline;
 pub mod store;
 pub mod summaries;

@@ -22,7 +22,7 @@ fn open(file: Option<&Path>) -> anyhow::Result<Box<dyn Read>> {
 }
 
 /// Reads a whole document, refusing to buffer more than the document limit.
-fn read_one(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+pub(super) fn read_one(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     open(file)?.take(MAX_DOCUMENT_BYTES as u64 + 1).read_to_end(&mut bytes).context("could not read the input")?;
     Ok(bytes)

@@ -4,6 +4,8 @@
 mod documents;
 mod eval;
 mod feeds;
+mod llm;
+mod ops;
 mod run;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +59,9 @@ enum Command {
         /// Print JSON instead of Markdown.
         #[arg(long)]
         json: bool,
+        /// Ask the LLM configured by OPENAI_BASE_URL and OPENAI_MODEL (grounded; extractive if it fails).
+        #[arg(long)]
+        llm: bool,
         /// The document file; `-` or nothing reads standard input.
         file: Option<PathBuf>,
     },
@@ -65,6 +70,12 @@ enum Command {
         /// Corpus sizes to run, smallest first (peak memory is the process's, so it only grows).
         #[arg(long, value_delimiter = ',', default_values_t = vec![1_000usize, 10_000, 100_000])]
         items: Vec<usize>,
+    },
+    /// Count LLM tokens on the demo corpus: one call per story (with updates) versus one per article.
+    BenchLlm {
+        /// Prompt tokens one call may send (LLM_MAX_INPUT_TOKENS).
+        #[arg(long, default_value_t = 3_000)]
+        max_input_tokens: u32,
     },
     /// Measure the labeller on a labelled set (default: the bundled development set).
     Eval {
@@ -109,7 +120,18 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }
         Command::Digest { json, feeds: list } => runtime()?.block_on(feeds::digest(&list, json)),
         Command::Claims { jsonl, file } => documents::claims(file.as_deref(), jsonl),
-        Command::Summarize { json, file } => documents::summarize(file.as_deref(), json),
+        Command::Summarize { json, file, llm: false } => documents::summarize(file.as_deref(), json),
+        Command::Summarize { json, file, llm: true } => {
+            tracing_subscriber::fmt()
+                .with_writer(std::io::stderr)
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                )
+                .init();
+            runtime()?.block_on(llm::summarize(file.as_deref(), json))
+        }
+        Command::BenchLlm { max_input_tokens } => llm::bench(max_input_tokens),
         Command::Eval { file, holdout, misses } => eval::run(file.as_deref(), holdout, misses),
     }
 }

@@ -1,10 +1,12 @@
 //! `run` (the bot) and `check` (validate the configuration).
 
+use super::ops;
 use anyhow::Context;
 use layoffwatch::adapters::console::Console;
 use layoffwatch::adapters::discord::DiscordBot;
 use layoffwatch::adapters::jsonl::JsonLines;
 use layoffwatch::adapters::slack::SlackBot;
+use layoffwatch::adapters::slack::settings::Connection;
 use layoffwatch::adapters::webhook::{DiscordWebhook, SlackWebhook};
 use layoffwatch::config::{ConfigError, Settings};
 use layoffwatch::core::story::StoryRules;
@@ -12,6 +14,8 @@ use layoffwatch::delivery::Destination;
 use layoffwatch::delivery::Platform;
 use layoffwatch::feeds::guard;
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
+use layoffwatch::llm::LlmSummaries;
+use layoffwatch::metrics::Metrics;
 use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
 use layoffwatch::store::SqliteStore;
 use layoffwatch::summaries::{Offline, SummaryService};
@@ -72,6 +76,9 @@ fn outputs(s: &Settings) -> Vec<String> {
     if s.slack.is_some() {
         out.push("Slack bot".to_string());
     }
+    if let Some(llm) = &s.llm {
+        out.push(format!("LLM summaries ({} at {})", llm.model, llm.server()));
+    }
     out
 }
 
@@ -126,7 +133,13 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
         guard::check_url(url, settings.allow_private_addresses).context("DISCORD_WEBHOOK_URL is not usable")?;
         destinations.push(Arc::new(DiscordWebhook::new(url.clone(), client()?)));
     }
-    let summaries: Arc<dyn SummaryService> = Arc::new(Offline);
+    let metrics = Arc::new(Metrics::new());
+    let summaries: Arc<dyn SummaryService> = match settings.llm.clone() {
+        Some(llm) => Arc::new(LlmSummaries::new(llm, metrics.clone()).context("the LLM summarizer could not start")?),
+        None => Arc::new(Offline),
+    };
+    let mut http = ops::routes(metrics);
+    let mut listen = settings.http_addr;
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut bots: JoinSet<anyhow::Result<()>> = JoinSet::new();
     let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
@@ -142,13 +155,37 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
     }
     if let Some(slack) = settings.slack.clone() {
         let default_channel = slack.default_channel.clone();
+        let slack_listen = match &slack.connection {
+            Connection::Http { listen, .. } => Some(*listen),
+            Connection::Socket { .. } => None,
+        };
         let bot = Arc::new(SlackBot::connect(slack, store.clone(), summaries.clone()).await?);
         if let Some(channel) = default_channel {
             destinations.push(bot.channel(&channel));
         }
         platforms.push(bot.clone());
         let stopped = stopped(stopping.clone());
-        bots.spawn(async move { bot.serve(stopped).await.context("the Slack bot stopped") });
+        match bot.router() {
+            // Slack's request URLs share the bot's one HTTP port with /healthz and /metrics.
+            Some(router) => {
+                http = http.merge(router);
+                listen = listen.or(slack_listen);
+                bots.spawn(async move { bot.work_queue(stopped).await.context("the Slack bot stopped") });
+            }
+            None => {
+                bots.spawn(async move { bot.serve(stopped).await.context("the Slack bot stopped") });
+            }
+        }
+    }
+    if let Some(addr) = listen {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("could not listen on {addr}; set LAYOFFWATCH_HTTP_ADDR to a free address"))?;
+        info!(%addr, "Serving /healthz and /metrics.");
+        let stopped = stopped(stopping.clone());
+        bots.spawn(async move {
+            axum::serve(listener, http).with_graceful_shutdown(stopped).await.context("the HTTP server stopped")
+        });
     }
     if destinations.is_empty() && platforms.is_empty() {
         anyhow::bail!("no output is enabled; set [output] console = true, a jsonl path, a webhook or a chat bot token");

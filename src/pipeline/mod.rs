@@ -5,6 +5,7 @@ pub mod demo;
 pub mod digest;
 pub mod digests;
 pub mod ingest;
+pub mod llm_bench;
 pub mod placement;
 pub mod send;
 pub mod watcher;

@@ -1,0 +1,65 @@
+//! `summarize --llm` (one document through the configured LLM, grounded, in the contract's shapes)
+//! and `bench-llm` (tokens per story versus per article on the demo corpus).
+
+use anyhow::Context;
+use layoffwatch::core::analyze::analyze;
+use layoffwatch::core::lexicon::Lexicon;
+use layoffwatch::core::model::Document;
+use layoffwatch::llm::{LlmSummaries, Outcome};
+use layoffwatch::metrics::Metrics;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub async fn summarize(file: Option<&Path>, as_json: bool) -> anyhow::Result<ExitCode> {
+    let settings = match layoffwatch::llm::settings::from_env(&|k| std::env::var(k).ok(), None) {
+        Ok(Some(s)) => s,
+        Ok(None) => anyhow::bail!(
+            "--llm needs an LLM server: set OPENAI_BASE_URL (e.g. http://127.0.0.1:11434/v1 for Ollama) and OPENAI_MODEL"
+        ),
+        Err(problems) => {
+            let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+            anyhow::bail!("the LLM settings have {} problem(s):\n{}", problems.len(), list.join("\n"));
+        }
+    };
+    let doc = Document::parse(&super::documents::read_one(file)?)?;
+    let service = LlmSummaries::new(settings, Arc::new(Metrics::new())).context("could not set up the LLM client")?;
+    let (summary, outcome) = service.summarize_explained(&analyze(&doc, Lexicon::embedded()), None).await;
+    match outcome {
+        Outcome::Llm { cached: _, dropped } if dropped.is_empty() => {
+            eprintln!("layoffwatch: summary written by the LLM")
+        }
+        Outcome::Llm { cached: _, dropped } => {
+            let reasons: Vec<&str> = dropped.iter().map(|d| d.name()).collect();
+            eprintln!("layoffwatch: summary written by the LLM; grounding dropped: {}", reasons.join(", "));
+        }
+        Outcome::Unchanged => {}
+        Outcome::Fallback(reason) => {
+            eprintln!("layoffwatch: the extractive summary is shown; the LLM's was not usable ({})", reason.name())
+        }
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    if as_json {
+        serde_json::to_writer(&mut out, &summary)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", summary.text)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn bench(max_input_tokens: u32) -> anyhow::Result<ExitCode> {
+    let r = layoffwatch::pipeline::llm_bench::run(max_input_tokens)?;
+    println!(
+        "demo corpus: {} articles, {} stories; input budget {max_input_tokens} tokens per call",
+        r.articles, r.stories
+    );
+    println!("{:<28} {:>6} {:>10} {:>10} {:>10}", "strategy", "calls", "sent", "received", "total");
+    for (name, c) in [("one call per story (ours)", r.per_story), ("one call per article", r.per_article)] {
+        println!("{name:<28} {:>6} {:>10} {:>10} {:>10}", c.calls, c.sent, c.received, c.total());
+    }
+    println!("ratio: {:.3} of the per-article tokens (target: at most 0.200)", r.ratio());
+    Ok(ExitCode::SUCCESS)
+}
