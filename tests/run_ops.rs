@@ -1,0 +1,72 @@
+//! The bot's own HTTP port: with `LAYOFFWATCH_HTTP_ADDR` set, the real binary answers `/healthz`
+//! and serves its counters at `/metrics` in the Prometheus text format, and a bad address is refused
+//! by `check` with the fix.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn get(url: &str) -> Option<(u16, String, String)> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let response = reqwest::Client::builder().no_proxy().build().unwrap().get(url).send().await.ok()?;
+    let status = response.status().as_u16();
+    let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    Some((status, kind, response.text().await.ok()?))
+}
+
+#[tokio::test]
+async fn the_running_bot_answers_healthz_and_metrics_on_its_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.xml");
+    std::fs::write(&feed, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title></channel></rss>")
+        .unwrap();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut bot = Command::new(env!("CARGO_BIN_EXE_layoffwatch"))
+        .arg("run")
+        .env_clear()
+        .env("LAYOFFWATCH_DB", dir.path().join("db.sqlite"))
+        .env("LAYOFFWATCH_FEEDS", feed.to_str().unwrap())
+        .env("LAYOFFWATCH_HTTP_ADDR", &addr)
+        .env("LAYOFFWATCH_POLL_SECONDS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let health = loop {
+        if let Some(answer) = get(&format!("http://{addr}/healthz")).await {
+            break answer;
+        }
+        assert!(Instant::now() < deadline, "the bot never answered on {addr}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!((health.0, health.2.trim()), (200, "ok"));
+    let (status, kind, body) = get(&format!("http://{addr}/metrics")).await.expect("metrics answer");
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/plain") && kind.contains("version=0.0.4"), "{kind}");
+    assert!(body.is_empty() || body.lines().all(|l| l.starts_with('#') || l.contains(' ')), "{body}");
+    let (missing, ..) = get(&format!("http://{addr}/nope")).await.expect("an answer");
+    assert_eq!(missing, 404);
+
+    // SIGTERM stops the bot and its port cleanly.
+    let pid = bot.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = tokio::task::spawn_blocking(move || bot.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn check_names_a_bad_listen_address_and_the_form_it_wants() {
+    let out = Command::new(env!("CARGO_BIN_EXE_layoffwatch"))
+        .arg("check")
+        .env_clear()
+        .env("LAYOFFWATCH_HTTP_ADDR", "port 3000")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("LAYOFFWATCH_HTTP_ADDR") && err.contains("0.0.0.0:3000"), "{err}");
+}
