@@ -263,3 +263,28 @@ async fn a_channel_of_a_platform_that_is_not_running_fails_its_deliveries_with_t
     let error = failed.last_error.unwrap_or_default();
     assert!(error.contains("no longer configured") && error.contains("token"), "{error}");
 }
+
+/// Regression: a channel subscribed to two feeds got only the stories of the feed whose address sorts
+/// first, because routing passed over a channel once it had seen any one of its subscriptions.
+#[tokio::test]
+async fn a_channel_subscribed_to_two_feeds_gets_the_stories_of_both() {
+    let dir = tempfile::tempdir().unwrap();
+    // The wire's address sorts after the daily's, as in the case that went wrong.
+    let (wire_path, daily_path) = (dir.path().join("b-wire.xml"), dir.path().join("a-daily.xml"));
+    write_feed(&wire_path, "Example Wire", &[initech("wire-1", 500, at(9, 40))]);
+    write_feed(&daily_path, "Example Daily", &[globex(at(9, 55))]);
+    let (wire, daily) = (FeedSource::File(wire_path), FeedSource::File(daily_path));
+    let store = SqliteStore::open_in_memory().await.unwrap();
+    subscribe(&store, "BOTH", &wire).await;
+    subscribe(&store, "BOTH", &daily).await;
+    let log: Log = Arc::default();
+    let fetcher = Fetcher::new(FetchSettings::default()).unwrap();
+    let mut bot = Watcher::new(store, fetcher, Vec::new(), Arc::new(Offline), rules())
+        .with_platforms(vec![Arc::new(FakeChat { log: log.clone() })]);
+    bot.poll(&wire, at(10, 0)).await.unwrap();
+    bot.poll(&daily, at(10, 1)).await.unwrap();
+    bot.flush(at(10, 1)).await.unwrap();
+    let seen = taken(&log);
+    assert_eq!(count(&seen, "chat:BOTH", "post", "Initech"), 1, "{seen:?}");
+    assert_eq!(count(&seen, "chat:BOTH", "post", "Globex"), 1, "{seen:?}");
+}

@@ -448,7 +448,8 @@ impl<S: Store> Watcher<S> {
             }
             let Some(p) = self.platforms.iter().find(|p| p.platform() == platform) else { continue };
             let name = format!("{platform}:{channel}");
-            if same_feed(&subscribed, feed) && !routes.live.contains(&name) {
+            // Once per channel, whichever of its subscriptions names this feed (not only its first).
+            if same_feed(&subscribed, feed) && !routes.channels.iter().any(|c| c.name() == name) {
                 routes.channels.push(p.channel(&channel));
             }
             routes.live.insert(name);
