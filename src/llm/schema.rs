@@ -47,9 +47,12 @@ impl Format {
     }
 }
 
-/// Bullets asked for, at most; any more in a reply are ignored. A story post leads with the
-/// headline and its key facts, so three bullets say what matters and keep the reply small.
+/// Bullets asked for, at most, and kept: a reply with more is read (a bullet may fail grounding) and
+/// the first this many that pass are kept. A story post leads with the headline and its key facts,
+/// so three bullets say what matters and keep the reply small.
 pub const MAX_BULLETS: usize = 3;
+/// More bullets than this are not a summary; the rest are not read.
+pub const MAX_READ_BULLETS: usize = 6;
 /// Words asked for in a headline, at most (the prompt says so; grounding checks what it says).
 pub const HEADLINE_WORDS: usize = 12;
 /// Words asked for in a bullet, at most.
@@ -130,7 +133,7 @@ pub fn parse_reply(content: &str) -> Result<Proposal, ReplyError> {
         Value::String(s) => s.chars().take(MAX_HEADLINE_CHARS).collect(),
         _ => String::new(),
     };
-    let bullets: Vec<ProposedBullet> = raw.b.iter().take(MAX_BULLETS).filter_map(bullet).collect();
+    let bullets: Vec<ProposedBullet> = raw.b.iter().take(MAX_READ_BULLETS).filter_map(bullet).collect();
     if bullets.is_empty() {
         return Err(ReplyError::NoBullets);
     }
@@ -186,7 +189,7 @@ mod tests {
     fn bullets_are_capped() {
         let many: Vec<String> = (0..20).map(|i| format!("{{\"text\":\"b{i}\",\"cites\":[\"c1\"]}}")).collect();
         let p = parse_reply(&format!("{{\"headline\":\"H\",\"bullets\":[{}]}}", many.join(","))).unwrap();
-        assert_eq!(p.bullets.len(), MAX_BULLETS);
+        assert_eq!(p.bullets.len(), MAX_READ_BULLETS);
     }
 
     #[test]
