@@ -53,12 +53,41 @@ pub async fn summarize(file: Option<&Path>, as_json: bool) -> anyhow::Result<Exi
 pub fn bench(max_input_tokens: u32) -> anyhow::Result<ExitCode> {
     let r = layoffwatch::pipeline::llm_bench::run(max_input_tokens)?;
     println!(
-        "demo corpus: {} articles, {} stories; input budget {max_input_tokens} tokens per call",
-        r.articles, r.stories
+        "demo corpus: {} articles, {} stories; input budget {max_input_tokens} tokens per call, \
+         at most {} tokens of claims per story call",
+        r.articles,
+        r.stories,
+        layoffwatch::llm::prompt::MAX_DATA_TOKENS
     );
-    println!("{:<28} {:>6} {:>10} {:>10} {:>10}", "strategy", "calls", "sent", "received", "total");
-    for (name, c) in [("one call per story (ours)", r.per_story), ("one call per article", r.per_article)] {
-        println!("{name:<28} {:>6} {:>10} {:>10} {:>10}", c.calls, c.sent, c.received, c.total());
+    println!("\nper call, one call per story (ours):");
+    println!("{:>4} {:<8} {:>6} {:>8} {:>8} {:>8} {:>8}", "#", "kind", "lines", "system", "data", "reply", "total");
+    for (i, c) in r.per_story.calls.iter().enumerate() {
+        let total = c.system + c.data + c.reply;
+        println!(
+            "{:>4} {:<8} {:>6} {:>8} {:>8} {:>8} {:>8}",
+            i + 1,
+            c.kind.name(),
+            c.lines,
+            c.system,
+            c.data,
+            c.reply,
+            total
+        );
+    }
+    println!(
+        "\n{:<28} {:>6} {:>8} {:>8} {:>10} {:>10} {:>8}",
+        "strategy", "calls", "system", "data", "sent", "received", "total"
+    );
+    for (name, c) in [("one call per story (ours)", &r.per_story), ("one call per article", &r.per_article)] {
+        println!(
+            "{name:<28} {:>6} {:>8} {:>8} {:>10} {:>10} {:>8}",
+            c.count(),
+            c.system(),
+            c.data(),
+            c.sent(),
+            c.received(),
+            c.total()
+        );
     }
     println!("ratio: {:.3} of the per-article tokens (target: at most 0.200)", r.ratio());
     Ok(ExitCode::SUCCESS)

@@ -7,13 +7,16 @@
 //! - [`settings`]: `OPENAI_BASE_URL`, `OPENAI_MODEL`, `OPENAI_API_KEY` and the `LLM_*` limits.
 //! - [`transport`]: our reqwest client under async-openai: timeouts, capped `Retry-After` backoff.
 //! - [`client`]: one chat completion, read leniently; concurrency limit; response-format fallback.
-//! - [`prompt`]: instructions, and the sentences as delimited data with short ids, trimmed to budget.
-//! - [`schema`]: the JSON schema of a reply and its lenient parsing.
+//! - [`prompt`]: short instructions, and the story's distinct claims as delimited data with short
+//!   ids, most informative first, within a per-call data cap and the input budget.
+//! - [`schema`]: the JSON schema of a reply (a headline, at most three short bullets, one-letter
+//!   keys) and its lenient parsing.
 //! - [`budget`]: the daily token budget, kept across restarts.
 //! - [`cache`]: replies by content hash.
 //! - [`summarizer`]: [`LlmSummaries`], the [`crate::summaries::SummaryService`] tying them together.
 //!
-//! `pipeline::llm_bench` measures tokens for one call per story against one per article.
+//! `pipeline::llm_bench` measures tokens for one call per story against one per article, per call
+//! and by where they go (instructions, data, reply).
 
 pub mod budget;
 pub mod cache;

@@ -1,5 +1,8 @@
 //! The reply's shape: a headline and bullets, each bullet citing the ids of the data it rests on.
-//! Servers that support it are held to the shape by a JSON-schema response format; others get JSON
+//! The keys are one letter (`{"h": …, "b": [{"t": …, "c": [ids]}]}`) because every reply pays for
+//! them, and at most [`MAX_BULLETS`] short bullets are asked for; the long keys (`headline`,
+//! `bullets`, `text`, `cites`) are read too, for models that write them anyway. Servers that support
+//! it are held to the shape by a JSON-schema response format; others get JSON
 //! mode or only the prompt's instruction, so the reply is parsed leniently either way (code fences,
 //! prose around the object, ids written as numbers) and bounded in size.
 
@@ -44,8 +47,16 @@ impl Format {
     }
 }
 
-/// More bullets than this are not a summary; the rest are ignored.
-pub const MAX_BULLETS: usize = 6;
+/// Bullets asked for, at most, and kept: a reply with more is read (a bullet may fail grounding) and
+/// the first this many that pass are kept. A story post leads with the headline and its key facts,
+/// so three bullets say what matters and keep the reply small.
+pub const MAX_BULLETS: usize = 3;
+/// More bullets than this are not a summary; the rest are not read.
+pub const MAX_READ_BULLETS: usize = 6;
+/// Words asked for in a headline, at most (the prompt says so; grounding checks what it says).
+pub const HEADLINE_WORDS: usize = 12;
+/// Words asked for in a bullet, at most.
+pub const BULLET_WORDS: usize = 20;
 /// More citations than this on one bullet are not a citation.
 const MAX_CITES: usize = 12;
 const MAX_HEADLINE_CHARS: usize = 200;
@@ -55,18 +66,18 @@ pub fn schema() -> Value {
     json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["headline", "bullets"],
+        "required": ["h", "b"],
         "properties": {
-            "headline": {"type": "string"},
-            "bullets": {
+            "h": {"type": "string"},
+            "b": {
                 "type": "array",
                 "items": {
                     "type": "object",
                     "additionalProperties": false,
-                    "required": ["text", "cites"],
+                    "required": ["t", "c"],
                     "properties": {
-                        "text": {"type": "string"},
-                        "cites": {"type": "array", "items": {"type": "string"}}
+                        "t": {"type": "string"},
+                        "c": {"type": "array", "items": {"type": "string"}}
                     }
                 }
             }
@@ -101,10 +112,10 @@ pub enum ReplyError {
 
 #[derive(Deserialize)]
 struct RawReply {
-    #[serde(default)]
-    headline: Value,
-    #[serde(default)]
-    bullets: Vec<Value>,
+    #[serde(default, alias = "headline")]
+    h: Value,
+    #[serde(default, alias = "bullets")]
+    b: Vec<Value>,
 }
 
 /// Reads a reply's text as a proposal. Only the shape is checked here; what it says is grounding's job.
@@ -118,11 +129,11 @@ pub fn parse_reply(content: &str) -> Result<Proposal, ReplyError> {
         _ => return Err(ReplyError::NoObject),
     };
     let raw: RawReply = serde_json::from_str(&content[start..=end]).map_err(|e| ReplyError::NotJson(e.to_string()))?;
-    let headline: String = match raw.headline {
+    let headline: String = match raw.h {
         Value::String(s) => s.chars().take(MAX_HEADLINE_CHARS).collect(),
         _ => String::new(),
     };
-    let bullets: Vec<ProposedBullet> = raw.bullets.iter().take(MAX_BULLETS).filter_map(bullet).collect();
+    let bullets: Vec<ProposedBullet> = raw.b.iter().take(MAX_READ_BULLETS).filter_map(bullet).collect();
     if bullets.is_empty() {
         return Err(ReplyError::NoBullets);
     }
@@ -130,13 +141,13 @@ pub fn parse_reply(content: &str) -> Result<Proposal, ReplyError> {
 }
 
 fn bullet(value: &Value) -> Option<ProposedBullet> {
-    let text = value.get("text")?.as_str()?.to_string();
+    let text = value.get("t").or_else(|| value.get("text"))?.as_str()?.to_string();
     let id = |v: &Value| match v {
         Value::String(s) => Some(s.trim().trim_matches(['[', ']']).to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     };
-    let cites = match value.get("cites") {
+    let cites = match value.get("c").or_else(|| value.get("cites")) {
         Some(Value::Array(list)) => list.iter().take(MAX_CITES).filter_map(id).collect(),
         Some(single) => id(single).into_iter().collect(),
         None => Vec::new(),
@@ -159,6 +170,14 @@ mod tests {
     }
 
     #[test]
+    fn short_keys_are_read_like_long_ones() {
+        let short = parse_reply("{\"h\":\"H\",\"b\":[{\"t\":\"T\",\"c\":[\"c1\"]}]}").unwrap();
+        let long = parse_reply("{\"headline\":\"H\",\"bullets\":[{\"text\":\"T\",\"cites\":[\"c1\"]}]}").unwrap();
+        assert_eq!(short, long);
+        assert_eq!(short.bullets[0].cites, vec!["c1"]);
+    }
+
+    #[test]
     fn malformed_or_empty_replies_are_refused() {
         assert_eq!(parse_reply("  "), Err(ReplyError::Empty));
         assert_eq!(parse_reply("I cannot help with that."), Err(ReplyError::NoObject));
@@ -170,13 +189,13 @@ mod tests {
     fn bullets_are_capped() {
         let many: Vec<String> = (0..20).map(|i| format!("{{\"text\":\"b{i}\",\"cites\":[\"c1\"]}}")).collect();
         let p = parse_reply(&format!("{{\"headline\":\"H\",\"bullets\":[{}]}}", many.join(","))).unwrap();
-        assert_eq!(p.bullets.len(), MAX_BULLETS);
+        assert_eq!(p.bullets.len(), MAX_READ_BULLETS);
     }
 
     #[test]
     fn the_schema_format_carries_the_schema_and_plain_carries_none() {
         let f = response_format(Format::JsonSchema).unwrap();
-        assert_eq!(f["json_schema"]["schema"]["required"][1], "bullets");
+        assert_eq!(f["json_schema"]["schema"]["required"][1], "b");
         assert_eq!(response_format(Format::Plain), None);
         assert_eq!(Format::JsonSchema.weaker().weaker(), Format::Plain);
     }

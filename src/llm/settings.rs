@@ -106,7 +106,9 @@ impl LlmSettings {
 
 const DEFAULT_TIMEOUT_SECONDS: u64 = 60;
 const DEFAULT_MAX_INPUT_TOKENS: u32 = 3_000;
-const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 600;
+/// A reply is a headline and at most three short bullets with ids (about 150 tokens); twice that
+/// leaves room for tokenizers that split words finely, and bounds what a rambling model costs.
+const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 300;
 const DEFAULT_TEMPERATURE: f32 = 0.2;
 const DEFAULT_DAILY_TOKEN_BUDGET: u64 = 500_000;
 const DEFAULT_CONCURRENCY: usize = 2;
@@ -189,7 +191,7 @@ pub fn from_env(
         DEFAULT_MAX_OUTPUT_TOKENS as f64,
         100.0,
         100_000.0,
-        "give a whole number of tokens between 100 and 100000, e.g. 600",
+        "give a whole number of tokens between 100 and 100000, e.g. 300",
     );
     let temperature =
         number("LLM_TEMPERATURE", DEFAULT_TEMPERATURE as f64, 0.0, 2.0, "give a number from 0 to 2, e.g. 0.2");

@@ -11,7 +11,7 @@ use super::budget::DailyBudget;
 use super::cache::{Key, ReplyCache};
 use super::client::{CallError, ChatClient, Finish};
 use super::prompt::{self, BuiltPrompt, PROMPT_VERSION};
-use super::schema::parse_reply;
+use super::schema::{MAX_BULLETS, parse_reply};
 use super::settings::LlmSettings;
 use super::{
     LLM_CACHE, LLM_CALLS, LLM_FALLBACKS, LLM_GROUNDING_DROPS, LLM_INJECTIONS, LLM_SUMMARIES, LLM_TOKENS_ESTIMATED,
@@ -188,7 +188,8 @@ impl LlmSummaries {
         if grounded.bullets.is_empty() {
             return self.fall_back(extractive, analysis, FallbackReason::Ungrounded);
         }
-        let bullets = grounded.bullets.into_iter().map(|b| finished_bullet(b, &prompt)).collect();
+        // A model that writes more bullets than asked for gets the first that passed, at the asked size.
+        let bullets = grounded.bullets.into_iter().take(MAX_BULLETS).map(|b| finished_bullet(b, &prompt)).collect();
         let mut summary = Summary {
             headline: grounded.headline.unwrap_or_else(|| extractive.headline.clone()),
             bullets,
