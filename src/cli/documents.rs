@@ -6,7 +6,7 @@ use layoffwatch::core::analyze::analyze;
 use layoffwatch::core::claims::label_document;
 use layoffwatch::core::lexicon::Lexicon;
 use layoffwatch::core::model::{Document, MAX_DOCUMENT_BYTES};
-use layoffwatch::core::summarize::{Extractive, Summarizer};
+use layoffwatch::core::summarize::{Extractive, Summarizer, Summary};
 use serde_json::json;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -110,9 +110,14 @@ fn next_line(reader: &mut impl BufRead) -> anyhow::Result<Option<Line>> {
 pub fn summarize(file: Option<&Path>, as_json: bool) -> anyhow::Result<ExitCode> {
     let doc = Document::parse(&read_one(file)?)?;
     let summary = Extractive.summarize(&analyze(&doc, Lexicon::embedded()));
+    print_summary(&summary, as_json)
+}
+
+/// Prints a summary in the command-line contract's shape: JSON, or its Markdown.
+pub(super) fn print_summary(summary: &Summary, as_json: bool) -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
     if as_json {
-        serde_json::to_writer(&mut out, &summary)?;
+        serde_json::to_writer(&mut out, summary)?;
         writeln!(out)?;
     } else {
         write!(out, "{}", summary.text)?;

@@ -7,7 +7,6 @@ use layoffwatch::core::lexicon::Lexicon;
 use layoffwatch::core::model::Document;
 use layoffwatch::llm::{LlmSummaries, Outcome};
 use layoffwatch::metrics::Metrics;
-use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -39,15 +38,7 @@ pub async fn summarize(file: Option<&Path>, as_json: bool) -> anyhow::Result<Exi
             eprintln!("layoffwatch: the extractive summary is shown; the LLM's was not usable ({})", reason.name())
         }
     }
-    let mut out = BufWriter::new(io::stdout().lock());
-    if as_json {
-        serde_json::to_writer(&mut out, &summary)?;
-        writeln!(out)?;
-    } else {
-        write!(out, "{}", summary.text)?;
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    super::documents::print_summary(&summary, as_json)
 }
 
 pub fn bench(max_input_tokens: u32) -> anyhow::Result<ExitCode> {
