@@ -12,7 +12,7 @@ use super::settings::Secret;
 use crate::store::Store;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -78,6 +78,20 @@ pub fn router<S: Store + Clone + 'static>(state: Arc<HttpState<S>>) -> Router {
         .with_state(state)
 }
 
+/// A request body whose Slack signature checked out: a handler that takes it cannot forget to verify.
+struct Verified(Bytes);
+
+impl<S: Store + Clone + 'static> FromRequest<Arc<HttpState<S>>> for Verified {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Arc<HttpState<S>>) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()).map_err(refuse)?;
+        Ok(Self(body))
+    }
+}
+
 fn refuse(e: SignatureError) -> Response {
     warn!(reason = %e, "Refused a request that is not verifiably from Slack.");
     (StatusCode::UNAUTHORIZED, "request not verified").into_response()
@@ -108,11 +122,8 @@ async fn queue<S: Store + Clone + 'static>(state: &HttpState<S>, item: Option<(S
 async fn on_event<S: Store + Clone + 'static>(
     State(state): State<Arc<HttpState<S>>>,
     headers: HeaderMap,
-    body: Bytes,
+    Verified(body): Verified,
 ) -> Response {
-    if let Err(e) = verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()) {
-        return refuse(e);
-    }
     if let Some(retry) = headers.get("x-slack-retry-num").and_then(|v| v.to_str().ok()) {
         let reason = headers.get("x-slack-retry-reason").and_then(|v| v.to_str().ok()).unwrap_or("unknown");
         info!(retry, reason, "Slack is retrying an event.");
@@ -135,12 +146,8 @@ async fn on_event<S: Store + Clone + 'static>(
 
 async fn on_command<S: Store + Clone + 'static>(
     State(state): State<Arc<HttpState<S>>>,
-    headers: HeaderMap,
-    body: Bytes,
+    Verified(body): Verified,
 ) -> Response {
-    if let Err(e) = verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()) {
-        return refuse(e);
-    }
     match serde_urlencoded::from_bytes::<SlackCommandEvent>(&body) {
         Ok(cmd) => queue(&state, Some(events::from_command(&cmd))).await,
         Err(e) => bad_request("command", e),
@@ -154,12 +161,8 @@ struct InteractionForm {
 
 async fn on_interaction<S: Store + Clone + 'static>(
     State(state): State<Arc<HttpState<S>>>,
-    headers: HeaderMap,
-    body: Bytes,
+    Verified(body): Verified,
 ) -> Response {
-    if let Err(e) = verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()) {
-        return refuse(e);
-    }
     let form: InteractionForm = match serde_urlencoded::from_bytes(&body) {
         Ok(f) => f,
         Err(e) => return bad_request("interaction", e),
