@@ -15,6 +15,7 @@
 //! - [`pipeline`]: wires feeds → core → store → destinations.
 //! - [`eval`]: measuring the labeller on a labelled set.
 pub mod adapters;
+pub mod app;
 pub mod config;
 pub mod core;
 pub mod delivery;
@@ -23,5 +24,6 @@ pub mod feeds;
 pub mod llm;
 pub mod metrics;
 pub mod pipeline;
+pub mod secret;
 pub mod store;
 pub mod summaries;

@@ -8,6 +8,7 @@ mod support;
 use chrono::TimeZone;
 use layoffwatch::adapters::discord::DiscordBot;
 use layoffwatch::adapters::discord::settings::{CommandScope, DiscordSettings, Sharding, Snowflake};
+use layoffwatch::config::Settings;
 use layoffwatch::core::claims::{Source, SourceKind};
 use layoffwatch::core::message::{ShownBullet, ShownClaim, StoryPost, StoryUpdate};
 use layoffwatch::delivery::{Platform, PostRef};
@@ -29,8 +30,8 @@ fn settings(fake: &FakeDiscord, commands: CommandScope) -> DiscordSettings {
         ("DISCORD_API_URL", fake.url()),
         ("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES", "true".into()),
     ];
-    let mut s =
-        DiscordSettings::from_env(&|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap().unwrap();
+    let lookup = |k: &str| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
+    let mut s = Settings::load(None, &lookup).expect("valid test settings").discord.expect("discord is on");
     // Subscriptions typed by users must still be refused on private addresses.
     s.allow_private_addresses = false;
     s.commands = commands;

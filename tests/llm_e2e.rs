@@ -14,8 +14,9 @@ use layoffwatch::core::analyze::{Analysis, analyze};
 use layoffwatch::core::lexicon::Lexicon;
 use layoffwatch::core::model::Document;
 use layoffwatch::core::summarize::Summary;
-use layoffwatch::llm::{ApiKey, LlmSettings, LlmSummaries, Outcome};
+use layoffwatch::llm::{LlmSettings, LlmSummaries, Outcome};
 use layoffwatch::metrics::Metrics;
+use layoffwatch::secret::Secret;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +24,7 @@ fn settings() -> Option<LlmSettings> {
     let base = std::env::var("LLM_E2E_BASE_URL").ok().filter(|v| !v.trim().is_empty())?;
     let model = std::env::var("LLM_E2E_MODEL").unwrap_or_else(|_| "gpt-4o-mini".into());
     let mut s = LlmSettings::new(url::Url::parse(base.trim()).expect("LLM_E2E_BASE_URL is a URL"), model);
-    s.api_key = std::env::var("OPENAI_API_KEY").ok().filter(|k| !k.is_empty()).map(ApiKey::new);
+    s.api_key = std::env::var("OPENAI_API_KEY").ok().filter(|k| !k.is_empty()).map(Secret::new);
     s.timeout = Duration::from_secs(180);
     Some(s)
 }

@@ -223,7 +223,7 @@ fn assert_safe(summary: &Summary, analysis: &Analysis) {
 async fn a_good_structured_reply_becomes_the_summary_with_the_cores_labels() {
     let (base, fake) = serve(|_, req| Reply::ok(good(req))).await;
     let mut s = settings(&base);
-    s.api_key = Some(layoffwatch::llm::ApiKey::new("sk-test"));
+    s.api_key = Some(layoffwatch::secret::Secret::new("sk-test"));
     let metrics = Arc::new(Metrics::new());
     let service = LlmSummaries::new(s, metrics.clone()).unwrap();
     let analysis = analysis_of(THREAD);

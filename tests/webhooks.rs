@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use layoffwatch::adapters::webhook::{DiscordWebhook, SlackWebhook};
 use layoffwatch::core::message::{ShownBullet, ShownClaim, StoryPost};
 use layoffwatch::delivery::{DeliveryError, Destination, PostRef};
+use layoffwatch::secret::Secret;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
@@ -110,7 +111,7 @@ fn client() -> reqwest::Client {
 async fn slack_webhook_honours_429_and_never_pings() {
     let fake = Arc::new(Fake::default());
     let base = serve(fake.clone()).await;
-    let hook = SlackWebhook::new(format!("{base}/slack").parse().unwrap(), client());
+    let hook = SlackWebhook::new(Secret::new(format!("{base}/slack")), client());
     *fake.rate_limit_next.lock().unwrap() = true;
     let post = story("Leaked <!channel> memo: @here Initech cuts 500 <@U123>", 2);
     let err = hook.post_story("k1", &post).await.unwrap_err();
@@ -133,7 +134,7 @@ async fn slack_webhook_honours_429_and_never_pings() {
 async fn slack_webhook_splits_long_posts_instead_of_failing() {
     let fake = Arc::new(Fake::default());
     let base = serve(fake.clone()).await;
-    let hook = SlackWebhook::new(format!("{base}/slack").parse().unwrap(), client());
+    let hook = SlackWebhook::new(Secret::new(format!("{base}/slack")), client());
     hook.post_story("k2", &story("A long story", 40)).await.unwrap();
     let bodies = fake.bodies.lock().unwrap();
     assert!(bodies.len() > 1);
@@ -144,7 +145,7 @@ async fn slack_webhook_splits_long_posts_instead_of_failing() {
 async fn discord_webhook_parses_no_mentions_splits_at_2000_and_edits_in_place() {
     let fake = Arc::new(Fake::default());
     let base = serve(fake.clone()).await;
-    let hook = DiscordWebhook::new(format!("{base}/discord/1/tok").parse().unwrap(), client());
+    let hook = DiscordWebhook::new(Secret::new(format!("{base}/discord/1/tok")), client());
     *fake.rate_limit_next.lock().unwrap() = true;
     let long = story("@everyone Initech cuts 500 <@&42>", 20);
     let err = hook.post_story("k3", &long).await.unwrap_err();
@@ -169,7 +170,7 @@ async fn discord_webhook_parses_no_mentions_splits_at_2000_and_edits_in_place() 
 async fn a_split_slack_post_interrupted_by_429_resumes_without_repeating_pieces() {
     let fake = Arc::new(Fake::default());
     let base = serve(fake.clone()).await;
-    let hook = SlackWebhook::new(format!("{base}/slack").parse().unwrap(), client());
+    let hook = SlackWebhook::new(Secret::new(format!("{base}/slack")), client());
     *fake.rate_limit_call.lock().unwrap() = Some(2);
     let long = story("A long story", 40);
     assert!(matches!(hook.post_story("k5", &long).await, Err(DeliveryError::RateLimited { .. })));

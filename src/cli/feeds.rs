@@ -9,18 +9,14 @@ use layoffwatch::summaries::Offline;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Whether the operator allowed feeds on private addresses (tests, intranets).
-fn allow_private() -> bool {
-    std::env::var("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES").is_ok_and(|v| layoffwatch::config::flag(&v) == Some(true))
-}
-
 pub async fn digest(feeds: &[String], as_json: bool) -> anyhow::Result<ExitCode> {
     let sources = feeds
         .iter()
         .map(|f| FeedSource::parse(f))
         .collect::<Result<Vec<_>, _>>()
         .context("a FEED argument is not usable")?;
-    let settings = FetchSettings { allow_private: allow_private(), ..FetchSettings::default() };
+    let allow_private = layoffwatch::config::allow_private_addresses_from_process()?;
+    let settings = FetchSettings { allow_private, ..FetchSettings::default() };
     let fetcher = Fetcher::new(settings).context("could not set up the HTTP client")?;
     let (items, failures) = digest::collect(&fetcher, &sources).await;
     for (source, err) in &failures {

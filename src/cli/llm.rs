@@ -2,6 +2,7 @@
 //! and `bench-llm` (tokens per story versus per article on the demo corpus).
 
 use anyhow::Context;
+use layoffwatch::config::ConfigError;
 use layoffwatch::core::analyze::analyze;
 use layoffwatch::core::lexicon::Lexicon;
 use layoffwatch::core::model::Document;
@@ -12,15 +13,16 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub async fn summarize(file: Option<&Path>, as_json: bool) -> anyhow::Result<ExitCode> {
-    let settings = match layoffwatch::llm::settings::from_env(&|k| std::env::var(k).ok(), None) {
+    let settings = match layoffwatch::config::llm_from_process() {
         Ok(Some(s)) => s,
         Ok(None) => anyhow::bail!(
             "--llm needs an LLM server: set OPENAI_BASE_URL (e.g. http://127.0.0.1:11434/v1 for Ollama) and OPENAI_MODEL"
         ),
-        Err(problems) => {
+        Err(ConfigError::Invalid(problems)) => {
             let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
             anyhow::bail!("the LLM settings have {} problem(s):\n{}", problems.len(), list.join("\n"));
         }
+        Err(e) => return Err(e.into()),
     };
     let doc = Document::parse(&super::documents::read_one(file)?)?;
     let service = LlmSummaries::new(settings, Arc::new(Metrics::new())).context("could not set up the LLM client")?;

@@ -1,12 +1,13 @@
 //! Commands of the stable command-line contract (DESIGN.md). JSON goes to stdout, logs and errors to
 //! stderr.
 
+mod check;
 mod documents;
 mod eval;
 mod feeds;
 mod llm;
-mod ops;
 mod run;
+mod signals;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -108,7 +109,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 .init();
             runtime()?.block_on(run::run(config.as_deref(), once))
         }
-        Command::Check { config } => run::check(config.as_deref()),
+        Command::Check { config } => check::check(config.as_deref()),
         Command::Bench { items } => {
             println!("{:>8} {:>8} {:>9} {:>10} {:>12}", "items", "stories", "seconds", "items/s", "peak RSS MB");
             for n in items {

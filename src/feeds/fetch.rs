@@ -427,7 +427,8 @@ impl Fetcher {
                 FetchError::Timeout { url: url.clone(), limit: self.settings.total_timeout }
             };
         }
-        FetchError::Http { url: url.clone(), source: error }
+        // The URL is in our message already; the client's copy would repeat it.
+        FetchError::Http { url: url.clone(), source: error.without_url() }
     }
 
     /// Reads a local feed file, with the same size cap. Its modification time stands in for

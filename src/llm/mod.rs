@@ -4,7 +4,7 @@
 //! or replaced by the extractive summary, with the reason logged and counted. So the bot never says
 //! something its sources did not, whatever the model (or a prompt injection in a feed) makes of it.
 //!
-//! - [`settings`]: `OPENAI_BASE_URL`, `OPENAI_MODEL`, `OPENAI_API_KEY` and the `LLM_*` limits.
+//! - [`settings`]: the server, model, key and limits (read by the configuration).
 //! - [`transport`]: our reqwest client under async-openai: timeouts, capped `Retry-After` backoff.
 //! - [`client`]: one chat completion, read leniently; concurrency limit; response-format fallback.
 //! - [`prompt`]: short instructions, and the story's distinct claims as delimited data with short
@@ -27,7 +27,7 @@ pub mod settings;
 pub mod summarizer;
 pub mod transport;
 
-pub use settings::{ApiKey, LlmSettings, RetryPolicy};
+pub use settings::{LlmSettings, RetryPolicy};
 pub use summarizer::{FallbackReason, LlmSummaries, Outcome};
 
 use crate::metrics::Counter;

@@ -1,14 +1,16 @@
-//! Test doubles shared by the integration tests: the fake Discord, the fake Slack, the Slack spec
+//! Test doubles shared by the integration tests: the fake feed server, the fake Discord, the fake Slack, the Slack spec
 //! checks, and a Slack bot wired to its fake. Each test binary uses only part of it.
 #![allow(dead_code)]
 
 pub mod fake_discord;
 pub mod fake_slack;
+pub mod feeds;
 pub mod spec;
 
 use fake_slack::FakeSlack;
 use layoffwatch::adapters::slack::settings::Pacing;
 use layoffwatch::adapters::slack::{SlackBot, SlackSettings};
+use layoffwatch::config::Settings;
 use layoffwatch::store::SqliteStore;
 use layoffwatch::summaries::Offline;
 use std::collections::HashMap;
@@ -36,7 +38,8 @@ pub fn settings(fake: &FakeSlack, extra: &[(&str, &str)]) -> SlackSettings {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let mut s = SlackSettings::from_env(&|k| env.get(k).cloned()).expect("valid test settings").expect("slack is on");
+    let mut s =
+        Settings::load(None, &|k| env.get(k).cloned()).expect("valid test settings").slack.expect("slack is on");
     s.pacing = TEST_PACING;
     s
 }

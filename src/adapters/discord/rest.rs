@@ -14,7 +14,7 @@
 //! serenity still owns the gateway (it fetches `/gateway/bot` with its own `Http`) and the models the
 //! bot reads; the bodies here are plain JSON whose shapes tests check against Discord's OpenAPI spec.
 
-use super::settings::Token;
+use crate::secret::Secret;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -131,7 +131,7 @@ impl Gate {
 pub struct Rest {
     /// `{DISCORD_API_URL}/api/v10`.
     base: String,
-    token: Token,
+    token: Secret,
     client: reqwest::Client,
     gate: Gate,
 }
@@ -143,13 +143,13 @@ impl std::fmt::Debug for Rest {
 }
 
 impl Rest {
-    pub fn new(api_url: &url::Url, token: Token) -> Result<Self, RestError> {
+    pub fn new(api_url: &url::Url, token: Secret) -> Result<Self, RestError> {
         let client = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(Duration::from_secs(10))
             .no_proxy()
             .build()
-            .map_err(|e| RestError::Transport { route: "client".into(), message: e.to_string() })?;
+            .map_err(|e| RestError::Transport { route: "client".into(), message: e.without_url().to_string() })?;
         Ok(Self {
             base: format!("{}/api/v10", api_url.as_str().trim_end_matches('/')),
             token,
@@ -200,13 +200,13 @@ impl Rest {
             let response = request
                 .send()
                 .await
-                .map_err(|e| RestError::Transport { route: route.clone(), message: e.to_string() })?;
+                .map_err(|e| RestError::Transport { route: route.clone(), message: e.without_url().to_string() })?;
             let status = response.status();
             let headers = response.headers().clone();
             let text = response
                 .text()
                 .await
-                .map_err(|e| RestError::Transport { route: route.clone(), message: e.to_string() })?;
+                .map_err(|e| RestError::Transport { route: route.clone(), message: e.without_url().to_string() })?;
             self.note_bucket(&route, &headers);
             if status == StatusCode::TOO_MANY_REQUESTS {
                 let (retry_after, global) = retry_after(&headers, &text);
@@ -271,11 +271,22 @@ pub fn route_key(method: &Method, path: &str) -> String {
     let path = path.split('?').next().unwrap_or(path);
     let mut out = String::from(method.as_str());
     let mut previous = "";
+    let mut before_previous = "";
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         let major = matches!(previous, "channels" | "guilds" | "webhooks");
         let id_like = segment.bytes().all(|b| b.is_ascii_digit()) || segment.len() > 40;
+        // An interaction's token follows its id (`/interactions/{id}/{token}`, `/webhooks/{app}/{token}`):
+        // a secret, so never part of a key that is logged.
+        let token = matches!(before_previous, "interactions" | "webhooks");
         out.push('/');
-        out.push_str(if id_like && !major { ":id" } else { segment });
+        out.push_str(if token {
+            ":token"
+        } else if id_like && !major {
+            ":id"
+        } else {
+            segment
+        });
+        before_previous = previous;
         previous = segment;
     }
     out
@@ -284,6 +295,14 @@ pub fn route_key(method: &Method, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interaction_token_never_reaches_the_route_key() {
+        let key = route_key(&Method::POST, "/interactions/81/short-token/callback");
+        assert_eq!(key, "POST/interactions/:id/:token/callback");
+        let key = route_key(&Method::PATCH, "/webhooks/42/short-token/messages/@original");
+        assert_eq!(key, "PATCH/webhooks/42/:token/messages/@original");
+    }
 
     #[test]
     fn buckets_keep_the_channel_and_drop_the_message_id() {

@@ -6,7 +6,8 @@
 //! slack-morphism's own rate control is not used: it paces `chat.postMessage` once a second for the
 //! whole workspace rather than per channel, and its retry waits however long a server says.
 
-use super::settings::{Pacing, Secret};
+use super::settings::Pacing;
+use crate::secret::Secret;
 use slack_morphism::hyper_tokio::{SlackClientHyperConnector, SlackClientHyperHttpsConnector};
 use slack_morphism::prelude::*;
 use std::collections::HashMap;

@@ -8,7 +8,7 @@
 //! is acknowledged as soon as it is queued (see [`super::events`]).
 
 use super::events::{self, Accepted, Intake, IntakeError, Work};
-use super::settings::Secret;
+use crate::secret::Secret;
 use crate::store::Store;
 use axum::Router;
 use axum::body::Bytes;

@@ -1,7 +1,7 @@
 //! The Slack bot, on slack-morphism: story posts into subscribed channels (one thread per story,
 //! edits when facts change), `/layoffs` commands, and thread summaries on request.
 //!
-//! - [`settings`]: environment → [`SlackSettings`], token shapes checked.
+//! - [`settings`]: [`SlackSettings`], built and checked by the configuration.
 //! - [`client`]: the Web API calls, paced per channel and per rate tier, 429s honoured.
 //! - [`blocks`]: Block Kit rendering, escaping and splitting (pure).
 //! - [`destination`]: a channel as a [`Destination`]; delivery keys in message metadata.

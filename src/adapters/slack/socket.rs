@@ -8,7 +8,7 @@
 
 use super::client::Client;
 use super::events::{self, Intake, Work};
-use super::settings::Secret;
+use crate::secret::Secret;
 use crate::store::Store;
 use slack_morphism::prelude::*;
 use std::future::Future;

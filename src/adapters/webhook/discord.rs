@@ -6,6 +6,7 @@ use super::http::{outcome, transport};
 use super::render::{Style, discord_escape, post, split, update};
 use crate::core::message::{StoryPost, StoryUpdate};
 use crate::delivery::{Capabilities, DeliveryError, Destination, PostRef};
+use crate::secret::Secret;
 use async_trait::async_trait;
 use serde_json::json;
 use xxhash_rust::xxh3::xxh3_64;
@@ -14,15 +15,24 @@ use xxhash_rust::xxh3::xxh3_64;
 const CONTENT_LIMIT: usize = 2_000;
 
 pub struct DiscordWebhook {
-    url: reqwest::Url,
+    /// The webhook URL: its path is the credential.
+    url: Secret,
     client: reqwest::Client,
 }
 
 const STYLE: Style = Style { bold: "**", escape: discord_escape };
 
 impl DiscordWebhook {
-    pub fn new(url: reqwest::Url, client: reqwest::Client) -> Self {
+    pub fn new(url: Secret, client: reqwest::Client) -> Self {
         Self { url, client }
+    }
+
+    /// The webhook URL, parsed where it is used so the parsed form never outlives the request.
+    fn url(&self) -> Result<reqwest::Url, DeliveryError> {
+        reqwest::Url::parse(self.url.expose()).map_err(|_| DeliveryError::Rejected {
+            destination: "discord-webhook".into(),
+            message: "DISCORD_WEBHOOK_URL is not a URL; copy it exactly as Discord shows it".into(),
+        })
     }
 
     fn body(content: &str, nonce: Option<String>) -> serde_json::Value {
@@ -35,7 +45,7 @@ impl DiscordWebhook {
     }
 
     async fn send(&self, key: &str, text: &str) -> Result<PostRef, DeliveryError> {
-        let mut url = self.url.clone();
+        let mut url = self.url()?;
         url.query_pairs_mut().append_pair("wait", "true");
         let mut first: Option<String> = None;
         for (i, piece) in split(text, CONTENT_LIMIT).into_iter().enumerate() {
@@ -89,7 +99,7 @@ impl Destination for DiscordWebhook {
             // Nothing to edit, or the edit no longer fits one message: post it instead.
             return self.send(key, &text).await.map(|_| ());
         }
-        let mut url = self.url.clone();
+        let mut url = self.url()?;
         url.path_segments_mut()
             .map_err(|()| DeliveryError::Rejected {
                 destination: "discord-webhook".into(),

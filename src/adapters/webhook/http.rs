@@ -44,8 +44,9 @@ pub async fn outcome(destination: &str, response: reqwest::Response) -> Result<S
     })
 }
 
+/// A request that got no answer. The error's URL is dropped: a webhook's URL is its secret.
 pub fn transport(destination: &str, e: reqwest::Error) -> DeliveryError {
-    DeliveryError::Transient { destination: destination.into(), message: e.to_string() }
+    DeliveryError::Transient { destination: destination.into(), message: e.without_url().to_string() }
 }
 
 #[cfg(test)]

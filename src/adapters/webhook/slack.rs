@@ -4,6 +4,7 @@ use super::http::{outcome, transport};
 use super::render::{Style, post, slack_escape, split, update};
 use crate::core::message::{StoryPost, StoryUpdate};
 use crate::delivery::{Capabilities, DeliveryError, Destination, PostRef};
+use crate::secret::Secret;
 use async_trait::async_trait;
 use serde_json::json;
 
@@ -11,7 +12,8 @@ use serde_json::json;
 const TEXT_LIMIT: usize = 3_900;
 
 pub struct SlackWebhook {
-    url: reqwest::Url,
+    /// The webhook URL: its path is the credential.
+    url: Secret,
     client: reqwest::Client,
     /// Pieces of a split message already posted, by delivery key: a retry after a failure part-way
     /// resumes where it stopped instead of posting the first pieces again.
@@ -19,7 +21,7 @@ pub struct SlackWebhook {
 }
 
 impl SlackWebhook {
-    pub fn new(url: reqwest::Url, client: reqwest::Client) -> Self {
+    pub fn new(url: Secret, client: reqwest::Client) -> Self {
         Self { url, client, progress: std::sync::Mutex::new(std::collections::HashMap::new()) }
     }
 
@@ -30,7 +32,7 @@ impl SlackWebhook {
             let body = json!({ "text": piece, "mrkdwn": true, "unfurl_links": false, "unfurl_media": false });
             let response = self
                 .client
-                .post(self.url.clone())
+                .post(self.url.expose())
                 .json(&body)
                 .send()
                 .await

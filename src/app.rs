@@ -1,0 +1,337 @@
+//! The whole bot, assembled from [`Settings`]: the store, the feed fetcher, the operator's fixed
+//! outputs (console, JSON lines, webhooks), the chat bots, the summarizer, the HTTP server
+//! (`/healthz`, `/metrics`, and Slack's request URLs in its HTTP mode) and the watch loop.
+//!
+//! [`App::build`] binds the HTTP listener before anything else, so an address with port 0 works and
+//! [`App::local_addr`] says which port was taken (tests start the app in-process on `127.0.0.1:0`).
+//! [`App::run_until`] starts the bots and the server and runs rounds until the shutdown future
+//! completes; [`App::run_once`] runs a single round. Either way every decision is committed to the
+//! store before it returns, and the outbox keeps what was not sent.
+
+use crate::adapters::console::Console;
+use crate::adapters::discord::{DiscordBot, DiscordError};
+use crate::adapters::jsonl::JsonLines;
+use crate::adapters::slack::settings::Connection;
+use crate::adapters::slack::{SlackBot, SlackError};
+use crate::adapters::webhook::{DiscordWebhook, SlackWebhook};
+use crate::config::Settings;
+use crate::core::story::StoryRules;
+use crate::delivery::{Destination, Platform};
+use crate::feeds::{FeedSource, FetchError, FetchSettings, Fetcher};
+use crate::llm::{LlmError, LlmSummaries};
+use crate::metrics::{CONTENT_TYPE, Metrics};
+use crate::pipeline::watcher::{WatchError, WatchRules, Watcher};
+use crate::store::{SqliteStore, StoreError};
+use crate::summaries::{Offline, SummaryService};
+use axum::Router;
+use axum::http::header;
+use axum::routing::get;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tracing::{Instrument, info, info_span, warn};
+
+/// Why the app could not start, or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(
+        "no feeds to watch; list them in [feeds] urls of the config file or in LAYOFFWATCH_FEEDS, start a chat bot whose channels subscribe to feeds, or try `layoffwatch demo`"
+    )]
+    NothingToWatch,
+    #[error("could not listen on {addr}: {source}; set LAYOFFWATCH_HTTP_ADDR to a free address")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("could not open the JSON-lines output {path}: {source}")]
+    Jsonl { path: String, source: std::io::Error },
+    #[error("could not build the HTTP client for webhooks: {0}")]
+    HttpClient(reqwest::Error),
+    #[error("could not set up the feed fetcher: {0}")]
+    Fetcher(#[from] FetchError),
+    #[error("could not open the store: {0}")]
+    Store(#[from] StoreError),
+    #[error("the LLM summarizer could not start: {0}")]
+    Llm(#[from] LlmError),
+    #[error("the Discord bot: {0}")]
+    Discord(#[from] DiscordError),
+    #[error("the Slack bot: {0}")]
+    Slack(#[from] SlackError),
+    #[error("the watcher: {0}")]
+    Watch(#[from] WatchError),
+    #[error("the HTTP server stopped: {0}")]
+    Serve(std::io::Error),
+    #[error("{0} stopped on its own; see the log above")]
+    Stopped(&'static str),
+    #[error("{0} crashed: {1}")]
+    Crashed(&'static str, String),
+}
+
+/// The assembled bot, ready to run.
+pub struct App {
+    listener: Option<TcpListener>,
+    local_addr: Option<SocketAddr>,
+    http: Router,
+    watcher: Watcher<SqliteStore>,
+    /// The operator's configured feeds (chat channels add theirs every round).
+    sources: Vec<FeedSource>,
+    discord: Option<DiscordBot<SqliteStore>>,
+    slack: Option<Arc<SlackBot<SqliteStore>>>,
+    poll_every: Duration,
+    keep_text: chrono::Duration,
+}
+
+impl App {
+    /// Builds everything the settings ask for. The HTTP listener is bound first, so port 0 works and
+    /// a taken port is reported before any bot connects.
+    pub async fn build(settings: Settings) -> Result<Self, AppError> {
+        let listen = settings.http_addr.or(match settings.slack.as_ref().map(|s| &s.connection) {
+            Some(Connection::Http { listen, .. }) => Some(*listen),
+            _ => None,
+        });
+        let listener = match listen {
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|source| AppError::Listen { addr, source })?),
+            None => None,
+        };
+        let local_addr = match &listener {
+            Some(l) => {
+                Some(l.local_addr().map_err(|source| AppError::Listen { addr: listen.expect("bound"), source })?)
+            }
+            None => None,
+        };
+        if settings.feeds.is_empty() && !settings.has_bot() {
+            return Err(AppError::NothingToWatch);
+        }
+        let store = SqliteStore::open(&settings.db).await?;
+        let fetch = FetchSettings {
+            allow_private: settings.allow_private_addresses,
+            ..FetchSettings::default().with_contact(&settings.contact)
+        };
+        let user_agent = fetch.user_agent.clone();
+        let fetcher = Fetcher::new(fetch)?;
+        let metrics = Arc::new(Metrics::new());
+        let summaries: Arc<dyn SummaryService> = match settings.llm.clone() {
+            Some(llm) => Arc::new(LlmSummaries::new(llm, metrics.clone())?),
+            None => Arc::new(Offline),
+        };
+        let mut destinations = fixed_outputs(&settings, &user_agent)?;
+        let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
+        let discord = match settings.discord.clone() {
+            Some(discord) => {
+                let default_channel = discord.default_channel;
+                let bot = DiscordBot::new(discord, store.clone(), summaries.clone())?;
+                if let Some(channel) = default_channel {
+                    destinations.push(bot.channel(&channel.to_string()));
+                }
+                platforms.push(Arc::new(bot.clone()));
+                Some(bot)
+            }
+            None => None,
+        };
+        let mut http = ops_routes(metrics);
+        let slack = match settings.slack.clone() {
+            Some(slack) => {
+                let default_channel = slack.default_channel.clone();
+                let bot = Arc::new(SlackBot::connect(slack, store.clone(), summaries.clone()).await?);
+                if let Some(channel) = default_channel {
+                    destinations.push(bot.channel(&channel));
+                }
+                platforms.push(bot.clone());
+                // Slack's request URLs share the bot's one HTTP port with /healthz and /metrics.
+                if let Some(router) = bot.router() {
+                    http = http.merge(router);
+                }
+                Some(bot)
+            }
+            None => None,
+        };
+        let rules = WatchRules {
+            stories: StoryRules {
+                max_age: chrono::Duration::days(settings.max_age_days.into()),
+                ..StoryRules::default()
+            },
+            disable_after_failures: settings.disable_after_failures,
+            base_backoff: chrono::Duration::seconds(60),
+            post_backlog: false,
+        };
+        let watcher = Watcher::new(store, fetcher, destinations, summaries, rules)
+            .with_platforms(platforms)
+            .fixed_outputs_follow(&settings.feeds);
+        Ok(Self {
+            listener,
+            local_addr,
+            http,
+            watcher,
+            sources: settings.feeds,
+            discord,
+            slack,
+            poll_every: Duration::from_secs(settings.poll_seconds),
+            keep_text: chrono::Duration::days(settings.article_text_days.into()),
+        })
+    }
+
+    /// The address the HTTP server listens on (with the port the system chose for port 0); `None`
+    /// when no HTTP port is configured.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.local_addr
+    }
+
+    /// Polls every feed once, sends what is due, and returns (`layoffwatch run --once`). Chat bots are
+    /// not started: their stories are posted, their commands wait for a long-running bot.
+    pub async fn run_once(mut self) -> Result<(), AppError> {
+        self.restore().await?;
+        self.round().await
+    }
+
+    /// Starts the chat bots and the HTTP server, then runs a round every poll interval until
+    /// `shutdown` completes. A bot that stops by itself (a revoked token, say) stops the app with an
+    /// error, so a supervisor restarts it and the operator sees why, rather than a silent half-bot.
+    pub async fn run_until(mut self, shutdown: impl Future<Output = ()>) -> Result<(), AppError> {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let (stop, stopping) = watch::channel(false);
+        let mut tasks = self.start(&stopping);
+        self.restore().await?;
+        let outcome = loop {
+            if let Err(e) = self.round().await {
+                break Err(e);
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.poll_every) => {}
+                () = &mut shutdown => {
+                    info!("Shutting down: every decision is committed and the outbox keeps what was not sent.");
+                    break Ok(());
+                }
+                Some(ended) = tasks.join_next() => {
+                    break Err(match ended {
+                        Ok(Ok(name)) => AppError::Stopped(name),
+                        Ok(Err(e)) => e,
+                        Err(e) => AppError::Crashed("a task", e.to_string()),
+                    });
+                }
+            }
+        };
+        let _ = stop.send(true);
+        while let Some(ended) = tasks.join_next().await {
+            match ended {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => warn!(error = %e, "A task ended with an error while shutting down."),
+                Err(e) => warn!(error = %e, "A task crashed while shutting down."),
+            }
+        }
+        outcome
+    }
+
+    /// Spawns the HTTP server and the chat bots; each task ends with its name, or its error.
+    fn start(&mut self, stopping: &watch::Receiver<bool>) -> JoinSet<Result<&'static str, AppError>> {
+        let mut tasks = JoinSet::new();
+        if let Some(listener) = self.listener.take() {
+            let http = std::mem::take(&mut self.http);
+            let stopped = stopped(stopping.clone());
+            info!(addr = ?self.local_addr, "Serving /healthz and /metrics.");
+            tasks.spawn(async move {
+                axum::serve(listener, http).with_graceful_shutdown(stopped).await.map_err(AppError::Serve)?;
+                Ok("the HTTP server")
+            });
+        }
+        if let Some(bot) = self.discord.take() {
+            let stopped = stopped(stopping.clone());
+            tasks.spawn(async move {
+                bot.serve(stopped).await?;
+                Ok("the Discord bot")
+            });
+        }
+        if let Some(bot) = self.slack.take() {
+            let stopped = stopped(stopping.clone());
+            // In HTTP mode the server above receives Slack's requests; the bot only works its queue.
+            let http_mode = bot.router().is_some();
+            tasks.spawn(async move {
+                if http_mode {
+                    bot.work_queue(stopped).await?;
+                } else {
+                    bot.serve(stopped).await?;
+                }
+                Ok("the Slack bot")
+            });
+        }
+        tasks
+    }
+
+    async fn restore(&mut self) -> Result<(), AppError> {
+        let restored = self.watcher.restore(chrono::Utc::now()).await?;
+        info!(restored, feeds = self.sources.len(), "layoffwatch is watching.");
+        Ok(())
+    }
+
+    /// One round: what an earlier run decided but did not send goes out first; then every feed
+    /// (channels subscribe and unsubscribe while the bot runs, so the list is read every round) is
+    /// polled and its deliveries sent; then digests that are due, and old article text expires.
+    async fn round(&mut self) -> Result<(), AppError> {
+        let watcher = &mut self.watcher;
+        watcher.flush(chrono::Utc::now()).await?;
+        for source in &watcher.sources(&self.sources).await? {
+            let span = info_span!("poll", feed = %source);
+            async {
+                if let Err(e) = watcher.poll(source, chrono::Utc::now()).await {
+                    warn!(error = %e, "Poll failed; it will be retried next round.");
+                }
+                watcher.flush(chrono::Utc::now()).await
+            }
+            .instrument(span)
+            .await?;
+        }
+        watcher.queue_digests(chrono::Utc::now()).await?;
+        watcher.flush(chrono::Utc::now()).await?;
+        watcher.expire(chrono::Utc::now(), self.keep_text).await?;
+        Ok(())
+    }
+}
+
+/// The operator's fixed outputs: console, JSON lines, webhooks.
+fn fixed_outputs(settings: &Settings, user_agent: &str) -> Result<Vec<Arc<dyn Destination>>, AppError> {
+    let mut destinations: Vec<Arc<dyn Destination>> = Vec::new();
+    if settings.console {
+        destinations.push(Arc::new(Console::stdout()));
+    }
+    match settings.jsonl.as_deref() {
+        Some("-") => destinations.push(Arc::new(JsonLines::stdout())),
+        Some(path) => destinations.push(Arc::new(
+            JsonLines::file(Path::new(path)).map_err(|source| AppError::Jsonl { path: path.into(), source })?,
+        )),
+        None => {}
+    }
+    let client = || {
+        reqwest::Client::builder()
+            .no_proxy()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(user_agent)
+            .build()
+            .map_err(|e| AppError::HttpClient(e.without_url()))
+    };
+    if let Some(url) = &settings.slack_webhook_url {
+        destinations.push(Arc::new(SlackWebhook::new(url.clone(), client()?)));
+    }
+    if let Some(url) = &settings.discord_webhook_url {
+        destinations.push(Arc::new(DiscordWebhook::new(url.clone(), client()?)));
+    }
+    Ok(destinations)
+}
+
+/// `/healthz` for a load balancer or orchestrator, `/metrics` in the Prometheus text format.
+fn ops_routes(metrics: Arc<Metrics>) -> Router {
+    Router::new().route("/healthz", get(|| async { "ok\n" })).route(
+        "/metrics",
+        get(move || {
+            let metrics = metrics.clone();
+            async move { ([(header::CONTENT_TYPE, CONTENT_TYPE)], metrics.render()) }
+        }),
+    )
+}
+
+/// Resolves once the app says stop, so every task shuts down with it.
+async fn stopped(mut stopping: watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
+}
