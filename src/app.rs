@@ -17,7 +17,7 @@ use crate::adapters::webhook::{DiscordWebhook, SlackWebhook};
 use crate::config::Settings;
 use crate::core::story::StoryRules;
 use crate::delivery::{Destination, Platform};
-use crate::feeds::{FeedSource, FetchError, FetchSettings, Fetcher};
+use crate::feeds::{FetchError, FetchSettings, Fetcher};
 use crate::llm::{LlmError, LlmSummaries};
 use crate::metrics::{CONTENT_TYPE, Metrics};
 use crate::pipeline::watcher::{WatchError, WatchRules, Watcher};
@@ -34,7 +34,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tracing::{Instrument, info, info_span, warn};
+use tracing::{debug, info, warn};
 
 /// Why the app could not start, or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -75,12 +75,11 @@ pub struct App {
     local_addr: Option<SocketAddr>,
     http: Router,
     watcher: Watcher<SqliteStore>,
-    /// The operator's configured feeds (chat channels add theirs every round).
-    sources: Vec<FeedSource>,
+    /// How many feeds the operator configured (chat channels add theirs every round).
+    configured_feeds: usize,
     discord: Option<DiscordBot<SqliteStore>>,
     slack: Option<Arc<SlackBot<SqliteStore>>>,
     poll_every: Duration,
-    keep_text: chrono::Duration,
 }
 
 impl App {
@@ -155,6 +154,7 @@ impl App {
             disable_after_failures: settings.disable_after_failures,
             base_backoff: chrono::Duration::seconds(60),
             post_backlog: false,
+            keep_text: chrono::Duration::days(settings.article_text_days.into()),
         };
         let watcher = Watcher::new(store, fetcher, destinations, summaries, rules)
             .with_platforms(platforms)
@@ -164,11 +164,10 @@ impl App {
             local_addr,
             http,
             watcher,
-            sources: settings.feeds,
+            configured_feeds: settings.feeds.len(),
             discord,
             slack,
             poll_every: Duration::from_secs(settings.poll_seconds),
-            keep_text: chrono::Duration::days(settings.article_text_days.into()),
         })
     }
 
@@ -260,30 +259,13 @@ impl App {
 
     async fn restore(&mut self) -> Result<(), AppError> {
         let restored = self.watcher.restore(chrono::Utc::now()).await?;
-        info!(restored, feeds = self.sources.len(), "layoffwatch is watching.");
+        info!(restored, feeds = self.configured_feeds, "layoffwatch is watching.");
         Ok(())
     }
 
-    /// One round: what an earlier run decided but did not send goes out first; then every feed
-    /// (channels subscribe and unsubscribe while the bot runs, so the list is read every round) is
-    /// polled and its deliveries sent; then digests that are due, and old article text expires.
     async fn round(&mut self) -> Result<(), AppError> {
-        let watcher = &mut self.watcher;
-        watcher.flush(chrono::Utc::now()).await?;
-        for source in &watcher.sources(&self.sources).await? {
-            let span = info_span!("poll", feed = %source);
-            async {
-                if let Err(e) = watcher.poll(source, chrono::Utc::now()).await {
-                    warn!(error = %e, "Poll failed; it will be retried next round.");
-                }
-                watcher.flush(chrono::Utc::now()).await
-            }
-            .instrument(span)
-            .await?;
-        }
-        watcher.queue_digests(chrono::Utc::now()).await?;
-        watcher.flush(chrono::Utc::now()).await?;
-        watcher.expire(chrono::Utc::now(), self.keep_text).await?;
+        let report = self.watcher.round(chrono::Utc::now()).await?;
+        debug!(?report, "Round done.");
         Ok(())
     }
 }

@@ -27,3 +27,4 @@ pub mod pipeline;
 pub mod secret;
 pub mod store;
 pub mod summaries;
+pub mod tools;

@@ -58,7 +58,7 @@ fn check_limits_and_schema(messages: &[MessageBody]) {
 async fn every_demo_story_renders_as_a_well_formed_embed() {
     let recorder = Arc::new(Recorder::default());
     let report =
-        layoffwatch::pipeline::demo::run(recorder.clone(), Arc::new(layoffwatch::summaries::Offline)).await.unwrap();
+        layoffwatch::tools::demo::run(recorder.clone(), Arc::new(layoffwatch::summaries::Offline)).await.unwrap();
     let posts = recorder.posts.lock().unwrap().clone();
     assert_eq!(posts.len(), report.posts);
     assert!(posts.len() >= 3, "the demo has several stories");

@@ -139,6 +139,7 @@ fn rules() -> WatchRules {
         disable_after_failures: 3,
         base_backoff: chrono::Duration::seconds(60),
         post_backlog: true,
+        keep_text: chrono::Duration::days(30),
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use layoffwatch::pipeline::bench::COMPANIES;
+use layoffwatch::tools::bench::COMPANIES;
 
 /// An RSS feed whose item count the test controls: phase 0 is the backlog a first poll remembers,
 /// phase 1 adds the news that must be posted.

@@ -112,6 +112,7 @@ async fn retry_after_outlasts_a_shorter_backoff() {
         disable_after_failures: 10,
         base_backoff: chrono::Duration::seconds(1),
         post_backlog: false,
+        keep_text: chrono::Duration::days(30),
     };
     let mut watcher = Watcher::new(store, fetcher, Vec::new(), Arc::new(Offline), rules);
     let busy = FeedSource::parse(&format!("{base}/busy.xml")).unwrap();
@@ -167,6 +168,7 @@ async fn after_a_restart_a_story_continues_with_new_revisions_not_reused_ones() 
         disable_after_failures: 10,
         base_backoff: chrono::Duration::seconds(1),
         post_backlog: true,
+        keep_text: chrono::Duration::days(30),
     };
     let output: Arc<dyn layoffwatch::delivery::Destination> =
         Arc::new(layoffwatch::adapters::jsonl::JsonLines::file(&dir.path().join("out.jsonl")).unwrap());

@@ -30,12 +30,10 @@ fn links_are_ours(text: &str) {
 async fn every_demo_story_renders_as_header_summary_sourced_speculative_and_context() {
     let fake = FakeSlack::start().await;
     let bot = support::bot(&fake, support::store().await, &[]).await;
-    let report = layoffwatch::pipeline::demo::run(
-        bot.channel("C0DEMO0001"),
-        std::sync::Arc::new(layoffwatch::summaries::Offline),
-    )
-    .await
-    .unwrap();
+    let report =
+        layoffwatch::tools::demo::run(bot.channel("C0DEMO0001"), std::sync::Arc::new(layoffwatch::summaries::Offline))
+            .await
+            .unwrap();
     assert!(report.posts > 0, "the demo has stories");
 
     let messages = fake.bot_messages();

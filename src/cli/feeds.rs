@@ -4,8 +4,9 @@ use anyhow::Context;
 use layoffwatch::adapters::console::Console;
 use layoffwatch::core::summarize::Extractive;
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
-use layoffwatch::pipeline::{demo, digest};
+use layoffwatch::pipeline::digest;
 use layoffwatch::summaries::Offline;
+use layoffwatch::tools::demo;
 use std::io::Write;
 use std::process::ExitCode;
 

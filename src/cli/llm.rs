@@ -44,7 +44,7 @@ pub async fn summarize(file: Option<&Path>, as_json: bool) -> anyhow::Result<Exi
 }
 
 pub fn bench(max_input_tokens: u32) -> anyhow::Result<ExitCode> {
-    let r = layoffwatch::pipeline::llm_bench::run(max_input_tokens)?;
+    let r = layoffwatch::tools::llm_bench::run(max_input_tokens)?;
     println!(
         "demo corpus: {} articles, {} stories; input budget {max_input_tokens} tokens per call, \
          at most {} tokens of claims per story call",

@@ -113,7 +113,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Bench { items } => {
             println!("{:>8} {:>8} {:>9} {:>10} {:>12}", "items", "stories", "seconds", "items/s", "peak RSS MB");
             for n in items {
-                let r = layoffwatch::pipeline::bench::run(n);
+                let r = layoffwatch::tools::bench::run(n);
                 let mb = r.peak_rss_bytes.map_or("n/a".to_string(), |b| format!("{:.1}", b as f64 / 1_048_576.0));
                 println!("{:>8} {:>8} {:>9.2} {:>10.0} {:>12}", r.items, r.stories, r.seconds, r.items_per_second, mb);
             }

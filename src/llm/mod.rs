@@ -15,7 +15,7 @@
 //! - [`cache`]: replies by content hash.
 //! - [`summarizer`]: [`LlmSummaries`], the [`crate::summaries::SummaryService`] tying them together.
 //!
-//! `pipeline::llm_bench` measures tokens for one call per story against one per article, per call
+//! `tools::llm_bench` measures tokens for one call per story against one per article, per call
 //! and by where they go (instructions, data, reply).
 
 pub mod budget;

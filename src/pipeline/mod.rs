@@ -1,11 +1,14 @@
 //! Wiring feeds → core → destinations. The only layer that sees everything.
 
-pub mod bench;
-pub mod demo;
 pub mod digest;
 pub mod digests;
+pub mod flush;
 pub mod ingest;
-pub mod llm_bench;
 pub mod placement;
+pub mod poll;
+pub mod routing;
 pub mod send;
 pub mod watcher;
+
+#[cfg(test)]
+mod testing;

@@ -1,30 +1,29 @@
-//! The bot's main loop: poll each feed, place new items into stories, and write the decision — seen
-//! items, stories, the feed's validators and every delivery it calls for — in one transaction. A
-//! separate step sends what the outbox holds and marks it sent. So a crash at any point loses no
-//! decision (it is either committed or redone identically from the same feed) and repeats no post
-//! (the outbox key, and destinations that recognise a replayed key, see to that).
+//! The watcher: what the bot remembers between rounds (the story book, who was told of each story,
+//! the last summaries) and [`Watcher::round`], one pass of every job in order. Each job has its file:
+//! - [`super::poll`]: fetch a feed, place new items into stories, and commit the decision (seen
+//!   items, stories, validators and every delivery it calls for) in one transaction;
+//! - [`super::routing`]: which destinations get a story from a feed;
+//! - [`super::flush`]: send what the outbox holds and mark it sent;
+//! - [`super::digests`]: queue each digest channel's digest when its period ends.
+//!
+//! A crash at any point loses no decision (it is either committed or redone identically from the
+//! same feed) and repeats no post (the outbox key, and destinations that recognise a replayed key,
+//! see to that).
 
-use super::digests::{DIGEST_MAX_STORIES, digest_period};
-use super::ingest::parse_fetched;
-use super::placement::{follow_ups, revises};
-use super::send::send;
 use crate::core::lexicon::Lexicon;
-use crate::core::message::{DigestPost, Outbound, StoryPost};
+use crate::core::message::StoryPost;
 use crate::core::relevance::Topic;
-use crate::core::simhash::simhash;
-use crate::core::story::{NewsItem, Placement, StoryBook, StoryRules};
+use crate::core::story::{NewsItem, Story, StoryBook, StoryRules};
 use crate::core::summarize::Summary;
-use crate::delivery::{Destination, Platform, PostRef};
-use crate::feeds::{FeedSource, FetchOutcome, Fetcher, Validators};
-use crate::store::{
-    DeliveryKind, FeedState, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
-};
+use crate::delivery::{Destination, Platform};
+use crate::feeds::{FeedSource, Fetcher};
+use crate::store::{Store, StoreError};
 use crate::summaries::SummaryService;
 use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
-use tracing::{info, warn};
+use tracing::{Instrument, info_span, warn};
 
 /// How the watcher behaves.
 #[derive(Debug, Clone)]
@@ -36,17 +35,20 @@ pub struct WatchRules {
     /// Post a feed's backlog on its first poll. Off for the bot (subscribing must not flood a
     /// channel); on for the demo, whose feeds are all backlog.
     pub post_backlog: bool,
+    /// How long article text kept for clustering is kept at least (the privacy promise).
+    pub keep_text: Duration,
 }
 
-/// What one poll of one feed did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct PollReport {
+/// What one round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RoundReport {
+    /// Feeds polled (or skipped as disabled or backing off).
+    pub polled: usize,
     pub new_items: usize,
-    pub queued: usize,
-    /// The feed was not fetched: disabled, backing off, or it failed.
-    pub not_polled: bool,
-    /// Items that made no story, with why (off-topic, duplicate, too old).
-    pub passed_over: Vec<(String, String)>,
+    /// Deliveries sent.
+    pub sent: usize,
+    /// Digests queued.
+    pub digests: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,26 +58,28 @@ pub enum WatchError {
 }
 
 pub struct Watcher<S: Store> {
-    store: S,
-    fetcher: Fetcher,
+    pub(super) store: S,
+    pub(super) fetcher: Fetcher,
     /// The operator's fixed outputs (console, files, webhooks).
-    destinations: Vec<Arc<dyn Destination>>,
+    pub(super) destinations: Vec<Arc<dyn Destination>>,
     /// Chat platforms whose channels subscribe to feeds.
-    platforms: Vec<Arc<dyn Platform>>,
+    pub(super) platforms: Vec<Arc<dyn Platform>>,
+    /// The operator's configured feeds, polled every round with those channels subscribed to.
+    pub(super) configured: Vec<FeedSource>,
     /// The feeds the fixed outputs follow; `None` means every feed polled. Feeds that only a chat
     /// channel subscribed to go to that channel, not to the operator's outputs.
-    fixed_feeds: Option<HashSet<String>>,
-    summaries: Arc<dyn SummaryService>,
-    rules: WatchRules,
-    book: StoryBook,
+    pub(super) fixed_feeds: Option<HashSet<String>>,
+    pub(super) summaries: Arc<dyn SummaryService>,
+    pub(super) rules: WatchRules,
+    pub(super) book: StoryBook,
     /// The destinations (by name) each story's first post has been queued for; every later item
     /// goes to them as an update, and to a newly interested channel as the whole story.
-    announced: HashMap<String, BTreeSet<String>>,
+    pub(super) announced: HashMap<String, BTreeSet<String>>,
     /// The feeds each story's items came from, which decide the channels it goes to.
-    story_feeds: HashMap<String, BTreeSet<String>>,
+    pub(super) story_feeds: HashMap<String, BTreeSet<String>>,
     /// The last summary made of each story, so the summary service can send only what is new.
-    last_summary: HashMap<String, Summary>,
-    sent: std::sync::Mutex<SentCounts>,
+    pub(super) last_summary: HashMap<String, Summary>,
+    pub(super) sent: std::sync::Mutex<SentCounts>,
 }
 
 /// Deliveries sent, by kind.
@@ -101,6 +105,7 @@ impl<S: Store> Watcher<S> {
             fetcher,
             destinations,
             platforms: Vec::new(),
+            configured: Vec::new(),
             fixed_feeds: None,
             summaries,
             rules,
@@ -121,6 +126,7 @@ impl<S: Store> Watcher<S> {
     /// Limits the fixed outputs to stories from these feeds (the operator's configured list).
     pub fn fixed_outputs_follow(mut self, feeds: &[FeedSource]) -> Self {
         self.fixed_feeds = Some(feeds.iter().map(ToString::to_string).collect());
+        self.configured = feeds.to_vec();
         self
     }
 
@@ -141,6 +147,33 @@ impl<S: Store> Watcher<S> {
         Ok(out)
     }
 
+    /// One round of every job, in order: what an earlier round decided but did not send goes out
+    /// first; then every feed (the configured ones and those channels subscribed to, read afresh
+    /// since channels subscribe while the bot runs) is polled and its deliveries sent; then digests
+    /// that are due are queued and sent, and old article text expires. A feed that fails to poll is
+    /// logged and retried next round; a store failure ends the round with the error.
+    pub async fn round(&mut self, now: DateTime<Utc>) -> Result<RoundReport, WatchError> {
+        let mut report = RoundReport { sent: self.flush(now).await?, ..RoundReport::default() };
+        let configured = self.configured.clone();
+        for source in &self.sources(&configured).await? {
+            let polled = async {
+                match self.poll(source, now).await {
+                    Ok(poll) => report.new_items += poll.new_items,
+                    Err(e) => warn!(error = %e, "Poll failed; it will be retried next round."),
+                }
+                self.flush(now).await
+            }
+            .instrument(info_span!("poll", feed = %source))
+            .await?;
+            report.polled += 1;
+            report.sent += polled;
+        }
+        report.digests = self.queue_digests(now).await?;
+        report.sent += self.flush(now).await?;
+        self.expire(now, self.rules.keep_text).await?;
+        Ok(report)
+    }
+
     /// Rebuilds the in-memory story book from the store, after a start or a failed commit, so that
     /// clustering continues where it stopped.
     pub async fn restore(&mut self, now: DateTime<Utc>) -> Result<usize, WatchError> {
@@ -151,12 +184,11 @@ impl<S: Store> Watcher<S> {
         let since = now - self.rules.stories.max_age - self.rules.stories.window;
         let records = self.store.stories_since(since).await?;
         for record in &records {
-            let to: BTreeSet<String> = match record.payload["announced_to"].as_array() {
-                Some(names) => names.iter().filter_map(|n| n.as_str().map(String::from)).collect(),
+            let payload = StoryPayload::read(&record.payload);
+            let to = match payload.announced_to {
+                Some(names) => names,
                 // Stories stored before channels existed went to every fixed output.
-                None if record.payload["announced"].as_bool() == Some(true) => {
-                    self.destinations.iter().map(|d| d.name()).collect()
-                }
+                None if payload.announced => self.destinations.iter().map(|d| d.name()).collect(),
                 None => BTreeSet::new(),
             };
             self.announced.insert(record.id.clone(), to);
@@ -184,364 +216,13 @@ impl<S: Store> Watcher<S> {
         Ok(restored)
     }
 
-    /// Polls one feed and commits what it decided.
-    pub async fn poll(&mut self, source: &FeedSource, now: DateTime<Utc>) -> Result<PollReport, WatchError> {
-        let url = source.to_string();
-        let mut state = self.store.get_feed(&url).await?.unwrap_or_else(|| FeedState::new(url.clone()));
-        if let Some(reason) = &state.disabled_reason {
-            warn!(feed = %url, reason = %reason, "Feed is disabled; skipping it.");
-            return Ok(PollReport { not_polled: true, ..PollReport::default() });
-        }
-        if state.retry_at.is_some_and(|at| now < at) {
-            return Ok(PollReport { not_polled: true, ..PollReport::default() });
-        }
-        let validators = Validators { etag: state.etag.clone(), last_modified: state.last_modified.clone() };
-        let fetched = match self.fetcher.fetch(source, &validators).await {
-            Ok(f) => f,
-            Err(e) => {
-                let retry_after = crate::feeds::Retryable::retry_after(&e);
-                return self.record_failure(state, e.to_string(), retry_after, now).await;
-            }
-        };
-        let (body, new_validators, content_type) = match fetched {
-            FetchOutcome::NotModified => {
-                state.consecutive_failures = 0;
-                state.last_polled = Some(now);
-                state.retry_at = None;
-                state.first_poll_done = true;
-                self.store.save_feed(&state).await?;
-                return Ok(PollReport::default());
-            }
-            FetchOutcome::Fetched { body, validators, content_type, .. } => (body, validators, content_type),
-        };
-        let items = match parse_fetched(body, content_type.as_deref(), &url).await {
-            Ok(items) => items,
-            Err(e) => return self.record_failure(state, e.to_string(), None, now).await,
-        };
-        let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
-        let seen = self.store.seen_ids(&ids).await?;
-        let first_poll = !state.first_poll_done && !self.rules.post_backlog;
-        if first_poll {
-            info!(feed = %url, items = items.len(), "First poll: remembering the backlog without posting it.");
-        }
-        let mut commit =
-            PollCommit { feed: state.clone(), items: Vec::new(), stories: Vec::new(), deliveries: Vec::new() };
-        let mut touched: BTreeSet<String> = BTreeSet::new();
-        let mut report = PollReport::default();
-        let routes = self.routes(&url).await?;
-        // A feed that lists one guid twice yields one item.
-        let mut ids_this_poll: HashSet<String> = HashSet::new();
-        let fresh: Vec<NewsItem> = items
-            .into_iter()
-            .filter(|i| !seen.contains(&i.id) && !self.book.has_seen(&i.id) && ids_this_poll.insert(i.id.clone()))
-            .collect();
-        for item in fresh {
-            report.new_items += 1;
-            let stored = StoredItem { title: item.title.clone(), outlet: item.outlet.clone(), text: item.text.clone() };
-            let fingerprint = simhash(&format!("{} {}", item.title, item.text));
-            let (id, canonical, published) = (item.id.clone(), item.url.clone(), item.published);
-            let title = item.title.clone();
-            let placement = self.book.add(item, now, Lexicon::embedded(), Topic::embedded());
-            let story_id = match &placement {
-                Placement::NewStory { story } | Placement::Joined { story, .. } => Some(story.clone()),
-                Placement::OffTopic { reason } => {
-                    report.passed_over.push((title, reason.clone()));
-                    None
-                }
-                Placement::Duplicate { of, reason } => {
-                    report.passed_over.push((title, format!("duplicate ({reason}) of {of}")));
-                    None
-                }
-                Placement::TooOld => {
-                    report.passed_over.push((title, "too old".into()));
-                    None
-                }
-            };
-            commit.items.push(SeenItem {
-                item_id: id,
-                feed_url: url.clone(),
-                canonical_url: canonical,
-                simhash: fingerprint,
-                story_id: story_id.clone(),
-                published,
-                seen_at: now,
-                text: story_id.as_ref().map(|_| serde_json::to_string(&stored).unwrap_or_default()),
-            });
-            let Some(story_id) = story_id else { continue };
-            touched.insert(story_id.clone());
-            self.story_feeds.entry(story_id.clone()).or_default().insert(url.clone());
-            if first_poll {
-                // A new feed's backlog is remembered, not posted: subscribing does not flood a channel.
-                continue;
-            }
-            let targets = self.targets(&routes, &story_id);
-            let known = self.announced.get(&story_id);
-            let needs_post =
-                revises(&placement) || targets.iter().any(|d| !known.is_some_and(|k| k.contains(&d.name())));
-            let post = if needs_post { Some(self.story_post(&story_id).await) } else { None };
-            let story = self.book.story(&story_id).expect("placed story exists");
-            let later = follow_ups(story, &placement, post.as_ref());
-            for dest in targets {
-                let first = self.announced.entry(story_id.clone()).or_default().insert(dest.name());
-                let outbound = match (&post, first) {
-                    (Some(post), true) => vec![Outbound::Post(post.clone())],
-                    _ => later.clone(),
-                };
-                for msg in &outbound {
-                    commit.deliveries.push(delivery(&story_id, dest.as_ref(), msg)?);
-                }
-            }
-        }
-        for id in &touched {
-            let story = self.book.story(id).expect("touched story exists");
-            commit.stories.push(StoryRecord {
-                id: id.clone(),
-                revision: story.revision,
-                payload: json!({
-                    "headline": story.headline(),
-                    "companies": story.companies(),
-                    "outlets": story.outlets(),
-                    "announced_to": self.announced.get(id).map(|a| a.iter().collect::<Vec<_>>()).unwrap_or_default(),
-                }),
-                first_seen: story.first_seen,
-                updated_at: story.updated,
-            });
-        }
-        commit.feed.etag = new_validators.etag;
-        commit.feed.last_modified = new_validators.last_modified;
-        commit.feed.consecutive_failures = 0;
-        commit.feed.retry_at = None;
-        commit.feed.last_polled = Some(now);
-        commit.feed.first_poll_done = true;
-        report.queued = commit.deliveries.len();
-        if let Err(e) = self.store.commit_poll(&commit).await {
-            // The book now holds decisions the store does not: rebuild it from what was committed.
-            self.restore(now).await?;
-            return Err(e.into());
-        }
-        info!(feed = %url, new_items = report.new_items, queued = report.queued, first_poll, "Feed polled.");
-        Ok(report)
-    }
-
-    /// Counts a failed poll and decides when to try again: after the server's `Retry-After` (at most a
-    /// day) or our exponential backoff, whichever is later.
-    async fn record_failure(
-        &self,
-        mut state: FeedState,
-        error: String,
-        retry_after: Option<std::time::Duration>,
-        now: DateTime<Utc>,
-    ) -> Result<PollReport, WatchError> {
-        state.consecutive_failures += 1;
-        state.last_polled = Some(now);
-        let exponent = state.consecutive_failures.saturating_sub(1).min(10);
-        let backoff = (self.rules.base_backoff * 2i32.pow(exponent)).min(Duration::hours(6));
-        let asked =
-            retry_after.and_then(|d| Duration::from_std(d).ok()).map_or(Duration::zero(), |d| d.min(Duration::days(1)));
-        state.retry_at = Some(now + backoff.max(asked));
-        if state.consecutive_failures >= self.rules.disable_after_failures {
-            let message = format!(
-                "disabled after {} failed polls in a row (last: {error}); fix or remove the feed, then clear its row in the feeds table or re-add it",
-                state.consecutive_failures
-            );
-            warn!(feed = %state.url, error = %error, "Feed disabled.");
-            state.disabled_reason = Some(message);
-        } else {
-            warn!(feed = %state.url, attempt = state.consecutive_failures, error = %error, "Feed fetch failed; backing off.");
-        }
-        self.store.save_feed(&state).await?;
-        Ok(PollReport { not_polled: true, ..PollReport::default() })
-    }
-
-    /// Sends every due delivery, oldest first. Returns how many were sent.
-    pub async fn flush(&self, now: DateTime<Utc>) -> Result<usize, WatchError> {
-        let mut sent = 0;
-        let mut held: HashSet<(String, String)> = HashSet::new();
-        // A destination that answered 429 gets nothing more this round; its other deliveries wait
-        // without spending attempts.
-        let mut throttled: HashSet<String> = HashSet::new();
-        for d in self.store.due_deliveries(now, 500).await? {
-            let Some(dest) = self.resolve(&d.destination) else {
-                let why =
-                    "this destination is no longer configured; set its output or platform token again and re-queue";
-                self.store.mark_failed(d.id, why).await?;
-                continue;
-            };
-            let msg: Outbound = match serde_json::from_value(d.payload.clone()) {
-                Ok(m) => m,
-                Err(e) => {
-                    self.store.mark_failed(d.id, &format!("unreadable payload: {e}")).await?;
-                    continue;
-                }
-            };
-            if throttled.contains(&d.destination) {
-                continue;
-            }
-            let pair = (d.story_id.clone().unwrap_or_default(), d.destination.clone());
-            let thread = match &d.story_id {
-                Some(story) => self.store.thread_ref(story, &d.destination).await?.map(PostRef),
-                None => None,
-            };
-            // A reply waits for its story's first post, so threads stay whole; held back, not tried.
-            if let Some(story) = &d.story_id
-                && d.kind != DeliveryKind::Post
-                && (held.contains(&pair) || thread.is_none() && self.store.post_pending(story, &d.destination).await?)
-            {
-                self.store.defer(d.id, now + Duration::seconds(5)).await?;
-                continue;
-            }
-            match send(dest.as_ref(), &d.key, &msg, thread.as_ref()).await {
-                Ok(posted) => {
-                    self.store.mark_sent(d.id, Some(&posted.0)).await?;
-                    sent += 1;
-                    let mut counts = self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    match msg {
-                        Outbound::Post(_) => counts.posts += 1,
-                        Outbound::Update(_) => counts.updates += 1,
-                        Outbound::Edit(_) => counts.edits += 1,
-                        Outbound::Digest(_) => counts.digests += 1,
-                    }
-                }
-                Err(crate::delivery::DeliveryError::RateLimited { retry_after, .. }) => {
-                    warn!(destination = %d.destination, ?retry_after, "Destination is rate limiting; pausing it.");
-                    throttled.insert(d.destination.clone());
-                    held.insert(pair);
-                    let wait = Duration::from_std(retry_after).unwrap_or(Duration::seconds(60)).min(Duration::hours(1));
-                    self.store.mark_retry(d.id, "rate limited", now + wait).await?;
-                }
-                Err(e) if e.is_retryable() && d.attempts < 20 => {
-                    let wait = Duration::seconds(2i64.pow(d.attempts.min(10)));
-                    warn!(destination = %d.destination, key = %d.key, error = %e, "Delivery failed; will retry.");
-                    held.insert(pair);
-                    self.store.mark_retry(d.id, &e.to_string(), now + wait).await?;
-                }
-                Err(e) => {
-                    warn!(destination = %d.destination, key = %d.key, error = %e, "Delivery failed for good.");
-                    held.insert(pair);
-                    self.store.mark_failed(d.id, &e.to_string()).await?;
-                }
-            }
-        }
-        Ok(sent)
-    }
-
-    /// The destination a delivery names: a fixed output, or a channel of a running platform.
-    fn resolve(&self, name: &str) -> Option<Arc<dyn Destination>> {
-        if let Some(fixed) = self.destinations.iter().find(|d| d.name() == name) {
-            return Some(fixed.clone());
-        }
-        let (platform, channel) = name.split_once(':')?;
-        let platform = self.platforms.iter().find(|p| p.platform() == platform)?;
-        Some(platform.channel(channel))
-    }
-
-    async fn routes(&self, feed: &str) -> Result<Routes, WatchError> {
-        let mut routes = Routes { feed: feed.to_string(), channels: Vec::new(), live: HashSet::new() };
-        if self.platforms.is_empty() {
-            return Ok(routes);
-        }
-        let digest: HashSet<(String, String)> =
-            self.store.list_digests().await?.into_iter().map(|d| (d.platform, d.channel)).collect();
-        for Subscription { platform, channel, feed: subscribed, .. } in self.store.all_subscriptions().await? {
-            if digest.contains(&(platform.clone(), channel.clone())) {
-                continue;
-            }
-            let Some(p) = self.platforms.iter().find(|p| p.platform() == platform) else { continue };
-            let name = format!("{platform}:{channel}");
-            // Once per channel, whichever of its subscriptions names this feed (not only its first).
-            if same_feed(&subscribed, feed) && !routes.channels.iter().any(|c| c.name() == name) {
-                routes.channels.push(p.channel(&channel));
-            }
-            routes.live.insert(name);
-        }
-        Ok(routes)
-    }
-
-    /// Who gets news of a story from this feed: the fixed outputs (if they follow the feed), the
-    /// channels subscribed to it, and whoever already shows the story.
-    fn targets(&self, routes: &Routes, story_id: &str) -> Vec<Arc<dyn Destination>> {
-        let announced = self.announced.get(story_id);
-        let shows = |name: &str| announced.is_some_and(|a| a.contains(name));
-        let follows = self.fixed_feeds.as_ref().is_none_or(|f| f.contains(&routes.feed));
-        let mut out: Vec<Arc<dyn Destination>> =
-            self.destinations.iter().filter(|d| follows || shows(&d.name())).cloned().collect();
-        let mut names: HashSet<String> = HashSet::new();
-        for channel in &routes.channels {
-            names.insert(channel.name());
-            out.push(channel.clone());
-        }
-        for name in announced.into_iter().flatten() {
-            if routes.live.contains(name)
-                && names.insert(name.clone())
-                && let Some(dest) = self.resolve(name)
-            {
-                out.push(dest);
-            }
-        }
-        out
-    }
-
     /// The story as its first post reads now, summarized by the configured service.
-    async fn story_post(&mut self, story_id: &str) -> StoryPost {
+    pub(super) async fn story_post(&mut self, story_id: &str) -> StoryPost {
         let story = self.book.story(story_id).expect("placed story exists");
         let summary = self.summaries.summarize(&story.analysis(), self.last_summary.get(story_id)).await;
         let post = StoryPost::from_summary(story, &summary);
         self.last_summary.insert(story_id.to_string(), summary);
         post
-    }
-
-    /// Queues the digest of every digest channel whose period has ended: the stories of its feeds
-    /// that changed in the period, newest first. A period with no news advances silently.
-    pub async fn queue_digests(&mut self, now: DateTime<Utc>) -> Result<usize, WatchError> {
-        if self.platforms.is_empty() {
-            return Ok(0);
-        }
-        let subscriptions = self.store.all_subscriptions().await?;
-        let mut queued = 0;
-        for schedule in self.store.list_digests().await? {
-            let Some(period) = digest_period(schedule.mode, schedule.last_sent_at, now) else { continue };
-            let Some(platform) = self.platforms.iter().find(|p| p.platform() == schedule.platform) else { continue };
-            let dest = platform.channel(&schedule.channel);
-            let feeds: Vec<&str> = subscriptions
-                .iter()
-                .filter(|s| s.platform == schedule.platform && s.channel == schedule.channel)
-                .map(|s| s.feed.as_str())
-                .collect();
-            let mut ids: Vec<(DateTime<Utc>, String)> = self
-                .book
-                .stories()
-                .iter()
-                .filter(|s| s.updated > period.from && s.updated <= period.to)
-                .filter(|s| {
-                    self.story_feeds
-                        .get(&s.id)
-                        .is_some_and(|polled| polled.iter().any(|p| feeds.iter().any(|f| same_feed(f, p))))
-                })
-                .map(|s| (s.updated, s.id.clone()))
-                .collect();
-            ids.sort_by(|a, b| b.cmp(a));
-            ids.truncate(DIGEST_MAX_STORIES);
-            let mut stories = Vec::with_capacity(ids.len());
-            for (_, id) in &ids {
-                stories.push(self.story_post(id).await);
-            }
-            let delivery = (!stories.is_empty()).then(|| NewDelivery {
-                key: format!("digest/{}/{}", dest.name(), period.to.to_rfc3339()),
-                story_id: None,
-                destination: dest.name(),
-                kind: DeliveryKind::Digest,
-                payload: serde_json::to_value(Outbound::Digest(DigestPost {
-                    from: period.from,
-                    to: period.to,
-                    stories,
-                }))
-                .unwrap_or_default(),
-            });
-            if self.store.queue_digest(&schedule.platform, &schedule.channel, period.to, delivery.as_ref()).await? {
-                queued += 1;
-            }
-        }
-        Ok(queued)
     }
 
     /// How many posts, updates and edits this watcher has sent (for reports).
@@ -559,36 +240,118 @@ impl<S: Store> Watcher<S> {
 
 /// What is kept of an item's text for re-clustering after a restart.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct StoredItem {
-    title: String,
-    outlet: String,
-    text: String,
+pub(super) struct StoredItem {
+    pub(super) title: String,
+    pub(super) outlet: String,
+    pub(super) text: String,
 }
 
-/// Where one feed's stories go: the chat channels subscribed to it that take live posts, and every
-/// channel still taking live posts (a channel that already shows a story keeps getting its updates).
-struct Routes {
-    feed: String,
-    channels: Vec<Arc<dyn Destination>>,
-    live: HashSet<String>,
+/// What the store keeps of a story beside its id and revision. Typed, so what is written is what is
+/// read back; older rows that lack a field read as its default.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct StoryPayload {
+    #[serde(default)]
+    pub(super) headline: String,
+    #[serde(default)]
+    pub(super) companies: Vec<String>,
+    #[serde(default)]
+    pub(super) outlets: Vec<String>,
+    /// The destinations (by name) the story's first post was queued for.
+    #[serde(default)]
+    pub(super) announced_to: Option<BTreeSet<String>>,
+    /// Rows written before channels existed: `true` when the story went to every fixed output.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) announced: bool,
 }
 
-fn same_feed(subscribed: &str, polled: &str) -> bool {
-    subscribed == polled || FeedSource::parse(subscribed).is_ok_and(|s| s.to_string() == polled)
+impl StoryPayload {
+    pub(super) fn new(story: &Story, announced_to: Option<&BTreeSet<String>>) -> Self {
+        Self {
+            headline: story.headline().to_string(),
+            companies: story.companies(),
+            outlets: story.outlets(),
+            announced_to: Some(announced_to.cloned().unwrap_or_default()),
+            announced: false,
+        }
+    }
+
+    /// Reads a stored payload; one that does not parse reads as empty (nothing announced), as an
+    /// untyped read of a missing key did.
+    pub(super) fn read(value: &serde_json::Value) -> Self {
+        serde_json::from_value(value.clone()).unwrap_or_default()
+    }
+
+    pub(super) fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
 }
 
-fn delivery(story_id: &str, dest: &dyn Destination, msg: &Outbound) -> Result<NewDelivery, WatchError> {
-    let (kind, revision) = match msg {
-        Outbound::Post(p) => (DeliveryKind::Post, p.revision),
-        Outbound::Update(u) => (DeliveryKind::Update, u.revision),
-        Outbound::Edit(p) => (DeliveryKind::Edit, p.revision),
-        Outbound::Digest(_) => (DeliveryKind::Digest, 0),
-    };
-    Ok(NewDelivery {
-        key: NewDelivery::idempotency_key(story_id, &dest.name(), revision, kind),
-        story_id: Some(story_id.to_string()),
-        destination: dest.name(),
-        kind,
-        payload: serde_json::to_value(msg).unwrap_or_default(),
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::testing::{Recorder, feed, item, noon, watcher};
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn a_round_remembers_a_new_feeds_backlog_then_posts_what_comes_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Recorder::new("console");
+        let (w, _) = watcher(vec![out.clone()], None, false).await;
+        let old = item("a1", "Initech", 500, noon() - Duration::hours(2));
+        let source = feed(dir.path(), "wire.xml", std::slice::from_ref(&old));
+        let mut w = w.fixed_outputs_follow(std::slice::from_ref(&source));
+        let first = w.round(noon()).await.unwrap();
+        assert_eq!((first.polled, first.new_items, first.sent), (1, 1, 0));
+        feed(dir.path(), "wire.xml", &[old, item("b1", "Globex", 300, noon())]);
+        let second = w.round(noon() + Duration::minutes(10)).await.unwrap();
+        assert_eq!((second.new_items, second.sent), (1, 1));
+        assert_eq!(out.kinds(), ["post"]);
+        assert!(out.headlines()[0].contains("Globex"), "{:?}", out.headlines());
+    }
+
+    #[tokio::test]
+    async fn a_round_with_nothing_new_sends_nothing_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Recorder::new("console");
+        let (w, _) = watcher(vec![out.clone()], None, true).await;
+        let source = feed(dir.path(), "wire.xml", &[item("a1", "Initech", 500, noon())]);
+        let mut w = w.fixed_outputs_follow(&[source]);
+        assert_eq!(w.round(noon()).await.unwrap().sent, 1);
+        assert_eq!(w.round(noon() + Duration::minutes(10)).await.unwrap().sent, 0);
+        assert_eq!(out.kinds(), ["post"]);
+    }
+
+    #[tokio::test]
+    async fn a_restart_restores_who_was_told_so_no_story_is_posted_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Recorder::new("console");
+        let (w, store) = watcher(vec![out.clone()], None, true).await;
+        let a = item("a1", "Initech", 500, noon());
+        let source = feed(dir.path(), "wire.xml", std::slice::from_ref(&a));
+        let mut w = w.fixed_outputs_follow(std::slice::from_ref(&source));
+        w.round(noon()).await.unwrap();
+        let fetcher = Fetcher::new(crate::feeds::FetchSettings::default()).unwrap();
+        let rules = crate::pipeline::testing::rules(true);
+        let mut again =
+            Watcher::new(store, fetcher, vec![out.clone() as Arc<dyn Destination>], w.summaries.clone(), rules)
+                .fixed_outputs_follow(std::slice::from_ref(&source));
+        assert_eq!(again.restore(noon()).await.unwrap(), 1);
+        let b = "<item><guid>a2</guid><link>https://ledger.example/a2</link><title>Initech memo: the 500 support job cuts finish by June</title><description>Initech told staff the 500 support job cuts tied to its AI agents finish by June, according to a memo seen by Ledger Daily.</description></item>";
+        feed(dir.path(), "wire.xml", &[a, b.to_string()]);
+        again.round(noon() + Duration::minutes(10)).await.unwrap();
+        assert_eq!(out.kinds(), ["post", "update"], "the restarted watcher replies in the story's thread");
+    }
+
+    #[test]
+    fn the_story_payload_reads_rows_written_before_it_was_typed() {
+        let legacy = StoryPayload::read(&json!({"headline": "h", "announced": true}));
+        assert!(legacy.announced && legacy.announced_to.is_none());
+        let current =
+            StoryPayload::read(&json!({"headline": "h", "companies": ["Initech"], "announced_to": ["slack:C1"]}));
+        assert_eq!(current.announced_to, Some(BTreeSet::from(["slack:C1".to_string()])));
+        assert_eq!(StoryPayload::read(&json!("not an object")), StoryPayload::default());
+        let written = current.to_value();
+        assert!(written.get("announced").is_none(), "{written}");
+        assert_eq!(StoryPayload::read(&written), current);
+    }
 }

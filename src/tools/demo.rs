@@ -2,10 +2,10 @@
 //! revised numbers, off-topic items) through the whole pipeline — fetch, parse, relevance, stories,
 //! claims, the SQLite store and its outbox — to a destination, offline and without tokens.
 
-use super::watcher::{WatchRules, Watcher};
 use crate::core::story::StoryRules;
 use crate::delivery::Destination;
 use crate::feeds::{FeedSource, FetchSettings, Fetcher, ParseError, parse_feed};
+use crate::pipeline::watcher::{WatchRules, Watcher};
 use crate::store::SqliteStore;
 use crate::summaries::SummaryService;
 use chrono::{DateTime, Duration, Utc};
@@ -63,6 +63,7 @@ pub async fn run(dest: Arc<dyn Destination>, summaries: Arc<dyn SummaryService>)
         disable_after_failures: 3,
         base_backoff: Duration::seconds(60),
         post_backlog: true,
+        keep_text: chrono::Duration::days(30),
     };
     let mut watcher = Watcher::new(store, fetcher, vec![dest], summaries, rules);
     let mut report = DemoReport::default();

@@ -14,7 +14,6 @@
 //! its own, with the same instructions and reply rules.
 
 use super::demo::SAMPLE_FEEDS;
-use super::ingest::news_items;
 use crate::core::analyze::analyze_article;
 use crate::core::claims::Claim;
 use crate::core::lexicon::Lexicon;
@@ -27,6 +26,7 @@ use crate::feeds::{ParseError, parse_feed};
 use crate::llm::estimate_tokens;
 use crate::llm::prompt::{self, BuiltPrompt};
 use crate::llm::schema::{BULLET_WORDS, HEADLINE_WORDS, MAX_BULLETS};
+use crate::pipeline::ingest::news_items;
 use serde_json::json;
 use std::collections::HashMap;
 

@@ -2,11 +2,11 @@
 //! corpora, and the process's peak memory. The corpora are made here from templates (invented
 //! companies, several outlets, rewrites and off-topic items), so the figures are reproducible.
 
-use super::ingest::news_items;
 use crate::core::lexicon::Lexicon;
 use crate::core::relevance::Topic;
 use crate::core::story::{Placement, StoryBook, StoryRules};
 use crate::feeds::parse_feed;
+use crate::pipeline::ingest::news_items;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::fmt::Write as _;
 use std::time::Instant;
