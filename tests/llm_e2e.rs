@@ -1,10 +1,12 @@
-//! Opt-in: the LLM summarizer against a real OpenAI-compatible server. Skipped (passes without doing
-//! anything) unless `LLM_E2E_BASE_URL` is set, e.g.
+//! Opt-in: the LLM summarizer against a real OpenAI-compatible server. Ignored (reported as ignored,
+//! never as a pass) unless asked for with `--ignored` and `LLM_E2E_BASE_URL`, e.g.
 //!
 //! ```sh
-//! LLM_E2E_BASE_URL=http://127.0.0.1:11434/v1 LLM_E2E_MODEL=llama3.1:8b cargo test --test llm_e2e -- --nocapture
-//! LLM_E2E_BASE_URL=https://api.openai.com/v1 LLM_E2E_MODEL=gpt-4o-mini OPENAI_API_KEY=sk-… cargo test --test llm_e2e
+//! LLM_E2E_BASE_URL=http://127.0.0.1:11434/v1 LLM_E2E_MODEL=llama3.1:8b cargo test --test llm_e2e -- --ignored --nocapture
+//! LLM_E2E_BASE_URL=https://api.openai.com/v1 LLM_E2E_MODEL=gpt-4o-mini OPENAI_API_KEY=sk-… cargo test --test llm_e2e -- --ignored
 //! ```
+//!
+//! Run with `--ignored` but without `LLM_E2E_BASE_URL`, it fails and says what to set.
 //!
 //! A real model's words cannot be predicted, so this checks what must hold whatever it writes: the
 //! summary is grounded (every cite a real message or article), pings nobody, carries no link, keeps
@@ -20,13 +22,16 @@ use layoffwatch::secret::Secret;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn settings() -> Option<LlmSettings> {
-    let base = std::env::var("LLM_E2E_BASE_URL").ok().filter(|v| !v.trim().is_empty())?;
+fn settings() -> LlmSettings {
+    let base = std::env::var("LLM_E2E_BASE_URL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .expect("set LLM_E2E_BASE_URL (and LLM_E2E_MODEL, OPENAI_API_KEY) to run against a real server");
     let model = std::env::var("LLM_E2E_MODEL").unwrap_or_else(|_| "gpt-4o-mini".into());
     let mut s = LlmSettings::new(url::Url::parse(base.trim()).expect("LLM_E2E_BASE_URL is a URL"), model);
     s.api_key = std::env::var("OPENAI_API_KEY").ok().filter(|k| !k.is_empty()).map(Secret::new);
     s.timeout = Duration::from_secs(180);
-    Some(s)
+    s
 }
 
 fn assert_safe(summary: &Summary, analysis: &Analysis) {
@@ -49,11 +54,9 @@ fn assert_safe(summary: &Summary, analysis: &Analysis) {
 }
 
 #[tokio::test]
+#[ignore = "needs a real OpenAI-compatible server: set LLM_E2E_BASE_URL and run with --ignored"]
 async fn a_real_server_gives_a_grounded_summary_that_ignores_injections() {
-    let Some(settings) = settings() else {
-        eprintln!("skipped: set LLM_E2E_BASE_URL (and LLM_E2E_MODEL, OPENAI_API_KEY) to run against a real server");
-        return;
-    };
+    let settings = settings();
     let metrics = Arc::new(Metrics::new());
     let service = LlmSummaries::new(settings, metrics.clone()).unwrap();
     for fixture in ["tests/fixtures/llm/thread_injection.json", "tests/fixtures/thread_rumours.json"] {
