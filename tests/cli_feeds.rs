@@ -1,9 +1,11 @@
 //! `demo`, `digest` and `check` as the real binary, against the bundled sample feeds and a local feed
 //! server.
 
-use axum::{Router, routing::get};
+mod support;
+
 use serde_json::Value;
 use std::process::{Command, Output};
+use support::feeds::FeedServer;
 
 fn layoffwatch(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_layoffwatch"));
@@ -59,18 +61,16 @@ fn digest_json_folds_the_sample_feeds_into_stories() {
     assert!(skipped.iter().any(|s| s["reason"].as_str().unwrap().starts_with("off-topic")));
 }
 
-async fn serve_feed() -> String {
-    let body = std::fs::read_to_string(demo_feed("reuters-technology.xml")).unwrap();
-    let app = Router::new().route("/rss", get(move || async move { body }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/rss")
+async fn serve_feed() -> (FeedServer, String) {
+    let feeds = FeedServer::start().await;
+    feeds.raw("rss", std::fs::read_to_string(demo_feed("reuters-technology.xml")).unwrap());
+    let url = feeds.url("rss");
+    (feeds, url)
 }
 
 #[tokio::test]
 async fn digest_fetches_over_http_only_when_private_addresses_are_allowed() {
-    let url = serve_feed().await;
+    let (_feeds, url) = serve_feed().await;
     let u = url.clone();
     let refused = tokio::task::spawn_blocking(move || layoffwatch(&["digest", "--json", &u], &[])).await.unwrap();
     assert!(!refused.status.success());

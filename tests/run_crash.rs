@@ -3,15 +3,15 @@
 //! identify each delivery) must be exactly those of a run that was never interrupted — none missing,
 //! none twice.
 
-use axum::{Router, extract::State, routing::get};
+mod support;
+
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use layoffwatch::tools::bench::COMPANIES;
+use support::feeds::FeedServer;
 
 /// An RSS feed whose item count the test controls: phase 0 is the backlog a first poll remembers,
 /// phase 1 adds the news that must be posted.
@@ -44,16 +44,6 @@ fn feed(phase: usize) -> String {
         ));
     }
     format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Example Wire</title>{items}</channel></rss>")
-}
-
-async fn serve(phase: Arc<AtomicUsize>) -> String {
-    let app = Router::new()
-        .route("/feed.xml", get(|State(p): State<Arc<AtomicUsize>>| async move { feed(p.load(Ordering::SeqCst)) }))
-        .with_state(phase);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/feed.xml")
 }
 
 fn bot(dir: &Path, feed: &str, once: bool) -> Command {
@@ -93,12 +83,13 @@ fn keys(dir: &Path) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_nine_at_any_point_loses_nothing_and_repeats_nothing() {
     // The uninterrupted reference.
-    let phase = Arc::new(AtomicUsize::new(0));
-    let feed_url = serve(phase.clone()).await;
+    let feeds = FeedServer::start().await;
+    feeds.raw("feed.xml", feed(0));
+    let feed_url = feeds.url("feed.xml");
     let reference = tempfile::tempdir().unwrap();
     run_once(reference.path(), &feed_url).await;
     assert!(keys(reference.path()).is_empty(), "a first poll posts nothing old");
-    phase.store(1, Ordering::SeqCst);
+    feeds.raw("feed.xml", feed(1));
     run_once(reference.path(), &feed_url).await;
     let expected = keys(reference.path());
     assert!(expected.len() >= COMPANIES.len(), "the news is posted: {expected:?}");
@@ -106,10 +97,10 @@ async fn kill_nine_at_any_point_loses_nothing_and_repeats_nothing() {
     assert_eq!(expected_set.len(), expected.len());
 
     // The same news, with the bot killed again and again.
-    phase.store(0, Ordering::SeqCst);
+    feeds.raw("feed.xml", feed(0));
     let crashed = tempfile::tempdir().unwrap();
     run_once(crashed.path(), &feed_url).await;
-    phase.store(1, Ordering::SeqCst);
+    feeds.raw("feed.xml", feed(1));
     let mut progress = Vec::new();
     for delay_ms in [20u64, 60, 100, 120, 135, 150, 160, 170, 180, 190, 205, 225, 260, 320, 450, 700] {
         let mut child = bot(crashed.path(), &feed_url, false).spawn().unwrap();

@@ -8,17 +8,12 @@
 
 mod support;
 
-use axum::Router;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::fake_discord::{self, Control, FakeDiscord, GUILD, Recorded};
+use support::feeds::FeedServer;
 
 const TEXT: u64 = 100;
 const FORUM: u64 = 200;
@@ -26,31 +21,15 @@ const DIGEST: u64 = 300;
 const MANAGE_CHANNELS: u64 = 1 << 4;
 const FORUM_TAG_VANTORIX: &str = "502";
 
-/// The feeds the channels subscribe to, by file name, how often each was asked for, and whether
-/// answers are held back (to catch the bot in the middle of a fetch).
-struct FeedServer {
-    items: Mutex<HashMap<String, Vec<String>>>,
-    hits: Mutex<HashMap<String, usize>>,
-    stall: tokio::sync::watch::Sender<bool>,
-}
-
-type SharedFeeds = Arc<FeedServer>;
-
-impl FeedServer {
-    fn new() -> SharedFeeds {
-        Arc::new(FeedServer {
-            items: Mutex::default(),
-            hits: Mutex::default(),
-            stall: tokio::sync::watch::Sender::new(false),
-        })
-    }
-}
-
 const WIRE: &str = "wire.xml";
 const DAILY: &str = "daily.xml";
 
-fn outlet(feed: &str) -> &'static str {
-    if feed == WIRE { "Example Wire" } else { "Example Daily" }
+/// The shared feed server playing the two outlets the channels subscribe to.
+async fn feed_server() -> FeedServer {
+    let feeds = FeedServer::start().await;
+    feeds.feed(WIRE, "Example Wire");
+    feeds.feed(DAILY, "Example Daily");
+    feeds
 }
 
 fn item(guid: &str, title: &str, body: &str) -> String {
@@ -109,35 +88,6 @@ fn vantorix_deadline() -> String {
         "Vantorix sets June deadline for support layoffs tied to AI agents",
         "Vantorix told staff the layoffs tied to its AI support agents will be finished by June, according to an internal memo seen by Example Wire.",
     )
-}
-
-async fn feed_server(feeds: SharedFeeds) -> String {
-    async fn serve(State(feeds): State<SharedFeeds>, UrlPath(name): UrlPath<String>) -> Response {
-        let Some(items) = feeds.items.lock().unwrap().get(&name).cloned() else {
-            return StatusCode::NOT_FOUND.into_response();
-        };
-        *feeds.hits.lock().unwrap().entry(name.clone()).or_default() += 1;
-        let _ = feeds.stall.subscribe().wait_for(|stalled| !*stalled).await;
-        let xml = format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{}</title>{}</channel></rss>",
-            outlet(&name),
-            items.concat()
-        );
-        ([("content-type", "application/rss+xml")], xml).into_response()
-    }
-    let app = Router::new().route("/{name}", get(serve)).with_state(feeds);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
-
-fn add_item(feeds: &SharedFeeds, feed: &str, item: String) {
-    feeds.items.lock().unwrap().entry(feed.to_string()).or_default().push(item);
-}
-
-fn hits(feeds: &SharedFeeds, feed: &str) -> usize {
-    feeds.hits.lock().unwrap().get(feed).copied().unwrap_or(0)
 }
 
 /// One run of the real binary, its log in a file so a failure can show it.
@@ -267,12 +217,11 @@ async fn the_bot_posts_threads_updates_and_edits_through_the_real_binary_and_sur
             {"id": FORUM_TAG_VANTORIX, "name": "Vantorix", "moderated": false, "emoji_id": null, "emoji_name": null}]}),
     );
     fake.add_channel(DIGEST, 0, json!({}));
-    let feeds = FeedServer::new();
-    add_item(&feeds, WIRE, background("wire-0"));
-    add_item(&feeds, DAILY, background("daily-0"));
-    add_item(&feeds, DAILY, old_news());
-    let base = feed_server(feeds.clone()).await;
-    let (wire_url, daily_url) = (format!("{base}/{WIRE}"), format!("{base}/{DAILY}"));
+    let feeds = feed_server().await;
+    feeds.add(WIRE, background("wire-0"));
+    feeds.add(DAILY, background("daily-0"));
+    feeds.add(DAILY, old_news());
+    let (wire_url, daily_url) = (feeds.url(WIRE), feeds.url(DAILY));
     let dir = tempfile::tempdir().unwrap();
 
     let bot = Bot::start(&fake, dir.path(), 1);
@@ -299,12 +248,12 @@ async fn the_bot_posts_threads_updates_and_edits_through_the_real_binary_and_sur
     assert!(list.contains(&wire_url) && list.contains("a digest (hourly UTC)"), "{list}");
 
     // Two fetches of each feed: the first poll (which only remembers the backlog) has committed.
-    wait("both feeds polled twice", &fake, &bot, |_| hits(&feeds, WIRE) >= 2 && hits(&feeds, DAILY) >= 2).await;
+    wait("both feeds polled twice", &fake, &bot, |_| feeds.hits(WIRE) >= 2 && feeds.hits(DAILY) >= 2).await;
     assert!(fake.messages(TEXT).is_empty() && forum_posts(&fake).is_empty(), "the backlog is not posted");
     assert!(bot.log().contains("remembering the backlog"), "{}", bot.log());
 
     // Phase 1: the story breaks on the wire. A post with an embed, and a thread started on it.
-    add_item(&feeds, WIRE, vantorix_breaks());
+    feeds.add(WIRE, vantorix_breaks());
     wait("the story in the text channel with its thread", &fake, &bot, |f| {
         f.messages(TEXT).len() == 1 && !f.requests_to("POST", "/threads").is_empty()
     })
@@ -322,7 +271,7 @@ async fn the_bot_posts_threads_updates_and_edits_through_the_real_binary_and_sur
 
     // Phase 2: a second outlet on the other feed. The text channel shows the story, so it gets a reply
     // in the thread; the forum first hears of it through its own feed, so it gets the whole story.
-    add_item(&feeds, DAILY, vantorix_second_outlet());
+    feeds.add(DAILY, vantorix_second_outlet());
     wait("the second outlet in the thread and the forum post", &fake, &bot, |f| {
         f.messages(thread).len() > in_thread && !forum_posts(f).is_empty()
     })
@@ -350,7 +299,7 @@ async fn the_bot_posts_threads_updates_and_edits_through_the_real_binary_and_sur
     // Phase 3: the company revises its figure. The first post is edited in place, in both channels,
     // and the thread is told what changed.
     let in_thread = fake.messages(thread).len();
-    add_item(&feeds, WIRE, vantorix_revised());
+    feeds.add(WIRE, vantorix_revised());
     wait("the first posts edited", &fake, &bot, |f| {
         !edits_of(f, TEXT, first_id).is_empty() && !edits_of(f, forum_thread, forum_thread).is_empty()
     })
@@ -378,9 +327,9 @@ async fn the_bot_posts_threads_updates_and_edits_through_the_real_binary_and_sur
     // Start again on the same database. Once it has polled both feeds twice more, nothing was resent.
     let bot = Bot::start(&fake, dir.path(), 2);
     wait("commands registered again", &fake, &bot, |f| f.requests_exact("PUT", &guild_commands).len() == 2).await;
-    let (wire_seen, daily_seen) = (hits(&feeds, WIRE), hits(&feeds, DAILY));
+    let (wire_seen, daily_seen) = (feeds.hits(WIRE), feeds.hits(DAILY));
     wait("both feeds polled twice after the restart", &fake, &bot, |_| {
-        hits(&feeds, WIRE) >= wire_seen + 2 && hits(&feeds, DAILY) >= daily_seen + 2
+        feeds.hits(WIRE) >= wire_seen + 2 && feeds.hits(DAILY) >= daily_seen + 2
     })
     .await;
     let after = (
@@ -394,7 +343,7 @@ async fn the_bot_posts_threads_updates_and_edits_through_the_real_binary_and_sur
 
     // Phase 4: later coverage goes into the existing thread and forum post, never as a new post.
     let (in_thread, in_forum_thread) = (fake.messages(thread).len(), fake.messages(forum_thread).len());
-    add_item(&feeds, WIRE, vantorix_deadline());
+    feeds.add(WIRE, vantorix_deadline());
     wait("the new coverage in both threads", &fake, &bot, |f| {
         f.messages(thread).len() > in_thread && f.messages(forum_thread).len() > in_forum_thread
     })
@@ -437,9 +386,9 @@ async fn sigterm_during_the_first_round_still_ends_the_bot_cleanly() {
 
     let fake = FakeDiscord::start().await;
     fake.add_channel(TEXT, 0, json!({}));
-    let feeds = FeedServer::new();
-    add_item(&feeds, WIRE, background("wire-0"));
-    let wire_url = format!("{}/{WIRE}", feed_server(feeds.clone()).await);
+    let feeds = feed_server().await;
+    feeds.add(WIRE, background("wire-0"));
+    let wire_url = feeds.url(WIRE);
     let dir = tempfile::tempdir().unwrap();
     // A channel subscribed in an earlier run, so the very first round of this one fetches the feed.
     let store = SqliteStore::open(dir.path().join("bot.sqlite").to_str().unwrap()).await.unwrap();
@@ -453,12 +402,12 @@ async fn sigterm_during_the_first_round_still_ends_the_bot_cleanly() {
     assert!(store.add_subscription(&sub).await.unwrap());
     store.close().await;
 
-    feeds.stall.send_replace(true);
+    feeds.stall(true);
     let bot = Bot::start(&fake, dir.path(), 1);
-    wait("the first round's fetch", &fake, &bot, |_| hits(&feeds, WIRE) == 1).await;
+    wait("the first round's fetch", &fake, &bot, |_| feeds.hits(WIRE) == 1).await;
     // The feed answers only once the signal is out, so the bot is mid-fetch when it arrives.
     bot.sigterm().await;
-    feeds.stall.send_replace(false);
+    feeds.stall(false);
     let (status, log) = bot.exit().await;
     assert!(status.success(), "SIGTERM mid-round ends the bot with exit code 0, got {status}; log:\n{log}");
     assert!(log.contains("Shutting down"), "{log}");

@@ -2,6 +2,8 @@
 //! (conditional GET), backs off on 429 with Retry-After, survives malformed XML, and refuses a feed
 //! that redirects to a private address when private addresses are not allowed.
 
+mod support;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -10,6 +12,7 @@ use axum::routing::get;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
+use support::feeds::{FeedServer, item, minutes_ago};
 
 #[derive(Default)]
 struct Log {
@@ -125,29 +128,15 @@ async fn retry_after_outlasts_a_shorter_backoff() {
     assert_eq!(asked(), 2);
 }
 
-/// A feed that grows by one item about the same story each time the test says so.
-async fn growing_feed(phase: Arc<std::sync::atomic::AtomicUsize>) -> String {
-    let app = Router::new()
-        .route(
-            "/grow.xml",
-            get(|State(p): State<Arc<std::sync::atomic::AtomicUsize>>| async move {
-                let n = p.load(std::sync::atomic::Ordering::SeqCst);
-                let mut items = String::new();
-                for i in 0..n {
-                    let published = (chrono::Utc::now() - chrono::Duration::minutes(30 - i as i64)).to_rfc2822();
-                    items.push_str(&format!(
-                        "<item><guid>g{i}</guid><link>https://news.example/g{i}</link><title>Initech AI layoffs, report {i}</title><pubDate>{published}</pubDate><description>Initech will cut {} jobs as AI agents take over support, the company said.</description></item>",
-                        500 + i
-                    ));
-                }
-                format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Example Wire</title>{items}</channel></rss>")
-            }),
-        )
-        .with_state(phase);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/grow.xml")
+/// One item about the same story; each `i` is a later report with a revised figure.
+fn report(i: usize) -> String {
+    item(
+        &format!("g{i}"),
+        "news.example",
+        &format!("Initech AI layoffs, report {i}"),
+        &format!("Initech will cut {} jobs as AI agents take over support, the company said.", 500 + i),
+        minutes_ago(30 - i as i64),
+    )
 }
 
 #[tokio::test]
@@ -158,8 +147,11 @@ async fn after_a_restart_a_story_continues_with_new_revisions_not_reused_ones() 
     use layoffwatch::store::{SqliteStore, Store};
     use layoffwatch::summaries::Offline;
 
-    let phase = Arc::new(std::sync::atomic::AtomicUsize::new(2));
-    let url = growing_feed(phase.clone()).await;
+    let feeds = FeedServer::start().await;
+    feeds.feed("grow.xml", "Example Wire");
+    feeds.add("grow.xml", report(0));
+    feeds.add("grow.xml", report(1));
+    let url = feeds.url("grow.xml");
     let source = FeedSource::parse(&url).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite");
@@ -183,7 +175,7 @@ async fn after_a_restart_a_story_continues_with_new_revisions_not_reused_ones() 
     store.close().await;
 
     // A new process: the story book is rebuilt from the store, then the story grows.
-    phase.store(3, std::sync::atomic::Ordering::SeqCst);
+    feeds.add("grow.xml", report(2));
     let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
     let mut second = Watcher::new(store.clone(), fetcher(), vec![output], Arc::new(Offline), rules());
     assert_eq!(second.restore(now).await.unwrap(), 2);

@@ -12,19 +12,13 @@
 
 mod support;
 
-use axum::Router;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::fake_slack::{FakeSlack, Posted};
+use support::feeds::{FeedServer, item, minutes_ago};
 
 /// The channel that takes live posts.
 const LIVE: &str = "C0LIVE0001";
@@ -34,59 +28,6 @@ const DIGEST: &str = "C0DIGEST01";
 const ADMIN: &str = "UADMIN0001";
 /// How long any one condition may take to hold (the machine is shared and slow; this is no timing test).
 const PATIENCE: Duration = Duration::from_secs(60);
-
-/// The two outlets the feed server plays: path → (channel title, items).
-#[derive(Default)]
-struct Feeds {
-    items: Mutex<HashMap<String, (String, Vec<String>)>>,
-    /// Requests served per path, so the test knows when the bot has polled.
-    hits: Mutex<HashMap<String, usize>>,
-}
-
-impl Feeds {
-    fn add(&self, path: &str, item: String) {
-        self.items.lock().unwrap().get_mut(path).expect("a known feed").1.push(item);
-    }
-
-    fn hits(&self, path: &str) -> usize {
-        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
-    }
-}
-
-/// Serves `/{path}` as RSS from `feeds`; returns the base URL.
-async fn serve_feeds(feeds: Arc<Feeds>) -> String {
-    async fn feed(State(feeds): State<Arc<Feeds>>, UrlPath(path): UrlPath<String>) -> Response {
-        let Some((title, items)) = feeds.items.lock().unwrap().get(&path).cloned() else {
-            return StatusCode::NOT_FOUND.into_response();
-        };
-        *feeds.hits.lock().unwrap().entry(path).or_default() += 1;
-        let xml = format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>{}</channel></rss>",
-            items.concat()
-        );
-        ([("content-type", "application/rss+xml")], xml).into_response()
-    }
-    let app = Router::new().route("/{path}", get(feed)).with_state(feeds);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
-
-/// An RSS item; `title` and `body` are XML-escaped here.
-fn item(guid: &str, host: &str, title: &str, body: &str, published: DateTime<Utc>) -> String {
-    let xml = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    format!(
-        "<item><guid>{guid}</guid><link>https://{host}/{guid}</link><title>{}</title><pubDate>{}</pubDate><description>{}</description></item>",
-        xml(title),
-        published.to_rfc2822(),
-        xml(body)
-    )
-}
-
-fn minutes_ago(m: i64) -> DateTime<Utc> {
-    Utc::now() - chrono::Duration::minutes(m)
-}
 
 // Fixtures: one invented company's AI-driven layoffs as two outlets cover it, each item worded unlike
 // the others so none is a near-duplicate, and two backlog items that a new subscription must not post.
@@ -257,11 +198,12 @@ fn replies(fake: &FakeSlack, channel: &str, parent: &str) -> Vec<Posted> {
 async fn the_binary_posts_threads_edits_and_survives_a_restart_through_slack() {
     let fake = FakeSlack::start().await;
     fake.make_admin(ADMIN);
-    let feeds = Arc::new(Feeds::default());
-    feeds.items.lock().unwrap().insert("wire.xml".into(), ("Northwind Wire".into(), vec![wire_backlog()]));
-    feeds.items.lock().unwrap().insert("daily.xml".into(), ("Harbor Daily — Business".into(), vec![daily_backlog()]));
-    let base = serve_feeds(feeds.clone()).await;
-    let (wire, daily) = (format!("{base}/wire.xml"), format!("{base}/daily.xml"));
+    let feeds = FeedServer::start().await;
+    feeds.feed("wire.xml", "Northwind Wire");
+    feeds.add("wire.xml", wire_backlog());
+    feeds.feed("daily.xml", "Harbor Daily — Business");
+    feeds.add("daily.xml", daily_backlog());
+    let (wire, daily) = (feeds.url("wire.xml"), feeds.url("daily.xml"));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("layoffwatch.sqlite");
     let log = dir.path().join("bot.log");
