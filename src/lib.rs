@@ -12,7 +12,12 @@
 //! - [`summaries`]: the summarizer the bot runs with (offline, or an LLM grounded by the core).
 //! - [`llm`]: LLM summaries through any OpenAI-compatible server, grounded by the core.
 //! - [`metrics`]: counters in the Prometheus text format.
-//! - [`pipeline`]: wires feeds → core → store → destinations.
+//! - [`secret`]: the one redacting type for tokens, keys and webhook URLs (a leaf).
+//! - [`pipeline`]: wires feeds → core → store → destinations: the watcher's round (poll, routing,
+//!   outbox flush, digests).
+//! - [`config`]: settings parsed once (file, then environment), building every part's typed settings.
+//! - [`app`]: the bot assembled from the settings: HTTP port, bots, summarizer, watch loop.
+//! - [`tools`]: the demo and the benchmarks, built on the pipeline.
 //! - [`eval`]: measuring the labeller on a labelled set.
 pub mod adapters;
 pub mod app;

@@ -10,7 +10,7 @@ use crate::delivery::PostRef;
 use crate::store::{DeliveryKind, Store};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
-use tracing::warn;
+use tracing::{Instrument, info_span, warn};
 
 impl<S: Store> Watcher<S> {
     /// Sends every due delivery, oldest first. Returns how many were sent.
@@ -50,7 +50,8 @@ impl<S: Store> Watcher<S> {
                 self.store.defer(d.id, now + Duration::seconds(5)).await?;
                 continue;
             }
-            match send(dest.as_ref(), &d.key, &msg, thread.as_ref()).await {
+            let span = info_span!("delivery", destination = %d.destination, key = %d.key, kind = %d.kind, attempt = d.attempts + 1);
+            match send(dest.as_ref(), &d.key, &msg, thread.as_ref()).instrument(span).await {
                 Ok(posted) => {
                     self.store.mark_sent(d.id, Some(&posted.0)).await?;
                     sent += 1;
