@@ -228,7 +228,9 @@ impl App {
         if let Some(listener) = self.listener.take() {
             let http = std::mem::take(&mut self.http);
             let stopped = stopped(stopping.clone());
-            info!(addr = ?self.local_addr, "Serving /healthz and /metrics.");
+            if let Some(addr) = self.local_addr {
+                info!(%addr, "Serving /healthz and /metrics.");
+            }
             tasks.spawn(async move {
                 axum::serve(listener, http).with_graceful_shutdown(stopped).await.map_err(AppError::Serve)?;
                 Ok("the HTTP server")

@@ -1,13 +1,11 @@
 //! The bot's own HTTP port: with `LAYOFFWATCH_HTTP_ADDR` set, the real binary answers `/healthz`
 //! and serves its counters at `/metrics` in the Prometheus text format, and a bad address is refused
-//! by `check` with the fix.
+//! by `check` with the fix. The binary binds port 0 and logs the port it got, so no test races
+//! another for a "free" port.
 
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+use std::time::Duration;
 
 async fn get(url: &str) -> Option<(u16, String, String)> {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -23,26 +21,41 @@ async fn the_running_bot_answers_healthz_and_metrics_on_its_port() {
     let feed = dir.path().join("feed.xml");
     std::fs::write(&feed, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title></channel></rss>")
         .unwrap();
-    let addr = format!("127.0.0.1:{}", free_port());
     let mut bot = Command::new(env!("CARGO_BIN_EXE_layoffwatch"))
         .arg("run")
         .env_clear()
         .env("LAYOFFWATCH_DB", dir.path().join("db.sqlite"))
         .env("LAYOFFWATCH_FEEDS", feed.to_str().unwrap())
-        .env("LAYOFFWATCH_HTTP_ADDR", &addr)
+        .env("LAYOFFWATCH_HTTP_ADDR", "127.0.0.1:0")
         .env("LAYOFFWATCH_POLL_SECONDS", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let health = loop {
-        if let Some(answer) = get(&format!("http://{addr}/healthz")).await {
-            break answer;
-        }
-        assert!(Instant::now() < deadline, "the bot never answered on {addr}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    // The log line that says where the server listens carries the port the system chose.
+    let stderr = bot.stderr.take().unwrap();
+    let addr = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::task::spawn_blocking(move || {
+            let mut lines = BufReader::new(stderr).lines();
+            let addr = lines
+                .by_ref()
+                .map_while(Result::ok)
+                .find(|l| l.contains("Serving /healthz"))
+                .and_then(|l| {
+                    l.split("addr=").nth(1).map(|a| a.split_whitespace().next().unwrap_or_default().to_string())
+                })
+                .expect("the bot logs where it listens");
+            // Keep reading so the bot never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            addr
+        }),
+    )
+    .await
+    .expect("the bot started within a minute")
+    .unwrap();
+    assert!(!addr.ends_with(":0"), "{addr}");
+    let health = get(&format!("http://{addr}/healthz")).await.expect("the bot answers on the port it logged");
     assert_eq!((health.0, health.2.trim()), (200, "ok"));
     let (status, kind, body) = get(&format!("http://{addr}/metrics")).await.expect("metrics answer");
     assert_eq!(status, 200);
