@@ -148,6 +148,17 @@ impl Settings {
             .or(file.feeds.contact)
             .unwrap_or_else(|| "https://github.com/layoffwatch/layoffwatch".into());
         let jsonl = r.raw("LAYOFFWATCH_JSONL").or(file.output.jsonl).filter(|j| !j.trim().is_empty());
+        if let Some(path) = jsonl.as_deref().filter(|p| *p != "-")
+            && let Some(parent) = Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.is_dir()
+        {
+            r.problem(
+                "output.jsonl",
+                format!("the folder {} does not exist", parent.display()),
+                "create it, choose another path, or use \"-\" for standard output",
+            );
+        }
         let slack_webhook_url = webhook(&mut r, "SLACK_WEBHOOK_URL", allow_private_addresses);
         let discord_webhook_url = webhook(&mut r, "DISCORD_WEBHOOK_URL", allow_private_addresses);
         let http_addr = match r.get("LAYOFFWATCH_HTTP_ADDR") {
@@ -406,6 +417,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.feeds.len(), 1);
+    }
+
+    #[test]
+    fn a_json_lines_file_in_a_missing_folder_is_refused_before_run_tries_to_open_it() {
+        let err = load(None, &[("LAYOFFWATCH_JSONL", "/no/such/folder/out.jsonl")]).unwrap_err().to_string();
+        assert!(err.contains("output.jsonl") && err.contains("/no/such/folder"), "{err}");
+        assert!(load(None, &[("LAYOFFWATCH_JSONL", "-")]).is_ok());
     }
 
     #[test]
