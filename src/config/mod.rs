@@ -431,4 +431,31 @@ mod tests {
         let err = load(Some("[output]\nconsole = false\n"), &[]).unwrap_err().to_string();
         assert!(err.contains("no output is enabled"), "{err}");
     }
+
+    /// Every setting is read here, once; elsewhere an environment lookup would be a second parser.
+    /// `NO_COLOR` is the terminal's convention, read where the console decides on colour.
+    #[test]
+    fn only_the_configuration_reads_the_environment() {
+        fn walk(dir: &Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if !path.ends_with("config") {
+                        walk(&path, found);
+                    }
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        let reads = ["env::var(", "env::var_os(", "env::vars("].iter().any(|r| line.contains(r));
+                        if reads && !line.contains("\"NO_COLOR\"") {
+                            found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        assert!(found.is_empty(), "read the setting in src/config instead:\n{}", found.join("\n"));
+    }
 }
