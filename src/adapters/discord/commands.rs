@@ -13,6 +13,7 @@ use super::settings::{MAX_SUMMARY_MESSAGES, Snowflake};
 use super::summaries::{self, Scope};
 use crate::feeds::guard::check_url;
 use crate::feeds::presets::Presets;
+use crate::secret::Secret;
 use crate::store::{DigestMode, Store, Subscription};
 use crate::summaries::SummaryService;
 use chrono::Utc;
@@ -95,7 +96,7 @@ pub enum Command {
 pub struct Invocation {
     pub id: Snowflake,
     pub application: Snowflake,
-    pub token: String,
+    pub token: Secret,
     pub guild: Option<Snowflake>,
     pub channel: Snowflake,
     pub in_thread: bool,
@@ -153,7 +154,7 @@ pub fn parse(i: &CommandInteraction) -> Option<Invocation> {
     Some(Invocation {
         id: Snowflake(i.id.get()),
         application: Snowflake(i.application_id.get()),
-        token: i.token.clone(),
+        token: Secret::new(i.token.clone()),
         guild: i.guild_id.map(|g| Snowflake(g.get())),
         channel: Snowflake(i.channel_id.get()),
         in_thread,
@@ -362,14 +363,14 @@ pub async fn respond(api: &Api, inv: &Invocation, text: &str) -> Result<(), Rest
         "type": 4,
         "data": { "content": embeds::clip(&crate::core::text::defuse_mentions(text), embeds::CONTENT_LIMIT), "flags": EPHEMERAL, "allowed_mentions": AllowedMentions::none() }
     });
-    api.rest.post::<Value>(&format!("/interactions/{}/{}/callback", inv.id, inv.token), &body).await.map(|_| ())
+    api.rest.post::<Value>(&format!("/interactions/{}/{}/callback", inv.id, inv.token.expose()), &body).await.map(|_| ())
 }
 
 /// Defers, reads the history, summarizes and edits the answer in; overflow goes into ephemeral
 /// follow-ups.
 async fn summarize<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> Result<(), RestError> {
     let defer = json!({ "type": 5, "data": { "flags": EPHEMERAL } });
-    cx.api.rest.post::<Value>(&format!("/interactions/{}/{}/callback", inv.id, inv.token), &defer).await?;
+    cx.api.rest.post::<Value>(&format!("/interactions/{}/{}/callback", inv.id, inv.token.expose()), &defer).await?;
     let (scope, label) = match &inv.command {
         Command::SummarizeThread { started_thread: Some(t), .. } => {
             (Scope { channel: *t, before: None, limit: MAX_SUMMARY_MESSAGES }, "the thread".to_string())
@@ -390,7 +391,7 @@ async fn summarize<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> Result<()
         }
         _ => unreachable!("only summaries are deferred"),
     };
-    let original = format!("/webhooks/{}/{}/messages/@original", inv.application, inv.token);
+    let original = format!("/webhooks/{}/{}/messages/@original", inv.application, inv.token.expose());
     let pages = match summaries::summarize(cx.api, cx.summaries, inv.guild, scope, &label).await {
         Ok(Some(pages)) => pages,
         Ok(None) => {
@@ -414,7 +415,7 @@ async fn summarize<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> Result<()
     cx.api.rest.patch::<Value>(&original, &body).await?;
     for more in pages {
         let body = json!({ "embeds": more, "flags": EPHEMERAL, "allowed_mentions": AllowedMentions::none() });
-        cx.api.rest.post::<Value>(&format!("/webhooks/{}/{}", inv.application, inv.token), &body).await?;
+        cx.api.rest.post::<Value>(&format!("/webhooks/{}/{}", inv.application, inv.token.expose()), &body).await?;
     }
     Ok(())
 }
@@ -438,7 +439,7 @@ mod tests {
         let mut inv = Invocation {
             id: Snowflake(1),
             application: Snowflake(2),
-            token: "t".into(),
+            token: Secret::new("t"),
             guild: Some(Snowflake(3)),
             channel: Snowflake(4),
             in_thread: false,

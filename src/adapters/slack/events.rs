@@ -8,6 +8,7 @@
 //! `event_id` (the same on every retry, `X-Slack-Retry-Num` or a redelivered Socket Mode envelope),
 //! or the `trigger_id` of a command or shortcut.
 
+use crate::secret::Secret;
 use crate::store::{Store, StoreError};
 use chrono::Utc;
 use slack_morphism::prelude::*;
@@ -18,7 +19,7 @@ use tracing::{debug, info};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Work {
     /// `/layoffs …` in `channel`.
-    Command { channel: String, user: String, text: String, response_url: Option<String> },
+    Command { channel: String, user: String, text: String, response_url: Option<Secret> },
     /// Summarize the thread whose parent is `thread_ts` and reply in it.
     Summarize { channel: String, thread_ts: String, user: String },
     /// A mention the bot does not understand (or a summary asked for outside a thread).
@@ -69,7 +70,7 @@ pub fn from_command(ev: &SlackCommandEvent) -> (String, Work) {
         channel: ev.channel_id.0.clone(),
         user: ev.user_id.0.clone(),
         text: ev.text.clone().unwrap_or_default(),
-        response_url: Some(ev.response_url.0.to_string()),
+        response_url: Some(Secret::new(ev.response_url.0.to_string())),
     };
     (format!("command:{}", ev.trigger_id.0), work)
 }

@@ -27,6 +27,7 @@ pub use settings::SlackSettings;
 
 use crate::delivery::{Destination, Platform};
 use crate::feeds::presets::{self, Presets};
+use crate::secret::Secret;
 use crate::store::Store;
 use crate::summaries::SummaryService;
 use client::{ApiError, SlackApi};
@@ -234,7 +235,7 @@ async fn handle<S: Store + Clone + 'static>(inner: &Inner<S>, item: Work) {
                 user: &user,
             };
             let reply = commands::handle(&ctx, &text).await;
-            ephemeral(inner, &channel, &user, None, &reply, response_url.as_deref()).await;
+            ephemeral(inner, &channel, &user, None, &reply, response_url.as_ref().map(Secret::expose)).await;
         }
         Work::Summarize { channel, thread_ts, user } => {
             let identity = &inner.poster.identity;
