@@ -90,15 +90,14 @@ impl App {
             Some(Connection::Http { listen, .. }) => Some(*listen),
             _ => None,
         });
-        let listener = match listen {
-            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|source| AppError::Listen { addr, source })?),
-            None => None,
-        };
-        let local_addr = match &listener {
-            Some(l) => {
-                Some(l.local_addr().map_err(|source| AppError::Listen { addr: listen.expect("bound"), source })?)
+        let (listener, local_addr) = match listen {
+            Some(addr) => {
+                let refused = |source| AppError::Listen { addr, source };
+                let listener = TcpListener::bind(addr).await.map_err(refused)?;
+                let local = listener.local_addr().map_err(refused)?;
+                (Some(listener), Some(local))
             }
-            None => None,
+            None => (None, None),
         };
         if settings.feeds.is_empty() && !settings.has_bot() {
             return Err(AppError::NothingToWatch);
@@ -265,6 +264,7 @@ impl App {
         Ok(())
     }
 
+    /// One round of the watcher's jobs (see [`Watcher::round`]) at the current time.
     async fn round(&mut self) -> Result<(), AppError> {
         let report = self.watcher.round(chrono::Utc::now()).await?;
         debug!(?report, "Round done.");

@@ -363,7 +363,10 @@ pub async fn respond(api: &Api, inv: &Invocation, text: &str) -> Result<(), Rest
         "type": 4,
         "data": { "content": embeds::clip(&crate::core::text::defuse_mentions(text), embeds::CONTENT_LIMIT), "flags": EPHEMERAL, "allowed_mentions": AllowedMentions::none() }
     });
-    api.rest.post::<Value>(&format!("/interactions/{}/{}/callback", inv.id, inv.token.expose()), &body).await.map(|_| ())
+    api.rest
+        .post::<Value>(&format!("/interactions/{}/{}/callback", inv.id, inv.token.expose()), &body)
+        .await
+        .map(|_| ())
 }
 
 /// Defers, reads the history, summarizes and edits the answer in; overflow goes into ephemeral
