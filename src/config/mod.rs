@@ -2,9 +2,9 @@
 //! then the environment, which wins. Containers are configured by environment alone. Every problem
 //! names the key and how to fix it, and all of them are reported together.
 //!
-//! - [`reader`]: the one problem collector and the strict typed parsers; each variable read once.
-//! - [`file`]: the config file's shape.
-//! - [`slack`], [`discord`], [`llm`]: the chat bots' and the LLM's settings, built here as the plain
+//! - `reader`: the one problem collector and the strict typed parsers; each variable read once.
+//! - `file`: the config file's shape.
+//! - `slack`, `discord`, `llm`: the chat bots' and the LLM's settings, built here as the plain
 //!   typed structs those modules define (they never read configuration themselves).
 //!
 //! Everything `run` would refuse is refused here, so `layoffwatch check` catches it first: feed
