@@ -50,7 +50,8 @@ impl<S: Store> Watcher<S> {
                 self.store.defer(d.id, now + Duration::seconds(5)).await?;
                 continue;
             }
-            let span = info_span!("delivery", destination = %d.destination, key = %d.key, kind = %d.kind, attempt = d.attempts + 1);
+            let attempt = d.attempts + 1;
+            let span = info_span!("delivery", destination = %d.destination, key = %d.key, kind = %d.kind, attempt);
             match send(dest.as_ref(), &d.key, &msg, thread.as_ref()).instrument(span).await {
                 Ok(posted) => {
                     self.store.mark_sent(d.id, Some(&posted.0)).await?;

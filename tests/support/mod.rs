@@ -1,5 +1,6 @@
-//! Test doubles shared by the integration tests: the fake feed server, the fake Discord, the fake Slack, the Slack spec
-//! checks, and a Slack bot wired to its fake. Each test binary uses only part of it.
+//! Test doubles shared by the integration tests: the fake feed server, the fake Discord, the fake
+//! Slack, the Slack spec checks, and a Slack bot wired to its fake. Each test binary uses only part
+//! of it.
 #![allow(dead_code)]
 
 pub mod fake_discord;
