@@ -1,6 +1,7 @@
 //! The whole app started in-process, as `layoffwatch run` starts it, on 127.0.0.1 port 0 (the app
 //! reports the port it bound), against local fakes: the shared feed server, a webhook receiver, an
-//! OpenAI-compatible LLM server, and the fake Slack and Discord. Each test has its own database.
+//! OpenAI-compatible LLM server, and the fake Slack and Discord (in Socket Mode, and in HTTP mode on the
+//! app's own port). Each test has its own database.
 
 mod support;
 
@@ -272,5 +273,47 @@ async fn both_chat_bots_start_in_process_and_post_to_their_default_channels() {
     assert!(slack.violations().is_empty(), "{:?}", slack.violations());
     discord.assert_bodies_valid();
     discord.assert_pings_nobody();
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn slacks_request_urls_share_the_apps_one_port_in_http_mode() {
+    use hmac::{Hmac, KeyInit, Mac};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = feed_with_a_story().await;
+    let slack = FakeSlack::start().await;
+    let secret = "8f742231b10e8888abcd99yyyzzz85a5";
+    let mut env = base(dir.path(), &feeds.url("wire"));
+    env.extend([
+        ("SLACK_BOT_TOKEN", "xoxb-test-token".to_string()),
+        ("SLACK_MODE", "http".into()),
+        ("SLACK_SIGNING_SECRET", secret.into()),
+        ("SLACK_API_URL", slack.api_url()),
+    ]);
+    let app = App::build(settings(&env)).await.unwrap();
+    let addr = app.local_addr().expect("the shared port");
+    let running = run(app);
+    let body =
+        json!({"type": "url_verification", "token": "unused", "challenge": "a-challenge-from-slack"}).to_string();
+    let ts = chrono::Utc::now().timestamp();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("v0:{ts}:{body}").as_bytes());
+    let signature = format!("v0={}", hex::encode(mac.finalize().into_bytes()));
+    let answer = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!("http://{addr}/slack/events"))
+        .header("content-type", "application/json")
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(answer.text().await.unwrap().contains("a-challenge-from-slack"));
+    assert_eq!(get(&format!("http://{addr}/healthz")).await, (200, "ok\n".to_string()));
     running.stop().await;
 }
