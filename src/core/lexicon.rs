@@ -181,7 +181,13 @@ struct LexiconFile {
     sentence_openers: Vec<String>,
     attribution: AttributionFile,
     speakers: SpeakersFile,
+    hedges: HedgesFile,
     markers: MarkersFile,
+}
+
+#[derive(Deserialize)]
+struct HedgesFile {
+    cues: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -242,6 +248,8 @@ pub struct SpeakerLexicon {
 /// Phrase sets that mark speculation.
 #[derive(Debug, Clone)]
 pub struct MarkerLexicon {
+    /// The uncertainty cues a claim lists as its `hedges`, whatever its label.
+    pub hedge_cues: PhraseSet,
     pub hedge: PhraseSet,
     pub prediction: PhraseSet,
     pub opinion: PhraseSet,
@@ -329,6 +337,7 @@ impl Lexicon {
             &m.layoff_actions,
             &m.ai_terms,
             &m.ai_reason_cues,
+            &lex.hedges.cues,
         ];
         let numbered: Vec<(u16, &[String])> = scanned.iter().enumerate().map(|(i, l)| (i as u16, *l)).collect();
         let scanner = Scanner::new(&numbered).map_err(|e| LexiconError::Scanner(e.to_string()))?;
@@ -363,6 +372,7 @@ impl Lexicon {
                 person_pronouns: set(s.person_pronouns),
             },
             markers: MarkerLexicon {
+                hedge_cues: phrases("hedges.cues", &lex.hedges.cues)?,
                 hedge: phrases("markers.hedge", &m.hedge)?,
                 prediction: phrases("markers.prediction", &m.prediction)?,
                 opinion: phrases("markers.opinion", &m.opinion)?,

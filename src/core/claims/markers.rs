@@ -111,6 +111,34 @@ fn is_announced_plan(tokens: &Tokens<'_>, lex: &Lexicon, predictions: &[Span]) -
     concrete && !vague
 }
 
+/// The uncertainty cues of a claim, quotations included, in order and without repeats: what the
+/// contract lists as `hedges` whatever the label. "May" the month and cue words inside fixed phrases
+/// that assert nothing uncertain ("could not be reached for comment") are left out.
+pub fn hedges(tokens: &Tokens<'_>, lex: &Lexicon) -> Vec<String> {
+    let exceptions = tokens.find(&lex.markers.exceptions);
+    let mut spans: Vec<Span> = tokens
+        .find(&lex.markers.hedge_cues)
+        .into_iter()
+        .filter(|h| !exceptions.iter().any(|e| e.start <= h.start && h.end <= e.end))
+        .filter(|h| !is_month(tokens, *h))
+        .collect();
+    // Longest first at each start, then no overlaps: "as many as" rather than "as".
+    spans.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    let mut out: Vec<String> = Vec::new();
+    let mut covered = 0;
+    for h in spans {
+        if h.start < covered {
+            continue;
+        }
+        covered = h.end;
+        let cue = tokens.bare[h.start..h.end].join(" ");
+        if !out.contains(&cue) {
+            out.push(cue);
+        }
+    }
+    out
+}
+
 /// Marks of second-hand talk (hearsay, rumour, anonymous social posts) outside quotations: these are
 /// about where a claim came from, so they count even inside an attribution frame.
 pub fn second_hand(tokens: &Tokens<'_>, lex: &Lexicon) -> Vec<SpeculativeReason> {
@@ -158,6 +186,27 @@ mod tests {
     #[test]
     fn weasel_words_are_found() {
         assert!(reasons("The chief executive is widely regarded as a cost cutter.").contains(&Weasel));
+    }
+
+    fn hedges_of(text: &str) -> Vec<String> {
+        hedges(&Tokens::new(text, Lexicon::embedded()), Lexicon::embedded())
+    }
+
+    #[test]
+    fn a_hedge_inside_a_sourced_statement_is_listed() {
+        assert_eq!(hedges_of("Two people said the cuts could reach 15% of staff."), vec!["could"]);
+        assert_eq!(hedges_of("The CEO said the cuts \"may not be the last.\""), vec!["may"]);
+    }
+
+    #[test]
+    fn fixed_phrases_and_the_month_are_not_hedges() {
+        assert!(hedges_of("Initech could not be reached for comment.").is_empty());
+        assert!(hedges_of("The cuts take effect May 20.").is_empty());
+        assert_eq!(hedges_of("Staff are expected to hear more, and it is unclear whether bonuses survive."), vec![
+            "expected to",
+            "unclear",
+            "whether"
+        ]);
     }
 
     #[test]

@@ -48,7 +48,8 @@ pub fn label_article_text(article: &Article, text: &str, company: Option<String>
             let attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             let verdict = article_verdict(&tokens, attr.as_ref(), lex, outlet_source.as_ref());
-            Claim { text: seg.text, verdict, origin: origin.clone() }
+            let hedges = markers::hedges(&tokens, lex);
+            Claim { text: seg.text, verdict, origin: origin.clone(), hedges }
         })
         .collect()
 }
@@ -164,7 +165,8 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 attr = attribution::cited_outlet(&tokens, &seg.text, lex).or(attr);
             }
             let verdict = message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);
-            out.push(Claim { text: seg.text, verdict, origin: origin.clone() });
+            let hedges = markers::hedges(&tokens, lex);
+            out.push(Claim { text: seg.text, verdict, origin: origin.clone(), hedges });
         }
     }
     out
