@@ -10,7 +10,8 @@
 //! training part and a development part by a stable hash of each document's id, so the split never
 //! changes when documents are added; the frozen held-out part is never tuned or trained on.
 
-use crate::core::claims::{Claim, label_document};
+use crate::core::claims::scorer::{self, FEATURE_VERSION, Weights};
+use crate::core::claims::{Claim, label_document, scorer_inputs};
 use crate::core::lexicon::Lexicon;
 use crate::core::model::Document;
 use serde::Deserialize;
@@ -89,6 +90,55 @@ struct IdOnly {
 /// About one document in five goes to the development part, chosen by a stable hash of its id.
 pub fn is_dev_document(id: &str) -> bool {
     xxhash_rust::xxh3::xxh3_64(id.as_bytes()) % 5 == 0
+}
+
+/// The labelled data the scorer is trained on: the development set and the corpus's training part.
+/// The corpus's development part is kept out so it measures how well the scorer generalises.
+pub fn scorer_training_data() -> String {
+    format!("{DEVSET}\n{}", corpus_part(false))
+}
+
+/// SHA-256 of the scorer's training data.
+pub fn scorer_training_sha256() -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(scorer_training_data().as_bytes()))
+}
+
+/// The seed of the scorer's training order; fixed, so retraining is reproducible.
+const SCORER_SEED: u64 = 0x1a7e_1105;
+/// Probability of "sourced" a writer's-voice claim needs: above one half, since a false "sourced"
+/// misleads and a false "speculative" only asks the reader to check.
+const SCORER_THRESHOLD: f64 = 0.6;
+
+/// Trains the scorer on [`scorer_training_data`]: every writer's-voice claim the rules leave to it,
+/// labelled by the expected claim it matches.
+pub fn train_scorer(lex: &Lexicon) -> Result<Weights, EvalError> {
+    let mut examples: Vec<(Vec<String>, bool)> = Vec::new();
+    for case in cases(&scorer_training_data())? {
+        let mut used: HashSet<usize> = HashSet::new();
+        let inputs = scorer_inputs(&case.doc, lex);
+        for input in &inputs {
+            let found = case
+                .expect
+                .iter()
+                .enumerate()
+                .filter(|(k, e)| !used.contains(k) && e.origin == input.origin)
+                .map(|(k, e)| (k, overlap(&e.text, &input.text)))
+                .filter(|(_, score)| *score >= 0.5)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((k, _)) = found {
+                used.insert(k);
+                examples.push((input.features.clone(), case.expect[k].label == "sourced"));
+            }
+        }
+    }
+    Ok(Weights {
+        feature_version: FEATURE_VERSION,
+        training_data_sha256: scorer_training_sha256(),
+        lexicon_sha256: Lexicon::embedded_sha256(),
+        threshold: SCORER_THRESHOLD,
+        weights: scorer::train(&examples, SCORER_SEED),
+    })
 }
 
 /// One labelled document: its style, the document and every claim it makes (exhaustively).
@@ -311,19 +361,20 @@ pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
 
 /// The unused predicted claim of the same origin that shares the most words with the expected one.
 fn best_match(exp: &Expected, predicted: &[Claim], used: &HashSet<usize>) -> Option<usize> {
-    let want = words(&exp.text);
     predicted
         .iter()
         .enumerate()
         .filter(|(k, c)| c.origin == exp.origin && !used.contains(k))
-        .map(|(k, c)| {
-            let got = words(&c.text);
-            let shared = want.intersection(&got).count() as f64;
-            (k, shared / want.len().max(got.len()).max(1) as f64)
-        })
+        .map(|(k, c)| (k, overlap(&exp.text, &c.text)))
         .filter(|(_, score)| *score >= 0.5)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(k, _)| k)
+}
+
+/// The share of words two claims have in common, relative to the longer one.
+fn overlap(a: &str, b: &str) -> f64 {
+    let (a, b) = (words(a), words(b));
+    a.intersection(&b).count() as f64 / a.len().max(b.len()).max(1) as f64
 }
 
 fn words(text: &str) -> HashSet<String> {
@@ -386,6 +437,16 @@ mod tests {
         let report = evaluate(&extra, Lexicon::embedded()).unwrap();
         assert_eq!(report.figures.spurious, 1, "{:?}", report.spurious);
         assert!((report.spurious_rate - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_scorer_weights_match_their_training_data_lexicons_and_features() {
+        let w = Weights::embedded();
+        let retrain = "retrain with `cargo run --example train_labels`";
+        assert_eq!(w.feature_version, FEATURE_VERSION, "the scorer's features changed: {retrain}");
+        assert_eq!(w.training_data_sha256, scorer_training_sha256(), "the training data changed: {retrain}");
+        assert_eq!(w.lexicon_sha256, Lexicon::embedded_sha256(), "the lexicon files changed: {retrain}");
+        assert_eq!(w, &train_scorer(Lexicon::embedded()).unwrap(), "retraining gives other weights: {retrain}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Keeping cues as data lets a deployment teach the labeller a new outlet or hedge without a release;
 //! the defaults are compiled in so the binary works on its own.
 
+use super::hygiene::{Hygiene, HygieneError};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -10,9 +11,10 @@ use std::sync::LazyLock;
 const DEFAULT_LEXICON: &str = include_str!("../../config/lexicon.toml");
 const DEFAULT_OUTLETS: &str = include_str!("../../config/outlets.toml");
 const DEFAULT_COMPANIES: &str = include_str!("../../config/companies.toml");
+const DEFAULT_HYGIENE: &str = include_str!("../../config/hygiene.toml");
 
 static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
-    Lexicon::from_toml(DEFAULT_LEXICON, DEFAULT_OUTLETS, DEFAULT_COMPANIES)
+    Lexicon::from_toml(DEFAULT_LEXICON, DEFAULT_OUTLETS, DEFAULT_COMPANIES, DEFAULT_HYGIENE)
         .expect("the lexicon files compiled into the binary are valid")
 });
 
@@ -25,6 +27,8 @@ pub enum LexiconError {
     Scanner(String),
     #[error("{file}: the phrase list `{list}` could not be compiled: {source}")]
     Pattern { file: &'static str, list: String, source: regex::Error },
+    #[error(transparent)]
+    Hygiene(#[from] HygieneError),
 }
 
 /// A set of phrases matched as whole words anywhere in a text.
@@ -211,6 +215,7 @@ struct SpeakersFile {
     weasel: Vec<String>,
     company_suffixes: Vec<String>,
     person_pronouns: Vec<String>,
+    generic_subjects: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -243,6 +248,8 @@ pub struct SpeakerLexicon {
     pub weasel: PhraseSet,
     pub company_suffixes: HashSet<String>,
     pub person_pronouns: HashSet<String>,
+    /// Subjects that name nobody in particular ("tech firms", "most executives").
+    pub generic_subjects: PhraseSet,
 }
 
 /// Phrase sets that mark speculation.
@@ -286,6 +293,8 @@ pub struct Lexicon {
     pub companies: Vec<Company>,
     company_names: PhraseSet,
     pub scanner: Scanner,
+    /// What on a page is neither a claim nor a speaker (`config/hygiene.toml`).
+    pub hygiene: Hygiene,
 }
 
 fn set(words: Vec<String>) -> HashSet<String> {
@@ -298,8 +307,20 @@ impl Lexicon {
         &EMBEDDED
     }
 
-    /// Builds a lexicon from the three data files' contents.
-    pub fn from_toml(lexicon: &str, outlets: &str, companies: &str) -> Result<Self, LexiconError> {
+    /// SHA-256 of the data files compiled into the binary, so a model trained against them can tell
+    /// when they change.
+    pub fn embedded_sha256() -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for file in [DEFAULT_LEXICON, DEFAULT_OUTLETS, DEFAULT_COMPANIES, DEFAULT_HYGIENE] {
+            hash.update(file.as_bytes());
+            hash.update([0u8]);
+        }
+        hex::encode(hash.finalize())
+    }
+
+    /// Builds a lexicon from the four data files' contents.
+    pub fn from_toml(lexicon: &str, outlets: &str, companies: &str, hygiene: &str) -> Result<Self, LexiconError> {
         let lex: LexiconFile =
             toml::from_str(lexicon).map_err(|source| LexiconError::Toml { file: "lexicon.toml", source })?;
         let outlets: OutletsFile =
@@ -325,6 +346,7 @@ impl Lexicon {
             &s.official,
             &s.official_titles,
             &s.weasel,
+            &s.generic_subjects,
             &m.hedge,
             &m.prediction,
             &m.opinion,
@@ -370,6 +392,7 @@ impl Lexicon {
                 weasel: phrases("speakers.weasel", &s.weasel)?,
                 company_suffixes: set(s.company_suffixes),
                 person_pronouns: set(s.person_pronouns),
+                generic_subjects: phrases("speakers.generic_subjects", &s.generic_subjects)?,
             },
             markers: MarkerLexicon {
                 hedge_cues: phrases("hedges.cues", &lex.hedges.cues)?,
@@ -401,6 +424,7 @@ impl Lexicon {
             })?,
             companies: companies_list,
             scanner,
+            hygiene: Hygiene::from_toml(hygiene)?,
         })
     }
 
@@ -470,7 +494,7 @@ mod tests {
 
     #[test]
     fn a_broken_file_names_itself() {
-        let err = Lexicon::from_toml("nope = [", DEFAULT_OUTLETS, DEFAULT_COMPANIES).unwrap_err();
+        let err = Lexicon::from_toml("nope = [", DEFAULT_OUTLETS, DEFAULT_COMPANIES, DEFAULT_HYGIENE).unwrap_err();
         assert!(err.to_string().contains("lexicon.toml"));
     }
 }

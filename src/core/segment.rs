@@ -174,7 +174,7 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
             continue;
         }
         for sentence in sentences(line, lex) {
-            for clause in clauses(&sentence) {
+            for clause in clauses(&sentence, lex) {
                 let clean = tidy(&without_urls(&clause));
                 if is_claim(&clean) {
                     out.push(Segment { text: clean });
@@ -268,7 +268,7 @@ fn word_offsets(s: &str) -> Vec<(usize, &str)> {
 }
 
 /// Splits a sentence where a conjunction (or a semicolon) starts a new clause with its own subject.
-fn clauses(sentence: &str) -> Vec<String> {
+fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
     let words = word_offsets(sentence);
     // An all-caps word ("IT", "US") keeps its case so it is never read as a pronoun.
     let norm: Vec<String> = words
@@ -317,7 +317,8 @@ fn clauses(sentence: &str) -> Vec<String> {
         if norm[i] == "so" && norm.get(i + 1).is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(n.as_str())) {
             continue;
         }
-        if starts_clause(&norm[i + 1..]) {
+        // "…, but it did not say when": a clause that only refers back stays with its sentence.
+        if starts_clause(&norm[i + 1..]) && !lex.hygiene.is_dependent_tail(&sentence[words[i + 1].0..]) {
             cuts.push((*at, words[i + 1].0));
             clause_start = i + 1;
         }

@@ -4,13 +4,17 @@
 //! words in the writer's own voice are searched for hedges, forecasts and opinions.
 
 mod attribution;
+mod evidence;
 mod markers;
 pub mod model;
+pub mod scorer;
 mod tokens;
 
 pub use model::{Claim, Source, SourceKind, SourcedReason, SpeculativeReason, Verdict};
+pub use scorer::Weights;
 
 use super::companies::companies;
+use super::hygiene::{Kind, trailing_credit};
 use super::lexicon::Lexicon;
 use super::model::{Article, Document, Thread};
 use super::segment::segments;
@@ -28,33 +32,130 @@ pub fn label_document(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
 
 fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
     let text = article_text(&article.text);
-    let title = article.title.clone().unwrap_or_default();
-    let company = companies(&format!("{title}\n{text}"), lex).into_iter().next();
+    let company = lead_company(article, &text, lex);
     label_article_text(article, &text, company, lex)
+}
+
+fn lead_company(article: &Article, text: &str, lex: &Lexicon) -> Option<String> {
+    let title = article.title.as_deref().unwrap_or_default();
+    companies(&format!("{title}\n{text}"), lex).into_iter().next()
 }
 
 /// Labels an article whose HTML is already reduced to `text` and whose lead company is known, so a
 /// caller that needs both for other purposes does the work once.
 pub fn label_article_text(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Claim> {
-    let mut ctx = Context { company, ..Context::default() };
-    let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
-    let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
-    let outlet_source =
-        outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
-    segments(text, lex)
+    let scorer = Weights::embedded();
+    article_claims(article, text, company, lex)
         .into_iter()
-        .map(|seg| {
-            let tokens = Tokens::new(&seg.text, lex);
-            let attr = attribution::find(&tokens, lex, &ctx);
-            remember_people(&attr, &mut ctx);
-            let verdict = article_verdict(&tokens, attr.as_ref(), lex, outlet_source.as_ref());
-            let hedges = markers::hedges(&tokens, lex);
-            Claim { text: seg.text, verdict, origin: origin.clone(), hedges }
+        .map(|p| {
+            let verdict = match p.decision {
+                Decision::Rules(v) => v,
+                Decision::WriterVoice { features, generic_subject } => {
+                    writer_voice_verdict(scorer.probability(&features) >= scorer.threshold, generic_subject, p.source)
+                }
+            };
+            Claim { text: p.text, verdict, origin: p.origin, hedges: p.hedges }
         })
         .collect()
 }
 
-fn article_verdict(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexicon, outlet: Option<&Source>) -> Verdict {
+/// A claim in the writer's own voice that the rules left to the scorer, with its features: what the
+/// scorer is trained on.
+#[derive(Debug, Clone)]
+pub struct ScorerInput {
+    pub origin: String,
+    pub text: String,
+    pub features: Vec<String>,
+}
+
+/// The claims of a document that reach the scorer, for training it.
+pub fn scorer_inputs(doc: &Document, lex: &Lexicon) -> Vec<ScorerInput> {
+    let Document::Article(article) = doc else {
+        return Vec::new();
+    };
+    let text = article_text(&article.text);
+    let company = lead_company(article, &text, lex);
+    article_claims(article, &text, company, lex)
+        .into_iter()
+        .filter_map(|p| match p.decision {
+            Decision::WriterVoice { features, .. } => Some(ScorerInput { origin: p.origin, text: p.text, features }),
+            Decision::Rules(_) => None,
+        })
+        .collect()
+}
+
+/// How a claim's label is decided: by the rules, or by the scorer for the writer's own voice.
+enum Decision {
+    Rules(Verdict),
+    WriterVoice { features: Vec<String>, generic_subject: bool },
+}
+
+/// A claim whose label may still wait for the scorer.
+struct Pending {
+    text: String,
+    origin: String,
+    hedges: Vec<String>,
+    source: Option<Source>,
+    decision: Decision,
+}
+
+fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Pending> {
+    let mut ctx = Context { company, ..Context::default() };
+    let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
+    let cleaned = lex.hygiene.clean(text, Kind::Article);
+    let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let outlet_source =
+        outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
+    // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
+    let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
+    segments(&cleaned.text, lex)
+        .into_iter()
+        .map(|seg| {
+            let (text, source) = match trailing_credit(&seg.text) {
+                Some((rest, credit)) => {
+                    (rest, credited(Some(&credit), lex, page_source.as_ref()).or_else(|| page_source.clone()))
+                }
+                None => (seg.text, page_source.clone()),
+            };
+            let tokens = Tokens::new(&text, lex);
+            let attr = attribution::find(&tokens, lex, &ctx);
+            remember_people(&attr, &mut ctx);
+            let decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
+            let hedges = markers::hedges(&tokens, lex);
+            Pending { text, origin: origin.clone(), hedges, source, decision }
+        })
+        .collect()
+}
+
+/// What the scorer's answer means for a writer's-voice claim: the outlet's reporting, or its
+/// analysis (`weasel` when the subject is nobody in particular).
+fn writer_voice_verdict(sourced: bool, generic_subject: bool, outlet: Option<Source>) -> Verdict {
+    match outlet {
+        Some(o) if sourced => Verdict::sourced(SourcedReason::Outlet, o),
+        _ if generic_subject => Verdict::speculative(vec![SpeculativeReason::Weasel]),
+        Some(_) => Verdict::speculative(vec![SpeculativeReason::Opinion]),
+        None => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
+    }
+}
+
+/// The outlet a credit names, when it is a known outlet or a web address other than the page's own.
+fn credited(credit: Option<&str>, lex: &Lexicon, page: Option<&Source>) -> Option<Source> {
+    let credit = credit?;
+    let name = match lex.outlet_in(credit) {
+        Some(o) => o.name().to_string(),
+        None if credit.contains('.') && !credit.contains(' ') => {
+            lex.outlet_for_host(&credit.to_lowercase()).map_or_else(|| credit.to_lowercase(), |o| o.name().to_string())
+        }
+        None => return None,
+    };
+    if page.is_some_and(|p| p.name == name) {
+        return None;
+    }
+    Some(Source { name, kind: SourceKind::Outlet, url: None })
+}
+
+fn article_decision(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexicon, outlet: Option<&Source>) -> Decision {
+    let rules = Decision::Rules;
     let anonymous_cue = || !tokens.find(&lex.speakers.anonymous).into_iter().all(|h| tokens.quoted[h.start]);
     // An unnamed social account or a rumour outweighs anyone but a named, checkable speaker.
     let second_hand = markers::second_hand(tokens, lex);
@@ -62,21 +163,21 @@ fn article_verdict(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexico
         matches!(a.speaker, Speaker::Official(_) | Speaker::Person(_) | Speaker::Outlet(_) | Speaker::Document(_))
     });
     if !second_hand.is_empty() && !named {
-        return Verdict::speculative(second_hand);
+        return rules(Verdict::speculative(second_hand));
     }
     if let Some(a) = attr
         && let Some(v) = attributed_verdict(tokens, a, lex, outlet, anonymous_cue())
     {
-        return v;
+        return rules(v);
     }
     let reasons = markers::find(tokens, lex, |i| !tokens.quoted[i] || attr.is_none());
     if !reasons.is_empty() {
-        return Verdict::speculative(reasons);
+        return rules(Verdict::speculative(reasons));
     }
-    match outlet {
-        Some(o) => Verdict::sourced(SourcedReason::Outlet, o.clone()),
-        None => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
-    }
+    // The writer's own voice with no cue either way: sourced only on positive evidence.
+    let generic_subject = evidence::generic_subject(tokens, lex);
+    let ctx = scorer::Context { generic_subject, names_organisation: evidence::names_organisation(tokens, lex) };
+    Decision::WriterVoice { features: scorer::features(tokens, lex, ctx), generic_subject }
 }
 
 /// The verdict an attribution decides on its own, or `None` when the claim must be judged by its words.
@@ -157,7 +258,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         links.extend(urls_in(&message.text));
         let backing: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
-        for seg in segments(&message.text, lex) {
+        for seg in segments(&lex.hygiene.clean(&message.text, Kind::Message).text, lex) {
             let tokens = Tokens::new(&seg.text, lex);
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
