@@ -126,8 +126,8 @@ impl Hygiene {
         Cleaned { text: lines.join("\n"), credit }
     }
 
-    /// The first furniture rule a line matches, as written in the rule file.
-    fn furniture_rule(&self, line: &str) -> Option<&str> {
+    /// The first furniture rule a line or sentence matches, as written in the rule file.
+    pub fn furniture_rule(&self, line: &str) -> Option<&str> {
         self.furniture.matches(line).iter().next().map(|i| self.furniture_sources[i].as_str())
     }
 

@@ -161,12 +161,18 @@ static SO_ADVERB_FOLLOWERS: Words = Words::new(&["far", "much", "many", "long", 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     pub text: String,
+    /// The number of the sentence it belongs to, counted through the text.
+    pub sentence: usize,
+    /// The whole sentence, when it was split into clauses: the labeller keeps the clauses apart
+    /// only when they deserve different labels.
+    pub whole: Option<String>,
 }
 
 /// Splits `text` (already reduced to plain text) into claim-sized segments, skipping questions and
 /// fragments too short to assert anything.
 pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
     let mut out = Vec::new();
+    let mut number = 0;
     let text = break_after_urls(text);
     for line in text.lines() {
         let line = strip_bullet(line.trim());
@@ -174,12 +180,15 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
             continue;
         }
         for sentence in sentences(line, lex) {
-            for clause in clauses(&sentence, lex) {
-                let clean = tidy(&without_urls(&clause));
-                if is_claim(&clean) {
-                    out.push(Segment { text: clean });
-                }
+            if let Some(rule) = lex.hygiene.furniture_rule(&sentence) {
+                tracing::debug!(sentence = %sentence, rule, "Dropped page furniture before labelling.");
+                continue;
             }
+            number += 1;
+            let parts: Vec<String> =
+                clauses(&sentence, lex).iter().map(|c| tidy(&without_urls(c))).filter(|c| is_claim(c)).collect();
+            let whole = (parts.len() > 1).then(|| tidy(&without_urls(&sentence)));
+            out.extend(parts.into_iter().map(|text| Segment { text, sentence: number, whole: whole.clone() }));
         }
     }
     out

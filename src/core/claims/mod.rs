@@ -17,7 +17,7 @@ use super::companies::companies;
 use super::hygiene::{Kind, trailing_credit};
 use super::lexicon::Lexicon;
 use super::model::{Article, Document, Thread};
-use super::segment::segments;
+use super::segment::{Segment, segments};
 use super::text::{article_text, host_of, urls_in};
 use attribution::{Attribution, BeliefKind, Context, Frame, Speaker};
 use tokens::Tokens;
@@ -108,23 +108,47 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
     // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
     let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
-    segments(&cleaned.text, lex)
-        .into_iter()
-        .map(|seg| {
-            let (text, source) = match trailing_credit(&seg.text) {
-                Some((rest, credit)) => {
-                    (rest, credited(Some(&credit), lex, page_source.as_ref()).or_else(|| page_source.clone()))
-                }
-                None => (seg.text, page_source.clone()),
-            };
-            let tokens = Tokens::new(&text, lex);
-            let attr = attribution::find(&tokens, lex, &ctx);
-            remember_people(&attr, &mut ctx);
-            let decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
-            let hedges = markers::hedges(&tokens, lex);
-            Pending { text, origin: origin.clone(), hedges, source, decision }
-        })
-        .collect()
+    let mut pending = |text: String| {
+        let (text, source) = match trailing_credit(&text) {
+            Some((rest, credit)) => {
+                (rest, credited(Some(&credit), lex, page_source.as_ref()).or_else(|| page_source.clone()))
+            }
+            None => (text, page_source.clone()),
+        };
+        let tokens = Tokens::new(&text, lex);
+        let attr = attribution::find(&tokens, lex, &ctx);
+        remember_people(&attr, &mut ctx);
+        let decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
+        let hedges = markers::hedges(&tokens, lex);
+        Pending { text, origin: origin.clone(), hedges, source, decision }
+    };
+    let mut out = Vec::new();
+    for sentence in by_sentence(segments(&cleaned.text, lex)) {
+        let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone())).collect();
+        let rules_label = |p: &Pending| match &p.decision {
+            Decision::Rules(v) => Some(v.is_sourced()),
+            Decision::WriterVoice { .. } => None,
+        };
+        let disagree = parts.iter().any(|p| rules_label(p) == Some(true))
+            && parts.iter().any(|p| rules_label(p) == Some(false));
+        match sentence[0].whole.clone() {
+            Some(whole) if !disagree => out.push(pending(whole)),
+            _ => out.extend(parts),
+        }
+    }
+    out
+}
+
+/// Segments grouped by the sentence they came from, in order.
+fn by_sentence(segments: Vec<Segment>) -> Vec<Vec<Segment>> {
+    let mut groups: Vec<Vec<Segment>> = Vec::new();
+    for seg in segments {
+        match groups.last_mut() {
+            Some(g) if g[0].sentence == seg.sentence => g.push(seg),
+            _ => groups.push(vec![seg]),
+        }
+    }
+    groups
 }
 
 /// What the scorer's answer means for a writer's-voice claim: the outlet's reporting, or its
@@ -258,16 +282,26 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         links.extend(urls_in(&message.text));
         let backing: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
-        for seg in segments(&lex.hygiene.clean(&message.text, Kind::Message).text, lex) {
-            let tokens = Tokens::new(&seg.text, lex);
+        let mut claim = |text: String| {
+            let tokens = Tokens::new(&text, lex);
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
-                attr = attribution::cited_outlet(&tokens, &seg.text, lex).or(attr);
+                attr = attribution::cited_outlet(&tokens, &text, lex).or(attr);
             }
             let verdict = message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);
             let hedges = markers::hedges(&tokens, lex);
-            out.push(Claim { text: seg.text, verdict, origin: origin.clone(), hedges });
+            Claim { text, verdict, origin: origin.clone(), hedges }
+        };
+        let cleaned = lex.hygiene.clean(&message.text, Kind::Message);
+        for sentence in by_sentence(segments(&cleaned.text, lex)) {
+            let parts: Vec<Claim> = sentence.iter().map(|seg| claim(seg.text.clone())).collect();
+            // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims.
+            let disagree = parts.iter().any(|c| c.verdict.is_sourced() != parts[0].verdict.is_sourced());
+            match sentence[0].whole.clone() {
+                Some(whole) if !disagree => out.push(claim(whole)),
+                _ => out.extend(parts),
+            }
         }
     }
     out
