@@ -216,6 +216,9 @@ struct SpeakersFile {
     company_suffixes: Vec<String>,
     person_pronouns: Vec<String>,
     generic_subjects: Vec<String>,
+    acquaintances: Vec<String>,
+    places: Vec<String>,
+    not_speakers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +234,7 @@ struct MarkersFile {
     exceptions: Vec<String>,
     vague_future: Vec<String>,
     layoff_actions: Vec<String>,
+    plan_actions: Vec<String>,
     social_domains: Vec<String>,
     ai_terms: Vec<String>,
     ai_reason_cues: Vec<String>,
@@ -250,6 +254,12 @@ pub struct SpeakerLexicon {
     pub person_pronouns: HashSet<String>,
     /// Subjects that name nobody in particular ("tech firms", "most executives").
     pub generic_subjects: PhraseSet,
+    /// People the writer knows ("a friend", "a reader who works there"): what they say is hearsay.
+    pub acquaintances: PhraseSet,
+    /// Places, which are never speakers ("United States" said nothing).
+    pub places: HashSet<String>,
+    /// Common nouns and page words that look like names at the start of a line ("Points", "Read").
+    pub not_speakers: HashSet<String>,
 }
 
 /// Phrase sets that mark speculation.
@@ -269,6 +279,8 @@ pub struct MarkerLexicon {
     pub exceptions: PhraseSet,
     pub vague_future: HashSet<String>,
     pub layoff_actions: PhraseSet,
+    /// Scheduled moves that make a future tense a plan ("will move to Austin in May").
+    pub plan_actions: PhraseSet,
     pub social_domains: Vec<String>,
     pub ai_terms: PhraseSet,
     pub ai_reason_cues: PhraseSet,
@@ -347,6 +359,7 @@ impl Lexicon {
             &s.official_titles,
             &s.weasel,
             &s.generic_subjects,
+            &s.acquaintances,
             &m.hedge,
             &m.prediction,
             &m.opinion,
@@ -357,6 +370,7 @@ impl Lexicon {
             &m.conditional_exceptions,
             &m.exceptions,
             &m.layoff_actions,
+            &m.plan_actions,
             &m.ai_terms,
             &m.ai_reason_cues,
             &lex.hedges.cues,
@@ -393,6 +407,9 @@ impl Lexicon {
                 company_suffixes: set(s.company_suffixes),
                 person_pronouns: set(s.person_pronouns),
                 generic_subjects: phrases("speakers.generic_subjects", &s.generic_subjects)?,
+                acquaintances: phrases("speakers.acquaintances", &s.acquaintances)?,
+                places: set(s.places),
+                not_speakers: set(s.not_speakers),
             },
             markers: MarkerLexicon {
                 hedge_cues: phrases("hedges.cues", &lex.hedges.cues)?,
@@ -407,6 +424,7 @@ impl Lexicon {
                 exceptions: phrases("markers.exceptions", &m.exceptions)?,
                 vague_future: set(m.vague_future),
                 layoff_actions: phrases("markers.layoff_actions", &m.layoff_actions)?,
+                plan_actions: phrases("markers.plan_actions", &m.plan_actions)?,
                 social_domains: m.social_domains,
                 ai_terms: phrases("markers.ai_terms", &m.ai_terms)?,
                 ai_reason_cues: phrases("markers.ai_reason_cues", &m.ai_reason_cues)?,

@@ -419,6 +419,10 @@ fn starts_clause(rest: &[String]) -> bool {
     if rest.len() < 3 {
         return false;
     }
+    // "… said X and that Y": a second complement continues the same reported speech.
+    if matches!(rest[0], "that" | "whether" | "which" | "who") {
+        return false;
+    }
     if SUBJECT_PRONOUNS.contains(rest[0]) {
         return true;
     }

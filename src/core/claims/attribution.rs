@@ -265,8 +265,16 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         // "was reported", "is widely believed": nobody is named as saying it.
         let passive = |k: usize| PASSIVE_AUX.contains(tokens.bare[k].as_str());
         if frame != Frame::Hearsay
+            && !w.ends_with("ing")
             && (i > 0 && passive(i - 1) || i > 1 && tokens.bare[i - 1].ends_with("ly") && passive(i - 2))
         {
+            // "were confirmed by co-founder Priya Raman": the agent of the passive is the speaker.
+            if tokens.bare.get(i + 1).is_some_and(|b| b == "by") && !tokens.quoted[i + 1] {
+                let agent = chunk_after(tokens, i + 2);
+                if agent.end > agent.start {
+                    candidates.push((agent, Span { start: i, end: agent.end }, frame));
+                }
+            }
             continue;
         }
         let inverted = i > 0 && tokens.ends_chunk(i - 1) || i == 0;
@@ -488,11 +496,23 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     let has = |set: &crate::core::lexicon::PhraseSet| !tokens.find_in(set, span).is_empty();
     let orig = tokens.original(span);
     let s = &lex.speakers;
-    if has(&s.social) {
+    // "@SomeAccount on X": a handle is a social account, whatever network it is on.
+    if has(&s.social) || (span.start..span.end).any(|k| tokens.orig[k].starts_with('@') && tokens.orig[k].len() > 2) {
         return Some(Speaker::Social);
     }
+    // A place, a heading or a common noun is never a speaker ("United States", "Points", "Read").
+    if is_implausible(tokens, span, lex) {
+        return None;
+    }
+    // "A friend who works there tells me", "a listener": someone the writer knows, not a source.
+    if !tokens.find_in(&s.acquaintances, Span { start: span.start, end: (span.start + 2).min(span.end) }).is_empty() {
+        return Some(Speaker::Hearsay);
+    }
     if has(&s.anonymous) && lex.outlet_in(&orig).is_none() {
-        return Some(Speaker::Anonymous);
+        // Bare "sources say" with nothing about who they are is an unnamed rumour, not reporting.
+        let bare_sources = span.end - span.start <= 2
+            && (span.start..span.end).all(|k| matches!(tokens.bare[k].as_str(), "sources" | "insiders" | "some" | "many"));
+        return Some(if bare_sources { Speaker::Weasel } else { Speaker::Anonymous });
     }
     if let Some(outlet) = lex.outlet_in(&orig) {
         return Some(Speaker::Outlet(outlet.name().to_string()));
@@ -510,6 +530,10 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return Some(Speaker::Weasel);
     }
     let company = company_in(tokens, span, lex);
+    // "Executives have learned", "Local officials fear": a role of no company in particular.
+    if company.is_none() && has(&s.generic_subjects) && proper_name(tokens, span, lex).is_none() {
+        return Some(Speaker::Weasel);
+    }
     if has(&s.official) {
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
@@ -548,6 +572,15 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return ctx.last_person.clone().map(Speaker::Person).or(Some(Speaker::Person(lone.to_string())));
     }
     None
+}
+
+/// Whether the span names a place or a common noun rather than anyone who could speak.
+fn is_implausible(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
+    let words: Vec<&str> = tokens.bare[span.start..span.end].iter().map(String::as_str).filter(|w| !w.is_empty()).collect();
+    let joined = words.join(" ");
+    lex.speakers.places.contains(&joined)
+        || words.len() == 1 && lex.speakers.not_speakers.contains(words[0])
+        || words.first().is_some_and(|w| matches!(*w, "what" | "how" | "why" | "whatever" | "whoever"))
 }
 
 /// A company named in the span: a known one, or a capitalised name ending in an organisation suffix.

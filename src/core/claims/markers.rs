@@ -27,7 +27,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
     };
     let mut reasons = Vec::new();
     let whole = |set: &PhraseSet| !live(set).is_empty();
-    if whole(&lex.speakers.social) && !blind_is_an_adjective(tokens) {
+    if whole(&lex.speakers.social) && !blind_is_an_adjective(tokens) && !named_poster(tokens, lex) {
         reasons.push(SpeculativeReason::UnverifiedSocial);
     }
     if whole(&m.hearsay) {
@@ -76,6 +76,13 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
     reasons
 }
 
+/// "Confirmed by co-founder Priya Raman in a post on X": a named official's own post is on record.
+fn named_poster(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+    !tokens.find(&lex.speakers.official_titles).is_empty()
+        && (1..tokens.len()).any(|k| tokens.capitalized(k) && tokens.capitalized(k.saturating_sub(1)) && k > 1)
+        && !tokens.orig.iter().any(|w| w.starts_with('@'))
+}
+
 /// "Blind" the app, not the adjective: only counts when capitalised or with a preposition.
 fn blind_is_an_adjective(tokens: &Tokens<'_>) -> bool {
     tokens.bare.iter().zip(&tokens.orig).any(|(b, o)| b == "blind" && !o.starts_with('B'))
@@ -106,7 +113,8 @@ fn is_announced_plan(tokens: &Tokens<'_>, lex: &Lexicon, predictions: &[Span]) -
         return false;
     }
     let concrete = tokens.bare.iter().any(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-        || !tokens.find(&lex.markers.layoff_actions).is_empty();
+        || !tokens.find(&lex.markers.layoff_actions).is_empty()
+        || !tokens.find(&lex.markers.plan_actions).is_empty() && has_date(tokens);
     let vague = tokens.bare.iter().any(|w| lex.markers.vague_future.contains(w));
     concrete && !vague
 }
@@ -137,6 +145,17 @@ pub fn hedges(tokens: &Tokens<'_>, lex: &Lexicon) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether the clause names a month or weekday ("in May", "on Friday").
+fn has_date(tokens: &Tokens<'_>) -> bool {
+    tokens.bare.iter().enumerate().any(|(i, w)| {
+        matches!(
+            w.as_str(),
+            "january" | "february" | "march" | "april" | "june" | "july" | "august" | "september" | "october"
+                | "november" | "december" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
+        ) || w == "may" && tokens.capitalized(i) && i > 0
+    })
 }
 
 /// Marks of second-hand talk (hearsay, rumour, anonymous social posts) outside quotations: these are

@@ -131,9 +131,24 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         };
         let disagree = parts.iter().any(|p| rules_label(p) == Some(true))
             && parts.iter().any(|p| rules_label(p) == Some(false));
+        // An article's sentence is one claim; when the writer adds speculation to a sourced
+        // statement ("…, and more cuts are likely"), the sentence as a whole is speculative.
         match sentence[0].whole.clone() {
-            Some(whole) if !disagree => out.push(pending(whole)),
-            _ => out.extend(parts),
+            Some(whole) if disagree => {
+                let reasons: Vec<SpeculativeReason> = parts
+                    .iter()
+                    .filter_map(|p| match &p.decision {
+                        Decision::Rules(Verdict::Speculative { reasons, .. }) => Some(reasons.clone()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+                let mut merged = pending(whole);
+                merged.decision = Decision::Rules(Verdict::speculative(reasons));
+                out.push(merged);
+            }
+            Some(whole) => out.push(pending(whole)),
+            None => out.extend(parts),
         }
     }
     out
@@ -248,16 +263,41 @@ fn attributed_verdict(
         }
         Speaker::Outlet(name) => sourced(SourcedReason::Outlet, source(name, SourceKind::Outlet), anonymous_cue),
         Speaker::Document(name) => sourced(SourcedReason::Document, source(name, SourceKind::Document), false),
+        Speaker::Official(_) | Speaker::Person(_) if reads_minds(tokens, a) => {
+            // "Initech's board believes", "Mo reckons": the writer reports a belief nobody put on record.
+            let mut r = vec![SpeculativeReason::Opinion];
+            if markers::find(tokens, lex, |i| !frame_words(i)).contains(&SpeculativeReason::Prediction) {
+                r.push(SpeculativeReason::Prediction);
+            }
+            Verdict::speculative(r)
+        }
         Speaker::Official(name) => {
-            // A hedge on the frame itself ("Initech reportedly told staff") still makes it a rumour.
+            // A hedge on the frame itself ("Initech reportedly told staff", "the board clearly
+            // wants") still makes it speculative.
             let frame_reasons = markers::find(tokens, lex, frame_words);
-            if frame_reasons.iter().any(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour)) {
+            if frame_reasons.iter().any(|r| {
+                matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour | SpeculativeReason::Opinion)
+            }) {
                 return Some(Verdict::speculative(frame_reasons));
             }
             sourced(SourcedReason::Official, source(name, SourceKind::Official), false)
         }
         Speaker::Person(name) => sourced(SourcedReason::Person, source(name, SourceKind::Person), false),
     })
+}
+
+/// Verbs of belief, fear and wagers: what a speaker thinks, as the writer tells it.
+static MIND_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "believes", "believe", "believed", "thinks", "think", "thought", "suspects", "suspect", "suspected", "reckons",
+    "reckon", "fears", "fear", "feared", "worries", "worry", "worried", "bet", "bets", "guess", "guesses", "feels",
+    "feel", "hopes", "hope", "assumes", "assume", "seems", "convinced",
+]);
+
+/// Whether the attribution tells what the speaker thinks rather than what they put on record.
+fn reads_minds(tokens: &Tokens<'_>, a: &Attribution) -> bool {
+    matches!(a.frame, Frame::Belief(_))
+        && (a.frame_span.start..a.frame_span.end.min(tokens.len()))
+            .any(|k| !tokens.quoted[k] && MIND_VERBS.contains(tokens.bare[k].as_str()))
 }
 
 fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
@@ -307,6 +347,9 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     out
 }
 
+static FIRST_PERSON: crate::core::text::Words =
+    crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "me", "my", "we", "we're", "we've", "us", "our"]);
+
 /// A link that can back a claim: any http(s) page that is not a social-media post.
 fn link_source(link: &str, lex: &Lexicon) -> Option<Source> {
     let host = host_of(link)?;
@@ -324,6 +367,10 @@ fn message_verdict(
     link: Option<&Source>,
     social_link: bool,
 ) -> Verdict {
+    // "I was one of the 1,100 let go": a first-hand account is the writer's word, whatever it links.
+    let first_person =
+        tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()));
+    let link = link.filter(|_| !first_person);
     let public_channel =
         !tokens.find(&lex.official_channels).is_empty() || !tokens.find(&lex.document_channels).is_empty();
     // In chat, what a company or a person said is checkable only with a link or a public channel
