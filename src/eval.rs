@@ -40,6 +40,7 @@ pub const REASONS: &[&str] = &[
 /// rewrites, podcasts, forums, chat): split into training and development parts by [`is_dev_document`].
 pub const CORPUS_PRESS: &str = include_str!("../eval/corpus-press.jsonl");
 pub const CORPUS_COMMUNITY: &str = include_str!("../eval/corpus-community.jsonl");
+pub const CORPUS_EXTRA: &str = include_str!("../eval/corpus-extra.jsonl");
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
 /// The first labelled sets: development (tuned on) and two held-out sets.
@@ -72,7 +73,7 @@ pub fn bundled_sets() -> Vec<LabelledSet> {
 /// The training (`dev == false`) or development part of the labelled corpus, as JSONL.
 pub fn corpus_part(dev: bool) -> String {
     let mut out = String::new();
-    for line in CORPUS_PRESS.lines().chain(CORPUS_COMMUNITY.lines()) {
+    for line in CORPUS_PRESS.lines().chain(CORPUS_COMMUNITY.lines()).chain(CORPUS_EXTRA.lines()) {
         let id = serde_json::from_str::<IdOnly>(line).map(|c| c.doc.id()).unwrap_or_default();
         if !line.trim().is_empty() && is_dev_document(&id) == dev {
             out.push_str(line);
@@ -455,7 +456,7 @@ mod tests {
         let dev = corpus_part(true);
         assert_eq!(
             train.lines().count() + dev.lines().count(),
-            CORPUS_PRESS.lines().chain(CORPUS_COMMUNITY.lines()).filter(|l| !l.trim().is_empty()).count()
+            CORPUS_PRESS.lines().chain(CORPUS_COMMUNITY.lines()).chain(CORPUS_EXTRA.lines()).filter(|l| !l.trim().is_empty()).count()
         );
         assert!(train.lines().all(|l| !dev.contains(l)));
         assert_eq!(is_dev_document("tp-wire-01"), is_dev_document("tp-wire-01"));

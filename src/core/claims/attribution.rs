@@ -96,6 +96,11 @@ static FORECAST_VERBS: Words = Words::new(&[
     "worries",
     "worried",
 ]);
+/// Adverbs that stand between a speaker and the verb ("He also said", "the CEO, meanwhile, says").
+static ASIDE_ADVERBS: Words = Words::new(&[
+    "also", "later", "then", "again", "previously", "separately", "meanwhile", "too", "further", "since", "once",
+    "first", "had", "has", "have", "recently", "initially", "repeatedly", "reportedly", "still", "however",
+]);
 static APPOSITIVE_OPENERS: Words = Words::new(&["a", "an", "the", "its", "their", "who", "his", "her", "one", "chief"]);
 static NON_NAMES: Words = Words::new(&[
     "the",
@@ -300,7 +305,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
 
     // The attribution that comes first in the sentence frames it.
     candidates.sort_by_key(|(_, frame_span, _)| frame_span.start);
-    let found = candidates.into_iter().find_map(|(speaker_span, frame_span, frame)| {
+    let mut found = candidates.into_iter().filter_map(|(speaker_span, frame_span, frame)| {
         let speaker = classify(tokens, speaker_span, lex, ctx)?;
         // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
         if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
@@ -308,7 +313,15 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         }
         Some(Attribution { speaker, frame, frame_span })
     });
-    found.or_else(|| channel(tokens, lex, ctx))
+    let first = found.next();
+    // "U.S. employers announced …, according to a report by …": the document cited outranks a
+    // generic subject that comes first.
+    if first.as_ref().is_some_and(|a| a.speaker == Speaker::Weasel)
+        && let Some(cited) = found.find(|a| matches!(a.speaker, Speaker::Document(_) | Speaker::Outlet(_)))
+    {
+        return Some(cited);
+    }
+    first.or_else(|| channel(tokens, lex, ctx))
 }
 
 fn is_belief_only(word: &str) -> bool {
@@ -486,6 +499,14 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
 
 /// Classifies the words naming a speaker, or `None` when they name nobody we can place.
 fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Option<Speaker> {
+    // "He also said", "the CEO later told": an adverb before the verb is not part of the speaker.
+    let mut span = span;
+    while span.end > span.start + 1 && {
+        let b = tokens.bare[span.end - 1].as_str();
+        b.len() > 3 && b.ends_with("ly") || ASIDE_ADVERBS.contains(b)
+    } {
+        span.end -= 1;
+    }
     if span.end <= span.start || span.end - span.start > 16 {
         return None;
     }

@@ -77,10 +77,15 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
 }
 
 /// "Confirmed by co-founder Priya Raman in a post on X": a named official's own post is on record.
-fn named_poster(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+pub fn named_poster(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     !tokens.find(&lex.speakers.official_titles).is_empty()
         && (1..tokens.len()).any(|k| tokens.capitalized(k) && tokens.capitalized(k.saturating_sub(1)) && k > 1)
         && !tokens.orig.iter().any(|w| w.starts_with('@'))
+}
+
+/// The first social-media cue outside quotations, if any.
+pub fn social_cue(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Span> {
+    tokens.find(&lex.speakers.social).into_iter().find(|h| !tokens.quoted[h.start])
 }
 
 /// "Blind" the app, not the adjective: only counts when capitalised or with a preposition.

@@ -198,8 +198,12 @@ fn article_decision(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexic
     let anonymous_cue = || !tokens.find(&lex.speakers.anonymous).into_iter().all(|h| tokens.quoted[h.start]);
     // An unnamed social account or a rumour outweighs anyone but a named, checkable speaker.
     let second_hand = markers::second_hand(tokens, lex);
-    let named = attr.is_some_and(|a| {
-        matches!(a.speaker, Speaker::Official(_) | Speaker::Person(_) | Speaker::Outlet(_) | Speaker::Document(_))
+    // A named person or a checkable organisation; "one former manager" at a company is neither.
+    let named = attr.is_some_and(|a| match &a.speaker {
+        Speaker::Outlet(_) | Speaker::Document(_) => true,
+        Speaker::Person(name) => name.contains(' '),
+        Speaker::Official(_) => markers::named_poster(tokens, lex) || markers::social_cue(tokens, lex).is_none(),
+        _ => false,
     });
     if !second_hand.is_empty() && !named {
         return rules(Verdict::speculative(second_hand));
@@ -274,7 +278,9 @@ fn attributed_verdict(
         Speaker::Official(name) => {
             // A hedge on the frame itself ("Initech reportedly told staff", "the board clearly
             // wants") still makes it speculative.
-            let frame_reasons = markers::find(tokens, lex, frame_words);
+            let frame_reasons = markers::find(tokens, lex, |i| {
+                frame_words(i) && !lex.say_verbs.contains(&tokens.bare[i]) && !lex.belief_verbs.contains(&tokens.bare[i])
+            });
             if frame_reasons.iter().any(|r| {
                 matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour | SpeculativeReason::Opinion)
             }) {
