@@ -108,6 +108,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
     // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
     let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
+    let mut last_speaker: Option<Speaker> = None;
     let mut pending = |text: String| {
         let (text, source) = match trailing_credit(&text) {
             Some((rest, credit)) => {
@@ -116,7 +117,19 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             None => (text, page_source.clone()),
         };
         let tokens = Tokens::new(&text, lex);
-        let attr = attribution::find(&tokens, lex, &ctx);
+        let mut attr = attribution::find(&tokens, lex, &ctx);
+        // A quotation standing alone continues the speaker of the sentence before it.
+        if attr.is_none() && is_quotation(&text) {
+            attr = last_speaker.clone().map(|speaker| Attribution {
+                speaker,
+                frame: Frame::Statement,
+                frame_span: tokens::Span { start: 0, end: 0 },
+            });
+        }
+        last_speaker = attr
+            .as_ref()
+            .map(|a| a.speaker.clone())
+            .filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
         remember_people(&attr, &mut ctx);
         let decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
         let hedges = markers::hedges(&tokens, lex);
@@ -152,6 +165,15 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         }
     }
     out
+}
+
+/// Whether a sentence is a quotation, or the end of one that began in an earlier sentence.
+fn is_quotation(text: &str) -> bool {
+    let t = text.trim();
+    let marks = t.chars().filter(|c| matches!(c, '"' | '“' | '”')).count();
+    let closes = t.trim_end_matches(['.', ' ']).ends_with(['"', '”']) || t.ends_with(".\"") || t.ends_with(".”");
+    let opens = t.starts_with(['"', '“']);
+    closes && (opens && marks == 2 || marks == 1)
 }
 
 /// Segments grouped by the sentence they came from, in order.
