@@ -25,6 +25,9 @@ struct HygieneFile {
     line_labels: Vec<String>,
     dateline: String,
     dependent_tails: String,
+    turn: String,
+    turn_roles: String,
+    furniture_turns: Vec<String>,
 }
 
 /// The compiled hygiene rules.
@@ -36,14 +39,39 @@ pub struct Hygiene {
     line_labels: Vec<String>,
     dateline: Regex,
     dependent_tails: Regex,
+    turn: Regex,
+    turn_roles: Regex,
+    furniture_turns: Vec<String>,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cleaned {
-    pub text: String,
+    /// The text in runs of lines, each said by the transcript speaker whose turn it is, if any.
+    pub blocks: Vec<Block>,
     /// The outlet a dateline credits ("Reuters" from "LONDON (Reuters) -"), if any.
     pub credit: Option<String>,
+}
+
+/// Lines of text and, in a transcript, who says them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Block {
+    pub turn: Option<Turn>,
+    pub text: String,
+}
+
+/// A speaker's turn in a transcript: "Mirela Stanchev -- Chief Executive Officer".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    pub name: String,
+    pub role: String,
+}
+
+impl Cleaned {
+    /// All the text, turns left out.
+    pub fn text(&self) -> String {
+        self.blocks.iter().map(|b| b.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n")
+    }
 }
 
 /// What kind of text is cleaned: articles have headings and datelines, chat messages do not.
@@ -76,17 +104,43 @@ impl Hygiene {
                 .map_err(|source| HygieneError::Pattern { list: "dateline", source })?,
             dependent_tails: Regex::new(&ci(&file.dependent_tails))
                 .map_err(|source| HygieneError::Pattern { list: "dependent_tails", source })?,
+            turn: Regex::new(&file.turn).map_err(|source| HygieneError::Pattern { list: "turn", source })?,
+            turn_roles: Regex::new(&file.turn_roles)
+                .map_err(|source| HygieneError::Pattern { list: "turn_roles", source })?,
+            furniture_turns: lower(file.furniture_turns),
         })
     }
 
     /// Cleans a document's plain text line by line.
     pub fn clean(&self, text: &str, kind: Kind) -> Cleaned {
+        let mut blocks: Vec<Block> = Vec::new();
         let mut lines: Vec<String> = Vec::new();
+        let mut turn: Option<Turn> = None;
+        let mut furniture_turn = false;
         let mut credit = None;
         for raw in text.lines() {
             let mut line = raw.trim().to_string();
             if line.is_empty() {
                 continue;
+            }
+            if kind == Kind::Article {
+                let bare = line.trim_matches(['*', '_', ':', ' ']).to_lowercase();
+                let named = self
+                    .turn
+                    .captures(&line)
+                    .and_then(|c| Some((c.name("name")?, c.name("role")?)))
+                    .filter(|(_, role)| self.turn_roles.is_match(role.as_str()));
+                if self.furniture_turns.contains(&bare) || named.is_some() {
+                    blocks.push(Block { turn: turn.take(), text: std::mem::take(&mut lines).join("\n") });
+                    furniture_turn = named.is_none();
+                    turn = named.map(|(n, r)| Turn { name: n.as_str().to_string(), role: r.as_str().trim().to_string() });
+                    tracing::debug!(line = %line, "A transcript turn names the speaker of the lines after it.");
+                    continue;
+                }
+                if furniture_turn {
+                    tracing::debug!(line = %line, "Dropped a line of call furniture.");
+                    continue;
+                }
             }
             if kind == Kind::Article
                 && let Some(m) = self.dateline.captures(&line)
@@ -123,7 +177,9 @@ impl Hygiene {
                 _ => lines.push(line),
             }
         }
-        Cleaned { text: lines.join("\n"), credit }
+        blocks.push(Block { turn, text: lines.join("\n") });
+        blocks.retain(|b| !b.text.is_empty());
+        Cleaned { blocks, credit }
     }
 
     /// The first furniture rule a line or sentence matches, as written in the rule file.
@@ -194,7 +250,7 @@ mod tests {
     }
 
     fn clean(text: &str) -> Vec<String> {
-        rules().clean(text, Kind::Article).text.lines().map(String::from).collect()
+        rules().clean(text, Kind::Article).text().lines().map(String::from).collect()
     }
 
     #[test]
@@ -235,10 +291,10 @@ mod tests {
     #[test]
     fn a_dateline_leaves_the_text_and_names_the_credit() {
         let c = rules().clean("SAN FRANCISCO, April 14 (Reuters) - Initech will cut 500 jobs.", Kind::Article);
-        assert_eq!(c.text, "Initech will cut 500 jobs.");
+        assert_eq!(c.text(), "Initech will cut 500 jobs.");
         assert_eq!(c.credit.as_deref(), Some("Reuters"));
         let c = rules().clean("LONDON (Bloomberg) — Hooli froze hiring.", Kind::Article);
-        assert_eq!((c.text.as_str(), c.credit.as_deref()), ("Hooli froze hiring.", Some("Bloomberg")));
+        assert_eq!((c.text().as_str(), c.credit.as_deref()), ("Hooli froze hiring.", Some("Bloomberg")));
     }
 
     #[test]
@@ -251,7 +307,16 @@ mod tests {
     #[test]
     fn chat_messages_keep_short_lines() {
         let c = rules().clean("Globex just cut 400 people", Kind::Message);
-        assert_eq!(c.text, "Globex just cut 400 people");
+        assert_eq!(c.text(), "Globex just cut 400 people");
+    }
+
+    #[test]
+    fn a_transcript_turn_names_who_says_the_lines_after_it() {
+        let text = "Operator\nGood afternoon, and welcome to the call.\nDana Roe -- Chief Executive Officer\nWe reduced support by 300 people.";
+        let c = rules().clean(text, Kind::Article);
+        assert_eq!(c.blocks.len(), 1);
+        assert_eq!(c.blocks[0].text, "We reduced support by 300 people.");
+        assert_eq!(c.blocks[0].turn.as_ref().map(|t| t.name.as_str()), Some("Dana Roe"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub use model::{Claim, Source, SourceKind, SourcedReason, SpeculativeReason, Ver
 pub use scorer::Weights;
 
 use super::companies::companies;
-use super::hygiene::{Kind, trailing_credit};
+use super::hygiene::{Kind, Turn, trailing_credit};
 use super::lexicon::Lexicon;
 use super::model::{Article, Document, Thread};
 use super::segment::{Segment, segments};
@@ -109,7 +109,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
     // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
     let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
     let mut last_speaker: Option<Speaker> = None;
-    let mut pending = |text: String| {
+    let mut pending = |text: String, turn: Option<&Turn>| {
         let (text, source) = match trailing_credit(&text) {
             Some((rest, credit)) => {
                 (rest, credited(Some(&credit), lex, page_source.as_ref()).or_else(|| page_source.clone()))
@@ -118,6 +118,16 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         };
         let tokens = Tokens::new(&text, lex);
         let mut attr = attribution::find(&tokens, lex, &ctx);
+        // In a transcript, what nobody else is said to say is said by the speaker whose turn it is.
+        if attr.is_none()
+            && let Some(t) = turn
+        {
+            attr = Some(Attribution {
+                speaker: turn_speaker(t, &ctx, lex),
+                frame: Frame::Statement,
+                frame_span: tokens::Span { start: 0, end: 0 },
+            });
+        }
         // A quotation standing alone continues the speaker of the sentence before it.
         if attr.is_none() && is_quotation(&text) {
             attr = last_speaker.clone().map(|speaker| Attribution {
@@ -136,8 +146,10 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         Pending { text, origin: origin.clone(), hedges, source, decision }
     };
     let mut out = Vec::new();
-    for sentence in by_sentence(segments(&cleaned.text, lex)) {
-        let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone())).collect();
+    for (sentence, turn) in cleaned.blocks.iter().flat_map(|b| {
+        by_sentence(segments(&b.text, lex)).into_iter().map(move |s| (s, b.turn.as_ref()))
+    }) {
+        let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone(), turn)).collect();
         let rules_label = |p: &Pending| match &p.decision {
             Decision::Rules(v) => Some(v.is_sourced()),
             Decision::WriterVoice { .. } => None,
@@ -156,15 +168,25 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
                     })
                     .flatten()
                     .collect();
-                let mut merged = pending(whole);
+                let mut merged = pending(whole, turn);
                 merged.decision = Decision::Rules(Verdict::speculative(reasons));
                 out.push(merged);
             }
-            Some(whole) => out.push(pending(whole)),
+            Some(whole) => out.push(pending(whole, turn)),
             None => out.extend(parts),
         }
     }
     out
+}
+
+/// Who a transcript turn's speaker is: an executive speaks for the company, anyone else for themself.
+fn turn_speaker(turn: &Turn, ctx: &Context, lex: &Lexicon) -> Speaker {
+    let role = Tokens::new(&turn.role, lex);
+    if role.find(&lex.speakers.official_titles).is_empty() && role.find(&lex.speakers.official).is_empty() {
+        Speaker::Person(turn.name.clone())
+    } else {
+        Speaker::Official(ctx.company.clone().unwrap_or_else(|| turn.name.clone()))
+    }
 }
 
 /// Whether a sentence is a quotation, or the end of one that began in an earlier sentence.
@@ -361,8 +383,8 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let hedges = markers::hedges(&tokens, lex);
             Claim { text, verdict, origin: origin.clone(), hedges }
         };
-        let cleaned = lex.hygiene.clean(&message.text, Kind::Message);
-        for sentence in by_sentence(segments(&cleaned.text, lex)) {
+        let cleaned = lex.hygiene.clean(&message.text, Kind::Message).text();
+        for sentence in by_sentence(segments(&cleaned, lex)) {
             let parts: Vec<Claim> = sentence.iter().map(|seg| claim(seg.text.clone())).collect();
             // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims.
             let disagree = parts.iter().any(|c| c.verdict.is_sourced() != parts[0].verdict.is_sourced());
