@@ -118,8 +118,8 @@ impl Hygiene {
         let mut turn: Option<Turn> = None;
         let mut furniture_turn = false;
         let mut credit = None;
-        for raw in text.lines() {
-            let mut line = raw.trim().to_string();
+        for raw in joined_lines(text, kind) {
+            let mut line = raw;
             if line.is_empty() {
                 continue;
             }
@@ -167,15 +167,7 @@ impl Hygiene {
                 tracing::debug!(line = %line, "Dropped a heading before labelling.");
                 continue;
             }
-            // A line that opens in lower case continues the sentence of the line before.
-            let continues = kind == Kind::Article && line.chars().next().is_some_and(char::is_lowercase);
-            match lines.last_mut() {
-                Some(prev) if continues => {
-                    prev.push(' ');
-                    prev.push_str(&line);
-                }
-                _ => lines.push(line),
-            }
+            lines.push(line);
         }
         blocks.push(Block { turn, text: lines.join("\n") });
         blocks.retain(|b| !b.text.is_empty());
@@ -208,6 +200,23 @@ impl Hygiene {
     pub fn is_dependent_tail(&self, clause: &str) -> bool {
         self.dependent_tails.is_match(clause.trim())
     }
+}
+
+/// The text's lines, with a line that opens in lower case joined to the one before it: it continues
+/// that sentence ("Globex told staff on Friday / that the office would close").
+fn joined_lines(text: &str, kind: Kind) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let continues = kind == Kind::Article && line.chars().next().is_some_and(char::is_lowercase);
+        match out.last_mut() {
+            Some(prev) if continues => {
+                prev.push(' ');
+                prev.push_str(line);
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    out
 }
 
 /// A short line with no closing punctuation is a heading, a kicker or a link, not a sentence.

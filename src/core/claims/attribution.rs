@@ -552,7 +552,8 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     }
     let company = company_in(tokens, span, lex);
     // "Executives have learned", "Local officials fear": a role of no company in particular.
-    if company.is_none() && has(&s.generic_subjects) && proper_name(tokens, span, lex).is_none() {
+    let named = proper_name(tokens, span, lex).filter(|n| !s.generic_subjects.is_match(n));
+    if company.is_none() && has(&s.generic_subjects) && named.is_none() {
         return Some(Speaker::Weasel);
     }
     if has(&s.official) {

@@ -110,11 +110,12 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
     let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
     let mut last_speaker: Option<Speaker> = None;
     let mut pending = |text: String, turn: Option<&Turn>| {
-        let (text, source) = match trailing_credit(&text) {
+        let (text, source, credit) = match trailing_credit(&text) {
             Some((rest, credit)) => {
-                (rest, credited(Some(&credit), lex, page_source.as_ref()).or_else(|| page_source.clone()))
+                let cited = credited(Some(&credit), lex, page_source.as_ref());
+                (rest, cited.clone().or_else(|| page_source.clone()), cited)
             }
-            None => (text, page_source.clone()),
+            None => (text, page_source.clone(), None),
         };
         let tokens = Tokens::new(&text, lex);
         let mut attr = attribution::find(&tokens, lex, &ctx);
@@ -141,7 +142,11 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             .map(|a| a.speaker.clone())
             .filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
         remember_people(&attr, &mut ctx);
-        let decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
+        let mut decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
+        // "… (Bloomberg)": an aggregator's credit is a checkable attribution of plain reporting.
+        if let (Decision::WriterVoice { .. }, Some(outlet)) = (&decision, credit) {
+            decision = Decision::Rules(Verdict::sourced(SourcedReason::Outlet, outlet));
+        }
         let hedges = markers::hedges(&tokens, lex);
         Pending { text, origin: origin.clone(), hedges, source, decision }
     };
@@ -386,8 +391,9 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let cleaned = lex.hygiene.clean(&message.text, Kind::Message).text();
         for sentence in by_sentence(segments(&cleaned, lex)) {
             let parts: Vec<Claim> = sentence.iter().map(|seg| claim(seg.text.clone())).collect();
-            // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims.
-            let disagree = parts.iter().any(|c| c.verdict.is_sourced() != parts[0].verdict.is_sourced());
+            // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims; so are
+            // a bare assertion and the opinion drawn from it ("Revenue was up 20% so this is AI-washing").
+            let disagree = parts.iter().any(|c| c.verdict.reason_names().first() != parts[0].verdict.reason_names().first());
             match sentence[0].whole.clone() {
                 Some(whole) if !disagree => out.push(claim(whole)),
                 _ => out.extend(parts),
