@@ -90,7 +90,7 @@ struct IdOnly {
 
 /// About one document in five goes to the development part, chosen by a stable hash of its id.
 pub fn is_dev_document(id: &str) -> bool {
-    xxhash_rust::xxh3::xxh3_64(id.as_bytes()) % 5 == 0
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes()).is_multiple_of(5)
 }
 
 /// The labelled data the scorer is trained on: the development set and the corpus's training part.
@@ -456,7 +456,12 @@ mod tests {
         let dev = corpus_part(true);
         assert_eq!(
             train.lines().count() + dev.lines().count(),
-            CORPUS_PRESS.lines().chain(CORPUS_COMMUNITY.lines()).chain(CORPUS_EXTRA.lines()).filter(|l| !l.trim().is_empty()).count()
+            CORPUS_PRESS
+                .lines()
+                .chain(CORPUS_COMMUNITY.lines())
+                .chain(CORPUS_EXTRA.lines())
+                .filter(|l| !l.trim().is_empty())
+                .count()
         );
         assert!(train.lines().all(|l| !dev.contains(l)));
         assert_eq!(is_dev_document("tp-wire-01"), is_dev_document("tp-wire-01"));

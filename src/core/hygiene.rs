@@ -133,7 +133,8 @@ impl Hygiene {
                 if self.furniture_turns.contains(&bare) || named.is_some() {
                     blocks.push(Block { turn: turn.take(), text: std::mem::take(&mut lines).join("\n") });
                     furniture_turn = named.is_none();
-                    turn = named.map(|(n, r)| Turn { name: n.as_str().to_string(), role: r.as_str().trim().to_string() });
+                    turn =
+                        named.map(|(n, r)| Turn { name: n.as_str().to_string(), role: r.as_str().trim().to_string() });
                     tracing::debug!(line = %line, "A transcript turn names the speaker of the lines after it.");
                     continue;
                 }
@@ -146,7 +147,8 @@ impl Hygiene {
                 && let Some(m) = self.dateline.captures(&line)
             {
                 let name = m.name("credit").or_else(|| m.name("credit2")).map(|c| c.as_str().trim().to_string());
-                if name.is_some() || m.get(0).is_some_and(|d| d.as_str().chars().filter(|c| c.is_uppercase()).count() > 2)
+                if name.is_some()
+                    || m.get(0).is_some_and(|d| d.as_str().chars().filter(|c| c.is_uppercase()).count() > 2)
                 {
                     credit = credit.or(name);
                     let end = m.get(0).map_or(0, |d| d.end());
@@ -186,10 +188,10 @@ impl Hygiene {
             return Some(line);
         };
         let label = opener[..colon].trim().trim_end_matches(['*', '_']).to_lowercase().replace('’', "'");
-        if self.line_labels.iter().any(|l| *l == label) {
+        if self.line_labels.contains(&label) {
             return None;
         }
-        if self.labels.iter().any(|l| *l == label) {
+        if self.labels.contains(&label) {
             let rest = opener[colon + 1..].trim_start_matches(['*', '_']).trim();
             return Some(rest);
         }
@@ -282,12 +284,14 @@ mod tests {
 
     #[test]
     fn a_label_before_a_colon_is_dropped_and_its_sentence_kept() {
-        assert_eq!(clean("Bottom line: managers may see the cuts as leverage."), vec![
-            "managers may see the cuts as leverage."
-        ]);
-        assert_eq!(clean("TL;DR: Pied Piper is cutting a fifth of its staff."), vec![
-            "Pied Piper is cutting a fifth of its staff."
-        ]);
+        assert_eq!(
+            clean("Bottom line: managers may see the cuts as leverage."),
+            vec!["managers may see the cuts as leverage."]
+        );
+        assert_eq!(
+            clean("TL;DR: Pied Piper is cutting a fifth of its staff."),
+            vec!["Pied Piper is cutting a fifth of its staff."]
+        );
         assert_eq!(clean("Q: Will there be more cuts?\nGuest: Dr. Ada Moss, labor economist"), Vec::<String>::new());
     }
 
@@ -308,9 +312,10 @@ mod tests {
 
     #[test]
     fn a_line_in_lower_case_joins_its_sentence() {
-        assert_eq!(clean("Globex told staff on Friday\nthat the Prague office would close in June."), vec![
-            "Globex told staff on Friday that the Prague office would close in June."
-        ]);
+        assert_eq!(
+            clean("Globex told staff on Friday\nthat the Prague office would close in June."),
+            vec!["Globex told staff on Friday that the Prague office would close in June."]
+        );
     }
 
     #[test]

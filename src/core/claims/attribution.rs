@@ -98,8 +98,27 @@ static FORECAST_VERBS: Words = Words::new(&[
 ]);
 /// Adverbs that stand between a speaker and the verb ("He also said", "the CEO, meanwhile, says").
 static ASIDE_ADVERBS: Words = Words::new(&[
-    "also", "later", "then", "again", "previously", "separately", "meanwhile", "too", "further", "since", "once",
-    "first", "had", "has", "have", "recently", "initially", "repeatedly", "reportedly", "still", "however",
+    "also",
+    "later",
+    "then",
+    "again",
+    "previously",
+    "separately",
+    "meanwhile",
+    "too",
+    "further",
+    "since",
+    "once",
+    "first",
+    "had",
+    "has",
+    "have",
+    "recently",
+    "initially",
+    "repeatedly",
+    "reportedly",
+    "still",
+    "however",
 ]);
 static APPOSITIVE_OPENERS: Words = Words::new(&["a", "an", "the", "its", "their", "who", "his", "her", "one", "chief"]);
 static NON_NAMES: Words = Words::new(&[
@@ -532,7 +551,8 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if has(&s.anonymous) && lex.outlet_in(&orig).is_none() {
         // Bare "sources say" with nothing about who they are is an unnamed rumour, not reporting.
         let bare_sources = span.end - span.start <= 2
-            && (span.start..span.end).all(|k| matches!(tokens.bare[k].as_str(), "sources" | "insiders" | "some" | "many"));
+            && (span.start..span.end)
+                .all(|k| matches!(tokens.bare[k].as_str(), "sources" | "insiders" | "some" | "many"));
         return Some(if bare_sources { Speaker::Weasel } else { Speaker::Anonymous });
     }
     if let Some(outlet) = lex.outlet_in(&orig) {
@@ -598,7 +618,8 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
 
 /// Whether the span names a place or a common noun rather than anyone who could speak.
 fn is_implausible(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
-    let words: Vec<&str> = tokens.bare[span.start..span.end].iter().map(String::as_str).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> =
+        tokens.bare[span.start..span.end].iter().map(String::as_str).filter(|w| !w.is_empty()).collect();
     let joined = words.join(" ");
     lex.speakers.places.contains(&joined)
         || words.len() == 1 && lex.speakers.not_speakers.contains(words[0])

@@ -6,7 +6,8 @@ use super::tokens::{Span, Tokens};
 use crate::core::lexicon::Lexicon;
 
 /// Words the opening of a clause may start with before its subject ("Now tech firms …").
-const OPENERS: &[&str] = &["now", "so", "and", "but", "yet", "still", "today", "increasingly", "meanwhile", "these", "those"];
+const OPENERS: &[&str] =
+    &["now", "so", "and", "but", "yet", "still", "today", "increasingly", "meanwhile", "these", "those"];
 
 /// Whether the clause's subject is nobody in particular: "Tech firms now reach for AI", "Most
 /// executives", "Nobody is tracking".

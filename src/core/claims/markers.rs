@@ -157,8 +157,22 @@ fn has_date(tokens: &Tokens<'_>) -> bool {
     tokens.bare.iter().enumerate().any(|(i, w)| {
         matches!(
             w.as_str(),
-            "january" | "february" | "march" | "april" | "june" | "july" | "august" | "september" | "october"
-                | "november" | "december" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
+            "january"
+                | "february"
+                | "march"
+                | "april"
+                | "june"
+                | "july"
+                | "august"
+                | "september"
+                | "october"
+                | "november"
+                | "december"
+                | "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
         ) || w == "may" && tokens.capitalized(i) && i > 0
     })
 }
@@ -226,11 +240,10 @@ mod tests {
     fn fixed_phrases_and_the_month_are_not_hedges() {
         assert!(hedges_of("Initech could not be reached for comment.").is_empty());
         assert!(hedges_of("The cuts take effect May 20.").is_empty());
-        assert_eq!(hedges_of("Staff are expected to hear more, and it is unclear whether bonuses survive."), vec![
-            "expected to",
-            "unclear",
-            "whether"
-        ]);
+        assert_eq!(
+            hedges_of("Staff are expected to hear more, and it is unclear whether bonuses survive."),
+            vec!["expected to", "unclear", "whether"]
+        );
     }
 
     #[test]

@@ -137,10 +137,8 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
                 frame_span: tokens::Span { start: 0, end: 0 },
             });
         }
-        last_speaker = attr
-            .as_ref()
-            .map(|a| a.speaker.clone())
-            .filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
+        last_speaker =
+            attr.as_ref().map(|a| a.speaker.clone()).filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
         remember_people(&attr, &mut ctx);
         let mut decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
         // "… (Bloomberg)": an aggregator's credit is a checkable attribution of plain reporting.
@@ -151,16 +149,18 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         Pending { text, origin: origin.clone(), hedges, source, decision }
     };
     let mut out = Vec::new();
-    for (sentence, turn) in cleaned.blocks.iter().flat_map(|b| {
-        by_sentence(segments(&b.text, lex)).into_iter().map(move |s| (s, b.turn.as_ref()))
-    }) {
+    for (sentence, turn) in cleaned
+        .blocks
+        .iter()
+        .flat_map(|b| by_sentence(segments(&b.text, lex)).into_iter().map(move |s| (s, b.turn.as_ref())))
+    {
         let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone(), turn)).collect();
         let rules_label = |p: &Pending| match &p.decision {
             Decision::Rules(v) => Some(v.is_sourced()),
             Decision::WriterVoice { .. } => None,
         };
-        let disagree = parts.iter().any(|p| rules_label(p) == Some(true))
-            && parts.iter().any(|p| rules_label(p) == Some(false));
+        let disagree =
+            parts.iter().any(|p| rules_label(p) == Some(true)) && parts.iter().any(|p| rules_label(p) == Some(false));
         // An article's sentence is one claim; when the writer adds speculation to a sourced
         // statement ("…, and more cuts are likely"), the sentence as a whole is speculative.
         match sentence[0].whole.clone() {
@@ -242,7 +242,12 @@ fn credited(credit: Option<&str>, lex: &Lexicon, page: Option<&Source>) -> Optio
     Some(Source { name, kind: SourceKind::Outlet, url: None })
 }
 
-fn article_decision(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexicon, outlet: Option<&Source>) -> Decision {
+fn article_decision(
+    tokens: &Tokens<'_>,
+    attr: Option<&Attribution>,
+    lex: &Lexicon,
+    outlet: Option<&Source>,
+) -> Decision {
     let rules = Decision::Rules;
     let anonymous_cue = || !tokens.find(&lex.speakers.anonymous).into_iter().all(|h| tokens.quoted[h.start]);
     // An unnamed social account or a rumour outweighs anyone but a named, checkable speaker.
@@ -328,11 +333,14 @@ fn attributed_verdict(
             // A hedge on the frame itself ("Initech reportedly told staff", "the board clearly
             // wants") still makes it speculative.
             let frame_reasons = markers::find(tokens, lex, |i| {
-                frame_words(i) && !lex.say_verbs.contains(&tokens.bare[i]) && !lex.belief_verbs.contains(&tokens.bare[i])
+                frame_words(i)
+                    && !lex.say_verbs.contains(&tokens.bare[i])
+                    && !lex.belief_verbs.contains(&tokens.bare[i])
             });
-            if frame_reasons.iter().any(|r| {
-                matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour | SpeculativeReason::Opinion)
-            }) {
+            if frame_reasons
+                .iter()
+                .any(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour | SpeculativeReason::Opinion))
+            {
                 return Some(Verdict::speculative(frame_reasons));
             }
             sourced(SourcedReason::Official, source(name, SourceKind::Official), false)
@@ -343,9 +351,35 @@ fn attributed_verdict(
 
 /// Verbs of belief, fear and wagers: what a speaker thinks, as the writer tells it.
 static MIND_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
-    "believes", "believe", "believed", "thinks", "think", "thought", "suspects", "suspect", "suspected", "reckons",
-    "reckon", "fears", "fear", "feared", "worries", "worry", "worried", "bet", "bets", "guess", "guesses", "feels",
-    "feel", "hopes", "hope", "assumes", "assume", "seems", "convinced",
+    "believes",
+    "believe",
+    "believed",
+    "thinks",
+    "think",
+    "thought",
+    "suspects",
+    "suspect",
+    "suspected",
+    "reckons",
+    "reckon",
+    "fears",
+    "fear",
+    "feared",
+    "worries",
+    "worry",
+    "worried",
+    "bet",
+    "bets",
+    "guess",
+    "guesses",
+    "feels",
+    "feel",
+    "hopes",
+    "hope",
+    "assumes",
+    "assume",
+    "seems",
+    "convinced",
 ]);
 
 /// Whether the attribution tells what the speaker thinks rather than what they put on record.
@@ -393,7 +427,8 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let parts: Vec<Claim> = sentence.iter().map(|seg| claim(seg.text.clone())).collect();
             // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims; so are
             // a bare assertion and the opinion drawn from it ("Revenue was up 20% so this is AI-washing").
-            let disagree = parts.iter().any(|c| c.verdict.reason_names().first() != parts[0].verdict.reason_names().first());
+            let disagree =
+                parts.iter().any(|c| c.verdict.reason_names().first() != parts[0].verdict.reason_names().first());
             match sentence[0].whole.clone() {
                 Some(whole) if !disagree => out.push(claim(whole)),
                 _ => out.extend(parts),

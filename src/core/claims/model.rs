@@ -220,7 +220,8 @@ mod tests {
 
     #[test]
     fn a_speculative_claim_without_a_source_serializes_null() {
-        let claim = Claim { text: "x".into(), verdict: Verdict::speculative(vec![]), origin: "m1".into(), hedges: vec![] };
+        let claim =
+            Claim { text: "x".into(), verdict: Verdict::speculative(vec![]), origin: "m1".into(), hedges: vec![] };
         let json = serde_json::to_value(&claim).unwrap();
         assert_eq!(json["source"], serde_json::Value::Null);
         assert_eq!(json["reasons"][0], "unsourced");

@@ -22,8 +22,9 @@ pub const FEATURE_VERSION: u32 = 1;
 
 const EMBEDDED_WEIGHTS: &str = include_str!("../../../config/label_scorer.json");
 
-static EMBEDDED: LazyLock<Weights> =
-    LazyLock::new(|| serde_json::from_str(EMBEDDED_WEIGHTS).expect("the scorer weights compiled into the binary are valid"));
+static EMBEDDED: LazyLock<Weights> = LazyLock::new(|| {
+    serde_json::from_str(EMBEDDED_WEIGHTS).expect("the scorer weights compiled into the binary are valid")
+});
 
 /// A trained model and what it was trained from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,8 +207,8 @@ pub fn train(examples: &[(Vec<String>, bool)], seed: u64) -> BTreeMap<String, f6
         let rate = RATE / (1.0 + epoch as f64 * 0.1);
         for &k in &order {
             let (features, sourced) = &examples[k];
-            let z: f64 = features.iter().filter_map(|f| weights.get(f)).sum::<f64>()
-                + weights.get(BIAS).copied().unwrap_or(0.0);
+            let z: f64 =
+                features.iter().filter_map(|f| weights.get(f)).sum::<f64>() + weights.get(BIAS).copied().unwrap_or(0.0);
             let error = f64::from(u8::from(*sourced)) - sigmoid(z);
             for name in features.iter().map(String::as_str).chain([BIAS]) {
                 let w = weights.entry(name.to_string()).or_insert(0.0);

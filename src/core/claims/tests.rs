@@ -216,7 +216,8 @@ fn family_1_the_writers_analysis_is_not_the_outlets_reporting() {
         let (label, _, _) = one(article("The Ledger", line));
         assert_eq!(label, "speculative", "{line}");
     }
-    let (label, reasons, _) = one(article("The Ledger", "Tech firms now reach for AI whenever a cut needs explaining."));
+    let (label, reasons, _) =
+        one(article("The Ledger", "Tech firms now reach for AI whenever a cut needs explaining."));
     assert_eq!((label.as_str(), reasons), ("speculative", vec!["weasel"]));
 }
 
