@@ -271,6 +271,10 @@ fn article_decision(
     if !reasons.is_empty() {
         return rules(Verdict::speculative(reasons));
     }
+    // "I've read forty of these": a columnist speaking for themself is giving a view.
+    if tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && SINGULAR_FIRST_PERSON.contains(w.as_str())) {
+        return rules(Verdict::speculative(vec![SpeculativeReason::Opinion]));
+    }
     // The writer's own voice with no cue either way: sourced only on positive evidence.
     let generic_subject = evidence::generic_subject(tokens, lex);
     let ctx = scorer::Context { generic_subject, names_organisation: evidence::names_organisation(tokens, lex) };
@@ -411,26 +415,33 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         links.extend(urls_in(&message.text));
         let backing: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
-        let mut claim = |text: String| {
+        let mut claim = |text: String, backed: bool| {
             let tokens = Tokens::new(&text, lex);
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
                 attr = attribution::cited_outlet(&tokens, &text, lex).or(attr);
             }
-            let verdict = message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);
+            let link = backing.as_ref().filter(|_| backed);
+            let verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link);
             let hedges = markers::hedges(&tokens, lex);
             Claim { text, verdict, origin: origin.clone(), hedges }
         };
         let cleaned = lex.hygiene.clean(&message.text, Kind::Message).text();
+        // A link written into the text backs what comes before it, not the remarks after it.
+        let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
         for sentence in by_sentence(segments(&cleaned, lex)) {
-            let parts: Vec<Claim> = sentence.iter().map(|seg| claim(seg.text.clone())).collect();
+            let after_link = last_url.is_some_and(|end| cleaned.find(sentence[0].text.as_str()).is_some_and(|at| at >= end));
+            let mut parts: Vec<Claim> = Vec::new();
+            for seg in &sentence {
+                parts.push(claim(seg.text.clone(), !after_link));
+            }
             // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims; so are
             // a bare assertion and the opinion drawn from it ("Revenue was up 20% so this is AI-washing").
             let disagree =
                 parts.iter().any(|c| c.verdict.reason_names().first() != parts[0].verdict.reason_names().first());
             match sentence[0].whole.clone() {
-                Some(whole) if !disagree => out.push(claim(whole)),
+                Some(whole) if !disagree => out.push(claim(whole, !after_link)),
                 _ => out.extend(parts),
             }
         }
@@ -438,6 +449,8 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     out
 }
 
+static SINGULAR_FIRST_PERSON: crate::core::text::Words =
+    crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself"]);
 static FIRST_PERSON: crate::core::text::Words =
     crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "me", "my", "we", "we're", "we've", "us", "our"]);
 
