@@ -33,7 +33,11 @@ struct HygieneFile {
 /// The compiled hygiene rules.
 #[derive(Debug, Clone)]
 pub struct Hygiene {
+    /// Every furniture rule, checked against single sentences.
     furniture: RegexSet,
+    /// The rules anchored at the start, also checked against whole lines: an unanchored rule could
+    /// drop a paragraph for one sentence in it.
+    line_furniture: RegexSet,
     furniture_sources: Vec<String>,
     labels: Vec<String>,
     line_labels: Vec<String>,
@@ -90,6 +94,8 @@ impl Hygiene {
         let ci = |p: &str| format!("(?i){p}");
         let furniture = RegexSet::new(file.furniture.iter().map(|p| ci(p)))
             .map_err(|source| HygieneError::Pattern { list: "furniture", source })?;
+        let line_furniture = RegexSet::new(file.furniture.iter().filter(|p| p.starts_with('^')).map(|p| ci(p)))
+            .map_err(|source| HygieneError::Pattern { list: "furniture", source })?;
         let lower = |v: Vec<String>| -> Vec<String> {
             let mut v: Vec<String> = v.into_iter().map(|l| l.to_lowercase().replace('’', "'")).collect();
             v.sort_by_key(|l| std::cmp::Reverse(l.len()));
@@ -97,6 +103,7 @@ impl Hygiene {
         };
         Ok(Self {
             furniture,
+            line_furniture,
             furniture_sources: file.furniture,
             labels: lower(file.labels),
             line_labels: lower(file.line_labels),
@@ -156,7 +163,8 @@ impl Hygiene {
                     line = line[end..].to_string();
                 }
             }
-            if let Some(rule) = self.furniture_rule(&line) {
+            if self.line_furniture.is_match(&line) {
+                let rule = self.furniture_rule(&line).unwrap_or_default();
                 tracing::debug!(line = %line, rule, "Dropped page furniture before labelling.");
                 continue;
             }

@@ -197,11 +197,10 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
 /// A URL followed by a capitalised word ends a sentence even without a full stop
 /// ("… https://example.com/x Big difference.").
 fn break_after_urls(text: &str) -> String {
-    static URL_THEN_CAPITAL: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| {
-            regex::Regex::new(r"(https?://\S+)[ \t]+(\p{Lu}|(?:i|we|we're|they|they're|this|that's|it's|so|lol)\b)")
-                .expect("valid regex")
-        });
+    static URL_THEN_CAPITAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(https?://\S+)[ \t]+(\p{Lu}|(?:i|we|we're|they|they're|this|that's|it's|so|lol)\b)")
+            .expect("valid regex")
+    });
     URL_THEN_CAPITAL.replace_all(text, "$1\n$2").into_owned()
 }
 

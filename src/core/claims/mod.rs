@@ -431,7 +431,8 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         // A link written into the text backs what comes before it, not the remarks after it.
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
         for sentence in by_sentence(segments(&cleaned, lex)) {
-            let after_link = last_url.is_some_and(|end| cleaned.find(sentence[0].text.as_str()).is_some_and(|at| at >= end));
+            let after_link =
+                last_url.is_some_and(|end| cleaned.find(sentence[0].text.as_str()).is_some_and(|at| at >= end));
             let mut parts: Vec<Claim> = Vec::new();
             for seg in &sentence {
                 parts.push(claim(seg.text.clone(), !after_link));
