@@ -35,8 +35,8 @@ struct HygieneFile {
 pub struct Hygiene {
     /// Every furniture rule, checked against single sentences.
     furniture: RegexSet,
-    /// The rules anchored at the start, also checked against whole lines: an unanchored rule could
-    /// drop a paragraph for one sentence in it.
+    /// The rules anchored at both ends, also checked against whole lines: any other rule could drop
+    /// a paragraph for one sentence in it.
     line_furniture: RegexSet,
     furniture_sources: Vec<String>,
     labels: Vec<String>,
@@ -94,8 +94,9 @@ impl Hygiene {
         let ci = |p: &str| format!("(?i){p}");
         let furniture = RegexSet::new(file.furniture.iter().map(|p| ci(p)))
             .map_err(|source| HygieneError::Pattern { list: "furniture", source })?;
-        let line_furniture = RegexSet::new(file.furniture.iter().filter(|p| p.starts_with('^')).map(|p| ci(p)))
-            .map_err(|source| HygieneError::Pattern { list: "furniture", source })?;
+        let line_furniture =
+            RegexSet::new(file.furniture.iter().filter(|p| p.starts_with('^') && p.ends_with('$')).map(|p| ci(p)))
+                .map_err(|source| HygieneError::Pattern { list: "furniture", source })?;
         let lower = |v: Vec<String>| -> Vec<String> {
             let mut v: Vec<String> = v.into_iter().map(|l| l.to_lowercase().replace('’', "'")).collect();
             v.sort_by_key(|l| std::cmp::Reverse(l.len()));
