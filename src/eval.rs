@@ -1,9 +1,17 @@
-//! Measuring the labeller against a labelled set (`eval/devset.jsonl`): accuracy, speculative-class F1,
-//! macro-F1 over reasons and the false-sourced rate (speculative claims labelled sourced, the error
-//! that hurts users most). Expected claims are matched to predicted ones by their words, so the
-//! segmenter's choices are measured too: an expected claim nobody predicted counts as wrong.
+//! Measuring the labeller against labelled sets: accuracy, speculative-class F1, macro-F1 over reasons,
+//! the false-sourced rate (speculative claims labelled sourced, the error that hurts users most), the
+//! spurious rate (claims the labeller emits that no expected claim matches: furniture, headings,
+//! fragments) and agreement on hedges, for a whole set and for each writing style in it. Expected
+//! claims are matched to predicted ones by their words, so the segmenter's choices are measured too:
+//! an expected claim nobody predicted counts as wrong, and a predicted claim nobody expected counts
+//! as spurious, so neither dropping nor inventing claims can flatter the figures.
+//!
+//! The bundled sets live in `eval/`. The labelled corpus in real-world styles is split into a
+//! training part and a development part by a stable hash of each document's id, so the split never
+//! changes when documents are added; the frozen held-out part is never tuned or trained on.
 
-use crate::core::claims::{Claim, label_document};
+use crate::core::claims::scorer::{self, FEATURE_VERSION, Weights};
+use crate::core::claims::{Claim, label_document, scorer_inputs};
 use crate::core::lexicon::Lexicon;
 use crate::core::model::Document;
 use serde::Deserialize;
@@ -28,18 +36,142 @@ pub const REASONS: &[&str] = &[
     "unsourced",
 ];
 
-#[derive(Debug, Deserialize)]
-struct Case {
-    doc: Document,
-    expect: Vec<Expected>,
+/// The labelled corpus in real-world styles (wire, press, opinion, newsletters, SEO and aggregator
+/// rewrites, podcasts, forums, chat): split into training and development parts by [`is_dev_document`].
+pub const CORPUS_PRESS: &str = include_str!("../eval/corpus-press.jsonl");
+pub const CORPUS_COMMUNITY: &str = include_str!("../eval/corpus-community.jsonl");
+pub const CORPUS_EXTRA: &str = include_str!("../eval/corpus-extra.jsonl");
+/// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
+pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
+/// The first labelled sets: development (tuned on) and two held-out sets.
+pub const DEVSET: &str = include_str!("../eval/devset.jsonl");
+pub const HOLDOUT: &str = include_str!("../eval/holdout.jsonl");
+pub const HOLDOUT2: &str = include_str!("../eval/holdout2.jsonl");
+
+/// One bundled labelled set and whether it may be used for tuning.
+#[derive(Debug, Clone)]
+pub struct LabelledSet {
+    pub name: &'static str,
+    pub jsonl: String,
+    /// Held-out sets are only ever scored: their misses are not listed and nothing is tuned on them.
+    pub held_out: bool,
 }
 
+/// Every bundled set, tuning sets first.
+pub fn bundled_sets() -> Vec<LabelledSet> {
+    let set = |name, jsonl: String, held_out| LabelledSet { name, jsonl, held_out };
+    vec![
+        set("development (eval/devset.jsonl)", DEVSET.to_string(), false),
+        set("corpus, training part", corpus_part(false), false),
+        set("corpus, development part", corpus_part(true), false),
+        set("held out (eval/holdout.jsonl)", HOLDOUT.to_string(), true),
+        set("second held out (eval/holdout2.jsonl)", HOLDOUT2.to_string(), true),
+        set("frozen held out (eval/frozen-holdout.jsonl)", FROZEN_HOLDOUT.to_string(), true),
+    ]
+}
+
+/// The training (`dev == false`) or development part of the labelled corpus, as JSONL.
+pub fn corpus_part(dev: bool) -> String {
+    let mut out = String::new();
+    for line in CORPUS_PRESS.lines().chain(CORPUS_COMMUNITY.lines()).chain(CORPUS_EXTRA.lines()) {
+        let id = serde_json::from_str::<IdOnly>(line).map(|c| c.doc.id()).unwrap_or_default();
+        if !line.trim().is_empty() && is_dev_document(&id) == dev {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    doc: Document,
+}
+
+/// About one document in five goes to the development part, chosen by a stable hash of its id.
+pub fn is_dev_document(id: &str) -> bool {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes()).is_multiple_of(5)
+}
+
+/// The labelled data the scorer is trained on: the development set and the corpus's training part.
+/// The corpus's development part is kept out so it measures how well the scorer generalises.
+pub fn scorer_training_data() -> String {
+    format!("{DEVSET}\n{}", corpus_part(false))
+}
+
+/// SHA-256 of the scorer's training data.
+pub fn scorer_training_sha256() -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(scorer_training_data().as_bytes()))
+}
+
+/// The seed of the scorer's training order; fixed, so retraining is reproducible.
+const SCORER_SEED: u64 = 0x1a7e_1105;
+/// Probability of "sourced" a writer's-voice claim needs: above one half, since a false "sourced"
+/// misleads and a false "speculative" only asks the reader to check.
+const SCORER_THRESHOLD: f64 = 0.6;
+
+/// Trains the scorer on [`scorer_training_data`]: every writer's-voice claim the rules leave to it,
+/// labelled by the expected claim it matches.
+pub fn train_scorer(lex: &Lexicon) -> Result<Weights, EvalError> {
+    let mut examples: Vec<(Vec<String>, bool)> = Vec::new();
+    for case in cases(&scorer_training_data())? {
+        let mut used: HashSet<usize> = HashSet::new();
+        let inputs = scorer_inputs(&case.doc, lex);
+        for input in &inputs {
+            let found = case
+                .expect
+                .iter()
+                .enumerate()
+                .filter(|(k, e)| !used.contains(k) && e.origin == input.origin)
+                .map(|(k, e)| (k, overlap(&e.text, &input.text)))
+                .filter(|(_, score)| *score >= 0.5)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((k, _)) = found {
+                used.insert(k);
+                examples.push((input.features.clone(), case.expect[k].label == "sourced"));
+            }
+        }
+    }
+    Ok(Weights {
+        feature_version: FEATURE_VERSION,
+        training_data_sha256: scorer_training_sha256(),
+        lexicon_sha256: Lexicon::embedded_sha256(),
+        threshold: SCORER_THRESHOLD,
+        weights: scorer::train(&examples, SCORER_SEED),
+    })
+}
+
+/// One labelled document: its style, the document and every claim it makes (exhaustively).
 #[derive(Debug, Deserialize)]
-struct Expected {
-    text: String,
-    origin: String,
-    label: String,
-    reasons: Vec<String>,
+pub struct Case {
+    /// The writing style ("wire", "newsletter", "reddit", …); older sets have none, and their slice is
+    /// named by the document's kind.
+    #[serde(default)]
+    pub style: Option<String>,
+    pub doc: Document,
+    pub expect: Vec<Expected>,
+}
+
+/// A claim as the labelled set expects it.
+#[derive(Debug, Deserialize)]
+pub struct Expected {
+    pub text: String,
+    pub origin: String,
+    pub label: String,
+    pub reasons: Vec<String>,
+    /// The uncertainty cues in the claim; older sets do not list them.
+    #[serde(default)]
+    pub hedges: Option<Vec<String>>,
+}
+
+impl Case {
+    fn style(&self) -> String {
+        self.style.clone().unwrap_or_else(|| match self.doc {
+            Document::Article(_) => "article".into(),
+            Document::Thread(_) => "thread".into(),
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +182,16 @@ pub enum EvalError {
     Case { line: usize, source: serde_json::Error },
 }
 
+/// Parses a JSONL labelled set.
+pub fn cases(jsonl: &str) -> Result<Vec<Case>, EvalError> {
+    jsonl
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| serde_json::from_str(line).map_err(|source| EvalError::Case { line: i + 1, source }))
+        .collect()
+}
+
 /// One expected claim the labeller got wrong.
 #[derive(Debug, Clone)]
 pub struct Miss {
@@ -58,18 +200,72 @@ pub struct Miss {
     pub got: String,
 }
 
+/// The headline figures of a set or of one style within it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Figures {
+    /// Expected claims.
+    pub claims: usize,
+    pub correct: usize,
+    /// Expected speculative claims, and those of them labelled sourced.
+    pub speculative: usize,
+    pub false_sourced: usize,
+    /// Claims the labeller emitted, and those of them no expected claim matched.
+    pub predicted: usize,
+    pub spurious: usize,
+}
+
+impl Figures {
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.correct, self.claims)
+    }
+
+    pub fn false_sourced_rate(&self) -> f64 {
+        ratio(self.false_sourced, self.speculative)
+    }
+
+    pub fn spurious_rate(&self) -> f64 {
+        ratio(self.spurious, self.predicted)
+    }
+
+    fn add(&mut self, other: &Figures) {
+        self.claims += other.claims;
+        self.correct += other.correct;
+        self.speculative += other.speculative;
+        self.false_sourced += other.false_sourced;
+        self.predicted += other.predicted;
+        self.spurious += other.spurious;
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
 /// The figures of one evaluation.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    pub claims: usize,
+    pub figures: Figures,
     pub unmatched: usize,
-    pub correct: usize,
     pub accuracy: f64,
     pub speculative_f1: f64,
     pub reason_macro_f1: f64,
     pub false_sourced_rate: f64,
+    pub spurious_rate: f64,
+    /// Matched claims whose expected hedges were listed, and those whose hedges the labeller found
+    /// exactly (as a set).
+    pub hedged_claims: usize,
+    pub hedges_exact: usize,
     pub per_reason_f1: BTreeMap<String, f64>,
+    pub per_style: BTreeMap<String, Figures>,
     pub misses: Vec<Miss>,
+    /// Claims the labeller emitted that no expected claim matched.
+    pub spurious: Vec<String>,
+}
+
+impl Report {
+    pub fn claims(&self) -> usize {
+        self.figures.claims
+    }
 }
 
 #[derive(Default, Clone, Copy)]
@@ -91,20 +287,15 @@ pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
     let mut report = Report::default();
     let mut spec = Counts::default();
     let mut reasons: BTreeMap<&str, Counts> = REASONS.iter().map(|r| (*r, Counts::default())).collect();
-    let mut expected_speculative = 0usize;
-    let mut false_sourced = 0usize;
-    for (i, line) in jsonl.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let case: Case = serde_json::from_str(line).map_err(|source| EvalError::Case { line: i + 1, source })?;
+    for case in cases(jsonl)? {
         let predicted = label_document(&case.doc, lex);
+        let mut fig = Figures { predicted: predicted.len(), ..Figures::default() };
         let mut used: HashSet<usize> = HashSet::new();
         for exp in &case.expect {
-            report.claims += 1;
+            fig.claims += 1;
             let matched = best_match(exp, &predicted, &used);
             let exp_spec = exp.label == "speculative";
-            expected_speculative += usize::from(exp_spec);
+            fig.speculative += usize::from(exp_spec);
             let (got_label, got_reasons): (String, Vec<&str>) = match matched {
                 Some(k) => {
                     used.insert(k);
@@ -115,9 +306,15 @@ pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
                     ("(no such claim)".to_string(), Vec::new())
                 }
             };
+            if let (Some(k), Some(want)) = (matched, &exp.hedges) {
+                report.hedged_claims += 1;
+                let want: HashSet<String> = want.iter().map(|h| h.to_lowercase()).collect();
+                let got: HashSet<String> = predicted[k].hedges.iter().cloned().collect();
+                report.hedges_exact += usize::from(want == got);
+            }
             let got_spec = got_label == "speculative";
             if got_label == exp.label {
-                report.correct += 1;
+                fig.correct += 1;
             } else {
                 report.misses.push(Miss {
                     text: exp.text.clone(),
@@ -126,7 +323,7 @@ pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
                 });
             }
             if exp_spec && got_label == "sourced" {
-                false_sourced += 1;
+                fig.false_sourced += 1;
             }
             match (exp_spec, got_spec) {
                 (true, true) => spec.tp += 1,
@@ -145,11 +342,19 @@ pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
                 }
             }
         }
+        for (k, c) in predicted.iter().enumerate() {
+            if !used.contains(&k) {
+                fig.spurious += 1;
+                report.spurious.push(c.text.clone());
+            }
+        }
+        report.figures.add(&fig);
+        report.per_style.entry(case.style()).or_default().add(&fig);
     }
-    let n = report.claims.max(1) as f64;
-    report.accuracy = report.correct as f64 / n;
+    report.accuracy = report.figures.accuracy();
+    report.false_sourced_rate = report.figures.false_sourced_rate();
+    report.spurious_rate = report.figures.spurious_rate();
     report.speculative_f1 = spec.f1();
-    report.false_sourced_rate = false_sourced as f64 / expected_speculative.max(1) as f64;
     report.per_reason_f1 = reasons.iter().map(|(r, c)| (r.to_string(), c.f1())).collect();
     report.reason_macro_f1 = report.per_reason_f1.values().sum::<f64>() / REASONS.len() as f64;
     Ok(report)
@@ -157,19 +362,20 @@ pub fn evaluate(jsonl: &str, lex: &Lexicon) -> Result<Report, EvalError> {
 
 /// The unused predicted claim of the same origin that shares the most words with the expected one.
 fn best_match(exp: &Expected, predicted: &[Claim], used: &HashSet<usize>) -> Option<usize> {
-    let want = words(&exp.text);
     predicted
         .iter()
         .enumerate()
         .filter(|(k, c)| c.origin == exp.origin && !used.contains(k))
-        .map(|(k, c)| {
-            let got = words(&c.text);
-            let shared = want.intersection(&got).count() as f64;
-            (k, shared / want.len().max(got.len()).max(1) as f64)
-        })
+        .map(|(k, c)| (k, overlap(&exp.text, &c.text)))
         .filter(|(_, score)| *score >= 0.5)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(k, _)| k)
+}
+
+/// The share of words two claims have in common, relative to the longer one.
+fn overlap(a: &str, b: &str) -> f64 {
+    let (a, b) = (words(a), words(b));
+    a.intersection(&b).count() as f64 / a.len().max(b.len()).max(1) as f64
 }
 
 fn words(text: &str) -> HashSet<String> {
@@ -181,12 +387,83 @@ fn words(text: &str) -> HashSet<String> {
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "claims: {} (unmatched by segmentation: {})", self.claims, self.unmatched)?;
+        let fig = &self.figures;
+        writeln!(f, "claims: {} (unmatched by segmentation: {})", fig.claims, self.unmatched)?;
         writeln!(f, "accuracy: {:.3}", self.accuracy)?;
         writeln!(f, "speculative F1: {:.3}", self.speculative_f1)?;
         writeln!(f, "reason macro-F1: {:.3}", self.reason_macro_f1)?;
         writeln!(f, "false-sourced rate: {:.3}", self.false_sourced_rate)?;
+        writeln!(f, "spurious rate: {:.3} ({} of {} emitted claims)", self.spurious_rate, fig.spurious, fig.predicted)?;
+        if self.hedged_claims > 0 {
+            writeln!(
+                f,
+                "hedges exactly right: {:.3} (of {} claims with hedges listed)",
+                ratio(self.hedges_exact, self.hedged_claims),
+                self.hedged_claims
+            )?;
+        }
         let per: Vec<String> = self.per_reason_f1.iter().map(|(r, v)| format!("{r} {v:.2}")).collect();
-        write!(f, "per reason F1: {}", per.join(", "))
+        writeln!(f, "per reason F1: {}", per.join(", "))?;
+        write!(f, "per style:")?;
+        for (style, s) in &self.per_style {
+            write!(
+                f,
+                "\n  {style:<12} claims {:>4}  accuracy {:.3}  false-sourced {:.3}  spurious {:.3}",
+                s.claims,
+                s.accuracy(),
+                s.false_sourced_rate(),
+                s.spurious_rate()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE_CASE: &str = r#"{"style":"wire","doc":{"kind":"article","id":"x1","outlet":"Reuters","text":"Hooli will cut 300 jobs, the company said on Monday.\nShare this article"},"expect":[{"text":"Hooli will cut 300 jobs, the company said on Monday.","origin":"x1","label":"sourced","reasons":["official"],"hedges":[]}]}"#;
+
+    #[test]
+    fn a_style_slice_adds_up_to_the_whole_set() {
+        let report = evaluate(ONE_CASE, Lexicon::embedded()).unwrap();
+        assert_eq!(report.per_style["wire"].claims, report.claims());
+        assert_eq!(report.per_style["wire"].correct, report.figures.correct);
+    }
+
+    #[test]
+    fn a_predicted_claim_nobody_expected_is_spurious() {
+        let extra = ONE_CASE.replace("Share this article", "Initech also froze hiring in Ohio last week.");
+        let report = evaluate(&extra, Lexicon::embedded()).unwrap();
+        assert_eq!(report.figures.spurious, 1, "{:?}", report.spurious);
+        assert!((report.spurious_rate - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_scorer_weights_match_their_training_data_lexicons_and_features() {
+        let w = Weights::embedded();
+        let retrain = "retrain with `cargo run --example train_labels`";
+        assert_eq!(w.feature_version, FEATURE_VERSION, "the scorer's features changed: {retrain}");
+        assert_eq!(w.training_data_sha256, scorer_training_sha256(), "the training data changed: {retrain}");
+        assert_eq!(w.lexicon_sha256, Lexicon::embedded_sha256(), "the lexicon files changed: {retrain}");
+        assert_eq!(w, &train_scorer(Lexicon::embedded()).unwrap(), "retraining gives other weights: {retrain}");
+    }
+
+    #[test]
+    fn the_corpus_split_is_stable_and_disjoint() {
+        let train = corpus_part(false);
+        let dev = corpus_part(true);
+        assert_eq!(
+            train.lines().count() + dev.lines().count(),
+            CORPUS_PRESS
+                .lines()
+                .chain(CORPUS_COMMUNITY.lines())
+                .chain(CORPUS_EXTRA.lines())
+                .filter(|l| !l.trim().is_empty())
+                .count()
+        );
+        assert!(train.lines().all(|l| !dev.contains(l)));
+        assert_eq!(is_dev_document("tp-wire-01"), is_dev_document("tp-wire-01"));
     }
 }

@@ -50,6 +50,8 @@ fn claims_of_an_article_follow_the_contract() {
     assert_eq!(claims[1]["reasons"], serde_json::json!(["outlet", "anonymous-sources"]));
     assert_eq!(claims[1]["source"]["name"], "The Verge");
     assert_eq!(claims[1]["source"]["url"], "https://www.theverge.com/2026/4/18/initech-layoffs");
+    assert_eq!(claims[1]["hedges"], serde_json::json!(["could"]), "a sourced claim still shows its hedge");
+    assert_eq!(claims[0]["hedges"], serde_json::json!([]));
     assert_eq!(claims[2]["label"], "sourced", "a hedge inside an executive's quote stays official");
     assert_eq!(claims[3]["label"], "speculative");
     assert_eq!(claims[4]["reasons"], serde_json::json!(["document"]));
@@ -64,7 +66,8 @@ fn every_claim_has_exactly_the_contract_fields() {
     for c in json["claims"].as_array().unwrap() {
         let mut keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, vec!["label", "origin", "reasons", "source", "text"]);
+        assert_eq!(keys, vec!["hedges", "label", "origin", "reasons", "source", "text"]);
+        assert!(c["hedges"].as_array().unwrap().iter().all(Value::is_string));
     }
 }
 

@@ -78,14 +78,14 @@ enum Command {
         #[arg(long, default_value_t = 3_000)]
         max_input_tokens: u32,
     },
-    /// Measure the labeller on a labelled set (default: the bundled development set).
+    /// Measure the labeller on labelled sets (default: every bundled set, with a slice per style).
     Eval {
-        /// A labelled JSONL set; default: the development set compiled into the binary.
+        /// A labelled JSONL set; default: every set compiled into the binary.
         file: Option<PathBuf>,
-        /// Use the bundled held-out set instead of the development set.
+        /// Only the bundled held-out sets (never tuned on; their misses are not listed).
         #[arg(long, conflicts_with = "file")]
         holdout: bool,
-        /// List every claim the labeller got wrong.
+        /// List every claim the labeller got wrong, and every claim it emitted that nobody expected.
         #[arg(long)]
         misses: bool,
     },

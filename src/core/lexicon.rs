@@ -2,6 +2,7 @@
 //! Keeping cues as data lets a deployment teach the labeller a new outlet or hedge without a release;
 //! the defaults are compiled in so the binary works on its own.
 
+use super::hygiene::{Hygiene, HygieneError};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -10,9 +11,10 @@ use std::sync::LazyLock;
 const DEFAULT_LEXICON: &str = include_str!("../../config/lexicon.toml");
 const DEFAULT_OUTLETS: &str = include_str!("../../config/outlets.toml");
 const DEFAULT_COMPANIES: &str = include_str!("../../config/companies.toml");
+const DEFAULT_HYGIENE: &str = include_str!("../../config/hygiene.toml");
 
 static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
-    Lexicon::from_toml(DEFAULT_LEXICON, DEFAULT_OUTLETS, DEFAULT_COMPANIES)
+    Lexicon::from_toml(DEFAULT_LEXICON, DEFAULT_OUTLETS, DEFAULT_COMPANIES, DEFAULT_HYGIENE)
         .expect("the lexicon files compiled into the binary are valid")
 });
 
@@ -25,6 +27,8 @@ pub enum LexiconError {
     Scanner(String),
     #[error("{file}: the phrase list `{list}` could not be compiled: {source}")]
     Pattern { file: &'static str, list: String, source: regex::Error },
+    #[error(transparent)]
+    Hygiene(#[from] HygieneError),
 }
 
 /// A set of phrases matched as whole words anywhere in a text.
@@ -181,7 +185,13 @@ struct LexiconFile {
     sentence_openers: Vec<String>,
     attribution: AttributionFile,
     speakers: SpeakersFile,
+    hedges: HedgesFile,
     markers: MarkersFile,
+}
+
+#[derive(Deserialize)]
+struct HedgesFile {
+    cues: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +215,10 @@ struct SpeakersFile {
     weasel: Vec<String>,
     company_suffixes: Vec<String>,
     person_pronouns: Vec<String>,
+    generic_subjects: Vec<String>,
+    acquaintances: Vec<String>,
+    places: Vec<String>,
+    not_speakers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -220,6 +234,7 @@ struct MarkersFile {
     exceptions: Vec<String>,
     vague_future: Vec<String>,
     layoff_actions: Vec<String>,
+    plan_actions: Vec<String>,
     social_domains: Vec<String>,
     ai_terms: Vec<String>,
     ai_reason_cues: Vec<String>,
@@ -237,11 +252,21 @@ pub struct SpeakerLexicon {
     pub weasel: PhraseSet,
     pub company_suffixes: HashSet<String>,
     pub person_pronouns: HashSet<String>,
+    /// Subjects that name nobody in particular ("tech firms", "most executives").
+    pub generic_subjects: PhraseSet,
+    /// People the writer knows ("a friend", "a reader who works there"): what they say is hearsay.
+    pub acquaintances: PhraseSet,
+    /// Places, which are never speakers ("United States" said nothing).
+    pub places: HashSet<String>,
+    /// Common nouns and page words that look like names at the start of a line ("Points", "Read").
+    pub not_speakers: HashSet<String>,
 }
 
 /// Phrase sets that mark speculation.
 #[derive(Debug, Clone)]
 pub struct MarkerLexicon {
+    /// The uncertainty cues a claim lists as its `hedges`, whatever its label.
+    pub hedge_cues: PhraseSet,
     pub hedge: PhraseSet,
     pub prediction: PhraseSet,
     pub opinion: PhraseSet,
@@ -254,6 +279,8 @@ pub struct MarkerLexicon {
     pub exceptions: PhraseSet,
     pub vague_future: HashSet<String>,
     pub layoff_actions: PhraseSet,
+    /// Scheduled moves that make a future tense a plan ("will move to Austin in May").
+    pub plan_actions: PhraseSet,
     pub social_domains: Vec<String>,
     pub ai_terms: PhraseSet,
     pub ai_reason_cues: PhraseSet,
@@ -278,6 +305,8 @@ pub struct Lexicon {
     pub companies: Vec<Company>,
     company_names: PhraseSet,
     pub scanner: Scanner,
+    /// What on a page is neither a claim nor a speaker (`config/hygiene.toml`).
+    pub hygiene: Hygiene,
 }
 
 fn set(words: Vec<String>) -> HashSet<String> {
@@ -290,8 +319,20 @@ impl Lexicon {
         &EMBEDDED
     }
 
-    /// Builds a lexicon from the three data files' contents.
-    pub fn from_toml(lexicon: &str, outlets: &str, companies: &str) -> Result<Self, LexiconError> {
+    /// SHA-256 of the data files compiled into the binary, so a model trained against them can tell
+    /// when they change.
+    pub fn embedded_sha256() -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for file in [DEFAULT_LEXICON, DEFAULT_OUTLETS, DEFAULT_COMPANIES, DEFAULT_HYGIENE] {
+            hash.update(file.as_bytes());
+            hash.update([0u8]);
+        }
+        hex::encode(hash.finalize())
+    }
+
+    /// Builds a lexicon from the four data files' contents.
+    pub fn from_toml(lexicon: &str, outlets: &str, companies: &str, hygiene: &str) -> Result<Self, LexiconError> {
         let lex: LexiconFile =
             toml::from_str(lexicon).map_err(|source| LexiconError::Toml { file: "lexicon.toml", source })?;
         let outlets: OutletsFile =
@@ -317,6 +358,8 @@ impl Lexicon {
             &s.official,
             &s.official_titles,
             &s.weasel,
+            &s.generic_subjects,
+            &s.acquaintances,
             &m.hedge,
             &m.prediction,
             &m.opinion,
@@ -327,8 +370,10 @@ impl Lexicon {
             &m.conditional_exceptions,
             &m.exceptions,
             &m.layoff_actions,
+            &m.plan_actions,
             &m.ai_terms,
             &m.ai_reason_cues,
+            &lex.hedges.cues,
         ];
         let numbered: Vec<(u16, &[String])> = scanned.iter().enumerate().map(|(i, l)| (i as u16, *l)).collect();
         let scanner = Scanner::new(&numbered).map_err(|e| LexiconError::Scanner(e.to_string()))?;
@@ -361,8 +406,13 @@ impl Lexicon {
                 weasel: phrases("speakers.weasel", &s.weasel)?,
                 company_suffixes: set(s.company_suffixes),
                 person_pronouns: set(s.person_pronouns),
+                generic_subjects: phrases("speakers.generic_subjects", &s.generic_subjects)?,
+                acquaintances: phrases("speakers.acquaintances", &s.acquaintances)?,
+                places: set(s.places),
+                not_speakers: set(s.not_speakers),
             },
             markers: MarkerLexicon {
+                hedge_cues: phrases("hedges.cues", &lex.hedges.cues)?,
                 hedge: phrases("markers.hedge", &m.hedge)?,
                 prediction: phrases("markers.prediction", &m.prediction)?,
                 opinion: phrases("markers.opinion", &m.opinion)?,
@@ -374,6 +424,7 @@ impl Lexicon {
                 exceptions: phrases("markers.exceptions", &m.exceptions)?,
                 vague_future: set(m.vague_future),
                 layoff_actions: phrases("markers.layoff_actions", &m.layoff_actions)?,
+                plan_actions: phrases("markers.plan_actions", &m.plan_actions)?,
                 social_domains: m.social_domains,
                 ai_terms: phrases("markers.ai_terms", &m.ai_terms)?,
                 ai_reason_cues: phrases("markers.ai_reason_cues", &m.ai_reason_cues)?,
@@ -391,6 +442,7 @@ impl Lexicon {
             })?,
             companies: companies_list,
             scanner,
+            hygiene: Hygiene::from_toml(hygiene)?,
         })
     }
 
@@ -460,7 +512,7 @@ mod tests {
 
     #[test]
     fn a_broken_file_names_itself() {
-        let err = Lexicon::from_toml("nope = [", DEFAULT_OUTLETS, DEFAULT_COMPANIES).unwrap_err();
+        let err = Lexicon::from_toml("nope = [", DEFAULT_OUTLETS, DEFAULT_COMPANIES, DEFAULT_HYGIENE).unwrap_err();
         assert!(err.to_string().contains("lexicon.toml"));
     }
 }

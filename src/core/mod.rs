@@ -2,7 +2,8 @@
 //! touches the network, a database, a clock or a chat platform.
 //!
 //! - [`model`]: the documents the core reads (articles, threads).
-//! - [`text`] and [`segment`]: HTML to text, text to claim-sized segments.
+//! - [`text`], [`hygiene`] and [`segment`]: HTML to text, page furniture out, text to claim-sized
+//!   segments.
 //! - [`lexicon`]: the cue words, outlets and companies, loaded from `config/`.
 //! - [`claims`]: the labeller (sourced or speculative, with reasons and sources).
 //! - [`companies`] and [`facts`]: who is cutting, how many, when, and whether AI was the stated reason.
@@ -14,6 +15,7 @@ pub mod analyze;
 pub mod claims;
 pub mod companies;
 pub mod facts;
+pub mod hygiene;
 pub mod lexicon;
 pub mod message;
 pub mod model;

@@ -161,12 +161,18 @@ static SO_ADVERB_FOLLOWERS: Words = Words::new(&["far", "much", "many", "long", 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     pub text: String,
+    /// The number of the sentence it belongs to, counted through the text.
+    pub sentence: usize,
+    /// The whole sentence, when it was split into clauses: the labeller keeps the clauses apart
+    /// only when they deserve different labels.
+    pub whole: Option<String>,
 }
 
 /// Splits `text` (already reduced to plain text) into claim-sized segments, skipping questions and
 /// fragments too short to assert anything.
 pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
     let mut out = Vec::new();
+    let mut number = 0;
     let text = break_after_urls(text);
     for line in text.lines() {
         let line = strip_bullet(line.trim());
@@ -174,12 +180,15 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
             continue;
         }
         for sentence in sentences(line, lex) {
-            for clause in clauses(&sentence) {
-                let clean = tidy(&without_urls(&clause));
-                if is_claim(&clean) {
-                    out.push(Segment { text: clean });
-                }
+            if let Some(rule) = lex.hygiene.furniture_rule(&sentence) {
+                tracing::debug!(sentence = %sentence, rule, "Dropped page furniture before labelling.");
+                continue;
             }
+            number += 1;
+            let parts: Vec<String> =
+                clauses(&sentence, lex).iter().map(|c| tidy(&without_urls(c))).filter(|c| is_claim(c)).collect();
+            let whole = (parts.len() > 1).then(|| tidy(&without_urls(&sentence)));
+            out.extend(parts.into_iter().map(|text| Segment { text, sentence: number, whole: whole.clone() }));
         }
     }
     out
@@ -188,8 +197,10 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
 /// A URL followed by a capitalised word ends a sentence even without a full stop
 /// ("… https://example.com/x Big difference.").
 fn break_after_urls(text: &str) -> String {
-    static URL_THEN_CAPITAL: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"(https?://\S+)[ \t]+(\p{Lu})").expect("valid regex"));
+    static URL_THEN_CAPITAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(https?://\S+)[ \t]+(\p{Lu}|(?:i|we|we're|they|they're|this|that's|it's|so|lol)\b)")
+            .expect("valid regex")
+    });
     URL_THEN_CAPITAL.replace_all(text, "$1\n$2").into_owned()
 }
 
@@ -268,7 +279,7 @@ fn word_offsets(s: &str) -> Vec<(usize, &str)> {
 }
 
 /// Splits a sentence where a conjunction (or a semicolon) starts a new clause with its own subject.
-fn clauses(sentence: &str) -> Vec<String> {
+fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
     let words = word_offsets(sentence);
     // An all-caps word ("IT", "US") keeps its case so it is never read as a pronoun.
     let norm: Vec<String> = words
@@ -317,7 +328,8 @@ fn clauses(sentence: &str) -> Vec<String> {
         if norm[i] == "so" && norm.get(i + 1).is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(n.as_str())) {
             continue;
         }
-        if starts_clause(&norm[i + 1..]) {
+        // "…, but it did not say when": a clause that only refers back stays with its sentence.
+        if starts_clause(&norm[i + 1..]) && !lex.hygiene.is_dependent_tail(&sentence[words[i + 1].0..]) {
             cuts.push((*at, words[i + 1].0));
             clause_start = i + 1;
         }
@@ -407,6 +419,10 @@ fn starts_clause(rest: &[String]) -> bool {
     let rest: Vec<&str> =
         rest.iter().take(12).map(String::as_str).skip_while(|w| DISCOURSE_WORDS.contains(w)).collect();
     if rest.len() < 3 {
+        return false;
+    }
+    // "… said X and that Y": a second complement continues the same reported speech.
+    if matches!(rest[0], "that" | "whether" | "which" | "who") {
         return false;
     }
     if SUBJECT_PRONOUNS.contains(rest[0]) {

@@ -96,6 +96,30 @@ static FORECAST_VERBS: Words = Words::new(&[
     "worries",
     "worried",
 ]);
+/// Adverbs that stand between a speaker and the verb ("He also said", "the CEO, meanwhile, says").
+static ASIDE_ADVERBS: Words = Words::new(&[
+    "also",
+    "later",
+    "then",
+    "again",
+    "previously",
+    "separately",
+    "meanwhile",
+    "too",
+    "further",
+    "since",
+    "once",
+    "first",
+    "had",
+    "has",
+    "have",
+    "recently",
+    "initially",
+    "repeatedly",
+    "reportedly",
+    "still",
+    "however",
+]);
 static APPOSITIVE_OPENERS: Words = Words::new(&["a", "an", "the", "its", "their", "who", "his", "her", "one", "chief"]);
 static NON_NAMES: Words = Words::new(&[
     "the",
@@ -265,8 +289,16 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         // "was reported", "is widely believed": nobody is named as saying it.
         let passive = |k: usize| PASSIVE_AUX.contains(tokens.bare[k].as_str());
         if frame != Frame::Hearsay
+            && !w.ends_with("ing")
             && (i > 0 && passive(i - 1) || i > 1 && tokens.bare[i - 1].ends_with("ly") && passive(i - 2))
         {
+            // "were confirmed by co-founder Priya Raman": the agent of the passive is the speaker.
+            if tokens.bare.get(i + 1).is_some_and(|b| b == "by") && !tokens.quoted[i + 1] {
+                let agent = chunk_after(tokens, i + 2);
+                if agent.end > agent.start {
+                    candidates.push((agent, Span { start: i, end: agent.end }, frame));
+                }
+            }
             continue;
         }
         let inverted = i > 0 && tokens.ends_chunk(i - 1) || i == 0;
@@ -292,7 +324,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
 
     // The attribution that comes first in the sentence frames it.
     candidates.sort_by_key(|(_, frame_span, _)| frame_span.start);
-    let found = candidates.into_iter().find_map(|(speaker_span, frame_span, frame)| {
+    let mut found = candidates.into_iter().filter_map(|(speaker_span, frame_span, frame)| {
         let speaker = classify(tokens, speaker_span, lex, ctx)?;
         // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
         if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
@@ -300,7 +332,15 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         }
         Some(Attribution { speaker, frame, frame_span })
     });
-    found.or_else(|| channel(tokens, lex, ctx))
+    let first = found.next();
+    // "U.S. employers announced …, according to a report by …": the document cited outranks a
+    // generic subject that comes first.
+    if first.as_ref().is_some_and(|a| a.speaker == Speaker::Weasel)
+        && let Some(cited) = found.find(|a| matches!(a.speaker, Speaker::Document(_) | Speaker::Outlet(_)))
+    {
+        return Some(cited);
+    }
+    first.or_else(|| channel(tokens, lex, ctx))
 }
 
 fn is_belief_only(word: &str) -> bool {
@@ -478,6 +518,14 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
 
 /// Classifies the words naming a speaker, or `None` when they name nobody we can place.
 fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Option<Speaker> {
+    // "He also said", "the CEO later told": an adverb before the verb is not part of the speaker.
+    let mut span = span;
+    while span.end > span.start + 1 && {
+        let b = tokens.bare[span.end - 1].as_str();
+        b.len() > 3 && b.ends_with("ly") || ASIDE_ADVERBS.contains(b)
+    } {
+        span.end -= 1;
+    }
     if span.end <= span.start || span.end - span.start > 16 {
         return None;
     }
@@ -488,11 +536,24 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     let has = |set: &crate::core::lexicon::PhraseSet| !tokens.find_in(set, span).is_empty();
     let orig = tokens.original(span);
     let s = &lex.speakers;
-    if has(&s.social) {
+    // "@SomeAccount on X": a handle is a social account, whatever network it is on.
+    if has(&s.social) || (span.start..span.end).any(|k| tokens.orig[k].starts_with('@') && tokens.orig[k].len() > 2) {
         return Some(Speaker::Social);
     }
+    // A place, a heading or a common noun is never a speaker ("United States", "Points", "Read").
+    if is_implausible(tokens, span, lex) {
+        return None;
+    }
+    // "A friend who works there tells me", "a listener": someone the writer knows, not a source.
+    if !tokens.find_in(&s.acquaintances, Span { start: span.start, end: (span.start + 2).min(span.end) }).is_empty() {
+        return Some(Speaker::Hearsay);
+    }
     if has(&s.anonymous) && lex.outlet_in(&orig).is_none() {
-        return Some(Speaker::Anonymous);
+        // Bare "sources say" with nothing about who they are is an unnamed rumour, not reporting.
+        let bare_sources = span.end - span.start <= 2
+            && (span.start..span.end)
+                .all(|k| matches!(tokens.bare[k].as_str(), "sources" | "insiders" | "some" | "many"));
+        return Some(if bare_sources { Speaker::Weasel } else { Speaker::Anonymous });
     }
     if let Some(outlet) = lex.outlet_in(&orig) {
         return Some(Speaker::Outlet(outlet.name().to_string()));
@@ -510,6 +571,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return Some(Speaker::Weasel);
     }
     let company = company_in(tokens, span, lex);
+    // "Executives have learned", "Local officials fear": a role of no company in particular.
+    let named = proper_name(tokens, span, lex).filter(|n| !s.generic_subjects.is_match(n));
+    if company.is_none() && has(&s.generic_subjects) && named.is_none() {
+        return Some(Speaker::Weasel);
+    }
     if has(&s.official) {
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
@@ -548,6 +614,16 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return ctx.last_person.clone().map(Speaker::Person).or(Some(Speaker::Person(lone.to_string())));
     }
     None
+}
+
+/// Whether the span names a place or a common noun rather than anyone who could speak.
+fn is_implausible(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
+    let words: Vec<&str> =
+        tokens.bare[span.start..span.end].iter().map(String::as_str).filter(|w| !w.is_empty()).collect();
+    let joined = words.join(" ");
+    lex.speakers.places.contains(&joined)
+        || words.len() == 1 && lex.speakers.not_speakers.contains(words[0])
+        || words.first().is_some_and(|w| matches!(*w, "what" | "how" | "why" | "whatever" | "whoever"))
 }
 
 /// A company named in the span: a known one, or a capitalised name ending in an organisation suffix.

@@ -27,7 +27,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
     };
     let mut reasons = Vec::new();
     let whole = |set: &PhraseSet| !live(set).is_empty();
-    if whole(&lex.speakers.social) && !blind_is_an_adjective(tokens) {
+    if whole(&lex.speakers.social) && !blind_is_an_adjective(tokens) && !named_poster(tokens, lex) {
         reasons.push(SpeculativeReason::UnverifiedSocial);
     }
     if whole(&m.hearsay) {
@@ -76,6 +76,18 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
     reasons
 }
 
+/// "Confirmed by co-founder Priya Raman in a post on X": a named official's own post is on record.
+pub fn named_poster(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+    !tokens.find(&lex.speakers.official_titles).is_empty()
+        && (1..tokens.len()).any(|k| tokens.capitalized(k) && tokens.capitalized(k.saturating_sub(1)) && k > 1)
+        && !tokens.orig.iter().any(|w| w.starts_with('@'))
+}
+
+/// The first social-media cue outside quotations, if any.
+pub fn social_cue(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Span> {
+    tokens.find(&lex.speakers.social).into_iter().find(|h| !tokens.quoted[h.start])
+}
+
 /// "Blind" the app, not the adjective: only counts when capitalised or with a preposition.
 fn blind_is_an_adjective(tokens: &Tokens<'_>) -> bool {
     tokens.bare.iter().zip(&tokens.orig).any(|(b, o)| b == "blind" && !o.starts_with('B'))
@@ -106,9 +118,63 @@ fn is_announced_plan(tokens: &Tokens<'_>, lex: &Lexicon, predictions: &[Span]) -
         return false;
     }
     let concrete = tokens.bare.iter().any(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-        || !tokens.find(&lex.markers.layoff_actions).is_empty();
+        || !tokens.find(&lex.markers.layoff_actions).is_empty()
+        || !tokens.find(&lex.markers.plan_actions).is_empty() && has_date(tokens);
     let vague = tokens.bare.iter().any(|w| lex.markers.vague_future.contains(w));
     concrete && !vague
+}
+
+/// The uncertainty cues of a claim, quotations included, in order and without repeats: what the
+/// contract lists as `hedges` whatever the label. "May" the month and cue words inside fixed phrases
+/// that assert nothing uncertain ("could not be reached for comment") are left out.
+pub fn hedges(tokens: &Tokens<'_>, lex: &Lexicon) -> Vec<String> {
+    let exceptions = tokens.find(&lex.markers.exceptions);
+    let mut spans: Vec<Span> = tokens
+        .find(&lex.markers.hedge_cues)
+        .into_iter()
+        .filter(|h| !exceptions.iter().any(|e| e.start <= h.start && h.end <= e.end))
+        .filter(|h| !is_month(tokens, *h))
+        .collect();
+    // Longest first at each start, then no overlaps: "as many as" rather than "as".
+    spans.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    let mut out: Vec<String> = Vec::new();
+    let mut covered = 0;
+    for h in spans {
+        if h.start < covered {
+            continue;
+        }
+        covered = h.end;
+        let cue = tokens.bare[h.start..h.end].join(" ");
+        if !out.contains(&cue) {
+            out.push(cue);
+        }
+    }
+    out
+}
+
+/// Whether the clause names a month or weekday ("in May", "on Friday").
+fn has_date(tokens: &Tokens<'_>) -> bool {
+    tokens.bare.iter().enumerate().any(|(i, w)| {
+        matches!(
+            w.as_str(),
+            "january"
+                | "february"
+                | "march"
+                | "april"
+                | "june"
+                | "july"
+                | "august"
+                | "september"
+                | "october"
+                | "november"
+                | "december"
+                | "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+        ) || w == "may" && tokens.capitalized(i) && i > 0
+    })
 }
 
 /// Marks of second-hand talk (hearsay, rumour, anonymous social posts) outside quotations: these are
@@ -158,6 +224,26 @@ mod tests {
     #[test]
     fn weasel_words_are_found() {
         assert!(reasons("The chief executive is widely regarded as a cost cutter.").contains(&Weasel));
+    }
+
+    fn hedges_of(text: &str) -> Vec<String> {
+        hedges(&Tokens::new(text, Lexicon::embedded()), Lexicon::embedded())
+    }
+
+    #[test]
+    fn a_hedge_inside_a_sourced_statement_is_listed() {
+        assert_eq!(hedges_of("Two people said the cuts could reach 15% of staff."), vec!["could"]);
+        assert_eq!(hedges_of("The CEO said the cuts \"may not be the last.\""), vec!["may"]);
+    }
+
+    #[test]
+    fn fixed_phrases_and_the_month_are_not_hedges() {
+        assert!(hedges_of("Initech could not be reached for comment.").is_empty());
+        assert!(hedges_of("The cuts take effect May 20.").is_empty());
+        assert_eq!(
+            hedges_of("Staff are expected to hear more, and it is unclear whether bonuses survive."),
+            vec!["expected to", "unclear", "whether"]
+        );
     }
 
     #[test]

@@ -4,16 +4,20 @@
 //! words in the writer's own voice are searched for hedges, forecasts and opinions.
 
 mod attribution;
+mod evidence;
 mod markers;
 pub mod model;
+pub mod scorer;
 mod tokens;
 
 pub use model::{Claim, Source, SourceKind, SourcedReason, SpeculativeReason, Verdict};
+pub use scorer::Weights;
 
 use super::companies::companies;
+use super::hygiene::{Kind, Turn, trailing_credit};
 use super::lexicon::Lexicon;
 use super::model::{Article, Document, Thread};
-use super::segment::segments;
+use super::segment::{Segment, segments};
 use super::text::{article_text, host_of, urls_in};
 use attribution::{Attribution, BeliefKind, Context, Frame, Speaker};
 use tokens::Tokens;
@@ -28,54 +32,253 @@ pub fn label_document(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
 
 fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
     let text = article_text(&article.text);
-    let title = article.title.clone().unwrap_or_default();
-    let company = companies(&format!("{title}\n{text}"), lex).into_iter().next();
+    let company = lead_company(article, &text, lex);
     label_article_text(article, &text, company, lex)
+}
+
+fn lead_company(article: &Article, text: &str, lex: &Lexicon) -> Option<String> {
+    let title = article.title.as_deref().unwrap_or_default();
+    companies(&format!("{title}\n{text}"), lex).into_iter().next()
 }
 
 /// Labels an article whose HTML is already reduced to `text` and whose lead company is known, so a
 /// caller that needs both for other purposes does the work once.
 pub fn label_article_text(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Claim> {
-    let mut ctx = Context { company, ..Context::default() };
-    let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
-    let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
-    let outlet_source =
-        outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
-    segments(text, lex)
+    let scorer = Weights::embedded();
+    article_claims(article, text, company, lex)
         .into_iter()
-        .map(|seg| {
-            let tokens = Tokens::new(&seg.text, lex);
-            let attr = attribution::find(&tokens, lex, &ctx);
-            remember_people(&attr, &mut ctx);
-            let verdict = article_verdict(&tokens, attr.as_ref(), lex, outlet_source.as_ref());
-            Claim { text: seg.text, verdict, origin: origin.clone() }
+        .map(|p| {
+            let verdict = match p.decision {
+                Decision::Rules(v) => v,
+                Decision::WriterVoice { features, generic_subject } => {
+                    writer_voice_verdict(scorer.probability(&features) >= scorer.threshold, generic_subject, p.source)
+                }
+            };
+            Claim { text: p.text, verdict, origin: p.origin, hedges: p.hedges }
         })
         .collect()
 }
 
-fn article_verdict(tokens: &Tokens<'_>, attr: Option<&Attribution>, lex: &Lexicon, outlet: Option<&Source>) -> Verdict {
+/// A claim in the writer's own voice that the rules left to the scorer, with its features: what the
+/// scorer is trained on.
+#[derive(Debug, Clone)]
+pub struct ScorerInput {
+    pub origin: String,
+    pub text: String,
+    pub features: Vec<String>,
+}
+
+/// The claims of a document that reach the scorer, for training it.
+pub fn scorer_inputs(doc: &Document, lex: &Lexicon) -> Vec<ScorerInput> {
+    let Document::Article(article) = doc else {
+        return Vec::new();
+    };
+    let text = article_text(&article.text);
+    let company = lead_company(article, &text, lex);
+    article_claims(article, &text, company, lex)
+        .into_iter()
+        .filter_map(|p| match p.decision {
+            Decision::WriterVoice { features, .. } => Some(ScorerInput { origin: p.origin, text: p.text, features }),
+            Decision::Rules(_) => None,
+        })
+        .collect()
+}
+
+/// How a claim's label is decided: by the rules, or by the scorer for the writer's own voice.
+enum Decision {
+    Rules(Verdict),
+    WriterVoice { features: Vec<String>, generic_subject: bool },
+}
+
+/// A claim whose label may still wait for the scorer.
+struct Pending {
+    text: String,
+    origin: String,
+    hedges: Vec<String>,
+    source: Option<Source>,
+    decision: Decision,
+}
+
+fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Pending> {
+    let mut ctx = Context { company, ..Context::default() };
+    let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
+    let cleaned = lex.hygiene.clean(text, Kind::Article);
+    let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let outlet_source =
+        outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
+    // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
+    let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
+    let mut last_speaker: Option<Speaker> = None;
+    let mut pending = |text: String, turn: Option<&Turn>| {
+        let (text, source, credit) = match trailing_credit(&text) {
+            Some((rest, credit)) => {
+                let cited = credited(Some(&credit), lex, page_source.as_ref());
+                (rest, cited.clone().or_else(|| page_source.clone()), cited)
+            }
+            None => (text, page_source.clone(), None),
+        };
+        let tokens = Tokens::new(&text, lex);
+        let mut attr = attribution::find(&tokens, lex, &ctx);
+        // In a transcript, what nobody else is said to say is said by the speaker whose turn it is.
+        if attr.is_none()
+            && let Some(t) = turn
+        {
+            attr = Some(Attribution {
+                speaker: turn_speaker(t, &ctx, lex),
+                frame: Frame::Statement,
+                frame_span: tokens::Span { start: 0, end: 0 },
+            });
+        }
+        // A quotation standing alone continues the speaker of the sentence before it.
+        if attr.is_none() && is_quotation(&text) {
+            attr = last_speaker.clone().map(|speaker| Attribution {
+                speaker,
+                frame: Frame::Statement,
+                frame_span: tokens::Span { start: 0, end: 0 },
+            });
+        }
+        last_speaker =
+            attr.as_ref().map(|a| a.speaker.clone()).filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
+        remember_people(&attr, &mut ctx);
+        let mut decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
+        // "… (Bloomberg)": an aggregator's credit is a checkable attribution of plain reporting.
+        if let (Decision::WriterVoice { .. }, Some(outlet)) = (&decision, credit) {
+            decision = Decision::Rules(Verdict::sourced(SourcedReason::Outlet, outlet));
+        }
+        let hedges = markers::hedges(&tokens, lex);
+        Pending { text, origin: origin.clone(), hedges, source, decision }
+    };
+    let mut out = Vec::new();
+    for (sentence, turn) in cleaned
+        .blocks
+        .iter()
+        .flat_map(|b| by_sentence(segments(&b.text, lex)).into_iter().map(move |s| (s, b.turn.as_ref())))
+    {
+        let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone(), turn)).collect();
+        let rules_label = |p: &Pending| match &p.decision {
+            Decision::Rules(v) => Some(v.is_sourced()),
+            Decision::WriterVoice { .. } => None,
+        };
+        let disagree =
+            parts.iter().any(|p| rules_label(p) == Some(true)) && parts.iter().any(|p| rules_label(p) == Some(false));
+        // An article's sentence is one claim; when the writer adds speculation to a sourced
+        // statement ("…, and more cuts are likely"), the sentence as a whole is speculative.
+        match sentence[0].whole.clone() {
+            Some(whole) if disagree => {
+                let reasons: Vec<SpeculativeReason> = parts
+                    .iter()
+                    .filter_map(|p| match &p.decision {
+                        Decision::Rules(Verdict::Speculative { reasons, .. }) => Some(reasons.clone()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+                let mut merged = pending(whole, turn);
+                merged.decision = Decision::Rules(Verdict::speculative(reasons));
+                out.push(merged);
+            }
+            Some(whole) => out.push(pending(whole, turn)),
+            None => out.extend(parts),
+        }
+    }
+    out
+}
+
+/// Who a transcript turn's speaker is: an executive speaks for the company, anyone else for themself.
+fn turn_speaker(turn: &Turn, ctx: &Context, lex: &Lexicon) -> Speaker {
+    let role = Tokens::new(&turn.role, lex);
+    if role.find(&lex.speakers.official_titles).is_empty() && role.find(&lex.speakers.official).is_empty() {
+        Speaker::Person(turn.name.clone())
+    } else {
+        Speaker::Official(ctx.company.clone().unwrap_or_else(|| turn.name.clone()))
+    }
+}
+
+/// Whether a sentence is a quotation, or the end of one that began in an earlier sentence.
+fn is_quotation(text: &str) -> bool {
+    let t = text.trim();
+    let marks = t.chars().filter(|c| matches!(c, '"' | '“' | '”')).count();
+    let closes = t.trim_end_matches(['.', ' ']).ends_with(['"', '”']) || t.ends_with(".\"") || t.ends_with(".”");
+    let opens = t.starts_with(['"', '“']);
+    closes && (opens && marks == 2 || marks == 1)
+}
+
+/// Segments grouped by the sentence they came from, in order.
+fn by_sentence(segments: Vec<Segment>) -> Vec<Vec<Segment>> {
+    let mut groups: Vec<Vec<Segment>> = Vec::new();
+    for seg in segments {
+        match groups.last_mut() {
+            Some(g) if g[0].sentence == seg.sentence => g.push(seg),
+            _ => groups.push(vec![seg]),
+        }
+    }
+    groups
+}
+
+/// What the scorer's answer means for a writer's-voice claim: the outlet's reporting, or its
+/// analysis (`weasel` when the subject is nobody in particular).
+fn writer_voice_verdict(sourced: bool, generic_subject: bool, outlet: Option<Source>) -> Verdict {
+    match outlet {
+        Some(o) if sourced => Verdict::sourced(SourcedReason::Outlet, o),
+        _ if generic_subject => Verdict::speculative(vec![SpeculativeReason::Weasel]),
+        Some(_) => Verdict::speculative(vec![SpeculativeReason::Opinion]),
+        None => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
+    }
+}
+
+/// The outlet a credit names, when it is a known outlet or a web address other than the page's own.
+fn credited(credit: Option<&str>, lex: &Lexicon, page: Option<&Source>) -> Option<Source> {
+    let credit = credit?;
+    let name = match lex.outlet_in(credit) {
+        Some(o) => o.name().to_string(),
+        None if credit.contains('.') && !credit.contains(' ') => {
+            lex.outlet_for_host(&credit.to_lowercase()).map_or_else(|| credit.to_lowercase(), |o| o.name().to_string())
+        }
+        None => return None,
+    };
+    if page.is_some_and(|p| p.name == name) {
+        return None;
+    }
+    Some(Source { name, kind: SourceKind::Outlet, url: None })
+}
+
+fn article_decision(
+    tokens: &Tokens<'_>,
+    attr: Option<&Attribution>,
+    lex: &Lexicon,
+    outlet: Option<&Source>,
+) -> Decision {
+    let rules = Decision::Rules;
     let anonymous_cue = || !tokens.find(&lex.speakers.anonymous).into_iter().all(|h| tokens.quoted[h.start]);
     // An unnamed social account or a rumour outweighs anyone but a named, checkable speaker.
     let second_hand = markers::second_hand(tokens, lex);
-    let named = attr.is_some_and(|a| {
-        matches!(a.speaker, Speaker::Official(_) | Speaker::Person(_) | Speaker::Outlet(_) | Speaker::Document(_))
+    // A named person or a checkable organisation; "one former manager" at a company is neither.
+    let named = attr.is_some_and(|a| match &a.speaker {
+        Speaker::Outlet(_) | Speaker::Document(_) => true,
+        Speaker::Person(name) => name.contains(' '),
+        Speaker::Official(_) => markers::named_poster(tokens, lex) || markers::social_cue(tokens, lex).is_none(),
+        _ => false,
     });
     if !second_hand.is_empty() && !named {
-        return Verdict::speculative(second_hand);
+        return rules(Verdict::speculative(second_hand));
     }
     if let Some(a) = attr
         && let Some(v) = attributed_verdict(tokens, a, lex, outlet, anonymous_cue())
     {
-        return v;
+        return rules(v);
     }
     let reasons = markers::find(tokens, lex, |i| !tokens.quoted[i] || attr.is_none());
     if !reasons.is_empty() {
-        return Verdict::speculative(reasons);
+        return rules(Verdict::speculative(reasons));
     }
-    match outlet {
-        Some(o) => Verdict::sourced(SourcedReason::Outlet, o.clone()),
-        None => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
+    // "I've read forty of these": a columnist speaking for themself is giving a view.
+    if tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && SINGULAR_FIRST_PERSON.contains(w.as_str())) {
+        return rules(Verdict::speculative(vec![SpeculativeReason::Opinion]));
     }
+    // The writer's own voice with no cue either way: sourced only on positive evidence.
+    let generic_subject = evidence::generic_subject(tokens, lex);
+    let ctx = scorer::Context { generic_subject, names_organisation: evidence::names_organisation(tokens, lex) };
+    Decision::WriterVoice { features: scorer::features(tokens, lex, ctx), generic_subject }
 }
 
 /// The verdict an attribution decides on its own, or `None` when the claim must be judged by its words.
@@ -122,16 +325,72 @@ fn attributed_verdict(
         }
         Speaker::Outlet(name) => sourced(SourcedReason::Outlet, source(name, SourceKind::Outlet), anonymous_cue),
         Speaker::Document(name) => sourced(SourcedReason::Document, source(name, SourceKind::Document), false),
+        Speaker::Official(_) | Speaker::Person(_) if reads_minds(tokens, a) => {
+            // "Initech's board believes", "Mo reckons": the writer reports a belief nobody put on record.
+            let mut r = vec![SpeculativeReason::Opinion];
+            if markers::find(tokens, lex, |i| !frame_words(i)).contains(&SpeculativeReason::Prediction) {
+                r.push(SpeculativeReason::Prediction);
+            }
+            Verdict::speculative(r)
+        }
         Speaker::Official(name) => {
-            // A hedge on the frame itself ("Initech reportedly told staff") still makes it a rumour.
-            let frame_reasons = markers::find(tokens, lex, frame_words);
-            if frame_reasons.iter().any(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour)) {
+            // A hedge on the frame itself ("Initech reportedly told staff", "the board clearly
+            // wants") still makes it speculative.
+            let frame_reasons = markers::find(tokens, lex, |i| {
+                frame_words(i)
+                    && !lex.say_verbs.contains(&tokens.bare[i])
+                    && !lex.belief_verbs.contains(&tokens.bare[i])
+            });
+            if frame_reasons
+                .iter()
+                .any(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Rumour | SpeculativeReason::Opinion))
+            {
                 return Some(Verdict::speculative(frame_reasons));
             }
             sourced(SourcedReason::Official, source(name, SourceKind::Official), false)
         }
         Speaker::Person(name) => sourced(SourcedReason::Person, source(name, SourceKind::Person), false),
     })
+}
+
+/// Verbs of belief, fear and wagers: what a speaker thinks, as the writer tells it.
+static MIND_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "believes",
+    "believe",
+    "believed",
+    "thinks",
+    "think",
+    "thought",
+    "suspects",
+    "suspect",
+    "suspected",
+    "reckons",
+    "reckon",
+    "fears",
+    "fear",
+    "feared",
+    "worries",
+    "worry",
+    "worried",
+    "bet",
+    "bets",
+    "guess",
+    "guesses",
+    "feels",
+    "feel",
+    "hopes",
+    "hope",
+    "assumes",
+    "assume",
+    "seems",
+    "convinced",
+]);
+
+/// Whether the attribution tells what the speaker thinks rather than what they put on record.
+fn reads_minds(tokens: &Tokens<'_>, a: &Attribution) -> bool {
+    matches!(a.frame, Frame::Belief(_))
+        && (a.frame_span.start..a.frame_span.end.min(tokens.len()))
+            .any(|k| !tokens.quoted[k] && MIND_VERBS.contains(tokens.bare[k].as_str()))
 }
 
 fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
@@ -156,19 +415,45 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         links.extend(urls_in(&message.text));
         let backing: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
-        for seg in segments(&message.text, lex) {
-            let tokens = Tokens::new(&seg.text, lex);
+        let mut claim = |text: String, backed: bool| {
+            let tokens = Tokens::new(&text, lex);
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
-                attr = attribution::cited_outlet(&tokens, &seg.text, lex).or(attr);
+                attr = attribution::cited_outlet(&tokens, &text, lex).or(attr);
             }
-            let verdict = message_verdict(&tokens, attr.as_ref(), lex, backing.as_ref(), social_link);
-            out.push(Claim { text: seg.text, verdict, origin: origin.clone() });
+            let link = backing.as_ref().filter(|_| backed);
+            let verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link);
+            let hedges = markers::hedges(&tokens, lex);
+            Claim { text, verdict, origin: origin.clone(), hedges }
+        };
+        let cleaned = lex.hygiene.clean(&message.text, Kind::Message).text();
+        // A link written into the text backs what comes before it, not the remarks after it.
+        let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
+        for sentence in by_sentence(segments(&cleaned, lex)) {
+            let after_link =
+                last_url.is_some_and(|end| cleaned.find(sentence[0].text.as_str()).is_some_and(|at| at >= end));
+            let mut parts: Vec<Claim> = Vec::new();
+            for seg in &sentence {
+                parts.push(claim(seg.text.clone(), !after_link));
+            }
+            // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims; so are
+            // a bare assertion and the opinion drawn from it ("Revenue was up 20% so this is AI-washing").
+            let disagree =
+                parts.iter().any(|c| c.verdict.reason_names().first() != parts[0].verdict.reason_names().first());
+            match sentence[0].whole.clone() {
+                Some(whole) if !disagree => out.push(claim(whole, !after_link)),
+                _ => out.extend(parts),
+            }
         }
     }
     out
 }
+
+static SINGULAR_FIRST_PERSON: crate::core::text::Words =
+    crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself"]);
+static FIRST_PERSON: crate::core::text::Words =
+    crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "me", "my", "we", "we're", "we've", "us", "our"]);
 
 /// A link that can back a claim: any http(s) page that is not a social-media post.
 fn link_source(link: &str, lex: &Lexicon) -> Option<Source> {
@@ -187,6 +472,10 @@ fn message_verdict(
     link: Option<&Source>,
     social_link: bool,
 ) -> Verdict {
+    // "I was one of the 1,100 let go": a first-hand account is the writer's word, whatever it links.
+    let first_person =
+        tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()));
+    let link = link.filter(|_| !first_person);
     let public_channel =
         !tokens.find(&lex.official_channels).is_empty() || !tokens.find(&lex.document_channels).is_empty();
     // In chat, what a company or a person said is checkable only with a link or a public channel

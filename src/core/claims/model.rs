@@ -166,14 +166,18 @@ pub struct Claim {
     pub verdict: Verdict,
     /// The message id in a thread, the document id for an article.
     pub origin: String,
+    /// The uncertainty cues in the claim's words ("may", "could", "expected to", "reportedly"),
+    /// lower-cased, in order, whatever its label: a sourced statement can itself be hedged.
+    pub hedges: Vec<String>,
 }
 
 impl Serialize for Claim {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Claim", 5)?;
+        let mut s = serializer.serialize_struct("Claim", 6)?;
         s.serialize_field("text", &self.text)?;
         s.serialize_field("label", self.verdict.label())?;
         s.serialize_field("reasons", &self.verdict.reason_names())?;
+        s.serialize_field("hedges", &self.hedges)?;
         s.serialize_field("source", &self.verdict.source())?;
         s.serialize_field("origin", &self.origin)?;
         s.end()
@@ -194,11 +198,12 @@ mod tests {
                 source: Source { name: "Reuters".into(), kind: SourceKind::Outlet, url: None },
             },
             origin: "a1".into(),
+            hedges: vec!["could".into()],
         };
         let json = serde_json::to_string(&claim).unwrap();
         assert_eq!(
             json,
-            r#"{"text":"Two people said so.","label":"sourced","reasons":["outlet","anonymous-sources"],"source":{"name":"Reuters","kind":"outlet","url":null},"origin":"a1"}"#
+            r#"{"text":"Two people said so.","label":"sourced","reasons":["outlet","anonymous-sources"],"hedges":["could"],"source":{"name":"Reuters","kind":"outlet","url":null},"origin":"a1"}"#
         );
     }
 
@@ -215,7 +220,8 @@ mod tests {
 
     #[test]
     fn a_speculative_claim_without_a_source_serializes_null() {
-        let claim = Claim { text: "x".into(), verdict: Verdict::speculative(vec![]), origin: "m1".into() };
+        let claim =
+            Claim { text: "x".into(), verdict: Verdict::speculative(vec![]), origin: "m1".into(), hedges: vec![] };
         let json = serde_json::to_value(&claim).unwrap();
         assert_eq!(json["source"], serde_json::Value::Null);
         assert_eq!(json["reasons"][0], "unsourced");

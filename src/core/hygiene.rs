@@ -1,0 +1,369 @@
+//! Text hygiene before labelling: what on a page is neither a claim nor a speaker. Headings, page and
+//! podcast furniture (share and newsletter text, bylines, credits, related links, timestamps,
+//! greetings and sign-offs) are dropped; a label before a colon ("Bottom line:") is dropped and its
+//! sentence kept; a dateline ("SAN FRANCISCO, April 14 (Reuters) -") and a trailing credit
+//! ("(Reuters)") leave the claim's text and name its source instead; a line that continues the
+//! sentence before it is joined to it. The rules are data (`config/hygiene.toml`); what is dropped is
+//! logged at debug level with the rule that dropped it.
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+/// Why a hygiene rule file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum HygieneError {
+    #[error("hygiene.toml is not valid: {0}; compare it with the copy in the project's config/ folder")]
+    Toml(#[from] toml::de::Error),
+    #[error("hygiene.toml: the pattern `{list}` does not compile: {source}")]
+    Pattern { list: &'static str, source: regex::Error },
+}
+
+#[derive(Deserialize)]
+struct HygieneFile {
+    furniture: Vec<String>,
+    labels: Vec<String>,
+    line_labels: Vec<String>,
+    dateline: String,
+    dependent_tails: String,
+    turn: String,
+    turn_roles: String,
+    furniture_turns: Vec<String>,
+}
+
+/// The compiled hygiene rules.
+#[derive(Debug, Clone)]
+pub struct Hygiene {
+    /// Every furniture rule, checked against single sentences.
+    furniture: RegexSet,
+    /// The rules anchored at both ends, also checked against whole lines: any other rule could drop
+    /// a paragraph for one sentence in it.
+    line_furniture: RegexSet,
+    furniture_sources: Vec<String>,
+    labels: Vec<String>,
+    line_labels: Vec<String>,
+    dateline: Regex,
+    dependent_tails: Regex,
+    turn: Regex,
+    turn_roles: Regex,
+    furniture_turns: Vec<String>,
+}
+
+/// A document's text after hygiene, with the credit its dateline named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleaned {
+    /// The text in runs of lines, each said by the transcript speaker whose turn it is, if any.
+    pub blocks: Vec<Block>,
+    /// The outlet a dateline credits ("Reuters" from "LONDON (Reuters) -"), if any.
+    pub credit: Option<String>,
+}
+
+/// Lines of text and, in a transcript, who says them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Block {
+    pub turn: Option<Turn>,
+    pub text: String,
+}
+
+/// A speaker's turn in a transcript: "Mirela Stanchev -- Chief Executive Officer".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    pub name: String,
+    pub role: String,
+}
+
+impl Cleaned {
+    /// All the text, turns left out.
+    pub fn text(&self) -> String {
+        self.blocks.iter().map(|b| b.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// What kind of text is cleaned: articles have headings and datelines, chat messages do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Article,
+    Message,
+}
+
+/// Longest a line without closing punctuation may be and still read as a heading, in words.
+const HEADING_WORDS: usize = 14;
+
+impl Hygiene {
+    pub fn from_toml(text: &str) -> Result<Self, HygieneError> {
+        let file: HygieneFile = toml::from_str(text)?;
+        let ci = |p: &str| format!("(?i){p}");
+        let furniture = RegexSet::new(file.furniture.iter().map(|p| ci(p)))
+            .map_err(|source| HygieneError::Pattern { list: "furniture", source })?;
+        let line_furniture =
+            RegexSet::new(file.furniture.iter().filter(|p| p.starts_with('^') && p.ends_with('$')).map(|p| ci(p)))
+                .map_err(|source| HygieneError::Pattern { list: "furniture", source })?;
+        let lower = |v: Vec<String>| -> Vec<String> {
+            let mut v: Vec<String> = v.into_iter().map(|l| l.to_lowercase().replace('’', "'")).collect();
+            v.sort_by_key(|l| std::cmp::Reverse(l.len()));
+            v
+        };
+        Ok(Self {
+            furniture,
+            line_furniture,
+            furniture_sources: file.furniture,
+            labels: lower(file.labels),
+            line_labels: lower(file.line_labels),
+            dateline: Regex::new(&file.dateline)
+                .map_err(|source| HygieneError::Pattern { list: "dateline", source })?,
+            dependent_tails: Regex::new(&ci(&file.dependent_tails))
+                .map_err(|source| HygieneError::Pattern { list: "dependent_tails", source })?,
+            turn: Regex::new(&file.turn).map_err(|source| HygieneError::Pattern { list: "turn", source })?,
+            turn_roles: Regex::new(&file.turn_roles)
+                .map_err(|source| HygieneError::Pattern { list: "turn_roles", source })?,
+            furniture_turns: lower(file.furniture_turns),
+        })
+    }
+
+    /// Cleans a document's plain text line by line.
+    pub fn clean(&self, text: &str, kind: Kind) -> Cleaned {
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut lines: Vec<String> = Vec::new();
+        let mut turn: Option<Turn> = None;
+        let mut furniture_turn = false;
+        let mut credit = None;
+        for raw in joined_lines(text, kind) {
+            let mut line = raw;
+            if line.is_empty() {
+                continue;
+            }
+            if kind == Kind::Article {
+                let bare = line.trim_matches(['*', '_', ':', ' ']).to_lowercase();
+                let named = self
+                    .turn
+                    .captures(&line)
+                    .and_then(|c| Some((c.name("name")?, c.name("role")?)))
+                    .filter(|(_, role)| self.turn_roles.is_match(role.as_str()));
+                if self.furniture_turns.contains(&bare) || named.is_some() {
+                    blocks.push(Block { turn: turn.take(), text: std::mem::take(&mut lines).join("\n") });
+                    furniture_turn = named.is_none();
+                    turn =
+                        named.map(|(n, r)| Turn { name: n.as_str().to_string(), role: r.as_str().trim().to_string() });
+                    tracing::debug!(line = %line, "A transcript turn names the speaker of the lines after it.");
+                    continue;
+                }
+                if furniture_turn {
+                    tracing::debug!(line = %line, "Dropped a line of call furniture.");
+                    continue;
+                }
+            }
+            if kind == Kind::Article
+                && let Some(m) = self.dateline.captures(&line)
+            {
+                let name = m.name("credit").or_else(|| m.name("credit2")).map(|c| c.as_str().trim().to_string());
+                if name.is_some()
+                    || m.get(0).is_some_and(|d| d.as_str().chars().filter(|c| c.is_uppercase()).count() > 2)
+                {
+                    credit = credit.or(name);
+                    let end = m.get(0).map_or(0, |d| d.end());
+                    tracing::debug!(dateline = %&line[..end], "Dateline moved out of the claim text.");
+                    line = line[end..].to_string();
+                }
+            }
+            if self.line_furniture.is_match(&line) {
+                let rule = self.furniture_rule(&line).unwrap_or_default();
+                tracing::debug!(line = %line, rule, "Dropped page furniture before labelling.");
+                continue;
+            }
+            let Some(kept) = self.without_label(&line) else {
+                tracing::debug!(line = %line, "Dropped a labelled line that is no claim.");
+                continue;
+            };
+            let line = kept.to_string();
+            if kind == Kind::Article && is_heading(&line) {
+                tracing::debug!(line = %line, "Dropped a heading before labelling.");
+                continue;
+            }
+            lines.push(line);
+        }
+        blocks.push(Block { turn, text: lines.join("\n") });
+        blocks.retain(|b| !b.text.is_empty());
+        Cleaned { blocks, credit }
+    }
+
+    /// The first furniture rule a line or sentence matches, as written in the rule file.
+    pub fn furniture_rule(&self, line: &str) -> Option<&str> {
+        self.furniture.matches(line).iter().next().map(|i| self.furniture_sources[i].as_str())
+    }
+
+    /// The line without a label before a colon; `None` when the label makes the whole line furniture.
+    fn without_label<'l>(&self, line: &'l str) -> Option<&'l str> {
+        let opener = line.trim_start_matches(['(', '[', '*', '_']);
+        let Some(colon) = opener.find(':').filter(|&c| c <= 40) else {
+            return Some(line);
+        };
+        let label = opener[..colon].trim().trim_end_matches(['*', '_']).to_lowercase().replace('’', "'");
+        if self.line_labels.contains(&label) {
+            return None;
+        }
+        if self.labels.contains(&label) {
+            let rest = opener[colon + 1..].trim_start_matches(['*', '_']).trim();
+            return Some(rest);
+        }
+        Some(line)
+    }
+
+    /// Whether the clause after a conjunction only refers back to its sentence ("it did not say when").
+    pub fn is_dependent_tail(&self, clause: &str) -> bool {
+        self.dependent_tails.is_match(clause.trim())
+    }
+}
+
+/// The text's lines, with a line that opens in lower case joined to the one before it: it continues
+/// that sentence ("Globex told staff on Friday / that the office would close").
+fn joined_lines(text: &str, kind: Kind) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let continues = kind == Kind::Article && line.chars().next().is_some_and(char::is_lowercase);
+        match out.last_mut() {
+            Some(prev) if continues => {
+                prev.push(' ');
+                prev.push_str(line);
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    out
+}
+
+/// A short line with no closing punctuation is a heading, a kicker or a link, not a sentence.
+fn is_heading(line: &str) -> bool {
+    let trimmed = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_'));
+    let closes = trimmed.ends_with(['.', '!', '?', '…', '"', '”', '’', '\'', ')', ']', ';']);
+    let lead_in = trimmed.ends_with(':');
+    let words = trimmed.split_whitespace().count();
+    (!closes && !lead_in && words <= HEADING_WORDS) || (lead_in && words <= 10)
+}
+
+/// A credit at the end of a claim, "(Reuters)" or "(bloomberg.com)": the claim's text without it, and
+/// the credit.
+pub fn trailing_credit(text: &str) -> Option<(String, String)> {
+    let body = text.trim_end();
+    let stripped = body.trim_end_matches(['.', ' ']);
+    let inner_end = stripped.strip_suffix(')')?;
+    let open = inner_end.rfind('(')?;
+    let credit = inner_end[open + 1..].trim();
+    let words = credit.split_whitespace().count();
+    let looks_like_credit = (1..=4).contains(&words)
+        && credit.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_lowercase() && credit.contains('.'))
+        && !credit.chars().any(|c| c.is_ascii_digit() && !credit.contains('.'));
+    if !looks_like_credit || open == 0 {
+        return None;
+    }
+    let mut rest = inner_end[..open].trim_end().to_string();
+    if body.ends_with('.') && !rest.ends_with(['.', '!', '?']) {
+        rest.push('.');
+    }
+    Some((rest, credit.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Hygiene {
+        Hygiene::from_toml(include_str!("../../config/hygiene.toml")).expect("valid rules")
+    }
+
+    fn clean(text: &str) -> Vec<String> {
+        rules().clean(text, Kind::Article).text().lines().map(String::from).collect()
+    }
+
+    /// What is left to label: lines cleaned, then sentences, whose furniture rules drop them too.
+    fn kept(text: &str) -> Vec<String> {
+        let lex = crate::core::lexicon::Lexicon::embedded();
+        crate::core::segment::segments(&lex.hygiene.clean(text, Kind::Article).text(), lex)
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    }
+
+    #[test]
+    fn share_newsletter_and_listen_lines_are_furniture() {
+        let text = "Share this article\nListen to this story\nSign up for our newsletter\n🎧 Listen on Spotify, or wherever you get your podcasts.\nGlobex cut 300 jobs in Leeds on Monday.";
+        assert_eq!(kept(text), vec!["Globex cut 300 jobs in Leeds on Monday."]);
+    }
+
+    #[test]
+    fn bylines_credits_and_related_links_are_furniture() {
+        let text = "By Mira Okafor, a senior reporter\n(Reporting by Tom Lind; Editing by Ana Ruiz)\nPhoto: Courtesy of Hooli\nRead more: How Hooli's AI bet went wrong\nHooli cut 40 recruiters, a spokesperson said.";
+        assert_eq!(kept(text), vec!["Hooli cut 40 recruiters, a spokesperson said."]);
+    }
+
+    #[test]
+    fn greetings_and_sign_offs_are_furniture() {
+        let text = "Hi readers!\nHey folks, happy Monday!\nVandelay Labs closed its Reno office.\nThat's it for this week. Hit reply and tell me what you're hearing.";
+        assert_eq!(kept(text), vec!["Vandelay Labs closed its Reno office."]);
+    }
+
+    #[test]
+    fn a_label_before_a_colon_is_dropped_and_its_sentence_kept() {
+        assert_eq!(
+            clean("Bottom line: managers may see the cuts as leverage."),
+            vec!["managers may see the cuts as leverage."]
+        );
+        assert_eq!(
+            clean("TL;DR: Pied Piper is cutting a fifth of its staff."),
+            vec!["Pied Piper is cutting a fifth of its staff."]
+        );
+        assert_eq!(clean("Q: Will there be more cuts?\nGuest: Dr. Ada Moss, labor economist"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn headings_and_timestamps_are_not_claims() {
+        let text = "A quieter kind of cut\n[03:15] How the study was built\nThe study covered 900 firms.";
+        assert_eq!(clean(text), vec!["The study covered 900 firms."]);
+    }
+
+    #[test]
+    fn a_dateline_leaves_the_text_and_names_the_credit() {
+        let c = rules().clean("SAN FRANCISCO, April 14 (Reuters) - Initech will cut 500 jobs.", Kind::Article);
+        assert_eq!(c.text(), "Initech will cut 500 jobs.");
+        assert_eq!(c.credit.as_deref(), Some("Reuters"));
+        let c = rules().clean("LONDON (Bloomberg) — Hooli froze hiring.", Kind::Article);
+        assert_eq!((c.text().as_str(), c.credit.as_deref()), ("Hooli froze hiring.", Some("Bloomberg")));
+    }
+
+    #[test]
+    fn a_line_in_lower_case_joins_its_sentence() {
+        assert_eq!(
+            clean("Globex told staff on Friday\nthat the Prague office would close in June."),
+            vec!["Globex told staff on Friday that the Prague office would close in June."]
+        );
+    }
+
+    #[test]
+    fn chat_messages_keep_short_lines() {
+        let c = rules().clean("Globex just cut 400 people", Kind::Message);
+        assert_eq!(c.text(), "Globex just cut 400 people");
+    }
+
+    #[test]
+    fn a_transcript_turn_names_who_says_the_lines_after_it() {
+        let text = "Operator\nGood afternoon, and welcome to the call.\nDana Roe -- Chief Executive Officer\nWe reduced support by 300 people.";
+        let c = rules().clean(text, Kind::Article);
+        assert_eq!(c.blocks.len(), 1);
+        assert_eq!(c.blocks[0].text, "We reduced support by 300 people.");
+        assert_eq!(c.blocks[0].turn.as_ref().map(|t| t.name.as_str()), Some("Dana Roe"));
+    }
+
+    #[test]
+    fn a_trailing_credit_leaves_the_claim() {
+        assert_eq!(
+            trailing_credit("Initech is cutting 500 support jobs (Reuters)."),
+            Some(("Initech is cutting 500 support jobs.".into(), "Reuters".into()))
+        );
+        assert_eq!(trailing_credit("Cuts hit 500 people (about 5%)."), None);
+        assert_eq!(trailing_credit("Hooli (the search giant) cut jobs."), None);
+    }
+
+    #[test]
+    fn a_clause_that_only_refers_back_is_a_tail() {
+        assert!(rules().is_dependent_tail("it did not say when."));
+        assert!(!rules().is_dependent_tail("they will cut more by spring"));
+    }
+}
