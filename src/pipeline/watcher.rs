@@ -173,6 +173,7 @@ impl<S: Store> Watcher<S> {
                 title: item.title,
                 text: item.text,
                 published: seen.published.or(Some(seen.seen_at)),
+                provenance: item.provenance,
             };
             // Replayed at the moment it was first seen, so the book decides as it did then.
             self.book.add(news, seen.seen_at, Lexicon::embedded(), Topic::embedded());
@@ -237,7 +238,12 @@ impl<S: Store> Watcher<S> {
             .collect();
         for item in fresh {
             report.new_items += 1;
-            let stored = StoredItem { title: item.title.clone(), outlet: item.outlet.clone(), text: item.text.clone() };
+            let stored = StoredItem {
+                title: item.title.clone(),
+                outlet: item.outlet.clone(),
+                text: item.text.clone(),
+                provenance: item.provenance.clone(),
+            };
             let fingerprint = simhash(&format!("{} {}", item.title, item.text));
             let (id, canonical, published) = (item.id.clone(), item.url.clone(), item.published);
             let title = item.title.clone();
@@ -563,6 +569,8 @@ struct StoredItem {
     title: String,
     outlet: String,
     text: String,
+    #[serde(default)]
+    provenance: crate::core::story::Provenance,
 }
 
 /// Where one feed's stories go: the chat channels subscribed to it that take live posts, and every
