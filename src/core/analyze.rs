@@ -87,7 +87,13 @@ pub fn analyze_news(a: &Article, plain: &str, kind: NewsKind, lex: &Lexicon) -> 
     };
     let body = body_beyond_headline(headline, plain);
     let text = format!("{headline}\n{body}");
-    let companies = companies(&text, lex);
+    let mut companies = companies(&text, lex);
+    // A company's own newsroom ("Initech Newsroom") speaks for the company its headline may not name.
+    if companies.is_empty()
+        && let Some(company) = a.outlet.as_deref().and_then(newsroom_company)
+    {
+        companies.push(company);
+    }
     let opinion = label.as_deref().is_some_and(|l| {
         matches!(
             l,
@@ -125,6 +131,15 @@ pub enum NewsKind {
     /// A community post; `links_article` when its link is an article (a link post) rather than
     /// the post's own page.
     Post { links_article: bool },
+}
+
+/// The company a newsroom outlet belongs to: "Initech Newsroom" → "Initech".
+fn newsroom_company(outlet: &str) -> Option<String> {
+    ["Newsroom", "News Room", "Press Room", "Pressroom", "Press Releases", "Investor Relations", "Blog"]
+        .iter()
+        .find_map(|s| outlet.strip_suffix(s))
+        .map(|c| c.trim().trim_end_matches(['-', '|', ':']).trim().to_string())
+        .filter(|c| !c.is_empty())
 }
 
 /// Whether a body says too little to stand without its headline.

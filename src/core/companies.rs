@@ -14,11 +14,11 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// A capitalised name (one to three words).
-const NAME: &str = r"((?:[A-Z][\w&'.-]*[\w&])(?:\s+(?:[A-Z][\w&'.-]*[\w&.]|&)){0,2})";
+const NAME: &str = r"((?:[A-Z][\w&'.-]*[\w&])(?:[ \t]+(?:[A-Z][\w&'.-]*[\w&.]|&)){0,2})";
 
 static SUBJECT_OF_CUTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b{NAME}\s+(?:(?:[a-z][a-z-]*|~?[\d][\d,.]*%?)\s+){{0,5}}(?:cut|cuts|cutting|lay(?:s|ing)?\s+off|laid\s+off|layoffs?|eliminat\w+|slash\w*|shed\w*|trim\w*|axe[sd]?|axing|downsiz\w+|restructur\w+|job\s+cuts)\b"
+        r"\b{NAME}(?:,?[ \t]+(?:Inc|Corp|Co|Ltd|LLC|Plc|PLC)\.?)?\s+(?:(?:[a-z][a-z-]*|~?[\d][\d,.]*%?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+){{0,5}}(?:cut|cuts|cutting|lay(?:s|ing)?\s+off|laid\s+off|layoffs?|eliminat\w+|slash\w*|shed\w*|trim\w*|axe[sd]?|axing|downsiz\w+|restructur\w+|job\s+cuts)\b"
     ))
     .expect("valid regex")
 });
@@ -36,7 +36,7 @@ static AT_COMPANY: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A run of capitalised words in a headline (possessives and "&" included).
 static TITLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Z][\w&.-]*(?:['’]s)?(?:\s+(?:[A-Z][\w&.-]*(?:['’]s)?|&|of))*").expect("valid regex")
+    Regex::new(r"\b[A-Z][\w&.-]*(?:['’]s)?(?:[ \t]+(?:[A-Z][\w&.-]*(?:['’]s)?|&|of))*").expect("valid regex")
 });
 /// Legal suffixes dropped so "Globex Corporation" and "Globex" are one company.
 static LEGAL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -69,21 +69,47 @@ struct Recognition {
 /// The word lists of `[recognition]`.
 struct Lists {
     stop: HashSet<String>,
-    /// Labels and places, which are never a company whole, nor the first words of one.
+    /// The stop words lower-cased, for the words before a headline's subject.
+    stop_lower: HashSet<String>,
+    /// Labels and places, which are never a company whole.
     not_names: HashSet<String>,
+    /// Places, which open a company's name only as a possessive ("Charlotte's Acme"); "Omaha
+    /// Bluestem Insurance" keeps its first word.
+    places: HashSet<String>,
 }
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let file: CompaniesFile =
         toml::from_str(COMPANIES_FILE).expect("config/companies.toml compiled into the binary is valid");
     let r = file.recognition;
-    Lists { stop: r.stop_words.into_iter().collect(), not_names: r.labels.into_iter().chain(r.places).collect() }
+    Lists {
+        stop_lower: r.stop_words.iter().map(|w| w.to_lowercase()).chain(["else".to_string()]).collect(),
+        stop: r.stop_words.into_iter().collect(),
+        places: r.places.iter().cloned().collect(),
+        not_names: r.labels.into_iter().chain(r.places).collect(),
+    }
 });
 
 /// Companies named in `text`, most-mentioned first, ties by first mention. The first line is taken
 /// as the title: its subject (the first name in it) is the company the item is about even when the
 /// body is empty, and a later name in it counts when the text repeats it.
 pub fn companies(text: &str, lex: &Lexicon) -> Vec<String> {
+    ranked(text, lex).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Whether `text` is about one company rather than a round-up of several: its headline names the
+/// lead company, or the lead is mentioned at least twice as much as the next.
+pub fn about_one_company(text: &str, lex: &Lexicon) -> bool {
+    let ranked = ranked(text, lex);
+    let Some((lead, weight)) = ranked.first() else { return false };
+    let title = text.lines().next().unwrap_or("");
+    title.contains(lead.as_str())
+        || lex.companies_in(title).iter().any(|(_, n)| n == lead)
+        || ranked.get(1).is_none_or(|(_, next)| *weight >= next * 2)
+}
+
+/// Companies with their weights, heaviest first.
+fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
     let text = &without_credit_lines(text);
     let mut found: Vec<(String, usize, usize)> = Vec::new(); // (name, count, first position)
     let mut add = |name: String, at: usize, weight: usize| {
@@ -108,13 +134,21 @@ pub fn companies(text: &str, lex: &Lexicon) -> Vec<String> {
     }
     let title = text.lines().next().unwrap_or("");
     let title = masked_title(title, lex);
+    let opening = title.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
     let mut subject_seen = false;
     for run in TITLE_NAME.find_iter(&title) {
         let Some(name) = clean_name(run.as_str(), lex) else { continue };
         let mentions = mid_sentence_mentions(text, &name);
-        if !subject_seen {
-            // The first name in a headline is its subject: the company, even in a headline-only item.
+        // Only function words (or a masked label) may come before a headline's subject.
+        let before_ok = title[opening..run.start()]
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .all(|w| {
+                w.is_empty() || LISTS.stop_lower.contains(&w) || LISTS.not_names.iter().any(|n| n.to_lowercase() == w)
+            });
+        if !subject_seen && before_ok {
             subject_seen = true;
+            // The name that opens a headline is its subject: the company, even in a headline-only item.
             add(name, run.start(), mentions + 3);
         } else if mentions >= 1 {
             add(name, run.start(), mentions);
@@ -122,35 +156,84 @@ pub fn companies(text: &str, lex: &Lexicon) -> Vec<String> {
     }
     found.retain(|(_, count, _)| *count > 0);
     found.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    let mut out: Vec<String> = Vec::new();
-    for (name, _, _) in found {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (name, weight, _) in found {
         // "Acme" after "Acme Software" is the same company, said shorter.
-        if !out.iter().any(|o| same_company(o, &name)) {
-            out.push(name);
+        match out.iter_mut().find(|(o, _)| same_company(o, &name)) {
+            Some(o) => o.1 += weight,
+            None => out.push((name, weight)),
         }
     }
     out
 }
 
-/// The key under which stories index a company: its first word, lower-cased, so "Acme" and "Acme
-/// Software" meet (see [`same_company`]).
-pub fn family_key(name: &str) -> Option<String> {
-    let first = name
-        .split_whitespace()
-        .find(|w| !w.eq_ignore_ascii_case("the"))?
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect::<String>();
-    (!first.is_empty()).then_some(first)
+/// Words that say what a company does, not which one it is: "Payments" alone names no company.
+const GENERIC_WORDS: &[&str] = &[
+    "the",
+    "and",
+    "of",
+    "inc",
+    "corp",
+    "co",
+    "group",
+    "holdings",
+    "software",
+    "payments",
+    "insurance",
+    "media",
+    "games",
+    "logistics",
+    "semiconductor",
+    "semiconductors",
+    "technologies",
+    "technology",
+    "tech",
+    "systems",
+    "labs",
+    "bank",
+    "financial",
+    "services",
+    "health",
+    "energy",
+    "motors",
+    "studios",
+    "networks",
+    "solutions",
+    "partners",
+    "capital",
+    "global",
+    "international",
+    "industries",
+    "company",
+    "digital",
+    "data",
+    "cloud",
+];
+
+/// The keys under which stories index a company: its distinctive words, lower-cased, so "Acme",
+/// "Acme Software" and "Omaha Acme Software" meet (and [`same_company`] then decides).
+pub fn family_keys(name: &str) -> Vec<String> {
+    name.split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+        .filter(|w| !w.is_empty() && !GENERIC_WORDS.contains(&w.as_str()))
+        .collect()
 }
 
-/// Two names of one company: equal, or one the other's first words ("Acme" / "Acme Software").
+/// Two names of one company: the shorter one's words appear, in order and together, in the longer
+/// one, and include a distinctive word ("Acme" / "Acme Software"; "Bluestem Insurance" / "Omaha
+/// Bluestem Insurance"; but not "Payments" / "Sablewood Payments").
 pub fn same_company(a: &str, b: &str) -> bool {
-    let words = |s: &str| s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    let words = |s: &str| {
+        s.split_whitespace()
+            .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+    };
     let (a, b) = (words(a), words(b));
-    let n = a.len().min(b.len());
-    n > 0 && a[..n] == b[..n]
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty()
+        && short.iter().any(|w| !GENERIC_WORDS.contains(&w.as_str()))
+        && long.windows(short.len()).any(|window| window == short.as_slice())
 }
 
 /// The text without photo credits and captions.
@@ -208,6 +291,14 @@ pub fn canonical_name(name: &str) -> String {
     LEGAL_SUFFIX.replace(name, "").trim_end_matches(['.', ',', '\'']).to_string()
 }
 
+/// Hyphenated descriptions that end a name: "Austin-based", "AI-fueled".
+const DESCRIPTIVE_SUFFIX: &[&str] =
+    &["-based", "-fueled", "-fuelled", "-driven", "-powered", "-backed", "-owned", "-era", "-led", "-first"];
+
+fn strip_possessive(word: &str) -> &str {
+    word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word)
+}
+
 /// The company a run of capitalised words names, if any: leading labels, places and function words
 /// dropped, cut at the first verb or function word and after a possessive, legal form removed,
 /// aliases resolved; `None` for a label, a place, an outlet or a lone word of either.
@@ -219,7 +310,10 @@ fn clean_name(raw: &str, lex: &Lexicon) -> Option<String> {
         let two = words.get(start + 1).map(|w| format!("{} {w}", words[start]));
         if two.as_deref().is_some_and(|t| lists.not_names.contains(t)) {
             start += 2;
-        } else if lists.not_names.contains(words[start]) || lists.stop.contains(words[start]) {
+        } else if lists.stop.contains(words[start])
+            || lists.not_names.contains(words[start]) && !lists.places.contains(words[start])
+            || lists.places.contains(strip_possessive(words[start])) && strip_possessive(words[start]) != words[start]
+        {
             start += 1;
         } else {
             break;
@@ -227,7 +321,7 @@ fn clean_name(raw: &str, lex: &Lexicon) -> Option<String> {
     }
     let mut kept: Vec<&str> = Vec::new();
     for w in &words[start..] {
-        if lists.stop.contains(*w) {
+        if lists.stop.contains(*w) || DESCRIPTIVE_SUFFIX.iter().any(|s| w.to_lowercase().ends_with(s)) {
             break;
         }
         let possessive = w.ends_with("'s") || w.ends_with("’s");
@@ -308,7 +402,9 @@ mod tests {
     fn possessives_and_legal_forms_name_one_company() {
         let found = companies("Globex Corp. will cut 300 jobs. Globex's workforce shrinks by 5%.", Lexicon::embedded());
         assert_eq!(found.first().map(String::as_str), Some("Globex"), "{found:?}");
-        assert_eq!(family_key("Acme Software").as_deref(), Some("acme"));
+        assert_eq!(family_keys("Acme Software Inc"), vec!["acme".to_string()]);
         assert!(same_company("Acme", "Acme Software") && !same_company("Acme", "Globex"));
+        assert!(same_company("Bluestem Insurance", "Omaha Bluestem Insurance"));
+        assert!(!same_company("Payments", "Sablewood Payments"));
     }
 }

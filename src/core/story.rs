@@ -13,7 +13,7 @@
 
 use super::analyze::{Analysis, NewsKind, analyze_news};
 use super::claims::Claim;
-use super::companies::{family_key, same_company};
+use super::companies::{about_one_company, family_keys, same_company};
 use super::facts::LayoffFact;
 use super::lexicon::Lexicon;
 use super::model::{Article, Document};
@@ -130,6 +130,9 @@ pub struct StoryItem {
     pub simhash: u64,
     /// Words of plain text the item had, for choosing between copies of one article.
     pub words: usize,
+    /// The item is about its lead company, not a round-up of several: only then does it join
+    /// (or start) that company's story.
+    pub focused: bool,
 }
 
 /// The headline numbers of a story; a change in them is a revision worth editing the first post for.
@@ -287,6 +290,9 @@ pub struct StoryBook {
     near: SimIndex<String>,
     /// Stories without a company, newest last; only the recent ones are compared.
     anonymous: Vec<usize>,
+    /// Items that follow a company's story but came before it, by company key (see
+    /// [`StoryBook::follow_or_hold`]).
+    held: HashMap<String, Vec<(StoryItem, DateTime<Utc>)>>,
 }
 
 /// How many company-less stories a new item is compared with, so cost stays bounded.
@@ -304,6 +310,7 @@ impl StoryBook {
             seen_headlines: HashMap::new(),
             near: SimIndex::default(),
             anonymous: Vec::new(),
+            held: HashMap::new(),
         }
     }
 
@@ -342,10 +349,10 @@ impl StoryBook {
             return Placement::TooOld;
         }
         let plain = article_text(&item.text);
-        if let Relevance::OffTopic { reason } = topic.judge(&item.title, &plain) {
-            return Placement::OffTopic { reason };
-        }
         let fingerprint = simhash(&format!("{} {}", item.title, plain));
+        if let Relevance::OffTopic { reason } = topic.judge(&item.title, &plain) {
+            return self.follow_or_hold(item, fingerprint, &plain, published, reason, lex, topic);
+        }
         if plain.split_whitespace().count() >= 20
             && let Some(story) = self.near.near(fingerprint)
         {
@@ -354,6 +361,48 @@ impl StoryBook {
         }
         let analysed = analyse_item(item, fingerprint, &plain, lex);
         let target = self.find_story(&analysed, published);
+        self.place(analysed, target, published)
+    }
+
+    /// An item that is not AI-layoff news on its own words but may be coverage of a story: a
+    /// community post, an aggregator's or syndicator's item, or one with some layoff term, about a
+    /// company with a story around its date, joins that story (the rumour thread before the
+    /// announcement, the company's own memo headline). With no such story yet it is held, and
+    /// joins if one starts later, so the outcome does not depend on which came first.
+    #[allow(clippy::too_many_arguments)]
+    fn follow_or_hold(
+        &mut self,
+        item: NewsItem,
+        fingerprint: u64,
+        plain: &str,
+        published: DateTime<Utc>,
+        reason: String,
+        lex: &Lexicon,
+        topic: &Topic,
+    ) -> Placement {
+        let (layoff, _) = topic.scores(&item.title, plain);
+        let follows = item.is_discussion() || !item.provenance.via.is_empty() || layoff > 0.0;
+        if !follows {
+            return Placement::OffTopic { reason };
+        }
+        let analysed = analyse_item(item, fingerprint, plain, lex);
+        let Some(lead) = analysed.companies.first().cloned().filter(|_| analysed.focused) else {
+            return Placement::OffTopic { reason };
+        };
+        match self.find_story(&analysed, published) {
+            Some(idx) => self.place(analysed, Some(idx), published),
+            None => {
+                for key in family_keys(&lead) {
+                    self.held.entry(key).or_default().push((analysed.clone(), published));
+                }
+                Placement::OffTopic { reason }
+            }
+        }
+    }
+
+    /// Puts an analysed item into story `target` (or a new story), and adopts the held items that
+    /// follow the story's company.
+    fn place(&mut self, analysed: StoryItem, target: Option<usize>, published: DateTime<Utc>) -> Placement {
         let placement = match target {
             Some(idx) => {
                 let before = self.stories[idx].key_facts();
@@ -378,7 +427,7 @@ impl StoryBook {
                     items: vec![analysed],
                 });
                 self.by_id.insert(id.clone(), idx);
-                if self.stories[idx].items[0].companies.is_empty() {
+                if self.stories[idx].items[0].companies.is_empty() || !self.stories[idx].items[0].focused {
                     self.anonymous.push(idx);
                 }
                 self.index_companies(idx);
@@ -392,7 +441,39 @@ impl StoryBook {
         let idx = self.by_id[&story_id];
         let last = self.stories[idx].items.len() - 1;
         self.index_item(idx, last);
+        self.adopt_held(idx);
         placement
+    }
+
+    /// Moves into story `idx` the held items about its company whose dates fall in its span.
+    fn adopt_held(&mut self, idx: usize) {
+        let window = self.rules.window;
+        let companies: Vec<String> = self.stories[idx].companies().into_iter().take(1).collect();
+        let keys: Vec<String> = companies.iter().flat_map(|c| family_keys(c)).collect();
+        let mut adopted: Vec<(StoryItem, DateTime<Utc>)> = Vec::new();
+        for key in keys {
+            let Some(list) = self.held.get_mut(&key) else { continue };
+            let story = &self.stories[idx];
+            let (from, to) = (story.first_seen - window, story.updated + window);
+            list.retain(|(item, at)| {
+                let ours = *at >= from
+                    && *at <= to
+                    && item.companies.first().is_some_and(|lead| companies.iter().any(|c| same_company(c, lead)));
+                let taken = adopted.iter().any(|(a, _)| a.item.id == item.item.id);
+                if ours && !taken {
+                    adopted.push((item.clone(), *at));
+                }
+                !ours
+            });
+        }
+        for (item, at) in adopted {
+            let story = &mut self.stories[idx];
+            story.items.push(item);
+            story.first_seen = story.first_seen.min(at);
+            story.updated = story.updated.max(at);
+            let last = story.items.len() - 1;
+            self.index_item(idx, last);
+        }
     }
 
     /// The story already holding this article, reached another way: the same canonical URL, or the
@@ -459,7 +540,10 @@ impl StoryBook {
 
     fn index_companies(&mut self, idx: usize) {
         let item = self.stories[idx].items.last().expect("a story has items");
-        let keys: Vec<String> = item.companies.iter().take(2).filter_map(|c| family_key(c)).collect();
+        if !item.focused {
+            return;
+        }
+        let keys: Vec<String> = item.companies.iter().take(2).flat_map(|c| family_keys(c)).collect();
         for key in keys {
             let list = self.by_company.entry(key).or_default();
             if !list.contains(&idx) {
@@ -483,16 +567,15 @@ impl StoryBook {
                 Duration::zero()
             }
         };
-        if let Some(lead) = item.companies.first() {
-            let key = family_key(lead)?;
-            return self
-                .by_company
-                .get(&key)?
+        if let Some(lead) = item.companies.first().filter(|_| item.focused) {
+            return family_keys(lead)
                 .iter()
+                .filter_map(|key| self.by_company.get(key))
+                .flatten()
                 .copied()
                 .filter(|&i| {
                     let s = &self.stories[i];
-                    distance(s) <= window && s.companies().iter().take(3).any(|c| same_company(c, lead))
+                    distance(s) <= window && s.companies().first().is_some_and(|c| same_company(c, lead))
                 })
                 .min_by_key(|&i| (distance(&self.stories[i]), self.stories[i].first_seen));
         }
@@ -538,7 +621,8 @@ fn analyse_item(mut item: NewsItem, fingerprint: u64, plain: &str, lex: &Lexicon
     };
     let a = analyze_news(article, plain, kind, lex);
     let words = plain.split_whitespace().count();
-    StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint, words }
+    let focused = a.companies.len() == 1 || about_one_company(&format!("{}\n{plain}", item.title), lex);
+    StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint, words, focused }
 }
 
 fn title_words(title: &str) -> HashSet<String> {

@@ -68,6 +68,9 @@ enum Kind {
     Rest,
     /// Drop the block and report the publisher it names (group `publisher`).
     Credit,
+    /// Remove only the match (a dateline before the first sentence), reporting the publisher it
+    /// names if it has a `publisher` group.
+    Strip,
 }
 
 struct Rule {
@@ -119,7 +122,7 @@ impl Rules {
             };
             let pattern = match r.kind {
                 Kind::Block | Kind::Credit => format!("^(?:{})$", r.pattern),
-                Kind::Cut | Kind::Rest => r.pattern.clone(),
+                Kind::Cut | Kind::Rest | Kind::Strip => r.pattern.clone(),
             };
             let regex = Regex::new(&pattern).map_err(|source| RulesError::Pattern { name: r.name.clone(), source })?;
             rules.push(Rule { name: r.name, shapes, kind: r.kind, regex, tail: r.tail });
@@ -170,6 +173,13 @@ impl Rules {
                     Kind::Cut => {
                         let m = found.get(0).expect("group 0 exists");
                         replaced = Some(current[..m.start()].trim_end().to_string());
+                    }
+                    Kind::Strip => {
+                        let m = found.get(0).expect("group 0 exists");
+                        if let Some(name) = found.name("publisher") {
+                            out.publisher.get_or_insert_with(|| name.as_str().to_string());
+                        }
+                        replaced = Some(format!("{}{}", &current[..m.start()], &current[m.end()..]).trim().to_string());
                     }
                 }
             }
@@ -266,6 +276,16 @@ mod tests {
         );
         assert_eq!(c.publisher.as_deref(), Some("The Ledger"));
         assert_eq!(html_to_plain(&c.body), "Initrode will cut 90 roles.");
+    }
+
+    #[test]
+    fn a_wire_dateline_goes_and_credits_the_wire() {
+        let c = Rules::embedded().clean(
+            "<p>DUBLIN, Dec 22 (Reuters) - Initrode will close its Cork centre, cutting 600 jobs.</p><p>(Reporting by A. Writer; Editing by B. Editor)</p>",
+            FeedShape::Generic,
+        );
+        assert_eq!(c.publisher.as_deref(), Some("Reuters"));
+        assert_eq!(html_to_plain(&c.body), "Initrode will close its Cork centre, cutting 600 jobs.");
     }
 
     #[test]

@@ -114,8 +114,10 @@ pub struct FeedItem {
 /// Where a community item is discussed. Points and comment counts are metadata, never text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discussion {
-    /// The community: "r/layoffs", "Hacker News", "Lobsters", "Mastodon", "Bluesky".
+    /// The site: "Reddit", "Hacker News", "Lobsters", "Mastodon", "Bluesky".
     pub site: String,
+    /// The community on the site, where it has them: "r/layoffs".
+    pub community: Option<String>,
     /// The discussion page.
     pub url: Option<Url>,
     pub points: Option<u32>,

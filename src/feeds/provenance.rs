@@ -270,10 +270,10 @@ fn community(item: &mut FeedItem, shape: FeedShape, comments_link: Option<Url>, 
             (article, item_link.clone())
         }
     };
-    let community = discussion_url.as_ref().and_then(subreddit).or_else(|| shape.site_name().map(String::from));
     let plain_body = html_to_plain(raw_body);
     item.discussion = Some(Discussion {
-        site: community.unwrap_or_else(|| "discussion".into()),
+        site: shape.site_name().unwrap_or("discussion").to_string(),
+        community: discussion_url.as_ref().and_then(subreddit),
         url: discussion_url,
         points: POINTS.captures(&plain_body).and_then(|c| c[1].parse().ok()),
         comments: COMMENTS.captures(&plain_body).and_then(|c| c[1].parse().ok()),
