@@ -220,6 +220,7 @@ fn one_story_per_event_and_relevant_headline_only_items_are_kept() {
         by_event.entry(g.event.as_deref().unwrap()).or_default().push(format!("{:?}→{:?}", g.title, story_of.get(*id)));
     }
     let stories: Vec<String> = report.stories.iter().map(|s| format!("{} {:?}", s.headline, s.companies)).collect();
+    eprintln!("pairwise F1 {f1:.3} (precision {precision:.3}, recall {recall:.3}), {} stories", report.stories.len());
     assert!(
         f1 >= 0.95 && problems.iter().all(|p| !p.starts_with("relevant")),
         "pairwise F1 {f1:.3} (precision {precision:.3}, recall {recall:.3})\n{}\n{by_event:#?}\n{stories:#?}",

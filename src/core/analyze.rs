@@ -213,3 +213,45 @@ fn analyze_thread(t: &Thread, lex: &Lexicon) -> Analysis {
         t.messages.iter().enumerate().filter_map(|(i, m)| m.permalink.clone().map(|p| (m.origin(i), p))).collect();
     Analysis { title: None, claims, companies, facts, cite_for_article: None, permalinks }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::claims::Verdict;
+
+    fn headline_only(title: &str) -> Analysis {
+        let a = Article {
+            id: Some("a1".into()),
+            outlet: Some("Ledger Daily".into()),
+            url: Some("https://ledgerdaily.example/a1".into()),
+            title: Some(title.into()),
+            published: None,
+            text: String::new(),
+        };
+        analyze_news(&a, "", NewsKind::Article, Lexicon::embedded())
+    }
+
+    #[test]
+    fn a_headline_only_item_asserts_its_headline_with_facts() {
+        let a = headline_only("Initrode to cut 2,400 jobs, about 9% of staff, citing AI agents");
+        assert_eq!(a.companies.first().map(String::as_str), Some("Initrode"));
+        assert!(matches!(a.claims[0].verdict, Verdict::Sourced { .. }), "{:?}", a.claims);
+        let fact = &a.facts[0];
+        assert_eq!((fact.headcount, fact.percent), (Some(2400), Some(9.0)));
+    }
+
+    #[test]
+    fn opinion_and_question_headlines_are_speculative() {
+        for title in ["Opinion | Initrode's AI layoffs are a warning", "Is Initrode about to cut 3,000 jobs?"] {
+            let a = headline_only(title);
+            assert!(matches!(a.claims[0].verdict, Verdict::Speculative { .. }), "{title}: {:?}", a.claims);
+            assert!(a.facts.iter().all(|f| f.headcount.is_none()), "{title}");
+        }
+    }
+
+    #[test]
+    fn a_body_that_only_repeats_the_headline_is_a_stub() {
+        assert!(is_stub("Initrode cuts 900", "Initrode cuts 900. Read the story."));
+        assert!(!is_stub("Initrode cuts 900", &"word ".repeat(40)));
+    }
+}

@@ -146,7 +146,16 @@ fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
             .all(|w| {
                 w.is_empty() || LISTS.stop_lower.contains(&w) || LISTS.not_names.iter().any(|n| n.to_lowercase() == w)
             });
-        if !subject_seen && before_ok {
+        // A lone word opening a headline ("Leaked", "Exclusive") is a company only when the body
+        // names it too, or the headline goes on with a verb or a possessive ("Brightloom to cut").
+        let possessive = run.as_str().contains(&format!("{name}'s")) || run.as_str().contains(&format!("{name}’s"));
+        let lone = !name.contains(' ') && !possessive;
+        let next = title[run.end()..].split_whitespace().next().unwrap_or("").to_lowercase();
+        let verb_follows = LISTS.stop_lower.contains(next.trim_matches(|c: char| !c.is_alphanumeric()))
+            || (next.ends_with('s') || next.ends_with("ing") || next.ends_with("ed"))
+                && next.chars().all(char::is_alphabetic);
+        let known = !lex.companies_in(&name).is_empty();
+        if !subject_seen && before_ok && (!lone || mentions > 0 || verb_follows || known) {
             subject_seen = true;
             // The name that opens a headline is its subject: the company, even in a headline-only item.
             add(name, run.start(), mentions + 3);

@@ -467,7 +467,18 @@ impl StoryBook {
             });
         }
         for (item, at) in adopted {
+            let key = headline_key(&item.item.outlet, &item.item.title);
             let story = &mut self.stories[idx];
+            // A held link post to an article the story now has is that article, discussed.
+            let copy = story.items.iter().position(|i| {
+                item.item.url.is_some() && i.item.url == item.item.url
+                    || headline_key(&i.item.outlet, &i.item.title) == key
+            });
+            if let Some(at) = copy {
+                story.items[at].item.absorb(item.item);
+                self.index_item(idx, at);
+                continue;
+            }
             story.items.push(item);
             story.first_seen = story.first_seen.min(at);
             story.updated = story.updated.max(at);
@@ -763,5 +774,119 @@ mod tests {
             item("1", "Reuters", "Globex opens a new AI lab in Lisbon", "The lab will hire 40 researchers.", 0),
         );
         assert!(matches!(p, Placement::OffTopic { reason } if reason.starts_with("off-topic")));
+    }
+
+    fn carried(id: &str, outlet: &str, title: &str, via: &str, hours: i64) -> NewsItem {
+        let mut i = item(id, outlet, title, "", hours);
+        i.url = Some(format!("https://news.google.com/rss/articles/{id}"));
+        i.provenance = Provenance { via: vec![via.into()], opaque_link: true, ..Provenance::default() };
+        i
+    }
+
+    fn post(id: &str, title: &str, text: &str, links: Option<&str>, hours: i64) -> NewsItem {
+        let mut i = item(id, "Reddit", title, text, hours);
+        let page = format!("https://www.reddit.com/r/layoffs/comments/{id}/");
+        i.url = Some(links.map_or(page.clone(), String::from));
+        i.provenance = Provenance {
+            kind: ItemKind::Discussion,
+            discussed_on: vec![DiscussedOn { site: "Reddit".into(), url: Some(page), points: None, comments: None }],
+            ..Provenance::default()
+        };
+        i
+    }
+
+    const INITECH_TEXT: &str = "Initech will cut 500 jobs in its support division, the company said on Tuesday, as AI agents it built over the past year now answer most customer tickets.";
+
+    fn groups(b: &StoryBook) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = b
+            .stories()
+            .iter()
+            .map(|s| {
+                let mut ids: Vec<String> = s
+                    .items
+                    .iter()
+                    .flat_map(|i| std::iter::once(i.item.id.clone()).chain(i.item.provenance.same_as.clone()))
+                    .collect();
+                ids.sort();
+                ids
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_same_article_through_an_aggregator_is_one_item_whatever_came_first() {
+        let own = || item("r1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, 0);
+        let google =
+            || carried("g1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", "Google News", 1);
+        for order in [vec![own(), google()], vec![google(), own()]] {
+            let mut b = book();
+            for i in order {
+                add(&mut b, i);
+            }
+            let story = &b.stories()[0];
+            assert_eq!((b.stories().len(), story.items.len()), (1, 1));
+            let kept = &story.items[0].item;
+            assert_eq!(kept.id, "r1", "the publisher's own copy is kept");
+            assert_eq!(kept.provenance.via, vec!["Google News".to_string()]);
+            assert_eq!(kept.provenance.same_as, vec!["g1".to_string()]);
+        }
+    }
+
+    #[test]
+    fn a_link_post_joins_the_article_it_links_and_is_kept_as_where_it_is_discussed() {
+        let article = item("r1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, 0);
+        let url = article.url.clone().unwrap();
+        let mut b = book();
+        add(&mut b, post("p1", "Initech cutting 500, blames AI", "my whole team", Some(&url), 2));
+        add(&mut b, article);
+        assert_eq!(groups(&b), vec![vec!["p1".to_string(), "r1".to_string()]]);
+        let kept = &b.stories()[0].items[0].item;
+        assert!(!kept.is_discussion());
+        assert_eq!(kept.provenance.discussed_on[0].site, "Reddit");
+    }
+
+    #[test]
+    fn a_rumour_thread_before_the_news_joins_its_story_in_either_order() {
+        let rumour = || {
+            post(
+                "p1",
+                "Heard Initech's support team is next. Anyone know more?",
+                "Supposedly a few hundred people.",
+                None,
+                -20,
+            )
+        };
+        let news = || item("r1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, 0);
+        let mut forward = book();
+        add(&mut forward, rumour());
+        add(&mut forward, news());
+        let mut backward = book();
+        add(&mut backward, news());
+        add(&mut backward, rumour());
+        assert_eq!(groups(&forward), groups(&backward));
+        assert_eq!(groups(&forward), vec![vec!["p1".to_string(), "r1".to_string()]]);
+        assert_eq!(forward.stories()[0].headline(), "Initech to cut 500 jobs as AI agents take over support");
+    }
+
+    #[test]
+    fn the_same_company_weeks_apart_is_two_stories() {
+        let mut b = book();
+        add(
+            &mut b,
+            item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, -24 * 10),
+        );
+        let p = add(
+            &mut b,
+            item(
+                "2",
+                "Reuters",
+                "Initech to cut 300 more jobs as AI handles billing",
+                "Initech will cut 300 more jobs in billing, the company said, citing AI tools.",
+                24,
+            ),
+        );
+        assert!(matches!(p, Placement::NewStory { .. }), "{p:?}");
     }
 }

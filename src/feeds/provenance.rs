@@ -137,9 +137,14 @@ fn clean_bodies(item: &mut FeedItem, feed: &FeedContext<'_>) {
     for body in [&mut item.summary, &mut item.content] {
         if let Some(text) = body.take() {
             let cleaned = feed.rules.clean(&text, feed.shape);
+            if cleaned.fired.is_empty() {
+                *body = Some(text);
+                continue;
+            }
             if item.publisher.is_none() {
                 item.publisher = cleaned.publisher;
             }
+            // A body that was only furniture is no body.
             *body = Some(cleaned.body).filter(|b| !html_to_plain(b).is_empty());
         }
     }
@@ -326,6 +331,92 @@ mod tests {
             first_sentence("<p>Globex is cutting 300 support roles. More soon.</p>").as_deref(),
             Some("Globex is cutting 300 support roles.")
         );
+    }
+
+    use crate::feeds::parse_feed;
+
+    #[test]
+    fn a_google_news_item_credits_its_source_and_keeps_no_text() {
+        let xml = r#"<rss version="2.0"><channel><title>"AI layoffs" - Google News</title><link>https://news.google.com/search?q=ai</link>
+<item><title>Initrode to cut 900 jobs as AI agents take over billing - Ledger Daily</title>
+<link>https://news.google.com/rss/articles/CBMiTOKEN?oc=5</link><guid isPermaLink="false">CBMiTOKEN</guid>
+<description>&lt;a href="https://news.google.com/rss/articles/CBMiTOKEN?oc=5"&gt;Initrode to cut 900 jobs&lt;/a&gt;&amp;nbsp;&lt;font color="gray"&gt;Ledger Daily&lt;/font&gt;</description>
+<source url="https://ledgerdaily.example">Ledger Daily</source></item></channel></rss>"#;
+        let feed = parse_feed(xml.as_bytes(), "gn.xml").unwrap();
+        let item = &feed.items[0];
+        assert_eq!(feed.shape, FeedShape::GoogleNews);
+        assert_eq!(item.publisher.as_deref(), Some("Ledger Daily"));
+        assert_eq!(item.via.as_deref(), Some("Google News"));
+        assert_eq!(item.title.as_deref(), Some("Initrode to cut 900 jobs as AI agents take over billing"));
+        assert!(item.opaque_link && item.summary.is_none());
+    }
+
+    #[test]
+    fn a_reddit_link_post_links_the_article_and_keeps_the_thread_as_discussion() {
+        let xml = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>layoffs</title><link href="https://www.reddit.com/r/layoffs/"/>
+<entry><id>t3_abc</id><title>Initrode cutting 900, blames AI</title><updated>2026-11-20T10:00:00Z</updated>
+<link href="https://www.reddit.com/r/layoffs/comments/abc/initrode/"/>
+<content type="html">&lt;!-- SC_OFF --&gt;&lt;div class="md"&gt;&lt;p&gt;my team is gone&lt;/p&gt;&lt;/div&gt;&lt;!-- SC_ON --&gt; &amp;#32; submitted by &amp;#32; &lt;a href="https://www.reddit.com/user/kettle"&gt; /u/kettle &lt;/a&gt; &lt;br/&gt; &lt;span&gt;&lt;a href="https://ledgerdaily.example/initrode"&gt;[link]&lt;/a&gt;&lt;/span&gt; &amp;#32; &lt;span&gt;&lt;a href="https://www.reddit.com/r/layoffs/comments/abc/initrode/"&gt;[comments]&lt;/a&gt;&lt;/span&gt;</content></entry></feed>"#;
+        let feed = parse_feed(xml.as_bytes(), "reddit.atom").unwrap();
+        let item = &feed.items[0];
+        let d = item.discussion.as_ref().unwrap();
+        assert_eq!(item.url.as_ref().map(Url::as_str), Some("https://ledgerdaily.example/initrode"));
+        assert!(d.link_post && d.site == "Reddit" && d.community.as_deref() == Some("r/layoffs"));
+        assert_eq!(html_to_plain(item.content.as_deref().unwrap()), "my team is gone");
+    }
+
+    #[test]
+    fn an_ask_hn_post_is_discussion_with_its_points_as_metadata() {
+        let xml = r#"<rss version="2.0"><channel><title>Hacker News: Newest</title><link>https://news.ycombinator.com/</link>
+<item><title>Ask HN: Is your support team being replaced by agents?</title>
+<description><![CDATA[<p>Asking for a friend.</p><hr><p>Comments URL: <a href="https://news.ycombinator.com/item?id=7">https://news.ycombinator.com/item?id=7</a></p><p>Points: 150</p><p># Comments: 64</p>]]></description>
+<link>https://news.ycombinator.com/item?id=7</link><comments>https://news.ycombinator.com/item?id=7</comments></item></channel></rss>"#;
+        let feed = parse_feed(xml.as_bytes(), "hn.xml").unwrap();
+        let item = &feed.items[0];
+        let d = item.discussion.as_ref().unwrap();
+        assert!(!d.link_post);
+        assert_eq!((d.points, d.comments), (Some(150), Some(64)));
+        assert_eq!(html_to_plain(item.summary.as_deref().unwrap()), "Asking for a friend.");
+    }
+
+    #[test]
+    fn a_lobsters_story_links_the_article_and_the_comments_page() {
+        let xml = r#"<rss version="2.0"><channel><title>Lobsters</title><link>https://lobste.rs/</link>
+<item><title>Initrode replaces its QA team with agents</title><link>https://ledgerdaily.example/qa</link>
+<guid isPermaLink="false">https://lobste.rs/s/x1</guid><comments>https://lobste.rs/s/x1/initrode</comments>
+<description>&lt;p&gt;&lt;a href="https://lobste.rs/s/x1/initrode"&gt;Comments&lt;/a&gt;&lt;/p&gt;</description></item></channel></rss>"#;
+        let feed = parse_feed(xml.as_bytes(), "lobsters.xml").unwrap();
+        let item = &feed.items[0];
+        let d = item.discussion.as_ref().unwrap();
+        assert_eq!(item.url.as_ref().map(Url::as_str), Some("https://ledgerdaily.example/qa"));
+        assert_eq!(d.url.as_ref().map(Url::as_str), Some("https://lobste.rs/s/x1/initrode"));
+        assert!(item.summary.is_none(), "{:?}", item.summary);
+    }
+
+    #[test]
+    fn an_untitled_mastodon_post_gets_its_first_sentence_as_headline() {
+        let xml = r#"<rss version="2.0"><channel><title>Ana</title><link>https://social.example/@ana</link><generator>Mastodon v4</generator>
+<item><link>https://social.example/@ana/111</link><description>&lt;p&gt;Initrode just laid off our whole QA floor. AI, they say. &lt;a href="https://ledgerdaily.example/qa"&gt;ledgerdaily.example/qa&lt;/a&gt; &lt;a href="https://social.example/tags/layoffs" class="mention hashtag"&gt;#layoffs&lt;/a&gt;&lt;/p&gt;</description></item></channel></rss>"#;
+        let feed = parse_feed(xml.as_bytes(), "toots.xml").unwrap();
+        let item = &feed.items[0];
+        assert_eq!(feed.shape, FeedShape::Mastodon);
+        assert_eq!(item.title.as_deref(), Some("Initrode just laid off our whole QA floor."));
+        assert_eq!(item.url.as_ref().map(Url::as_str), Some("https://ledgerdaily.example/qa"));
+        assert_eq!(
+            item.discussion.as_ref().unwrap().url.as_ref().map(Url::as_str),
+            Some("https://social.example/@ana/111")
+        );
+    }
+
+    #[test]
+    fn a_json_feed_external_url_is_the_article_and_the_link_log_its_carrier() {
+        let json = br#"{"version":"https://jsonfeed.org/version/1.1","title":"The Link Desk","home_page_url":"https://linkdesk.example/",
+"items":[{"id":"1","url":"https://linkdesk.example/1","external_url":"https://ledgerdaily.example/initrode","content_text":"Worth a read."}]}"#;
+        let feed = parse_feed(json, "links.json").unwrap();
+        let item = &feed.items[0];
+        assert_eq!(item.url.as_ref().map(Url::as_str), Some("https://ledgerdaily.example/initrode"));
+        assert_eq!(item.via.as_deref(), Some("The Link Desk"));
+        assert_eq!(item.title.as_deref(), Some("Worth a read."));
     }
 
     #[test]
