@@ -2,8 +2,8 @@
 //! article's address, the site it came from); this decides the name readers see, which is also the
 //! "source" of the item's claims and facts. A feed's title is never an outlet. In order:
 //! 1. the publisher the feed names, under its canonical name when `config/outlets.toml` knows it;
-//! 2. the outlet whose domain the article (or the named publisher's site) is on, from the same table;
-//! 3. a known outlet the item's author line names ("Reuters" as `dc:creator` on a syndicated item);
+//! 2. a known outlet the item's author line names ("Reuters" as `dc:creator` on a syndicated item);
+//! 3. the outlet whose domain the article (or the named publisher's site) is on, from the same table;
 //! 4. the site's own name, when the article is on the site whose feed this is;
 //! 5. the article's domain.
 
@@ -31,14 +31,15 @@ pub fn credit(clues: &CreditClues<'_>, lex: &Lexicon) -> Option<String> {
     if let Some(named) = clues.publisher.map(str::trim).filter(|p| !p.is_empty()) {
         return Some(canonical_outlet(named, lex).unwrap_or_else(|| named.chars().take(80).collect()));
     }
+    // An author line naming an outlet is a syndicated copy: the outlet wrote it, wherever it is.
+    if let Some(outlet) = clues.authors.iter().find_map(|a| canonical_outlet(a, lex)) {
+        return Some(outlet);
+    }
     let article_host = clues.article_url.and_then(host_of);
     for host in [article_host.as_deref(), clues.publisher_site.and_then(host_of).as_deref()].into_iter().flatten() {
         if let Some(outlet) = lex.outlet_for_host(host) {
             return Some(outlet.name().to_string());
         }
-    }
-    if let Some(outlet) = clues.authors.iter().find_map(|a| canonical_outlet(a, lex)) {
-        return Some(outlet);
     }
     let site_host = clues.site_url.and_then(host_of);
     if let (Some(name), Some(site), Some(article)) = (clues.site_name, &site_host, &article_host)
@@ -104,9 +105,11 @@ mod tests {
     }
 
     #[test]
-    fn an_author_line_naming_an_outlet_credits_it() {
+    fn an_author_line_naming_an_outlet_credits_it_even_on_a_known_carrier() {
         let authors = vec!["Reuters".to_string()];
         let c = CreditClues { article_url: Some("https://carrier.example/a"), authors: &authors, ..Default::default() };
         assert_eq!(credit(&c, lex()).as_deref(), Some("Reuters"));
+        let yahoo = CreditClues { article_url: Some("https://finance.yahoo.com/news/a"), ..c };
+        assert_eq!(credit(&yahoo, lex()).as_deref(), Some("Reuters"));
     }
 }

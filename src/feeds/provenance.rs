@@ -48,6 +48,7 @@ static LABELLED_URL: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static BARE_URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"https?://[^\s<>"']+"#).expect("valid regex"));
 static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?](?:\s|$)").expect("valid regex"));
 
 /// What an item carries outside feed-rs's model: `<source>` (RSS 2.0 and Atom), Bing's
@@ -262,9 +263,15 @@ fn community(item: &mut FeedItem, shape: FeedShape, comments_link: Option<Url>, 
         _ => {
             // A post on Mastodon or Bluesky: the first link off the social site, if any, is what it shares.
             let post_host = item_link.as_ref().and_then(|u| u.host_str().map(String::from));
+            // Bluesky's feed gives plain text: its bare addresses count as links too.
+            let bare: Vec<Url> = BARE_URL
+                .find_iter(&html_to_plain(raw_body))
+                .filter_map(|m| canonical_url(m.as_str().trim_end_matches(['.', ',', ')', ';', ':', '!', '?'])))
+                .collect();
             let article = anchors
                 .iter()
                 .map(|(u, _)| u)
+                .chain(bare.iter())
                 .find(|u| {
                     u.host_str() != post_host.as_deref()
                         && u.host_str().and_then(FeedShape::of_host).is_none()
@@ -406,6 +413,17 @@ mod tests {
             item.discussion.as_ref().unwrap().url.as_ref().map(Url::as_str),
             Some("https://social.example/@ana/111")
         );
+    }
+
+    #[test]
+    fn a_bluesky_post_shares_the_bare_address_in_its_text() {
+        let xml = r#"<rss version="2.0"><channel><title>@ana.bsky.social</title><link>https://bsky.app/profile/ana.bsky.social</link>
+<item><link>https://bsky.app/profile/ana.bsky.social/post/3k</link><description>Initrode is cutting 900 support jobs: https://ledgerdaily.example/initrode.</description></item></channel></rss>"#;
+        let feed = parse_feed(xml.as_bytes(), "sky.xml").unwrap();
+        let item = &feed.items[0];
+        assert_eq!(feed.shape, FeedShape::Bluesky);
+        assert_eq!(item.url.as_ref().map(Url::as_str), Some("https://ledgerdaily.example/initrode"));
+        assert_eq!(item.discussion.as_ref().unwrap().site, "Bluesky");
     }
 
     #[test]

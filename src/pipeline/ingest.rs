@@ -21,8 +21,14 @@ pub fn news_item(item: &FeedItem, feed: &ParsedFeed, source: &str) -> NewsItem {
         site_url: site.as_deref(),
         site_name: feed.site_name.as_deref(),
     };
-    // A community's own post is credited to the community ("r/layoffs", "Hacker News").
+    // A community's own post is credited to the community ("Reddit", "Hacker News").
     let outlet = if self_post { discussion.map(|d| d.site.clone()) } else { credit(&clues, Lexicon::embedded()) };
+    // A site carrying another outlet's article is its carrier ("Reuters via Yahoo Finance").
+    let host_outlet = || credit(&CreditClues { publisher: None, authors: &[], ..clues }, Lexicon::embedded());
+    let via = item.via.clone().or_else(|| {
+        let carrier = (!self_post && discussion.is_none()).then(host_outlet).flatten()?;
+        (outlet.as_deref() != Some(carrier.as_str())).then_some(carrier)
+    });
     NewsItem {
         id: item.id.as_str().to_string(),
         url,
@@ -32,7 +38,7 @@ pub fn news_item(item: &FeedItem, feed: &ParsedFeed, source: &str) -> NewsItem {
         published: item.published,
         provenance: Provenance {
             kind: if discussion.is_some() { ItemKind::Discussion } else { ItemKind::Article },
-            via: item.via.iter().cloned().collect(),
+            via: via.into_iter().collect(),
             discussed_on: discussion
                 .map(|d| DiscussedOn {
                     site: d.site.clone(),
