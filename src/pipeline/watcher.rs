@@ -256,7 +256,9 @@ impl<S: Store> Watcher<S> {
                 }
                 Placement::Duplicate { of, reason } => {
                     report.passed_over.push((title, format!("duplicate ({reason}) of {of}")));
-                    None
+                    // Another route to an article a story holds ("also carried by"): the story
+                    // still goes to channels that follow this feed and have not seen it.
+                    self.book.story(of).map(|_| of.clone())
                 }
                 Placement::TooOld => {
                     report.passed_over.push((title, "too old".into()));
