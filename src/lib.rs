@@ -5,7 +5,8 @@
 //! The modules, in the direction dependencies point (nothing points back up):
 //! - [`core`]: pure and platform-neutral: documents, claim labels, layoff facts, relevance, stories,
 //!   summaries and the messages destinations render. No network, database or clock.
-//! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items.
+//! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items, each
+//!   credited to its publisher, with feed furniture removed and community posts marked as discussion.
 //! - [`store`]: persistence (SQLite): feeds and validators, seen items, stories, the outbox.
 //! - [`delivery`]: the trait every destination implements.
 //! - [`adapters`]: destinations (console, webhooks, Slack, Discord).

@@ -24,16 +24,17 @@ const DEMO_FEEDS: &[&str] =
     &["reuters-technology.xml", "techcrunch.xml", "theverge.atom", "geekwire.rdf", "cnbc.json", "yahoo-finance.xml"];
 
 #[test]
-fn the_demo_posts_five_stories_with_sourced_and_speculative_claims() {
+fn the_demo_posts_six_stories_with_sourced_and_speculative_claims() {
     let out = layoffwatch(&["demo"], &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("5 stories posted"), "{text}");
+    assert!(text.contains("6 stories posted"), "{text}");
     assert!(text.contains("Sourced:") && text.contains("Speculative:"));
     assert!(text.contains("↳ update") && text.contains("✎ EDITED STORY"), "updates and an edit for revised numbers");
     assert!(text.contains("Facts revised: 1200 jobs → 1800 jobs"), "{text}");
-    assert!(text.contains("near-duplicate text"), "the syndicated copy is recognised");
-    assert!(text.contains("off-topic: layoffs without an AI angle"));
+    assert!(text.contains("also carried by"), "the syndicated copy is recognised as the same article");
+    assert!(text.contains("off-topic: no layoff news"));
+    assert!(text.contains("Umbrella Corp."), "plain layoff news is kept; its facts say nobody named AI");
     assert!(!text.contains("@everyone") && !text.contains("@here"), "content never pings");
 }
 
@@ -46,7 +47,7 @@ fn digest_json_folds_the_sample_feeds_into_stories() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let stories = json["stories"].as_array().unwrap();
-    assert_eq!(stories.len(), 5, "{:#?}", stories.iter().map(|s| &s["headline"]).collect::<Vec<_>>());
+    assert_eq!(stories.len(), 6, "{:#?}", stories.iter().map(|s| &s["headline"]).collect::<Vec<_>>());
     let hooli = stories.iter().find(|s| s["companies"][0] == "Hooli").expect("a Hooli story");
     assert!(hooli["items"].as_array().unwrap().len() >= 4);
     let counts: Vec<u64> = hooli["facts"].as_array().unwrap().iter().filter_map(|f| f["headcount"].as_u64()).collect();

@@ -289,3 +289,40 @@ async fn a_channel_subscribed_to_two_feeds_gets_the_stories_of_both() {
     assert_eq!(count(&seen, "chat:BOTH", "post", "Initech"), 1, "{seen:?}");
     assert_eq!(count(&seen, "chat:BOTH", "post", "Globex"), 1, "{seen:?}");
 }
+
+/// Regression (issue 11): a channel that follows only a Google News search got nothing when the
+/// search's item was the same article another feed had already brought in, because the copy was
+/// passed over as a duplicate instead of routed to the story it belongs to.
+#[tokio::test]
+async fn a_channel_following_only_an_aggregator_gets_the_story_another_feed_brought_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wire_path, google_path) = (dir.path().join("wire.xml"), dir.path().join("google.xml"));
+    write_feed(&wire_path, "Example Wire", &[initech("wire-1", 500, at(9, 40))]);
+    let google = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\"AI layoffs\" - Google News</title>\
+         <link>https://news.google.com/search?q=ai+layoffs</link><item><title>Initech layoffs: 500 jobs cut as AI agents take over customer support - news.example</title>\
+         <link>https://news.google.com/rss/articles/CBMiTOKEN1?oc=5</link><guid isPermaLink=\"false\">CBMiTOKEN1</guid>\
+         <pubDate>{}</pubDate><source url=\"https://news.example\">news.example</source></item></channel></rss>",
+        at(9, 45).to_rfc2822()
+    );
+    std::fs::write(&google_path, google).unwrap();
+    let (wire, search) = (FeedSource::File(wire_path), FeedSource::File(google_path));
+    let store = SqliteStore::open_in_memory().await.unwrap();
+    subscribe(&store, "WIRE", &wire).await;
+    subscribe(&store, "SEARCH", &search).await;
+    let log: Log = Arc::default();
+    let fetcher = Fetcher::new(FetchSettings::default()).unwrap();
+    let mut bot = Watcher::new(store, fetcher, Vec::new(), Arc::new(Offline), rules())
+        .with_platforms(vec![Arc::new(FakeChat { log: log.clone() })]);
+    bot.poll(&wire, at(10, 0)).await.unwrap();
+    bot.poll(&search, at(10, 1)).await.unwrap();
+    bot.flush(at(10, 1)).await.unwrap();
+    let seen = taken(&log);
+    assert_eq!(count(&seen, "chat:WIRE", "post", "Initech"), 1, "{seen:?}");
+    assert_eq!(count(&seen, "chat:SEARCH", "post", "Initech"), 1, "{seen:?}");
+    assert_eq!(
+        count(&seen, "chat:WIRE", "update", "Initech"),
+        0,
+        "another route to one article is no update: {seen:?}"
+    );
+}

@@ -1,17 +1,24 @@
-//! Which companies a text is about: known names from `config/companies.toml`, and unknown ones found by
-//! their shape (a capitalised name before a layoff verb, a name ending in "Inc." or "Labs").
+//! Which companies a text is about: known names from `config/companies.toml` (aliases resolve to
+//! the canonical name), and unknown ones found by their shape (a capitalised name before a layoff
+//! verb, before a possessive "workforce", after "layoffs at"), or as a headline's subject.
+//!
+//! A name never includes a verb or a function word (a Title Case headline capitalises them: "Acme
+//! Software Is Laying Off"), an outlet ("Yahoo Finance"), a section label ("Opinion"), a credit
+//! ("Getty Images") or a place; possessives and legal forms ("Inc.", "Corp.") are dropped. The word
+//! lists are data, in `config/companies.toml` under `[recognition]`.
 
 use super::lexicon::Lexicon;
-use crate::core::text::Words;
 use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// A capitalised name (one to three words).
-const NAME: &str = r"((?:[A-Z][\w&'.-]*[\w&])(?:\s+(?:[A-Z][\w&'.-]*[\w&.]|&)){0,2})";
+const NAME: &str = r"((?:[A-Z][\w&'.-]*[\w&])(?:[ \t]+(?:[A-Z][\w&'.-]*[\w&.]|&)){0,2})";
 
 static SUBJECT_OF_CUTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b{NAME}\s+(?:(?:[a-z][a-z-]*|~?[\d][\d,.]*%?)\s+){{0,5}}(?:cut|cuts|cutting|lay(?:s|ing)?\s+off|laid\s+off|layoffs?|eliminat\w+|slash\w*|shed\w*|trim\w*|axe[sd]?|axing|downsiz\w+|restructur\w+|job\s+cuts)\b"
+        r"\b{NAME}(?:,?[ \t]+(?:Inc|Corp|Co|Ltd|LLC|Plc|PLC)\.?)?\s+(?:(?:[a-z][a-z-]*|~?[\d][\d,.]*%?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+){{0,5}}(?:cut|cuts|cutting|lay(?:s|ing)?\s+off|laid\s+off|layoffs?|eliminat\w+|slash\w*|shed\w*|trim\w*|axe[sd]?|axing|downsiz\w+|restructur\w+|job\s+cuts)\b"
     ))
     .expect("valid regex")
 });
@@ -27,108 +34,83 @@ static AT_COMPANY: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
-static TITLE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2}").expect("valid regex"));
+/// A run of capitalised words in a headline (possessives and "&" included).
+static TITLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Z][\w&.-]*(?:['’]s)?(?:[ \t]+(?:[A-Z][\w&.-]*(?:['’]s)?|&|of))*").expect("valid regex")
+});
 /// Legal suffixes dropped so "Globex Corporation" and "Globex" are one company.
 static LEGAL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:,?\s+(?:Inc\.?|Incorporated|Corp\.?|Corporation|Co\.|Ltd\.?|Limited|LLC|L\.L\.C\.|PLC|plc|AG|SA|S\.A\.|GmbH|N\.V\.))+$")
         .expect("valid regex")
 });
+/// A headline's section label ("Opinion |", "Exclusive:", "Ask HN:").
+static HEADLINE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s*(?:\||:|—|–)\s+").expect("valid regex"));
+/// A photo credit or caption line: names in it are not what the text is about.
+static CREDIT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:photo|image|picture|illustration|video)s?(?:\s+credit)?\s*(?::|by\b)|\b(?:getty images|shutterstock|ap photo|photo illustration|\(photo by|image credit|photo credit|credit:)")
+        .expect("valid regex")
+});
 
-static NOT_COMPANIES: Words = Words::new(&[
-    "The",
-    "A",
-    "An",
-    "It",
-    "Its",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "They",
-    "We",
-    "He",
-    "She",
-    "I",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "So",
-    "If",
-    "When",
-    "While",
-    "After",
-    "Before",
-    "Some",
-    "Many",
-    "Most",
-    "All",
-    "AI",
-    "CEO",
-    "US",
-    "U.S.",
-    "UK",
-    "EU",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Critics",
-    "Analysts",
-    "Experts",
-    "Employees",
-    "Workers",
-    "Staff",
-    "Layoffs",
-    "Meanwhile",
-    "Separately",
-    "Still",
-    "Now",
-    "Today",
-    "Yesterday",
-    "Earlier",
-    "Later",
-    "Also",
-    "Company",
-    "Executives",
-    "Investors",
-    "HR",
-    "WARN",
-    "SEC",
-    "Tech",
-    "Big Tech",
-    "Silicon Valley",
-    "Wall Street",
-    "Bloomberg",
-    "Reuters",
-    "According",
-    "Both",
-    "Other",
-    "Another",
-    "Several",
-    "Each",
-]);
+const COMPANIES_FILE: &str = include_str!("../../config/companies.toml");
+
+#[derive(Deserialize)]
+struct CompaniesFile {
+    recognition: Recognition,
+}
+
+#[derive(Deserialize)]
+struct Recognition {
+    stop_words: Vec<String>,
+    labels: Vec<String>,
+    places: Vec<String>,
+}
+
+/// The word lists of `[recognition]`.
+struct Lists {
+    stop: HashSet<String>,
+    /// The stop words lower-cased, for the words before a headline's subject.
+    stop_lower: HashSet<String>,
+    /// Labels and places, which are never a company whole.
+    not_names: HashSet<String>,
+    /// Places, which open a company's name only as a possessive ("Charlotte's Acme"); "Omaha
+    /// Bluestem Insurance" keeps its first word.
+    places: HashSet<String>,
+}
+
+static LISTS: LazyLock<Lists> = LazyLock::new(|| {
+    let file: CompaniesFile =
+        toml::from_str(COMPANIES_FILE).expect("config/companies.toml compiled into the binary is valid");
+    let r = file.recognition;
+    Lists {
+        stop_lower: r.stop_words.iter().map(|w| w.to_lowercase()).chain(["else".to_string()]).collect(),
+        stop: r.stop_words.into_iter().collect(),
+        places: r.places.iter().cloned().collect(),
+        not_names: r.labels.into_iter().chain(r.places).collect(),
+    }
+});
 
 /// Companies named in `text`, most-mentioned first, ties by first mention. The first line is taken
-/// as the title: a name in the title that the text repeats is the company the item is about.
+/// as the title: its subject (the first name in it) is the company the item is about even when the
+/// body is empty, and a later name in it counts when the text repeats it.
 pub fn companies(text: &str, lex: &Lexicon) -> Vec<String> {
+    ranked(text, lex).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Whether `text` is about one company rather than a round-up of several: its headline names the
+/// lead company, or the lead is mentioned at least twice as much as the next.
+pub fn about_one_company(text: &str, lex: &Lexicon) -> bool {
+    let ranked = ranked(text, lex);
+    let Some((lead, weight)) = ranked.first() else { return false };
+    let title = text.lines().next().unwrap_or("");
+    title.contains(lead.as_str())
+        || lex.companies_in(title).iter().any(|(_, n)| n == lead)
+        || ranked.get(1).is_none_or(|(_, next)| *weight >= next * 2)
+}
+
+/// Companies with their weights, heaviest first.
+fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
+    let text = &without_credit_lines(text);
     let mut found: Vec<(String, usize, usize)> = Vec::new(); // (name, count, first position)
     let mut add = |name: String, at: usize, weight: usize| {
         if let Some(e) = found.iter_mut().find(|(n, _, _)| *n == name) {
@@ -151,24 +133,152 @@ pub fn companies(text: &str, lex: &Lexicon) -> Vec<String> {
         }
     }
     let title = text.lines().next().unwrap_or("");
-    for (nth, run) in TITLE_NAME.find_iter(title).enumerate() {
-        let words: Vec<&str> = run.as_str().split_whitespace().filter(|w| !NOT_COMPANIES.contains(w)).collect();
-        // The longest prefix of the title's name that the text repeats: "Soylent Systems", not "Systems".
-        for len in (1..=words.len()).rev() {
-            let candidate = words[..len].join(" ");
-            let mentions = mid_sentence_mentions(text, &candidate);
-            if mentions >= 1 {
-                if let Some(name) = clean_name(&candidate, lex) {
-                    // The first name in a headline is usually its subject: the company.
-                    add(name, text.find(&candidate).unwrap_or(0), mentions + if nth == 0 { 2 } else { 0 });
-                }
-                break;
-            }
+    let title = masked_title(title, lex);
+    let opening = title.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
+    let mut subject_seen = false;
+    for run in TITLE_NAME.find_iter(&title) {
+        let Some(name) = clean_name(run.as_str(), lex) else { continue };
+        let mentions = mid_sentence_mentions(text, &name);
+        // Only function words (or a masked label) may come before a headline's subject.
+        let before_ok = title[opening..run.start()]
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .all(|w| {
+                w.is_empty() || LISTS.stop_lower.contains(&w) || LISTS.not_names.iter().any(|n| n.to_lowercase() == w)
+            });
+        // A lone word opening a headline ("Leaked", "Exclusive") is a company only when the body
+        // names it too, or the headline goes on with a verb or a possessive ("Brightloom to cut").
+        let possessive = run.as_str().contains(&format!("{name}'s")) || run.as_str().contains(&format!("{name}’s"));
+        let lone = !name.contains(' ') && !possessive;
+        let next = title[run.end()..].split_whitespace().next().unwrap_or("").to_lowercase();
+        let verb_follows = LISTS.stop_lower.contains(next.trim_matches(|c: char| !c.is_alphanumeric()))
+            || (next.ends_with('s') || next.ends_with("ing") || next.ends_with("ed"))
+                && next.chars().all(char::is_alphabetic);
+        let known = !lex.companies_in(&name).is_empty();
+        if !subject_seen && before_ok && (!lone || mentions > 0 || verb_follows || known) {
+            subject_seen = true;
+            // The name that opens a headline is its subject: the company, even in a headline-only item.
+            add(name, run.start(), mentions + 3);
+        } else if mentions >= 1 {
+            add(name, run.start(), mentions);
         }
     }
     found.retain(|(_, count, _)| *count > 0);
     found.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    found.into_iter().map(|(n, _, _)| n).collect()
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (name, weight, _) in found {
+        // "Acme" after "Acme Software" is the same company, said shorter.
+        match out.iter_mut().find(|(o, _)| same_company(o, &name)) {
+            Some(o) => o.1 += weight,
+            None => out.push((name, weight)),
+        }
+    }
+    out
+}
+
+/// Words that say what a company does, not which one it is: "Payments" alone names no company.
+const GENERIC_WORDS: &[&str] = &[
+    "the",
+    "and",
+    "of",
+    "inc",
+    "corp",
+    "co",
+    "group",
+    "holdings",
+    "software",
+    "payments",
+    "insurance",
+    "media",
+    "games",
+    "logistics",
+    "semiconductor",
+    "semiconductors",
+    "technologies",
+    "technology",
+    "tech",
+    "systems",
+    "labs",
+    "bank",
+    "financial",
+    "services",
+    "health",
+    "energy",
+    "motors",
+    "studios",
+    "networks",
+    "solutions",
+    "partners",
+    "capital",
+    "global",
+    "international",
+    "industries",
+    "company",
+    "digital",
+    "data",
+    "cloud",
+];
+
+/// The keys under which stories index a company: its distinctive words, lower-cased, so "Acme",
+/// "Acme Software" and "Omaha Acme Software" meet (and [`same_company`] then decides).
+pub fn family_keys(name: &str) -> Vec<String> {
+    name.split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+        .filter(|w| !w.is_empty() && !GENERIC_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// Two names of one company: the shorter one's words appear, in order and together, in the longer
+/// one, and include a distinctive word ("Acme" / "Acme Software"; "Bluestem Insurance" / "Omaha
+/// Bluestem Insurance"; but not "Payments" / "Sablewood Payments").
+pub fn same_company(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split_whitespace()
+            .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (words(a), words(b));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty()
+        && short.iter().any(|w| !GENERIC_WORDS.contains(&w.as_str()))
+        && long.windows(short.len()).any(|window| window == short.as_slice())
+}
+
+/// The text without photo credits and captions.
+fn without_credit_lines(text: &str) -> String {
+    let mut lines = text.lines();
+    let mut out = lines.next().unwrap_or("").to_string();
+    for line in lines {
+        out.push('\n');
+        if !CREDIT_LINE.is_match(line) {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The headline without its section label, and with outlet names blanked so "Yahoo Finance Acme
+/// Software" yields only "Acme Software".
+fn masked_title(title: &str, lex: &Lexicon) -> String {
+    let mut title = title.to_string();
+    if let Some(label) = HEADLINE_LABEL.find(&title) {
+        let words = label.as_str().trim_end_matches(|c: char| !c.is_alphanumeric()).trim();
+        if LISTS.not_names.contains(words) || words.split_whitespace().all(|w| LISTS.not_names.contains(w)) {
+            title = format!("{}{}", "|".repeat(label.len()), &title[label.end()..]);
+        }
+    }
+    for _ in 0..8 {
+        let Some(outlet) = lex.outlet_in(&title) else { break };
+        let before = title.clone();
+        for name in &outlet.names {
+            title = title.replace(name.as_str(), &"|".repeat(name.len()));
+        }
+        if title == before {
+            break;
+        }
+    }
+    title
 }
 
 /// How often the body (everything after the title line) mentions `word` as a whole word.
@@ -190,12 +300,58 @@ pub fn canonical_name(name: &str) -> String {
     LEGAL_SUFFIX.replace(name, "").trim_end_matches(['.', ',', '\'']).to_string()
 }
 
-/// Trims leading sentence words ("The", "Meanwhile") and refuses names that are not companies.
+/// Hyphenated descriptions that end a name: "Austin-based", "AI-fueled".
+const DESCRIPTIVE_SUFFIX: &[&str] =
+    &["-based", "-fueled", "-fuelled", "-driven", "-powered", "-backed", "-owned", "-era", "-led", "-first"];
+
+fn strip_possessive(word: &str) -> &str {
+    word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word)
+}
+
+/// The company a run of capitalised words names, if any: leading labels, places and function words
+/// dropped, cut at the first verb or function word and after a possessive, legal form removed,
+/// aliases resolved; `None` for a label, a place, an outlet or a lone word of either.
 fn clean_name(raw: &str, lex: &Lexicon) -> Option<String> {
-    let words: Vec<&str> = raw.split_whitespace().skip_while(|w| NOT_COMPANIES.contains(w)).collect();
-    let name = words.join(" ");
+    let lists = &*LISTS;
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let mut start = 0;
+    while start < words.len() {
+        let two = words.get(start + 1).map(|w| format!("{} {w}", words[start]));
+        if two.as_deref().is_some_and(|t| lists.not_names.contains(t)) {
+            start += 2;
+        } else if lists.stop.contains(words[start])
+            || lists.not_names.contains(words[start]) && !lists.places.contains(words[start])
+            || lists.places.contains(strip_possessive(words[start])) && strip_possessive(words[start]) != words[start]
+        {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    for w in &words[start..] {
+        if lists.stop.contains(*w) || DESCRIPTIVE_SUFFIX.iter().any(|s| w.to_lowercase().ends_with(s)) {
+            break;
+        }
+        let possessive = w.ends_with("'s") || w.ends_with("’s");
+        kept.push(w);
+        if possessive {
+            break;
+        }
+    }
+    while kept.last().is_some_and(|w| matches!(*w, "of" | "&")) {
+        kept.pop();
+    }
+    let name = canonical_name(&kept.join(" "));
+    let name = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '&' && c != '.').to_string();
     let name = canonical_name(&name);
-    if name.is_empty() || NOT_COMPANIES.contains(name.as_str()) || name.len() < 2 || lex.outlet_in(&name).is_some() {
+    if name.len() < 2
+        || name.chars().all(|c| !c.is_alphabetic())
+        || lists.not_names.contains(name.as_str())
+        || lists.stop.contains(name.as_str())
+        || name.split_whitespace().all(|w| lists.not_names.contains(w) || lists.stop.contains(w))
+        || lex.outlet_in(&name).is_some_and(|o| o.names.contains(&name))
+    {
         return None;
     }
     if let Some((_, known)) = lex.companies_in(&name).into_iter().next() {
@@ -220,5 +376,44 @@ mod tests {
     fn sentence_openers_are_not_companies() {
         let found = companies("The company will cut staff. Meanwhile Hooli is laying off 40.", Lexicon::embedded());
         assert_eq!(found, vec!["Hooli".to_string()]);
+    }
+
+    fn lead(text: &str) -> Option<String> {
+        companies(text, Lexicon::embedded()).into_iter().next()
+    }
+
+    #[test]
+    fn a_title_case_headline_gives_the_name_without_its_verbs() {
+        assert_eq!(
+            lead("Acme Software Is Laying Off 1,200 Workers as AI Takes Over Support").as_deref(),
+            Some("Acme Software")
+        );
+        assert_eq!(lead("Acme Software Slashes 1,200 Jobs").as_deref(), Some("Acme Software"));
+        assert_eq!(
+            lead("Acme Software to cut 1,200 jobs\nThe cuts at Acme Software start in May.").as_deref(),
+            Some("Acme Software")
+        );
+    }
+
+    #[test]
+    fn labels_outlets_credits_and_places_are_not_companies() {
+        assert_eq!(lead("Opinion | Acme Software's AI bet costs 1,200 jobs").as_deref(), Some("Acme Software"));
+        assert_eq!(lead("Yahoo Finance Acme Software cuts 1,200").as_deref(), Some("Acme Software"));
+        assert_eq!(
+            lead("Ask HN: Anyone else at Acme Software hit by the AI layoffs?").as_deref(),
+            Some("Acme Software")
+        );
+        let text = "Acme Software cuts 1,200 jobs\nPhoto: Getty Images\nIn Seattle, Acme Software said the cuts follow its AI rollout.";
+        assert_eq!(companies(text, Lexicon::embedded()), vec!["Acme Software".to_string()]);
+    }
+
+    #[test]
+    fn possessives_and_legal_forms_name_one_company() {
+        let found = companies("Globex Corp. will cut 300 jobs. Globex's workforce shrinks by 5%.", Lexicon::embedded());
+        assert_eq!(found.first().map(String::as_str), Some("Globex"), "{found:?}");
+        assert_eq!(family_keys("Acme Software Inc"), vec!["acme".to_string()]);
+        assert!(same_company("Acme", "Acme Software") && !same_company("Acme", "Globex"));
+        assert!(same_company("Bluestem Insurance", "Omaha Bluestem Insurance"));
+        assert!(!same_company("Payments", "Sablewood Payments"));
     }
 }

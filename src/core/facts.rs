@@ -213,9 +213,20 @@ pub fn headcount_in(text: &str) -> Option<(u64, Qualifier)> {
             Some(m) if m == "million" || m == "m" => n *= 1_000_000.0,
             _ => {}
         }
-        // "2026 jobs report" or "3 people" are not layoffs worth reporting.
+        // "2026 jobs report", "its 2026 job cuts" or "3 people" are not layoffs worth reporting.
         let year_like = (1990.0..2100.0).contains(&n) && !cap["num"].contains(',') && cap.name("mult").is_none();
-        if !(5.0..=5_000_000.0).contains(&n) || year_like && text.contains(&format!("in {}", &cap["num"])) {
+        let num = cap.name("num").expect("num is not optional");
+        let before = text[..num.start()].trim_end().to_lowercase();
+        let dated = ["in", "its", "the", "their", "of", "'s", "’s", "since", "for"].iter().any(|w| {
+            before.ends_with(&format!(" {w}"))
+                || before == *w
+                || w.starts_with('\'') && before.ends_with(w)
+                || w.starts_with('’') && before.ends_with(w)
+        });
+        // "12% of its staff" is a share, not a headcount.
+        let after = text[num.end()..].trim_start().to_lowercase();
+        let share = after.starts_with('%') || after.starts_with("percent") || after.starts_with("per cent");
+        if !(5.0..=5_000_000.0).contains(&n) || year_like && dated || share {
             continue;
         }
         let qual = match cap
@@ -338,6 +349,8 @@ mod tests {
         assert_eq!(headcount_in("1.5 million workers"), Some((1_500_000, Qualifier::Exactly)));
         assert_eq!(headcount_in("12k employees"), Some((12_000, Qualifier::Exactly)));
         assert_eq!(headcount_in("cut 1,200 corporate jobs"), Some((1200, Qualifier::Exactly)));
+        assert_eq!(headcount_in("adds to its 2026 job cuts"), None);
+        assert_eq!(headcount_in("is cutting 12 percent of its staff"), None);
     }
 
     #[test]

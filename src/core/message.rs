@@ -103,7 +103,7 @@ impl StoryPost {
             story_id: story.id.clone(),
             revision: story.revision,
             headline: defuse_mentions(story.headline()),
-            url: story.items[0].item.url.clone(),
+            url: story.lead().item.url.clone(),
             bullets: summary
                 .bullets
                 .iter()

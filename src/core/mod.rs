@@ -6,6 +6,7 @@
 //!   segments.
 //! - [`lexicon`]: the cue words, outlets and companies, loaded from `config/`.
 //! - [`claims`]: the labeller (sourced or speculative, with reasons and sources).
+//! - [`credit`]: which outlet an item is credited to (never a feed's title).
 //! - [`companies`] and [`facts`]: who is cutting, how many, when, and whether AI was the stated reason.
 //! - [`relevance`], [`simhash`] and [`story`]: which items are on topic, which are duplicates, and
 //!   which belong to the same real-world event.
@@ -14,6 +15,7 @@
 pub mod analyze;
 pub mod claims;
 pub mod companies;
+pub mod credit;
 pub mod facts;
 pub mod hygiene;
 pub mod lexicon;

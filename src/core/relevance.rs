@@ -24,6 +24,8 @@ struct TopicFile {
     min_layoff_score: f64,
     min_ai_score: f64,
     require_ai: bool,
+    #[serde(default)]
+    layoff_only_score: Option<f64>,
     title_weight: f64,
     layoff_terms: BTreeMap<String, f64>,
     ai_terms: BTreeMap<String, f64>,
@@ -75,6 +77,7 @@ pub struct Topic {
     min_layoff: f64,
     min_ai: f64,
     require_ai: bool,
+    layoff_only: Option<f64>,
     title_weight: f64,
     layoff: Terms,
     ai: Terms,
@@ -98,6 +101,7 @@ impl Topic {
             min_layoff: f.min_layoff_score,
             min_ai: f.min_ai_score,
             require_ai: f.require_ai,
+            layoff_only: f.layoff_only_score,
             title_weight: f.title_weight,
             layoff: Terms::new(f.layoff_terms)?,
             ai: Terms::new(f.ai_terms)?,
@@ -105,15 +109,23 @@ impl Topic {
     }
 
     /// Scores an item by its title and plain text.
+    /// Scores an item's layoff and AI terms, title weighted: `(layoff, ai)`.
+    pub fn scores(&self, title: &str, text: &str) -> (f64, f64) {
+        (
+            self.layoff.score(title) * self.title_weight + self.layoff.score(text),
+            self.ai.score(title) * self.title_weight + self.ai.score(text),
+        )
+    }
+
     pub fn judge(&self, title: &str, text: &str) -> Relevance {
-        let layoff = self.layoff.score(title) * self.title_weight + self.layoff.score(text);
-        let ai = self.ai.score(title) * self.title_weight + self.ai.score(text);
+        let (layoff, ai) = self.scores(title, text);
         if layoff < self.min_layoff {
             return Relevance::OffTopic {
                 reason: format!("off-topic: no layoff news (layoff score {layoff:.1} < {:.1})", self.min_layoff),
             };
         }
-        if self.require_ai && ai < self.min_ai {
+        let strong_layoff_news = self.layoff_only.is_some_and(|min| layoff >= min);
+        if self.require_ai && ai < self.min_ai && !strong_layoff_news {
             return Relevance::OffTopic {
                 reason: format!("off-topic: layoffs without an AI angle (AI score {ai:.1} < {:.1})", self.min_ai),
             };
@@ -139,8 +151,28 @@ mod tests {
     }
 
     #[test]
-    fn layoffs_without_ai_are_off_topic() {
+    fn a_passing_mention_of_cuts_without_ai_is_off_topic() {
+        let r =
+            Topic::embedded().judge("Hooli cuts phone prices after a sales slump", "Sales fell for three quarters.");
+        assert!(matches!(&r, Relevance::OffTopic { reason } if reason.contains("AI angle")), "{r:?}");
+    }
+
+    #[test]
+    fn plain_layoff_news_is_kept_without_an_ai_angle() {
         let r = Topic::embedded().judge("Hooli lays off 200 after a sales slump", "Sales fell for three quarters.");
-        assert!(matches!(r, Relevance::OffTopic { reason } if reason.contains("AI angle")));
+        assert!(matches!(r, Relevance::Relevant { .. }), "{r:?}");
+    }
+
+    #[test]
+    fn headline_verbs_and_shares_of_staff_count() {
+        for title in [
+            "Globex sheds 400 roles as AI agents take over support",
+            "Initrode to axe 800 jobs in automation push",
+            "Vandelay cuts 12% of staff, says AI tools do the work",
+            "Hooli slashes support team as it automates tickets",
+        ] {
+            let r = Topic::embedded().judge(title, "");
+            assert!(matches!(r, Relevance::Relevant { .. }), "{title}: {r:?}");
+        }
     }
 }

@@ -1,10 +1,19 @@
-//! Stories: every outlet's take on one real-world event, folded together. The story book dedupes items
-//! (same id, same canonical URL, near-identical text), clusters the rest by company and time window
-//! with an index so the cost grows linearly with items, and tells the pipeline whether an item made a
-//! new story, joined one (and whether it changed the story's facts), or was a duplicate.
+//! Stories: every outlet's take on one real-world event, folded together. The story book recognises
+//! the same article reached several ways (same id, same canonical URL, same publisher and headline
+//! through an aggregator, near-identical text) and folds it into one item that remembers who else
+//! carried it and where it is discussed; it clusters the rest by company and time window with an
+//! index, so the cost grows linearly with items; and it tells the pipeline whether an item made a new
+//! story, joined one (and whether it changed the story's facts), or added nothing new.
+//!
+//! The outcome does not depend on the order items arrive in: the version of an article kept is the
+//! best one whichever came first (the publisher's own text over an aggregator's headline over a
+//! community post), a story's headline is chosen by rank rather than arrival, and an item joins the
+//! story of its company whose span it falls in, so `digest` (date order) and the watcher (feed
+//! order) make the same stories from the same items.
 
-use super::analyze::{Analysis, analyze_article};
+use super::analyze::{Analysis, NewsKind, analyze_news};
 use super::claims::Claim;
+use super::companies::{about_one_company, family_keys, same_company};
 use super::facts::LayoffFact;
 use super::lexicon::Lexicon;
 use super::model::{Article, Document};
@@ -12,7 +21,7 @@ use super::relevance::{Relevance, Topic};
 use super::simhash::{SimIndex, simhash};
 use super::text::article_text;
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -29,6 +38,86 @@ pub struct NewsItem {
     #[serde(skip)]
     pub text: String,
     pub published: Option<DateTime<Utc>>,
+    /// How the item reached us beyond its outlet: discussion or article, carriers, discussions.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// Whether an item is an outlet's reporting or people's discussion (a community feed's post, which
+/// is labelled by the chat rules).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    #[default]
+    Article,
+    Discussion,
+}
+
+/// A community page where an item is discussed. Points and comments are metadata, never text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscussedOn {
+    pub site: String,
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<u32>,
+}
+
+/// How an item reached us beyond its outlet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    #[serde(default, skip_serializing_if = "is_article")]
+    pub kind: ItemKind,
+    /// Aggregators and syndicating sites that carried this same article ("also carried by").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<String>,
+    /// Community pages discussing it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discussed_on: Vec<DiscussedOn>,
+    /// The link is an aggregator's opaque token: shown, never fetched.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub opaque_link: bool,
+    /// Ids of the other feed items that were this same article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same_as: Vec<String>,
+}
+
+fn is_article(kind: &ItemKind) -> bool {
+    *kind == ItemKind::Article
+}
+
+impl NewsItem {
+    /// Whether the item is a community post rather than reporting.
+    pub fn is_discussion(&self) -> bool {
+        self.provenance.kind == ItemKind::Discussion
+    }
+
+    /// Folds another copy of the same article into this one: its carriers, discussions and id.
+    fn absorb(&mut self, other: NewsItem) {
+        let p = &mut self.provenance;
+        if other.outlet != self.outlet && other.provenance.kind == ItemKind::Article {
+            p.via.push(other.outlet.clone());
+        }
+        p.via.extend(other.provenance.via);
+        p.via.retain(|v| *v != self.outlet);
+        p.via.sort();
+        p.via.dedup();
+        p.discussed_on.extend(other.provenance.discussed_on);
+        p.discussed_on.sort_by(|a, b| (&a.site, &a.url).cmp(&(&b.site, &b.url)));
+        p.discussed_on.dedup_by(|a, b| a.url == b.url && a.site == b.site);
+        p.same_as.push(other.id);
+        p.same_as.extend(other.provenance.same_as);
+        p.same_as.sort();
+        p.same_as.dedup();
+    }
+}
+
+/// Which of two copies of one article is kept: the outlet's reporting over discussion, a real link
+/// over an aggregator token, more text over less, then the smaller id, so the choice is the same
+/// whichever arrived first.
+fn version_rank(item: &NewsItem, words: usize) -> (bool, bool, usize) {
+    (!item.is_discussion(), !item.provenance.opaque_link, words.min(400))
 }
 
 /// One item of a story with what the core learned from it.
@@ -39,6 +128,11 @@ pub struct StoryItem {
     pub facts: Vec<LayoffFact>,
     pub companies: Vec<String>,
     pub simhash: u64,
+    /// Words of plain text the item had, for choosing between copies of one article.
+    pub words: usize,
+    /// The item is about its lead company, not a round-up of several: only then does it join
+    /// (or start) that company's story.
+    pub focused: bool,
 }
 
 /// The headline numbers of a story; a change in them is a revision worth editing the first post for.
@@ -62,7 +156,20 @@ pub struct Story {
 
 impl Story {
     pub fn headline(&self) -> &str {
-        &self.items[0].item.title
+        &self.lead().item.title
+    }
+
+    /// The item that stands for the story: reporting before discussion, a real link before an
+    /// aggregator token, then the earliest published (the smaller id among equals). Chosen by rank,
+    /// not arrival, so the story reads the same whatever order its items came in.
+    pub fn lead(&self) -> &StoryItem {
+        self.items
+            .iter()
+            .min_by(|a, b| {
+                let key = |i: &StoryItem| (i.item.is_discussion(), i.item.provenance.opaque_link, i.item.published);
+                key(a).cmp(&key(b)).then_with(|| a.item.id.cmp(&b.item.id))
+            })
+            .expect("a story has items")
     }
 
     /// The companies of the story, most mentioned first.
@@ -178,9 +285,14 @@ pub struct StoryBook {
     by_company: HashMap<String, Vec<usize>>,
     seen_ids: HashSet<String>,
     seen_urls: HashMap<String, String>,
+    /// Publisher and headline → story, for articles reached through an aggregator's opaque link.
+    seen_headlines: HashMap<String, String>,
     near: SimIndex<String>,
     /// Stories without a company, newest last; only the recent ones are compared.
     anonymous: Vec<usize>,
+    /// Items that follow a company's story but came before it, by company key (see
+    /// [`StoryBook::follow_or_hold`]).
+    held: HashMap<String, Vec<(StoryItem, DateTime<Utc>)>>,
 }
 
 /// How many company-less stories a new item is compared with, so cost stays bounded.
@@ -195,8 +307,10 @@ impl StoryBook {
             by_company: HashMap::new(),
             seen_ids: HashSet::new(),
             seen_urls: HashMap::new(),
+            seen_headlines: HashMap::new(),
             near: SimIndex::default(),
             anonymous: Vec::new(),
+            held: HashMap::new(),
         }
     }
 
@@ -227,40 +341,80 @@ impl StoryBook {
         if !self.seen_ids.insert(item.id.clone()) {
             return Placement::Duplicate { of: item.id.clone(), reason: "same item id" };
         }
-        if let Some(url) = &item.url
-            && let Some(story) = self.seen_urls.get(url)
-        {
-            return Placement::Duplicate { of: story.clone(), reason: "same canonical URL" };
-        }
         let published = item.published.unwrap_or(now);
+        if let Some(story) = self.same_article(&item) {
+            return self.fold_copy(story, item, None, lex);
+        }
         if now - published > self.rules.max_age {
             return Placement::TooOld;
         }
         let plain = article_text(&item.text);
-        if let Relevance::OffTopic { reason } = topic.judge(&item.title, &plain) {
-            return Placement::OffTopic { reason };
-        }
         let fingerprint = simhash(&format!("{} {}", item.title, plain));
+        if let Relevance::OffTopic { reason } = topic.judge(&item.title, &plain) {
+            return self.follow_or_hold(item, fingerprint, &plain, published, reason, lex, topic);
+        }
         if plain.split_whitespace().count() >= 20
             && let Some(story) = self.near.near(fingerprint)
         {
-            return Placement::Duplicate { of: story, reason: "near-duplicate text" };
+            let story = self.by_id[&story];
+            return self.fold_copy(story, item, Some(fingerprint), lex);
         }
         let analysed = analyse_item(item, fingerprint, &plain, lex);
         let target = self.find_story(&analysed, published);
+        self.place(analysed, target, published)
+    }
+
+    /// An item that is not AI-layoff news on its own words but may be coverage of a story: a
+    /// community post, an aggregator's or syndicator's item, or one with some layoff term, about a
+    /// company with a story around its date, joins that story (the rumour thread before the
+    /// announcement, the company's own memo headline). With no such story yet it is held, and
+    /// joins if one starts later, so the outcome does not depend on which came first.
+    #[allow(clippy::too_many_arguments)]
+    fn follow_or_hold(
+        &mut self,
+        item: NewsItem,
+        fingerprint: u64,
+        plain: &str,
+        published: DateTime<Utc>,
+        reason: String,
+        lex: &Lexicon,
+        topic: &Topic,
+    ) -> Placement {
+        let (layoff, _) = topic.scores(&item.title, plain);
+        let follows = item.is_discussion() || !item.provenance.via.is_empty() || layoff > 0.0;
+        if !follows {
+            return Placement::OffTopic { reason };
+        }
+        let analysed = analyse_item(item, fingerprint, plain, lex);
+        let Some(lead) = analysed.companies.first().cloned().filter(|_| analysed.focused) else {
+            return Placement::OffTopic { reason };
+        };
+        match self.find_story(&analysed, published) {
+            Some(idx) => self.place(analysed, Some(idx), published),
+            None => {
+                for key in family_keys(&lead) {
+                    self.held.entry(key).or_default().push((analysed.clone(), published));
+                }
+                Placement::OffTopic { reason }
+            }
+        }
+    }
+
+    /// Puts an analysed item into story `target` (or a new story), and adopts the held items that
+    /// follow the story's company.
+    fn place(&mut self, analysed: StoryItem, target: Option<usize>, published: DateTime<Utc>) -> Placement {
         let placement = match target {
             Some(idx) => {
                 let before = self.stories[idx].key_facts();
                 let story = &mut self.stories[idx];
                 story.items.push(analysed);
                 story.revision += 1;
+                story.first_seen = story.first_seen.min(published);
                 story.updated = story.updated.max(published);
                 let after = story.key_facts();
-                let changed = before.headcount.is_some() && before.headcount != after.headcount
-                    || before.percent.is_some() && before.percent != after.percent;
                 let id = story.id.clone();
                 self.index_companies(idx);
-                Placement::Joined { story: id, revised_from: changed.then_some(before) }
+                Placement::Joined { story: id, revised_from: revised(&before, &after).then_some(before) }
             }
             None => {
                 let id = format!("s-{:012x}", xxh3_64(analysed.item.id.as_bytes()) >> 16);
@@ -273,7 +427,7 @@ impl StoryBook {
                     items: vec![analysed],
                 });
                 self.by_id.insert(id.clone(), idx);
-                if self.stories[idx].items[0].companies.is_empty() {
+                if self.stories[idx].items[0].companies.is_empty() || !self.stories[idx].items[0].focused {
                     self.anonymous.push(idx);
                 }
                 self.index_companies(idx);
@@ -284,39 +438,178 @@ impl StoryBook {
             Placement::NewStory { story } | Placement::Joined { story, .. } => story.clone(),
             _ => unreachable!("only placements into a story reach here"),
         };
-        let last = self.stories[self.by_id[&story_id]].items.last().expect("the item was just added");
-        if let Some(url) = &last.item.url {
+        let idx = self.by_id[&story_id];
+        let last = self.stories[idx].items.len() - 1;
+        self.index_item(idx, last);
+        self.adopt_held(idx);
+        placement
+    }
+
+    /// Moves into story `idx` the held items about its company whose dates fall in its span.
+    fn adopt_held(&mut self, idx: usize) {
+        let window = self.rules.window;
+        let companies: Vec<String> = self.stories[idx].companies().into_iter().take(1).collect();
+        let keys: Vec<String> = companies.iter().flat_map(|c| family_keys(c)).collect();
+        let mut adopted: Vec<(StoryItem, DateTime<Utc>)> = Vec::new();
+        for key in keys {
+            let Some(list) = self.held.get_mut(&key) else { continue };
+            let story = &self.stories[idx];
+            let (from, to) = (story.first_seen - window, story.updated + window);
+            list.retain(|(item, at)| {
+                let ours = *at >= from
+                    && *at <= to
+                    && item.companies.first().is_some_and(|lead| companies.iter().any(|c| same_company(c, lead)));
+                let taken = adopted.iter().any(|(a, _)| a.item.id == item.item.id);
+                if ours && !taken {
+                    adopted.push((item.clone(), *at));
+                }
+                !ours
+            });
+        }
+        for (item, at) in adopted {
+            let key = headline_key(&item.item.outlet, &item.item.title);
+            let story = &mut self.stories[idx];
+            // A held link post to an article the story now has is that article, discussed.
+            let copy = story.items.iter().position(|i| {
+                item.item.url.is_some() && i.item.url == item.item.url
+                    || headline_key(&i.item.outlet, &i.item.title) == key
+            });
+            if let Some(at) = copy {
+                story.items[at].item.absorb(item.item);
+                self.index_item(idx, at);
+                continue;
+            }
+            story.items.push(item);
+            story.first_seen = story.first_seen.min(at);
+            story.updated = story.updated.max(at);
+            let last = story.items.len() - 1;
+            self.index_item(idx, last);
+        }
+    }
+
+    /// The story already holding this article, reached another way: the same canonical URL, or the
+    /// same publisher and headline (how an aggregator's opaque link is recognised).
+    fn same_article(&self, item: &NewsItem) -> Option<usize> {
+        let by_url = item.url.as_ref().and_then(|u| self.seen_urls.get(u));
+        let by_headline = || self.seen_headlines.get(&headline_key(&item.outlet, &item.title));
+        by_url.or_else(by_headline).and_then(|id| self.by_id.get(id)).copied()
+    }
+
+    /// Folds a copy of an article already in story `idx` into the item it copies. The better
+    /// version is kept (see [`version_rank`]) with the other's carriers and discussions; replacing
+    /// the kept version is news for the story (a join), adding a carrier is not (a duplicate).
+    fn fold_copy(&mut self, idx: usize, item: NewsItem, fingerprint: Option<u64>, lex: &Lexicon) -> Placement {
+        let story_id = self.stories[idx].id.clone();
+        let key = headline_key(&item.outlet, &item.title);
+        let at = {
+            let items = &self.stories[idx].items;
+            let exact = items.iter().position(|i| {
+                item.url.is_some() && i.item.url == item.url || headline_key(&i.item.outlet, &i.item.title) == key
+            });
+            exact.unwrap_or_else(|| {
+                let print = fingerprint.unwrap_or_default();
+                (0..items.len()).min_by_key(|&i| super::simhash::distance(items[i].simhash, print)).unwrap_or(0)
+            })
+        };
+        let plain = article_text(&item.text);
+        let words = plain.split_whitespace().count();
+        let kept = &self.stories[idx].items[at];
+        let better = version_rank(&item, words)
+            .cmp(&version_rank(&kept.item, kept.words))
+            .then_with(|| kept.item.id.cmp(&item.id))
+            .is_gt();
+        if !better {
+            self.stories[idx].items[at].item.absorb(item);
+            self.index_item(idx, at);
+            return Placement::Duplicate { of: story_id, reason: "same article, also carried by another feed" };
+        }
+        let before = self.stories[idx].key_facts();
+        let fingerprint = fingerprint.unwrap_or_else(|| simhash(&format!("{} {}", item.title, plain)));
+        let mut analysed = analyse_item(item, fingerprint, &plain, lex);
+        let story = &mut self.stories[idx];
+        let old = story.items.remove(at);
+        analysed.item.absorb(old.item);
+        story.items.push(analysed);
+        story.revision += 1;
+        let after = story.key_facts();
+        let last = story.items.len() - 1;
+        self.index_companies(idx);
+        self.index_item(idx, last);
+        Placement::Joined { story: story_id, revised_from: revised(&before, &after).then_some(before) }
+    }
+
+    /// Remembers an item's addresses, headline and fingerprint, so later copies find it.
+    fn index_item(&mut self, idx: usize, at: usize) {
+        let story_id = self.stories[idx].id.clone();
+        let item = &self.stories[idx].items[at];
+        if let Some(url) = &item.item.url {
             self.seen_urls.insert(url.clone(), story_id.clone());
         }
-        self.near.insert(last.simhash, story_id);
-        placement
+        self.seen_headlines.insert(headline_key(&item.item.outlet, &item.item.title), story_id.clone());
+        self.near.insert(item.simhash, story_id);
     }
 
     fn index_companies(&mut self, idx: usize) {
         let item = self.stories[idx].items.last().expect("a story has items");
-        for c in item.companies.iter().take(2) {
-            let list = self.by_company.entry(c.clone()).or_default();
+        if !item.focused {
+            return;
+        }
+        let keys: Vec<String> = item.companies.iter().take(2).flat_map(|c| family_keys(c)).collect();
+        for key in keys {
+            let list = self.by_company.entry(key).or_default();
             if !list.contains(&idx) {
                 list.push(idx);
             }
         }
     }
 
-    /// The story an item belongs to: one about the same lead company within the window, or, for items
-    /// naming no company, a recent story with a closely matching headline.
+    /// The story an item belongs to: one about the same company (the same name, or one name the
+    /// start of the other: "Acme" and "Acme Software") whose span, widened by the window, holds the
+    /// item's date, the nearest such if several; for items naming no company, a recent story with a
+    /// closely matching headline.
     fn find_story(&self, item: &StoryItem, published: DateTime<Utc>) -> Option<usize> {
-        let in_window = |s: &Story| {
-            (published - s.updated).abs() <= self.rules.window || (published >= s.first_seen && published <= s.updated)
+        let window = self.rules.window;
+        let distance = |s: &Story| {
+            if published < s.first_seen {
+                s.first_seen - published
+            } else if published > s.updated {
+                published - s.updated
+            } else {
+                Duration::zero()
+            }
         };
-        if let Some(lead) = item.companies.first() {
-            return self.by_company.get(lead)?.iter().rev().copied().find(|&i| in_window(&self.stories[i]));
+        if let Some(lead) = item.companies.first().filter(|_| item.focused) {
+            return family_keys(lead)
+                .iter()
+                .filter_map(|key| self.by_company.get(key))
+                .flatten()
+                .copied()
+                .filter(|&i| {
+                    let s = &self.stories[i];
+                    distance(s) <= window && s.companies().first().is_some_and(|c| same_company(c, lead))
+                })
+                .min_by_key(|&i| (distance(&self.stories[i]), self.stories[i].first_seen));
         }
         let words = title_words(&item.item.title);
         self.anonymous.iter().rev().take(RECENT_ANONYMOUS).copied().find(|&i| {
             let s = &self.stories[i];
-            in_window(s) && jaccard(&words, &title_words(s.headline())) >= 0.5
+            distance(s) <= window && jaccard(&words, &title_words(s.headline())) >= 0.5
         })
     }
+}
+
+/// Whether a story's headline numbers changed in a way worth an edit.
+fn revised(before: &KeyFacts, after: &KeyFacts) -> bool {
+    before.headcount.is_some() && before.headcount != after.headcount
+        || before.percent.is_some() && before.percent != after.percent
+}
+
+/// The key under which one publisher's headline is recognised across aggregators.
+fn headline_key(outlet: &str, title: &str) -> String {
+    let norm = |s: &str| {
+        s.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    };
+    format!("{}|{}", norm(outlet), norm(title))
 }
 
 /// Analyses an item and drops its body: the story keeps the claims, not the article, so memory stays
@@ -331,8 +624,16 @@ fn analyse_item(mut item: NewsItem, fingerprint: u64, plain: &str, lex: &Lexicon
         text: std::mem::take(&mut item.text),
     });
     let Document::Article(article) = &doc else { unreachable!("built as an article above") };
-    let a = analyze_article(article, plain, lex);
-    StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint }
+    let kind = if item.is_discussion() {
+        let page = item.provenance.discussed_on.first().and_then(|d| d.url.as_ref());
+        NewsKind::Post { links_article: item.url.is_some() && item.url.as_ref() != page }
+    } else {
+        NewsKind::Article
+    };
+    let a = analyze_news(article, plain, kind, lex);
+    let words = plain.split_whitespace().count();
+    let focused = a.companies.len() == 1 || about_one_company(&format!("{}\n{plain}", item.title), lex);
+    StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint, words, focused }
 }
 
 fn title_words(title: &str) -> HashSet<String> {
@@ -357,6 +658,7 @@ mod tests {
             title: title.into(),
             text: text.into(),
             published: Some(Utc.with_ymd_and_hms(2026, 4, 18, 8, 0, 0).unwrap() + Duration::hours(hours)),
+            provenance: Provenance::default(),
         }
     }
 
@@ -435,7 +737,7 @@ mod tests {
         assert!(matches!(add(&mut b, i.clone()), Placement::Duplicate { reason: "same item id", .. }));
         let mut other_id = i;
         other_id.id = "1b".into();
-        assert!(matches!(add(&mut b, other_id), Placement::Duplicate { reason: "same canonical URL", .. }));
+        assert!(matches!(add(&mut b, other_id), Placement::Duplicate { .. }));
     }
 
     #[test]
@@ -444,7 +746,10 @@ mod tests {
         let mut b = book();
         add(&mut b, item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over", text, 0));
         let p = add(&mut b, item("2", "Yahoo Finance", "Initech to cut 500 jobs as AI agents take over", text, 1));
-        assert!(matches!(p, Placement::Duplicate { reason: "near-duplicate text", .. }), "{p:?}");
+        assert!(matches!(p, Placement::Duplicate { .. }), "{p:?}");
+        let story = &b.stories()[0];
+        assert_eq!(story.items.len(), 1);
+        assert_eq!(story.items[0].item.provenance.via, vec!["Yahoo Finance".to_string()]);
     }
 
     #[test]
@@ -469,5 +774,119 @@ mod tests {
             item("1", "Reuters", "Globex opens a new AI lab in Lisbon", "The lab will hire 40 researchers.", 0),
         );
         assert!(matches!(p, Placement::OffTopic { reason } if reason.starts_with("off-topic")));
+    }
+
+    fn carried(id: &str, outlet: &str, title: &str, via: &str, hours: i64) -> NewsItem {
+        let mut i = item(id, outlet, title, "", hours);
+        i.url = Some(format!("https://news.google.com/rss/articles/{id}"));
+        i.provenance = Provenance { via: vec![via.into()], opaque_link: true, ..Provenance::default() };
+        i
+    }
+
+    fn post(id: &str, title: &str, text: &str, links: Option<&str>, hours: i64) -> NewsItem {
+        let mut i = item(id, "Reddit", title, text, hours);
+        let page = format!("https://www.reddit.com/r/layoffs/comments/{id}/");
+        i.url = Some(links.map_or(page.clone(), String::from));
+        i.provenance = Provenance {
+            kind: ItemKind::Discussion,
+            discussed_on: vec![DiscussedOn { site: "Reddit".into(), url: Some(page), points: None, comments: None }],
+            ..Provenance::default()
+        };
+        i
+    }
+
+    const INITECH_TEXT: &str = "Initech will cut 500 jobs in its support division, the company said on Tuesday, as AI agents it built over the past year now answer most customer tickets.";
+
+    fn groups(b: &StoryBook) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = b
+            .stories()
+            .iter()
+            .map(|s| {
+                let mut ids: Vec<String> = s
+                    .items
+                    .iter()
+                    .flat_map(|i| std::iter::once(i.item.id.clone()).chain(i.item.provenance.same_as.clone()))
+                    .collect();
+                ids.sort();
+                ids
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_same_article_through_an_aggregator_is_one_item_whatever_came_first() {
+        let own = || item("r1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, 0);
+        let google =
+            || carried("g1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", "Google News", 1);
+        for order in [vec![own(), google()], vec![google(), own()]] {
+            let mut b = book();
+            for i in order {
+                add(&mut b, i);
+            }
+            let story = &b.stories()[0];
+            assert_eq!((b.stories().len(), story.items.len()), (1, 1));
+            let kept = &story.items[0].item;
+            assert_eq!(kept.id, "r1", "the publisher's own copy is kept");
+            assert_eq!(kept.provenance.via, vec!["Google News".to_string()]);
+            assert_eq!(kept.provenance.same_as, vec!["g1".to_string()]);
+        }
+    }
+
+    #[test]
+    fn a_link_post_joins_the_article_it_links_and_is_kept_as_where_it_is_discussed() {
+        let article = item("r1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, 0);
+        let url = article.url.clone().unwrap();
+        let mut b = book();
+        add(&mut b, post("p1", "Initech cutting 500, blames AI", "my whole team", Some(&url), 2));
+        add(&mut b, article);
+        assert_eq!(groups(&b), vec![vec!["p1".to_string(), "r1".to_string()]]);
+        let kept = &b.stories()[0].items[0].item;
+        assert!(!kept.is_discussion());
+        assert_eq!(kept.provenance.discussed_on[0].site, "Reddit");
+    }
+
+    #[test]
+    fn a_rumour_thread_before_the_news_joins_its_story_in_either_order() {
+        let rumour = || {
+            post(
+                "p1",
+                "Heard Initech's support team is next. Anyone know more?",
+                "Supposedly a few hundred people.",
+                None,
+                -20,
+            )
+        };
+        let news = || item("r1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, 0);
+        let mut forward = book();
+        add(&mut forward, rumour());
+        add(&mut forward, news());
+        let mut backward = book();
+        add(&mut backward, news());
+        add(&mut backward, rumour());
+        assert_eq!(groups(&forward), groups(&backward));
+        assert_eq!(groups(&forward), vec![vec!["p1".to_string(), "r1".to_string()]]);
+        assert_eq!(forward.stories()[0].headline(), "Initech to cut 500 jobs as AI agents take over support");
+    }
+
+    #[test]
+    fn the_same_company_weeks_apart_is_two_stories() {
+        let mut b = book();
+        add(
+            &mut b,
+            item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, -24 * 10),
+        );
+        let p = add(
+            &mut b,
+            item(
+                "2",
+                "Reuters",
+                "Initech to cut 300 more jobs as AI handles billing",
+                "Initech will cut 300 more jobs in billing, the company said, citing AI tools.",
+                24,
+            ),
+        );
+        assert!(matches!(p, Placement::NewStory { .. }), "{p:?}");
     }
 }

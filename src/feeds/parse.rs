@@ -8,7 +8,9 @@
 //! - run feed-rs under `catch_unwind`, so a parser panic is one bad feed and not a dead poll loop
 //!   ([`parse_feed_blocking`] also keeps the parse off the async runtime's threads);
 //! - bound the input size, the number of items and the length of every text field;
-//! - derive ids that stay the same between polls ([`ItemId`]), never feed-rs's invented ones.
+//! - derive ids that stay the same between polls ([`ItemId`]), never feed-rs's invented ones;
+//! - credit each item's publisher and remove feed-format furniture ([`super::provenance`],
+//!   [`super::furniture`]), by the feed's shape ([`super::shape`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -18,7 +20,10 @@ use feed_rs::model::{Entry, FeedType, Link, Text};
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use url::Url;
 
+use super::furniture::Rules;
 use super::ids::{ItemId, canonicalize};
+use super::provenance::{self, Extras, FeedContext};
+use super::shape::{self, FeedShape};
 use super::text;
 use super::{decode, repair};
 
@@ -59,8 +64,15 @@ pub struct ParseOptions {
 /// A parsed feed: its title and its items, newest first as the feed lists them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParsedFeed {
-    /// The feed's own title, as plain text.
+    /// The feed's own title, as plain text. It names the feed, never an item's publisher.
     pub title: Option<String>,
+    /// The site the feed belongs to (its `alternate` link), if it gives one.
+    pub site: Option<Url>,
+    /// The feed's title shortened to the site's name ("Ledger Daily — Technology" → "Ledger
+    /// Daily"): the carrier of what it syndicates, and the name of its own site's articles.
+    pub site_name: Option<String>,
+    /// What kind of feed it is (aggregator, community, publisher).
+    pub shape: FeedShape,
     /// The items kept, at most [`ParseLimits::max_items`].
     pub items: Vec<FeedItem>,
     /// How many items were dropped because of [`ParseLimits::max_items`].
@@ -84,6 +96,34 @@ pub struct FeedItem {
     pub published: Option<DateTime<Utc>>,
     /// Author names (or e-mail addresses where no name is given).
     pub authors: Vec<String>,
+    /// The publisher the feed names for this item (an aggregator's `<source>`, `News:Source`, a
+    /// title suffix, a syndication line); `None` when the feed names none.
+    pub publisher: Option<String>,
+    /// The publisher's site, when the feed gives it (`<source url>`).
+    pub publisher_site: Option<Url>,
+    /// The aggregator or site that carried the item for another publisher ("Google News", a
+    /// syndicating site's name).
+    pub via: Option<String>,
+    /// For community feeds: the item is people's discussion, here.
+    pub discussion: Option<Discussion>,
+    /// The link is an aggregator's opaque token (Google News): it is never fetched, and the same
+    /// article elsewhere is recognised by publisher and headline instead.
+    pub opaque_link: bool,
+}
+
+/// Where a community item is discussed. Points and comment counts are metadata, never text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discussion {
+    /// The site: "Reddit", "Hacker News", "Lobsters", "Mastodon", "Bluesky".
+    pub site: String,
+    /// The community on the site, where it has them: "r/layoffs".
+    pub community: Option<String>,
+    /// The discussion page.
+    pub url: Option<Url>,
+    pub points: Option<u32>,
+    pub comments: Option<u32>,
+    /// The post links an article (the item's `url` is then the article, not the discussion).
+    pub link_post: bool,
 }
 
 /// Why a feed could not be parsed. Every variant names the feed it is about.
@@ -192,17 +232,38 @@ pub fn parse_feed_with(bytes: &[u8], source: &str, options: &ParseOptions) -> Re
     // and JSON Feed say exactly what a title holds.
     let rss = matches!(feed.feed_type, FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2);
     let total = feed.entries.len();
+    let title = feed.title.as_ref().map(|t| plain_title(t, rss, limits));
+    let site = pick_link(&feed.links).and_then(|href| absolute_canonical(href, base.as_ref()));
+    let feed_links: Vec<&str> = feed.links.iter().map(|l| l.href.as_str()).collect();
+    let item_links: Vec<&str> =
+        feed.entries.iter().filter_map(|e| pick_link(&e.links)).chain(comment_links(&feed.entries)).collect();
+    let shape = shape::detect(source, feed_links, feed.generator.as_ref().map(|g| g.content.as_str()), item_links);
+    let site_name = title.as_deref().and_then(site_name);
+    let extras = provenance::extras(&text, total);
+    let context = FeedContext { shape, site_name: site_name.as_deref(), rules: Rules::embedded() };
     let items: Vec<FeedItem> = feed
         .entries
         .into_iter()
+        .enumerate()
         .take(limits.max_items)
-        .map(|entry| to_item(entry, rss, base.as_ref(), limits))
+        .map(|(i, entry)| {
+            let extra = extras.as_ref().and_then(|e| e.get(i)).cloned().unwrap_or_default();
+            to_item(entry, rss, base.as_ref(), limits, &extra, &context)
+        })
         .collect();
-    Ok(ParsedFeed {
-        title: feed.title.map(|t| plain_title(&t, rss, limits)),
-        items_dropped: total - items.len(),
-        items,
-    })
+    Ok(ParsedFeed { title, site, site_name, shape, items_dropped: total - items.len(), items })
+}
+
+fn comment_links(entries: &[Entry]) -> impl Iterator<Item = &str> {
+    entries.iter().flat_map(|e| e.links.iter().filter(|l| l.target.is_some()).map(|l| l.href.as_str()))
+}
+
+/// The site's name from the feed's title: the part before a separator, if it is name-sized.
+fn site_name(title: &str) -> Option<String> {
+    let short = title.split([':', '|', '—', '–']).next().unwrap_or(title).trim();
+    let short = short.split(" - ").next().unwrap_or(short).trim();
+    let short = short.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    (!short.is_empty() && short.split_whitespace().count() <= 6).then(|| short.chars().take(80).collect())
 }
 
 fn classify(error: ParseFeedError, source: &str) -> ParseError {
@@ -222,8 +283,16 @@ fn classify(error: ParseFeedError, source: &str) -> ParseError {
     }
 }
 
-fn to_item(entry: Entry, rss: bool, base: Option<&Url>, limits: &ParseLimits) -> FeedItem {
+fn to_item(
+    entry: Entry,
+    rss: bool,
+    base: Option<&Url>,
+    limits: &ParseLimits,
+    extras: &Extras,
+    context: &FeedContext<'_>,
+) -> FeedItem {
     let url = pick_link(&entry.links).and_then(|href| absolute_canonical(href, base));
+    let comments = entry.links.iter().find(|l| l.target.is_some()).and_then(|l| absolute_canonical(&l.href, base));
     let title = entry.title.as_ref().map(|t| plain_title(t, rss, limits));
     let summary = entry.summary.map(|s| text::truncate(s.content, limits.max_body_bytes));
     let content = entry.content.and_then(|c| c.body).map(|b| text::truncate(b, limits.max_body_bytes));
@@ -243,14 +312,30 @@ fn to_item(entry: Entry, rss: bool, base: Option<&Url>, limits: &ParseLimits) ->
             (!name.is_empty()).then(|| text::truncate(name, limits.max_title_bytes))
         })
         .collect();
-    FeedItem { id, url, title, summary, content, published: entry.published.or(entry.updated), authors }
+    let mut item = FeedItem {
+        id,
+        url,
+        title,
+        summary,
+        content,
+        published: entry.published.or(entry.updated),
+        authors,
+        publisher: None,
+        publisher_site: None,
+        via: None,
+        discussion: None,
+        opaque_link: false,
+    };
+    provenance::apply(&mut item, comments, extras, context);
+    item
 }
 
-/// The item's page: the first `alternate` (or rel-less) link, else the first link.
+/// The item's page: the first `alternate` (or rel-less) link that is not a comments link, else the
+/// first link.
 fn pick_link(links: &[Link]) -> Option<&str> {
     links
         .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .find(|l| l.target.is_none() && l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .or_else(|| links.first())
         .map(|l| l.href.as_str())
 }

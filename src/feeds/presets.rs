@@ -81,6 +81,9 @@ mod tests {
     fn the_bundled_presets_parse() {
         let p = Presets::bundled();
         assert!(p.get("Tech-News").is_some_and(|t| !t.urls.is_empty()));
+        for name in ["google-news-ai-layoffs", "bing-news-ai-layoffs", "reddit-layoffs", "hacker-news-layoffs"] {
+            assert!(p.get(name).is_some_and(|t| t.urls.len() == 1), "{name}");
+        }
     }
 
     #[test]

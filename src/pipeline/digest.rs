@@ -90,7 +90,9 @@ pub fn build(items: Vec<NewsItem>, now: DateTime<Utc>, summarizer: &dyn Summariz
         };
         skipped.push(Skipped { url, title, reason });
     }
-    let stories = book.stories().iter().map(|s| story(s, summarizer)).collect();
+    let stories: Vec<DigestStory> = book.stories().iter().map(|s| story(s, summarizer)).collect();
+    // An item passed over at first may have joined a story that started later.
+    skipped.retain(|s| !stories.iter().flat_map(|st| &st.items).any(|i| i.url == s.url && i.title == s.title));
     DigestReport { stories, skipped }
 }
 

@@ -1,40 +1,62 @@
-//! Feed items become the core's news items: the outlet is named after the feed (or its host), and the
+//! Feed items become the core's news items: the outlet is the item's publisher as the core credits
+//! it from what the feed says (never the feed's title), community posts are discussion, and the
 //! item's content (else summary) is the article text.
 
-use crate::core::story::NewsItem;
+use crate::core::credit::{CreditClues, credit};
+use crate::core::lexicon::Lexicon;
+use crate::core::story::{DiscussedOn, ItemKind, NewsItem, Provenance};
 use crate::feeds::{FeedItem, ParseError, ParseOptions, ParsedFeed, parse_feed_blocking};
 
-/// The name an item's outlet goes by: the feed's title up to a separator ("Reuters — Technology" →
-/// "Reuters"), else the host of the feed address.
-pub fn outlet_name(feed: &ParsedFeed, source: &str) -> String {
-    if let Some(title) = feed.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let short = title.split([':', '|', '—', '–']).next().unwrap_or(title).trim();
-        let short = short.split(" - ").next().unwrap_or(short).trim();
-        if !short.is_empty() {
-            return short.chars().take(80).collect();
-        }
-    }
-    url::Url::parse(source)
-        .ok()
-        .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()))
-        .unwrap_or_else(|| source.rsplit('/').next().unwrap_or(source).to_string())
-}
-
-pub fn news_item(item: &FeedItem, outlet: &str) -> NewsItem {
+/// One feed item as a news item of `feed`.
+pub fn news_item(item: &FeedItem, feed: &ParsedFeed, source: &str) -> NewsItem {
+    let url = item.url.as_ref().map(|u| u.to_string());
+    let site = feed.site.as_ref().map(|u| u.to_string()).or_else(|| Some(source.to_string()));
+    let discussion = item.discussion.as_ref();
+    let self_post = discussion.is_some_and(|d| !d.link_post);
+    let clues = CreditClues {
+        publisher: item.publisher.as_deref(),
+        article_url: url.as_deref().filter(|_| !item.opaque_link && !self_post),
+        publisher_site: item.publisher_site.as_ref().map(|u| u.as_str()),
+        authors: &item.authors,
+        site_url: site.as_deref(),
+        site_name: feed.site_name.as_deref(),
+    };
+    // A community's own post is credited to the community ("Reddit", "Hacker News").
+    let outlet = if self_post { discussion.map(|d| d.site.clone()) } else { credit(&clues, Lexicon::embedded()) };
+    // A site carrying another outlet's article is its carrier ("Reuters via Yahoo Finance").
+    let host_outlet = || credit(&CreditClues { publisher: None, authors: &[], ..clues }, Lexicon::embedded());
+    let via = item.via.clone().or_else(|| {
+        let carrier = (!self_post && discussion.is_none()).then(host_outlet).flatten()?;
+        (outlet.as_deref() != Some(carrier.as_str())).then_some(carrier)
+    });
     NewsItem {
         id: item.id.as_str().to_string(),
-        url: item.url.as_ref().map(|u| u.to_string()),
-        outlet: outlet.to_string(),
+        url,
+        outlet: outlet.unwrap_or_else(|| source.rsplit('/').next().unwrap_or(source).to_string()),
         title: item.title.clone().unwrap_or_default(),
         text: item.content.clone().or_else(|| item.summary.clone()).unwrap_or_default(),
         published: item.published,
+        provenance: Provenance {
+            kind: if discussion.is_some() { ItemKind::Discussion } else { ItemKind::Article },
+            via: via.into_iter().collect(),
+            discussed_on: discussion
+                .map(|d| DiscussedOn {
+                    site: d.site.clone(),
+                    url: d.url.as_ref().map(|u| u.to_string()),
+                    points: d.points,
+                    comments: d.comments,
+                })
+                .into_iter()
+                .collect(),
+            opaque_link: item.opaque_link,
+            same_as: Vec::new(),
+        },
     }
 }
 
 /// All items of a feed, oldest first, so stories grow in the order events happened.
 pub fn news_items(feed: &ParsedFeed, source: &str) -> Vec<NewsItem> {
-    let outlet = outlet_name(feed, source);
-    let mut items: Vec<NewsItem> = feed.items.iter().map(|i| news_item(i, &outlet)).collect();
+    let mut items: Vec<NewsItem> = feed.items.iter().map(|i| news_item(i, feed, source)).collect();
     items.sort_by_key(|i| i.published);
     items
 }

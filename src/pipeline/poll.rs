@@ -83,7 +83,12 @@ impl<S: Store> Watcher<S> {
             .collect();
         for item in fresh {
             report.new_items += 1;
-            let stored = StoredItem { title: item.title.clone(), outlet: item.outlet.clone(), text: item.text.clone() };
+            let stored = StoredItem {
+                title: item.title.clone(),
+                outlet: item.outlet.clone(),
+                text: item.text.clone(),
+                provenance: item.provenance.clone(),
+            };
             let fingerprint = simhash(&format!("{} {}", item.title, item.text));
             let (id, canonical, published) = (item.id.clone(), item.url.clone(), item.published);
             let title = item.title.clone();
@@ -96,7 +101,9 @@ impl<S: Store> Watcher<S> {
                 }
                 Placement::Duplicate { of, reason } => {
                     report.passed_over.push((title, format!("duplicate ({reason}) of {of}")));
-                    None
+                    // Another route to an article a story holds ("also carried by"): the story
+                    // still goes to channels that follow this feed and have not seen it.
+                    self.book.story(of).map(|_| of.clone())
                 }
                 Placement::TooOld => {
                     report.passed_over.push((title, "too old".into()));

@@ -205,6 +205,7 @@ impl<S: Store> Watcher<S> {
                 title: item.title,
                 text: item.text,
                 published: seen.published.or(Some(seen.seen_at)),
+                provenance: item.provenance,
             };
             // Replayed at the moment it was first seen, so the book decides as it did then.
             self.book.add(news, seen.seen_at, Lexicon::embedded(), Topic::embedded());
@@ -244,6 +245,8 @@ pub(super) struct StoredItem {
     pub(super) title: String,
     pub(super) outlet: String,
     pub(super) text: String,
+    #[serde(default)]
+    pub(super) provenance: crate::core::story::Provenance,
 }
 
 /// What the store keeps of a story beside its id and revision. Typed, so what is written is what is
