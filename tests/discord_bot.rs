@@ -147,6 +147,30 @@ async fn a_story_in_a_text_channel_gets_a_thread_updates_in_it_and_an_edit_in_pl
     assert!(fake.assert_bodies_valid() >= 5);
 }
 
+/// Regression (issue 13): Discord honours a nonce for a few minutes only, so a restart after a longer
+/// outage posted the story and its reply again.
+#[tokio::test]
+async fn a_retry_past_the_nonce_window_finds_the_post_by_its_content() {
+    let (fake, bot, store) = start(CommandScope::Global).await;
+    let channel = bot.channel(&TEXT.to_string());
+    let first = channel.post_story("initech/discord:100/1/post", &story(1, "1,200")).await.unwrap();
+    let reply = channel.post_update("initech/discord:100/2/update", Some(&first), &update()).await.unwrap();
+    fake.expire_nonces();
+
+    let restarted = DiscordBot::new(settings(&fake, CommandScope::Global), store, Arc::new(Offline)).unwrap();
+    let channel = restarted.channel(&TEXT.to_string());
+    let again = channel.post_story("initech/discord:100/1/post", &story(1, "1,200")).await.unwrap();
+    let reply_again = channel.post_update("initech/discord:100/2/update", Some(&first), &update()).await.unwrap();
+
+    assert_eq!((again, reply_again), (first.clone(), reply));
+    assert_eq!(fake.messages(TEXT).len(), 1, "the story is not posted twice");
+    assert_eq!(fake.messages(first.0.parse().unwrap()).len(), 1, "nor is its reply");
+    assert!(!fake.requests_exact("GET", &format!("/channels/{TEXT}/messages")).is_empty(), "it read the channel back");
+    // Something new is still posted.
+    channel.post_story("globex/discord:100/1/post", &story(1, "90")).await.unwrap();
+    assert_eq!(fake.messages(TEXT).len(), 2);
+}
+
 #[tokio::test]
 async fn a_story_in_a_forum_is_a_tagged_post_updated_and_edited_in_its_thread() {
     let (fake, bot, _) = start(CommandScope::Global).await;

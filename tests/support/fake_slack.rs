@@ -204,7 +204,9 @@ fn slack_error(code: &str) -> Response {
     axum::Json(json!({"ok": false, "error": code})).into_response()
 }
 
-fn history_json(m: &Posted) -> Value {
+/// A message as `conversations.history` or `.replies` returns it. Like Slack, metadata is included
+/// only when the request asked with `include_all_metadata`.
+fn history_json(m: &Posted, with_metadata: bool) -> Value {
     let mut v = json!({"type": "message", "ts": m.ts, "text": m.text, "user": m.user});
     if let Some(t) = &m.thread_ts {
         v["thread_ts"] = json!(t);
@@ -212,7 +214,7 @@ fn history_json(m: &Posted) -> Value {
     if let Some(b) = &m.bot_id {
         v["bot_id"] = json!(b);
     }
-    if let Some(md) = &m.metadata {
+    if let Some(md) = m.metadata.as_ref().filter(|_| with_metadata) {
         v["metadata"] = md.clone();
     }
     if !m.blocks.is_null() {
@@ -295,6 +297,8 @@ async fn api(
         }
     }
     let s = |k: &str| params.get(k).and_then(|v| v.as_str()).map(String::from);
+    let with_metadata = matches!(params.get("include_all_metadata"), Some(Value::Bool(true)))
+        || matches!(params.get("include_all_metadata").and_then(|v| v.as_str()), Some("true" | "1"));
     let mut inner = fake.lock();
     let answer = match method.as_str() {
         "auth.test" => json!({"ok": true, "url": WORKSPACE_URL, "team": "Acme", "user": "layoffwatch",
@@ -314,7 +318,7 @@ async fn api(
                 bot_id: Some(BOT_ID.into()),
                 edits: 0,
             };
-            let message = history_json(&posted);
+            let message = history_json(&posted, true);
             inner.messages.push(posted);
             json!({"ok": true, "channel": channel, "ts": ts, "message": message})
         }
@@ -338,7 +342,7 @@ async fn api(
                 .messages
                 .iter()
                 .filter(|m| m.channel == channel && m.thread_ts.as_ref().is_none_or(|t| *t == m.ts))
-                .map(history_json)
+                .map(|m| history_json(m, with_metadata))
                 .collect();
             list.reverse();
             let (messages, next) = page(list, &params);
@@ -352,7 +356,7 @@ async fn api(
                 .messages
                 .iter()
                 .filter(|m| m.channel == channel && (m.ts == thread || m.thread_ts.as_deref() == Some(&thread)))
-                .map(history_json)
+                .map(|m| history_json(m, with_metadata))
                 .collect();
             if list.is_empty() {
                 return slack_error("thread_not_found");

@@ -313,6 +313,13 @@ fn feeds_for<S>(cx: &Context<'_, S>, feed: &str) -> Result<Vec<String>, String> 
         return Ok(p.urls.iter().map(ToString::to_string).collect());
     }
     let text = feed.trim();
+    if let Some((first, rest)) = text.split_once(char::is_whitespace) {
+        return Err(format!(
+            "One feed or preset at a time: I read `{}` and then `{}`. Run the command once per feed.",
+            embeds::clip(&embeds::escape(first), 100),
+            embeds::clip(&embeds::escape(rest.trim()), 100)
+        ));
+    }
     let url = match url::Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => u,
         _ => {

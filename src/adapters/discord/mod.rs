@@ -7,6 +7,7 @@
 //! - [`channels`]: what kind of channel a post goes to; the bot's own id.
 //! - [`embeds`]: pure rendering within Discord's limits, splitting rather than failing.
 //! - [`destination`]: one channel as a [`Destination`].
+//! - [`recall`]: the bot's own recent messages by content hash, for retries past the nonce window.
 //! - [`commands`]: command definitions, parsing, permission checks and replies.
 //! - [`summaries`]: history pagination → the core's thread → the summary service.
 //! - [`gateway`]: serenity's client, intents and the event handler.
@@ -20,6 +21,7 @@ pub mod commands;
 pub mod destination;
 pub mod embeds;
 pub mod gateway;
+pub mod recall;
 pub mod rest;
 pub mod settings;
 pub mod summaries;

@@ -21,7 +21,7 @@ use sha2::Sha256;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 /// Requests older (or newer) than this are refused: Slack's own recommendation.
 pub const MAX_AGE_SECONDS: i64 = 5 * 60;
@@ -130,7 +130,15 @@ async fn on_event<S: Store + Clone + 'static>(
     }
     let event: SlackPushEvent = match serde_json::from_slice(&body) {
         Ok(e) => e,
-        Err(e) => return bad_request("event", e),
+        Err(e) => {
+            // Slack retries anything but a 2xx, so an envelope type newer than this version is
+            // acknowledged and left alone rather than refused again and again.
+            if let Some(kind) = unknown_envelope(&body) {
+                debug!(kind, "Acknowledged a Slack envelope type this version does not handle.");
+                return StatusCode::OK.into_response();
+            }
+            return bad_request("event", e);
+        }
     };
     match event {
         SlackPushEvent::UrlVerification(v) => {
@@ -142,6 +150,17 @@ async fn on_event<S: Store + Clone + 'static>(
             StatusCode::OK.into_response()
         }
     }
+}
+
+/// The `type` of an Events API envelope when it is none of the types this version reads.
+fn unknown_envelope(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        #[serde(rename = "type")]
+        kind: String,
+    }
+    let Envelope { kind } = serde_json::from_slice(body).ok()?;
+    (!matches!(kind.as_str(), "url_verification" | "event_callback" | "app_rate_limited")).then_some(kind)
 }
 
 async fn on_command<S: Store + Clone + 'static>(
@@ -184,6 +203,14 @@ mod tests {
         h.insert("x-slack-request-timestamp", ts.to_string().parse().unwrap());
         h.insert("x-slack-signature", format!("v0={}", hex::encode(mac.finalize().into_bytes())).parse().unwrap());
         h
+    }
+
+    /// Regression (issue 13): an unknown envelope type was answered 400, and Slack retries non-2xx.
+    #[test]
+    fn only_envelope_types_this_version_does_not_know_are_unknown() {
+        assert_eq!(unknown_envelope(br#"{"type":"app_deleted","team_id":"T1"}"#).as_deref(), Some("app_deleted"));
+        assert_eq!(unknown_envelope(br#"{"type":"event_callback","event":5}"#), None);
+        assert_eq!(unknown_envelope(b"not json"), None);
     }
 
     #[test]
