@@ -8,13 +8,19 @@
 //! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items.
 //! - [`store`]: persistence (SQLite): feeds and validators, seen items, stories, the outbox.
 //! - [`delivery`]: the trait every destination implements.
-//! - [`adapters`]: destinations (console, webhooks, Slack, Discord).
+//! - [`commands`]: the chat commands once for every platform (subscribe, unsubscribe, list, digest,
+//!   help, thread summaries) and the durable inbox every command and chat event passes through.
+//! - [`adapters`]: destinations (console, webhooks, Slack, Discord) and the chat bots, which parse,
+//!   check platform permissions and render; they import only `core`, `delivery`, `commands`, `secret`
+//!   and `metrics`.
+//! - [`secret`]: the one redacting type for tokens, keys and reply URLs.
 //! - [`summaries`]: the summarizer the bot runs with (offline, or an LLM grounded by the core).
 //! - [`llm`]: LLM summaries through any OpenAI-compatible server, grounded by the core.
 //! - [`metrics`]: counters in the Prometheus text format.
 //! - [`pipeline`]: wires feeds → core → store → destinations.
 //! - [`eval`]: measuring the labeller on a labelled set.
 pub mod adapters;
+pub mod commands;
 pub mod config;
 pub mod core;
 pub mod delivery;
@@ -23,5 +29,6 @@ pub mod feeds;
 pub mod llm;
 pub mod metrics;
 pub mod pipeline;
+pub mod secret;
 pub mod store;
 pub mod summaries;

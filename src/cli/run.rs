@@ -8,11 +8,13 @@ use layoffwatch::adapters::jsonl::JsonLines;
 use layoffwatch::adapters::slack::SlackBot;
 use layoffwatch::adapters::slack::settings::Connection;
 use layoffwatch::adapters::webhook::{DiscordWebhook, SlackWebhook};
+use layoffwatch::commands::Commands;
 use layoffwatch::config::{ConfigError, Settings};
 use layoffwatch::core::story::StoryRules;
 use layoffwatch::delivery::Destination;
 use layoffwatch::delivery::Platform;
 use layoffwatch::feeds::guard;
+use layoffwatch::feeds::presets::Presets;
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
 use layoffwatch::llm::LlmSummaries;
 use layoffwatch::metrics::Metrics;
@@ -143,9 +145,11 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut bots: JoinSet<anyhow::Result<()>> = JoinSet::new();
     let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
+    let commands =
+        Commands::new(store.clone(), summaries.clone(), Presets::bundled(), settings.allow_private_addresses);
     if let Some(discord) = settings.discord.clone() {
         let default_channel = discord.default_channel;
-        let bot = DiscordBot::new(discord, store.clone(), summaries.clone())?;
+        let bot = DiscordBot::new(discord, commands.clone())?;
         if let Some(channel) = default_channel {
             destinations.push(bot.channel(&channel.to_string()));
         }
@@ -159,7 +163,7 @@ pub async fn run(config: Option<&Path>, once: bool) -> anyhow::Result<ExitCode> 
             Connection::Http { listen, .. } => Some(*listen),
             Connection::Socket { .. } => None,
         };
-        let bot = Arc::new(SlackBot::connect(slack, store.clone(), summaries.clone()).await?);
+        let bot = Arc::new(SlackBot::connect(slack, commands.clone()).await?);
         if let Some(channel) = default_channel {
             destinations.push(bot.channel(&channel));
         }

@@ -7,9 +7,8 @@
 //! fails gets 401 and nothing else. `url_verification` is answered with its challenge; everything else
 //! is acknowledged as soon as it is queued (see [`super::events`]).
 
-use super::events::{self, Accepted, Intake, IntakeError, Work};
+use super::events::{self, Incoming, Intake, IntakeError};
 use super::settings::Secret;
-use crate::store::Store;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
@@ -62,18 +61,18 @@ pub fn verify(secret: &Secret, headers: &HeaderMap, body: &[u8], now: i64) -> Re
 }
 
 /// What the routes share.
-pub struct HttpState<S> {
-    pub intake: Intake<S>,
+pub struct HttpState {
+    pub intake: Intake,
     pub signing_secret: Secret,
     pub bot_user: String,
 }
 
 /// The Events API routes, for the integrator to mount or for [`super::SlackBot::serve`] to bind.
-pub fn router<S: Store + Clone + 'static>(state: Arc<HttpState<S>>) -> Router {
+pub fn router(state: Arc<HttpState>) -> Router {
     Router::new()
-        .route("/slack/events", post(on_event::<S>))
-        .route("/slack/commands", post(on_command::<S>))
-        .route("/slack/interactions", post(on_interaction::<S>))
+        .route("/slack/events", post(on_event))
+        .route("/slack/commands", post(on_command))
+        .route("/slack/interactions", post(on_interaction))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
@@ -81,10 +80,10 @@ pub fn router<S: Store + Clone + 'static>(state: Arc<HttpState<S>>) -> Router {
 /// A request body whose Slack signature checked out: a handler that takes it cannot forget to verify.
 struct Verified(Bytes);
 
-impl<S: Store + Clone + 'static> FromRequest<Arc<HttpState<S>>> for Verified {
+impl FromRequest<Arc<HttpState>> for Verified {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &Arc<HttpState<S>>) -> Result<Self, Response> {
+    async fn from_request(req: Request, state: &Arc<HttpState>) -> Result<Self, Response> {
         let headers = req.headers().clone();
         let body = Bytes::from_request(req, state).await.map_err(IntoResponse::into_response)?;
         verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()).map_err(refuse)?;
@@ -102,12 +101,13 @@ fn bad_request(what: &str, e: impl std::fmt::Display) -> Response {
     (StatusCode::BAD_REQUEST, format!("unreadable {what}")).into_response()
 }
 
-async fn queue<S: Store + Clone + 'static>(state: &HttpState<S>, item: Option<(String, Work)>) -> Response {
-    let Some((id, work)) = item else {
+async fn queue(state: &HttpState, item: Option<Incoming>) -> Response {
+    let Some(incoming) = item else {
         return StatusCode::OK.into_response();
     };
-    match state.intake.accept(&id, work).await {
-        Ok(Accepted::Queued | Accepted::Duplicate) => StatusCode::OK.into_response(),
+    let id = incoming.id.clone();
+    match state.intake.accept(incoming).await {
+        Ok(_) => StatusCode::OK.into_response(),
         Err(e @ (IntakeError::Busy | IntakeError::Closed)) => {
             warn!(event = %id, error = %e, "Not acknowledging; Slack will retry.");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
@@ -119,11 +119,7 @@ async fn queue<S: Store + Clone + 'static>(state: &HttpState<S>, item: Option<(S
     }
 }
 
-async fn on_event<S: Store + Clone + 'static>(
-    State(state): State<Arc<HttpState<S>>>,
-    headers: HeaderMap,
-    Verified(body): Verified,
-) -> Response {
+async fn on_event(State(state): State<Arc<HttpState>>, headers: HeaderMap, Verified(body): Verified) -> Response {
     if let Some(retry) = headers.get("x-slack-retry-num").and_then(|v| v.to_str().ok()) {
         let reason = headers.get("x-slack-retry-reason").and_then(|v| v.to_str().ok()).unwrap_or("unknown");
         info!(retry, reason, "Slack is retrying an event.");
@@ -163,10 +159,7 @@ fn unknown_envelope(body: &[u8]) -> Option<String> {
     (!matches!(kind.as_str(), "url_verification" | "event_callback" | "app_rate_limited")).then_some(kind)
 }
 
-async fn on_command<S: Store + Clone + 'static>(
-    State(state): State<Arc<HttpState<S>>>,
-    Verified(body): Verified,
-) -> Response {
+async fn on_command(State(state): State<Arc<HttpState>>, Verified(body): Verified) -> Response {
     match serde_urlencoded::from_bytes::<SlackCommandEvent>(&body) {
         Ok(cmd) => queue(&state, Some(events::from_command(&cmd))).await,
         Err(e) => bad_request("command", e),
@@ -178,10 +171,7 @@ struct InteractionForm {
     payload: String,
 }
 
-async fn on_interaction<S: Store + Clone + 'static>(
-    State(state): State<Arc<HttpState<S>>>,
-    Verified(body): Verified,
-) -> Response {
+async fn on_interaction(State(state): State<Arc<HttpState>>, Verified(body): Verified) -> Response {
     let form: InteractionForm = match serde_urlencoded::from_bytes(&body) {
         Ok(f) => f,
         Err(e) => return bad_request("interaction", e),
