@@ -183,6 +183,15 @@ impl Commands {
         Self { store: Arc::new(store), summaries, presets: Arc::new(presets), allow_private }
     }
 
+    /// A layer on a fresh in-memory store with the offline summarizer and presets from TOML text, for
+    /// the adapters' unit tests (which may not reach the store themselves).
+    #[cfg(test)]
+    pub(crate) async fn in_memory(presets_toml: &str, allow_private: bool) -> Self {
+        let store = crate::store::SqliteStore::open_in_memory().await.expect("an in-memory store");
+        let presets = Presets::parse(presets_toml).expect("valid test presets");
+        Self::new(store, Arc::new(crate::summaries::Offline), presets, allow_private)
+    }
+
     /// The feeds a subscribe names: one feed URL (checked against private addresses) or a preset.
     pub fn target(&self, argument: &str) -> Result<Target, Refusal> {
         target::parse(argument, &self.presets, self.allow_private)

@@ -162,17 +162,11 @@ fn names_for_help(presets: &[PresetInfo]) -> String {
 mod tests {
     use super::*;
     use crate::commands::Target;
-    use crate::feeds::presets::Presets;
-    use crate::store::SqliteStore;
-    use crate::summaries::Offline;
-    use std::sync::Arc;
 
     async fn layer(allow_private: bool) -> Commands {
-        let presets = Presets::parse(
-            "[presets.tech]\ndescription = \"d\"\nurls = [\"https://a.example/rss\", \"https://b.example/rss\"]\n",
-        )
-        .unwrap();
-        Commands::new(SqliteStore::open_in_memory().await.unwrap(), Arc::new(Offline), presets, allow_private)
+        let presets =
+            "[presets.tech]\ndescription = \"d\"\nurls = [\"https://a.example/rss\", \"https://b.example/rss\"]\n";
+        Commands::in_memory(presets, allow_private).await
     }
 
     fn say(text: &str, commands: &Commands) -> String {
