@@ -56,7 +56,12 @@ struct Inner {
     creators: HashMap<String, String>,
     next_ts: u64,
     sockets: Vec<mpsc::UnboundedSender<String>>,
+    /// Socket Mode connections opened so far (a restarted bot opens a new one).
+    connections: usize,
     acks: Vec<Value>,
+    /// A process to kill -9 right after the next chat.postMessage is recorded, before it is answered:
+    /// the bot dies between a chat write and its own record of it.
+    kill_on_post: Option<u32>,
 }
 
 #[derive(Clone)]
@@ -159,10 +164,32 @@ impl FakeSlack {
             "accepts_response_payload": kind != "events_api", "retry_attempt": retry_attempt,
             "retry_reason": if retry_attempt > 0 { "timeout" } else { "" },
         });
-        let inner = self.lock();
-        let socket = inner.sockets.first().expect("the bot is connected");
-        socket.send(frame.to_string()).unwrap();
+        let mut inner = self.lock();
+        inner.sockets.retain(|s| !s.is_closed());
+        let socket = inner.sockets.last().expect("the bot is connected");
+        // A bot that dies as this is sent never acknowledges it; the caller sends it again.
+        let _ = socket.send(frame.to_string());
         envelope_id.to_string()
+    }
+
+    /// Socket Mode connections opened so far.
+    pub fn connections(&self) -> usize {
+        self.lock().connections
+    }
+
+    /// Kills process `pid` (kill -9) right after the next chat.postMessage is recorded.
+    pub fn kill_on_next_post(&self, pid: u32) {
+        self.lock().kill_on_post = Some(pid);
+    }
+
+    /// Whether the kill asked for with [`FakeSlack::kill_on_next_post`] is still waiting for a post.
+    pub fn kill_pending(&self) -> bool {
+        self.lock().kill_on_post.is_some()
+    }
+
+    /// Forgets a kill that no post triggered.
+    pub fn disarm(&self) {
+        self.lock().kill_on_post = None;
     }
 
     /// Waits until the bot has a Socket Mode connection.
@@ -320,6 +347,9 @@ async fn api(
             };
             let message = history_json(&posted, true);
             inner.messages.push(posted);
+            if let Some(pid) = inner.kill_on_post.take() {
+                let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
             json!({"ok": true, "channel": channel, "ts": ts, "message": message})
         }
         "chat.update" => {
@@ -392,7 +422,11 @@ async fn serve_socket(fake: FakeSlack, mut ws: WebSocket) {
     if ws.send(WsMessage::Text(hello.to_string().into())).await.is_err() {
         return;
     }
-    fake.lock().sockets.push(tx);
+    {
+        let mut inner = fake.lock();
+        inner.sockets.push(tx);
+        inner.connections += 1;
+    }
     loop {
         tokio::select! {
             out = rx.recv() => {
