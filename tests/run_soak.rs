@@ -1,4 +1,7 @@
-//! Kill -9 soak of the real `layoffwatch run` binary with the Slack bot in Socket Mode. The fake Slack
+//! Kill -9 soaks of the real `layoffwatch run` binary, with the Slack bot in Socket Mode and with the
+//! Discord bot on its gateway.
+//!
+//! Slack: the fake Slack
 //! (which, like Slack, returns message metadata only when asked) lives in this process and outlives
 //! every kill. While a feed server releases stories (a first report, a second outlet, a revised figure
 //! that edits the post), slash commands and thread-summary mentions arrive over the socket, and the
@@ -10,6 +13,13 @@
 //! in the channel, every revision edited in, every acknowledged command applied and answered, every
 //! acknowledged summary posted) and nothing twice (no delivery key and piece posted twice, one summary
 //! per request, the inbox empty).
+//!
+//! Discord: the same stories into a text channel, `/layoffs subscribe` and `/layoffs summarize`
+//! interactions over the gateway, kills at seeded moments (some by the fake right after it created a
+//! message). The fake honours no nonce (as Discord after a few minutes), so only the bot's read-back
+//! keeps a retry from posting twice. At the end: every sent delivery in the channel (by its nonce),
+//! none twice, every edit applied, every acknowledged command applied once, every acknowledged summary
+//! edited into its answer, the inbox empty.
 //!
 //! The seed is printed; `LAYOFFWATCH_SOAK_SEED` replays one. CI runs about 30 kills within 3 minutes;
 //! the 100-kill version: `LAYOFFWATCH_SOAK_KILLS=100 cargo test --test run_soak -- --nocapture`.
@@ -27,6 +37,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::fake_discord::{self, Control, FakeDiscord};
 use support::fake_slack::{FakeSlack, Posted};
 
 /// The channel stories go to (`SLACK_CHANNEL`).
@@ -439,4 +450,230 @@ async fn kill_nine_at_seeded_moments_loses_nothing_and_repeats_nothing_through_s
     let answered = fake.ephemerals().iter().filter(|e| e["channel"] == OTHER).count();
     assert!(answered >= commands, "every command was answered: {answered} replies for {commands} commands");
     assert_eq!(fake.violations(), Vec::<String>::new());
+}
+
+/// The Discord text channel stories go to (`DISCORD_CHANNEL`), and the one commands change.
+const D_TEXT: u64 = 100;
+const D_OTHER: u64 = 400;
+const MANAGE_CHANNELS: u64 = 1 << 4;
+
+fn start_discord(fake: &FakeDiscord, dir: &Path, feeds: &str) -> tokio::process::Child {
+    let log = std::fs::File::options().create(true).append(true).open(dir.join("bot.log")).unwrap();
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_layoffwatch"))
+        .arg("run")
+        .env_clear()
+        .env("DISCORD_TOKEN", "MTIzNDU2Nzg5MDEy.GaBcDe.abcdefghijklmnopqrstuvwxyz_0123456789")
+        .env("DISCORD_API_URL", fake.url())
+        .env("DISCORD_CHANNEL", D_TEXT.to_string())
+        .env("DISCORD_COMMANDS_GUILD", fake_discord::GUILD.to_string())
+        .env("LAYOFFWATCH_FEEDS", feeds)
+        .env("LAYOFFWATCH_DB", dir.join("db.sqlite"))
+        .env("LAYOFFWATCH_POLL_SECONDS", "1")
+        .env("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES", "true")
+        .env("LAYOFFWATCH_CONSOLE", "false")
+        .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log))
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// The nonce the bot gives piece `piece` of delivery `key`.
+fn nonce(key: &str, piece: usize) -> String {
+    format!("{:016x}{piece}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_nine_at_seeded_moments_loses_nothing_and_repeats_nothing_through_discord() {
+    let seed = std::env::var("LAYOFFWATCH_SOAK_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(1) as u64 | 1);
+    let kills: usize = std::env::var("LAYOFFWATCH_SOAK_KILLS").ok().and_then(|k| k.parse().ok()).unwrap_or(30);
+    println!("discord soak seed: {seed} (replay with LAYOFFWATCH_SOAK_SEED={seed}), kills: {kills}");
+    let mut rng = Rng(seed);
+
+    let fake = FakeDiscord::start().await;
+    fake.add_channel(D_TEXT, 0, json!({}));
+    fake.add_channel(D_OTHER, 0, json!({}));
+    fake.seed_messages(
+        D_TEXT,
+        [
+            "Initech confirmed 300 cuts https://news.example/initech".to_string(),
+            "my manager says the whole org is next".into(),
+        ],
+    );
+    fake.expire_nonces();
+    let feeds = Arc::new(Feeds::default());
+    let base = serve_feeds(feeds.clone()).await;
+    let feed_list = format!("{base}/wire.xml,{base}/daily.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = || fake.state.lock().unwrap().sessions;
+    let answered = |id: u64| !fake.requests_to("POST", &format!("/interactions/{id}/")).is_empty();
+
+    let mut bot = start_discord(&fake, dir.path(), &feed_list);
+    assert!(within(Duration::from_secs(60), || feeds.hits("wire.xml") >= 2 && feeds.hits("daily.xml") >= 2).await);
+
+    let releases: Vec<(&'static str, String)> = (0..COMPANIES.len()).flat_map(story_items).collect();
+    let mut released = 0;
+    // interaction id → (subscribed feed, or None for a summary; acknowledged)
+    let mut interactions: Vec<(u64, Option<String>, bool)> = Vec::new();
+    let mut next_id = 5_000u64;
+    let mut by_post = 0;
+    for round in 0..kills {
+        if round > 0 {
+            bot = start_discord(&fake, dir.path(), &feed_list);
+        }
+        let pid = bot.id().expect("running");
+        let on_post = rng.below(2) == 0;
+        if on_post {
+            fake.state.lock().unwrap().kill_on_post = Some(pid);
+        }
+        let before = sessions();
+        let ready = within(Duration::from_secs(20), || sessions() > before).await;
+        let due = ((round + 1) * releases.len()).div_ceil(kills * 2 / 3 + 1).min(releases.len());
+        while released < due {
+            let (path, item) = releases[released].clone();
+            feeds.release(path, item);
+            released += 1;
+        }
+        if ready {
+            if rng.below(3) == 0 {
+                next_id += 1;
+                let feed = format!("{base}/quiet-{next_id}.xml");
+                let options = json!([{"name": "feed", "type": 3, "value": feed}]);
+                fake.send(Control::Dispatch(
+                    "INTERACTION_CREATE",
+                    fake_discord::slash(next_id, D_OTHER, 0, MANAGE_CHANNELS, "subscribe", options),
+                ));
+                let acked = within(Duration::from_millis(500), || answered(next_id)).await;
+                interactions.push((next_id, Some(feed), acked));
+            }
+            if rng.below(4) == 0 {
+                next_id += 1;
+                fake.send(Control::Dispatch(
+                    "INTERACTION_CREATE",
+                    fake_discord::slash(next_id, D_TEXT, 0, 0, "summarize", json!([])),
+                ));
+                let acked = within(Duration::from_millis(500), || answered(next_id)).await;
+                interactions.push((next_id, None, acked));
+            }
+        }
+        if on_post {
+            let waited = within(Duration::from_millis(600 + rng.below(2_400)), || {
+                fake.state.lock().unwrap().kill_on_post.is_none()
+            })
+            .await;
+            fake.state.lock().unwrap().kill_on_post = None;
+            by_post += usize::from(waited);
+        } else {
+            pause(100 + rng.below(1_500)).await;
+        }
+        let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        let _ = bot.wait().await;
+    }
+    println!(
+        "kills: {kills}, of them between a chat write and its record: {by_post}; interactions {}",
+        interactions.len()
+    );
+
+    while released < releases.len() {
+        let (path, item) = releases[released].clone();
+        feeds.release(path, item);
+        released += 1;
+    }
+    let mut bot = start_discord(&fake, dir.path(), &feed_list);
+    let db = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&db).await.unwrap();
+    let settled = async || {
+        let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM deliveries WHERE state <> 'sent'")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get("n");
+        let inbox: i64 = sqlx::query("SELECT COUNT(*) AS n FROM inbox").fetch_one(&pool).await.unwrap().get("n");
+        open == 0 && inbox == 0
+    };
+    let (w, d) = (feeds.hits("wire.xml"), feeds.hits("daily.xml"));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let polled = feeds.hits("wire.xml") >= w + 3 && feeds.hits("daily.xml") >= d + 3;
+        if polled && settled().await {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the last run did not settle; log:\n{}",
+            std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default()
+        );
+        pause(200).await;
+    }
+    let _ = std::process::Command::new("kill").args(["-TERM", &bot.id().unwrap().to_string()]).status();
+    let _ = bot.wait().await;
+
+    // Nothing twice: every message the bot created carries a nonce no other does.
+    let all: Vec<Value> = fake.state.lock().unwrap().messages.values().flatten().cloned().collect();
+    let bot_id = fake_discord::BOT_ID.to_string();
+    let by_bot = |m: &Value| m["author"]["id"].as_str() == Some(bot_id.as_str());
+    let ours: Vec<&Value> = all.iter().filter(|m| by_bot(m)).collect();
+    let mut seen = HashSet::new();
+    for m in &ours {
+        let n = m["nonce"].as_str().unwrap_or_default().to_string();
+        assert!(!n.is_empty(), "every bot message carries its nonce: {m}");
+        assert!(seen.insert(n.clone()), "a message was posted twice (nonce {n}, seed {seed})");
+    }
+    // Nothing lost: every post and reply the outbox sent is there, every story posted and edited.
+    let rows = sqlx::query("SELECT key, kind FROM deliveries WHERE destination = ?")
+        .bind(format!("discord:{D_TEXT}"))
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let mut posts = 0;
+    for row in &rows {
+        let (k, kind): (String, String) = (row.get("key"), row.get("kind"));
+        if kind != "edit" {
+            assert!(seen.contains(&nonce(&k, 0)), "{kind} {k} was marked sent but is not in the channel (seed {seed})");
+        }
+        posts += usize::from(kind == "post");
+    }
+    assert_eq!(posts, COMPANIES.len(), "one story post per company (seed {seed})");
+    let top = fake.messages(D_TEXT);
+    for (c, _, n) in COMPANIES {
+        let post = top
+            .iter()
+            .find(|m| by_bot(m) && m["embeds"].to_string().contains(c))
+            .unwrap_or_else(|| panic!("{c} was posted (seed {seed})"));
+        let figure = thousands(n + n / 2);
+        assert!(post["embeds"].to_string().contains(&figure), "{c}'s post shows the revised {figure} (seed {seed})");
+        let thread: u64 = post["id"].as_str().unwrap().parse().unwrap();
+        assert!(!fake.messages(thread).is_empty(), "{c}'s thread has its replies (seed {seed})");
+    }
+    // Every acknowledged command applied once; every acknowledged summary edited into its answer.
+    for (id, feed, acked) in &interactions {
+        if !acked {
+            continue;
+        }
+        match feed {
+            Some(feed) => {
+                let n: i64 = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM subscriptions WHERE platform = 'discord' AND channel = ? AND feed = ?",
+                )
+                .bind(D_OTHER.to_string())
+                .bind(feed)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get("n");
+                assert_eq!(n, 1, "interaction {id} subscribed {feed} once (seed {seed})");
+            }
+            None => {
+                let edits = fake.requests_to("PATCH", &format!("/token-{id}/messages/@original"));
+                assert!(!edits.is_empty(), "summary {id} was edited into its answer (seed {seed})");
+            }
+        }
+    }
+    fake.assert_pings_nobody();
+    fake.assert_bodies_valid();
 }

@@ -54,6 +54,9 @@ pub struct State {
     pub sessions: usize,
     /// Discord keeps a nonce for a few minutes only; once set, no earlier nonce is recognised.
     pub nonces_expired: bool,
+    /// A process to kill -9 right after the next message is created, before it is answered: the bot
+    /// dies between a chat write and its own record of it.
+    pub kill_on_post: Option<u32>,
 }
 
 #[derive(Clone)]
@@ -369,6 +372,9 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
             );
             m["nonce"] = nonce;
             s.messages.entry(channel).or_default().push(m.clone());
+            if let Some(pid) = s.kill_on_post.take() {
+                let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
             axum::Json(m).into_response()
         }
         ("GET", ["channels", _, "messages"]) => {
