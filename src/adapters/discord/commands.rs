@@ -10,8 +10,9 @@
 //! Every interaction is written to the inbox before it is answered (its token kept in the redacting
 //! secret type), so one interrupted by a crash is resumed: a command already applied is answered
 //! with its stored reply, not applied again; a summary is edited into its deferred answer. Discord
-//! keeps an interaction token for 15 minutes; an interaction never acknowledged (the crash came
-//! before the first answer) cannot be answered later, and its command is not applied.
+//! keeps an interaction token for 15 minutes but takes a first answer only within 3 seconds: a
+//! command whose effect was not applied before the crash was never answered (the answer follows the
+//! effect), so the user was told it failed, and it is dropped rather than applied unseen.
 
 use super::channels::Api;
 use super::embeds::{self, AllowedMentions, Embed};
@@ -128,7 +129,7 @@ impl Invocation {
         format!("discord:interaction:{}", self.id)
     }
 
-    fn is_summary(&self) -> bool {
+    pub fn is_summary(&self) -> bool {
         matches!(self.command, Command::Summarize { .. } | Command::SummarizeThread { .. })
     }
 }

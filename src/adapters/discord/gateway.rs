@@ -53,6 +53,13 @@ pub(crate) async fn resume(shared: Arc<Shared>) {
             shared.commands.done(&p.id).await;
             continue;
         };
+        if p.reply.is_none() && !invocation.is_summary() {
+            // Its answer would have followed its effect: it was never acknowledged, and Discord takes
+            // no first answer this late. The user saw it fail; applying it unseen would surprise them.
+            tracing::info!(interaction = %invocation.id, "Dropping a Discord command that was never answered.");
+            shared.commands.done(&p.id).await;
+            continue;
+        }
         invocation.token = token;
         answer(&shared, &invocation, p.reply, true).await;
     }
