@@ -7,7 +7,7 @@
 //!   summaries and the messages destinations render. No network, database or clock.
 //! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items.
 //! - [`store`]: persistence (SQLite): feeds and validators, seen items, stories, the outbox.
-//! - [`delivery`]: the trait every destination implements.
+//! - [`delivery`]: the trait every destination implements, and `fit` (escaping and splitting per platform).
 //! - [`commands`]: the chat commands once for every platform (subscribe, unsubscribe, list, digest,
 //!   help, thread summaries) and the durable inbox every command and chat event passes through.
 //! - [`adapters`]: destinations (console, webhooks, Slack, Discord) and the chat bots, which parse,
