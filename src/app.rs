@@ -13,6 +13,8 @@ use crate::adapters::discord::{DiscordBot, DiscordError};
 use crate::adapters::jsonl::JsonLines;
 use crate::adapters::slack::settings::Connection;
 use crate::adapters::slack::{SlackBot, SlackError};
+use crate::commands::Commands;
+use crate::feeds::presets::Presets;
 use crate::adapters::webhook::{DiscordWebhook, SlackWebhook};
 use crate::config::Settings;
 use crate::core::story::StoryRules;
@@ -77,8 +79,8 @@ pub struct App {
     watcher: Watcher<SqliteStore>,
     /// How many feeds the operator configured (chat channels add theirs every round).
     configured_feeds: usize,
-    discord: Option<DiscordBot<SqliteStore>>,
-    slack: Option<Arc<SlackBot<SqliteStore>>>,
+    discord: Option<DiscordBot>,
+    slack: Option<Arc<SlackBot>>,
     poll_every: Duration,
 }
 
@@ -116,10 +118,12 @@ impl App {
         };
         let mut destinations = fixed_outputs(&settings, &user_agent)?;
         let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
+        let commands =
+            Commands::new(store.clone(), summaries.clone(), Presets::bundled(), settings.allow_private_addresses);
         let discord = match settings.discord.clone() {
             Some(discord) => {
                 let default_channel = discord.default_channel;
-                let bot = DiscordBot::new(discord, store.clone(), summaries.clone())?;
+                let bot = DiscordBot::new(discord, commands.clone())?;
                 if let Some(channel) = default_channel {
                     destinations.push(bot.channel(&channel.to_string()));
                 }
@@ -132,7 +136,7 @@ impl App {
         let slack = match settings.slack.clone() {
             Some(slack) => {
                 let default_channel = slack.default_channel.clone();
-                let bot = Arc::new(SlackBot::connect(slack, store.clone(), summaries.clone()).await?);
+                let bot = Arc::new(SlackBot::connect(slack, commands.clone()).await?);
                 if let Some(channel) = default_channel {
                     destinations.push(bot.channel(&channel));
                 }

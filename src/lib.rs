@@ -8,8 +8,13 @@
 //! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items, each
 //!   credited to its publisher, with feed furniture removed and community posts marked as discussion.
 //! - [`store`]: persistence (SQLite): feeds and validators, seen items, stories, the outbox.
-//! - [`delivery`]: the trait every destination implements.
-//! - [`adapters`]: destinations (console, webhooks, Slack, Discord).
+//! - [`delivery`]: the trait every destination implements, and `fit` (escaping and splitting per platform).
+//! - [`commands`]: the chat commands once for every platform (subscribe, unsubscribe, list, digest,
+//!   help, thread summaries) and the durable inbox every command and chat event passes through.
+//! - [`adapters`]: destinations (console, webhooks, Slack, Discord) and the chat bots, which parse,
+//!   check platform permissions and render; they import only `core`, `delivery`, `commands`, `secret`
+//!   and `metrics`.
+//! - [`secret`]: the one redacting type for tokens, keys and reply URLs.
 //! - [`summaries`]: the summarizer the bot runs with (offline, or an LLM grounded by the core).
 //! - [`llm`]: LLM summaries through any OpenAI-compatible server, grounded by the core.
 //! - [`metrics`]: counters in the Prometheus text format.
@@ -22,6 +27,7 @@
 //! - [`eval`]: measuring the labeller on a labelled set.
 pub mod adapters;
 pub mod app;
+pub mod commands;
 pub mod config;
 pub mod core;
 pub mod delivery;

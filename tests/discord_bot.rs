@@ -9,9 +9,11 @@ use chrono::TimeZone;
 use layoffwatch::adapters::discord::DiscordBot;
 use layoffwatch::adapters::discord::settings::{CommandScope, DiscordSettings, Sharding, Snowflake};
 use layoffwatch::config::Settings;
+use layoffwatch::commands::Commands;
 use layoffwatch::core::claims::{Source, SourceKind};
 use layoffwatch::core::message::{ShownBullet, ShownClaim, StoryPost, StoryUpdate};
 use layoffwatch::delivery::{Platform, PostRef};
+use layoffwatch::feeds::presets::Presets;
 use layoffwatch::store::{DigestMode, SqliteStore, Store};
 use layoffwatch::summaries::Offline;
 use serde_json::{Value, json};
@@ -39,7 +41,12 @@ fn settings(fake: &FakeDiscord, commands: CommandScope) -> DiscordSettings {
     s
 }
 
-async fn start(commands: CommandScope) -> (FakeDiscord, DiscordBot<SqliteStore>, SqliteStore) {
+/// The commands layer on `store`; subscriptions typed by users are refused on private addresses.
+fn layer(store: &SqliteStore) -> Commands {
+    Commands::new(store.clone(), Arc::new(Offline), Presets::bundled(), false)
+}
+
+async fn start(commands: CommandScope) -> (FakeDiscord, DiscordBot, SqliteStore) {
     let fake = FakeDiscord::start().await;
     fake.add_channel(TEXT, 0, json!({}));
     fake.add_channel(
@@ -52,7 +59,7 @@ async fn start(commands: CommandScope) -> (FakeDiscord, DiscordBot<SqliteStore>,
     );
     fake.add_channel(THREAD, 11, json!({"parent_id": TEXT.to_string()}));
     let store = SqliteStore::open_in_memory().await.unwrap();
-    let bot = DiscordBot::new(settings(&fake, commands), store.clone(), Arc::new(Offline)).unwrap();
+    let bot = DiscordBot::new(settings(&fake, commands), layer(&store)).unwrap();
     (fake, bot, store)
 }
 
@@ -148,6 +155,30 @@ async fn a_story_in_a_text_channel_gets_a_thread_updates_in_it_and_an_edit_in_pl
     assert!(fake.assert_bodies_valid() >= 5);
 }
 
+/// Regression (issue 13): Discord honours a nonce for a few minutes only, so a restart after a longer
+/// outage posted the story and its reply again.
+#[tokio::test]
+async fn a_retry_past_the_nonce_window_finds_the_post_by_its_content() {
+    let (fake, bot, store) = start(CommandScope::Global).await;
+    let channel = bot.channel(&TEXT.to_string());
+    let first = channel.post_story("initech/discord:100/1/post", &story(1, "1,200")).await.unwrap();
+    let reply = channel.post_update("initech/discord:100/2/update", Some(&first), &update()).await.unwrap();
+    fake.expire_nonces();
+
+    let restarted = DiscordBot::new(settings(&fake, CommandScope::Global), layer(&store)).unwrap();
+    let channel = restarted.channel(&TEXT.to_string());
+    let again = channel.post_story("initech/discord:100/1/post", &story(1, "1,200")).await.unwrap();
+    let reply_again = channel.post_update("initech/discord:100/2/update", Some(&first), &update()).await.unwrap();
+
+    assert_eq!((again, reply_again), (first.clone(), reply));
+    assert_eq!(fake.messages(TEXT).len(), 1, "the story is not posted twice");
+    assert_eq!(fake.messages(first.0.parse().unwrap()).len(), 1, "nor is its reply");
+    assert!(!fake.requests_exact("GET", &format!("/channels/{TEXT}/messages")).is_empty(), "it read the channel back");
+    // Something new is still posted.
+    channel.post_story("globex/discord:100/1/post", &story(1, "90")).await.unwrap();
+    assert_eq!(fake.messages(TEXT).len(), 2);
+}
+
 #[tokio::test]
 async fn a_story_in_a_forum_is_a_tagged_post_updated_and_edited_in_its_thread() {
     let (fake, bot, _) = start(CommandScope::Global).await;
@@ -207,7 +238,7 @@ async fn a_429_longer_than_the_bot_waits_inline_goes_back_to_the_outbox() {
     assert!(err.to_string().contains("retry after"), "{err}");
 }
 
-async fn serve(bot: &DiscordBot<SqliteStore>) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+async fn serve(bot: &DiscordBot) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let bot = bot.clone();
     let task = tokio::spawn(async move {
@@ -411,4 +442,64 @@ async fn summarize_thread_reads_a_500_message_thread_page_by_page_and_links_what
     task.await.unwrap();
     fake.assert_pings_nobody();
     fake.assert_bodies_valid();
+}
+
+/// Interactions recorded by a process that died: one whose command was applied before the crash is
+/// answered by the next start (with its token) from the stored reply, not applied again; one that was
+/// never applied was never answered either (the answer follows the effect), and Discord takes no late
+/// first answer, so it is dropped, not applied unseen.
+#[tokio::test]
+async fn interactions_applied_before_a_crash_are_answered_after_the_restart_and_the_rest_dropped() {
+    use chrono::{TimeDelta, Utc};
+    use layoffwatch::adapters::discord::commands::{Command, Invocation};
+    use layoffwatch::commands::{Place, Reply};
+    use layoffwatch::secret::Secret;
+
+    let (fake, bot, store) = start(CommandScope::Global).await;
+    let commands = layer(&store);
+    let invocation = |id: u64, command: Command| Invocation {
+        id: Snowflake(id),
+        application: Snowflake(fake_discord::APP_ID),
+        token: Secret::new(format!("token-of-{id}")),
+        guild: Some(Snowflake(GUILD)),
+        channel: Snowflake(TEXT),
+        in_thread: false,
+        user: Snowflake(42),
+        permissions: Some(MANAGE_CHANNELS),
+        command,
+    };
+    let feed = "https://feeds.example.com/layoffs.xml";
+    let subscribe = invocation(31, Command::Subscribe { feed: feed.into() });
+    let lifetime = TimeDelta::minutes(15);
+    commands
+        .accept("discord", &subscribe.inbox_id(), &subscribe, Some(&subscribe.token), lifetime, Utc::now())
+        .await
+        .unwrap();
+    // The second was applied before the crash (its reply stored); the channel left it since.
+    let digest = invocation(32, Command::Digest { mode: "hourly".into(), at: None });
+    commands.accept("discord", &digest.inbox_id(), &digest, Some(&digest.token), lifetime, Utc::now()).await.unwrap();
+    let place = Place { platform: "discord", channel: "100", user: "42" };
+    let applied = commands
+        .run_once(&digest.inbox_id(), &place, layoffwatch::commands::Command::Digest(DigestMode::Hourly), None)
+        .await;
+    assert_eq!(applied, Reply::DigestSet(DigestMode::Hourly));
+    store.set_digest("discord", "100", DigestMode::Off).await.unwrap();
+
+    let (stop, task) = serve(&bot).await;
+    fake.wait_for("the stored answer", |f| !f.requests_to("POST", "/interactions/").is_empty()).await;
+    for _ in 0..200 {
+        if store.inbox_entries("discord").await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    stop.send(()).unwrap();
+    task.await.unwrap();
+
+    let answer = &fake.requests_to("POST", "/interactions/32/token-of-32/callback")[0].body;
+    assert!(answer["data"]["content"].as_str().unwrap().contains("hourly"), "{answer}");
+    assert!(fake.requests_to("POST", "/interactions/31/").is_empty(), "no late first answer");
+    assert!(store.subscriptions_for_channel("discord", "100").await.unwrap().is_empty(), "nor an unseen effect");
+    assert_eq!(store.get_digest("discord", "100").await.unwrap(), Some(DigestMode::Off), "not applied again");
+    assert!(store.inbox_entries("discord").await.unwrap().is_empty());
 }

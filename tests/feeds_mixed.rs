@@ -297,6 +297,7 @@ async fn watcher_partition(order: &[PathBuf]) -> HashMap<String, String> {
         disable_after_failures: 5,
         base_backoff: chrono::Duration::minutes(1),
         post_backlog: true,
+        keep_text: chrono::Duration::days(30),
     };
     let fetcher = Fetcher::new(FetchSettings::default()).unwrap();
     let mut bot = Watcher::new(store.clone(), fetcher, Vec::new(), Arc::new(Offline), rules);

@@ -113,6 +113,17 @@ async fn url_verification_is_answered_with_its_challenge() {
     server.stop().await;
 }
 
+/// Regression (issue 13): an envelope type newer than the bot was answered 400, which Slack retries.
+#[tokio::test]
+async fn an_unknown_envelope_type_is_acknowledged_and_ignored() {
+    let fake = FakeSlack::start().await;
+    let server = Server::start(&fake, support::store().await).await;
+    let envelope = json!({"token": "unused", "team_id": "T0000001", "type": "app_uninstalled_everywhere"});
+    assert_eq!(server.signed_event(&envelope, &[]).await.0, 200);
+    server.stop().await;
+    assert!(fake.bot_messages().is_empty() && fake.ephemerals().is_empty());
+}
+
 #[tokio::test]
 async fn bad_signatures_and_stale_timestamps_are_refused_and_never_acted_on() {
     let fake = FakeSlack::start().await;

@@ -131,6 +131,30 @@ async fn a_delivery_retried_after_a_restart_is_recognised_not_posted_again() {
     assert_eq!(fake.violations(), Vec::<String>::new());
 }
 
+/// Regression (issue 13): the thread read-back never asked for metadata, so after a restart every
+/// reply was posted again. The fake, like Slack, returns metadata only when asked.
+#[tokio::test]
+async fn a_thread_reply_retried_after_a_restart_is_recognised_not_posted_again() {
+    let fake = FakeSlack::start().await;
+    let key = "story-1/slack:C0000000001/2/update";
+    let first = support::bot(&fake, support::store().await, &[]).await;
+    let story = first.channel(CHANNEL).post_story("story-1/slack:C0000000001/1/post", &post("Initech", 1, 1200)).await;
+    let story = story.unwrap();
+    let reply = first.channel(CHANNEL).post_update(key, Some(&story), &update()).await.unwrap();
+
+    let restarted = support::bot(&fake, support::store().await, &[]).await;
+    let again = restarted.channel(CHANNEL).post_update(key, Some(&story), &update()).await.unwrap();
+
+    assert_eq!(again, reply, "the retry answers with the reply already in the thread");
+    assert_eq!(fake.bot_messages().len(), 2, "{:?}", fake.bot_messages());
+    let reads = fake.requests("conversations.replies");
+    assert!(!reads.is_empty(), "the restarted bot read the thread back");
+    for r in reads {
+        assert_eq!(r.params["include_all_metadata"], "true", "{:?}", r.params);
+    }
+    assert_eq!(fake.violations(), Vec::<String>::new());
+}
+
 #[tokio::test]
 async fn a_429_is_waited_out_and_then_the_post_succeeds() {
     let fake = FakeSlack::start().await;

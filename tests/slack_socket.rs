@@ -210,3 +210,59 @@ async fn the_message_shortcut_summarizes_the_thread_it_was_used_on() {
     assert_eq!(summaries.len(), 1);
     assert_eq!(fake.violations(), Vec::<String>::new());
 }
+
+/// Acknowledged work survives a crash: a command and a summary request that were written to the inbox
+/// (and acknowledged) by a process killed before doing them are done by the next start, once each,
+/// and a summary posted just before a crash is found in the thread rather than posted again.
+#[tokio::test]
+async fn work_acknowledged_before_a_crash_is_done_after_the_restart_once() {
+    use chrono::{TimeDelta, Utc};
+    use layoffwatch::adapters::slack::events::Work;
+
+    let fake = FakeSlack::start().await;
+    fake.make_admin(ADMIN);
+    let thread = fake.seed(CHANNEL, None, "UPOSTER001", "Initech confirmed 400 layoffs https://news.example/initech");
+    fake.seed(CHANNEL, Some(&thread), "UPOSTER002", "my manager says support is next");
+    let store = support::store().await;
+    let layer = support::commands(store.clone(), true);
+    let now = Utc::now();
+    let subscribe = Work::Command {
+        channel: CHANNEL.into(),
+        user: ADMIN.into(),
+        text: "subscribe https://wire.example/rss".into(),
+    };
+    layer.accept("slack", "command:trig-crash", &subscribe, None, TimeDelta::minutes(30), now).await.unwrap();
+    let summarize = Work::Summarize { channel: CHANNEL.into(), thread_ts: thread.clone(), user: MEMBER.into() };
+    layer.accept("slack", "event:Ev0CRASH01", &summarize, None, TimeDelta::hours(1), now).await.unwrap();
+
+    let bot = start(&fake, store.clone()).await;
+    wait_for(|| !fake.ephemerals().is_empty()).await;
+    wait_for(|| summaries(&fake, &thread) == 1).await;
+    bot.stop().await;
+    let reply = fake.ephemerals()[0]["blocks"].to_string();
+    assert!(reply.contains("Subscribed this channel to"), "{reply}");
+    assert_eq!(store.subscriptions_for_channel("slack", CHANNEL).await.unwrap().len(), 1);
+    assert!(store.inbox_entries("slack").await.unwrap().is_empty(), "answered work leaves the inbox");
+
+    // A crash between posting the summary and forgetting the work: the work is still in the inbox.
+    store.prune_events(Utc::now() + TimeDelta::seconds(1)).await.unwrap();
+    layer.accept("slack", "event:Ev0CRASH01", &summarize, None, TimeDelta::hours(1), Utc::now()).await.unwrap();
+    let bot = start(&fake, store.clone()).await;
+    for _ in 0..600 {
+        if store.inbox_entries("slack").await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(store.inbox_entries("slack").await.unwrap().is_empty(), "the resumed work was done");
+    bot.stop().await;
+    assert_eq!(summaries(&fake, &thread), 1, "the summary already in the thread is not posted again");
+    assert_eq!(fake.violations(), Vec::<String>::new());
+}
+
+fn summaries(fake: &FakeSlack, thread: &str) -> usize {
+    fake.bot_messages()
+        .iter()
+        .filter(|m| m.thread_ts.as_deref() == Some(thread) && m.blocks.to_string().contains("Thread summary"))
+        .count()
+}

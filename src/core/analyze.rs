@@ -103,7 +103,8 @@ pub fn analyze_news(a: &Article, plain: &str, kind: NewsKind, lex: &Lexicon) -> 
     let origin = a.id.clone().or_else(|| a.url.clone()).unwrap_or_else(|| "article".into());
     let mut claims: Vec<Claim> = if opinion || headline.ends_with('?') {
         let reason = if opinion { SpeculativeReason::Opinion } else { SpeculativeReason::Hedge };
-        vec![Claim { text: headline.to_string(), verdict: Verdict::speculative(vec![reason]), origin: origin.clone() }]
+        let hedges = crate::core::claims::hedges_in(headline, lex);
+        vec![Claim { text: headline.to_string(), verdict: Verdict::speculative(vec![reason]), origin: origin.clone(), hedges }]
     } else {
         let sentence = if headline.ends_with(['.', '!']) { headline.to_string() } else { format!("{headline}.") };
         label_article_text(a, &sentence, companies.first().cloned(), lex)

@@ -32,6 +32,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
+use crate::secret::Secret;
+
 pub use error::StoreError;
 pub use sqlite::SqliteStore;
 
@@ -360,6 +362,25 @@ pub struct DigestSchedule {
     pub last_sent_at: Option<DateTime<Utc>>,
 }
 
+/// A chat command or event the bot acknowledged and has not answered yet (see the `inbox` table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxEntry {
+    /// The platform's id for it (an Events API `event_id`, a `trigger_id`, an interaction id), also
+    /// the id it is deduplicated by.
+    pub id: String,
+    /// `slack` or `discord`; opaque here.
+    pub platform: String,
+    /// What to do, as JSON: ids and a command's arguments, never chat message text.
+    pub work: String,
+    /// Where the answer goes when it needs a credential: an interaction token or a `response_url`.
+    pub reply_to: Option<Secret>,
+    /// The command's answer as JSON, once its effect is applied.
+    pub reply: Option<String>,
+    pub received_at: DateTime<Utc>,
+    /// After this the reply cannot be delivered any more (the token expired); the entry is dropped.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// The persistence operations layoffwatch needs, so backends (SQLite now, Postgres later) are
 /// interchangeable. Used generically (`S: Store`), not as `dyn Store`; every future is `Send` so
 /// calls can run inside spawned tasks.
@@ -526,6 +547,21 @@ pub trait Store: Send + Sync {
     /// Forgets event ids handled before `older_than`; returns how many. Platforms redeliver for
     /// minutes or hours, not days, so a day's history is plenty.
     fn prune_events(&self, older_than: DateTime<Utc>) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    // ----- the inbox of acknowledged chat work -----
+
+    /// Records `entry.id` as a handled event and writes the entry, in one transaction; returns
+    /// `false` (writing nothing) when the id was handled before (a redelivery).
+    fn inbox_accept(&self, entry: &InboxEntry) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records the answer of an entry whose effect is applied.
+    fn inbox_answer(&self, id: &str, reply: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Deletes an entry: its reply was delivered, or can no longer be.
+    fn inbox_remove(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A platform's entries, oldest first.
+    fn inbox_entries(&self, platform: &str) -> impl Future<Output = Result<Vec<InboxEntry>, StoreError>> + Send;
 }
 
 #[cfg(test)]

@@ -25,8 +25,9 @@ use tracing::{debug, warn};
 
 use super::{
     CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule, FeedState,
-    NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
+    InboxEntry, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
 };
+use crate::secret::Secret;
 
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -744,6 +745,83 @@ impl Store for SqliteStore {
             .map_err(StoreError::database("forget old chat events"))?;
         Ok(result.rows_affected())
     }
+
+    async fn inbox_accept(&self, entry: &InboxEntry) -> Result<bool, StoreError> {
+        let context = || format!("record chat event {}", entry.id);
+        let mut tx = self.begin_write(&context()).await?;
+        let fresh = sqlx::query(
+            "INSERT INTO processed_events (event_id, seen_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING",
+        )
+        .bind(&entry.id)
+        .bind(ts(entry.received_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::database(context()))?
+        .rows_affected()
+            > 0;
+        if fresh {
+            sqlx::query(
+                "INSERT INTO inbox (id, platform, work, reply_to, reply, received_at, expires_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&entry.id)
+            .bind(&entry.platform)
+            .bind(&entry.work)
+            .bind(entry.reply_to.as_ref().map(Secret::expose))
+            .bind(&entry.reply)
+            .bind(ts(entry.received_at))
+            .bind(ts(entry.expires_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database(context()))?;
+        }
+        tx.commit().await.map_err(StoreError::database(context()))?;
+        Ok(fresh)
+    }
+
+    async fn inbox_answer(&self, id: &str, reply: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE inbox SET reply = ? WHERE id = ?")
+            .bind(reply)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("record the answer to chat event {id}")))?;
+        Ok(())
+    }
+
+    async fn inbox_remove(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM inbox WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("remove answered chat event {id}")))?;
+        Ok(())
+    }
+
+    async fn inbox_entries(&self, platform: &str) -> Result<Vec<InboxEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, platform, work, reply_to, reply, received_at, expires_at FROM inbox \
+             WHERE platform = ? ORDER BY received_at, id",
+        )
+        .bind(platform)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("read the {platform} inbox")))?;
+        rows.iter()
+            .map(|row| {
+                let reply_to: Option<String> = col(row, "inbox.reply_to")?;
+                Ok(InboxEntry {
+                    id: col(row, "inbox.id")?,
+                    platform: col(row, "inbox.platform")?,
+                    work: col(row, "inbox.work")?,
+                    reply_to: reply_to.map(Secret::new),
+                    reply: col(row, "inbox.reply")?,
+                    received_at: col_ts(row, "inbox.received_at")?,
+                    expires_at: col_ts(row, "inbox.expires_at")?,
+                })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -1165,6 +1243,29 @@ mod tests {
         assert_eq!(store.prune_events(at(3)).await.unwrap(), 1);
         assert!(store.mark_event_seen("Ev01", at(6)).await.unwrap());
         assert!(!store.mark_event_seen("Ev02", at(6)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_inbox_entry_is_written_once_answered_and_removed() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        let entry = InboxEntry {
+            id: "slack:command:trig-1".into(),
+            platform: "slack".into(),
+            work: json!({"command": {"channel": "C1", "text": "list"}}).to_string(),
+            reply_to: Some(Secret::new("https://hooks.slack.example/commands/T1/1/abc")),
+            reply: None,
+            received_at: at(1),
+            expires_at: at(2),
+        };
+        assert!(store.inbox_accept(&entry).await.unwrap());
+        assert!(!store.inbox_accept(&entry).await.unwrap(), "a redelivery is recognised");
+        assert!(!store.mark_event_seen(&entry.id, at(1)).await.unwrap(), "and counts as a handled event");
+        assert_eq!(store.inbox_entries("slack").await.unwrap(), vec![entry.clone()]);
+        assert!(store.inbox_entries("discord").await.unwrap().is_empty());
+        store.inbox_answer(&entry.id, r#"{"listing":{}}"#).await.unwrap();
+        assert_eq!(store.inbox_entries("slack").await.unwrap()[0].reply.as_deref(), Some(r#"{"listing":{}}"#));
+        store.inbox_remove(&entry.id).await.unwrap();
+        assert!(store.inbox_entries("slack").await.unwrap().is_empty());
     }
 
     #[tokio::test]

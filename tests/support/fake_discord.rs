@@ -52,6 +52,11 @@ pub struct State {
     pub gateway_in: Vec<Value>,
     pub heartbeats_acked: usize,
     pub sessions: usize,
+    /// Discord keeps a nonce for a few minutes only; once set, no earlier nonce is recognised.
+    pub nonces_expired: bool,
+    /// A process to kill -9 right after the next message is created, before it is answered: the bot
+    /// dies between a chat write and its own record of it.
+    pub kill_on_post: Option<u32>,
 }
 
 #[derive(Clone)]
@@ -184,6 +189,7 @@ impl FakeDiscord {
     }
 
     /// The next `count` requests whose path contains `path_part` are answered 429.
+    /// The next `count` writes (not reads) to a path containing `path_part` are answered 429.
     pub fn throttle(&self, path_part: &str, count: usize, retry_after: f64, global: bool) {
         let mut s = self.state.lock().unwrap();
         for _ in 0..count {
@@ -252,6 +258,11 @@ impl FakeDiscord {
         checked
     }
 
+    /// Lets every nonce sent so far expire, as Discord does after a few minutes.
+    pub fn expire_nonces(&self) {
+        self.state.lock().unwrap().nonces_expired = true;
+    }
+
     /// Waits (polling, up to 30 s) until `check` holds.
     pub async fn wait_for(&self, what: &str, check: impl Fn(&FakeDiscord) -> bool) {
         for _ in 0..600 {
@@ -307,7 +318,10 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
             }
         }
     }
-    if let Some(pos) = s.throttles.iter().position(|(part, _, _)| api_path.contains(part.as_str())) {
+    // Throttles stand for write limits: reads (the bot's read-backs, history pages) pass.
+    if let Some(pos) =
+        s.throttles.iter().position(|(part, _, _)| method != Method::GET && api_path.contains(part.as_str()))
+    {
         let (_, retry_after, global) = s.throttles.remove(pos).unwrap();
         let mut response = (
             StatusCode::TOO_MANY_REQUESTS,
@@ -342,6 +356,7 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
             }
             let nonce = body["nonce"].clone();
             if body["enforce_nonce"] == true
+                && !s.nonces_expired
                 && let Some(existing) = s.messages.get(&channel).and_then(|ms| ms.iter().find(|m| m["nonce"] == nonce))
             {
                 return axum::Json(existing.clone()).into_response();
@@ -357,6 +372,9 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
             );
             m["nonce"] = nonce;
             s.messages.entry(channel).or_default().push(m.clone());
+            if let Some(pid) = s.kill_on_post.take() {
+                let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
             axum::Json(m).into_response()
         }
         ("GET", ["channels", _, "messages"]) => {

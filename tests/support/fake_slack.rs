@@ -56,7 +56,12 @@ struct Inner {
     creators: HashMap<String, String>,
     next_ts: u64,
     sockets: Vec<mpsc::UnboundedSender<String>>,
+    /// Socket Mode connections opened so far (a restarted bot opens a new one).
+    connections: usize,
     acks: Vec<Value>,
+    /// A process to kill -9 right after the next chat.postMessage is recorded, before it is answered:
+    /// the bot dies between a chat write and its own record of it.
+    kill_on_post: Option<u32>,
 }
 
 #[derive(Clone)]
@@ -159,10 +164,32 @@ impl FakeSlack {
             "accepts_response_payload": kind != "events_api", "retry_attempt": retry_attempt,
             "retry_reason": if retry_attempt > 0 { "timeout" } else { "" },
         });
-        let inner = self.lock();
-        let socket = inner.sockets.first().expect("the bot is connected");
-        socket.send(frame.to_string()).unwrap();
+        let mut inner = self.lock();
+        inner.sockets.retain(|s| !s.is_closed());
+        let socket = inner.sockets.last().expect("the bot is connected");
+        // A bot that dies as this is sent never acknowledges it; the caller sends it again.
+        let _ = socket.send(frame.to_string());
         envelope_id.to_string()
+    }
+
+    /// Socket Mode connections opened so far.
+    pub fn connections(&self) -> usize {
+        self.lock().connections
+    }
+
+    /// Kills process `pid` (kill -9) right after the next chat.postMessage is recorded.
+    pub fn kill_on_next_post(&self, pid: u32) {
+        self.lock().kill_on_post = Some(pid);
+    }
+
+    /// Whether the kill asked for with [`FakeSlack::kill_on_next_post`] is still waiting for a post.
+    pub fn kill_pending(&self) -> bool {
+        self.lock().kill_on_post.is_some()
+    }
+
+    /// Forgets a kill that no post triggered.
+    pub fn disarm(&self) {
+        self.lock().kill_on_post = None;
     }
 
     /// Waits until the bot has a Socket Mode connection.
@@ -204,7 +231,9 @@ fn slack_error(code: &str) -> Response {
     axum::Json(json!({"ok": false, "error": code})).into_response()
 }
 
-fn history_json(m: &Posted) -> Value {
+/// A message as `conversations.history` or `.replies` returns it. Like Slack, metadata is included
+/// only when the request asked with `include_all_metadata`.
+fn history_json(m: &Posted, with_metadata: bool) -> Value {
     let mut v = json!({"type": "message", "ts": m.ts, "text": m.text, "user": m.user});
     if let Some(t) = &m.thread_ts {
         v["thread_ts"] = json!(t);
@@ -212,7 +241,7 @@ fn history_json(m: &Posted) -> Value {
     if let Some(b) = &m.bot_id {
         v["bot_id"] = json!(b);
     }
-    if let Some(md) = &m.metadata {
+    if let Some(md) = m.metadata.as_ref().filter(|_| with_metadata) {
         v["metadata"] = md.clone();
     }
     if !m.blocks.is_null() {
@@ -295,6 +324,8 @@ async fn api(
         }
     }
     let s = |k: &str| params.get(k).and_then(|v| v.as_str()).map(String::from);
+    let with_metadata = matches!(params.get("include_all_metadata"), Some(Value::Bool(true)))
+        || matches!(params.get("include_all_metadata").and_then(|v| v.as_str()), Some("true" | "1"));
     let mut inner = fake.lock();
     let answer = match method.as_str() {
         "auth.test" => json!({"ok": true, "url": WORKSPACE_URL, "team": "Acme", "user": "layoffwatch",
@@ -314,8 +345,11 @@ async fn api(
                 bot_id: Some(BOT_ID.into()),
                 edits: 0,
             };
-            let message = history_json(&posted);
+            let message = history_json(&posted, true);
             inner.messages.push(posted);
+            if let Some(pid) = inner.kill_on_post.take() {
+                let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
             json!({"ok": true, "channel": channel, "ts": ts, "message": message})
         }
         "chat.update" => {
@@ -338,7 +372,7 @@ async fn api(
                 .messages
                 .iter()
                 .filter(|m| m.channel == channel && m.thread_ts.as_ref().is_none_or(|t| *t == m.ts))
-                .map(history_json)
+                .map(|m| history_json(m, with_metadata))
                 .collect();
             list.reverse();
             let (messages, next) = page(list, &params);
@@ -352,7 +386,7 @@ async fn api(
                 .messages
                 .iter()
                 .filter(|m| m.channel == channel && (m.ts == thread || m.thread_ts.as_deref() == Some(&thread)))
-                .map(history_json)
+                .map(|m| history_json(m, with_metadata))
                 .collect();
             if list.is_empty() {
                 return slack_error("thread_not_found");
@@ -388,7 +422,11 @@ async fn serve_socket(fake: FakeSlack, mut ws: WebSocket) {
     if ws.send(WsMessage::Text(hello.to_string().into())).await.is_err() {
         return;
     }
-    fake.lock().sockets.push(tx);
+    {
+        let mut inner = fake.lock();
+        inner.sockets.push(tx);
+        inner.connections += 1;
+    }
     loop {
         tokio::select! {
             out = rx.recv() => {

@@ -12,6 +12,8 @@ use fake_slack::FakeSlack;
 use layoffwatch::adapters::slack::settings::Pacing;
 use layoffwatch::adapters::slack::{SlackBot, SlackSettings};
 use layoffwatch::config::Settings;
+use layoffwatch::commands::Commands;
+use layoffwatch::feeds::presets::Presets;
 use layoffwatch::store::SqliteStore;
 use layoffwatch::summaries::Offline;
 use std::collections::HashMap;
@@ -49,7 +51,14 @@ pub async fn store() -> SqliteStore {
     SqliteStore::open_in_memory().await.expect("an in-memory store")
 }
 
-pub async fn bot(fake: &FakeSlack, store: SqliteStore, extra: &[(&str, &str)]) -> Arc<SlackBot<SqliteStore>> {
+/// The commands layer on `store`, with the bundled presets and private addresses allowed or not.
+pub fn commands(store: SqliteStore, allow_private: bool) -> Commands {
+    Commands::new(store, Arc::new(Offline), Presets::bundled(), allow_private)
+}
+
+pub async fn bot(fake: &FakeSlack, store: SqliteStore, extra: &[(&str, &str)]) -> Arc<SlackBot> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Arc::new(SlackBot::connect(settings(fake, extra), store, Arc::new(Offline)).await.expect("the bot connects"))
+    let settings = settings(fake, extra);
+    let layer = commands(store, settings.allow_private_addresses);
+    Arc::new(SlackBot::connect(settings, layer).await.expect("the bot connects"))
 }

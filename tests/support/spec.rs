@@ -17,11 +17,12 @@ const EVENT_WRAPPER: &str = include_str!("../data/specs/slack/event_wrapper_sche
 
 /// Parameters Slack added after the 2020 spec: (method, parameter, JSON type).
 /// - `metadata` on chat.postMessage / chat.update: message metadata, 2022.
-/// - `include_all_metadata` on conversations.history: message metadata, 2022.
+/// - `include_all_metadata` on conversations.history and conversations.replies: message metadata, 2022.
 const NEWER: &[(&str, &str, &str)] = &[
     ("chat.postMessage", "metadata", "object"),
     ("chat.update", "metadata", "object"),
     ("conversations.history", "include_all_metadata", "boolean"),
+    ("conversations.replies", "include_all_metadata", "boolean"),
 ];
 /// Methods newer than the spec: `apps.connections.open` (Socket Mode, 2021), which takes no parameters.
 const NEWER_METHODS: &[&str] = &["apps.connections.open"];

@@ -2,6 +2,7 @@
 //! a message with a thread started on it, a forum gets a post (a thread with tags), and a thread gets
 //! plain messages. Also the bot's own user id, which recognising its own forum posts needs.
 
+use super::recall::Recall;
 use super::rest::{Rest, RestError};
 use super::settings::Snowflake;
 use serde_json::Value;
@@ -43,13 +44,15 @@ const REQUIRE_TAG: u64 = 1 << 4;
 #[derive(Debug)]
 pub struct Api {
     pub rest: Rest,
+    /// The bot's own messages per place, for retries past the nonce window.
+    pub recall: Recall,
     kinds: Mutex<HashMap<Snowflake, ChannelKind>>,
     me: Mutex<Option<Snowflake>>,
 }
 
 impl Api {
     pub fn new(rest: Rest) -> Self {
-        Self { rest, kinds: Mutex::default(), me: Mutex::default() }
+        Self { rest, recall: Recall::default(), kinds: Mutex::default(), me: Mutex::default() }
     }
 
     /// The channel's kind; fetched on first use. A channel's type does not change under the bot in a

@@ -1,22 +1,26 @@
 //! The slash commands (`/layoffs subscribe|unsubscribe|list|digest|help|summarize`) and the message
 //! context-menu command "Summarize thread": their definitions, parsing an interaction into a typed
-//! [`Command`], permission checks, and the replies.
+//! [`Command`], Discord's permission check, and the replies worded in Discord markdown. The commands
+//! layer ([`crate::commands`]) carries the commands out.
 //!
 //! Replies are ephemeral (only the person who asked sees them) and carry `allowed_mentions` that
 //! parse nothing. Summaries can take longer than Discord's 3-second answer window, so they are
 //! deferred at once (callback type 5) and the answer is edited in when ready.
+//!
+//! Every interaction is written to the inbox before it is answered (its token kept in the redacting
+//! secret type), so one interrupted by a crash is resumed: a command already applied is answered
+//! with its stored reply, not applied again; a summary is edited into its deferred answer. Discord
+//! keeps an interaction token for 15 minutes but takes a first answer only within 3 seconds: a
+//! command whose effect was not applied before the crash was never answered (the answer follows the
+//! effect), so the user was told it failed, and it is dropped rather than applied unseen.
 
 use super::channels::Api;
 use super::embeds::{self, AllowedMentions, Embed};
 use super::rest::RestError;
 use super::settings::{MAX_SUMMARY_MESSAGES, Snowflake};
 use super::summaries::{self, Scope};
-use crate::feeds::guard::check_url;
-use crate::feeds::presets::Presets;
+use crate::commands::{self as layer, Commands, DigestMode, Place, PresetInfo, Refusal, Reply};
 use crate::secret::Secret;
-use crate::store::{DigestMode, Store, Subscription};
-use crate::summaries::SummaryService;
-use chrono::Utc;
 use serde_json::{Value, json};
 use serenity::model::application::{CommandDataOption, CommandDataOptionValue, CommandInteraction, CommandType};
 use serenity::model::channel::ChannelType;
@@ -33,6 +37,8 @@ const MANAGE_CHANNELS: u64 = 1 << 4;
 const EPHEMERAL: u64 = 1 << 6;
 /// A feed URL longer than this is not a feed URL.
 const MAX_FEED_URL: usize = 2_000;
+/// Discord accepts answers with an interaction token for 15 minutes.
+pub const TOKEN_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
 /// The commands as registered with Discord (bulk overwrite), guild-only.
 pub fn definitions() -> Value {
@@ -66,7 +72,8 @@ pub fn definitions() -> Value {
 }
 
 /// What a user asked for, parsed once from the interaction.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     Subscribe {
         feed: String,
@@ -91,11 +98,13 @@ pub enum Command {
     },
 }
 
-/// One invocation with who, where and with which permissions.
-#[derive(Debug, Clone, PartialEq)]
+/// One invocation with who, where and with which permissions. Stored in the inbox without its token,
+/// which travels beside it as a [`Secret`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Invocation {
     pub id: Snowflake,
     pub application: Snowflake,
+    #[serde(skip, default = "no_token")]
     pub token: Secret,
     pub guild: Option<Snowflake>,
     pub channel: Snowflake,
@@ -106,9 +115,22 @@ pub struct Invocation {
     pub command: Command,
 }
 
+fn no_token() -> Secret {
+    Secret::new("")
+}
+
 impl Invocation {
     pub fn may_manage_channel(&self) -> bool {
         self.permissions.is_some_and(|p| p & (MANAGE_CHANNELS | ADMINISTRATOR) != 0)
+    }
+
+    /// Its id in the inbox (and among handled events).
+    pub fn inbox_id(&self) -> String {
+        format!("discord:interaction:{}", self.id)
+    }
+
+    pub fn is_summary(&self) -> bool {
+        matches!(self.command, Command::Summarize { .. } | Command::SummarizeThread { .. })
     }
 }
 
@@ -118,7 +140,6 @@ fn string_option(options: &[CommandDataOption], name: &str) -> Option<String> {
         _ => None,
     })
 }
-
 /// Reads an interaction; `None` for a command this bot does not define (a stale registration).
 pub fn parse(i: &CommandInteraction) -> Option<Invocation> {
     let command = match (i.data.kind, i.data.name.as_str()) {
@@ -165,27 +186,31 @@ pub fn parse(i: &CommandInteraction) -> Option<Invocation> {
 }
 
 /// What a handler needs from the bot.
-pub struct Context<'a, S> {
+pub struct Context<'a> {
     pub api: &'a Api,
-    pub store: &'a S,
-    pub summaries: &'a dyn SummaryService,
-    pub presets: &'a Presets,
-    pub allow_private_addresses: bool,
+    pub commands: &'a Commands,
     pub summary_messages: u32,
 }
 
-/// Answers one invocation. Failures to reach Discord are logged; there is no one else to tell.
-pub async fn handle<S: Store>(cx: &Context<'_, S>, inv: &Invocation) {
-    let result = match &inv.command {
-        Command::Summarize { .. } | Command::SummarizeThread { .. } => summarize(cx, inv).await,
-        _ => {
-            let text = reply(cx, inv).await;
-            respond(cx.api, inv, &text).await
-        }
+/// Answers one invocation, resumed or new (`resumed`: it was in the inbox at start), then lets the
+/// inbox forget it. Failures to reach Discord are logged; there is no one else to tell.
+pub async fn handle(cx: &Context<'_>, inv: &Invocation, answered: Option<Reply>, resumed: bool) {
+    let result = if inv.is_summary() {
+        summarize(cx, inv, resumed).await
+    } else {
+        let text = reply(cx, inv, answered).await;
+        respond(cx.api, inv, &text).await
     };
-    if let Err(e) = result {
-        tracing::warn!(interaction = %inv.id, error = %e, "Could not answer a Discord command.");
+    match result {
+        Ok(()) => {}
+        // A crash before the first answer: Discord no longer takes one, and the user was told the
+        // interaction failed.
+        Err(e) if resumed => {
+            tracing::info!(interaction = %inv.id, error = %e, "A resumed Discord interaction can no longer be answered.")
+        }
+        Err(e) => tracing::warn!(interaction = %inv.id, error = %e, "Could not answer a Discord command."),
     }
+    cx.commands.done(&inv.inbox_id()).await;
 }
 
 fn needs_manage_channels(what: &str) -> String {
@@ -194,152 +219,126 @@ fn needs_manage_channels(what: &str) -> String {
     )
 }
 
-/// The text answer to every command except the summaries.
-pub async fn reply<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> String {
-    if inv.guild.is_none() {
-        return "layoffwatch works in server channels; run this command in the channel that should get the stories."
-            .into();
-    }
-    let channel = inv.channel.to_string();
-    match &inv.command {
-        Command::Help => help(cx.presets),
-        Command::List => {
-            let subs = cx.store.subscriptions_for_channel(PLATFORM, &channel).await;
-            let digest = cx.store.get_digest(PLATFORM, &channel).await;
-            match (subs, digest) {
-                (Ok(subs), Ok(digest)) => {
-                    let mode = digest.unwrap_or(DigestMode::Off);
-                    let delivery = match mode {
-                        DigestMode::Off => "live posts".to_string(),
-                        other => format!("a digest ({other} UTC)"),
-                    };
-                    if subs.is_empty() {
-                        format!(
-                            "This channel follows no feeds yet; it would get {delivery}. Add one with `/layoffs subscribe <feed URL or preset>`."
-                        )
-                    } else {
-                        let list: Vec<String> = subs.iter().map(|s| format!("• <{}>", s.feed)).collect();
-                        format!("This channel follows {} feed(s) and gets {delivery}:\n{}", subs.len(), list.join("\n"))
-                    }
-                }
-                (Err(e), _) | (_, Err(e)) => store_trouble(&e),
-            }
-        }
-        Command::Subscribe { feed } => {
-            if !inv.may_manage_channel() {
-                return needs_manage_channels("change which feeds it follows");
-            }
-            let urls = match feeds_for(cx, feed) {
-                Ok(urls) => urls,
-                Err(message) => return message,
-            };
-            let mut added = 0;
-            for url in &urls {
-                let sub = Subscription {
-                    platform: PLATFORM.into(),
-                    channel: channel.clone(),
-                    feed: url.clone(),
-                    added_by: inv.user.to_string(),
-                    added_at: Utc::now(),
-                };
-                match cx.store.add_subscription(&sub).await {
-                    Ok(true) => added += 1,
-                    Ok(false) => {}
-                    Err(e) => return store_trouble(&e),
-                }
-            }
-            match (added, urls.len()) {
-                (0, _) => "This channel already follows that. `/layoffs list` shows everything it follows.".into(),
-                (n, total) => format!(
-                    "Subscribed: {n} new feed(s){}. New stories will be posted here, each with its own thread; the first poll only remembers what is already out, so nothing old floods in.",
-                    if n < total { format!(" ({} already followed)", total - n) } else { String::new() }
-                ),
-            }
-        }
+/// The commands layer's command for an invocation (not a summary), or why there is none.
+pub fn to_command(commands: &Commands, command: &Command) -> Result<layer::Command, Refusal> {
+    match command {
+        Command::Help => Ok(layer::Command::Help),
+        Command::List => Ok(layer::Command::List),
+        Command::Subscribe { feed } => commands.target(feed).map(layer::Command::Subscribe),
         Command::Unsubscribe { feed } => {
-            if !inv.may_manage_channel() {
-                return needs_manage_channels("change which feeds it follows");
-            }
-            let urls = match cx.presets.get(feed) {
-                Some(p) => p.urls.iter().map(ToString::to_string).collect(),
-                None => vec![feed.trim().to_string()],
-            };
-            let mut removed = 0;
-            for url in &urls {
-                match cx.store.remove_subscription(PLATFORM, &channel, url).await {
-                    Ok(true) => removed += 1,
-                    Ok(false) => {}
-                    Err(e) => return store_trouble(&e),
-                }
-            }
-            if removed == 0 {
-                "This channel does not follow that feed. `/layoffs list` shows the exact URLs it follows.".into()
-            } else {
-                format!("Unsubscribed from {removed} feed(s). Stories already posted stay as they are.")
-            }
+            commands.unsubscribe_target(feed).map(|t| layer::Command::Unsubscribe(Some(t)))
         }
         Command::Digest { mode, at } => {
-            if !inv.may_manage_channel() {
-                return needs_manage_channels("change how it gets stories");
-            }
             let text = match (mode.as_str(), at) {
                 ("daily", Some(at)) => format!("daily {}", at.trim()),
                 ("daily", None) => "daily 09:00".to_string(),
                 (other, _) => other.to_string(),
             };
-            let parsed: DigestMode = match text.parse() {
-                Ok(m) => m,
-                Err(_) => {
-                    return format!(
-                        "{text:?} is not a schedule I know; use mode `off`, `hourly`, or `daily` with `at` as HH:MM in UTC (e.g. 09:00)."
-                    );
-                }
+            text.parse::<DigestMode>().map(layer::Command::Digest).map_err(|_| Refusal::BadDigest { got: text })
+        }
+        Command::Summarize { .. } | Command::SummarizeThread { .. } => {
+            Err(Refusal::UnknownCommand { got: "summarize".into() })
+        }
+    }
+}
+
+/// The text answer to every command except the summaries; `answered` is the reply of a command
+/// applied before a restart.
+pub async fn reply(cx: &Context<'_>, inv: &Invocation, answered: Option<Reply>) -> String {
+    let presets = cx.commands.presets();
+    if let Some(reply) = answered {
+        return render(&reply, &presets);
+    }
+    if inv.guild.is_none() {
+        return "layoffwatch works in server channels; run this command in the channel that should get the stories."
+            .into();
+    }
+    let changes =
+        matches!(inv.command, Command::Subscribe { .. } | Command::Unsubscribe { .. } | Command::Digest { .. });
+    if changes && !inv.may_manage_channel() {
+        let what = match inv.command {
+            Command::Digest { .. } => "change how it gets stories",
+            _ => "change which feeds it follows",
+        };
+        return needs_manage_channels(what);
+    }
+    let command = match to_command(cx.commands, &inv.command) {
+        Ok(c) => c,
+        Err(refusal) => return render(&Reply::Refused(refusal), &presets),
+    };
+    let (channel, user) = (inv.channel.to_string(), inv.user.to_string());
+    let place = Place { platform: PLATFORM, channel: &channel, user: &user };
+    render(&cx.commands.run_once(&inv.inbox_id(), &place, command, None).await, &presets)
+}
+
+/// A reply in Discord markdown, everything echoed escaped.
+pub fn render(reply: &Reply, presets: &[PresetInfo]) -> String {
+    match reply {
+        Reply::Help { presets } => help(presets),
+        Reply::Listing { feeds, digest } => {
+            let delivery = match digest {
+                DigestMode::Off => "live posts".to_string(),
+                other => format!("a digest ({other} UTC)"),
             };
-            match cx.store.set_digest(PLATFORM, &channel, parsed).await {
-                Ok(()) => match parsed {
-                    DigestMode::Off => "Digest off: stories are posted here as they break.".into(),
-                    m => format!("This channel now gets a digest ({m} UTC) instead of live posts."),
-                },
-                Err(e) => store_trouble(&e),
+            if feeds.is_empty() {
+                format!(
+                    "This channel follows no feeds yet; it would get {delivery}. Add one with `/layoffs subscribe <feed URL or preset>`."
+                )
+            } else {
+                let list: Vec<String> = feeds.iter().map(|f| format!("• <{f}>")).collect();
+                format!("This channel follows {} feed(s) and gets {delivery}:\n{}", feeds.len(), list.join("\n"))
             }
         }
-        Command::Summarize { .. } | Command::SummarizeThread { .. } => unreachable!("summaries are deferred"),
-    }
-}
-
-/// The feed URLs a `subscribe` argument stands for: a preset's, or one URL that passes the SSRF
-/// guard. The error is the reply.
-fn feeds_for<S>(cx: &Context<'_, S>, feed: &str) -> Result<Vec<String>, String> {
-    if let Some(p) = cx.presets.get(feed) {
-        return Ok(p.urls.iter().map(ToString::to_string).collect());
-    }
-    let text = feed.trim();
-    let url = match url::Url::parse(text) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-        _ => {
-            let names: Vec<&str> = cx.presets.iter().map(|p| p.name.as_str()).collect();
-            return Err(format!(
-                "That isn't a feed URL or a preset: expected https://…, got {:?}. Try `/layoffs subscribe https://example.com/rss` or a preset: {}.",
-                embeds::clip(&embeds::escape(text), 100),
-                names.join(", ")
-            ));
+        Reply::Subscribed { added, .. } if added.is_empty() => {
+            "This channel already follows that. `/layoffs list` shows everything it follows.".into()
         }
-    };
-    if let Err(e) = check_url(&url, cx.allow_private_addresses) {
-        return Err(format!(
-            "I won't fetch that address: {}. Feeds must be on the public internet.",
-            embeds::escape(&e.to_string())
-        ));
+        Reply::Subscribed { added, already, .. } => format!(
+            "Subscribed: {} new feed(s){}. New stories will be posted here, each with its own thread; the first poll only remembers what is already out, so nothing old floods in.",
+            added.len(),
+            if already.is_empty() { String::new() } else { format!(" ({} already followed)", already.len()) }
+        ),
+        Reply::Unsubscribed { removed } if removed.is_empty() => {
+            "This channel does not follow that feed. `/layoffs list` shows the exact URLs it follows.".into()
+        }
+        Reply::Unsubscribed { removed } => {
+            format!("Unsubscribed from {} feed(s). Stories already posted stay as they are.", removed.len())
+        }
+        Reply::DigestSet(DigestMode::Off) => "Digest off: stories are posted here as they break.".into(),
+        Reply::DigestSet(m) => format!("This channel now gets a digest ({m} UTC) instead of live posts."),
+        Reply::Refused(refusal) => refused(refusal, presets),
+        Reply::Failed => "Something went wrong saving that on the bot's side; nothing changed. Try again in a minute, and tell the bot's operator if it keeps happening.".into(),
     }
-    Ok(vec![url.to_string()])
 }
 
-fn store_trouble(e: &dyn std::fmt::Display) -> String {
-    tracing::error!(error = %e, "A Discord command could not use the store.");
-    "Something went wrong saving that on the bot's side; nothing changed. Try again in a minute, and tell the bot's operator if it keeps happening.".into()
+fn refused(refusal: &Refusal, presets: &[PresetInfo]) -> String {
+    let clip = |text: &str| embeds::clip(&embeds::escape(text), 100);
+    match refusal {
+        Refusal::NoFeed => "Say which feed: a feed URL (https://…) or a preset from `/layoffs help`.".into(),
+        Refusal::TooLong => "That is far too long for a feed URL; paste the feed's address only.".into(),
+        Refusal::OneAtATime { first, rest } => format!(
+            "One feed or preset at a time: I read `{}` and then `{}`. Run the command once per feed.",
+            clip(first),
+            clip(rest)
+        ),
+        Refusal::NotAFeed { got } => {
+            let names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
+            format!(
+                "That isn't a feed URL or a preset: expected https://…, got {:?}. Try `/layoffs subscribe https://example.com/rss` or a preset: {}.",
+                clip(got),
+                names.join(", ")
+            )
+        }
+        Refusal::Private { reason } => {
+            format!("I won't fetch that address: {}. Feeds must be on the public internet.", embeds::escape(reason))
+        }
+        Refusal::BadDigest { got } => format!(
+            "{got:?} is not a schedule I know; use mode `off`, `hourly`, or `daily` with `at` as HH:MM in UTC (e.g. 09:00)."
+        ),
+        Refusal::UnknownCommand { got } => format!("I don't know `{}`; `/layoffs help` lists the commands.", clip(got)),
+    }
 }
 
-pub fn help(presets: &Presets) -> String {
+pub fn help(presets: &[PresetInfo]) -> String {
     let mut out = String::from(
         "**layoffwatch** posts one story per layoff event, with every claim marked ✅ sourced (an outlet, the company, a filing, a named person, a backing link) or ❔ speculative (hedges, predictions, opinion, hearsay, rumour) and why.\n\
          `/layoffs subscribe <feed URL or preset>`: follow a feed here (Manage Channels)\n\
@@ -369,11 +368,16 @@ pub async fn respond(api: &Api, inv: &Invocation, text: &str) -> Result<(), Rest
         .map(|_| ())
 }
 
-/// Defers, reads the history, summarizes and edits the answer in; overflow goes into ephemeral
-/// follow-ups.
-async fn summarize<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> Result<(), RestError> {
-    let defer = json!({ "type": 5, "data": { "flags": EPHEMERAL } });
-    cx.api.rest.post::<Value>(&format!("/interactions/{}/{}/callback", inv.id, inv.token.expose()), &defer).await?;
+/// Defers (unless resumed: the deferral was the acknowledgement, sent before the crash), reads the
+/// history, summarizes and edits the answer in; overflow goes into ephemeral follow-ups. Editing the
+/// answer is idempotent; follow-ups cannot be read back, so a crash between them and the inbox
+/// forgetting the work can repeat one, to the person who asked only.
+async fn summarize(cx: &Context<'_>, inv: &Invocation, resumed: bool) -> Result<(), RestError> {
+    let token = inv.token.expose();
+    if !resumed {
+        let defer = json!({ "type": 5, "data": { "flags": EPHEMERAL } });
+        cx.api.rest.post::<Value>(&format!("/interactions/{}/{token}/callback", inv.id), &defer).await?;
+    }
     let (scope, label) = match &inv.command {
         Command::SummarizeThread { started_thread: Some(t), .. } => {
             (Scope { channel: *t, before: None, limit: MAX_SUMMARY_MESSAGES }, "the thread".to_string())
@@ -394,8 +398,8 @@ async fn summarize<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> Result<()
         }
         _ => unreachable!("only summaries are deferred"),
     };
-    let original = format!("/webhooks/{}/{}/messages/@original", inv.application, inv.token.expose());
-    let pages = match summaries::summarize(cx.api, cx.summaries, inv.guild, scope, &label).await {
+    let original = format!("/webhooks/{}/{token}/messages/@original", inv.application);
+    let pages = match summaries::summarize(cx.api, cx.commands, inv.guild, scope, &label).await {
         Ok(Some(pages)) => pages,
         Ok(None) => {
             let body = json!({ "content": "There is nothing to summarize here yet: no messages with text from people.", "allowed_mentions": AllowedMentions::none() });
@@ -418,7 +422,7 @@ async fn summarize<S: Store>(cx: &Context<'_, S>, inv: &Invocation) -> Result<()
     cx.api.rest.patch::<Value>(&original, &body).await?;
     for more in pages {
         let body = json!({ "embeds": more, "flags": EPHEMERAL, "allowed_mentions": AllowedMentions::none() });
-        cx.api.rest.post::<Value>(&format!("/webhooks/{}/{}", inv.application, inv.token.expose()), &body).await?;
+        cx.api.rest.post::<Value>(&format!("/webhooks/{}/{token}", inv.application), &body).await?;
     }
     Ok(())
 }

@@ -3,7 +3,9 @@
 //! into that thread, and the first post is edited in place when the facts change.
 //!
 //! Nothing is posted twice: messages carry a nonce derived from the delivery key with
-//! `enforce_nonce`, so a retry returns the message Discord already has; starting a thread that exists
+//! `enforce_nonce`, so a retry returns the message Discord already has; past the few minutes Discord
+//! keeps a nonce, the place's recent bot messages are compared by content hash first
+//! ([`super::recall`]); starting a thread that exists
 //! is recognised (code 160004); and a forum post, which takes no nonce, is first looked for among the
 //! forum's active posts: a story's by the story tag in its footer, a digest's by its name, which
 //! holds the end of its period.
@@ -50,7 +52,8 @@ impl DiscordChannel {
         })
     }
 
-    /// Sends each piece into `channel` with its nonce; returns the first message's id.
+    /// Sends each piece into `channel` with its nonce, skipping pieces the channel already holds
+    /// (see [`super::recall`]); returns the first message's id.
     async fn send_all(
         &self,
         channel: Snowflake,
@@ -60,17 +63,48 @@ impl DiscordChannel {
     ) -> Result<Option<String>, DeliveryError> {
         let mut first = None;
         for (i, piece) in pieces.iter().enumerate() {
-            let m: Value = self
-                .api
-                .rest
-                .post(&format!("/channels/{channel}/messages"), &piece.create_json(key, first_piece + i))
-                .await
-                .map_err(|e| self.fail(e))?;
-            if first.is_none() {
-                first = m["id"].as_str().map(String::from);
-            }
+            self.read_back(channel).await?;
+            let body = piece.create_json(key, first_piece + i);
+            let n = first_piece + i;
+            let id = match self.api.recall.find(channel, key, n, &body) {
+                Some(id) => {
+                    tracing::info!(destination = %self.name_of(), key, piece = n, "Already posted; not posting again.");
+                    id
+                }
+                None => {
+                    let m: Value = match self.api.rest.post(&format!("/channels/{channel}/messages"), &body).await {
+                        Ok(m) => m,
+                        Err(e) => {
+                            if matches!(e, RestError::Transport { .. }) {
+                                self.api.recall.forget(channel);
+                            }
+                            return Err(self.fail(e));
+                        }
+                    };
+                    let id = m["id"].as_str().unwrap_or_default().to_string();
+                    self.api.recall.remember(key, n, &id);
+                    id
+                }
+            };
+            first.get_or_insert(id);
         }
         Ok(first)
+    }
+
+    /// Reads `place` back once (its newest messages), unless this process already knows what is there.
+    async fn read_back(&self, place: Snowflake) -> Result<(), DeliveryError> {
+        if self.api.recall.is_scanned(place) {
+            return Ok(());
+        }
+        let me = self.api.me().await.map_err(|e| self.fail(e))?;
+        let messages: Vec<Value> = self
+            .api
+            .rest
+            .get(&format!("/channels/{place}/messages?limit={}", super::recall::READ_BACK))
+            .await
+            .map_err(|e| self.fail(e))?;
+        self.api.recall.scanned(place, &messages, me);
+        Ok(())
     }
 
     async fn post_in_text(&self, key: &str, name: &str, pieces: &[MessageBody]) -> Result<PostRef, DeliveryError> {
@@ -83,13 +117,15 @@ impl DiscordChannel {
                 &json!({ "name": name, "auto_archive_duration": AUTO_ARCHIVE_MINUTES }),
             )
             .await;
+        // A thread started on a message has the message's id.
+        let thread = Snowflake::parse(&first);
         match started {
-            Ok(_) => {}
+            // A thread this process just started holds only what it posts: nothing to read back.
+            Ok(_) => thread.into_iter().for_each(|t| self.api.recall.fresh(t)),
             Err(e) if e.code() == Some(THREAD_ALREADY_EXISTS) => {}
             Err(e) => return Err(self.fail(e)),
         }
-        // A thread started on a message has the message's id.
-        if let Some(thread) = Snowflake::parse(&first) {
+        if let Some(thread) = thread {
             self.send_all(thread, key, &pieces[1..], 1).await?;
         }
         Ok(PostRef(first))
@@ -126,6 +162,9 @@ impl DiscordChannel {
             .map_err(|e| self.fail(e))?;
         let id = thread["id"].as_str().unwrap_or_default().to_string();
         if let Some(t) = Snowflake::parse(&id) {
+            // The post's first message was sent with the thread; the rest follow it.
+            self.api.recall.remember(key, 0, &id);
+            self.api.recall.fresh(t);
             self.send_all(t, key, &pieces[1..], 1).await?;
         }
         Ok(PostRef(id))

@@ -16,6 +16,7 @@ use crate::core::facts::{AiReasonBy, LayoffFact, headcount_text};
 use crate::core::message::{DigestPost, ShownClaim, StoryPost, StoryUpdate};
 use crate::core::summarize::Summary;
 use crate::core::text::{defuse_mentions, host_of};
+use crate::delivery::fit;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -167,11 +168,7 @@ pub fn nonce(key: &str, piece: usize) -> String {
     format!("{:016x}{piece}", xxh3_64(key.as_bytes()))
 }
 
-/// Discord counts characters as JavaScript does (UTF-16 units); counting the same way keeps an emoji
-/// heavy headline from tipping a message over by a few units.
-pub fn units(text: &str) -> usize {
-    text.encode_utf16().count()
-}
+pub use crate::delivery::fit::discord::{clip, escape, length as units};
 
 impl Embed {
     fn blank(color: u32) -> Self {
@@ -185,36 +182,6 @@ impl Embed {
             + self.fields.iter().map(|f| units(&f.name) + units(&f.value)).sum::<usize>()
             + self.footer.as_ref().map_or(0, |f| units(&f.text))
     }
-}
-
-/// Cuts `text` to `limit` UTF-16 units at a character boundary, marking the cut.
-pub fn clip(text: &str, limit: usize) -> String {
-    if units(text) <= limit {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if units(&out) + c.len_utf16() + 1 > limit {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
-/// Untrusted text made inert: mentions defused, Markdown that could hide a link or restyle the post
-/// escaped.
-pub fn escape(text: &str) -> String {
-    let defused = defuse_mentions(text);
-    let mut out = String::with_capacity(defused.len());
-    for c in defused.chars() {
-        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '>' | '#') {
-            out.push('\\');
-        }
-        out.push(if c == '\n' || c == '\r' { ' ' } else { c });
-    }
-    out
 }
 
 /// An http(s) URL safe to put in an embed or a Markdown link, or nothing.
@@ -235,43 +202,6 @@ pub fn link(label: &str, url: Option<&str>) -> String {
     }
 }
 
-/// Joins lines into chunks of at most `limit` units; a single line longer than that is cut into
-/// pieces so nothing is lost.
-pub fn chunk_lines(lines: &[String], limit: usize) -> Vec<String> {
-    let mut chunks = Vec::new();
-    let mut current = String::new();
-    for line in lines {
-        let mut rest = line.as_str();
-        while units(rest) > limit {
-            if !current.is_empty() {
-                chunks.push(std::mem::take(&mut current));
-            }
-            let mut head = String::new();
-            let mut taken = 0;
-            for c in rest.chars() {
-                if units(&head) + c.len_utf16() > limit {
-                    break;
-                }
-                head.push(c);
-                taken += c.len_utf8();
-            }
-            chunks.push(head);
-            rest = &rest[taken..];
-        }
-        if !current.is_empty() && units(&current) + 1 + units(rest) > limit {
-            chunks.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push('\n');
-        }
-        current.push_str(rest);
-    }
-    if !current.is_empty() {
-        chunks.push(current);
-    }
-    chunks
-}
-
 /// A list under one heading, as fields: `Sourced (4)`, then `Sourced (continued)`; past
 /// [`MAX_LISTED`] lines it ends with "…and N more".
 fn list_fields(heading: &str, lines: &[String]) -> Vec<Field> {
@@ -279,7 +209,7 @@ fn list_fields(heading: &str, lines: &[String]) -> Vec<Field> {
     if lines.len() > MAX_LISTED {
         shown.push(format!("• …and {} more", lines.len() - MAX_LISTED));
     }
-    chunk_lines(&shown, FIELD_VALUE_LIMIT)
+    fit::discord::split(&shown.join("\n"), FIELD_VALUE_LIMIT)
         .into_iter()
         .enumerate()
         .map(|(i, value)| Field {
@@ -312,7 +242,7 @@ impl Draft {
         first.footer = self.footer.map(|f| Footer { text: clip(&f, FOOTER_LIMIT) });
         first.timestamp = self.timestamp;
         let mut embeds = vec![first];
-        for (i, chunk) in chunk_lines(&self.description, DESCRIPTION_LIMIT).into_iter().enumerate() {
+        for (i, chunk) in fit::discord::split(&self.description.join("\n"), DESCRIPTION_LIMIT).into_iter().enumerate() {
             if i == 0 {
                 embeds[0].description = Some(chunk);
             } else {
@@ -668,7 +598,7 @@ mod tests {
 
     #[test]
     fn a_single_overlong_line_is_cut_into_pieces_not_dropped() {
-        let chunks = chunk_lines(&["y".repeat(2_500)], FIELD_VALUE_LIMIT);
+        let chunks = fit::discord::split(&"y".repeat(2_500), FIELD_VALUE_LIMIT);
         assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), 2_500);
         assert!(chunks.iter().all(|c| units(c) <= FIELD_VALUE_LIMIT));
     }

@@ -9,8 +9,8 @@
 //! app in the Developer Portal; see the README.)
 
 use super::Shared;
-use super::commands::{self, Context as CommandContext};
-use crate::store::Store;
+use super::commands::{self, Context as CommandContext, Invocation, PLATFORM, TOKEN_LIFETIME};
+use crate::commands::{Accepted, Reply};
 use chrono::Utc;
 use serenity::all::{Context, EventHandler, GatewayIntents, Interaction, Ready};
 use std::sync::Arc;
@@ -21,12 +21,52 @@ pub fn intents() -> GatewayIntents {
     GatewayIntents::empty()
 }
 
-pub struct Handler<S> {
-    pub(crate) shared: Arc<Shared<S>>,
+pub struct Handler {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// Answers one invocation with the bot's commands layer.
+pub(crate) async fn answer(shared: &Shared, invocation: &Invocation, answered: Option<Reply>, resumed: bool) {
+    let cx = CommandContext {
+        api: &shared.api,
+        commands: &shared.commands,
+        summary_messages: shared.settings.summary_messages,
+    };
+    commands::handle(&cx, invocation, answered, resumed).await;
+}
+
+/// Answers what the inbox still holds from before a restart (within the tokens' 15 minutes).
+pub(crate) async fn resume(shared: Arc<Shared>) {
+    let pending = match shared.commands.resume::<Invocation>(PLATFORM, Utc::now()).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "Could not read the Discord inbox; interactions from before the restart are not answered.");
+            return;
+        }
+    };
+    if !pending.is_empty() {
+        tracing::info!(count = pending.len(), "Resuming Discord interactions acknowledged before a restart.");
+    }
+    for p in pending {
+        let mut invocation = p.work;
+        let Some(token) = p.reply_to else {
+            shared.commands.done(&p.id).await;
+            continue;
+        };
+        if p.reply.is_none() && !invocation.is_summary() {
+            // Its answer would have followed its effect: it was never acknowledged, and Discord takes
+            // no first answer this late. The user saw it fail; applying it unseen would surprise them.
+            tracing::info!(interaction = %invocation.id, "Dropping a Discord command that was never answered.");
+            shared.commands.done(&p.id).await;
+            continue;
+        }
+        invocation.token = token;
+        answer(&shared, &invocation, p.reply, true).await;
+    }
 }
 
 #[serenity::async_trait]
-impl<S: Store + Clone + 'static> EventHandler for Handler<S> {
+impl EventHandler for Handler {
     async fn ready(&self, _ctx: Context, ready: Ready) {
         let shard = ready.shard.map(|s| s.id.0);
         tracing::info!(shard, user = %ready.user.id, "Discord gateway ready.");
@@ -48,22 +88,19 @@ impl<S: Store + Clone + 'static> EventHandler for Handler<S> {
             return;
         };
         let shared = &self.shared;
-        // A resumed session can replay an event; a command must not run twice.
-        match shared.store.mark_event_seen(&format!("discord:interaction:{}", invocation.id), Utc::now()).await {
-            Ok(false) => return,
-            Ok(true) => {}
+        // Written down before the first answer, so a crash after it loses nothing; a resumed session
+        // that replays the event is recognised and not handled twice.
+        let recorded = shared
+            .commands
+            .accept(PLATFORM, &invocation.inbox_id(), &invocation, Some(&invocation.token), TOKEN_LIFETIME, Utc::now())
+            .await;
+        match recorded {
+            Ok(Accepted::Duplicate) => return,
+            Ok(Accepted::New) => {}
             Err(e) => {
-                tracing::warn!(error = %e, "Could not record a Discord interaction as handled; handling it anyway.")
+                tracing::warn!(error = %e, "Could not record a Discord interaction; answering it without a record.")
             }
         }
-        let cx = CommandContext {
-            api: &shared.api,
-            store: &shared.store,
-            summaries: shared.summaries.as_ref(),
-            presets: &shared.presets,
-            allow_private_addresses: shared.settings.allow_private_addresses,
-            summary_messages: shared.settings.summary_messages,
-        };
-        commands::handle(&cx, &invocation).await;
+        answer(shared, &invocation, None, false).await;
     }
 }

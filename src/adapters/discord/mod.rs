@@ -7,10 +7,11 @@
 //! - [`channels`]: what kind of channel a post goes to; the bot's own id.
 //! - [`embeds`]: pure rendering within Discord's limits, splitting rather than failing.
 //! - [`destination`]: one channel as a [`Destination`].
-//! - [`commands`]: command definitions, parsing, permission checks and replies.
-//! - [`summaries`]: history pagination → the core's thread → the summary service.
+//! - [`recall`]: the bot's own recent messages by content hash, for retries past the nonce window.
+//! - [`commands`]: command definitions, parsing, permission checks and the wording of replies; the
+//!   commands layer ([`crate::commands`]) carries them out and keeps them in its inbox.
+//! - [`summaries`]: history pagination → the core's thread → the commands layer's summary.
 //! - [`gateway`]: serenity's client, intents and the event handler.
-//! - [`presets`]: named feed sets from `config/presets.toml`.
 //!
 //! The integrator starts it with [`DiscordBot::new`] and [`DiscordBot::serve`], and hands the same
 //! bot to the watcher as a [`Platform`].
@@ -20,15 +21,14 @@ pub mod commands;
 pub mod destination;
 pub mod embeds;
 pub mod gateway;
+pub mod recall;
 pub mod rest;
 pub mod settings;
 pub mod summaries;
 
+use crate::commands::Commands;
 use crate::core::message::{StoryPost, StoryUpdate};
 use crate::delivery::{Capabilities, DeliveryError, Destination, Platform, PostRef};
-use crate::feeds::presets::Presets;
-use crate::store::Store;
-use crate::summaries::SummaryService;
 use async_trait::async_trait;
 use channels::Api;
 use destination::DiscordChannel;
@@ -54,16 +54,14 @@ pub enum DiscordError {
 }
 
 /// What the gateway handler and every channel share.
-pub(crate) struct Shared<S> {
+pub(crate) struct Shared {
     pub(crate) settings: DiscordSettings,
-    pub(crate) store: S,
-    pub(crate) summaries: Arc<dyn SummaryService>,
+    pub(crate) commands: Commands,
     pub(crate) api: Arc<Api>,
-    pub(crate) presets: Presets,
     pub(crate) registered: AtomicBool,
 }
 
-impl<S> Shared<S> {
+impl Shared {
     /// Replaces the bot's commands with this version's (a bulk overwrite, so renamed or removed
     /// commands disappear), per server when `DISCORD_COMMANDS_GUILD` is set.
     pub(crate) async fn register_commands(&self, application: u64) -> Result<(), RestError> {
@@ -76,48 +74,32 @@ impl<S> Shared<S> {
 }
 
 /// The Discord bot: a [`Platform`] for the watcher and a gateway to [`serve`](DiscordBot::serve).
-pub struct DiscordBot<S> {
-    shared: Arc<Shared<S>>,
+#[derive(Clone)]
+pub struct DiscordBot {
+    shared: Arc<Shared>,
 }
 
-impl<S> Clone for DiscordBot<S> {
-    fn clone(&self) -> Self {
-        Self { shared: self.shared.clone() }
-    }
-}
-
-impl<S: Store + Clone + 'static> DiscordBot<S> {
-    /// Builds the bot with the bundled presets. Nothing is contacted until [`serve`](Self::serve) or
-    /// a post.
-    pub fn new(settings: DiscordSettings, store: S, summaries: Arc<dyn SummaryService>) -> Result<Self, DiscordError> {
-        Self::with_presets(settings, store, summaries, Presets::bundled())
-    }
-
-    /// Builds the bot with other presets than the bundled ones (a deployment's own `presets.toml`).
-    pub fn with_presets(
-        settings: DiscordSettings,
-        store: S,
-        summaries: Arc<dyn SummaryService>,
-        presets: Presets,
-    ) -> Result<Self, DiscordError> {
+impl DiscordBot {
+    /// Builds the bot on the commands layer (store, summarizer and presets). Nothing is contacted
+    /// until [`serve`](Self::serve) or a post.
+    pub fn new(settings: DiscordSettings, commands: Commands) -> Result<Self, DiscordError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let rest =
             Rest::new(&settings.api_url, settings.token.clone()).map_err(|e| DiscordError::Setup(e.to_string()))?;
         Ok(Self {
             shared: Arc::new(Shared {
                 settings,
-                store,
-                summaries,
+                commands,
                 api: Arc::new(Api::new(rest)),
-                presets,
                 registered: AtomicBool::new(false),
             }),
         })
     }
 
-    /// Runs the gateway until `shutdown` completes (then closes every shard cleanly) or the gateway
-    /// fails for good (a bad token, for one).
+    /// Answers what the inbox holds from before a restart, then runs the gateway until `shutdown`
+    /// completes (then closes every shard cleanly) or the gateway fails for good (a bad token).
     pub async fn serve(&self, shutdown: impl Future<Output = ()> + Send) -> Result<(), DiscordError> {
+        tokio::spawn(gateway::resume(self.shared.clone()));
         let settings = &self.shared.settings;
         let token = settings.token.expose();
         // serenity's ratelimiter ignores a proxy base, so against anything but Discord itself it is
@@ -152,7 +134,7 @@ impl<S: Store + Clone + 'static> DiscordBot<S> {
     }
 }
 
-impl<S: Store + Clone + 'static> Platform for DiscordBot<S> {
+impl Platform for DiscordBot {
     fn platform(&self) -> &'static str {
         commands::PLATFORM
     }

@@ -13,7 +13,8 @@ pub const DEFAULT_API_URL: &str = "https://discord.com";
 pub const MAX_SUMMARY_MESSAGES: u32 = 1_000;
 
 /// A Discord id (a snowflake). A type of its own so a channel id is never read from free text twice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Snowflake(pub u64);
 
 impl Snowflake {

@@ -1,6 +1,5 @@
 //! Thread summaries: a thread's (or a channel's recent) history read through the REST API page by
-//! page, turned into the core's [`Thread`], summarized by the configured [`SummaryService`] and
-//! rendered with sourced/speculative marks and jump links to the messages cited.
+//! page, turned into the core's [`Thread`], summarized by the commands layer and rendered with sourced/speculative marks and jump links to the messages cited.
 //!
 //! Privacy: message text lives only in memory for the length of one summary; nothing of it is
 //! stored or logged.
@@ -9,10 +8,8 @@ use super::channels::Api;
 use super::embeds::{self, Embed};
 use super::rest::RestError;
 use super::settings::Snowflake;
-use crate::core::analyze::analyze;
-use crate::core::lexicon::Lexicon;
-use crate::core::model::{Document, Message, Thread};
-use crate::summaries::SummaryService;
+use crate::commands::Commands;
+use crate::core::model::{Message, Thread};
 use serde::Deserialize;
 
 /// Discord serves history at most 100 messages a page.
@@ -100,7 +97,7 @@ pub fn to_thread(guild: Option<Snowflake>, channel: Snowflake, history: &[Histor
 /// Summarizes what `scope` covers; `None` when there is nothing to summarize.
 pub async fn summarize(
     api: &Api,
-    summaries: &dyn SummaryService,
+    commands: &Commands,
     guild: Option<Snowflake>,
     scope: Scope,
     label: &str,
@@ -110,9 +107,8 @@ pub async fn summarize(
     if thread.messages.is_empty() {
         return Ok(None);
     }
-    let analysis = analyze(&Document::Thread(thread), Lexicon::embedded());
-    let summary = summaries.summarize(&analysis, None).await;
-    Ok(Some(embeds::summary(&summary, &analysis, label)))
+    let done = commands.summarize(thread).await;
+    Ok(Some(embeds::summary(&done.summary, &done.analysis, label)))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::core::facts::{AiReasonBy, LayoffFact, headcount_text};
 use crate::core::message::{DigestPost, ShownBullet, ShownClaim, StoryPost, StoryUpdate};
 use crate::core::summarize::Summary;
 use crate::core::text::defuse_mentions;
+use crate::delivery::fit;
 use slack_morphism::prelude::*;
 
 /// Slack's limit on a section block's text.
@@ -39,10 +40,7 @@ pub struct Rendered {
     pub blocks: Vec<SlackBlock>,
 }
 
-/// Slack mrkdwn with nothing in it that Slack would parse as a mention, a channel or a link.
-pub fn escape(text: &str) -> String {
-    defuse_mentions(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
+pub use crate::delivery::fit::slack::escape;
 
 /// Text for `plain_text` objects, where Slack parses no markup. A zero-width space still follows
 /// every `<` and every mention word, so not even a copy-paste of the header can ping anyone or link.
@@ -72,57 +70,6 @@ fn first_chars(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
-}
-
-/// The longest prefix of `line` (in bytes) of at most `limit` characters that does not end inside an
-/// escape (`&amp;`) or a link (`<…|…>`), so cutting there never breaks markup.
-fn safe_cut(line: &str, limit: usize) -> usize {
-    let mut end = line.char_indices().nth(limit).map_or(line.len(), |(i, _)| i);
-    let head = &line[..end];
-    if let Some(open) = head.rfind('<')
-        && !head[open..].contains('>')
-        && open > 0
-    {
-        end = open;
-    }
-    let head = &line[..end];
-    if let Some(amp) = head.rfind('&')
-        && !head[amp..].contains(';')
-        && head.len() - amp < 8
-        && amp > 0
-    {
-        end = amp;
-    }
-    end
-}
-
-/// Splits mrkdwn into pieces of at most `limit` characters, at line breaks where possible.
-pub fn split_text(text: &str, limit: usize) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        let mut rest = line;
-        while rest.chars().count() > limit {
-            if !current.is_empty() {
-                pieces.push(std::mem::take(&mut current));
-            }
-            let cut = safe_cut(rest, limit);
-            pieces.push(rest[..cut].to_string());
-            rest = &rest[cut..];
-        }
-        let needed = current.chars().count() + rest.chars().count() + usize::from(!current.is_empty());
-        if needed > limit && !current.is_empty() {
-            pieces.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push('\n');
-        }
-        current.push_str(rest);
-    }
-    if !current.trim().is_empty() {
-        pieces.push(current);
-    }
-    pieces
 }
 
 /// Collects blocks into messages of at most [`BLOCKS_LIMIT`] blocks.
@@ -156,14 +103,14 @@ impl Builder {
 
     /// A section per piece of `mrkdwn` (already escaped) that fits the limit.
     fn section(&mut self, mrkdwn: &str) {
-        for piece in split_text(mrkdwn, SECTION_LIMIT) {
+        for piece in fit::slack::split(mrkdwn, SECTION_LIMIT) {
             let text = SlackBlockText::MarkDown(SlackBlockMarkDownText::new(piece));
             self.push(SlackSectionBlock::new().with_text(text).into());
         }
     }
 
     fn context(&mut self, mrkdwn: &str) {
-        for piece in split_text(mrkdwn, CONTEXT_LIMIT) {
+        for piece in fit::slack::split(mrkdwn, CONTEXT_LIMIT) {
             self.push(context_block(&piece));
         }
     }
@@ -522,7 +469,7 @@ mod tests {
     #[test]
     fn splitting_never_cuts_inside_a_link_or_an_escape() {
         let line = format!("{}<https://a.example/{}|label> &amp; more", "x".repeat(2_990), "p".repeat(30));
-        let pieces = split_text(&line, SECTION_LIMIT);
+        let pieces = fit::slack::split(&line, SECTION_LIMIT);
         assert!(pieces[0].ends_with('x'), "{}", &pieces[0][2_980..]);
         assert!(pieces[1].starts_with("<https://"));
     }

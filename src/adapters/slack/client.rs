@@ -27,6 +27,38 @@ pub const PAGE_SIZE: u16 = 200;
 
 pub type Client = SlackClient<SlackClientHyperHttpsConnector>;
 
+/// The query value `true`, borrowed by request parameters.
+static TRUE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| "true".to_string());
+
+/// One page of `conversations.replies`, read as loosely as the bot needs: messages stay JSON until
+/// [`lenient_message`] turns each into slack-morphism's type.
+#[derive(serde::Deserialize)]
+struct RepliesPage {
+    #[serde(default)]
+    messages: Vec<serde_json::Value>,
+    response_metadata: Option<SlackResponseMetadata>,
+}
+
+/// A message of a thread as slack-morphism's type. Another app's metadata may carry numbers or
+/// objects, which slack-morphism's string map cannot hold (one such value would fail the whole page):
+/// they are kept as their JSON text. A message that still does not fit is skipped, not fatal.
+fn lenient_message(mut m: serde_json::Value) -> Option<SlackHistoryMessage> {
+    if let Some(payload) = m.pointer_mut("/metadata/event_payload").and_then(|p| p.as_object_mut()) {
+        for value in payload.values_mut() {
+            if !value.is_string() {
+                *value = serde_json::Value::String(value.to_string());
+            }
+        }
+    }
+    match serde_json::from_value(m) {
+        Ok(message) => Some(message),
+        Err(e) => {
+            debug!(error = %e, "Skipped a thread message of an unexpected shape.");
+            None
+        }
+    }
+}
+
 /// Why a Web API call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -238,6 +270,10 @@ impl SlackApi {
 
     /// A thread's messages, oldest first, following `next_cursor` until the thread ends or `max`
     /// messages have been read. Returns the messages and whether more were left unread.
+    ///
+    /// Asked with `include_all_metadata=true`: Slack returns message metadata (the bot's delivery
+    /// keys) only when asked, and slack-morphism's request type has no such field, so the call goes
+    /// through the session's `http_get` (keeping its tier pacing) into [`RepliesPage`].
     pub async fn replies(
         &self,
         channel: &SlackChannelId,
@@ -247,16 +283,24 @@ impl SlackApi {
         let mut out = Vec::new();
         let mut cursor: Option<SlackCursorId> = None;
         loop {
-            let req = SlackApiConversationsRepliesRequest::new(channel.clone(), ts.clone())
-                .with_limit(PAGE_SIZE)
-                .opt_cursor(cursor.clone());
-            let req = &req;
-            let page = self
+            let limit = PAGE_SIZE.to_string();
+            let params: Vec<(&str, Option<&String>)> = vec![
+                ("channel", Some(&channel.0)),
+                ("ts", Some(&ts.0)),
+                ("limit", Some(&limit)),
+                ("include_all_metadata", Some(&TRUE)),
+                ("cursor", cursor.as_ref().map(|c| &c.0)),
+            ];
+            let params = &params;
+            let page: RepliesPage = self
                 .tiered("conversations.replies", Tier::Three, || async move {
-                    self.session().conversations_replies(req).await
+                    self.session()
+                        .http_session_api
+                        .http_get("conversations.replies", params, Some(&SLACK_TIER3_METHOD_CONFIG))
+                        .await
                 })
                 .await?;
-            out.extend(page.messages);
+            out.extend(page.messages.into_iter().filter_map(lenient_message));
             cursor = page.response_metadata.and_then(|m| m.next_cursor).filter(|c| !c.0.is_empty());
             if out.len() >= max {
                 let more = cursor.is_some() || out.len() > max;
@@ -315,5 +359,19 @@ impl SlackApi {
         let r = self.tiered("users.info", Tier::Four, || async move { self.session().users_info(req).await }).await?;
         let f = &r.user.flags;
         Ok(f.is_admin.unwrap_or(false) || f.is_owner.unwrap_or(false) || f.is_primary_owner.unwrap_or(false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_apps_numeric_metadata_does_not_hide_the_thread() {
+        let m = serde_json::json!({"type": "message", "ts": "1700000000.000200", "text": "hi", "user": "U1",
+            "metadata": {"event_type": "task_created", "event_payload": {"id": 42, "done": false}}});
+        let message = lenient_message(m).expect("the message is kept");
+        let payload = message.content.metadata.and_then(|md| md.event_payload).unwrap();
+        assert_eq!(payload["id"], "42");
     }
 }

@@ -86,7 +86,7 @@ impl Poster {
 
     /// Posts `pieces` for delivery `key`: the first into `thread` (or the channel), the rest into the
     /// thread the first started. Pieces already there are skipped. Returns the first piece's ts.
-    async fn post_pieces(
+    pub(super) async fn post_pieces(
         &self,
         channel: &str,
         key: &str,

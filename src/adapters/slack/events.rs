@@ -1,37 +1,72 @@
-//! What Slack sends the bot (events, slash commands, shortcuts), turned into queued work. Both
-//! connections (Socket Mode and the HTTP Events API) come through here, so both acknowledge the same
-//! way: record the event's id as seen, queue the work, and return at once. Slack wants an ack within
-//! three seconds and redelivers otherwise; a summary can take longer than that, so nothing slow ever
-//! runs before the ack.
+//! What Slack sends the bot (events, slash commands, shortcuts), turned into work. Both connections
+//! (Socket Mode and the HTTP Events API) come through here, so both acknowledge the same way: write
+//! the work to the inbox (the commands layer's durable path), queue it, and return at once. Slack
+//! wants an ack within three seconds and redelivers otherwise; a summary can take longer than that,
+//! so nothing slow ever runs before the ack, and a crash after the ack loses nothing: the restarted
+//! bot resumes what the inbox still holds.
 //!
-//! Deduplication is by id across restarts (the store's processed-event table): an Events API
+//! Deduplication is by id across restarts (the inbox records every id it accepts): an Events API
 //! `event_id` (the same on every retry, `X-Slack-Retry-Num` or a redelivered Socket Mode envelope),
 //! or the `trigger_id` of a command or shortcut.
 
+use crate::commands::{Accepted, Commands, InboxError, Reply};
 use crate::secret::Secret;
-use crate::store::{Store, StoreError};
-use chrono::Utc;
+use chrono::{TimeDelta, Utc};
 use slack_morphism::prelude::*;
 use tokio::sync::mpsc;
-use tracing::{debug, info};
 
-/// Something to do after the ack.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The platform name of Slack's inbox entries, subscriptions and digests.
+pub const PLATFORM: &str = "slack";
+/// How long a command's `response_url` may be used: Slack allows 30 minutes.
+const COMMAND_LIFETIME: TimeDelta = TimeDelta::minutes(30);
+/// A summary asked for longer ago than this is no longer waited for.
+const SUMMARY_LIFETIME: TimeDelta = TimeDelta::hours(1);
+
+/// Something to do after the ack. Stored in the inbox: ids and a command's arguments only.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Work {
     /// `/layoffs …` in `channel`.
-    Command { channel: String, user: String, text: String, response_url: Option<Secret> },
+    Command { channel: String, user: String, text: String },
     /// Summarize the thread whose parent is `thread_ts` and reply in it.
     Summarize { channel: String, thread_ts: String, user: String },
     /// A mention the bot does not understand (or a summary asked for outside a thread).
     MentionHelp { channel: String, user: String, thread_ts: Option<String>, outside_thread: bool },
 }
 
+impl Work {
+    fn lifetime(&self) -> TimeDelta {
+        match self {
+            Work::Command { .. } => COMMAND_LIFETIME,
+            Work::Summarize { .. } | Work::MentionHelp { .. } => SUMMARY_LIFETIME,
+        }
+    }
+}
+
+/// Work as Slack delivered it: its id, and the `response_url` of a command.
+#[derive(Debug)]
+pub struct Incoming {
+    pub id: String,
+    pub work: Work,
+    pub response_url: Option<Secret>,
+}
+
+/// Work taken from the queue (just accepted, or resumed after a restart).
+#[derive(Debug)]
+pub struct Job {
+    pub id: String,
+    pub work: Work,
+    pub response_url: Option<Secret>,
+    /// A command's answer, when it was applied before a restart.
+    pub reply: Option<Reply>,
+}
+
 /// The callback id of the "Summarize thread" message shortcut in `slack/manifest.yml`.
 pub const SUMMARIZE_SHORTCUT: &str = "summarize_thread";
 
-/// Work for an Events API callback, with the id to deduplicate it by. Events the bot does not act on
-/// give `None` (and are acknowledged all the same).
-pub fn from_push(ev: &SlackPushEventCallback, bot_user: &str) -> Option<(String, Work)> {
+/// Work for an Events API callback. Events the bot does not act on give `None` (and are
+/// acknowledged all the same).
+pub fn from_push(ev: &SlackPushEventCallback, bot_user: &str) -> Option<Incoming> {
     let SlackEventCallbackBody::AppMention(m) = &ev.event else {
         return None;
     };
@@ -53,7 +88,7 @@ pub fn from_push(ev: &SlackPushEventCallback, bot_user: &str) -> Option<(String,
             outside_thread: asks_summary,
         },
     };
-    Some((format!("event:{}", ev.event_id.0), work))
+    Some(Incoming { id: format!("event:{}", ev.event_id.0), work, response_url: None })
 }
 
 /// The words of a message, lower-cased, with `<@U…>` mentions removed.
@@ -65,17 +100,20 @@ fn words_without_mentions(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn from_command(ev: &SlackCommandEvent) -> (String, Work) {
+pub fn from_command(ev: &SlackCommandEvent) -> Incoming {
     let work = Work::Command {
         channel: ev.channel_id.0.clone(),
         user: ev.user_id.0.clone(),
         text: ev.text.clone().unwrap_or_default(),
-        response_url: Some(Secret::new(ev.response_url.0.to_string())),
     };
-    (format!("command:{}", ev.trigger_id.0), work)
+    Incoming {
+        id: format!("command:{}", ev.trigger_id.0),
+        work,
+        response_url: Some(Secret::new(ev.response_url.0.to_string())),
+    }
 }
 
-pub fn from_interaction(ev: &SlackInteractionEvent) -> Option<(String, Work)> {
+pub fn from_interaction(ev: &SlackInteractionEvent) -> Option<Incoming> {
     let SlackInteractionEvent::MessageAction(a) = ev else {
         return None;
     };
@@ -85,15 +123,8 @@ pub fn from_interaction(ev: &SlackInteractionEvent) -> Option<(String, Work)> {
     let channel = a.channel.as_ref()?.id.0.clone();
     let message = a.message.as_ref()?;
     let thread_ts = message.origin.thread_ts.clone().unwrap_or_else(|| message.origin.ts.clone()).0;
-    Some((format!("shortcut:{}", a.trigger_id.0), Work::Summarize { channel, thread_ts, user: a.user.id.0.clone() }))
-}
-
-/// What became of an event handed to [`Intake::accept`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Accepted {
-    Queued,
-    /// Seen before (a retry or a redelivery): acknowledged, not done again.
-    Duplicate,
+    let work = Work::Summarize { channel, thread_ts, user: a.user.id.0.clone() };
+    Some(Incoming { id: format!("shortcut:{}", a.trigger_id.0), work, response_url: None })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,35 +135,36 @@ pub enum IntakeError {
     #[error("the bot is shutting down; Slack will redeliver the event")]
     Closed,
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Inbox(#[from] InboxError),
 }
 
-/// The ack path: dedupe, queue, return.
+/// The ack path: write to the inbox, queue, return.
 #[derive(Clone)]
-pub struct Intake<S> {
-    store: S,
-    queue: mpsc::Sender<Work>,
+pub struct Intake {
+    commands: Commands,
+    queue: mpsc::Sender<Job>,
 }
 
-impl<S: Store + Clone + 'static> Intake<S> {
-    pub fn new(store: S, queue: mpsc::Sender<Work>) -> Self {
-        Self { store, queue }
+impl Intake {
+    pub fn new(commands: Commands, queue: mpsc::Sender<Job>) -> Self {
+        Self { commands, queue }
     }
 
-    /// Queues `work` unless the event `id` was already handled. The queue slot is taken before the id
-    /// is recorded, so an event is never marked seen and then dropped.
-    pub async fn accept(&self, id: &str, work: Work) -> Result<Accepted, IntakeError> {
+    /// Writes `incoming` to the inbox and queues it, unless its id was already handled. The queue
+    /// slot is taken before the write, so work is never recorded and then dropped; the write comes
+    /// before the caller acknowledges, so acknowledged work is never lost.
+    pub async fn accept(&self, incoming: Incoming) -> Result<Accepted, IntakeError> {
         let permit = self.queue.try_reserve().map_err(|e| match e {
             mpsc::error::TrySendError::Full(()) => IntakeError::Busy,
             mpsc::error::TrySendError::Closed(()) => IntakeError::Closed,
         })?;
-        if !self.store.mark_event_seen(id, Utc::now()).await? {
-            debug!(event = id, "Event already handled; acknowledging the redelivery only.");
-            return Ok(Accepted::Duplicate);
+        let Incoming { id, work, response_url } = incoming;
+        let accepted =
+            self.commands.accept(PLATFORM, &id, &work, response_url.as_ref(), work.lifetime(), Utc::now()).await?;
+        if accepted == Accepted::New {
+            permit.send(Job { id, work, response_url, reply: None });
         }
-        info!(event = id, "Event queued.");
-        permit.send(work);
-        Ok(Accepted::Queued)
+        Ok(accepted)
     }
 }
 
@@ -151,19 +183,19 @@ mod tests {
 
     #[test]
     fn a_summary_asked_for_in_a_thread_summarizes_that_thread() {
-        let (id, work) = from_push(&mention("<@UBOT> summarize please", Some("1700000000.000100")), "UBOT").unwrap();
-        assert_eq!(id, "event:Ev1");
+        let incoming = from_push(&mention("<@UBOT> summarize please", Some("1700000000.000100")), "UBOT").unwrap();
+        assert_eq!(incoming.id, "event:Ev1");
         assert_eq!(
-            work,
+            incoming.work,
             Work::Summarize { channel: "C1".into(), thread_ts: "1700000000.000100".into(), user: "U2".into() }
         );
     }
 
     #[test]
     fn a_summary_asked_for_outside_a_thread_gets_help() {
-        let (_, work) = from_push(&mention("<@UBOT> summarize", None), "UBOT").unwrap();
+        let work = from_push(&mention("<@UBOT> summarize", None), "UBOT").unwrap().work;
         assert!(matches!(work, Work::MentionHelp { outside_thread: true, .. }), "{work:?}");
-        let (_, work) = from_push(&mention("<@UBOT> hello", Some("1.2")), "UBOT").unwrap();
+        let work = from_push(&mention("<@UBOT> hello", Some("1.2")), "UBOT").unwrap().work;
         assert!(matches!(work, Work::MentionHelp { outside_thread: false, .. }), "{work:?}");
     }
 }

@@ -7,9 +7,8 @@
 //! fails gets 401 and nothing else. `url_verification` is answered with its challenge; everything else
 //! is acknowledged as soon as it is queued (see [`super::events`]).
 
-use super::events::{self, Accepted, Intake, IntakeError, Work};
+use super::events::{self, Incoming, Intake, IntakeError};
 use crate::secret::Secret;
-use crate::store::Store;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
@@ -21,7 +20,7 @@ use sha2::Sha256;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 /// Requests older (or newer) than this are refused: Slack's own recommendation.
 pub const MAX_AGE_SECONDS: i64 = 5 * 60;
@@ -62,18 +61,18 @@ pub fn verify(secret: &Secret, headers: &HeaderMap, body: &[u8], now: i64) -> Re
 }
 
 /// What the routes share.
-pub struct HttpState<S> {
-    pub intake: Intake<S>,
+pub struct HttpState {
+    pub intake: Intake,
     pub signing_secret: Secret,
     pub bot_user: String,
 }
 
 /// The Events API routes, for the integrator to mount or for [`super::SlackBot::serve`] to bind.
-pub fn router<S: Store + Clone + 'static>(state: Arc<HttpState<S>>) -> Router {
+pub fn router(state: Arc<HttpState>) -> Router {
     Router::new()
-        .route("/slack/events", post(on_event::<S>))
-        .route("/slack/commands", post(on_command::<S>))
-        .route("/slack/interactions", post(on_interaction::<S>))
+        .route("/slack/events", post(on_event))
+        .route("/slack/commands", post(on_command))
+        .route("/slack/interactions", post(on_interaction))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
@@ -81,10 +80,10 @@ pub fn router<S: Store + Clone + 'static>(state: Arc<HttpState<S>>) -> Router {
 /// A request body whose Slack signature checked out: a handler that takes it cannot forget to verify.
 struct Verified(Bytes);
 
-impl<S: Store + Clone + 'static> FromRequest<Arc<HttpState<S>>> for Verified {
+impl FromRequest<Arc<HttpState>> for Verified {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &Arc<HttpState<S>>) -> Result<Self, Response> {
+    async fn from_request(req: Request, state: &Arc<HttpState>) -> Result<Self, Response> {
         let headers = req.headers().clone();
         let body = Bytes::from_request(req, state).await.map_err(IntoResponse::into_response)?;
         verify(&state.signing_secret, &headers, &body, chrono::Utc::now().timestamp()).map_err(refuse)?;
@@ -102,12 +101,13 @@ fn bad_request(what: &str, e: impl std::fmt::Display) -> Response {
     (StatusCode::BAD_REQUEST, format!("unreadable {what}")).into_response()
 }
 
-async fn queue<S: Store + Clone + 'static>(state: &HttpState<S>, item: Option<(String, Work)>) -> Response {
-    let Some((id, work)) = item else {
+async fn queue(state: &HttpState, item: Option<Incoming>) -> Response {
+    let Some(incoming) = item else {
         return StatusCode::OK.into_response();
     };
-    match state.intake.accept(&id, work).await {
-        Ok(Accepted::Queued | Accepted::Duplicate) => StatusCode::OK.into_response(),
+    let id = incoming.id.clone();
+    match state.intake.accept(incoming).await {
+        Ok(_) => StatusCode::OK.into_response(),
         Err(e @ (IntakeError::Busy | IntakeError::Closed)) => {
             warn!(event = %id, error = %e, "Not acknowledging; Slack will retry.");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
@@ -119,18 +119,22 @@ async fn queue<S: Store + Clone + 'static>(state: &HttpState<S>, item: Option<(S
     }
 }
 
-async fn on_event<S: Store + Clone + 'static>(
-    State(state): State<Arc<HttpState<S>>>,
-    headers: HeaderMap,
-    Verified(body): Verified,
-) -> Response {
+async fn on_event(State(state): State<Arc<HttpState>>, headers: HeaderMap, Verified(body): Verified) -> Response {
     if let Some(retry) = headers.get("x-slack-retry-num").and_then(|v| v.to_str().ok()) {
         let reason = headers.get("x-slack-retry-reason").and_then(|v| v.to_str().ok()).unwrap_or("unknown");
         info!(retry, reason, "Slack is retrying an event.");
     }
     let event: SlackPushEvent = match serde_json::from_slice(&body) {
         Ok(e) => e,
-        Err(e) => return bad_request("event", e),
+        Err(e) => {
+            // Slack retries anything but a 2xx, so an envelope type newer than this version is
+            // acknowledged and left alone rather than refused again and again.
+            if let Some(kind) = unknown_envelope(&body) {
+                debug!(kind, "Acknowledged a Slack envelope type this version does not handle.");
+                return StatusCode::OK.into_response();
+            }
+            return bad_request("event", e);
+        }
     };
     match event {
         SlackPushEvent::UrlVerification(v) => {
@@ -144,10 +148,18 @@ async fn on_event<S: Store + Clone + 'static>(
     }
 }
 
-async fn on_command<S: Store + Clone + 'static>(
-    State(state): State<Arc<HttpState<S>>>,
-    Verified(body): Verified,
-) -> Response {
+/// The `type` of an Events API envelope when it is none of the types this version reads.
+fn unknown_envelope(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        #[serde(rename = "type")]
+        kind: String,
+    }
+    let Envelope { kind } = serde_json::from_slice(body).ok()?;
+    (!matches!(kind.as_str(), "url_verification" | "event_callback" | "app_rate_limited")).then_some(kind)
+}
+
+async fn on_command(State(state): State<Arc<HttpState>>, Verified(body): Verified) -> Response {
     match serde_urlencoded::from_bytes::<SlackCommandEvent>(&body) {
         Ok(cmd) => queue(&state, Some(events::from_command(&cmd))).await,
         Err(e) => bad_request("command", e),
@@ -159,10 +171,7 @@ struct InteractionForm {
     payload: String,
 }
 
-async fn on_interaction<S: Store + Clone + 'static>(
-    State(state): State<Arc<HttpState<S>>>,
-    Verified(body): Verified,
-) -> Response {
+async fn on_interaction(State(state): State<Arc<HttpState>>, Verified(body): Verified) -> Response {
     let form: InteractionForm = match serde_urlencoded::from_bytes(&body) {
         Ok(f) => f,
         Err(e) => return bad_request("interaction", e),
@@ -184,6 +193,14 @@ mod tests {
         h.insert("x-slack-request-timestamp", ts.to_string().parse().unwrap());
         h.insert("x-slack-signature", format!("v0={}", hex::encode(mac.finalize().into_bytes())).parse().unwrap());
         h
+    }
+
+    /// Regression (issue 13): an unknown envelope type was answered 400, and Slack retries non-2xx.
+    #[test]
+    fn only_envelope_types_this_version_does_not_know_are_unknown() {
+        assert_eq!(unknown_envelope(br#"{"type":"app_deleted","team_id":"T1"}"#).as_deref(), Some("app_deleted"));
+        assert_eq!(unknown_envelope(br#"{"type":"event_callback","event":5}"#), None);
+        assert_eq!(unknown_envelope(b"not json"), None);
     }
 
     #[test]

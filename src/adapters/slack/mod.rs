@@ -5,10 +5,11 @@
 //! - [`client`]: the Web API calls, paced per channel and per rate tier, 429s honoured.
 //! - [`blocks`]: Block Kit rendering, escaping and splitting (pure).
 //! - [`destination`]: a channel as a [`Destination`]; delivery keys in message metadata.
-//! - [`events`]: events, commands and shortcuts → deduplicated, queued work (the ack path).
+//! - [`events`]: events, commands and shortcuts → work written to the inbox and queued (the ack path).
 //! - [`socket`] and [`http`]: the two ways Slack reaches the bot (Socket Mode, the Events API).
-//! - [`commands`] and [`presets`]: `/layoffs` and the feed presets it accepts.
-//! - [`summaries`]: reading and summarizing a thread.
+//! - [`commands`]: `/layoffs` parsed, permission-checked and its replies worded; the commands layer
+//!   ([`crate::commands`]) carries them out.
+//! - [`summaries`]: reading a thread for the commands layer to summarize.
 //!
 //! The integrator starts it with [`SlackBot::connect`], hands it to the watcher as a [`Platform`],
 //! and runs [`SlackBot::serve`] until shutdown.
@@ -25,14 +26,12 @@ pub mod summaries;
 
 pub use settings::SlackSettings;
 
+use crate::commands::{Commands, Place};
 use crate::delivery::{Destination, Platform};
-use crate::feeds::presets::{self, Presets};
 use crate::secret::Secret;
-use crate::store::Store;
-use crate::summaries::SummaryService;
 use client::{ApiError, SlackApi};
 use destination::{Poster, SlackChannel};
-use events::{Intake, Work};
+use events::{Intake, Job, PLATFORM, Work};
 use settings::Connection;
 use slack_morphism::prelude::*;
 use std::future::Future;
@@ -57,8 +56,6 @@ pub enum SlackError {
     Auth(ApiError),
     #[error("could not reach Slack ({0}); check the network, or SLACK_API_URL if it is set")]
     Unreachable(ApiError),
-    #[error("the presets file is invalid: {0}")]
-    Presets(#[from] presets::PresetError),
     #[error("could not listen on {addr}: {source}; choose another LAYOFFWATCH_HTTP_ADDR")]
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("the HTTP server stopped: {0}")]
@@ -69,29 +66,23 @@ pub enum SlackError {
     AlreadyServing,
 }
 
-struct Inner<S> {
+struct Inner {
     settings: SlackSettings,
     poster: Arc<Poster>,
-    store: S,
-    summaries: Arc<dyn SummaryService>,
-    presets: Presets,
+    commands: Commands,
 }
 
 /// The Slack bot: a [`Platform`] for the watcher, and a server for what Slack sends.
-pub struct SlackBot<S> {
-    inner: Arc<Inner<S>>,
-    intake: Intake<S>,
-    queue: Mutex<Option<mpsc::Receiver<Work>>>,
+pub struct SlackBot {
+    inner: Arc<Inner>,
+    intake: Intake,
+    queue: Mutex<Option<mpsc::Receiver<Job>>>,
 }
 
-impl<S: Store + Clone + 'static> SlackBot<S> {
+impl SlackBot {
     /// Checks the token with `auth.test` (learning the bot's user id and workspace URL) and gets
     /// ready to post; nothing is received until [`SlackBot::serve`].
-    pub async fn connect(
-        settings: SlackSettings,
-        store: S,
-        summaries: Arc<dyn SummaryService>,
-    ) -> Result<Self, SlackError> {
+    pub async fn connect(settings: SlackSettings, commands: Commands) -> Result<Self, SlackError> {
         let client = client::client(&settings.api_url)?;
         let api = Arc::new(SlackApi::new(client, &settings.bot_token, settings.pacing));
         let identity = api.auth_test().await.map_err(|e| match e {
@@ -100,14 +91,9 @@ impl<S: Store + Clone + 'static> SlackBot<S> {
         })?;
         info!(bot_user = %identity.user_id, workspace = %identity.workspace_url, "Connected to Slack.");
         let (tx, rx) = mpsc::channel(QUEUE);
-        let inner = Arc::new(Inner {
-            poster: Arc::new(Poster::new(api, identity)),
-            store: store.clone(),
-            summaries,
-            presets: Presets::bundled(),
-            settings,
-        });
-        Ok(Self { inner, intake: Intake::new(store, tx), queue: Mutex::new(Some(rx)) })
+        let inner =
+            Arc::new(Inner { poster: Arc::new(Poster::new(api, identity)), commands: commands.clone(), settings });
+        Ok(Self { inner, intake: Intake::new(commands, tx), queue: Mutex::new(Some(rx)) })
     }
 
     /// The Events API routes (`/slack/events`, `/slack/commands`, `/slack/interactions`) for an
@@ -123,7 +109,7 @@ impl<S: Store + Clone + 'static> SlackBot<S> {
         }
     }
 
-    fn take_queue(&self) -> Result<mpsc::Receiver<Work>, SlackError> {
+    fn take_queue(&self) -> Result<mpsc::Receiver<Job>, SlackError> {
         self.queue.lock().unwrap_or_else(|p| p.into_inner()).take().ok_or(SlackError::AlreadyServing)
     }
 
@@ -172,7 +158,7 @@ impl<S: Store + Clone + 'static> SlackBot<S> {
     }
 }
 
-impl<S: Store + Clone + 'static> Platform for SlackBot<S> {
+impl Platform for SlackBot {
     fn platform(&self) -> &'static str {
         "slack"
     }
@@ -182,94 +168,61 @@ impl<S: Store + Clone + 'static> Platform for SlackBot<S> {
     }
 }
 
-/// Works the queue, a few items at a time, and forgets old event ids once an hour. On `stop` it takes
-/// nothing new but finishes what was already acknowledged and queued: Slack will not send it again.
-async fn work<S: Store + Clone + 'static>(
-    inner: Arc<Inner<S>>,
-    mut rx: mpsc::Receiver<Work>,
-    mut stop: tokio::sync::oneshot::Receiver<()>,
-) {
+/// Works the queue, a few items at a time, and forgets old event ids once an hour. It starts with
+/// what the inbox still holds from before a restart. On `stop` it takes nothing new but finishes what
+/// was already acknowledged and queued; whatever a crash interrupts, the inbox keeps.
+async fn work(inner: Arc<Inner>, mut rx: mpsc::Receiver<Job>, mut stop: tokio::sync::oneshot::Receiver<()>) {
     let slots = Arc::new(Semaphore::new(WORKERS));
     let mut prune = tokio::time::interval(Duration::from_secs(3_600));
-    let spawn = |item: Work, permit: tokio::sync::OwnedSemaphorePermit| {
+    let spawn = |job: Job, permit: tokio::sync::OwnedSemaphorePermit| {
         let inner = inner.clone();
         tokio::spawn(async move {
-            handle(&inner, item).await;
+            handle(&inner, job).await;
             drop(permit);
         });
     };
+    match inner.commands.resume::<Work>(PLATFORM, chrono::Utc::now()).await {
+        Ok(pending) => {
+            if !pending.is_empty() {
+                info!(count = pending.len(), "Resuming Slack work acknowledged before a restart.");
+            }
+            for p in pending {
+                let Ok(permit) = slots.clone().acquire_owned().await else { break };
+                spawn(Job { id: p.id, work: p.work, response_url: p.reply_to, reply: p.reply }, permit);
+            }
+        }
+        Err(e) => {
+            warn!(error = %e, "Could not read the Slack inbox; work acknowledged before a restart waits for the next start.")
+        }
+    }
     loop {
         tokio::select! {
             _ = &mut stop => break,
-            item = rx.recv() => {
-                let Some(item) = item else { break };
+            job = rx.recv() => {
+                let Some(job) = job else { break };
                 let Ok(permit) = slots.clone().acquire_owned().await else { break };
-                spawn(item, permit);
+                spawn(job, permit);
             }
-            _ = prune.tick() => {
-                if let Err(e) = inner.store.prune_events(chrono::Utc::now() - EVENT_MEMORY).await {
-                    warn!(error = %e, "Could not prune processed Slack event ids.");
-                }
-            }
+            _ = prune.tick() => inner.commands.prune(chrono::Utc::now() - EVENT_MEMORY).await,
         }
     }
     rx.close();
-    while let Some(item) = rx.recv().await {
+    while let Some(job) = rx.recv().await {
         let Ok(permit) = slots.clone().acquire_owned().await else { break };
-        spawn(item, permit);
+        spawn(job, permit);
     }
     let _ = slots.acquire_many(WORKERS as u32).await;
 }
 
-async fn handle<S: Store + Clone + 'static>(inner: &Inner<S>, item: Work) {
-    let api = &inner.poster.api;
-    match item {
-        Work::Command { channel, user, text, response_url } => {
-            let ctx = commands::Context {
-                api,
-                store: &inner.store,
-                policy: &inner.settings.policy,
-                presets: &inner.presets,
-                allow_private: inner.settings.allow_private_addresses,
-                channel: &channel,
-                user: &user,
-            };
-            let reply = commands::handle(&ctx, &text).await;
-            ephemeral(inner, &channel, &user, None, &reply, response_url.as_ref().map(Secret::expose)).await;
+/// Does one job and delivers its reply; then the inbox forgets it.
+async fn handle(inner: &Inner, job: Job) {
+    let Job { id, work, response_url, reply } = job;
+    match work {
+        Work::Command { channel, user, text } => {
+            let answer = command(inner, &id, &channel, &user, &text, reply).await;
+            ephemeral(inner, &channel, &user, None, &answer, response_url.as_ref()).await;
         }
-        Work::Summarize { channel, thread_ts, user } => {
-            let identity = &inner.poster.identity;
-            let reader = summaries::Reader {
-                api,
-                workspace_url: &identity.workspace_url,
-                bot_user: &identity.user_id,
-                bot_id: identity.bot_id.as_deref(),
-            };
-            match summaries::summarize(&reader, inner.summaries.as_ref(), &channel, &thread_ts).await {
-                Ok(pieces) => {
-                    for piece in pieces {
-                        let content = SlackMessageContent::new().with_text(piece.text).with_blocks(piece.blocks);
-                        let req = SlackApiChatPostMessageRequest::new(SlackChannelId::new(channel.clone()), content)
-                            .with_thread_ts(SlackTs::new(thread_ts.clone()))
-                            .with_unfurl_links(false)
-                            .with_unfurl_media(false);
-                        if let Err(e) = api.post_message(req).await {
-                            warn!(%channel, error = %e, "Could not post a thread summary.");
-                            let text = format!(
-                                "I couldn't post the summary ({}); invite me with `/invite @layoffwatch` and try again.",
-                                blocks::escape(&e.to_string())
-                            );
-                            ephemeral(inner, &channel, &user, Some(&thread_ts), &text, None).await;
-                            break;
-                        }
-                    }
-                }
-                Err(e) => {
-                    let text = blocks::escape(&e.to_string());
-                    ephemeral(inner, &channel, &user, Some(&thread_ts), &format!("Sorry: {text}."), None).await;
-                }
-            }
-        }
+        Work::Summarize { channel, thread_ts, user } => summarize(inner, &id, &channel, &thread_ts, &user).await,
         Work::MentionHelp { channel, user, thread_ts, outside_thread } => {
             let text = if outside_thread {
                 "Mention me with `summarize` *inside a thread* (or use the *Summarize thread* shortcut on a message) and I'll summarize that thread.".to_string()
@@ -279,17 +232,81 @@ async fn handle<S: Store + Clone + 'static>(inner: &Inner<S>, item: Work) {
             ephemeral(inner, &channel, &user, thread_ts.as_deref(), &text, None).await;
         }
     }
+    inner.commands.done(&id).await;
+}
+
+/// Parses, checks and runs a `/layoffs` command (once: `answered` is its reply from before a
+/// restart); returns the reply in mrkdwn.
+async fn command(
+    inner: &Inner,
+    id: &str,
+    channel: &str,
+    user: &str,
+    text: &str,
+    answered: Option<crate::commands::Reply>,
+) -> String {
+    let layer = &inner.commands;
+    let presets = layer.presets();
+    if let Some(reply) = answered {
+        return commands::render(&reply, &presets);
+    }
+    let command = match commands::parse(text, layer) {
+        Ok(c) => c,
+        Err(refusal) => return commands::render(&crate::commands::Reply::Refused(refusal), &presets),
+    };
+    if command.changes_channel() {
+        match commands::may_change(&inner.poster.api, &inner.settings.policy, channel, user).await {
+            Ok(true) => {}
+            Ok(false) => return commands::NOT_ALLOWED.into(),
+            Err(e) => return commands::cannot_check(&e),
+        }
+    }
+    let place = Place { platform: PLATFORM, channel, user };
+    commands::render(&layer.run_once(id, &place, command, None).await, &presets)
+}
+
+/// Reads and summarizes a thread and posts the summary in it. The posts carry the delivery key
+/// `summary/{id}` in their metadata, so a summary resumed after a crash is found in the thread rather
+/// than posted twice.
+async fn summarize(inner: &Inner, id: &str, channel: &str, thread_ts: &str, user: &str) {
+    let identity = &inner.poster.identity;
+    let reader = summaries::Reader {
+        api: &inner.poster.api,
+        workspace_url: &identity.workspace_url,
+        bot_user: &identity.user_id,
+        bot_id: identity.bot_id.as_deref(),
+    };
+    let pieces = match summaries::summarize(&reader, &inner.commands, channel, thread_ts).await {
+        Ok(pieces) => pieces,
+        Err(e) => {
+            let text = blocks::escape(&e.to_string());
+            ephemeral(inner, channel, user, Some(thread_ts), &format!("Sorry: {text}."), None).await;
+            return;
+        }
+    };
+    let key = format!("summary/{id}");
+    let destination = format!("slack:{channel}");
+    if let Err(e) = inner.poster.post_pieces(channel, &key, Some(thread_ts), pieces, &destination).await {
+        warn!(%channel, error = %e, "Could not post a thread summary.");
+        let text = format!(
+            "I couldn't post the summary ({}); invite me with `/invite @layoffwatch` and try again.",
+            blocks::escape(&e.to_string())
+        );
+        ephemeral(inner, channel, user, Some(thread_ts), &text, None).await;
+    }
 }
 
 /// A reply only `user` sees. When the bot cannot post in the channel (not invited), the command's
-/// `response_url` still reaches the user.
-async fn ephemeral<S>(
-    inner: &Inner<S>,
+/// `response_url` still reaches the user. Ephemeral messages cannot be read back, so one resumed
+/// after a crash between sending and the inbox forgetting it is sent again: rare, and only to the
+/// person who asked.
+async fn ephemeral(
+    inner: &Inner,
     channel: &str,
     user: &str,
     thread_ts: Option<&str>,
     mrkdwn: &str,
-    response_url: Option<&str>,
+    response_url: Option<&Secret>,
 ) {
     let piece = blocks::notice(mrkdwn).remove(0);
     let content = SlackMessageContent::new().with_text(piece.text).with_blocks(piece.blocks);
@@ -303,7 +320,7 @@ async fn ephemeral<S>(
         return;
     };
     let fallback = response_url
-        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| url::Url::parse(u.expose()).ok())
         .filter(|u| u.scheme() == "https" || (inner.settings.allow_private_addresses && u.scheme() == "http"));
     match fallback {
         Some(url) => {

@@ -2,71 +2,59 @@
 //! with the app token, reconnecting on `disconnect`), so no public URL is needed.
 //!
 //! slack-morphism acknowledges an envelope only after the callback returns, so the callbacks here do
-//! nothing but hand the event to [`Intake`] (dedupe, queue) and return. A callback that cannot queue
+//! nothing but hand the event to [`Intake`] (write to the inbox, queue) and return. A callback that cannot queue
 //! returns an error and the error handler withholds the ack, so Slack redelivers the envelope later
 //! instead of it being lost.
 
 use super::client::Client;
-use super::events::{self, Intake, Work};
+use super::events::{self, Incoming, Intake};
 use crate::secret::Secret;
-use crate::store::Store;
 use slack_morphism::prelude::*;
 use std::future::Future;
 use std::sync::Arc;
 use tracing::{info, warn};
 
 /// What the callbacks need, kept in slack-morphism's user state (its callbacks are plain `fn`s).
-struct SocketState<S> {
-    intake: Intake<S>,
+struct SocketState {
+    intake: Intake,
     bot_user: String,
 }
 
 type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
-async fn accept<S: Store + Clone + 'static>(
-    state: &SlackClientEventsUserState,
-    item: Option<(String, Work)>,
-) -> Outcome {
-    let Some((id, work)) = item else {
+async fn accept(state: &SlackClientEventsUserState, item: Option<Incoming>) -> Outcome {
+    let Some(incoming) = item else {
         return Ok(());
     };
     let intake = {
         let storage = state.read().await;
-        let socket = storage.get_user_state::<SocketState<S>>().ok_or("socket state missing")?;
+        let socket = storage.get_user_state::<SocketState>().ok_or("socket state missing")?;
         socket.intake.clone()
     };
-    intake.accept(&id, work).await.map(|_| ()).map_err(Into::into)
+    intake.accept(incoming).await.map(|_| ()).map_err(Into::into)
 }
 
-async fn bot_user<S: Store + Clone + 'static>(state: &SlackClientEventsUserState) -> String {
-    state.read().await.get_user_state::<SocketState<S>>().map(|s| s.bot_user.clone()).unwrap_or_default()
+async fn bot_user(state: &SlackClientEventsUserState) -> String {
+    state.read().await.get_user_state::<SocketState>().map(|s| s.bot_user.clone()).unwrap_or_default()
 }
 
-async fn on_push<S: Store + Clone + 'static>(
-    ev: SlackPushEventCallback,
-    _client: Arc<Client>,
-    state: SlackClientEventsUserState,
-) -> Outcome {
-    let me = bot_user::<S>(&state).await;
-    accept::<S>(&state, events::from_push(&ev, &me)).await
+async fn on_push(ev: SlackPushEventCallback, _client: Arc<Client>, state: SlackClientEventsUserState) -> Outcome {
+    let me = bot_user(&state).await;
+    accept(&state, events::from_push(&ev, &me)).await
 }
 
-async fn on_command<S: Store + Clone + 'static>(
+async fn on_command(
     ev: SlackCommandEvent,
     _client: Arc<Client>,
     state: SlackClientEventsUserState,
 ) -> Result<SlackCommandEventResponse, Box<dyn std::error::Error + Send + Sync>> {
-    accept::<S>(&state, Some(events::from_command(&ev))).await?;
+    accept(&state, Some(events::from_command(&ev))).await?;
     // An empty acknowledgement: the reply follows as an ephemeral message once the work is done.
     Ok(SlackCommandEventResponse::new(SlackMessageContent::new()))
 }
 
-async fn on_interaction<S: Store + Clone + 'static>(
-    ev: SlackInteractionEvent,
-    _client: Arc<Client>,
-    state: SlackClientEventsUserState,
-) -> Outcome {
-    accept::<S>(&state, events::from_interaction(&ev)).await
+async fn on_interaction(ev: SlackInteractionEvent, _client: Arc<Client>, state: SlackClientEventsUserState) -> Outcome {
+    accept(&state, events::from_interaction(&ev)).await
 }
 
 fn on_error(
@@ -79,10 +67,10 @@ fn on_error(
 }
 
 /// Listens until `shutdown` completes, then closes the websockets.
-pub async fn run<S: Store + Clone + 'static>(
+pub async fn run(
     client: Arc<Client>,
     app_token: &Secret,
-    intake: Intake<S>,
+    intake: Intake,
     bot_user: String,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), slack_morphism::errors::SlackClientError> {
@@ -92,9 +80,9 @@ pub async fn run<S: Store + Clone + 'static>(
             .with_user_state(SocketState { intake, bot_user }),
     );
     let callbacks = SlackSocketModeListenerCallbacks::new()
-        .with_push_events(on_push::<S>)
-        .with_command_events(on_command::<S>)
-        .with_interaction_events(on_interaction::<S>);
+        .with_push_events(on_push)
+        .with_command_events(on_command)
+        .with_interaction_events(on_interaction);
     let listener = SlackClientSocketModeListener::new(&SlackClientSocketModeConfig::new(), environment, callbacks);
     let token = SlackApiToken::new(SlackApiTokenValue::new(app_token.expose().to_string()));
     listener.listen_for(&token).await?;

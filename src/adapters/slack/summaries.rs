@@ -1,6 +1,6 @@
 //! Thread summaries: read a whole Slack thread (`conversations.replies`, every page), turn it into the
-//! core's thread document, summarize it with the configured [`SummaryService`], and reply in the
-//! thread with the sourced and speculative parts and links to the messages cited.
+//! core's thread document, have the commands layer summarize it, and render the reply for the thread
+//! with the sourced and speculative parts and links to the messages cited.
 //!
 //! Permalinks are built from the workspace URL `auth.test` returns, in Slack's documented shape
 //! (`https://acme.slack.com/archives/C123/p1700000000000100?thread_ts=…&cid=C123`), rather than with
@@ -12,10 +12,8 @@
 
 use super::blocks::{self, Coverage};
 use super::client::{ApiError, SlackApi};
-use crate::core::analyze::analyze;
-use crate::core::lexicon::Lexicon;
-use crate::core::model::{Document, Message, Thread};
-use crate::summaries::SummaryService;
+use crate::commands::Commands;
+use crate::core::model::{Message, Thread};
 use chrono::{DateTime, Utc};
 use slack_morphism::prelude::*;
 
@@ -103,7 +101,7 @@ pub struct Reader<'a> {
 /// Reads and summarizes a thread; returns the reply's messages.
 pub async fn summarize(
     reader: &Reader<'_>,
-    summaries: &dyn SummaryService,
+    commands: &Commands,
     channel: &str,
     thread_ts: &str,
 ) -> Result<Vec<blocks::Rendered>, SummaryError> {
@@ -147,9 +145,8 @@ pub async fn summarize(
     }
     let read = messages.len();
     let thread = Thread { id: Some(thread_ts.into()), channel: Some(channel.into()), messages };
-    let analysis = analyze(&Document::Thread(thread), Lexicon::embedded());
-    let summary = summaries.summarize(&analysis, None).await;
-    Ok(blocks::thread_summary(&summary, &analysis, Coverage { read, skipped }))
+    let done = commands.summarize(thread).await;
+    Ok(blocks::thread_summary(&done.summary, &done.analysis, Coverage { read, skipped }))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! replay after a crash is recognised by Discord rather than posted twice.
 
 use super::http::{outcome, transport};
-use super::render::{Style, discord_escape, post, split, update};
+use super::render::{DISCORD as STYLE, post, update};
 use crate::core::message::{StoryPost, StoryUpdate};
 use crate::delivery::{Capabilities, DeliveryError, Destination, PostRef};
 use crate::secret::Secret;
@@ -19,8 +19,6 @@ pub struct DiscordWebhook {
     url: Secret,
     client: reqwest::Client,
 }
-
-const STYLE: Style = Style { bold: "**", escape: discord_escape };
 
 impl DiscordWebhook {
     pub fn new(url: Secret, client: reqwest::Client) -> Self {
@@ -48,7 +46,7 @@ impl DiscordWebhook {
         let mut url = self.url()?;
         url.query_pairs_mut().append_pair("wait", "true");
         let mut first: Option<String> = None;
-        for (i, piece) in split(text, CONTENT_LIMIT).into_iter().enumerate() {
+        for (i, piece) in (STYLE.split)(text, CONTENT_LIMIT).into_iter().enumerate() {
             // Nonces are at most 25 characters; a hash of the key and piece fits and repeats exactly.
             let nonce = format!("{:016x}{i}", xxh3_64(key.as_bytes()));
             let response = self
@@ -94,7 +92,7 @@ impl Destination for DiscordWebhook {
 
     async fn edit_story(&self, key: &str, first: &PostRef, p: &StoryPost) -> Result<(), DeliveryError> {
         let text = post(p, &STYLE, true);
-        let pieces = split(&text, CONTENT_LIMIT);
+        let pieces = (STYLE.split)(&text, CONTENT_LIMIT);
         if first.0.is_empty() || pieces.len() > 1 {
             // Nothing to edit, or the edit no longer fits one message: post it instead.
             return self.send(key, &text).await.map(|_| ());

@@ -1,13 +1,33 @@
-//! The text of a story post or update for chat markdown, in pieces that fit a size limit.
+//! The text of a story post or update for chat markdown; escaping and splitting are
+//! [`crate::delivery::fit`]'s, the same as the bots'.
 
 use crate::core::message::{ShownClaim, StoryPost, StoryUpdate};
-use crate::core::text::defuse_mentions;
+use crate::delivery::fit;
 use std::fmt::Write;
 
-/// How a platform marks bold text and escapes the rest.
+/// How a platform marks bold text, escapes untrusted text, shows a bare URL and splits a message.
 pub struct Style {
     pub bold: &'static str,
     pub escape: fn(&str) -> String,
+    pub url: fn(&str) -> String,
+    pub split: fn(&str, usize) -> Vec<String>,
+}
+
+pub const SLACK: Style =
+    Style { bold: "*", escape: fit::slack::escape, url: fit::slack::escape, split: fit::slack::split };
+
+pub const DISCORD: Style =
+    Style { bold: "**", escape: fit::discord::escape, url: discord_url, split: fit::discord::split };
+
+/// A URL Discord shows as a link but does not embed (`<…>`); anything but a parsed http(s) URL is
+/// shown as escaped text.
+fn discord_url(raw: &str) -> String {
+    match url::Url::parse(raw.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            format!("<{}>", u.as_str().replace('>', "%3E"))
+        }
+        _ => fit::discord::escape(raw),
+    }
 }
 
 fn claims(out: &mut String, style: &Style, title: &str, list: &[ShownClaim]) {
@@ -31,7 +51,7 @@ pub fn post(p: &StoryPost, style: &Style, edited: bool) -> String {
     let mark = if edited { " (updated)" } else { "" };
     let _ = writeln!(out, "{b}{}{b}{mark}", (style.escape)(&p.headline));
     if let Some(url) = &p.url {
-        let _ = writeln!(out, "{}", (style.escape)(url));
+        let _ = writeln!(out, "{}", (style.url)(url));
     }
     for bullet in &p.bullets {
         let _ = writeln!(out, "• {}", (style.escape)(&bullet.text));
@@ -46,7 +66,7 @@ pub fn update(u: &StoryUpdate, style: &Style) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "↳ Also reported by {}: {}", (style.escape)(&u.outlet), (style.escape)(&u.title));
     if let Some(url) = &u.url {
-        let _ = writeln!(out, "{}", (style.escape)(url));
+        let _ = writeln!(out, "{}", (style.url)(url));
     }
     if let Some(note) = &u.revision_note {
         let _ = writeln!(out, "{}", (style.escape)(note));
@@ -56,60 +76,37 @@ pub fn update(u: &StoryUpdate, style: &Style) -> String {
     out
 }
 
-/// Splits `text` into pieces of at most `limit` characters, at line breaks where possible.
-pub fn split(text: &str, limit: usize) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        let mut line = line.to_string();
-        while line.chars().count() > limit {
-            let head: String = line.chars().take(limit).collect();
-            if !current.is_empty() {
-                pieces.push(std::mem::take(&mut current));
-            }
-            pieces.push(head);
-            line = line.chars().skip(limit).collect();
-        }
-        if current.chars().count() + line.chars().count() + 1 > limit && !current.is_empty() {
-            pieces.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push('\n');
-        }
-        current.push_str(&line);
-    }
-    if !current.is_empty() {
-        pieces.push(current);
-    }
-    pieces
-}
-
-/// Slack mrkdwn: `&`, `<` and `>` are escaped, so no `<!channel>`, `<@U…>` or link can be formed.
-pub fn slack_escape(text: &str) -> String {
-    defuse_mentions(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-/// Discord markdown: mentions are defused (and suppressed by `allowed_mentions` as well).
-pub fn discord_escape(text: &str) -> String {
-    defuse_mentions(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
 
+    fn story(headline: &str) -> StoryPost {
+        StoryPost {
+            story_id: "s".into(),
+            revision: 1,
+            headline: headline.into(),
+            url: Some("https://news.example/a_b?x=1&y=2".into()),
+            bullets: vec![],
+            facts: vec![],
+            sourced: vec![],
+            speculative: vec![],
+            outlets: vec!["Example Wire".into()],
+            first_seen: Utc::now(),
+        }
+    }
+
+    /// Regression (issue 13): the Discord webhook did not escape Markdown links the bot escapes.
     #[test]
-    fn long_text_splits_at_lines_within_the_limit() {
-        let text = format!("{}\n{}\n{}", "a".repeat(30), "b".repeat(30), "c".repeat(70));
-        let pieces = split(&text, 40);
-        assert!(pieces.iter().all(|p| p.chars().count() <= 40), "{pieces:?}");
-        assert_eq!(pieces.concat().replace('\n', "").len(), 130);
+    fn a_discord_webhook_post_cannot_hide_a_link_and_keeps_its_own_url_intact() {
+        let text = post(&story("[Read the memo](https://evil.example/phish) Initech cuts 500"), &DISCORD, false);
+        assert!(text.contains("\\[Read the memo\\]"), "{text}");
+        assert!(text.contains("<https://news.example/a_b?x=1&y=2>"), "{text}");
     }
 
     #[test]
-    fn slack_text_cannot_form_a_mention() {
-        let out = slack_escape("<!channel> and <@U123> and @here & friends");
-        assert!(!out.contains("<!") && !out.contains("<@") && !out.contains("@here"), "{out}");
-        assert!(out.contains("&amp;"));
+    fn a_slack_webhook_post_cannot_form_a_mention() {
+        let text = post(&story("<!channel> Initech cuts 500 @here"), &SLACK, false);
+        assert!(!text.contains("<!channel>") && !text.contains("@here"), "{text}");
     }
 }

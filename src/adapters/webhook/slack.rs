@@ -1,7 +1,7 @@
 //! Slack incoming webhooks: post-only (no thread, no edit), mrkdwn text with unfurls off.
 
 use super::http::{outcome, transport};
-use super::render::{Style, post, slack_escape, split, update};
+use super::render::{SLACK as STYLE, post, update};
 use crate::core::message::{StoryPost, StoryUpdate};
 use crate::delivery::{Capabilities, DeliveryError, Destination, PostRef};
 use crate::secret::Secret;
@@ -28,7 +28,7 @@ impl SlackWebhook {
     async fn send(&self, key: &str, text: &str) -> Result<PostRef, DeliveryError> {
         let progress = || self.progress.lock().unwrap_or_else(|p| p.into_inner());
         let already = progress().get(key).copied().unwrap_or(0);
-        for (i, piece) in split(text, TEXT_LIMIT).into_iter().enumerate().skip(already) {
+        for (i, piece) in (STYLE.split)(text, TEXT_LIMIT).into_iter().enumerate().skip(already) {
             let body = json!({ "text": piece, "mrkdwn": true, "unfurl_links": false, "unfurl_media": false });
             let response = self
                 .client
@@ -44,8 +44,6 @@ impl SlackWebhook {
         Ok(PostRef(String::new()))
     }
 }
-
-const STYLE: Style = Style { bold: "*", escape: slack_escape };
 
 #[async_trait]
 impl Destination for SlackWebhook {

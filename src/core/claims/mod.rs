@@ -22,6 +22,11 @@ use super::text::{article_text, host_of, urls_in};
 use attribution::{Attribution, BeliefKind, Context, Frame, Speaker};
 use tokens::Tokens;
 
+/// The uncertainty cues in `text`, as a claim built outside the labeller (a headline) lists them.
+pub fn hedges_in(text: &str, lex: &Lexicon) -> Vec<String> {
+    markers::hedges(&tokens::Tokens::new(text, lex), lex)
+}
+
 /// Labels every claim of a document, in document order.
 pub fn label_document(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
     match doc {

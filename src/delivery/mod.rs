@@ -1,6 +1,9 @@
 //! The one interface every destination implements — console, webhooks, Slack, Discord — so the
 //! pipeline never knows which platform it is posting to. Destinations say what they can do (threads,
 //! edits) and the pipeline degrades gracefully: without edits, a correction goes into the thread.
+//! [`fit`] makes text fit each platform (escaping, splitting, clipping) for every renderer.
+
+pub mod fit;
 
 use crate::core::message::{DigestPost, StoryPost, StoryUpdate};
 use async_trait::async_trait;
