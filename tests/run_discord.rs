@@ -27,8 +27,8 @@ const DAILY: &str = "daily.xml";
 /// The shared feed server playing the two outlets the channels subscribe to.
 async fn feed_server() -> FeedServer {
     let feeds = FeedServer::start().await;
-    feeds.feed(WIRE, "Example Wire");
-    feeds.feed(DAILY, "Example Daily");
+    feeds.feed_of_site(WIRE, "Example Wire", "https://news.example/");
+    feeds.feed_of_site(DAILY, "Example Daily", "https://news.example/");
     feeds
 }
 

@@ -199,9 +199,9 @@ async fn the_binary_posts_threads_edits_and_survives_a_restart_through_slack() {
     let fake = FakeSlack::start().await;
     fake.make_admin(ADMIN);
     let feeds = FeedServer::start().await;
-    feeds.feed("wire.xml", "Northwind Wire");
+    feeds.feed_of_site("wire.xml", "Northwind Wire", "https://northwind.example/");
     feeds.add("wire.xml", wire_backlog());
-    feeds.feed("daily.xml", "Harbor Daily — Business");
+    feeds.feed_of_site("daily.xml", "Harbor Daily — Business", "https://harbor.example/");
     feeds.add("daily.xml", daily_backlog());
     let (wire, daily) = (feeds.url("wire.xml"), feeds.url("daily.xml"));
     let dir = tempfile::tempdir().unwrap();

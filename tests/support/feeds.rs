@@ -14,8 +14,8 @@ use tokio::sync::watch;
 
 #[derive(Clone)]
 enum Body {
-    /// An RSS channel with this title and these `<item>`s.
-    Rss { title: String, items: Vec<String> },
+    /// An RSS channel with this title, its site's link (if any) and these `<item>`s.
+    Rss { title: String, site: Option<String>, items: Vec<String> },
     /// Served exactly as given.
     Raw(String),
 }
@@ -56,7 +56,18 @@ impl FeedServer {
 
     /// Declares an RSS feed with no items yet (until then `name` answers 404).
     pub fn feed(&self, name: &str, title: &str) {
-        self.feeds.bodies.lock().unwrap().insert(name.into(), Body::Rss { title: title.into(), items: Vec::new() });
+        self.feeds
+            .bodies
+            .lock()
+            .unwrap()
+            .insert(name.into(), Body::Rss { title: title.into(), site: None, items: Vec::new() });
+    }
+
+    /// Declares an RSS feed whose channel links to its outlet's own site, so the items it carries from
+    /// that site are credited to the feed's name (a feed's title alone never names an outlet).
+    pub fn feed_of_site(&self, name: &str, title: &str, site: &str) {
+        let body = Body::Rss { title: title.into(), site: Some(site.into()), items: Vec::new() };
+        self.feeds.bodies.lock().unwrap().insert(name.into(), body);
     }
 
     /// Appends an item (see [`item`]) to the feed `name`.
@@ -94,9 +105,10 @@ async fn serve(State(feeds): State<Arc<Feeds>>, Path(name): Path<String>) -> Res
     };
     let xml = match body {
         Body::Raw(text) => text,
-        Body::Rss { title, items } => format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{}</title>{}</channel></rss>",
+        Body::Rss { title, site, items } => format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{}</title>{}{}</channel></rss>",
             escape(&title),
+            site.map(|s| format!("<link>{}</link>", escape(&s))).unwrap_or_default(),
             items.concat()
         ),
     };
