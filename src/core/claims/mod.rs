@@ -319,6 +319,8 @@ fn attributed_verdict(
             }
             Verdict::speculative(r)
         }
+        // "Several employees suspect": unnamed people's beliefs, as the writer tells them.
+        Speaker::Anonymous if reads_minds(tokens, a) => Verdict::speculative(vec![SpeculativeReason::Weasel]),
         Speaker::Anonymous => {
             let src = outlet.cloned().unwrap_or_else(|| source("unnamed sources", SourceKind::Outlet));
             sourced(SourcedReason::Outlet, src, true)
