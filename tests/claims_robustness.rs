@@ -40,5 +40,7 @@ fn every_corpus_file_as_article_text_labels_without_panicking() {
         let summary = Extractive.summarize(&analysis);
         assert!(summary.bullets.len() <= 5);
     }
-    assert!(claims > 1_000, "the corpus yields claims: {claims}");
+    // Most of these files are feed markup, whose short unpunctuated lines hygiene drops as headings
+    // and furniture; what is left still exercises the labeller on hundreds of claims.
+    assert!(claims > 200, "the corpus yields claims: {claims}");
 }

@@ -202,6 +202,7 @@ struct AttributionFile {
     source_prepositions: Vec<String>,
     official_channels: Vec<String>,
     document_channels: Vec<String>,
+    thread_references: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -298,6 +299,8 @@ pub struct Lexicon {
     pub source_prepositions: PhraseSet,
     pub official_channels: PhraseSet,
     pub document_channels: PhraseSet,
+    /// A reply pointing back at the page its thread shares ("the article says", "from the post").
+    pub thread_references: PhraseSet,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -396,6 +399,7 @@ impl Lexicon {
             source_prepositions: phrases("source_prepositions", &a.source_prepositions)?,
             official_channels: phrases("official_channels", &a.official_channels)?,
             document_channels: phrases("document_channels", &a.document_channels)?,
+            thread_references: phrases("thread_references", &a.thread_references)?,
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,

@@ -18,7 +18,7 @@ use super::hygiene::{Kind, Turn, trailing_credit};
 use super::lexicon::Lexicon;
 use super::model::{Article, Document, Thread};
 use super::segment::{Segment, segments};
-use super::text::{article_text, host_of, urls_in};
+use super::text::{article_text, host_of, normalize, urls_in};
 use attribution::{Attribution, BeliefKind, Context, Frame, Speaker};
 use tokens::Tokens;
 
@@ -324,6 +324,8 @@ fn attributed_verdict(
             }
             Verdict::speculative(r)
         }
+        // "Several employees suspect": unnamed people's beliefs, as the writer tells them.
+        Speaker::Anonymous if reads_minds(tokens, a) => Verdict::speculative(vec![SpeculativeReason::Weasel]),
         Speaker::Anonymous => {
             let src = outlet.cloned().unwrap_or_else(|| source("unnamed sources", SourceKind::Outlet));
             sourced(SourcedReason::Outlet, src, true)
@@ -414,11 +416,19 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     let mut ctx =
         Context { company: companies(&all_text, lex).into_iter().next(), is_thread: true, ..Context::default() };
     let mut out = Vec::new();
+    let mut thread_link: Option<Source> = None;
     for (index, message) in thread.messages.iter().enumerate() {
         let origin = message.origin(index);
         let mut links: Vec<String> = message.links.clone();
         links.extend(urls_in(&message.text));
-        let backing: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
+        let own_link: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
+        // "The article says …", "From the post: …": a reply that points back at the page the thread
+        // shares is backed by that page.
+        let points_back = lex.thread_references.is_match(&normalize(&message.text));
+        let backing = own_link.clone().or_else(|| thread_link.clone().filter(|_| points_back));
+        if thread_link.is_none() {
+            thread_link = own_link;
+        }
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         let mut claim = |text: String, backed: bool| {
             let tokens = Tokens::new(&text, lex);
@@ -456,7 +466,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
 }
 
 static SINGULAR_FIRST_PERSON: crate::core::text::Words =
-    crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself"]);
+    crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "i'll"]);
 static FIRST_PERSON: crate::core::text::Words =
     crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "me", "my", "we", "we're", "we've", "us", "our"]);
 

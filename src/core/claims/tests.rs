@@ -325,3 +325,27 @@ fn first_hand_chat_claims_are_not_backed_by_the_link_beside_them() {
     let claims = chat("I was one of the 300 let go on Tuesday. https://news.example/initech-cuts", &[]);
     assert_eq!(labels(&claims), vec![("speculative", vec!["unsourced"])]);
 }
+
+#[test]
+fn a_reply_pointing_back_at_the_shared_page_is_backed_by_it() {
+    let message = |id: &str, text: &str, links: &[&str]| Message {
+        id: Some(id.into()),
+        author: None,
+        ts: None,
+        text: text.into(),
+        links: links.iter().map(|l| l.to_string()).collect(),
+        permalink: None,
+    };
+    let doc = Document::Thread(Thread {
+        id: Some("t1".into()),
+        channel: None,
+        messages: vec![
+            message("m1", "Initech cuts 300 support jobs", &["https://news.example/initech-cuts"]),
+            message("m2", "The article says affected staff get 12 weeks of severance.", &[]),
+            message("m3", "Management knew about this for months.", &[]),
+        ],
+    });
+    let claims = label_document(&doc, Lexicon::embedded());
+    assert_eq!(labels(&claims)[1], ("sourced", vec!["link"]));
+    assert_eq!(labels(&claims)[2].0, "speculative", "a reply that does not point back is the writer's word");
+}
