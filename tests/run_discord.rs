@@ -119,7 +119,7 @@ async fn feed_server(feeds: SharedFeeds) -> String {
         *feeds.hits.lock().unwrap().entry(name.clone()).or_default() += 1;
         let _ = feeds.stall.subscribe().wait_for(|stalled| !*stalled).await;
         let xml = format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{}</title>{}</channel></rss>",
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{}</title><link>https://news.example/</link>{}</channel></rss>",
             outlet(&name),
             items.concat()
         );

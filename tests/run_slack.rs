@@ -60,8 +60,10 @@ async fn serve_feeds(feeds: Arc<Feeds>) -> String {
             return StatusCode::NOT_FOUND.into_response();
         };
         *feeds.hits.lock().unwrap().entry(path).or_default() += 1;
+        // Each outlet's feed names its own site, so its articles are credited to the outlet's name.
+        let site = if title.starts_with("Northwind") { "northwind.example" } else { "harbor.example" };
         let xml = format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>{}</channel></rss>",
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title><link>https://{site}/</link>{}</channel></rss>",
             items.concat()
         );
         ([("content-type", "application/rss+xml")], xml).into_response()
