@@ -359,6 +359,28 @@ mod tests {
     }
 
     #[test]
+    fn a_google_news_item_without_a_source_takes_the_publisher_from_its_title() {
+        let xml = r#"<rss version="2.0"><channel><title>Google News</title>
+<item><title>Initrode to cut 900 jobs - Ledger Daily</title><link>https://news.google.com/rss/articles/CBMiX?oc=5</link></item></channel></rss>"#;
+        let item = &parse_feed(xml.as_bytes(), "https://news.google.com/rss/search?q=x").unwrap().items[0];
+        assert_eq!(item.publisher.as_deref(), Some("Ledger Daily"));
+        assert_eq!(item.title.as_deref(), Some("Initrode to cut 900 jobs"));
+    }
+
+    #[test]
+    fn hacker_news_own_feed_links_the_article_and_keeps_the_thread() {
+        let xml = r#"<rss version="2.0"><channel><title>Hacker News</title><link>https://news.ycombinator.com/</link>
+<item><title>Initrode replaces support with agents</title><link>https://ledgerdaily.example/a</link>
+<comments>https://news.ycombinator.com/item?id=9</comments><description><![CDATA[<a href="https://news.ycombinator.com/item?id=9">Comments</a>]]></description></item></channel></rss>"#;
+        let item = &parse_feed(xml.as_bytes(), "hn.xml").unwrap().items[0];
+        let d = item.discussion.as_ref().unwrap();
+        assert!(d.link_post && d.site == "Hacker News");
+        assert_eq!(d.url.as_ref().map(Url::as_str), Some("https://news.ycombinator.com/item?id=9"));
+        assert_eq!(item.url.as_ref().map(Url::as_str), Some("https://ledgerdaily.example/a"));
+        assert!(item.summary.is_none(), "{:?}", item.summary);
+    }
+
+    #[test]
     fn a_reddit_link_post_links_the_article_and_keeps_the_thread_as_discussion() {
         let xml = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>layoffs</title><link href="https://www.reddit.com/r/layoffs/"/>
 <entry><id>t3_abc</id><title>Initrode cutting 900, blames AI</title><updated>2026-11-20T10:00:00Z</updated>
