@@ -151,7 +151,28 @@ fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
         let possessive = run.as_str().contains(&format!("{name}'s")) || run.as_str().contains(&format!("{name}’s"));
         let lone = !name.contains(' ') && !possessive;
         let next = title[run.end()..].split_whitespace().next().unwrap_or("").to_lowercase();
-        let verb_follows = LISTS.stop_lower.contains(next.trim_matches(|c: char| !c.is_alphanumeric()))
+        let next_word = next.trim_matches(|c: char| !c.is_alphanumeric());
+        // "Acme folks, …", "Acme employees say …": a company's people.
+        let its_people = matches!(
+            next_word,
+            "folks"
+                | "employees"
+                | "workers"
+                | "staff"
+                | "staffers"
+                | "engineers"
+                | "people"
+                | "team"
+                | "teams"
+                | "insiders"
+                | "alumni"
+                | "managers"
+                | "layoffs"
+                | "layoff"
+                | "cuts"
+        );
+        let verb_follows = its_people
+            || LISTS.stop_lower.contains(next_word)
             || (next.ends_with('s') || next.ends_with("ing") || next.ends_with("ed"))
                 && next.chars().all(char::is_alphabetic);
         let known = !lex.companies_in(&name).is_empty();
