@@ -899,4 +899,30 @@ mod tests {
         );
         assert!(matches!(p, Placement::NewStory { .. }), "{p:?}");
     }
+
+    #[test]
+    fn a_subsidiary_and_its_parent_in_the_same_days_are_one_story() {
+        let mut b = book();
+        add(
+            &mut b,
+            item(
+                "1",
+                "Reuters",
+                "Instagram to cut 600 jobs as AI moderation tools take over",
+                "Instagram will cut 600 jobs in content moderation, the company said, citing AI review tools.",
+                0,
+            ),
+        );
+        let p = add(
+            &mut b,
+            item(
+                "2",
+                "CNBC",
+                "Meta cuts 600 roles at its photo app in AI shift",
+                "Meta is laying off 600 people as AI moderation tools take over review work.",
+                3,
+            ),
+        );
+        assert!(matches!(p, Placement::Joined { .. }), "{p:?}");
+    }
 }
