@@ -57,6 +57,16 @@ const COMPANIES_FILE: &str = include_str!("../../config/companies.toml");
 #[derive(Deserialize)]
 struct CompaniesFile {
     recognition: Recognition,
+    #[serde(default)]
+    company: Vec<KnownCompany>,
+}
+
+/// A `[[company]]` entry, read here for its `parent` (the lexicon reads the names).
+#[derive(Deserialize)]
+struct KnownCompany {
+    names: Vec<String>,
+    #[serde(default)]
+    parent: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +83,8 @@ struct Lists {
     stop_lower: HashSet<String>,
     /// Labels and places, which are never a company whole.
     not_names: HashSet<String>,
+    /// Canonical company name (lower-cased) → its parent's canonical name.
+    parents: std::collections::HashMap<String, String>,
     /// Places, which open a company's name only as a possessive ("Charlotte's Acme"); "Omaha
     /// Bluestem Insurance" keeps its first word.
     places: HashSet<String>,
@@ -82,7 +94,10 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let file: CompaniesFile =
         toml::from_str(COMPANIES_FILE).expect("config/companies.toml compiled into the binary is valid");
     let r = file.recognition;
+    let parents =
+        file.company.iter().filter_map(|c| Some((c.names.first()?.to_lowercase(), c.parent.clone()?))).collect();
     Lists {
+        parents,
         stop_lower: r.stop_words.iter().map(|w| w.to_lowercase()).chain(["else".to_string()]).collect(),
         stop: r.stop_words.into_iter().collect(),
         places: r.places.iter().cloned().collect(),
@@ -151,7 +166,28 @@ fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
         let possessive = run.as_str().contains(&format!("{name}'s")) || run.as_str().contains(&format!("{name}’s"));
         let lone = !name.contains(' ') && !possessive;
         let next = title[run.end()..].split_whitespace().next().unwrap_or("").to_lowercase();
-        let verb_follows = LISTS.stop_lower.contains(next.trim_matches(|c: char| !c.is_alphanumeric()))
+        let next_word = next.trim_matches(|c: char| !c.is_alphanumeric());
+        // "Acme folks, …", "Acme employees say …": a company's people.
+        let its_people = matches!(
+            next_word,
+            "folks"
+                | "employees"
+                | "workers"
+                | "staff"
+                | "staffers"
+                | "engineers"
+                | "people"
+                | "team"
+                | "teams"
+                | "insiders"
+                | "alumni"
+                | "managers"
+                | "layoffs"
+                | "layoff"
+                | "cuts"
+        );
+        let verb_follows = its_people
+            || LISTS.stop_lower.contains(next_word)
             || (next.ends_with('s') || next.ends_with("ing") || next.ends_with("ed"))
                 && next.chars().all(char::is_alphabetic);
         let known = !lex.companies_in(&name).is_empty();
@@ -222,16 +258,33 @@ const GENERIC_WORDS: &[&str] = &[
 /// The keys under which stories index a company: its distinctive words, lower-cased, so "Acme",
 /// "Acme Software" and "Omaha Acme Software" meet (and [`same_company`] then decides).
 pub fn family_keys(name: &str) -> Vec<String> {
-    name.split_whitespace()
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
-        .filter(|w| !w.is_empty() && !GENERIC_WORDS.contains(&w.as_str()))
-        .collect()
+    let keys = |n: &str| {
+        n.split_whitespace()
+            .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+            .filter(|w| !w.is_empty() && !GENERIC_WORDS.contains(&w.as_str()))
+            .collect::<Vec<_>>()
+    };
+    let mut out = keys(name);
+    // A subsidiary is also found under its parent's name.
+    if let Some(parent) = parent_of(name) {
+        out.extend(keys(parent));
+    }
+    out
+}
+
+/// The group a company belongs to (`parent` in `config/companies.toml`).
+pub fn parent_of(name: &str) -> Option<&'static str> {
+    LISTS.parents.get(&name.to_lowercase()).map(String::as_str)
 }
 
 /// Two names of one company: the shorter one's words appear, in order and together, in the longer
 /// one, and include a distinctive word ("Acme" / "Acme Software"; "Bluestem Insurance" / "Omaha
 /// Bluestem Insurance"; but not "Payments" / "Sablewood Payments").
 pub fn same_company(a: &str, b: &str) -> bool {
+    let group = |n: &str| parent_of(n).unwrap_or(n).to_lowercase();
+    if (parent_of(a).is_some() || parent_of(b).is_some()) && group(a) == group(b) {
+        return true;
+    }
     let words = |s: &str| {
         s.split_whitespace()
             .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
@@ -415,5 +468,7 @@ mod tests {
         assert!(same_company("Acme", "Acme Software") && !same_company("Acme", "Globex"));
         assert!(same_company("Bluestem Insurance", "Omaha Bluestem Insurance"));
         assert!(!same_company("Payments", "Sablewood Payments"));
+        assert!(same_company("Instagram", "Meta") && same_company("WhatsApp", "Instagram"));
+        assert!(family_keys("Instagram").contains(&"meta".to_string()));
     }
 }

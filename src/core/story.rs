@@ -298,6 +298,9 @@ pub struct StoryBook {
 /// How many company-less stories a new item is compared with, so cost stays bounded.
 const RECENT_ANONYMOUS: usize = 64;
 
+/// How many items may wait for a company's story to start (see [`StoryBook::follow_or_hold`]).
+const MAX_HELD_PER_COMPANY: usize = 32;
+
 impl StoryBook {
     pub fn new(rules: StoryRules) -> Self {
         Self {
@@ -351,7 +354,7 @@ impl StoryBook {
         let plain = article_text(&item.text);
         let fingerprint = simhash(&format!("{} {}", item.title, plain));
         if let Relevance::OffTopic { reason } = topic.judge(&item.title, &plain) {
-            return self.follow_or_hold(item, fingerprint, &plain, published, reason, lex, topic);
+            return self.follow_or_hold(item, fingerprint, &plain, (published, now), reason, lex, topic);
         }
         if plain.split_whitespace().count() >= 20
             && let Some(story) = self.near.near(fingerprint)
@@ -375,7 +378,7 @@ impl StoryBook {
         item: NewsItem,
         fingerprint: u64,
         plain: &str,
-        published: DateTime<Utc>,
+        (published, now): (DateTime<Utc>, DateTime<Utc>),
         reason: String,
         lex: &Lexicon,
         topic: &Topic,
@@ -392,8 +395,15 @@ impl StoryBook {
         match self.find_story(&analysed, published) {
             Some(idx) => self.place(analysed, Some(idx), published),
             None => {
+                // Held items wait at most as long as news stays news, and only so many per company.
+                let oldest = now - self.rules.max_age - self.rules.window;
                 for key in family_keys(&lead) {
-                    self.held.entry(key).or_default().push((analysed.clone(), published));
+                    let list = self.held.entry(key).or_default();
+                    list.retain(|(_, at)| *at >= oldest);
+                    if list.len() >= MAX_HELD_PER_COMPANY {
+                        list.remove(0);
+                    }
+                    list.push((analysed.clone(), published));
                 }
                 Placement::OffTopic { reason }
             }
@@ -888,5 +898,31 @@ mod tests {
             ),
         );
         assert!(matches!(p, Placement::NewStory { .. }), "{p:?}");
+    }
+
+    #[test]
+    fn a_subsidiary_and_its_parent_in_the_same_days_are_one_story() {
+        let mut b = book();
+        add(
+            &mut b,
+            item(
+                "1",
+                "Reuters",
+                "Instagram to cut 600 jobs as AI moderation tools take over",
+                "Instagram will cut 600 jobs in content moderation, the company said, citing AI review tools.",
+                0,
+            ),
+        );
+        let p = add(
+            &mut b,
+            item(
+                "2",
+                "CNBC",
+                "Meta cuts 600 roles at its photo app in AI shift",
+                "Meta is laying off 600 people as AI moderation tools take over review work.",
+                3,
+            ),
+        );
+        assert!(matches!(p, Placement::Joined { .. }), "{p:?}");
     }
 }

@@ -40,6 +40,8 @@ static INNER_LINK: LazyLock<Regex> =
 static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a\s*>"#).expect("valid regex")
 });
+static FONT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<font\b[^>]*>([^<]{2,80})</font\s*>").expect("valid regex"));
 static POINTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bpoints:\s*(\d+)").expect("valid regex"));
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)#\s*comments:\s*(\d+)").expect("valid regex"));
 static LABELLED_URL: LazyLock<Regex> = LazyLock::new(|| {
@@ -153,7 +155,12 @@ fn clean_bodies(item: &mut FeedItem, feed: &FeedContext<'_>) {
 
 fn google_news(item: &mut FeedItem, extras: &Extras) {
     item.via = Some("Google News".into());
+    // The description names the outlet in a <font> after the headline when <source> is missing.
+    let described = item.summary.as_deref().and_then(|d| FONT.captures(&decode_entities(d)).map(|c| plain(&c[1])));
     item.publisher = extras.source_name.clone().or_else(|| item.publisher.take());
+    if item.publisher.is_none() && split_suffix(item.title.as_deref().unwrap_or("")).is_none() {
+        item.publisher = described.filter(|d| !d.is_empty());
+    }
     item.publisher_site = extras.source_url.as_deref().and_then(canonical_url);
     strip_or_take_suffix(item, true);
     // The description repeats the headline and lists other outlets' headlines: no text of its own.
@@ -356,6 +363,37 @@ mod tests {
         assert_eq!(item.via.as_deref(), Some("Google News"));
         assert_eq!(item.title.as_deref(), Some("Initrode to cut 900 jobs as AI agents take over billing"));
         assert!(item.opaque_link && item.summary.is_none());
+    }
+
+    #[test]
+    fn a_google_news_item_without_a_source_takes_the_publisher_from_its_title() {
+        let xml = r#"<rss version="2.0"><channel><title>Google News</title>
+<item><title>Initrode to cut 900 jobs - Ledger Daily</title><link>https://news.google.com/rss/articles/CBMiX?oc=5</link></item></channel></rss>"#;
+        let item = &parse_feed(xml.as_bytes(), "https://news.google.com/rss/search?q=x").unwrap().items[0];
+        assert_eq!(item.publisher.as_deref(), Some("Ledger Daily"));
+        assert_eq!(item.title.as_deref(), Some("Initrode to cut 900 jobs"));
+    }
+
+    #[test]
+    fn a_google_news_description_names_the_outlet_when_nothing_else_does() {
+        let xml = r#"<rss version="2.0"><channel><title>Google News</title>
+<item><title>Initrode to cut 900 jobs</title><link>https://news.google.com/rss/articles/CBMiY?oc=5</link>
+<description>&lt;a href="https://news.google.com/rss/articles/CBMiY?oc=5"&gt;Initrode to cut 900 jobs&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font color="gray"&gt;Ledger Daily&lt;/font&gt;</description></item></channel></rss>"#;
+        let item = &parse_feed(xml.as_bytes(), "https://news.google.com/rss/search?q=x").unwrap().items[0];
+        assert_eq!(item.publisher.as_deref(), Some("Ledger Daily"));
+    }
+
+    #[test]
+    fn hacker_news_own_feed_links_the_article_and_keeps_the_thread() {
+        let xml = r#"<rss version="2.0"><channel><title>Hacker News</title><link>https://news.ycombinator.com/</link>
+<item><title>Initrode replaces support with agents</title><link>https://ledgerdaily.example/a</link>
+<comments>https://news.ycombinator.com/item?id=9</comments><description><![CDATA[<a href="https://news.ycombinator.com/item?id=9">Comments</a>]]></description></item></channel></rss>"#;
+        let item = &parse_feed(xml.as_bytes(), "hn.xml").unwrap().items[0];
+        let d = item.discussion.as_ref().unwrap();
+        assert!(d.link_post && d.site == "Hacker News");
+        assert_eq!(d.url.as_ref().map(Url::as_str), Some("https://news.ycombinator.com/item?id=9"));
+        assert_eq!(item.url.as_ref().map(Url::as_str), Some("https://ledgerdaily.example/a"));
+        assert!(item.summary.is_none(), "{:?}", item.summary);
     }
 
     #[test]
