@@ -91,7 +91,9 @@ const HEADING_WORDS: usize = 14;
 impl Hygiene {
     pub fn from_toml(text: &str) -> Result<Self, HygieneError> {
         let file: HygieneFile = toml::from_str(text)?;
-        let ci = |p: &str| format!("(?i){p}");
+        // ASCII word boundaries: a Unicode one makes the regex engine fall back to its slowest
+        // matcher on any non-ASCII text, and these rules run on every line and sentence.
+        let ci = |p: &str| format!("(?i){}", p.replace(r"\b", r"(?-u:\b)"));
         let furniture = RegexSet::new(file.furniture.iter().map(|p| ci(p)))
             .map_err(|source| HygieneError::Pattern { list: "furniture", source })?;
         let line_furniture =
@@ -183,6 +185,11 @@ impl Hygiene {
         blocks.push(Block { turn, text: lines.join("\n") });
         blocks.retain(|b| !b.text.is_empty());
         Cleaned { blocks, credit }
+    }
+
+    /// Whether a sentence is page furniture.
+    pub fn is_furniture(&self, sentence: &str) -> bool {
+        self.furniture.is_match(sentence)
     }
 
     /// The first furniture rule a line or sentence matches, as written in the rule file.
