@@ -180,7 +180,8 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
             continue;
         }
         for sentence in sentences(line, lex) {
-            if let Some(rule) = lex.hygiene.furniture_rule(&sentence) {
+            if lex.hygiene.is_furniture(&sentence) {
+                let rule = lex.hygiene.furniture_rule(&sentence).unwrap_or_default();
                 tracing::debug!(sentence = %sentence, rule, "Dropped page furniture before labelling.");
                 continue;
             }
