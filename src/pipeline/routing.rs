@@ -10,15 +10,15 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 impl<S: Store> Watcher<S> {
-    /// The destination a delivery names: a fixed output, or a channel of a running platform.
+    /// The destination a delivery names: a fixed output (which may be a channel the operator
+    /// configured), or a channel of a running platform.
     pub(super) fn resolve(&self, name: &DestinationId) -> Option<Arc<dyn Destination>> {
-        match name {
-            DestinationId::Output(_) => self.destinations.iter().find(|d| d.name() == *name).cloned(),
-            DestinationId::Channel { platform, channel } => {
-                let platform = self.platforms.iter().find(|p| p.platform() == platform)?;
-                Some(platform.channel(channel.as_str()))
-            }
+        if let Some(fixed) = self.destinations.iter().find(|d| d.name() == *name) {
+            return Some(fixed.clone());
         }
+        let DestinationId::Channel { platform, channel } = name else { return None };
+        let platform = self.platforms.iter().find(|p| p.platform() == platform)?;
+        Some(platform.channel(channel.as_str()))
     }
 
     pub(super) async fn routes(&self, feed: &str) -> Result<Routes, WatchError> {
@@ -123,6 +123,17 @@ mod tests {
         store.set_digest("chat", "C1", DigestMode::Hourly).await.unwrap();
         w.round(noon()).await.unwrap();
         assert!(chat.channel_sent("C1").is_empty(), "{:?}", chat.channel_sent("C1"));
+    }
+
+    #[tokio::test]
+    async fn a_fixed_output_named_like_a_channel_is_found_again_by_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Recorder::new("discord:recorder");
+        let (w, _) = watcher(vec![out.clone()], None, true).await;
+        let wire = feed(dir.path(), "wire.xml", &[item("a1", "Initech", 500, noon())]);
+        let mut w = w.fixed_outputs_follow(&[wire]);
+        assert_eq!(w.round(noon()).await.unwrap().sent, 1);
+        assert_eq!(out.kinds(), ["post"]);
     }
 
     #[tokio::test]
