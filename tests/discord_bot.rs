@@ -119,7 +119,7 @@ fn update() -> StoryUpdate {
 async fn a_story_in_a_text_channel_gets_a_thread_updates_in_it_and_an_edit_in_place() {
     let (fake, bot, _) = start(CommandScope::Global).await;
     let channel = bot.channel(&TEXT.to_string());
-    assert_eq!(channel.name(), format!("discord:{TEXT}"));
+    assert_eq!(channel.name().to_string(), format!("discord:{TEXT}"));
     let first = channel.post_story("initech/discord:100/1/post", &story(1, "1,200")).await.unwrap();
     let posted = fake.requests_exact("POST", &format!("/channels/{TEXT}/messages"));
     assert_eq!(posted.len(), 1);

@@ -8,7 +8,7 @@ mod support;
 use async_trait::async_trait;
 use layoffwatch::adapters::discord::embeds::{self, MessageBody, StoryState};
 use layoffwatch::core::message::{StoryPost, StoryUpdate};
-use layoffwatch::delivery::{Capabilities, DeliveryError, Destination, PostRef};
+use layoffwatch::delivery::{Capabilities, DeliveryError, Destination, DestinationId, PostRef};
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
@@ -20,8 +20,8 @@ struct Recorder {
 
 #[async_trait]
 impl Destination for Recorder {
-    fn name(&self) -> String {
-        "discord:recorder".into()
+    fn name(&self) -> DestinationId {
+        DestinationId::channel("discord", "recorder")
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities { threads: true, edits: true }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use layoffwatch::core::message::{DigestPost, StoryPost, StoryUpdate};
 use layoffwatch::core::story::StoryRules;
-use layoffwatch::delivery::{Capabilities, DeliveryError, Destination, Platform, PostRef};
+use layoffwatch::delivery::{Capabilities, DeliveryError, Destination, DestinationId, Platform, PostRef};
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
 use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
 use layoffwatch::store::{DeliveryKind, DeliveryState, DigestMode, SqliteStore, Store, Subscription};
@@ -25,8 +25,8 @@ struct Recording {
 
 #[async_trait]
 impl Destination for Recording {
-    fn name(&self) -> String {
-        self.name.clone()
+    fn name(&self) -> DestinationId {
+        DestinationId::parse(&self.name).expect("a recording's name is a destination id")
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities { threads: true, edits: true }

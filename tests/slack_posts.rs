@@ -79,7 +79,7 @@ async fn a_story_starts_a_thread_gets_replies_and_is_edited_in_place() {
     let fake = FakeSlack::start().await;
     let bot = support::bot(&fake, support::store().await, &[]).await;
     let dest = bot.channel(CHANNEL);
-    assert_eq!(dest.name(), format!("slack:{CHANNEL}"));
+    assert_eq!(dest.name().to_string(), format!("slack:{CHANNEL}"));
     assert!(dest.capabilities().threads && dest.capabilities().edits);
 
     let first =

@@ -121,8 +121,8 @@ impl Console {
 
 #[async_trait]
 impl Destination for Console {
-    fn name(&self) -> String {
-        "console".into()
+    fn name(&self) -> crate::delivery::DestinationId {
+        crate::delivery::DestinationId::output("console")
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -71,8 +71,8 @@ impl JsonLines {
 
 #[async_trait]
 impl Destination for JsonLines {
-    fn name(&self) -> String {
-        self.name.clone()
+    fn name(&self) -> crate::delivery::DestinationId {
+        crate::delivery::DestinationId::output(self.name.clone())
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -33,6 +33,7 @@ use crate::summaries::SummaryService;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// A parsed command, whichever platform it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +50,17 @@ impl Command {
     /// Whether the command changes the channel (and so needs the platform's permission check).
     pub fn changes_channel(&self) -> bool {
         matches!(self, Command::Subscribe(_) | Command::Unsubscribe(_) | Command::Digest(_))
+    }
+
+    /// The command's name, for its log span (never its arguments: a feed URL can carry a token).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Subscribe(_) => "subscribe",
+            Command::Unsubscribe(_) => "unsubscribe",
+            Command::List => "list",
+            Command::Digest(_) => "digest",
+            Command::Help => "help",
+        }
     }
 }
 
@@ -208,17 +220,28 @@ impl Commands {
     }
 
     /// Carries out `command` in `place` and returns the answer. Permission was checked by the caller.
+    /// Runs in a `command` span naming the command, platform and channel (no arguments, no text).
     pub async fn run(&self, place: &Place<'_>, command: Command) -> Reply {
+        let span = tracing::info_span!(
+            "command",
+            command = command.name(),
+            platform = place.platform,
+            channel = place.channel
+        );
         let store = self.store.as_ref();
-        let result = match command {
-            Command::Help => Ok(help::run(&self.presets)),
-            Command::List => list::run(store, place).await,
-            Command::Subscribe(target) => subscribe::run(store, place, target, Utc::now()).await,
-            Command::Unsubscribe(target) => unsubscribe::run(store, place, target).await,
-            Command::Digest(mode) => digest::run(store, place, mode).await,
-        };
+        let result = async {
+            match command {
+                Command::Help => Ok(help::run(&self.presets)),
+                Command::List => list::run(store, place).await,
+                Command::Subscribe(target) => subscribe::run(store, place, target, Utc::now()).await,
+                Command::Unsubscribe(target) => unsubscribe::run(store, place, target).await,
+                Command::Digest(mode) => digest::run(store, place, mode).await,
+            }
+        }
+        .instrument(span.clone())
+        .await;
         result.unwrap_or_else(|e| {
-            tracing::error!(platform = place.platform, channel = place.channel, error = %e, "A chat command could not use the store.");
+            span.in_scope(|| tracing::error!(error = %e, "A chat command could not use the store."));
             Reply::Failed
         })
     }

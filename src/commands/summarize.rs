@@ -8,6 +8,7 @@ use crate::core::analyze::{Analysis, analyze};
 use crate::core::lexicon::Lexicon;
 use crate::core::model::{Document, Thread};
 use crate::core::summarize::Summary;
+use tracing::Instrument;
 
 /// A summarized thread: the analysis (claims, labels) and the summary drawn from it.
 #[derive(Debug, Clone)]
@@ -17,9 +18,16 @@ pub struct ThreadSummary {
 }
 
 impl Commands {
+    /// Runs in a `command` span naming the channel (never the thread's messages).
     pub async fn summarize(&self, thread: Thread) -> ThreadSummary {
-        let analysis = analyze(&Document::Thread(thread), Lexicon::embedded());
-        let summary = self.summaries.summarize(&analysis, None).await;
-        ThreadSummary { analysis, summary }
+        let channel = thread.channel.clone().unwrap_or_default();
+        let span = tracing::info_span!("command", command = "summarize", channel = %channel);
+        async {
+            let analysis = analyze(&Document::Thread(thread), Lexicon::embedded());
+            let summary = self.summaries.summarize(&analysis, None).await;
+            ThreadSummary { analysis, summary }
+        }
+        .instrument(span)
+        .await
     }
 }

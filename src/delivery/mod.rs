@@ -1,9 +1,13 @@
 //! The one interface every destination implements — console, webhooks, Slack, Discord — so the
 //! pipeline never knows which platform it is posting to. Destinations say what they can do (threads,
 //! edits) and the pipeline degrades gracefully: without edits, a correction goes into the thread.
-//! [`fit`] makes text fit each platform (escaping, splitting, clipping) for every renderer.
+//! [`fit`] makes text fit each platform (escaping, splitting, clipping) for every renderer; [`id`]
+//! names each destination.
 
 pub mod fit;
+pub mod id;
+
+pub use id::{ChannelId, DestinationId, DestinationIdError};
 
 use crate::core::message::{DigestPost, StoryPost, StoryUpdate};
 use async_trait::async_trait;
@@ -43,8 +47,9 @@ impl DeliveryError {
 
 #[async_trait]
 pub trait Destination: Send + Sync {
-    /// A stable name for logs and idempotency keys ("console", "slack:C123", "discord-webhook").
-    fn name(&self) -> String;
+    /// The destination's stable identity, for logs, idempotency keys and the outbox ("console",
+    /// "slack:C123", "discord-webhook").
+    fn name(&self) -> DestinationId;
     fn capabilities(&self) -> Capabilities;
     /// Posts a story. `key` is the delivery's idempotency key (story, destination, revision, kind): a
     /// destination that can recognise a repeat (a nonce, a read-back) must not post it twice.
@@ -61,7 +66,10 @@ pub trait Destination: Send + Sync {
     /// A channel's periodic digest, posted instead of live story posts. Only chat channels that chose a
     /// digest (`/layoffs digest`) are sent one, so the fixed outputs keep this refusal.
     async fn post_digest(&self, _key: &str, _digest: &DigestPost) -> Result<PostRef, DeliveryError> {
-        Err(DeliveryError::Rejected { destination: self.name(), message: "this output does not take digests".into() })
+        Err(DeliveryError::Rejected {
+            destination: self.name().to_string(),
+            message: "this output does not take digests".into(),
+        })
     }
 }
 
@@ -71,6 +79,7 @@ pub trait Destination: Send + Sync {
 pub trait Platform: Send + Sync {
     /// `slack` or `discord`: the platform column of stored subscriptions and digests.
     fn platform(&self) -> &'static str;
-    /// The destination posting into `channel`. Its `name()` must be `"{platform}:{channel}"`.
+    /// The destination posting into `channel`. Its `name()` must be
+    /// `DestinationId::Channel { platform: self.platform(), channel }`.
     fn channel(&self, channel: &str) -> Arc<dyn Destination>;
 }

@@ -82,7 +82,7 @@ impl<S: Store> Watcher<S> {
             let delivery = (!stories.is_empty()).then(|| NewDelivery {
                 key: format!("digest/{}/{}", dest.name(), period.to.to_rfc3339()),
                 story_id: None,
-                destination: dest.name(),
+                destination: dest.name().to_string(),
                 kind: DeliveryKind::Digest,
                 payload: serde_json::to_value(Outbound::Digest(DigestPost {
                     from: period.from,

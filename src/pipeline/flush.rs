@@ -6,7 +6,7 @@
 use super::send::send;
 use super::watcher::{WatchError, Watcher};
 use crate::core::message::Outbound;
-use crate::delivery::PostRef;
+use crate::delivery::{DestinationId, PostRef};
 use crate::store::{DeliveryKind, Store};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
@@ -16,12 +16,19 @@ impl<S: Store> Watcher<S> {
     /// Sends every due delivery, oldest first. Returns how many were sent.
     pub async fn flush(&self, now: DateTime<Utc>) -> Result<usize, WatchError> {
         let mut sent = 0;
-        let mut held: HashSet<(String, String)> = HashSet::new();
+        let mut held: HashSet<(String, DestinationId)> = HashSet::new();
         // A destination that answered 429 gets nothing more this round; its other deliveries wait
         // without spending attempts.
-        let mut throttled: HashSet<String> = HashSet::new();
+        let mut throttled: HashSet<DestinationId> = HashSet::new();
         for d in self.store.due_deliveries(now, 500).await? {
-            let Some(dest) = self.resolve(&d.destination) else {
+            let name = match DestinationId::parse(&d.destination) {
+                Ok(name) => name,
+                Err(e) => {
+                    self.store.mark_failed(d.id, &e.to_string()).await?;
+                    continue;
+                }
+            };
+            let Some(dest) = self.resolve(&name) else {
                 let why =
                     "this destination is no longer configured; set its output or platform token again and re-queue";
                 self.store.mark_failed(d.id, why).await?;
@@ -34,10 +41,10 @@ impl<S: Store> Watcher<S> {
                     continue;
                 }
             };
-            if throttled.contains(&d.destination) {
+            if throttled.contains(&name) {
                 continue;
             }
-            let pair = (d.story_id.clone().unwrap_or_default(), d.destination.clone());
+            let pair = (d.story_id.clone().unwrap_or_default(), name.clone());
             let thread = match &d.story_id {
                 Some(story) => self.store.thread_ref(story, &d.destination).await?.map(PostRef),
                 None => None,
@@ -66,7 +73,7 @@ impl<S: Store> Watcher<S> {
                 }
                 Err(crate::delivery::DeliveryError::RateLimited { retry_after, .. }) => {
                     warn!(destination = %d.destination, ?retry_after, "Destination is rate limiting; pausing it.");
-                    throttled.insert(d.destination.clone());
+                    throttled.insert(name);
                     held.insert(pair);
                     let wait = Duration::from_std(retry_after).unwrap_or(Duration::seconds(60)).min(Duration::hours(1));
                     self.store.mark_retry(d.id, "rate limited", now + wait).await?;

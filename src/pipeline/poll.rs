@@ -210,9 +210,9 @@ fn delivery(story_id: &str, dest: &dyn Destination, msg: &Outbound) -> Result<Ne
         Outbound::Digest(_) => (DeliveryKind::Digest, 0),
     };
     Ok(NewDelivery {
-        key: NewDelivery::idempotency_key(story_id, &dest.name(), revision, kind),
+        key: NewDelivery::idempotency_key(story_id, &dest.name().to_string(), revision, kind),
         story_id: Some(story_id.to_string()),
-        destination: dest.name(),
+        destination: dest.name().to_string(),
         kind,
         payload: serde_json::to_value(msg).unwrap_or_default(),
     })

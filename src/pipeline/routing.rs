@@ -3,21 +3,22 @@
 //! digest instead); and whoever already shows a story keeps getting its updates.
 
 use super::watcher::{WatchError, Watcher};
-use crate::delivery::Destination;
+use crate::delivery::{Destination, DestinationId};
 use crate::feeds::FeedSource;
 use crate::store::{Store, Subscription};
 use std::collections::HashSet;
 use std::sync::Arc;
 
 impl<S: Store> Watcher<S> {
-    /// The destination a delivery names: a fixed output, or a channel of a running platform.
-    pub(super) fn resolve(&self, name: &str) -> Option<Arc<dyn Destination>> {
-        if let Some(fixed) = self.destinations.iter().find(|d| d.name() == name) {
+    /// The destination a delivery names: a fixed output (which may be a channel the operator
+    /// configured), or a channel of a running platform.
+    pub(super) fn resolve(&self, name: &DestinationId) -> Option<Arc<dyn Destination>> {
+        if let Some(fixed) = self.destinations.iter().find(|d| d.name() == *name) {
             return Some(fixed.clone());
         }
-        let (platform, channel) = name.split_once(':')?;
+        let DestinationId::Channel { platform, channel } = name else { return None };
         let platform = self.platforms.iter().find(|p| p.platform() == platform)?;
-        Some(platform.channel(channel))
+        Some(platform.channel(channel.as_str()))
     }
 
     pub(super) async fn routes(&self, feed: &str) -> Result<Routes, WatchError> {
@@ -32,7 +33,7 @@ impl<S: Store> Watcher<S> {
                 continue;
             }
             let Some(p) = self.platforms.iter().find(|p| p.platform() == platform) else { continue };
-            let name = format!("{platform}:{channel}");
+            let name = DestinationId::channel(platform, channel.clone());
             // Once per channel, whichever of its subscriptions names this feed (not only its first).
             if same_feed(&subscribed, feed) && !routes.channels.iter().any(|c| c.name() == name) {
                 routes.channels.push(p.channel(&channel));
@@ -46,11 +47,11 @@ impl<S: Store> Watcher<S> {
     /// channels subscribed to it, and whoever already shows the story.
     pub(super) fn targets(&self, routes: &Routes, story_id: &str) -> Vec<Arc<dyn Destination>> {
         let announced = self.announced.get(story_id);
-        let shows = |name: &str| announced.is_some_and(|a| a.contains(name));
+        let shows = |name: &DestinationId| announced.is_some_and(|a| a.contains(name));
         let follows = self.fixed_feeds.as_ref().is_none_or(|f| f.contains(&routes.feed));
         let mut out: Vec<Arc<dyn Destination>> =
             self.destinations.iter().filter(|d| follows || shows(&d.name())).cloned().collect();
-        let mut names: HashSet<String> = HashSet::new();
+        let mut names: HashSet<DestinationId> = HashSet::new();
         for channel in &routes.channels {
             names.insert(channel.name());
             out.push(channel.clone());
@@ -72,7 +73,7 @@ impl<S: Store> Watcher<S> {
 pub(super) struct Routes {
     pub(super) feed: String,
     pub(super) channels: Vec<Arc<dyn Destination>>,
-    pub(super) live: HashSet<String>,
+    pub(super) live: HashSet<DestinationId>,
 }
 
 pub(super) fn same_feed(subscribed: &str, polled: &str) -> bool {
@@ -122,6 +123,17 @@ mod tests {
         store.set_digest("chat", "C1", DigestMode::Hourly).await.unwrap();
         w.round(noon()).await.unwrap();
         assert!(chat.channel_sent("C1").is_empty(), "{:?}", chat.channel_sent("C1"));
+    }
+
+    #[tokio::test]
+    async fn a_fixed_output_named_like_a_channel_is_found_again_by_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Recorder::new("discord:recorder");
+        let (w, _) = watcher(vec![out.clone()], None, true).await;
+        let wire = feed(dir.path(), "wire.xml", &[item("a1", "Initech", 500, noon())]);
+        let mut w = w.fixed_outputs_follow(&[wire]);
+        assert_eq!(w.round(noon()).await.unwrap().sent, 1);
+        assert_eq!(out.kinds(), ["post"]);
     }
 
     #[tokio::test]

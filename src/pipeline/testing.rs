@@ -5,7 +5,7 @@
 use super::watcher::{WatchRules, Watcher};
 use crate::core::message::{DigestPost, StoryPost, StoryUpdate};
 use crate::core::story::StoryRules;
-use crate::delivery::{Capabilities, DeliveryError, Destination, Platform, PostRef};
+use crate::delivery::{Capabilities, DeliveryError, Destination, DestinationId, Platform, PostRef};
 use crate::feeds::{FeedSource, FetchSettings, Fetcher};
 use crate::store::SqliteStore;
 use crate::summaries::Offline;
@@ -84,8 +84,8 @@ impl Recorder {
 
 #[async_trait]
 impl Destination for Recorder {
-    fn name(&self) -> String {
-        self.name.clone()
+    fn name(&self) -> DestinationId {
+        DestinationId::parse(&self.name).expect("a test destination's name is a destination id")
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -15,7 +15,7 @@ use crate::core::message::StoryPost;
 use crate::core::relevance::Topic;
 use crate::core::story::{NewsItem, Story, StoryBook, StoryRules};
 use crate::core::summarize::Summary;
-use crate::delivery::{Destination, Platform};
+use crate::delivery::{Destination, DestinationId, Platform};
 use crate::feeds::{FeedSource, Fetcher};
 use crate::store::{Store, StoreError};
 use crate::summaries::SummaryService;
@@ -74,7 +74,7 @@ pub struct Watcher<S: Store> {
     pub(super) book: StoryBook,
     /// The destinations (by name) each story's first post has been queued for; every later item
     /// goes to them as an update, and to a newly interested channel as the whole story.
-    pub(super) announced: HashMap<String, BTreeSet<String>>,
+    pub(super) announced: HashMap<String, BTreeSet<DestinationId>>,
     /// The feeds each story's items came from, which decide the channels it goes to.
     pub(super) story_feeds: HashMap<String, BTreeSet<String>>,
     /// The last summary made of each story, so the summary service can send only what is new.
@@ -261,14 +261,14 @@ pub(super) struct StoryPayload {
     pub(super) outlets: Vec<String>,
     /// The destinations (by name) the story's first post was queued for.
     #[serde(default)]
-    pub(super) announced_to: Option<BTreeSet<String>>,
+    pub(super) announced_to: Option<BTreeSet<DestinationId>>,
     /// Rows written before channels existed: `true` when the story went to every fixed output.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) announced: bool,
 }
 
 impl StoryPayload {
-    pub(super) fn new(story: &Story, announced_to: Option<&BTreeSet<String>>) -> Self {
+    pub(super) fn new(story: &Story, announced_to: Option<&BTreeSet<DestinationId>>) -> Self {
         Self {
             headline: story.headline().to_string(),
             companies: story.companies(),
@@ -351,7 +351,7 @@ mod tests {
         assert!(legacy.announced && legacy.announced_to.is_none());
         let current =
             StoryPayload::read(&json!({"headline": "h", "companies": ["Initech"], "announced_to": ["slack:C1"]}));
-        assert_eq!(current.announced_to, Some(BTreeSet::from(["slack:C1".to_string()])));
+        assert_eq!(current.announced_to, Some(BTreeSet::from([DestinationId::channel("slack", "C1")])));
         assert_eq!(StoryPayload::read(&json!("not an object")), StoryPayload::default());
         let written = current.to_value();
         assert!(written.get("announced").is_none(), "{written}");

@@ -277,8 +277,8 @@ pub fn delivery_error(destination: &str, e: RestError) -> DeliveryError {
 
 #[async_trait]
 impl Destination for DiscordChannel {
-    fn name(&self) -> String {
-        self.name_of()
+    fn name(&self) -> crate::delivery::DestinationId {
+        crate::delivery::DestinationId::channel("discord", self.channel.to_string())
     }
 
     fn capabilities(&self) -> Capabilities {

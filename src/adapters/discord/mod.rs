@@ -154,7 +154,7 @@ struct NotAChannel(String);
 impl NotAChannel {
     fn refuse(&self) -> DeliveryError {
         DeliveryError::Rejected {
-            destination: self.name(),
+            destination: self.name().to_string(),
             message: format!("{:?} is not a Discord channel id; remove that subscription", self.0),
         }
     }
@@ -162,8 +162,8 @@ impl NotAChannel {
 
 #[async_trait]
 impl Destination for NotAChannel {
-    fn name(&self) -> String {
-        format!("discord:{}", self.0)
+    fn name(&self) -> crate::delivery::DestinationId {
+        crate::delivery::DestinationId::channel("discord", self.0.clone())
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -92,8 +92,10 @@ impl Poster {
         key: &str,
         thread: Option<&str>,
         pieces: Vec<Rendered>,
-        destination: &str,
+        destination: &(impl std::fmt::Display + ?Sized),
     ) -> Result<String, DeliveryError> {
+        let destination = destination.to_string();
+        let destination = destination.as_str();
         let mut first: Option<String> = None;
         for (i, piece) in pieces.into_iter().enumerate() {
             let thread_ts =
@@ -142,7 +144,7 @@ impl Poster {
 }
 
 /// Slack's answer as a delivery outcome: rate limits and outages are retried, a refusal is not.
-pub fn delivery_error(destination: &str, e: ApiError) -> DeliveryError {
+pub fn delivery_error(destination: &(impl std::fmt::Display + ?Sized), e: ApiError) -> DeliveryError {
     let destination = destination.to_string();
     match e {
         ApiError::RateLimited { retry_after, .. } => DeliveryError::RateLimited { destination, retry_after },
@@ -178,8 +180,8 @@ pub struct SlackChannel {
 
 #[async_trait]
 impl Destination for SlackChannel {
-    fn name(&self) -> String {
-        format!("slack:{}", self.channel)
+    fn name(&self) -> crate::delivery::DestinationId {
+        crate::delivery::DestinationId::channel("slack", self.channel.clone())
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -69,8 +69,8 @@ impl DiscordWebhook {
 
 #[async_trait]
 impl Destination for DiscordWebhook {
-    fn name(&self) -> String {
-        "discord-webhook".into()
+    fn name(&self) -> crate::delivery::DestinationId {
+        crate::delivery::DestinationId::output("discord-webhook")
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -47,8 +47,8 @@ impl SlackWebhook {
 
 #[async_trait]
 impl Destination for SlackWebhook {
-    fn name(&self) -> String {
-        "slack-webhook".into()
+    fn name(&self) -> crate::delivery::DestinationId {
+        crate::delivery::DestinationId::output("slack-webhook")
     }
 
     fn capabilities(&self) -> Capabilities {
