@@ -13,12 +13,12 @@ use crate::adapters::discord::{DiscordBot, DiscordError};
 use crate::adapters::jsonl::JsonLines;
 use crate::adapters::slack::settings::Connection;
 use crate::adapters::slack::{SlackBot, SlackError};
-use crate::commands::Commands;
-use crate::feeds::presets::Presets;
 use crate::adapters::webhook::{DiscordWebhook, SlackWebhook};
+use crate::commands::Commands;
 use crate::config::Settings;
 use crate::core::story::StoryRules;
 use crate::delivery::{Destination, Platform};
+use crate::feeds::presets::Presets;
 use crate::feeds::{FetchError, FetchSettings, Fetcher};
 use crate::llm::{LlmError, LlmSummaries};
 use crate::metrics::{CONTENT_TYPE, Metrics};
@@ -136,7 +136,9 @@ impl App {
         let sharing = matches!(store, AnyStore::Postgres(_)).then(|| Sharing {
             owner: settings.sharing.instance.clone(),
             feed_lease: chrono::Duration::seconds(settings.sharing.feed_lease_seconds.try_into().unwrap_or(i64::MAX)),
-            claim_for: chrono::Duration::seconds(settings.sharing.delivery_claim_seconds.try_into().unwrap_or(i64::MAX)),
+            claim_for: chrono::Duration::seconds(
+                settings.sharing.delivery_claim_seconds.try_into().unwrap_or(i64::MAX),
+            ),
         });
         let mut http = ops_routes(metrics, store.clone(), sharing.as_ref().map(|s| s.owner.clone()));
         let slack = match settings.slack.clone() {
@@ -359,10 +361,7 @@ async fn health(store: &AnyStore, owner: Option<&str>) -> (axum::http::StatusCod
     if let Some(owner) = owner
         && let Ok(held) = store.leases_held(owner, chrono::Utc::now()).await
     {
-        body.push_str(&format!(
-            "instance={owner}\nfeed_leases={}\ndelivery_claims={}\n",
-            held.feeds, held.deliveries
-        ));
+        body.push_str(&format!("instance={owner}\nfeed_leases={}\ndelivery_claims={}\n", held.feeds, held.deliveries));
     }
     (axum::http::StatusCode::OK, body)
 }

@@ -66,8 +66,13 @@ async fn installation(path: &str) {
         .unwrap();
     let first = store.due_deliveries(at(10), 1).await.unwrap()[0].id;
     store.mark_sent(first, Some("1763629200.000100")).await.unwrap();
-    let subscription =
-        Subscription { platform: "slack".into(), channel: "C1".into(), feed: FEED.into(), added_by: "U1".into(), added_at: at(7) };
+    let subscription = Subscription {
+        platform: "slack".into(),
+        channel: "C1".into(),
+        feed: FEED.into(),
+        added_by: "U1".into(),
+        added_at: at(7),
+    };
     store.add_subscription(&subscription).await.unwrap();
     store.set_digest("slack", "C1", DigestMode::Hourly).await.unwrap();
     store.queue_digest("slack", "C1", at(10), None).await.unwrap();
@@ -150,7 +155,7 @@ fn a_missing_source_or_a_target_that_is_not_postgres_is_refused_with_what_to_giv
     assert!(!missing.exists(), "the missing source was not created");
     let file = dir.path().join("bot.sqlite");
     std::fs::write(&file, b"").unwrap();
-    let out = migrate(&["--from", file.to_str().unwrap(), "--to", "/tmp/other.sqlite"]);
+    let out = migrate(&["--from", file.to_str().unwrap(), "--to", "./other.sqlite"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--to must be a postgres:// URL"));
 }

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 pub async fn migrate(from: &str, to: &str, force: bool) -> anyhow::Result<ExitCode> {
     let path = from.trim().trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     if is_postgres_url(from) || !Path::new(path).is_file() {
-        anyhow::bail!("--from {from:?} is not an existing SQLite file; give the path of the bot's database (LAYOFFWATCH_DB)");
+        anyhow::bail!(
+            "--from {from:?} is not an existing SQLite file; give the path of the bot's database (LAYOFFWATCH_DB)"
+        );
     }
     if !is_postgres_url(to) {
         anyhow::bail!("--to must be a postgres:// URL, such as postgres://USER:PASSWORD@HOST:5432/DATABASE");

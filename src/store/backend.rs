@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::postgres::{PgStore, is_postgres_url};
 use super::{
-    CommitSummary, Delivery, DeliveryId, DigestMode, DigestSchedule, FeedState, InboxEntry, LeaseCounts,
-    NewDelivery, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
+    CommitSummary, Delivery, DeliveryId, DigestMode, DigestSchedule, FeedState, InboxEntry, LeaseCounts, NewDelivery,
+    PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
 };
 
 /// One of the two backends.

@@ -70,7 +70,13 @@ const TABLES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "subscriptions",
-        &[("platform", "text"), ("channel", "text"), ("feed", "text"), ("added_by", "text"), ("added_at", "timestamptz")],
+        &[
+            ("platform", "text"),
+            ("channel", "text"),
+            ("feed", "text"),
+            ("added_by", "text"),
+            ("added_at", "timestamptz"),
+        ],
     ),
     ("digests", &[("platform", "text"), ("channel", "text"), ("mode", "text"), ("last_sent_at", "timestamptz")]),
     ("processed_events", &[("event_id", "text"), ("seen_at", "timestamptz")]),
@@ -142,7 +148,8 @@ pub async fn sqlite_to_postgres(from: &SqliteStore, to: &PgStore, replace: bool)
         for row in &rows {
             let mut query = sqlx::query(sqlx::AssertSqlSafe(insert.clone()));
             for (i, _) in columns.iter().enumerate() {
-                let value: Option<String> = row.try_get(i).map_err(StoreError::database(format!("read {table} from SQLite")))?;
+                let value: Option<String> =
+                    row.try_get(i).map_err(StoreError::database(format!("read {table} from SQLite")))?;
                 query = query.bind(value);
             }
             query.execute(&mut *tx).await.map_err(StoreError::database(context(table)))?;

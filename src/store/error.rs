@@ -156,7 +156,9 @@ impl StoreError {
     /// away by itself: worth retrying after a pause.
     pub fn is_busy(&self) -> bool {
         match self {
-            StoreError::Database { source, .. } | StoreError::Open { source, .. } | StoreError::Connect { source, .. } => {
+            StoreError::Database { source, .. }
+            | StoreError::Open { source, .. }
+            | StoreError::Connect { source, .. } => {
                 match source.as_database_error().and_then(|e| e.code()) {
                     // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
                     Some(code) => code.parse::<i32>().map(|c| matches!(c & 0xff, 5 | 6)).unwrap_or(false),

@@ -615,7 +615,11 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
 
     /// What `owner` holds at `now`, and the age of the outbox.
-    fn leases_held(&self, owner: &str, now: DateTime<Utc>) -> impl Future<Output = Result<LeaseCounts, StoreError>> + Send;
+    fn leases_held(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<LeaseCounts, StoreError>> + Send;
 }
 
 #[cfg(test)]

@@ -105,10 +105,11 @@ pub async fn inspect(url: &str) -> Result<SchemaStatus, StoreError> {
     let location = redact(url);
     let connect_error = |source| StoreError::Connect { location: location.clone(), source };
     let options = PgConnectOptions::from_str(url.trim()).map_err(connect_error)?;
-    let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, sqlx::Connection::connect_with(&options))
-        .await
-        .map_err(|_| connect_error(sqlx::Error::PoolTimedOut))?
-        .map_err(connect_error)?;
+    let mut conn =
+        tokio::time::timeout(CONNECT_TIMEOUT, <sqlx::PgConnection as sqlx::Connection>::connect_with(&options))
+            .await
+            .map_err(|_| connect_error(sqlx::Error::PoolTimedOut))?
+            .map_err(connect_error)?;
     let read = StoreError::database("read the applied migrations");
     let has_table: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
         .fetch_one(&mut conn)
@@ -287,7 +288,10 @@ where
     Ok(())
 }
 
-async fn write_poll(tx: &mut Transaction<'static, Postgres>, commit: &PollCommit) -> Result<CommitSummary, sqlx::Error> {
+async fn write_poll(
+    tx: &mut Transaction<'static, Postgres>,
+    commit: &PollCommit,
+) -> Result<CommitSummary, sqlx::Error> {
     let mut summary = CommitSummary::default();
     upsert_feed(&mut **tx, &commit.feed).await?;
     // Stories before deliveries; a stored newer revision wins; first_seen is kept.
@@ -369,7 +373,9 @@ impl Store for PgStore {
     }
 
     async fn save_feed(&self, feed: &FeedState) -> Result<(), StoreError> {
-        upsert_feed(&self.pool, feed).await.map_err(StoreError::database(format!("save the state of feed {}", feed.url)))
+        upsert_feed(&self.pool, feed)
+            .await
+            .map_err(StoreError::database(format!("save the state of feed {}", feed.url)))
     }
 
     async fn list_feeds(&self) -> Result<Vec<FeedState>, StoreError> {

@@ -602,11 +602,11 @@ impl Store for SqliteStore {
             "UPDATE deliveries SET next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL \
              WHERE id = ? AND state = 'pending'",
         )
-            .bind(ts(next_attempt_at))
-            .bind(id.0)
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::database(format!("defer delivery {id}")))?;
+        .bind(ts(next_attempt_at))
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("defer delivery {id}")))?;
         self.expect_pending_updated(id, result.rows_affected()).await
     }
 
@@ -913,8 +913,8 @@ impl Store for SqliteStore {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
     use super::*;
+    use chrono::TimeZone;
 
     /// 20 April 2026 at `hour`:00 UTC.
     fn at(hour: u32) -> DateTime<Utc> {

@@ -9,7 +9,10 @@ const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// The server's URL from the environment or the default.
 pub fn server_url() -> String {
-    std::env::var("LAYOFFWATCH_TEST_POSTGRES").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_URL.into())
+    std::env::var("LAYOFFWATCH_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_URL.into())
 }
 
 /// A URL whose tables live in a fresh, empty schema named after `test`, or `None` (with a note on
@@ -27,8 +30,10 @@ pub async fn fresh_schema(test: &str) -> Option<String> {
         }
         Err(e) => panic!("CI is set but no PostgreSQL answers at {server}: {e}"),
     };
-    let schema: String =
-        format!("lw_{test}").chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let schema: String = format!("lw_{test}")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
     // Long names are cut to PostgreSQL's 63 bytes, with a hash of the whole name kept unique.
     let hash = schema.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     let schema = format!("{}_{:08x}", schema.chars().take(50).collect::<String>(), hash as u32);
