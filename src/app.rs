@@ -22,8 +22,8 @@ use crate::feeds::presets::Presets;
 use crate::feeds::{FetchError, FetchSettings, Fetcher};
 use crate::llm::{LlmError, LlmSummaries};
 use crate::metrics::{CONTENT_TYPE, Metrics};
-use crate::pipeline::watcher::{WatchError, WatchRules, Watcher};
-use crate::store::{SqliteStore, StoreError};
+use crate::pipeline::watcher::{Sharing, WatchError, WatchRules, Watcher};
+use crate::store::{AnyStore, Store, StoreError};
 use crate::summaries::{Offline, SummaryService};
 use axum::Router;
 use axum::http::header;
@@ -76,7 +76,7 @@ pub struct App {
     listener: Option<TcpListener>,
     local_addr: Option<SocketAddr>,
     http: Router,
-    watcher: Watcher<SqliteStore>,
+    watcher: Watcher<AnyStore>,
     /// How many feeds the operator configured (chat channels add theirs every round).
     configured_feeds: usize,
     discord: Option<DiscordBot>,
@@ -104,7 +104,7 @@ impl App {
         if settings.feeds.is_empty() && !settings.has_bot() {
             return Err(AppError::NothingToWatch);
         }
-        let store = SqliteStore::open(&settings.db).await?;
+        let store = AnyStore::open(&settings.db).await?;
         let fetch = FetchSettings {
             allow_private: settings.allow_private_addresses,
             ..FetchSettings::default().with_contact(&settings.contact)
@@ -132,7 +132,15 @@ impl App {
             }
             None => None,
         };
-        let mut http = ops_routes(metrics);
+        // On PostgreSQL other instances may share the database: take the work under leases.
+        let sharing = matches!(store, AnyStore::Postgres(_)).then(|| Sharing {
+            owner: settings.sharing.instance.clone(),
+            feed_lease: chrono::Duration::seconds(settings.sharing.feed_lease_seconds.try_into().unwrap_or(i64::MAX)),
+            claim_for: chrono::Duration::seconds(
+                settings.sharing.delivery_claim_seconds.try_into().unwrap_or(i64::MAX),
+            ),
+        });
+        let mut http = ops_routes(metrics, store.clone(), sharing.as_ref().map(|s| s.owner.clone()));
         let slack = match settings.slack.clone() {
             Some(slack) => {
                 let default_channel = slack.default_channel.clone();
@@ -159,9 +167,13 @@ impl App {
             post_backlog: false,
             keep_text: chrono::Duration::days(settings.article_text_days.into()),
         };
-        let watcher = Watcher::new(store, fetcher, destinations, summaries, rules)
+        let mut watcher = Watcher::new(store, fetcher, destinations, summaries, rules)
             .with_platforms(platforms)
             .fixed_outputs_follow(&settings.feeds);
+        if let Some(sharing) = sharing {
+            info!(instance = %sharing.owner, "Sharing the database with other instances: feeds and deliveries are leased.");
+            watcher = watcher.shared_with_others(sharing);
+        }
         Ok(Self {
             listener,
             local_addr,
@@ -308,14 +320,68 @@ fn fixed_outputs(settings: &Settings, user_agent: &str) -> Result<Vec<Arc<dyn De
     Ok(destinations)
 }
 
-/// `/healthz` for a load balancer or orchestrator, `/metrics` in the Prometheus text format.
-fn ops_routes(metrics: Arc<Metrics>) -> Router {
-    Router::new().route("/healthz", get(|| async { "ok\n" })).route(
-        "/metrics",
-        get(move || {
-            let metrics = metrics.clone();
-            async move { ([(header::CONTENT_TYPE, CONTENT_TYPE)], metrics.render()) }
-        }),
+/// `/healthz` for a load balancer or orchestrator: `ok` with the database backend and this
+/// instance's leases, or 503 when the database does not answer. `/metrics` in the Prometheus text
+/// format, with leases held and the age of the oldest pending delivery.
+fn ops_routes(metrics: Arc<Metrics>, store: AnyStore, owner: Option<String>) -> Router {
+    let health_store = store.clone();
+    let health_owner = owner.clone();
+    Router::new()
+        .route(
+            "/healthz",
+            get(move || {
+                let store = health_store.clone();
+                let owner = health_owner.clone();
+                async move { health(&store, owner.as_deref()).await }
+            }),
+        )
+        .route(
+            "/metrics",
+            get(move || {
+                let metrics = metrics.clone();
+                let store = store.clone();
+                let owner = owner.clone();
+                async move {
+                    let mut text = metrics.render();
+                    text.push_str(&store_metrics(&store, owner.as_deref()).await);
+                    ([(header::CONTENT_TYPE, CONTENT_TYPE)], text)
+                }
+            }),
+        )
+}
+
+/// The `/healthz` answer: a body of `key=value` lines after `ok`, so a probe can match on `ok`.
+async fn health(store: &AnyStore, owner: Option<&str>) -> (axum::http::StatusCode, String) {
+    let backend = store.backend_name();
+    if let Err(e) = store.ping().await {
+        warn!(error = %e, "Health check: the database does not answer.");
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy\ndatabase={backend} unreachable\n"));
+    }
+    let mut body = format!("ok\ndatabase={backend} reachable\n");
+    if let Some(owner) = owner
+        && let Ok(held) = store.leases_held(owner, chrono::Utc::now()).await
+    {
+        body.push_str(&format!("instance={owner}\nfeed_leases={}\ndelivery_claims={}\n", held.feeds, held.deliveries));
+    }
+    (axum::http::StatusCode::OK, body)
+}
+
+/// Gauges read from the store at scrape time; nothing when the store does not answer.
+async fn store_metrics(store: &AnyStore, owner: Option<&str>) -> String {
+    let now = chrono::Utc::now();
+    let Ok(held) = store.leases_held(owner.unwrap_or(""), now).await else { return String::new() };
+    let age = held.oldest_pending.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
+    format!(
+        "# HELP layoffwatch_feed_leases_held Feeds whose poll this instance has leased.\n\
+         # TYPE layoffwatch_feed_leases_held gauge\n\
+         layoffwatch_feed_leases_held {}\n\
+         # HELP layoffwatch_delivery_claims_held Pending deliveries this instance has claimed.\n\
+         # TYPE layoffwatch_delivery_claims_held gauge\n\
+         layoffwatch_delivery_claims_held {}\n\
+         # HELP layoffwatch_outbox_oldest_pending_seconds Age of the oldest pending delivery (0 when none).\n\
+         # TYPE layoffwatch_outbox_oldest_pending_seconds gauge\n\
+         layoffwatch_outbox_oldest_pending_seconds {age:.3}\n",
+        held.feeds, held.deliveries
     )
 }
 

@@ -7,7 +7,8 @@
 //!   summaries and the messages destinations render. No network, database or clock.
 //! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items, each
 //!   credited to its publisher, with feed furniture removed and community posts marked as discussion.
-//! - [`store`]: persistence (SQLite): feeds and validators, seen items, stories, the outbox.
+//! - [`store`]: persistence (SQLite, or PostgreSQL shared by several instances): feeds and validators,
+//!   seen items, stories, the outbox, and the leases instances share the work by.
 //! - [`delivery`]: the trait every destination implements, and `fit` (escaping and splitting per platform).
 //! - [`commands`]: the chat commands once for every platform (subscribe, unsubscribe, list, digest,
 //!   help, thread summaries) and the durable inbox every command and chat event passes through.

@@ -131,7 +131,7 @@ async fn the_app_binds_port_zero_reports_it_and_posts_a_story_through_a_webhook(
     let addr = app.local_addr().expect("an HTTP port");
     assert_ne!(addr.port(), 0, "the app reports the port it bound");
     let running = run(app);
-    assert_eq!(get(&format!("http://{addr}/healthz")).await, (200, "ok\n".to_string()));
+    assert_eq!(get(&format!("http://{addr}/healthz")).await, (200, "ok\ndatabase=sqlite reachable\n".to_string()));
     // The first poll of a feed only remembers its backlog; the next item is news.
     wait_for("the first poll", || feeds.hits("wire") >= 1).await;
     feeds.add(
@@ -314,6 +314,6 @@ async fn slacks_request_urls_share_the_apps_one_port_in_http_mode() {
         .unwrap();
     assert_eq!(answer.status().as_u16(), 200);
     assert!(answer.text().await.unwrap().contains("a-challenge-from-slack"));
-    assert_eq!(get(&format!("http://{addr}/healthz")).await, (200, "ok\n".to_string()));
+    assert_eq!(get(&format!("http://{addr}/healthz")).await, (200, "ok\ndatabase=sqlite reachable\n".to_string()));
     running.stop().await;
 }

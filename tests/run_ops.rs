@@ -56,7 +56,7 @@ async fn the_running_bot_answers_healthz_and_metrics_on_its_port() {
     .unwrap();
     assert!(!addr.ends_with(":0"), "{addr}");
     let health = get(&format!("http://{addr}/healthz")).await.expect("the bot answers on the port it logged");
-    assert_eq!((health.0, health.2.trim()), (200, "ok"));
+    assert_eq!((health.0, health.2.trim()), (200, "ok\ndatabase=sqlite reachable"));
     let (status, kind, body) = get(&format!("http://{addr}/metrics")).await.expect("metrics answer");
     assert_eq!(status, 200);
     assert!(kind.starts_with("text/plain") && kind.contains("version=0.0.4"), "{kind}");

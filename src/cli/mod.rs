@@ -6,6 +6,7 @@ mod documents;
 mod eval;
 mod feeds;
 mod llm;
+mod migrate;
 mod run;
 mod signals;
 
@@ -37,6 +38,18 @@ enum Command {
     Check {
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+    /// Copy an installation from a SQLite file into an empty PostgreSQL database.
+    Migrate {
+        /// The SQLite database: a path or sqlite://PATH.
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database: postgres://USER:PASSWORD@HOST:5432/DATABASE.
+        #[arg(long)]
+        to: String,
+        /// Replace what the target already holds instead of refusing.
+        #[arg(long)]
+        force: bool,
     },
     /// One stateless pass over feeds (paths or http(s) URLs): stories, claims and summaries.
     Digest {
@@ -109,7 +122,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 .init();
             runtime()?.block_on(run::run(config.as_deref(), once))
         }
-        Command::Check { config } => check::check(config.as_deref()),
+        Command::Check { config } => runtime()?.block_on(check::check(config.as_deref())),
+        Command::Migrate { from, to, force } => runtime()?.block_on(migrate::migrate(&from, &to, force)),
         Command::Bench { items } => {
             println!("{:>8} {:>8} {:>9} {:>10} {:>12}", "items", "stories", "seconds", "items/s", "peak RSS MB");
             for n in items {

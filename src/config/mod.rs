@@ -30,8 +30,10 @@ use std::path::{Path, PathBuf};
 /// What the running bot needs to know.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
-    /// SQLite path or URL (`LAYOFFWATCH_DB`).
+    /// SQLite path or URL, or a `postgres://` URL shared by several instances (`LAYOFFWATCH_DB`).
     pub db: String,
+    /// How instances sharing a database split the work.
+    pub sharing: Sharing,
     /// Feeds watched for every default destination, parsed once.
     pub feeds: Vec<FeedSource>,
     pub poll_seconds: u64,
@@ -56,6 +58,21 @@ pub struct Settings {
     pub http_addr: Option<SocketAddr>,
     /// LLM summaries; `None` keeps the bot offline (extractive summaries).
     pub llm: Option<LlmSettings>,
+}
+
+/// How one instance takes its share of the work in a database it may share with others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sharing {
+    /// This instance's name in leases (`LAYOFFWATCH_INSTANCE`); by default the host name and
+    /// process id, which differ between instances.
+    pub instance: String,
+    /// How long a feed poll is leased (`LAYOFFWATCH_FEED_LEASE_SECONDS`, default the poll
+    /// interval): no other instance polls the feed before it runs out, and a dead instance's feeds
+    /// are taken over after it.
+    pub feed_lease_seconds: u64,
+    /// How long a claimed delivery stays with its sender (`LAYOFFWATCH_DELIVERY_CLAIM_SECONDS`,
+    /// default 60): a delivery of an instance killed mid-send is retried after it.
+    pub delivery_claim_seconds: u64,
 }
 
 /// A setting that cannot be used.
@@ -143,6 +160,7 @@ impl Settings {
             }
         }
         let db = db(&mut r, file.store.db);
+        let sharing = sharing(&mut r, poll_seconds);
         let contact = r
             .get("LAYOFFWATCH_CONTACT")
             .or(file.feeds.contact)
@@ -177,7 +195,9 @@ impl Settings {
         };
         let discord = discord::read(&mut r, allow_private_addresses);
         let slack = slack::read(&mut r, &slack::Shared { allow_private_addresses, http_addr });
-        let llm = llm::read(&mut r, Some(&db));
+        // The LLM's daily token count is kept in a file beside a SQLite database; with PostgreSQL
+        // each instance keeps its own count in memory.
+        let llm = llm::read(&mut r, (!crate::store::postgres::is_postgres_url(&db)).then_some(db.as_str()));
         let has_output = console
             || jsonl.is_some()
             || slack_webhook_url.is_some()
@@ -196,6 +216,7 @@ impl Settings {
         }
         Ok(Settings {
             db,
+            sharing,
             feeds,
             poll_seconds,
             max_age_days,
@@ -243,12 +264,51 @@ pub fn allow_private_addresses_from_process() -> Result<bool, ConfigError> {
     if r.has_problems() { Err(ConfigError::Invalid(r.into_problems())) } else { Ok(allow) }
 }
 
+fn sharing(r: &mut Reader<'_>, poll_seconds: u64) -> Sharing {
+    let instance = r.get("LAYOFFWATCH_INSTANCE").unwrap_or_else(default_instance);
+    let feed_lease_seconds = r
+        .whole(
+            "LAYOFFWATCH_FEED_LEASE_SECONDS",
+            None,
+            1..=u64::from(u32::MAX),
+            "set it to 1 or more (seconds; by default the poll interval)",
+        )
+        .unwrap_or(poll_seconds);
+    let delivery_claim_seconds = r
+        .whole(
+            "LAYOFFWATCH_DELIVERY_CLAIM_SECONDS",
+            None,
+            1..=86_400,
+            "set it to 1 or more (seconds a sender holds a delivery, e.g. 60)",
+        )
+        .unwrap_or(60);
+    Sharing { instance, feed_lease_seconds, delivery_claim_seconds }
+}
+
+/// The host name and process id: unique among instances running at once.
+fn default_instance() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.trim().is_empty())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "layoffwatch".to_owned());
+    format!("{host}-{}", std::process::id())
+}
+
 fn db(r: &mut Reader<'_>, from_file: Option<String>) -> String {
     let db = r.raw("LAYOFFWATCH_DB").or(from_file).unwrap_or_else(|| "./layoffwatch.sqlite".into());
     if db.trim().is_empty() {
         r.problem("store.db", "is empty", "give a file path such as ./layoffwatch.sqlite (or set LAYOFFWATCH_DB)");
-    } else if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        r.problem("store.db", "Postgres is not supported yet", "use a SQLite file path for now");
+    } else if crate::store::postgres::is_postgres_url(&db) {
+        match url::Url::parse(db.trim()) {
+            Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => {}
+            _ => r.problem(
+                "store.db",
+                "is not a usable PostgreSQL URL (no host)",
+                "write it as postgres://USER:PASSWORD@HOST:5432/DATABASE",
+            ),
+        }
     } else if let Some(parent) = Path::new(db.trim_start_matches("sqlite://").trim_start_matches("sqlite:")).parent()
         && !parent.as_os_str().is_empty()
         && !parent.exists()

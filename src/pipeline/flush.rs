@@ -7,7 +7,7 @@ use super::send::send;
 use super::watcher::{WatchError, Watcher};
 use crate::core::message::Outbound;
 use crate::delivery::{DestinationId, PostRef};
-use crate::store::{DeliveryKind, Store};
+use crate::store::{Delivery, DeliveryKind, Store};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
 use tracing::{Instrument, info_span, warn};
@@ -20,7 +20,36 @@ impl<S: Store> Watcher<S> {
         // A destination that answered 429 gets nothing more this round; its other deliveries wait
         // without spending attempts.
         let mut throttled: HashSet<DestinationId> = HashSet::new();
-        for d in self.store.due_deliveries(now, 500).await? {
+        loop {
+            let batch = match &self.sharing {
+                // Small batches, so instances sharing the outbox share its sending too.
+                Some(sharing) => self.store.claim_deliveries(&sharing.owner, now, now + sharing.claim_for, 20).await?,
+                None => self.store.due_deliveries(now, 500).await?,
+            };
+            // A claimed delivery leaves the claimable set whatever happens to it below (sent,
+            // retried later, failed, deferred, or left claimed while its destination is throttled),
+            // so this loop ends.
+            if batch.is_empty() {
+                break;
+            }
+            sent += self.send_batch(batch, now, &mut held, &mut throttled).await?;
+            if self.sharing.is_none() {
+                break;
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Sends one batch of due deliveries, oldest first; returns how many were sent.
+    async fn send_batch(
+        &self,
+        batch: Vec<Delivery>,
+        now: DateTime<Utc>,
+        held: &mut HashSet<(String, DestinationId)>,
+        throttled: &mut HashSet<DestinationId>,
+    ) -> Result<usize, WatchError> {
+        let mut sent = 0;
+        for d in batch {
             let name = match DestinationId::parse(&d.destination) {
                 Ok(name) => name,
                 Err(e) => {

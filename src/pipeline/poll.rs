@@ -16,7 +16,7 @@ use crate::feeds::{FeedSource, FetchOutcome, Validators};
 use crate::store::{DeliveryKind, FeedState, NewDelivery, PollCommit, SeenItem, Store, StoryRecord};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeSet, HashSet};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 /// What one poll of one feed did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -33,6 +33,13 @@ impl<S: Store> Watcher<S> {
     /// Polls one feed and commits what it decided.
     pub async fn poll(&mut self, source: &FeedSource, now: DateTime<Utc>) -> Result<PollReport, WatchError> {
         let url = source.to_string();
+        if let Some(sharing) = &self.sharing
+            && !self.store.lease_feed(&url, &sharing.owner, now, now + sharing.feed_lease).await?
+        {
+            debug!(feed = %url, "Another instance holds this feed's lease; skipping it.");
+            return Ok(PollReport { not_polled: true, ..PollReport::default() });
+        }
+        // Read after the lease: another instance may have polled the feed just before.
         let mut state = self.store.get_feed(&url).await?.unwrap_or_else(|| FeedState::new(url.clone()));
         if let Some(reason) = &state.disabled_reason {
             warn!(feed = %url, reason = %reason, "Feed is disabled; skipping it.");

@@ -39,6 +39,18 @@ pub struct WatchRules {
     pub keep_text: Duration,
 }
 
+/// How this watcher shares a database with other instances: it polls a feed only under a lease
+/// and sends a delivery only under a claim, both kept in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sharing {
+    /// This instance's name in leases and claims.
+    pub owner: String,
+    /// How long a feed's poll is leased; no other instance polls it before then.
+    pub feed_lease: Duration,
+    /// How long a claimed delivery stays with this instance before another may send it.
+    pub claim_for: Duration,
+}
+
 /// What one round did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct RoundReport {
@@ -80,6 +92,8 @@ pub struct Watcher<S: Store> {
     /// The last summary made of each story, so the summary service can send only what is new.
     pub(super) last_summary: HashMap<String, Summary>,
     pub(super) sent: std::sync::Mutex<SentCounts>,
+    /// Set when other instances share the database (see [`Watcher::shared_with_others`]).
+    pub(super) sharing: Option<Sharing>,
 }
 
 /// Deliveries sent, by kind.
@@ -114,7 +128,21 @@ impl<S: Store> Watcher<S> {
             story_feeds: HashMap::new(),
             last_summary: HashMap::new(),
             sent: std::sync::Mutex::new(SentCounts::default()),
+            sharing: None,
         }
+    }
+
+    /// Shares the work with other instances on the same database: feeds are polled under a lease,
+    /// deliveries sent under a claim, and the story book is rebuilt from the store at the start of
+    /// each round, so stories another instance made are extended, not made again.
+    pub fn shared_with_others(mut self, sharing: Sharing) -> Self {
+        self.sharing = Some(sharing);
+        self
+    }
+
+    /// How this watcher shares its database, if it does.
+    pub fn sharing(&self) -> Option<&Sharing> {
+        self.sharing.as_ref()
     }
 
     /// Adds chat platforms: their channels get the stories of the feeds they subscribed to.
@@ -153,6 +181,9 @@ impl<S: Store> Watcher<S> {
     /// that are due are queued and sent, and old article text expires. A feed that fails to poll is
     /// logged and retried next round; a store failure ends the round with the error.
     pub async fn round(&mut self, now: DateTime<Utc>) -> Result<RoundReport, WatchError> {
+        if self.sharing.is_some() {
+            self.restore(now).await?;
+        }
         let mut report = RoundReport { sent: self.flush(now).await?, ..RoundReport::default() };
         let configured = self.configured.clone();
         for source in &self.sources(&configured).await? {

@@ -8,9 +8,9 @@ use super::DeliveryId;
 pub enum StoreError {
     /// The database location names a backend this build does not have.
     #[error(
-        "{location:?} is not a SQLite database: expected a file path or a sqlite:// URL; \
-         Postgres URLs need the Postgres backend, which this build does not include, so set \
-         LAYOFFWATCH_DB to a file path such as ./layoffwatch.sqlite"
+        "{location:?} is not a database layoffwatch can open: expected a SQLite file path, a \
+         sqlite:// URL or a postgres:// URL; set LAYOFFWATCH_DB to one, such as \
+         ./layoffwatch.sqlite"
     )]
     UnsupportedLocation {
         /// The location as given.
@@ -30,6 +30,20 @@ pub enum StoreError {
         source: sqlx::Error,
     },
 
+    /// The PostgreSQL server could not be reached, or refused the login.
+    #[error(
+        "could not connect to the PostgreSQL database at {location}: {source}; check that the \
+         server is running and reachable from here, and the user, password and database name in \
+         LAYOFFWATCH_DB"
+    )]
+    Connect {
+        /// The URL as given, without its password.
+        location: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+
     /// The schema could not be brought up to date.
     #[error(
         "could not bring the database at {location} up to date: {source}; if a newer \
@@ -42,6 +56,28 @@ pub enum StoreError {
         /// The migrator's error.
         #[source]
         source: sqlx::migrate::MigrateError,
+    },
+
+    /// The database was migrated by a newer layoffwatch than this one.
+    #[error(
+        "the database at {location} has migration {version}, which this layoffwatch does not \
+         know: a newer version wrote it; run that version (or newer), not this one"
+    )]
+    MigrationsAhead {
+        /// The path or URL as given (without a password).
+        location: String,
+        /// The first unknown migration found.
+        version: i64,
+    },
+
+    /// `migrate` was pointed at a database that already holds an installation.
+    #[error(
+        "the target database is not empty: {tables}; point --to at an empty database, or pass \
+         --force to replace what it holds"
+    )]
+    TargetNotEmpty {
+        /// The tables holding rows, with their counts.
+        tables: String,
     },
 
     /// A query or transaction failed; nothing this call meant to write was written.
@@ -100,6 +136,16 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Wraps a migrator error, telling a database migrated by a newer binary apart.
+    pub(crate) fn migrate(location: &str, source: sqlx::migrate::MigrateError) -> Self {
+        match source {
+            sqlx::migrate::MigrateError::VersionMissing(version) => {
+                StoreError::MigrationsAhead { location: location.to_owned(), version }
+            }
+            source => StoreError::Migrate { location: location.to_owned(), source },
+        }
+    }
+
     /// Wraps a driver error with what the store was doing.
     pub(crate) fn database(operation: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Self {
         let operation = operation.into();
@@ -110,7 +156,9 @@ impl StoreError {
     /// away by itself: worth retrying after a pause.
     pub fn is_busy(&self) -> bool {
         match self {
-            StoreError::Database { source, .. } | StoreError::Open { source, .. } => {
+            StoreError::Database { source, .. }
+            | StoreError::Open { source, .. }
+            | StoreError::Connect { source, .. } => {
                 match source.as_database_error().and_then(|e| e.code()) {
                     // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
                     Some(code) => code.parse::<i32>().map(|c| matches!(c & 0xff, 5 | 6)).unwrap_or(false),

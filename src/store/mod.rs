@@ -17,12 +17,24 @@
 //!
 //! The store has no clock: every time it records comes from the caller, so tests can pin it.
 //!
+//! Several instances can share one PostgreSQL database. They split the work through leases the
+//! store keeps: a feed is polled by the instance that leased it ([`Store::lease_feed`]) and a
+//! delivery sent by the instance that claimed it ([`Store::claim_deliveries`]); a lease expires, so
+//! the work of an instance that died is taken over. Chat event ids and the inbox are rows like any
+//! other, so they are shared too.
+//!
 //! - [`sqlite`]: the default backend, one SQLite file in WAL mode.
+//! - [`postgres`]: the shared backend, one PostgreSQL database for one or more instances.
+//! - [`backend`]: the store the app opens, whichever of the two `LAYOFFWATCH_DB` names.
+//! - [`copy`]: copying an installation from one database to another (`layoffwatch migrate`).
 //! - [`error`]: what can go wrong, with what to do about it.
 //!
-//! [`Store`] is generic rather than `dyn` so a Postgres backend can follow with the same records.
+//! [`Store`] is generic rather than `dyn`; [`backend::AnyStore`] picks a backend at run time.
 
+pub mod backend;
+pub mod copy;
 pub mod error;
+pub mod postgres;
 pub mod sqlite;
 
 use std::collections::HashSet;
@@ -34,7 +46,9 @@ use chrono::{DateTime, NaiveTime, Utc};
 
 use crate::secret::Secret;
 
+pub use backend::AnyStore;
 pub use error::StoreError;
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 /// What the poller remembers about one feed between polls.
@@ -381,7 +395,18 @@ pub struct InboxEntry {
     pub expires_at: DateTime<Utc>,
 }
 
-/// The persistence operations layoffwatch needs, so backends (SQLite now, Postgres later) are
+/// What one instance holds at a moment, and how old the outbox is, for `/healthz` and `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LeaseCounts {
+    /// Feeds this instance has leased and whose lease has not expired.
+    pub feeds: u64,
+    /// Pending deliveries this instance has claimed and whose claim has not expired.
+    pub deliveries: u64,
+    /// When the oldest pending delivery was queued (by the database's clock), if any is pending.
+    pub oldest_pending: Option<DateTime<Utc>>,
+}
+
+/// The persistence operations layoffwatch needs, so backends (SQLite, PostgreSQL) are
 /// interchangeable. Used generically (`S: Store`), not as `dyn Store`; every future is `Send` so
 /// calls can run inside spawned tasks.
 ///
@@ -562,6 +587,39 @@ pub trait Store: Send + Sync {
 
     /// A platform's entries, oldest first.
     fn inbox_entries(&self, platform: &str) -> impl Future<Output = Result<Vec<InboxEntry>, StoreError>> + Send;
+
+    // ----- leases shared by several instances -----
+
+    /// Leases a feed's next poll to `owner` until `until`, unless another lease on it is still
+    /// running at `now`; returns whether `owner` got it. A lease is kept to its end, so the feed
+    /// is polled once per lease by whichever instance takes it, and an instance that dies loses
+    /// its feeds when their leases run out.
+    fn lease_feed(
+        &self,
+        url: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Claims up to `limit` due deliveries (as [`Store::due_deliveries`]) that no running claim
+    /// holds, for `owner` until `until`, oldest first. Two instances never claim the same row at
+    /// the same time; marking a delivery (sent, retry, failed, deferred) ends its claim, and a
+    /// claim of an instance that died runs out, so its deliveries are sent by another.
+    fn claim_deliveries(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
+
+    /// What `owner` holds at `now`, and the age of the outbox.
+    fn leases_held(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<LeaseCounts, StoreError>> + Send;
 }
 
 #[cfg(test)]

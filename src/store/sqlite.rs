@@ -25,7 +25,7 @@ use tracing::{debug, warn};
 
 use super::{
     CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule, FeedState,
-    InboxEntry, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
+    InboxEntry, LeaseCounts, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
 };
 use crate::secret::Secret;
 
@@ -107,7 +107,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open { location: location.to_owned(), source })?;
-        MIGRATOR.run(&pool).await.map_err(|source| StoreError::Migrate { location: location.to_owned(), source })?;
+        MIGRATOR.run(&pool).await.map_err(|source| StoreError::migrate(location, source))?;
         if !in_memory {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
                 .fetch_one(&pool)
@@ -533,7 +533,7 @@ impl Store for SqliteStore {
     async fn mark_sent(&self, id: DeliveryId, platform_ref: Option<&str>) -> Result<(), StoreError> {
         let result = sqlx::query(
             "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, platform_ref = ?, \
-             next_attempt_at = NULL WHERE id = ? AND state = 'pending'",
+             next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'pending'",
         )
         .bind(platform_ref)
         .bind(id.0)
@@ -545,8 +545,8 @@ impl Store for SqliteStore {
 
     async fn mark_retry(&self, id: DeliveryId, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), StoreError> {
         let result = sqlx::query(
-            "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? \
-             WHERE id = ? AND state = 'pending'",
+            "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, \
+             claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'pending'",
         )
         .bind(truncate_error(error))
         .bind(ts(next_attempt_at))
@@ -560,7 +560,7 @@ impl Store for SqliteStore {
     async fn mark_failed(&self, id: DeliveryId, error: &str) -> Result<(), StoreError> {
         let result = sqlx::query(
             "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?, \
-             next_attempt_at = NULL WHERE id = ? AND state = 'pending'",
+             next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'pending'",
         )
         .bind(truncate_error(error))
         .bind(id.0)
@@ -598,12 +598,15 @@ impl Store for SqliteStore {
     }
 
     async fn defer(&self, id: DeliveryId, next_attempt_at: DateTime<Utc>) -> Result<(), StoreError> {
-        let result = sqlx::query("UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'pending'")
-            .bind(ts(next_attempt_at))
-            .bind(id.0)
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::database(format!("defer delivery {id}")))?;
+        let result = sqlx::query(
+            "UPDATE deliveries SET next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL \
+             WHERE id = ? AND state = 'pending'",
+        )
+        .bind(ts(next_attempt_at))
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("defer delivery {id}")))?;
         self.expect_pending_updated(id, result.rows_affected()).await
     }
 
@@ -822,450 +825,104 @@ impl Store for SqliteStore {
             })
             .collect()
     }
+
+    async fn lease_feed(
+        &self,
+        url: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let context = || format!("lease feed {url}");
+        // SQLite has no FOR UPDATE: the write lock taken up front serialises lessees instead.
+        let mut tx = self.begin_write(&context()).await?;
+        sqlx::query("INSERT INTO feeds (url) VALUES (?) ON CONFLICT (url) DO NOTHING")
+            .bind(url)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database(context()))?;
+        let leased = sqlx::query(
+            "UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE url = ? \
+             AND (lease_until IS NULL OR lease_until <= ?)",
+        )
+        .bind(owner)
+        .bind(ts(until))
+        .bind(url)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::database(context()))?
+        .rows_affected()
+            > 0;
+        tx.commit().await.map_err(StoreError::database(context()))?;
+        Ok(leased)
+    }
+
+    async fn claim_deliveries(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let context = "claim due deliveries";
+        let mut tx = self.begin_write(context).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id IN \
+             (SELECT id FROM deliveries WHERE state = 'pending' \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?) \
+             AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?) \
+             RETURNING {DELIVERY_COLUMNS}"
+        )))
+        .bind(owner)
+        .bind(ts(until))
+        .bind(ts(now))
+        .bind(ts(now))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::database(context))?;
+        tx.commit().await.map_err(StoreError::database(context))?;
+        let mut claimed = rows.iter().map(delivery_from_row).collect::<Result<Vec<_>, _>>()?;
+        claimed.sort_by_key(|d| d.id);
+        Ok(claimed)
+    }
+
+    async fn leases_held(&self, owner: &str, now: DateTime<Utc>) -> Result<LeaseCounts, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM feeds WHERE lease_owner = ?1 AND lease_until > ?2) AS feeds, \
+             (SELECT count(*) FROM deliveries WHERE state = 'pending' AND claimed_by = ?1 \
+              AND claimed_until > ?2) AS deliveries, \
+             (SELECT min(created_at) FROM deliveries WHERE state = 'pending') AS oldest_pending",
+        )
+        .bind(owner)
+        .bind(ts(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::database("count leases"))?;
+        let feeds: i64 = col(&row, "feeds")?;
+        let deliveries: i64 = col(&row, "deliveries")?;
+        // created_at is written by SQLite's own clock with millisecond digits, not by ts().
+        Ok(LeaseCounts {
+            feeds: feeds.unsigned_abs(),
+            deliveries: deliveries.unsigned_abs(),
+            oldest_pending: col_opt_ts(&row, "oldest_pending")?,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-    use serde_json::json;
-
     use super::*;
+    use chrono::TimeZone;
 
     /// 20 April 2026 at `hour`:00 UTC.
     fn at(hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 4, 20, hour, 0, 0).unwrap()
     }
 
-    fn item(id: &str, seen_hour: u32) -> SeenItem {
-        SeenItem {
-            item_id: id.to_owned(),
-            feed_url: "https://example.com/rss".to_owned(),
-            canonical_url: Some(format!("https://example.com/{id}")),
-            simhash: 0xdead_beef,
-            story_id: None,
-            published: Some(at(seen_hour)),
-            seen_at: at(seen_hour),
-            text: Some(format!("article text of {id}")),
-        }
-    }
-
-    fn story(id: &str, revision: u32, hour: u32) -> StoryRecord {
-        StoryRecord {
-            id: id.to_owned(),
-            revision,
-            payload: json!({ "headline": format!("{id} r{revision}") }),
-            first_seen: at(hour),
-            updated_at: at(hour),
-        }
-    }
-
-    fn delivery(story_id: &str, destination: &str, kind: DeliveryKind) -> NewDelivery {
-        NewDelivery {
-            key: NewDelivery::idempotency_key(story_id, destination, 1, kind),
-            story_id: Some(story_id.to_owned()),
-            destination: destination.to_owned(),
-            kind,
-            payload: json!({ "text": "Meta to cut 8,000 jobs" }),
-        }
-    }
-
-    fn commit(items: Vec<SeenItem>, stories: Vec<StoryRecord>, deliveries: Vec<NewDelivery>) -> PollCommit {
-        let mut feed = FeedState::new("https://example.com/rss");
-        feed.etag = Some("\"v1\"".to_owned());
-        feed.last_polled = Some(at(10));
-        feed.first_poll_done = true;
-        PollCommit { feed, items, stories, deliveries }
-    }
-
     async fn store() -> SqliteStore {
         SqliteStore::open_in_memory().await.unwrap()
-    }
-
-    /// Queues one post of story `s1` to `slack:C1` and returns its id.
-    async fn queued_post(store: &SqliteStore) -> DeliveryId {
-        store
-            .commit_poll(&commit(
-                vec![],
-                vec![story("s1", 1, 10)],
-                vec![delivery("s1", "slack:C1", DeliveryKind::Post)],
-            ))
-            .await
-            .unwrap();
-        store.due_deliveries(at(10), 10).await.unwrap()[0].id
-    }
-
-    #[tokio::test]
-    async fn a_saved_feed_reads_back_unchanged_and_an_unknown_one_is_none() {
-        let store = store().await;
-        let feed = FeedState {
-            url: "https://example.com/rss".to_owned(),
-            etag: Some("W/\"abc\"".to_owned()),
-            last_modified: Some("Mon, 20 Apr 2026 10:00:00 GMT".to_owned()),
-            consecutive_failures: 3,
-            disabled_reason: Some("410 Gone".to_owned()),
-            last_polled: Some(at(10) + chrono::Duration::nanoseconds(123_456_789)),
-            first_poll_done: true,
-            retry_at: None,
-        };
-        store.save_feed(&feed).await.unwrap();
-        assert_eq!(store.get_feed(&feed.url).await.unwrap(), Some(feed.clone()));
-        assert_eq!(store.get_feed("https://other.example/rss").await.unwrap(), None);
-
-        let reset = FeedState::new(feed.url.clone());
-        store.save_feed(&reset).await.unwrap();
-        assert_eq!(store.list_feeds().await.unwrap(), vec![reset]);
-    }
-
-    #[tokio::test]
-    async fn seen_ids_returns_only_the_ids_already_stored() {
-        let store = store().await;
-        store.commit_poll(&commit(vec![item("a", 1), item("b", 2)], vec![], vec![])).await.unwrap();
-        let asked: Vec<String> = ["a", "c", "b", "it's \"quoted\""].map(String::from).to_vec();
-        let seen = store.seen_ids(&asked).await.unwrap();
-        assert_eq!(seen, HashSet::from(["a".to_owned(), "b".to_owned()]));
-        assert!(store.seen_ids(&[]).await.unwrap().is_empty());
-    }
-
-    #[tokio::test]
-    async fn seen_ids_handles_more_ids_than_sqlite_allows_parameters() {
-        let store = store().await;
-        store.commit_poll(&commit(vec![item("id-69999", 1)], vec![], vec![])).await.unwrap();
-        let asked: Vec<String> = (0..70_000).map(|n| format!("id-{n}")).collect();
-        assert_eq!(store.seen_ids(&asked).await.unwrap().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn a_simhash_keeps_all_64_bits() {
-        let store = store().await;
-        let mut high = item("high", 1);
-        high.simhash = u64::MAX;
-        let mut top = item("top", 1);
-        top.simhash = 1 << 63;
-        store.commit_poll(&commit(vec![high, top], vec![], vec![])).await.unwrap();
-        let hashes: Vec<u64> = store.items_since(at(0)).await.unwrap().iter().map(|i| i.simhash).collect();
-        assert_eq!(hashes, vec![u64::MAX, 1 << 63]);
-    }
-
-    #[tokio::test]
-    async fn items_since_returns_items_seen_at_or_after_the_cutoff_oldest_first() {
-        let store = store().await;
-        let mut late = item("late", 12);
-        late.story_id = Some("s1".to_owned());
-        store
-            .commit_poll(&commit(vec![late.clone(), item("early", 8), item("edge", 10)], vec![], vec![]))
-            .await
-            .unwrap();
-        let items = store.items_since(at(10)).await.unwrap();
-        assert_eq!(items, vec![item("edge", 10), late]);
-    }
-
-    #[tokio::test]
-    async fn an_item_seen_again_is_updated_but_keeps_its_first_sighting() {
-        let store = store().await;
-        store.commit_poll(&commit(vec![item("a", 1)], vec![], vec![])).await.unwrap();
-        let mut again = item("a", 5);
-        again.simhash = 42;
-        again.story_id = Some("s9".to_owned());
-        store.commit_poll(&commit(vec![again], vec![], vec![])).await.unwrap();
-        let stored = &store.items_since(at(0)).await.unwrap()[0];
-        assert_eq!(stored.seen_at, at(1));
-        assert_eq!(stored.simhash, 42);
-        assert_eq!(stored.story_id.as_deref(), Some("s9"));
-    }
-
-    #[tokio::test]
-    async fn expire_text_removes_only_text_older_than_the_cutoff_and_keeps_the_ids() {
-        let store = store().await;
-        store.commit_poll(&commit(vec![item("old", 1), item("new", 12)], vec![], vec![])).await.unwrap();
-        assert_eq!(store.expire_text(at(6)).await.unwrap(), 1);
-        assert_eq!(store.expire_text(at(6)).await.unwrap(), 0, "already expired");
-        let items = store.items_since(at(0)).await.unwrap();
-        assert_eq!(items[0].item_id, "old");
-        assert_eq!(items[0].text, None);
-        assert_eq!(items[0].simhash, 0xdead_beef);
-        assert_eq!(items[1].text.as_deref(), Some("article text of new"));
-        assert_eq!(store.seen_ids(&["old".to_owned()]).await.unwrap().len(), 1, "an expired item is still recognised");
-    }
-
-    #[tokio::test]
-    async fn a_story_upsert_keeps_first_seen_and_never_goes_back_a_revision() {
-        let store = store().await;
-        store.commit_poll(&commit(vec![], vec![story("s1", 1, 8)], vec![])).await.unwrap();
-        let summary = store.commit_poll(&commit(vec![], vec![story("s1", 3, 11)], vec![])).await.unwrap();
-        assert_eq!(summary.stale_stories_ignored, 0);
-        let stored = store.get_story("s1").await.unwrap().unwrap();
-        assert_eq!(stored.revision, 3);
-        assert_eq!(stored.first_seen, at(8));
-        assert_eq!(stored.updated_at, at(11));
-        assert_eq!(stored.payload, json!({ "headline": "s1 r3" }));
-
-        let summary = store.commit_poll(&commit(vec![], vec![story("s1", 2, 12)], vec![])).await.unwrap();
-        assert_eq!(summary.stale_stories_ignored, 1);
-        assert_eq!(store.get_story("s1").await.unwrap().unwrap().revision, 3);
-        assert_eq!(store.get_story("nope").await.unwrap(), None);
-    }
-
-    #[tokio::test]
-    async fn stories_since_lists_stories_updated_at_or_after_the_cutoff() {
-        let store = store().await;
-        store
-            .commit_poll(&commit(vec![], vec![story("b", 1, 12), story("a", 1, 7), story("c", 1, 10)], vec![]))
-            .await
-            .unwrap();
-        let ids: Vec<String> = store.stories_since(at(10)).await.unwrap().into_iter().map(|s| s.id).collect();
-        assert_eq!(ids, vec!["c", "b"]);
-    }
-
-    #[tokio::test]
-    async fn a_commit_writes_the_feed_items_stories_and_deliveries_together() {
-        let store = store().await;
-        let poll = commit(
-            vec![item("a", 10)],
-            vec![story("s1", 1, 10)],
-            vec![delivery("s1", "slack:C1", DeliveryKind::Post), delivery("s1", "discord:9", DeliveryKind::Post)],
-        );
-        let summary = store.commit_poll(&poll).await.unwrap();
-        assert_eq!(summary.deliveries_queued, 2);
-        assert_eq!(store.get_feed(&poll.feed.url).await.unwrap(), Some(poll.feed));
-        assert_eq!(store.items_since(at(0)).await.unwrap().len(), 1);
-        assert!(store.get_story("s1").await.unwrap().is_some());
-        let due = store.due_deliveries(at(10), 10).await.unwrap();
-        assert_eq!(due.len(), 2);
-        assert_eq!(due[0].destination, "slack:C1");
-        assert_eq!(due[0].state, DeliveryState::Pending);
-        assert_eq!(due[0].attempts, 0);
-        assert_eq!(due[0].next_attempt_at, None);
-        assert_eq!(due[0].payload, json!({ "text": "Meta to cut 8,000 jobs" }));
-    }
-
-    #[tokio::test]
-    async fn a_replayed_commit_queues_no_delivery_twice() {
-        let store = store().await;
-        let poll =
-            commit(vec![item("a", 10)], vec![story("s1", 1, 10)], vec![delivery("s1", "slack:C1", DeliveryKind::Post)]);
-        store.commit_poll(&poll).await.unwrap();
-        let summary = store.commit_poll(&poll).await.unwrap();
-        assert_eq!(summary.deliveries_queued, 0);
-        assert_eq!(summary.deliveries_ignored, 1);
-        assert_eq!(store.due_deliveries(at(10), 10).await.unwrap().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn a_delivery_for_an_unknown_story_fails_the_whole_commit() {
-        let store = store().await;
-        let poll = commit(
-            vec![item("a", 10)],
-            vec![story("s1", 1, 10)],
-            vec![delivery("ghost", "slack:C1", DeliveryKind::Post)],
-        );
-        let err = store.commit_poll(&poll).await.unwrap_err();
-        assert!(err.to_string().contains("record the poll of https://example.com/rss"), "{err}");
-        assert_eq!(store.get_feed(&poll.feed.url).await.unwrap(), None);
-        assert!(store.items_since(at(0)).await.unwrap().is_empty());
-        assert_eq!(store.get_story("s1").await.unwrap(), None);
-        // The store is still usable afterwards: the failed transaction was rolled back.
-        store.save_feed(&poll.feed).await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn due_deliveries_skips_those_scheduled_later_and_keeps_queue_order() {
-        let store = store().await;
-        store
-            .commit_poll(&commit(
-                vec![],
-                vec![story("s1", 1, 10)],
-                vec![
-                    delivery("s1", "slack:C1", DeliveryKind::Post),
-                    delivery("s1", "slack:C2", DeliveryKind::Post),
-                    delivery("s1", "slack:C3", DeliveryKind::Post),
-                ],
-            ))
-            .await
-            .unwrap();
-        let due = store.due_deliveries(at(10), 10).await.unwrap();
-        store.mark_retry(due[0].id, "503", at(11)).await.unwrap();
-
-        let destinations = |due: Vec<Delivery>| -> Vec<String> { due.into_iter().map(|d| d.destination).collect() };
-        assert_eq!(destinations(store.due_deliveries(at(10), 10).await.unwrap()), vec!["slack:C2", "slack:C3"]);
-        assert_eq!(destinations(store.due_deliveries(at(10), 1).await.unwrap()), vec!["slack:C2"]);
-        assert_eq!(
-            destinations(store.due_deliveries(at(11), 10).await.unwrap()),
-            vec!["slack:C1", "slack:C2", "slack:C3"]
-        );
-    }
-
-    #[tokio::test]
-    async fn a_retry_counts_the_attempt_and_keeps_the_error() {
-        let store = store().await;
-        let id = queued_post(&store).await;
-        store.mark_retry(id, "HTTP 503", at(11)).await.unwrap();
-        let d = store.get_delivery(id).await.unwrap().unwrap();
-        assert_eq!(d.state, DeliveryState::Pending);
-        assert_eq!(d.attempts, 1);
-        assert_eq!(d.next_attempt_at, Some(at(11)));
-        assert_eq!(d.last_error.as_deref(), Some("HTTP 503"));
-    }
-
-    #[tokio::test]
-    async fn a_sent_post_becomes_the_thread_of_its_story_in_that_destination() {
-        let store = store().await;
-        let id = queued_post(&store).await;
-        assert_eq!(store.thread_ref("s1", "slack:C1").await.unwrap(), None);
-        store.mark_sent(id, Some("1713607200.000100")).await.unwrap();
-        assert_eq!(store.thread_ref("s1", "slack:C1").await.unwrap().as_deref(), Some("1713607200.000100"));
-        assert_eq!(store.thread_ref("s1", "slack:C2").await.unwrap(), None);
-        assert!(store.due_deliveries(at(23), 10).await.unwrap().is_empty());
-        let d = store.get_delivery(id).await.unwrap().unwrap();
-        assert_eq!((d.state, d.attempts), (DeliveryState::Sent, 1));
-    }
-
-    #[tokio::test]
-    async fn an_update_reply_is_never_taken_for_the_thread() {
-        let store = store().await;
-        let mut update = delivery("s1", "slack:C1", DeliveryKind::Update);
-        update.key = "s1/slack:C1/2/update".to_owned();
-        store.commit_poll(&commit(vec![], vec![story("s1", 2, 10)], vec![update])).await.unwrap();
-        let id = store.due_deliveries(at(10), 1).await.unwrap()[0].id;
-        store.mark_sent(id, Some("reply-ts")).await.unwrap();
-        assert_eq!(store.thread_ref("s1", "slack:C1").await.unwrap(), None);
-    }
-
-    #[tokio::test]
-    async fn marking_a_delivery_that_is_not_pending_says_what_state_it_is_in() {
-        let store = store().await;
-        let id = queued_post(&store).await;
-        store.mark_sent(id, Some("ts")).await.unwrap();
-        let err = store.mark_retry(id, "late", at(12)).await.unwrap_err();
-        assert!(matches!(err, StoreError::DeliveryNotPending { state: DeliveryState::Sent, .. }), "{err}");
-        let err = store.mark_sent(DeliveryId(999), None).await.unwrap_err();
-        assert!(matches!(err, StoreError::DeliveryNotFound { id: DeliveryId(999) }));
-        assert!(err.to_string().contains("no delivery 999"), "{err}");
-    }
-
-    #[tokio::test]
-    async fn a_failed_delivery_leaves_the_queue_and_keeps_its_error() {
-        let store = store().await;
-        let id = queued_post(&store).await;
-        store.mark_failed(id, "channel_not_found").await.unwrap();
-        assert!(store.due_deliveries(at(23), 10).await.unwrap().is_empty());
-        let d = store.delivery_by_key("s1/slack:C1/1/post").await.unwrap().unwrap();
-        assert_eq!(d.state, DeliveryState::Failed);
-        assert_eq!(d.last_error.as_deref(), Some("channel_not_found"));
-    }
-
-    #[tokio::test]
-    async fn a_very_long_error_is_shortened_before_it_is_stored() {
-        let store = store().await;
-        let id = queued_post(&store).await;
-        let page = "é".repeat(MAX_ERROR_CHARS * 3);
-        store.mark_retry(id, &page, at(11)).await.unwrap();
-        let stored = store.get_delivery(id).await.unwrap().unwrap().last_error.unwrap();
-        assert_eq!(stored.chars().count(), MAX_ERROR_CHARS);
-    }
-
-    fn subscription(channel: &str, feed: &str) -> Subscription {
-        Subscription {
-            platform: "slack".to_owned(),
-            channel: channel.to_owned(),
-            feed: feed.to_owned(),
-            added_by: "U123".to_owned(),
-            added_at: at(9),
-        }
-    }
-
-    #[tokio::test]
-    async fn subscribing_twice_changes_nothing_and_unsubscribing_reports_whether_it_did() {
-        let store = store().await;
-        assert!(store.add_subscription(&subscription("C1", "https://b")).await.unwrap());
-        assert!(store.add_subscription(&subscription("C1", "https://a")).await.unwrap());
-        assert!(store.add_subscription(&subscription("C2", "https://a")).await.unwrap());
-        let mut again = subscription("C1", "https://a");
-        again.added_by = "U999".to_owned();
-        assert!(!store.add_subscription(&again).await.unwrap());
-
-        let c1 = store.subscriptions_for_channel("slack", "C1").await.unwrap();
-        assert_eq!(c1, vec![subscription("C1", "https://a"), subscription("C1", "https://b")]);
-        assert!(store.subscriptions_for_channel("discord", "C1").await.unwrap().is_empty());
-        assert_eq!(store.all_subscriptions().await.unwrap().len(), 3);
-
-        assert!(store.remove_subscription("slack", "C1", "https://a").await.unwrap());
-        assert!(!store.remove_subscription("slack", "C1", "https://a").await.unwrap());
-        assert_eq!(store.all_subscriptions().await.unwrap().len(), 2);
-    }
-
-    #[tokio::test]
-    async fn a_digest_schedule_is_replaced_and_off_channels_are_not_listed() {
-        let store = store().await;
-        assert_eq!(store.get_digest("slack", "C1").await.unwrap(), None);
-        let daily = DigestMode::Daily { at: chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap() };
-        store.set_digest("slack", "C1", DigestMode::Hourly).await.unwrap();
-        store.set_digest("slack", "C1", daily).await.unwrap();
-        store.set_digest("slack", "C2", DigestMode::Off).await.unwrap();
-        assert_eq!(store.get_digest("slack", "C1").await.unwrap(), Some(daily));
-        assert_eq!(store.get_digest("slack", "C2").await.unwrap(), Some(DigestMode::Off));
-        assert_eq!(
-            store.list_digests().await.unwrap(),
-            vec![DigestSchedule {
-                platform: "slack".to_owned(),
-                channel: "C1".to_owned(),
-                mode: daily,
-                last_sent_at: None
-            }]
-        );
-    }
-
-    #[tokio::test]
-    async fn a_digest_is_queued_once_with_the_end_of_its_period() {
-        let store = store().await;
-        store.set_digest("slack", "C1", DigestMode::Hourly).await.unwrap();
-        let digest = NewDelivery {
-            key: "digest/slack:C1/2026-11-24T10:00Z".to_owned(),
-            story_id: None,
-            destination: "slack:C1".to_owned(),
-            kind: DeliveryKind::Digest,
-            payload: serde_json::json!({ "kind": "digest" }),
-        };
-        assert!(!store.queue_digest("slack", "C1", at(9), None).await.unwrap());
-        assert_eq!(store.list_digests().await.unwrap()[0].last_sent_at, Some(at(9)));
-        assert!(store.queue_digest("slack", "C1", at(10), Some(&digest)).await.unwrap());
-        assert!(!store.queue_digest("slack", "C1", at(10), Some(&digest)).await.unwrap());
-        assert_eq!(store.list_digests().await.unwrap()[0].last_sent_at, Some(at(10)));
-        let queued = store.delivery_by_key(&digest.key).await.unwrap().unwrap();
-        assert_eq!((queued.story_id, queued.kind), (None, DeliveryKind::Digest));
-    }
-
-    #[tokio::test]
-    async fn a_chat_event_is_new_once_until_it_is_pruned() {
-        let store = store().await;
-        assert!(store.mark_event_seen("Ev01", at(1)).await.unwrap());
-        assert!(!store.mark_event_seen("Ev01", at(2)).await.unwrap());
-        assert!(store.mark_event_seen("Ev02", at(5)).await.unwrap());
-        assert_eq!(store.prune_events(at(3)).await.unwrap(), 1);
-        assert!(store.mark_event_seen("Ev01", at(6)).await.unwrap());
-        assert!(!store.mark_event_seen("Ev02", at(6)).await.unwrap());
-    }
-
-    #[tokio::test]
-    async fn an_inbox_entry_is_written_once_answered_and_removed() {
-        let store = SqliteStore::open_in_memory().await.unwrap();
-        let entry = InboxEntry {
-            id: "slack:command:trig-1".into(),
-            platform: "slack".into(),
-            work: json!({"command": {"channel": "C1", "text": "list"}}).to_string(),
-            reply_to: Some(Secret::new("https://hooks.slack.example/commands/T1/1/abc")),
-            reply: None,
-            received_at: at(1),
-            expires_at: at(2),
-        };
-        assert!(store.inbox_accept(&entry).await.unwrap());
-        assert!(!store.inbox_accept(&entry).await.unwrap(), "a redelivery is recognised");
-        assert!(!store.mark_event_seen(&entry.id, at(1)).await.unwrap(), "and counts as a handled event");
-        assert_eq!(store.inbox_entries("slack").await.unwrap(), vec![entry.clone()]);
-        assert!(store.inbox_entries("discord").await.unwrap().is_empty());
-        store.inbox_answer(&entry.id, r#"{"listing":{}}"#).await.unwrap();
-        assert_eq!(store.inbox_entries("slack").await.unwrap()[0].reply.as_deref(), Some(r#"{"listing":{}}"#));
-        store.inbox_remove(&entry.id).await.unwrap();
-        assert!(store.inbox_entries("slack").await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@
 pub mod fake_discord;
 pub mod fake_slack;
 pub mod feeds;
+pub mod postgres;
 pub mod spec;
 
 use fake_slack::FakeSlack;
