@@ -24,8 +24,8 @@ use sqlx::{Row, Sqlite, Transaction};
 use tracing::{debug, warn};
 
 use super::{
-    CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule, FeedState,
-    InboxEntry, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
+    ArticleText, CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule,
+    FeedState, InboxEntry, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
 };
 use crate::secret::Secret;
 
@@ -451,7 +451,47 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(StoreError::database("expire old article text"))?;
-        Ok(result.rows_affected())
+        let pages = sqlx::query("DELETE FROM article_text WHERE fetched_at < ?")
+            .bind(ts(older_than))
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database("expire old article pages"))?;
+        Ok(result.rows_affected() + pages.rows_affected())
+    }
+
+    async fn article_text(&self, url: &str) -> Result<Option<ArticleText>, StoreError> {
+        let row = sqlx::query("SELECT * FROM article_text WHERE url = ?")
+            .bind(url)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("read the cached text of {url}")))?;
+        row.map(|row| {
+            Ok(ArticleText {
+                url: col(&row, "article_text.url")?,
+                text: col(&row, "article_text.text")?,
+                etag: col(&row, "article_text.etag")?,
+                last_modified: col(&row, "article_text.last_modified")?,
+                fetched_at: col_ts(&row, "article_text.fetched_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_article_text(&self, article: &ArticleText) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO article_text (url, text, etag, last_modified, fetched_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (url) DO UPDATE SET text = excluded.text, etag = excluded.etag, \
+             last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+        )
+        .bind(&article.url)
+        .bind(&article.text)
+        .bind(&article.etag)
+        .bind(&article.last_modified)
+        .bind(ts(article.fetched_at))
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("cache the text of {}", article.url)))?;
+        Ok(())
     }
 
     async fn get_story(&self, id: &str) -> Result<Option<StoryRecord>, StoreError> {
@@ -985,6 +1025,27 @@ mod tests {
         assert_eq!(items[0].simhash, 0xdead_beef);
         assert_eq!(items[1].text.as_deref(), Some("article text of new"));
         assert_eq!(store.seen_ids(&["old".to_owned()]).await.unwrap().len(), 1, "an expired item is still recognised");
+    }
+
+    #[tokio::test]
+    async fn a_cached_page_reads_back_is_replaced_by_a_refetch_and_expires_with_the_article_text() {
+        let store = store().await;
+        let page = |text: Option<&str>, hour| ArticleText {
+            url: "https://ledger.example/brightloom".into(),
+            text: text.map(String::from),
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+            fetched_at: at(hour),
+        };
+        assert_eq!(store.article_text("https://ledger.example/brightloom").await.unwrap(), None);
+        store.save_article_text(&page(None, 1)).await.unwrap();
+        store.save_article_text(&page(Some("Brightloom cut 300 jobs."), 2)).await.unwrap();
+        assert_eq!(
+            store.article_text("https://ledger.example/brightloom").await.unwrap(),
+            Some(page(Some("Brightloom cut 300 jobs."), 2))
+        );
+        assert_eq!(store.expire_text(at(3)).await.unwrap(), 1);
+        assert_eq!(store.article_text("https://ledger.example/brightloom").await.unwrap(), None);
     }
 
     #[tokio::test]
