@@ -159,7 +159,7 @@ async fn a_realistic_page_gives_only_the_articles_paragraphs() {
     ] {
         assert!(!text.contains(junk), "{junk:?} kept in:\n{text}");
     }
-    assert_eq!(text.lines().count(), 6, "one line per paragraph (the byline is one):\n{text}");
+    assert_eq!(text.lines().count(), 5, "one line per paragraph, the byline set aside:\n{text}");
 }
 
 #[tokio::test]

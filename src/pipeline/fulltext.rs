@@ -33,7 +33,7 @@ pub fn wants_full_text(item: &NewsItem) -> bool {
     let Some(url) = item.url.as_deref().and_then(|u| Url::parse(u).ok()) else { return false };
     item.provenance.kind == ItemKind::Article
         && !item.provenance.opaque_link
-        && !url.host_str().is_some_and(|h| FeedShape::of_host(h).is_some())
+        && url.host_str().is_none_or(|h| FeedShape::of_host(h).is_none())
         && is_stub(&item.text, &item.title)
 }
 
