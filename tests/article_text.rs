@@ -18,11 +18,14 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
+use layoffwatch::core::story::StoryRules;
 use layoffwatch::core::story::{ItemKind, NewsItem, Provenance};
 use layoffwatch::feeds::article::{ArticleError, ArticleReader, ArticleSettings, Reading};
 use layoffwatch::feeds::{FeedSource, FetchError, FetchSettings, Fetcher, GuardError, Validators};
+use layoffwatch::pipeline::watcher::{WatchRules, Watcher};
 use layoffwatch::pipeline::{digest, fulltext};
 use layoffwatch::store::{SqliteStore, Store};
+use layoffwatch::summaries::Offline;
 
 const ARTICLE: &str = include_str!("fixtures/articles/brightloom.html");
 const PAYWALLED: &str = include_str!("fixtures/articles/paywalled.html");
@@ -262,5 +265,38 @@ async fn digest_reads_stub_items_pages_only_when_full_text_is_on() {
 
     let (on, _) = digest::collect(&fetcher, Some(&reader()), &sources).await;
     assert!(on[0].text.contains("Chief executive Mara Quint told staff"), "{}", on[0].text);
+    assert_eq!(hits.of("/news/brightloom-cuts"), 1);
+}
+
+fn rules() -> WatchRules {
+    WatchRules {
+        stories: StoryRules::default(),
+        disable_after_failures: 3,
+        base_backoff: chrono::Duration::seconds(60),
+        post_backlog: true,
+        keep_text: chrono::Duration::days(30),
+    }
+}
+
+#[tokio::test]
+async fn run_reads_a_stub_items_page_when_on_and_never_when_off() {
+    let (base, hits) = server().await;
+    let source = FeedSource::parse(&format!("{base}/feed.xml")).unwrap();
+    let page = format!("{base}/news/brightloom-cuts");
+
+    let off_store = SqliteStore::open_in_memory().await.unwrap();
+    let fetcher = Fetcher::new(loopback()).unwrap();
+    let mut off = Watcher::new(off_store.clone(), fetcher, Vec::new(), Arc::new(Offline), rules());
+    off.poll(&source, now()).await.unwrap();
+    assert_eq!(hits.articles() + hits.of("/robots.txt"), 0, "the setting off: no request for a page");
+    assert_eq!(off_store.article_text(&page).await.unwrap(), None);
+
+    let on_store = SqliteStore::open_in_memory().await.unwrap();
+    let fetcher = Fetcher::new(loopback()).unwrap();
+    let mut on =
+        Watcher::new(on_store.clone(), fetcher, Vec::new(), Arc::new(Offline), rules()).with_full_text(reader());
+    assert_eq!(on.poll(&source, now()).await.unwrap().new_items, 1);
+    let cached = on_store.article_text(&page).await.unwrap().expect("the page's text is cached");
+    assert!(cached.text.unwrap().starts_with("LEEDS — Brightloom"));
     assert_eq!(hits.of("/news/brightloom-cuts"), 1);
 }
