@@ -37,13 +37,31 @@ pub fn wants_full_text(item: &NewsItem) -> bool {
         && is_stub(&item.text, &item.title)
 }
 
-/// Empty, short, or the headline repeated (feeds that put the title in the description).
+/// Empty, short, or the headline repeated (feeds that put the title in the description). Markup
+/// is not counted: an item's text may be HTML.
 fn is_stub(text: &str, title: &str) -> bool {
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
     };
-    let (text, title) = (words(text), words(title));
+    let (text, title) = (words(&without_tags(text)), words(title));
     text.len() < STUB_WORDS || (!title.is_empty() && text.starts_with(&title) && text.len() < title.len() + STUB_WORDS)
+}
+
+fn without_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Replaces the text of every item that wants it with its page's text, from `cache` when it has
@@ -135,6 +153,9 @@ mod tests {
         assert!(wants_full_text(&item("https://ledger.example/a", title, title)));
         assert!(wants_full_text(&item("https://ledger.example/a", title, "Brightloom plans cuts. Read more…")));
         assert!(!wants_full_text(&item("https://ledger.example/a", title, LONG)));
+        let tagged =
+            "<p><a href=\"https://ledger.example/a\"><img src=\"a.jpg\" alt=\"\"></a></p><p>Brightloom plans cuts.</p>";
+        assert!(wants_full_text(&item("https://ledger.example/a", title, tagged)), "markup is not words");
     }
 
     #[test]
