@@ -18,6 +18,7 @@ use crate::commands::Commands;
 use crate::config::Settings;
 use crate::core::story::StoryRules;
 use crate::delivery::{Destination, Platform};
+use crate::feeds::article::{ArticleReader, ArticleSettings};
 use crate::feeds::presets::Presets;
 use crate::feeds::{FetchError, FetchSettings, Fetcher};
 use crate::llm::{LlmError, LlmSummaries};
@@ -110,6 +111,11 @@ impl App {
             ..FetchSettings::default().with_contact(&settings.contact)
         };
         let user_agent = fetch.user_agent.clone();
+        let articles = if settings.full_text {
+            Some(ArticleReader::new(ArticleSettings::from_feed_settings(&fetch))?)
+        } else {
+            None
+        };
         let fetcher = Fetcher::new(fetch)?;
         let metrics = Arc::new(Metrics::new());
         let summaries: Arc<dyn SummaryService> = match settings.llm.clone() {
@@ -173,6 +179,9 @@ impl App {
         if let Some(sharing) = sharing {
             info!(instance = %sharing.owner, "Sharing the database with other instances: feeds and deliveries are leased.");
             watcher = watcher.shared_with_others(sharing);
+        }
+        if let Some(reader) = articles {
+            watcher = watcher.with_full_text(reader);
         }
         Ok(Self {
             listener,

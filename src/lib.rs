@@ -6,9 +6,11 @@
 //! - [`core`]: pure and platform-neutral: documents, claim labels, layoff facts, relevance, stories,
 //!   summaries and the messages destinations render. No network, database or clock.
 //! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items, each
-//!   credited to its publisher, with feed furniture removed and community posts marked as discussion.
+//!   credited to its publisher, with feed furniture removed and community posts marked as discussion;
+//!   article pages' main text, fetched politely, for items the feed gives only a stub of.
 //! - [`store`]: persistence (SQLite, or PostgreSQL shared by several instances): feeds and validators,
-//!   seen items, stories, the outbox, and the leases instances share the work by.
+//!   seen items, stories, the outbox, cached article-page text, and the leases instances share the work
+//!   by.
 //! - [`delivery`]: the trait every destination implements, and `fit` (escaping and splitting per platform).
 //! - [`commands`]: the chat commands once for every platform (subscribe, unsubscribe, list, digest,
 //!   help, thread summaries) and the durable inbox every command and chat event passes through.
@@ -21,7 +23,7 @@
 //! - [`metrics`]: counters in the Prometheus text format.
 //! - [`secret`]: the one redacting type for tokens, keys and webhook URLs (a leaf).
 //! - [`pipeline`]: wires feeds → core → store → destinations: the watcher's round (poll, routing,
-//!   outbox flush, digests).
+//!   outbox flush, digests), and which items get their article page read.
 //! - [`config`]: settings parsed once (file, then environment), building every part's typed settings.
 //! - [`app`]: the bot assembled from the settings: HTTP port, bots, summarizer, watch loop.
 //! - [`tools`]: the demo and the benchmarks, built on the pipeline.

@@ -12,8 +12,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeZone, Utc};
 use layoffwatch::secret::Secret;
 use layoffwatch::store::{
-    Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule, FeedState, InboxEntry, NewDelivery,
-    PgStore, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
+    ArticleText, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule, FeedState, InboxEntry,
+    NewDelivery, PgStore, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
 };
 use serde_json::json;
 
@@ -163,6 +163,25 @@ async fn expire_text_removes_only_text_older_than_the_cutoff_and_keeps_the_ids<S
     assert_eq!(items[0].simhash, 0xdead_beef);
     assert_eq!(items[1].text.as_deref(), Some("article text of new"));
     assert_eq!(store.seen_ids(&["old".to_owned()]).await.unwrap().len(), 1, "an expired item is still recognised");
+}
+
+async fn a_cached_page_reads_back_is_replaced_by_a_refetch_and_expires_with_the_article_text<S: Store>(store: S) {
+    let page = |text: Option<&str>, hour| ArticleText {
+        url: "https://ledger.example/brightloom".into(),
+        text: text.map(String::from),
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+        fetched_at: at(hour),
+    };
+    assert_eq!(store.article_text("https://ledger.example/brightloom").await.unwrap(), None);
+    store.save_article_text(&page(None, 1)).await.unwrap();
+    store.save_article_text(&page(Some("Brightloom cut 300 jobs."), 2)).await.unwrap();
+    assert_eq!(
+        store.article_text("https://ledger.example/brightloom").await.unwrap(),
+        Some(page(Some("Brightloom cut 300 jobs."), 2))
+    );
+    assert_eq!(store.expire_text(at(3)).await.unwrap(), 1);
+    assert_eq!(store.article_text("https://ledger.example/brightloom").await.unwrap(), None);
 }
 
 async fn a_story_upsert_keeps_first_seen_and_never_goes_back_a_revision<S: Store>(store: S) {
@@ -509,6 +528,7 @@ on_both_backends! {
     items_since_returns_items_seen_at_or_after_the_cutoff_oldest_first,
     an_item_seen_again_is_updated_but_keeps_its_first_sighting,
     expire_text_removes_only_text_older_than_the_cutoff_and_keeps_the_ids,
+    a_cached_page_reads_back_is_replaced_by_a_refetch_and_expires_with_the_article_text,
     a_story_upsert_keeps_first_seen_and_never_goes_back_a_revision,
     stories_since_lists_stories_updated_at_or_after_the_cutoff,
     a_commit_writes_the_feed_items_stories_and_deliveries_together,

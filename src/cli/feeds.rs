@@ -3,6 +3,7 @@
 use anyhow::Context;
 use layoffwatch::adapters::console::Console;
 use layoffwatch::core::summarize::Extractive;
+use layoffwatch::feeds::article::{ArticleReader, ArticleSettings};
 use layoffwatch::feeds::{FeedSource, FetchSettings, Fetcher};
 use layoffwatch::pipeline::digest;
 use layoffwatch::summaries::Offline;
@@ -18,8 +19,14 @@ pub async fn digest(feeds: &[String], as_json: bool) -> anyhow::Result<ExitCode>
         .context("a FEED argument is not usable")?;
     let allow_private = layoffwatch::config::allow_private_addresses_from_process()?;
     let settings = FetchSettings { allow_private, ..FetchSettings::default() };
+    let articles = if layoffwatch::config::full_text_from_process()? {
+        let page_settings = ArticleSettings::from_feed_settings(&settings);
+        Some(ArticleReader::new(page_settings).context("could not set up the HTTP client")?)
+    } else {
+        None
+    };
     let fetcher = Fetcher::new(settings).context("could not set up the HTTP client")?;
-    let (items, failures) = digest::collect(&fetcher, &sources).await;
+    let (items, failures) = digest::collect(&fetcher, articles.as_ref(), &sources).await;
     for (source, err) in &failures {
         eprintln!("layoffwatch: feed {source}: {err}");
     }

@@ -31,6 +31,7 @@ pub struct FeedsSection {
     pub allow_private_addresses: Option<bool>,
     pub contact: Option<String>,
     pub disable_after_failures: Option<i64>,
+    pub full_text: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

@@ -46,6 +46,8 @@ pub struct Settings {
     pub console: bool,
     pub jsonl: Option<String>,
     pub article_text_days: u32,
+    /// Fetch article pages when an item's text is empty or a stub (`LAYOFFWATCH_FULL_TEXT`).
+    pub full_text: bool,
     /// Post-only destinations; secrets (the URL is the credential), so only from the environment.
     pub slack_webhook_url: Option<Secret>,
     pub discord_webhook_url: Option<Secret>,
@@ -142,6 +144,7 @@ impl Settings {
             .unwrap_or(30);
         let allow_private_addresses =
             r.flag("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES", file.feeds.allow_private_addresses).unwrap_or(false);
+        let full_text = r.flag("LAYOFFWATCH_FULL_TEXT", file.feeds.full_text).unwrap_or(true);
         let console = r.flag("LAYOFFWATCH_CONSOLE", file.output.console).unwrap_or(true);
         let raw_feeds: Vec<String> = match r.raw("LAYOFFWATCH_FEEDS") {
             Some(v) => v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
@@ -226,6 +229,7 @@ impl Settings {
             console,
             jsonl,
             article_text_days,
+            full_text,
             slack_webhook_url,
             discord_webhook_url,
             http_addr,
@@ -294,6 +298,14 @@ fn default_instance() -> String {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "layoffwatch".to_owned());
     format!("{host}-{}", std::process::id())
+}
+
+/// `LAYOFFWATCH_FULL_TEXT` alone, for the stateless `digest` command; the same parser the bot uses.
+pub fn full_text_from_process() -> Result<bool, ConfigError> {
+    let lookup = |k: &str| std::env::var(k).ok();
+    let mut r = Reader::new(&lookup);
+    let on = r.flag("LAYOFFWATCH_FULL_TEXT", None).unwrap_or(true);
+    if r.has_problems() { Err(ConfigError::Invalid(r.into_problems())) } else { Ok(on) }
 }
 
 fn db(r: &mut Reader<'_>, from_file: Option<String>) -> String {
@@ -379,6 +391,15 @@ mod tests {
             s.feeds,
             vec![FeedSource::parse("https://a.example/rss").unwrap(), FeedSource::parse("./b.xml").unwrap()]
         );
+    }
+
+    #[test]
+    fn full_text_is_on_by_default_and_turned_off_by_the_file_or_the_environment() {
+        assert!(load(None, &[]).unwrap().full_text);
+        assert!(!load(Some("[feeds]\nfull_text = false\n"), &[]).unwrap().full_text);
+        assert!(!load(Some("[feeds]\nfull_text = true\n"), &[("LAYOFFWATCH_FULL_TEXT", "false")]).unwrap().full_text);
+        let err = load(None, &[("LAYOFFWATCH_FULL_TEXT", "sometimes")]).unwrap_err().to_string();
+        assert!(err.contains("LAYOFFWATCH_FULL_TEXT"), "{err}");
     }
 
     #[test]

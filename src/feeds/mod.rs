@@ -11,11 +11,14 @@
 //!   publisher), who published each item and who carried it, and the feed-format furniture removed
 //!   from item text (rules in `config/feed_furniture.toml`).
 //! - [`ids`]: canonical URLs and item ids that stay the same from one poll to the next.
+//! - [`article`]: an article page's main text, fetched politely when a feed gives only a headline
+//!   or an excerpt.
 //! - [`retry`] and [`health`]: what the poll loop does when a feed fails, once and repeatedly.
 //!
 //! It is deliberately standalone: nothing here imports `crate::core`, so the pipeline decides how
 //! items become articles.
 
+pub mod article;
 pub mod decode;
 mod entities;
 pub mod fetch;

@@ -8,7 +8,9 @@ use crate::core::lexicon::Lexicon;
 use crate::core::relevance::Topic;
 use crate::core::story::{NewsItem, Placement, Story, StoryBook, StoryRules};
 use crate::core::summarize::{Bullet, Summarizer};
+use crate::feeds::article::ArticleReader;
 use crate::feeds::{FeedSource, FetchError, FetchOutcome, Fetcher, ParseError, Validators};
+use crate::store::SqliteStore;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -51,9 +53,14 @@ pub enum FeedFailure {
     Parse(#[from] ParseError),
 }
 
-/// Fetches and parses every feed; failures are returned beside the items of the feeds that worked.
-pub async fn collect(fetcher: &Fetcher, sources: &[FeedSource]) -> (Vec<NewsItem>, Vec<(String, FeedFailure)>) {
-    let results = futures_util::future::join_all(sources.iter().map(|s| fetch_one(fetcher, s))).await;
+/// Fetches and parses every feed, and reads the article pages of stub items of http(s) feeds when
+/// given a reader; failures are returned beside the items of the feeds that worked.
+pub async fn collect(
+    fetcher: &Fetcher,
+    articles: Option<&ArticleReader>,
+    sources: &[FeedSource],
+) -> (Vec<NewsItem>, Vec<(String, FeedFailure)>) {
+    let results = futures_util::future::join_all(sources.iter().map(|s| fetch_one(fetcher, articles, s))).await;
     let mut items = Vec::new();
     let mut failures = Vec::new();
     for (source, result) in sources.iter().zip(results) {
@@ -66,13 +73,22 @@ pub async fn collect(fetcher: &Fetcher, sources: &[FeedSource]) -> (Vec<NewsItem
     (items, failures)
 }
 
-async fn fetch_one(fetcher: &Fetcher, source: &FeedSource) -> Result<Vec<NewsItem>, FeedFailure> {
-    match fetcher.fetch(source, &Validators::default()).await? {
-        FetchOutcome::NotModified => Ok(Vec::new()),
+async fn fetch_one(
+    fetcher: &Fetcher,
+    articles: Option<&ArticleReader>,
+    source: &FeedSource,
+) -> Result<Vec<NewsItem>, FeedFailure> {
+    let mut items = match fetcher.fetch(source, &Validators::default()).await? {
+        FetchOutcome::NotModified => Vec::new(),
         FetchOutcome::Fetched { body, content_type, .. } => {
-            Ok(parse_fetched(body, content_type.as_deref(), &source.to_string()).await?)
+            parse_fetched(body, content_type.as_deref(), &source.to_string()).await?
         }
+    };
+    if let (Some(reader), FeedSource::Url(_)) = (articles, source) {
+        // A digest is one stateless pass: no cache across runs.
+        super::fulltext::complete(reader, None::<&SqliteStore>, &mut items, Utc::now()).await;
     }
+    Ok(items)
 }
 
 /// Folds items into stories. A digest is a snapshot, so no item is too old for it.

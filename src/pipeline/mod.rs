@@ -3,6 +3,7 @@
 pub mod digest;
 pub mod digests;
 pub mod flush;
+pub mod fulltext;
 pub mod ingest;
 pub mod placement;
 pub mod poll;

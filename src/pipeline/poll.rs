@@ -84,10 +84,13 @@ impl<S: Store> Watcher<S> {
         let routes = self.routes(&url).await?;
         // A feed that lists one guid twice yields one item.
         let mut ids_this_poll: HashSet<String> = HashSet::new();
-        let fresh: Vec<NewsItem> = items
+        let mut fresh: Vec<NewsItem> = items
             .into_iter()
             .filter(|i| !seen.contains(&i.id) && !self.book.has_seen(&i.id) && ids_this_poll.insert(i.id.clone()))
             .collect();
+        if let (Some(reader), FeedSource::Url(_)) = (&self.articles, source) {
+            super::fulltext::complete(reader, Some(&self.store), &mut fresh, now).await;
+        }
         for item in fresh {
             report.new_items += 1;
             let stored = StoredItem {

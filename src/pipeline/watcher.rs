@@ -16,6 +16,7 @@ use crate::core::relevance::Topic;
 use crate::core::story::{NewsItem, Story, StoryBook, StoryRules};
 use crate::core::summarize::Summary;
 use crate::delivery::{Destination, DestinationId, Platform};
+use crate::feeds::article::ArticleReader;
 use crate::feeds::{FeedSource, Fetcher};
 use crate::store::{Store, StoreError};
 use crate::summaries::SummaryService;
@@ -72,6 +73,8 @@ pub enum WatchError {
 pub struct Watcher<S: Store> {
     pub(super) store: S,
     pub(super) fetcher: Fetcher,
+    /// Reads article pages for items whose feed gave only a stub; `None` keeps feed text as is.
+    pub(super) articles: Option<ArticleReader>,
     /// The operator's fixed outputs (console, files, webhooks).
     pub(super) destinations: Vec<Arc<dyn Destination>>,
     /// Chat platforms whose channels subscribe to feeds.
@@ -117,6 +120,7 @@ impl<S: Store> Watcher<S> {
         Self {
             store,
             fetcher,
+            articles: None,
             destinations,
             platforms: Vec::new(),
             configured: Vec::new(),
@@ -143,6 +147,12 @@ impl<S: Store> Watcher<S> {
     /// How this watcher shares its database, if it does.
     pub fn sharing(&self) -> Option<&Sharing> {
         self.sharing.as_ref()
+    }
+
+    /// Fetches the article page of items whose feed text is a stub (see [`super::fulltext`]).
+    pub fn with_full_text(mut self, reader: ArticleReader) -> Self {
+        self.articles = Some(reader);
+        self
     }
 
     /// Adds chat platforms: their channels get the stories of the feeds they subscribed to.

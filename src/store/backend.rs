@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::postgres::{PgStore, is_postgres_url};
 use super::{
-    CommitSummary, Delivery, DeliveryId, DigestMode, DigestSchedule, FeedState, InboxEntry, LeaseCounts, NewDelivery,
-    PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
+    ArticleText, CommitSummary, Delivery, DeliveryId, DigestMode, DigestSchedule, FeedState, InboxEntry, LeaseCounts,
+    NewDelivery, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
 };
 
 /// One of the two backends.
@@ -80,6 +80,8 @@ impl Store for AnyStore {
         fn seen_ids(&self, ids: &[String]) -> HashSet<String>;
         fn items_since(&self, since: DateTime<Utc>) -> Vec<SeenItem>;
         fn expire_text(&self, older_than: DateTime<Utc>) -> u64;
+        fn article_text(&self, url: &str) -> Option<ArticleText>;
+        fn save_article_text(&self, article: &ArticleText) -> ();
         fn get_story(&self, id: &str) -> Option<StoryRecord>;
         fn stories_since(&self, since: DateTime<Utc>) -> Vec<StoryRecord>;
         fn commit_poll(&self, commit: &PollCommit) -> CommitSummary;

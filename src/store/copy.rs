@@ -92,6 +92,16 @@ const TABLES: &[(&str, &[(&str, &str)])] = &[
             ("expires_at", "timestamptz"),
         ],
     ),
+    (
+        "article_text",
+        &[
+            ("url", "text"),
+            ("text", "text"),
+            ("etag", "text"),
+            ("last_modified", "text"),
+            ("fetched_at", "timestamptz"),
+        ],
+    ),
 ];
 
 /// What a copy wrote: rows per table, in copy order.

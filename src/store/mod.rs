@@ -13,7 +13,8 @@
 //!   which is how a replay after a crash is recognised instead of posted again.
 //!
 //! Privacy: chat message text is never written here. The store keeps ids, hashes, article text
-//! for clustering (which [`Store::expire_text`] removes after a cut-off) and the bot's own posts.
+//! for clustering and the text of article pages fetched for it (which [`Store::expire_text`]
+//! removes after a cut-off) and the bot's own posts.
 //!
 //! The store has no clock: every time it records comes from the caller, so tests can pin it.
 //!
@@ -406,6 +407,22 @@ pub struct LeaseCounts {
     pub oldest_pending: Option<DateTime<Utc>>,
 }
 
+/// An article page's extracted text, cached so a page is fetched once, not once per poll or feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleText {
+    /// The page's address as the feed linked it; the key.
+    pub url: String,
+    /// The main text, or `None` when the page had none worth keeping (a paywall, cookie wall or
+    /// consent page): the feed's excerpt stands.
+    pub text: Option<String>,
+    /// The page's `ETag`, for a conditional GET when the entry is refreshed.
+    pub etag: Option<String>,
+    /// The page's `Last-Modified`, likewise.
+    pub last_modified: Option<String>,
+    /// When the page was last fetched (or revalidated); expiry counts from here.
+    pub fetched_at: DateTime<Utc>,
+}
+
 /// The persistence operations layoffwatch needs, so backends (SQLite, PostgreSQL) are
 /// interchangeable. Used generically (`S: Store`), not as `dyn Store`; every future is `Send` so
 /// calls can run inside spawned tasks.
@@ -434,9 +451,18 @@ pub trait Store: Send + Sync {
     fn items_since(&self, since: DateTime<Utc>) -> impl Future<Output = Result<Vec<SeenItem>, StoreError>> + Send;
 
     /// Removes the article text of items seen before `older_than` (the ids and hashes stay, so
-    /// they are still recognised). Returns how many items lost their text. Privacy: article text
-    /// is kept only as long as clustering needs it, 30 days by default.
+    /// they are still recognised), and the cached [`ArticleText`] of pages fetched before then.
+    /// Returns how many items and pages lost their text. Privacy: article text is kept only as long
+    /// as clustering needs it, 30 days by default.
     fn expire_text(&self, older_than: DateTime<Utc>) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    // ----- article pages -----
+
+    /// The cached text of the page at `url`, if it was fetched and has not expired.
+    fn article_text(&self, url: &str) -> impl Future<Output = Result<Option<ArticleText>, StoreError>> + Send;
+
+    /// Caches a page's text, replacing what was cached for its url.
+    fn save_article_text(&self, article: &ArticleText) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     // ----- stories -----
 

@@ -24,8 +24,9 @@ use sqlx::{Row, Sqlite, Transaction};
 use tracing::{debug, warn};
 
 use super::{
-    CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule, FeedState,
-    InboxEntry, LeaseCounts, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord, Subscription,
+    ArticleText, CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule,
+    FeedState, InboxEntry, LeaseCounts, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord,
+    Subscription,
 };
 use crate::secret::Secret;
 
@@ -451,7 +452,47 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(StoreError::database("expire old article text"))?;
-        Ok(result.rows_affected())
+        let pages = sqlx::query("DELETE FROM article_text WHERE fetched_at < ?")
+            .bind(ts(older_than))
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database("expire old article pages"))?;
+        Ok(result.rows_affected() + pages.rows_affected())
+    }
+
+    async fn article_text(&self, url: &str) -> Result<Option<ArticleText>, StoreError> {
+        let row = sqlx::query("SELECT * FROM article_text WHERE url = ?")
+            .bind(url)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("read the cached text of {url}")))?;
+        row.map(|row| {
+            Ok(ArticleText {
+                url: col(&row, "article_text.url")?,
+                text: col(&row, "article_text.text")?,
+                etag: col(&row, "article_text.etag")?,
+                last_modified: col(&row, "article_text.last_modified")?,
+                fetched_at: col_ts(&row, "article_text.fetched_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_article_text(&self, article: &ArticleText) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO article_text (url, text, etag, last_modified, fetched_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (url) DO UPDATE SET text = excluded.text, etag = excluded.etag, \
+             last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+        )
+        .bind(&article.url)
+        .bind(&article.text)
+        .bind(&article.etag)
+        .bind(&article.last_modified)
+        .bind(ts(article.fetched_at))
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("cache the text of {}", article.url)))?;
+        Ok(())
     }
 
     async fn get_story(&self, id: &str) -> Result<Option<StoryRecord>, StoreError> {
