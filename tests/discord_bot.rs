@@ -73,6 +73,7 @@ fn shown(text: &str, reasons: &[&str], source: Option<&str>) -> ShownClaim {
             url: Some("https://news.example/initech".into()),
         }),
         origin: "https://news.example/initech".into(),
+        hedges: vec![],
     }
 }
 
@@ -130,7 +131,7 @@ async fn a_story_in_a_text_channel_gets_a_thread_updates_in_it_and_an_edit_in_pl
         embed["footer"]["text"]
             .as_str()
             .unwrap()
-            .contains("Example News, Wire Example · first seen 2026-04-18 10:00 UTC")
+            .ends_with("Example News, Wire Example")
     );
     let thread = fake.requests_to("POST", &format!("/messages/{}/threads", first.0));
     assert_eq!(thread.len(), 1, "one thread started on the post");
@@ -433,11 +434,8 @@ async fn summarize_thread_reads_a_500_message_thread_page_by_page_and_links_what
         everything.match_indices(&jump).map(|(i, _)| &everything[i + jump.len()..i + jump.len() + 7]).collect();
     assert!(!cited.is_empty(), "jump links to the messages cited");
     assert!(cited.iter().all(|c| ids.iter().any(|id| id.starts_with(c))));
-    let fields: Vec<&str> = embed["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
-    assert!(
-        fields.iter().any(|f| f.starts_with("✅ Sourced")) && fields.iter().any(|f| f.contains("Speculative")),
-        "{fields:?}"
-    );
+    let footer = embed["footer"]["text"].as_str().unwrap();
+    assert!(footer.contains("sourced") && footer.contains("unconfirmed"), "the claim counts: {footer}");
     stop.send(()).unwrap();
     task.await.unwrap();
     fake.assert_pings_nobody();
