@@ -67,7 +67,7 @@ pub async fn preview(file: &std::path::Path, platform: Option<&str>, html: &std:
     let mut previews = Vec::new();
     let mut out = std::io::stdout().lock();
     for p in platforms {
-        let shown = preview::preview(name, &bytes, p).await.with_context(|| format!("{}", file.display()))?;
+        let shown = preview::preview(name, &bytes, p).await.with_context(|| file.display().to_string())?;
         for (title, payloads) in &shown.messages {
             for payload in payloads {
                 writeln!(out, "# {} · {} · {} words", p.name(), title, preview::visible_words(payload, p))?;

@@ -17,7 +17,7 @@ const MAX_SOURCED: usize = 3;
 /// Topics of unconfirmed claims in a recap.
 const MAX_TOPICS: usize = 3;
 /// An example longer than this many words is shortened at a word boundary.
-const EXAMPLE_WORDS: usize = 12;
+const EXAMPLE_WORDS: usize = 10;
 
 /// Where a message sits in its thread, so links read "msg 4".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,6 +325,6 @@ mod tests {
     fn an_example_is_cut_at_a_word_and_marked() {
         assert_eq!(shorten("one two three"), "one two three");
         let long = "a b c d e f g h i j k l m n o";
-        assert_eq!(shorten(long), "a b c d e f g h i j k l…");
+        assert_eq!(shorten(long), "a b c d e f g h i j…");
     }
 }
