@@ -19,12 +19,12 @@ mod support;
 
 use chrono::TimeZone;
 use layoffwatch::adapters::discord::DiscordBot;
-use layoffwatch::config::Settings;
-use layoffwatch::secret::Secret;
 use layoffwatch::adapters::webhook::{DiscordWebhook, SlackWebhook};
+use layoffwatch::config::Settings;
 use layoffwatch::core::claims::{Source, SourceKind};
 use layoffwatch::core::message::{DigestPost, ShownBullet, ShownClaim, StoryPost, StoryUpdate};
 use layoffwatch::delivery::{DeliveryError, Destination, Platform};
+use layoffwatch::secret::Secret;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use support::fake_discord::FakeDiscord;
@@ -229,7 +229,11 @@ async fn comply(case: Case) {
     }
 
     let sent = (case.sent)();
-    assert!(sent.len() > 2, "{name}: the story, its long update and its edit were sent as several messages: {}", sent.len());
+    assert!(
+        sent.len() > 2,
+        "{name}: the story, its long update and its edit were sent as several messages: {}",
+        sent.len()
+    );
     assert!(sent.iter().filter(|b| b.to_string().contains("Quorra")).count() >= 3, "{name}: {sent:?}");
     for body in &sent {
         (case.limits)(body).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -370,9 +374,7 @@ async fn the_discord_webhook_complies() {
         name: "discord-webhook",
         make: Box::new(move || {
             let url = format!("{base}/discord/1/tok");
-            Box::pin(
-                async move { Arc::new(DiscordWebhook::new(Secret::new(url), client())) as Arc<dyn Destination> },
-            )
+            Box::pin(async move { Arc::new(DiscordWebhook::new(Secret::new(url), client())) as Arc<dyn Destination> })
         }),
         sent: Box::new(move || sent.lock().unwrap().clone()),
         shown: Box::new(move || shown.lock().unwrap().len()),

@@ -8,8 +8,8 @@ mod support;
 use chrono::TimeZone;
 use layoffwatch::adapters::discord::DiscordBot;
 use layoffwatch::adapters::discord::settings::{CommandScope, DiscordSettings, Sharding, Snowflake};
-use layoffwatch::config::Settings;
 use layoffwatch::commands::Commands;
+use layoffwatch::config::Settings;
 use layoffwatch::core::claims::{Source, SourceKind};
 use layoffwatch::core::message::{ShownBullet, ShownClaim, StoryPost, StoryUpdate};
 use layoffwatch::delivery::{Platform, PostRef};
@@ -127,12 +127,7 @@ async fn a_story_in_a_text_channel_gets_a_thread_updates_in_it_and_an_edit_in_pl
     assert_eq!(posted[0].body["enforce_nonce"], true);
     let embed = &posted[0].body["embeds"][0];
     assert_eq!(embed["url"], "https://news.example/initech");
-    assert!(
-        embed["footer"]["text"]
-            .as_str()
-            .unwrap()
-            .ends_with("Example News, Wire Example")
-    );
+    assert!(embed["footer"]["text"].as_str().unwrap().ends_with("Example News, Wire Example"));
     let thread = fake.requests_to("POST", &format!("/messages/{}/threads", first.0));
     assert_eq!(thread.len(), 1, "one thread started on the post");
     assert!(thread[0].body["name"].as_str().unwrap().starts_with("Initech to cut 1,200 jobs"));

@@ -74,7 +74,10 @@ async fn every_demo_story_renders_as_a_well_formed_embed() {
         );
         assert_eq!(main.color, StoryState::of(post).color());
         let footer = &main.footer.as_ref().unwrap().text;
-        assert!(footer.contains(&post.outlets[0]) && !footer.contains("first seen"), "time once, as the timestamp: {footer}");
+        assert!(
+            footer.contains(&post.outlets[0]) && !footer.contains("first seen"),
+            "time once, as the timestamp: {footer}"
+        );
         assert!(footer.contains(StoryState::of(post).label()), "the state in words beside the colour: {footer}");
         assert_eq!(
             main.timestamp.as_deref(),

@@ -81,7 +81,10 @@ fn assert_at_a_glance(post: &StoryPost) {
         }
         assert!(!text.contains("(Reuters) -") && !text.contains("(AP) -"), "a dateline:\n{text}");
         assert!(!text.contains("(continued)") && !text.contains(&post.story_id), "{text}");
-        assert!(text.contains(" sourced") || text.contains("unconfirmed claim") || text.contains("No claims"), "{text}");
+        assert!(
+            text.contains(" sourced") || text.contains("unconfirmed claim") || text.contains("No claims"),
+            "{text}"
+        );
         for line in text.lines().filter(|l| l.starts_with('•')) {
             let first = line.trim_start_matches(['•', ' ']).chars().next().unwrap();
             assert!(first.is_uppercase() || first.is_ascii_digit() || first == '"', "a fragment: {line}");
@@ -154,7 +157,9 @@ async fn assert_thread_summary(t: Thread, platform: Platform) {
     assert!(topics.contains(&("march", 2)), "{topics:?}");
     assert!(recap.counts.contains("1 message addressed to a bot left out"), "{}", recap.counts);
     assert!(done.summary.speculative.iter().chain(&done.summary.sourced).all(|c| c.origin != injected));
-    for link in recap.sourced.iter().filter_map(|s| s.link.as_ref()).chain(recap.topics.iter().filter_map(|t| t.link.as_ref())) {
+    for link in
+        recap.sourced.iter().filter_map(|s| s.link.as_ref()).chain(recap.topics.iter().filter_map(|t| t.link.as_ref()))
+    {
         assert!(link.label.starts_with("msg "), "{link:?}");
         assert!(link.url.is_some(), "links a real message: {link:?}");
     }

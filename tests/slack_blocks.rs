@@ -50,7 +50,8 @@ async fn every_demo_story_renders_as_a_linked_headline_marked_lines_and_counts()
         assert!(headline.starts_with("*<http") && headline.ends_with(">*"), "{headline}");
         assert!(!p.text.is_empty(), "a notification fallback");
 
-        let lines: Vec<String> = texts(&story).iter().flat_map(|t| t.lines().map(String::from).collect::<Vec<_>>()).collect();
+        let lines: Vec<String> =
+            texts(&story).iter().flat_map(|t| t.lines().map(String::from).collect::<Vec<_>>()).collect();
         let bullets: Vec<&String> = lines.iter().filter(|l| l.starts_with("• ")).collect();
         assert!(!bullets.is_empty() && bullets.len() <= 3, "one to three summary lines: {bullets:?}");
         for line in &bullets {

@@ -55,13 +55,7 @@ impl Console {
 
     pub fn render_update(&self, update: &StoryUpdate) -> String {
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "  {} also reported by {}: {}",
-            self.paint("36", "↳ update"),
-            update.outlet,
-            update.title
-        );
+        let _ = writeln!(s, "  {} also reported by {}: {}", self.paint("36", "↳ update"), update.outlet, update.title);
         if let Some(note) = &update.revision_note {
             let _ = writeln!(s, "    {}", self.paint("33", note));
         }

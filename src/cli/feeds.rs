@@ -55,7 +55,11 @@ pub async fn demo() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn preview(file: &std::path::Path, platform: Option<&str>, html: &std::path::Path) -> anyhow::Result<ExitCode> {
+pub async fn preview(
+    file: &std::path::Path,
+    platform: Option<&str>,
+    html: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     use layoffwatch::tools::preview::{self, Platform};
     let bytes = std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("feed.xml");

@@ -452,10 +452,7 @@ mod tests {
     fn a_revised_figure_reads_as_the_new_one_with_what_it_was() {
         let mut p = post();
         p.facts.push(fact("Hooli", 1_800, 3));
-        assert_eq!(
-            facts_line(&p).unwrap(),
-            "Hooli · 1,800 jobs (was about 1,200) · 6% · AI named by the company"
-        );
+        assert_eq!(facts_line(&p).unwrap(), "Hooli · 1,800 jobs (was about 1,200) · 6% · AI named by the company");
     }
 
     #[test]
@@ -468,7 +465,12 @@ mod tests {
 
     #[test]
     fn a_hedged_sourced_claim_shows_its_hedge() {
-        let c = claim("Hooli could cut more jobs next year, Reuters said.", Some(("Reuters", SourceKind::Outlet)), &["outlet"], &["could"]);
+        let c = claim(
+            "Hooli could cut more jobs next year, Reuters said.",
+            Some(("Reuters", SourceKind::Outlet)),
+            &["outlet"],
+            &["could"],
+        );
         assert_eq!(mark_of(&c).render(&|s| s.to_string(), &|h| format!("*{h}*")), "✅ Reuters · *could*");
     }
 
@@ -486,7 +488,10 @@ mod tests {
             clean_line("CHICAGO, Nov. 18 (Reuters) - Pellucid plans to cut about 1,200 jobs.").unwrap(),
             "Pellucid plans to cut about 1,200 jobs."
         );
-        assert_eq!(clean_line("(Bloomberg) -- Pellucid is cutting jobs in Dallas.").unwrap(), "Pellucid is cutting jobs in Dallas.");
+        assert_eq!(
+            clean_line("(Bloomberg) -- Pellucid is cutting jobs in Dallas.").unwrap(),
+            "Pellucid is cutting jobs in Dallas."
+        );
         assert_eq!(clean_line("that the company would cut jobs in March"), None);
         assert_eq!(clean_line("but it did not give a number at the time."), None);
     }
@@ -495,7 +500,12 @@ mod tests {
     fn the_state_is_confirmed_only_by_the_company_a_filing_or_an_official() {
         let mut p = post();
         assert_eq!(StoryState::of(&p), StoryState::Reported);
-        p.sourced.push(claim("Hooli said it would cut 1,800 jobs.", Some(("Hooli", SourceKind::Official)), &["official"], &[]));
+        p.sourced.push(claim(
+            "Hooli said it would cut 1,800 jobs.",
+            Some(("Hooli", SourceKind::Official)),
+            &["official"],
+            &[],
+        ));
         assert_eq!(StoryState::of(&p), StoryState::Confirmed);
         p.sourced.clear();
         assert_eq!(StoryState::of(&p), StoryState::Unconfirmed);
@@ -510,7 +520,12 @@ mod tests {
     #[test]
     fn no_line_repeats_the_headline_or_another_line() {
         let mut p = post();
-        p.sourced.push(claim("Hooli to cut 1,800 jobs as AI takes over support.", Some(("Hooli", SourceKind::Official)), &["official"], &[]));
+        p.sourced.push(claim(
+            "Hooli to cut 1,800 jobs as AI takes over support.",
+            Some(("Hooli", SourceKind::Official)),
+            &["official"],
+            &[],
+        ));
         p.sourced.push(p.sourced[0].clone());
         let g = Glance::of(&p);
         assert_eq!(g.lines.len(), 1, "{:?}", g.lines);

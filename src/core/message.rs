@@ -173,8 +173,7 @@ fn best_headline(story: &Story) -> (&str, Option<String>) {
         return (&lead.item.title, lead.item.url.clone());
     };
     let states = |title: &str, n: u64| title.contains(&group_thousands(n)) || title.contains(&n.to_string());
-    let superseded: Vec<u64> =
-        story.facts().iter().filter_map(|f| f.headcount).filter(|n| *n != current).collect();
+    let superseded: Vec<u64> = story.facts().iter().filter_map(|f| f.headcount).filter(|n| *n != current).collect();
     let stale = |title: &str| superseded.iter().any(|n| states(title, *n));
     let reporting = || story.items.iter().filter(|i| !i.item.is_discussion());
     let pick = std::iter::once(lead)

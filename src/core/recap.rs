@@ -233,11 +233,11 @@ fn thread_reason(c: &Claim) -> &'static str {
 const GENERIC: &[&str] = &[
     "about", "after", "again", "already", "also", "another", "anyone", "anything", "because", "been", "before",
     "being", "could", "company", "cuts", "does", "doesn't", "don't", "each", "even", "every", "everyone", "first",
-    "from", "going", "have", "having", "hearing", "heard", "here", "into", "jobs", "just", "know", "layoff",
-    "layoffs", "like", "might", "more", "much", "next", "only", "other", "over", "people", "probably", "really",
-    "round", "said", "same", "says", "saying", "should", "since", "some", "someone", "still", "than", "that",
-    "their", "them", "then", "there", "these", "they", "thing", "think", "this", "those", "told", "very", "want",
-    "were", "what", "when", "where", "which", "while", "will", "with", "would", "year", "your", "people",
+    "from", "going", "have", "having", "hearing", "heard", "here", "into", "jobs", "just", "know", "layoff", "layoffs",
+    "like", "might", "more", "much", "next", "only", "other", "over", "people", "probably", "really", "round", "said",
+    "same", "says", "saying", "should", "since", "some", "someone", "still", "than", "that", "their", "them", "then",
+    "there", "these", "they", "thing", "think", "this", "those", "told", "very", "want", "were", "what", "when",
+    "where", "which", "while", "will", "with", "would", "year", "your", "people",
 ];
 
 fn content_words(text: &str) -> HashSet<String> {

@@ -119,10 +119,9 @@ pub async fn thread(thread: Thread) -> ThreadSummary {
 /// A story post's payloads on `platform`.
 pub fn story_payloads(post: &StoryPost, platform: Platform) -> Vec<Value> {
     match platform {
-        Platform::Slack => blocks::story(post, false)
-            .into_iter()
-            .map(|r| json!({"text": r.text, "blocks": r.blocks}))
-            .collect(),
+        Platform::Slack => {
+            blocks::story(post, false).into_iter().map(|r| json!({"text": r.text, "blocks": r.blocks})).collect()
+        }
         Platform::Discord => embeds::story(post, false).into_iter().map(|m| m.json()).collect(),
     }
 }
@@ -206,7 +205,9 @@ fn strip_markup(text: &str, platform: Platform) -> String {
     static SLACK_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^|>]*\|([^>]*)>").expect("valid"));
     static MD_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").expect("valid"));
     let text = match platform {
-        Platform::Slack => SLACK_LINK.replace_all(text, "$1").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"),
+        Platform::Slack => {
+            SLACK_LINK.replace_all(text, "$1").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        }
         Platform::Discord => MD_LINK.replace_all(text, "$1").replace('\\', ""),
     };
     text.replace(['*', '_'], "").replace('\u{200B}', "")
@@ -216,7 +217,11 @@ fn strip_markup(text: &str, platform: Platform) -> String {
 pub fn html(previews: &[Preview]) -> String {
     let mut body = String::new();
     for preview in previews {
-        body.push_str(&format!("<section class=\"{}\">\n<h1>{}</h1>\n", preview.platform.name(), preview.platform.name()));
+        body.push_str(&format!(
+            "<section class=\"{}\">\n<h1>{}</h1>\n",
+            preview.platform.name(),
+            preview.platform.name()
+        ));
         for (title, payloads) in &preview.messages {
             body.push_str(&format!("<h2 class=\"label\">{}</h2>\n", esc(title)));
             for p in payloads {
@@ -265,7 +270,8 @@ fn slack_mrkdwn(text: &str) -> String {
 }
 
 fn slack_html(p: &Value) -> String {
-    let mut out = String::from("<div class=\"msg\"><div class=\"avatar\"></div><div><div class=\"name\">layoffwatch</div>\n");
+    let mut out =
+        String::from("<div class=\"msg\"><div class=\"avatar\"></div><div><div class=\"name\">layoffwatch</div>\n");
     for b in p["blocks"].as_array().into_iter().flatten() {
         match b["type"].as_str() {
             Some("section") => out.push_str(&format!(
@@ -305,7 +311,8 @@ fn discord_md(text: &str) -> String {
 }
 
 fn discord_html(p: &Value) -> String {
-    let mut out = String::from("<div class=\"msg\"><div class=\"avatar\"></div><div><div class=\"name\">layoffwatch</div>\n");
+    let mut out =
+        String::from("<div class=\"msg\"><div class=\"avatar\"></div><div><div class=\"name\">layoffwatch</div>\n");
     if let Some(c) = p["content"].as_str() {
         out.push_str(&format!("<div>{}</div>\n", discord_md(c)));
     }
