@@ -46,6 +46,7 @@ pub fn message_refs(thread: &Thread) -> Vec<MessageRef> {
             position: i + 1,
             author: m.author.clone(),
             permalink: m.permalink.clone(),
+            links: m.links.clone(),
         })
         .collect()
 }

@@ -28,6 +28,8 @@ pub struct MessageRef {
     pub position: usize,
     pub author: Option<String>,
     pub permalink: Option<String>,
+    /// The links the message shared, in order: the report a thread is about is usually one.
+    pub links: Vec<String>,
 }
 
 /// A link to one message: "msg 4" and its permalink, when it has one.
@@ -77,7 +79,7 @@ impl Recap {
         };
         let sourced: Vec<&Claim> = distinct(&summary.sourced);
         let speculative: Vec<&Claim> = distinct(&summary.speculative);
-        let (headline, headline_url) = headline(&summary.facts, &sourced);
+        let (headline, headline_url) = headline(&summary.facts, &sourced, messages);
         let mut recap = Recap {
             headline,
             headline_url,
@@ -144,7 +146,7 @@ fn distinct(claims: &[Claim]) -> Vec<&Claim> {
 
 /// The thread's subject in the bot's words: the first report's figures and who gives them, linked to
 /// the report; else the company; else a plain description.
-fn headline(facts: &[LayoffFact], sourced: &[&Claim]) -> (String, Option<String>) {
+fn headline(facts: &[LayoffFact], sourced: &[&Claim], messages: &[MessageRef]) -> (String, Option<String>) {
     let Some(fact) = facts.iter().find(|f| f.headcount.is_some()).or_else(|| facts.first()) else {
         let url = sourced.iter().find_map(|c| c.verdict.source().and_then(|s| s.url.clone()));
         return match sourced.first().and_then(|c| c.verdict.source()) {
@@ -162,12 +164,14 @@ fn headline(facts: &[LayoffFact], sourced: &[&Claim]) -> (String, Option<String>
         text.push_str(&format!(" ({p}%)"));
     }
     text.push_str(&format!(", per {}", fact.source));
-    let url = sourced
-        .iter()
-        .filter_map(|c| c.verdict.source())
-        .find(|s| s.name == fact.source && s.url.is_some())
-        .and_then(|s| s.url.clone());
-    (text, url)
+    let from_source = |c: &&&Claim| c.verdict.source().is_some_and(|s| s.name == fact.source);
+    let url = sourced.iter().filter(from_source).find_map(|c| c.verdict.source().and_then(|s| s.url.clone()));
+    // A report named without its link: the link its message shared.
+    let shared = || {
+        let origin = &sourced.iter().find(from_source)?.origin;
+        messages.iter().find(|m| m.origin == *origin)?.links.first().cloned()
+    };
+    (text, url.or_else(shared))
 }
 
 /// One line per source, in the order they were cited: its figures where it gave some, else its
