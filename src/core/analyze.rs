@@ -104,7 +104,12 @@ pub fn analyze_news(a: &Article, plain: &str, kind: NewsKind, lex: &Lexicon) -> 
     let mut claims: Vec<Claim> = if opinion || headline.ends_with('?') {
         let reason = if opinion { SpeculativeReason::Opinion } else { SpeculativeReason::Hedge };
         let hedges = crate::core::claims::hedges_in(headline, lex);
-        vec![Claim { text: headline.to_string(), verdict: Verdict::speculative(vec![reason]), origin: origin.clone(), hedges }]
+        vec![Claim {
+            text: headline.to_string(),
+            verdict: Verdict::speculative(vec![reason]),
+            origin: origin.clone(),
+            hedges,
+        }]
     } else {
         let sentence = if headline.ends_with(['.', '!']) { headline.to_string() } else { format!("{headline}.") };
         label_article_text(a, &sentence, companies.first().cloned(), lex)
