@@ -94,10 +94,11 @@ fn assert_at_a_glance(post: &StoryPost) {
     let slack_hook = render::post(post, &render::SLACK, false);
     let discord_hook = render::post(post, &render::DISCORD, false);
     let console = Console::stdout().render_post(post, false);
-    for text in [slack_hook, discord_hook, console] {
+    // The webhooks and the console show the link's address on its own line: one more "word"; the
+    // console also opens with its "■ STORY" tag, which marks the entry in a terminal log: one more.
+    for (text, allowed) in [(slack_hook, 121), (discord_hook, 121), (console, 122)] {
         let n = layoffwatch::core::glance::words(&text.replace(['*', '_'], ""));
-        // The webhooks and the console show the link's address on its own line: one more "word".
-        assert!(n <= 121, "{n} words:\n{text}");
+        assert!(n <= allowed, "{n} words:\n{text}");
     }
 }
 

@@ -165,9 +165,10 @@ impl Glance {
         glance
     }
 
-    /// Every word a reader sees: headline, facts, lines with their marks, counts and outlets.
+    /// Every word a reader sees: headline, facts, lines with their marks, the state word that opens
+    /// the count line on every platform, counts and outlets.
     pub fn words(&self) -> usize {
-        let mut n = words(&self.headline) + words(&self.counts) + words(&self.outlets);
+        let mut n = words(&self.headline) + words(self.state.word()) + words(&self.counts) + words(&self.outlets);
         n += self.facts.as_deref().map_or(0, words);
         n += self.lines.iter().map(|l| words(&l.text) + words(&l.mark.plain())).sum::<usize>();
         n
