@@ -154,7 +154,9 @@ async fn assert_thread_summary(t: Thread, platform: Platform) {
     assert!(recap.headline_url.as_deref().is_some_and(|u| u.contains("reuters.com")), "{recap:#?}");
     assert!(recap.sourced.iter().any(|s| s.source.contains("Reuters")), "{recap:#?}");
     let topics: Vec<(&str, usize)> = recap.topics.iter().map(|t| (t.word.as_str(), t.messages)).collect();
-    assert!(topics.contains(&("sales", 3)), "{topics:?}");
+    // Three messages talk about sales, but one only asks ("if sales really is next…, who exactly is
+    // going to sell the AI agents?"): a question asserts nothing, so two messages make the rumour.
+    assert!(topics.contains(&("sales", 2)), "{topics:?}");
     assert!(topics.contains(&("march", 2)), "{topics:?}");
     assert!(recap.counts.contains("1 message addressed to a bot left out"), "{}", recap.counts);
     assert!(done.summary.speculative.iter().chain(&done.summary.sourced).all(|c| c.origin != injected));

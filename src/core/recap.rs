@@ -10,6 +10,7 @@ use super::facts::{AiReasonBy, LayoffFact, headcount_text};
 use super::glance::{WORD_BUDGET, reader_reason, words};
 use super::summarize::Summary;
 use super::summarize::grounding::without_injections;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashSet};
 
 /// Sourced lines in a recap.
@@ -249,6 +250,7 @@ const GENERIC: &[&str] = &[
     "yesterday",
     "week",
     "weeks",
+    "half",
     "after",
     "again",
     "already",
@@ -336,25 +338,31 @@ const GENERIC: &[&str] = &[
 
 fn content_words(text: &str) -> HashSet<String> {
     text.split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .map(|w| w.trim_matches('\'').to_lowercase())
+        .map(|w| w.trim_matches('\'').to_lowercase().trim_end_matches("'s").to_string())
         .filter(|w| w.chars().count() >= 4 && !GENERIC.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(|w| w.trim_end_matches("'s").to_string())
         .collect()
 }
 
 /// Topics: the word said in the most messages (and not in the sourced claims) takes every claim that
-/// says it; then the next, among the claims left. Only words two or more messages share make a topic.
+/// says it; then the next, among the claims left. Ties go to the word more claims repeat, then to the
+/// one said first, so a rumour the thread keeps returning to beats a word two remarks share by chance. Only words two or more messages share make a topic.
 fn topics<'a>(claims: &[&'a Claim], known: &HashSet<String>) -> Vec<(String, Vec<&'a Claim>)> {
     let mut left: Vec<(&Claim, HashSet<String>)> = claims.iter().map(|c| (*c, content_words(&c.text))).collect();
     let mut out = Vec::new();
     loop {
-        let mut by_word: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
-        for (c, ws) in &left {
+        // Per word: the messages that say it, how many claims do, and where it is first said.
+        let mut by_word: BTreeMap<&str, (HashSet<&str>, usize, Reverse<usize>)> = BTreeMap::new();
+        for (i, (c, ws)) in left.iter().enumerate() {
             for w in ws.iter().filter(|w| !known.contains(*w)) {
-                by_word.entry(w.as_str()).or_default().insert(c.origin.as_str());
+                let entry = by_word.entry(w.as_str()).or_insert_with(|| (HashSet::new(), 0, Reverse(i)));
+                entry.0.insert(c.origin.as_str());
+                entry.1 += 1;
             }
         }
-        let best = by_word.into_iter().filter(|(_, o)| o.len() >= 2).max_by_key(|(_, o)| o.len());
+        let best = by_word
+            .into_iter()
+            .filter(|(_, (o, _, _))| o.len() >= 2)
+            .max_by_key(|(_, (o, claims, first))| (o.len(), *claims, *first));
         let Some(word) = best.map(|(w, _)| w.to_string()) else { break };
         let (group, rest): (Vec<_>, Vec<_>) = left.into_iter().partition(|(_, ws)| ws.contains(&word));
         out.push((word, group.into_iter().map(|(c, _)| c).collect()));
