@@ -234,7 +234,10 @@ async fn comply(case: Case) {
         "{name}: the story, its long update and its edit were sent as several messages: {}",
         sent.len()
     );
-    assert!(sent.iter().filter(|b| b.to_string().contains("Quorra")).count() >= 3, "{name}: {sent:?}");
+    // The story, the update's first message and (where the destination edits) the edit name the
+    // company; the update's continuation carries on its list without repeating the title.
+    let naming = if dest.capabilities().edits { 3 } else { 2 };
+    assert!(sent.iter().filter(|b| b.to_string().contains("Quorra")).count() >= naming, "{name}: {sent:?}");
     for body in &sent {
         (case.limits)(body).unwrap_or_else(|e| panic!("{name}: {e}"));
         no_pings(body, case.discord).unwrap_or_else(|e| panic!("{name}: {e}"));
