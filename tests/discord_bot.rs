@@ -54,6 +54,7 @@ async fn start(commands: CommandScope) -> (FakeDiscord, DiscordBot, SqliteStore)
         15,
         json!({"flags": 16, "available_tags": [
             {"id": "501", "name": "Confirmed", "moderated": false, "emoji_id": null, "emoji_name": null},
+            {"id": "504", "name": "Reported", "moderated": false, "emoji_id": null, "emoji_name": null},
             {"id": "502", "name": "Initech", "moderated": false, "emoji_id": null, "emoji_name": null},
             {"id": "503", "name": "Mods", "moderated": true, "emoji_id": null, "emoji_name": null}]}),
     );
@@ -182,8 +183,11 @@ async fn a_story_in_a_forum_is_a_tagged_post_updated_and_edited_in_its_thread() 
     let first = channel.post_story("initech/discord:200/1/post", &story(1, "1,200")).await.unwrap();
     let created = fake.requests_to("POST", &format!("/channels/{FORUM}/threads"));
     assert_eq!(created.len(), 1);
-    assert_eq!(created[0].body["applied_tags"], json!(["501", "502"]), "state and company tags, never a moderated one");
-    assert!(created[0].body["message"]["embeds"][0]["fields"].as_array().unwrap().len() >= 3);
+    // The story is reported (an outlet's word), not confirmed: no official or document source.
+    assert_eq!(created[0].body["applied_tags"], json!(["504", "502"]), "state and company tags, never a moderated one");
+    // The post at a glance: its marked lines are in the description, not in fields.
+    let description = created[0].body["message"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains("• ") && description.contains('✅'), "{description}");
 
     // Forum posts take no nonce: a retry finds the earlier post by its story tag instead.
     let again = channel.post_story("initech/discord:200/1/post", &story(1, "1,200")).await.unwrap();

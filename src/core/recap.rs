@@ -99,7 +99,9 @@ impl Recap {
             }
         }
         let known: HashSet<String> = sourced.iter().flat_map(|c| content_words(&c.text)).collect();
-        for (word, group) in topics(&speculative, &known) {
+        // Every copy of a rumour counts: one pasted into many messages is what many messages say.
+        let every_rumour: Vec<&Claim> = summary.speculative.iter().collect();
+        for (word, group) in topics(&every_rumour, &known) {
             if recap.topics.len() == MAX_TOPICS {
                 break;
             }
