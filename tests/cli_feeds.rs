@@ -29,7 +29,7 @@ fn the_demo_posts_six_stories_with_sourced_and_speculative_claims() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("6 stories posted"), "{text}");
-    assert!(text.contains("Sourced:") && text.contains("Speculative:"));
+    assert!(text.contains("✅") && text.contains("❔") && text.contains(" sourced"), "marks and counts: {text}");
     assert!(text.contains("↳ update") && text.contains("✎ EDITED STORY"), "updates and an edit for revised numbers");
     assert!(text.contains("Facts revised: 1200 jobs → 1800 jobs"), "{text}");
     assert!(text.contains("also carried by"), "the syndicated copy is recognised as the same article");

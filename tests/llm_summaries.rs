@@ -631,7 +631,10 @@ async fn an_injection_in_a_feed_item_changes_nothing_the_story_post_says() {
         assert!(!summary.text.contains(bad), "{bad:?} reached the summary:\n{}", summary.text);
     }
     assert!(summary.facts.iter().all(|f| f.headcount != Some(8_000)), "the injected number is not a fact");
-    assert!(summary.bullets.iter().all(|b| b.cites == vec!["https://wire.example/initech-cuts-1200"]));
+    // Only the injected sentence (and what follows it) leaves the blog item; its earlier reporting
+    // may still be cited, next to the wire's.
+    let items = ["https://wire.example/initech-cuts-1200", "https://blog.example/initech-staff"];
+    assert!(summary.bullets.iter().all(|b| b.cites.iter().all(|c| items.contains(&c.as_str()))), "{summary:?}");
 }
 
 #[tokio::test]

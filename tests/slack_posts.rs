@@ -41,12 +41,14 @@ fn post(headline: &str, revision: u32, headcount: u64) -> StoryPost {
             reasons: vec!["official".into()],
             source: Some(Source { name: "Initech".into(), kind: SourceKind::Official, url: None }),
             origin: "https://wire.example/initech-cuts".into(),
+            hedges: vec![],
         }],
         speculative: vec![ShownClaim {
             text: "The cuts are expected to hit support hardest.".into(),
             reasons: vec!["prediction".into(), "weasel".into()],
             source: None,
             origin: "https://wire.example/initech-cuts".into(),
+            hedges: vec![],
         }],
         outlets: vec!["Example Wire".into()],
         first_seen: Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap(),
@@ -98,10 +100,10 @@ async fn a_story_starts_a_thread_gets_replies_and_is_edited_in_place() {
     assert!(all_text(&child.blocks).contains("Also reported by Daily Example"));
 
     assert_eq!(parent.edits, 1, "the facts changed, so the first post was updated");
-    assert_eq!(block_types(&parent.blocks)[0], "header");
+    assert_eq!(block_types(&parent.blocks)[0], "section", "the linked headline opens the post");
     let edited = all_text(&parent.blocks);
     assert!(edited.contains("1,800 jobs") && !edited.contains("1,200 jobs"), "{edited}");
-    assert!(edited.contains("Updated (revision 3)"));
+    assert!(edited.contains("· updated") && !edited.contains("revision"), "{edited}");
 
     for r in fake.requests("chat.postMessage") {
         assert_eq!(r.params["unfurl_links"], Value::Bool(false));

@@ -39,6 +39,7 @@ fn story(headline: &str, claims: usize) -> StoryPost {
                 reasons: vec!["outlet".into()],
                 source: None,
                 origin: "a1".into(),
+                hedges: vec![],
             })
             .collect(),
         speculative: vec![ShownClaim {
@@ -46,6 +47,7 @@ fn story(headline: &str, claims: usize) -> StoryPost {
             reasons: vec!["prediction".into()],
             source: None,
             origin: "a1".into(),
+            hedges: vec![],
         }],
         outlets: vec!["Reuters".into()],
         first_seen: chrono::Utc::now(),
@@ -135,7 +137,7 @@ async fn slack_webhook_splits_long_posts_instead_of_failing() {
     let fake = Arc::new(Fake::default());
     let base = serve(fake.clone()).await;
     let hook = SlackWebhook::new(Secret::new(format!("{base}/slack")), client());
-    hook.post_story("k2", &story("A long story", 40)).await.unwrap();
+    hook.post_story("k2", &story(&"A long story. ".repeat(400), 40)).await.unwrap();
     let bodies = fake.bodies.lock().unwrap();
     assert!(bodies.len() > 1);
     assert!(bodies.iter().all(|b| b["text"].as_str().unwrap().chars().count() <= 4_000));
@@ -147,7 +149,7 @@ async fn discord_webhook_parses_no_mentions_splits_at_2000_and_edits_in_place() 
     let base = serve(fake.clone()).await;
     let hook = DiscordWebhook::new(Secret::new(format!("{base}/discord/1/tok")), client());
     *fake.rate_limit_next.lock().unwrap() = true;
-    let long = story("@everyone Initech cuts 500 <@&42>", 20);
+    let long = story(&"@everyone Initech cuts 500 <@&42> ".repeat(200), 20);
     let err = hook.post_story("k3", &long).await.unwrap_err();
     assert!(matches!(err, DeliveryError::RateLimited { retry_after, .. } if retry_after.as_millis() == 500), "{err}");
     let first = hook.post_story("k3", &long).await.unwrap();
@@ -172,7 +174,7 @@ async fn a_split_slack_post_interrupted_by_429_resumes_without_repeating_pieces(
     let base = serve(fake.clone()).await;
     let hook = SlackWebhook::new(Secret::new(format!("{base}/slack")), client());
     *fake.rate_limit_call.lock().unwrap() = Some(2);
-    let long = story("A long story", 40);
+    let long = story(&"A long story. ".repeat(400), 40);
     assert!(matches!(hook.post_story("k5", &long).await, Err(DeliveryError::RateLimited { .. })));
     hook.post_story("k5", &long).await.unwrap();
     let texts: Vec<String> =

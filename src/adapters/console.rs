@@ -1,7 +1,8 @@
 //! The console destination: readable story posts on standard output, coloured on a terminal, with
 //! thread replies indented under their story. The embedded default and `demo` post here.
 
-use crate::core::message::{ShownClaim, StoryPost, StoryUpdate};
+use crate::core::glance::{Glance, mark_of};
+use crate::core::message::{StoryPost, StoryUpdate};
 use crate::delivery::{Capabilities, DeliveryError, Destination, PostRef};
 use async_trait::async_trait;
 use std::fmt::Write as _;
@@ -31,89 +32,38 @@ impl Console {
             .map_err(|e| DeliveryError::Transient { destination: "console".into(), message: e.to_string() })
     }
 
-    /// The text of a story post, as the console shows it.
+    /// The text of a story post, as the console shows it: the same at-a-glance post as the chat
+    /// platforms ([`Glance`]).
     pub fn render_post(&self, post: &StoryPost, edited: bool) -> String {
+        let g = Glance::of(post);
         let mut s = String::new();
         let tag = if edited { self.paint("33", "✎ EDITED STORY") } else { self.paint("1;36", "■ STORY") };
-        let _ = writeln!(s, "\n{tag} {}  [{} rev {}]", self.paint("1", &post.headline), post.story_id, post.revision);
-        if let Some(url) = &post.url {
+        let _ = writeln!(s, "\n{tag} {}", self.paint("1", &g.headline));
+        if let Some(url) = &g.url {
             let _ = writeln!(s, "  {url}");
         }
-        for b in &post.bullets {
-            let mark = if b.speculative { self.paint("35", "?") } else { self.paint("32", "•") };
-            let _ = writeln!(s, "  {mark} {}", b.text);
+        if let Some(facts) = &g.facts {
+            let _ = writeln!(s, "  {}", self.paint("34", facts));
         }
-        for f in post.facts.iter().filter(|f| f.headcount.is_some() || f.percent.is_some()) {
-            let count = f.headcount.map(|n| format!("{n} jobs")).unwrap_or_default();
-            let pct = f.percent.map(|p| format!(" ({p}%)")).unwrap_or_default();
-            let date = f.date.map(|d| format!(", {d}")).unwrap_or_default();
-            let ai = f
-                .ai_reason
-                .map(|by| {
-                    format!(
-                        ", AI cited by {}",
-                        serde_json::to_value(by).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-                    )
-                })
-                .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "  {} {}: {count}{pct}{date}{ai} — {}",
-                self.paint("34", "fact"),
-                f.company.as_deref().unwrap_or("?"),
-                f.source
-            );
+        for line in &g.lines {
+            let _ = writeln!(s, "  • {} {}", line.text, line.mark.plain());
         }
-        self.claims(&mut s, "Sourced", "32", &post.sourced);
-        self.claims(&mut s, "Speculative", "35", &post.speculative);
-        let _ = writeln!(
-            s,
-            "  {}",
-            self.paint(
-                "2",
-                &format!(
-                    "outlets: {} · first seen {}",
-                    post.outlets.join(", "),
-                    post.first_seen.format("%Y-%m-%d %H:%M UTC")
-                )
-            )
-        );
+        let _ = writeln!(s, "  {}", self.paint("2", &format!("{} · {}", g.state.word(), g.counts)));
+        let _ = writeln!(s, "  {}", self.paint("2", &g.outlets));
         s
-    }
-
-    fn claims(&self, s: &mut String, title: &str, colour: &str, claims: &[ShownClaim]) {
-        if claims.is_empty() {
-            return;
-        }
-        let _ = writeln!(s, "  {}", self.paint(colour, &format!("{title}:")));
-        for c in claims.iter().take(8) {
-            let source = c.source.as_ref().map(|s| format!("; {}", s.name)).unwrap_or_default();
-            let _ = writeln!(s, "    - {} ({}{source})", c.text, c.reasons.join(", "));
-        }
-        if claims.len() > 8 {
-            let _ = writeln!(s, "    - …and {} more", claims.len() - 8);
-        }
     }
 
     pub fn render_update(&self, update: &StoryUpdate) -> String {
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "  {} [{} rev {}] also reported by {}: {}",
-            self.paint("36", "↳ update"),
-            update.story_id,
-            update.revision,
-            update.outlet,
-            update.title
-        );
+        let _ = writeln!(s, "  {} also reported by {}: {}", self.paint("36", "↳ update"), update.outlet, update.title);
         if let Some(note) = &update.revision_note {
             let _ = writeln!(s, "    {}", self.paint("33", note));
         }
         for c in &update.new_sourced {
-            let _ = writeln!(s, "    new, sourced: {} ({})", c.text, c.reasons.join(", "));
+            let _ = writeln!(s, "    new: {} — {}", c.text, mark_of(c).plain());
         }
         for c in &update.new_speculative {
-            let _ = writeln!(s, "    new, speculative: {} ({})", c.text, c.reasons.join(", "));
+            let _ = writeln!(s, "    new: {} — {}", c.text, mark_of(c).plain());
         }
         s
     }

@@ -1,4 +1,4 @@
-//! `digest` and `demo`.
+//! `digest`, `demo` and `preview`.
 
 use anyhow::Context;
 use layoffwatch::adapters::console::Console;
@@ -59,5 +59,35 @@ pub async fn demo() -> anyhow::Result<ExitCode> {
     for (title, reason) in &report.skipped {
         writeln!(out, "  - {title}: {reason}")?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn preview(
+    file: &std::path::Path,
+    platform: Option<&str>,
+    html: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    use layoffwatch::tools::preview::{self, Platform};
+    let bytes = std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("feed.xml");
+    let platforms = match platform {
+        Some("slack") => vec![Platform::Slack],
+        Some("discord") => vec![Platform::Discord],
+        _ => vec![Platform::Slack, Platform::Discord],
+    };
+    let mut previews = Vec::new();
+    let mut out = std::io::stdout().lock();
+    for p in platforms {
+        let shown = preview::preview(name, &bytes, p).await.with_context(|| file.display().to_string())?;
+        for (title, payloads) in &shown.messages {
+            for payload in payloads {
+                writeln!(out, "# {} · {} · {} words", p.name(), title, preview::visible_words(payload, p))?;
+                writeln!(out, "{}", serde_json::to_string_pretty(payload)?)?;
+            }
+        }
+        previews.push(shown);
+    }
+    std::fs::write(html, preview::html(&previews)).with_context(|| format!("could not write {}", html.display()))?;
+    writeln!(out, "Wrote {}; open it in a browser to see the posts as the platforms show them.", html.display())?;
     Ok(ExitCode::SUCCESS)
 }

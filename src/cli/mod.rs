@@ -79,6 +79,18 @@ enum Command {
         /// The document file; `-` or nothing reads standard input.
         file: Option<PathBuf>,
     },
+    /// Print the exact Slack and Discord payloads the bot would send for a feed file (its story posts)
+    /// or a thread document (its summary), and write an HTML page that shows them as each platform does.
+    Preview {
+        /// Only this platform's payloads (`slack` or `discord`); both by default.
+        #[arg(long, value_parser = ["slack", "discord"])]
+        platform: Option<String>,
+        /// Where to write the HTML page.
+        #[arg(long, default_value = "layoffwatch-preview.html")]
+        html: PathBuf,
+        /// A feed file (RSS, Atom, RDF or JSON Feed) or a thread document (JSON).
+        file: PathBuf,
+    },
     /// Measure items per second through parse → relevance → dedupe → cluster → claims, and peak memory.
     Bench {
         /// Corpus sizes to run, smallest first (peak memory is the process's, so it only grows).
@@ -111,6 +123,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let runtime = || tokio::runtime::Builder::new_multi_thread().enable_all().build();
     match cli.command {
         Command::Demo => runtime()?.block_on(feeds::demo()),
+        Command::Preview { platform, html, file } => {
+            runtime()?.block_on(feeds::preview(&file, platform.as_deref(), &html))
+        }
         Command::Run { config, once } => {
             tracing_subscriber::fmt()
                 .with_writer(std::io::stderr)

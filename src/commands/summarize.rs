@@ -7,14 +7,24 @@ use super::Commands;
 use crate::core::analyze::{Analysis, analyze};
 use crate::core::lexicon::Lexicon;
 use crate::core::model::{Document, Thread};
+use crate::core::recap::{MessageRef, Recap};
 use crate::core::summarize::Summary;
 use tracing::Instrument;
 
-/// A summarized thread: the analysis (claims, labels) and the summary drawn from it.
+/// A summarized thread: the analysis (claims, labels), the summary drawn from it, and where each
+/// message sits in the thread.
 #[derive(Debug, Clone)]
 pub struct ThreadSummary {
     pub analysis: Analysis,
     pub summary: Summary,
+    pub messages: Vec<MessageRef>,
+}
+
+impl ThreadSummary {
+    /// The summary as readers see it: shorter than the thread.
+    pub fn recap(&self) -> Recap {
+        Recap::of(&self.summary, &self.analysis, &self.messages)
+    }
 }
 
 impl Commands {
@@ -23,11 +33,28 @@ impl Commands {
         let channel = thread.channel.clone().unwrap_or_default();
         let span = tracing::info_span!("command", command = "summarize", channel = %channel);
         async {
+            let messages = message_refs(&thread);
             let analysis = analyze(&Document::Thread(thread), Lexicon::embedded());
             let summary = self.summaries.summarize(&analysis, None).await;
-            ThreadSummary { analysis, summary }
+            ThreadSummary { analysis, summary, messages }
         }
         .instrument(span)
         .await
     }
+}
+
+/// Each message's origin, position, author and link.
+pub fn message_refs(thread: &Thread) -> Vec<MessageRef> {
+    thread
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MessageRef {
+            origin: m.origin(i),
+            position: i + 1,
+            author: m.author.clone(),
+            permalink: m.permalink.clone(),
+            links: m.links.clone(),
+        })
+        .collect()
 }

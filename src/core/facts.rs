@@ -119,7 +119,7 @@ pub struct LayoffFact {
     pub item: String,
     /// How much the source's word weighs when sources disagree: the company, then a document, then
     /// an outlet's reporting.
-    #[serde(skip, default)]
+    #[serde(default)]
     pub authority: u8,
 }
 

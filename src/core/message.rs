@@ -3,8 +3,9 @@
 //! (serialised into the outbox), with every claim's label already decided; adapters only render.
 
 use super::claims::{Claim, Source};
-use super::facts::LayoffFact;
+use super::facts::{LayoffFact, group_thousands};
 use super::story::Story;
+use super::summarize::grounding::addresses_a_model;
 use super::summarize::{Summarizer, Summary};
 use super::text::defuse_mentions;
 use chrono::{DateTime, Utc};
@@ -18,6 +19,9 @@ pub struct ShownClaim {
     pub source: Option<Source>,
     /// The article URL or message id it came from.
     pub origin: String,
+    /// The uncertainty words in its own text ("could"), shown beside a sourced claim's source.
+    #[serde(default)]
+    pub hedges: Vec<String>,
 }
 
 impl From<&Claim> for ShownClaim {
@@ -27,6 +31,7 @@ impl From<&Claim> for ShownClaim {
             reasons: c.verdict.reason_names().into_iter().map(String::from).collect(),
             source: c.verdict.source().cloned(),
             origin: c.origin.clone(),
+            hedges: c.hedges.clone(),
         }
     }
 }
@@ -99,11 +104,12 @@ impl StoryPost {
     /// The post for a story summarized elsewhere (by the bot's summary service, which may be an LLM
     /// whose output has already been grounded).
     pub fn from_summary(story: &Story, summary: &Summary) -> Self {
+        let (headline, url) = best_headline(story);
         Self {
             story_id: story.id.clone(),
             revision: story.revision,
-            headline: defuse_mentions(story.headline()),
-            url: story.lead().item.url.clone(),
+            headline: defuse_mentions(headline),
+            url,
             bullets: summary
                 .bullets
                 .iter()
@@ -130,7 +136,7 @@ impl StoryUpdate {
             .iter()
             .flat_map(|i| i.claims.iter().map(|c| c.text.as_str()))
             .collect();
-        let fresh = |c: &&Claim| !earlier.iter().any(|e| similar(e, &c.text));
+        let fresh = |c: &&Claim| !earlier.iter().any(|e| similar(e, &c.text)) && !addresses_a_model(&c.text);
         Self {
             story_id: story.id.clone(),
             revision: story.revision,
@@ -156,6 +162,27 @@ impl StoryUpdate {
             revision_note,
         }
     }
+}
+
+/// The headline that agrees with the story's current figures, and its link: the lead's title unless it
+/// states a headcount the story has since revised, else the first title that states the current one,
+/// else the first that states no superseded one.
+fn best_headline(story: &Story) -> (&str, Option<String>) {
+    let lead = story.lead();
+    let Some(current) = story.key_facts().headcount else {
+        return (&lead.item.title, lead.item.url.clone());
+    };
+    let states = |title: &str, n: u64| title.contains(&group_thousands(n)) || title.contains(&n.to_string());
+    let superseded: Vec<u64> = story.facts().iter().filter_map(|f| f.headcount).filter(|n| *n != current).collect();
+    let stale = |title: &str| superseded.iter().any(|n| states(title, *n));
+    let reporting = || story.items.iter().filter(|i| !i.item.is_discussion());
+    let pick = std::iter::once(lead)
+        .filter(|l| !stale(&l.item.title))
+        .chain(reporting().filter(|i| states(&i.item.title, current)))
+        .chain(reporting().filter(|i| !stale(&i.item.title)))
+        .next()
+        .unwrap_or(lead);
+    (&pick.item.title, pick.item.url.clone())
 }
 
 /// Whether two claims say nearly the same words.

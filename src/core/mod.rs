@@ -10,6 +10,8 @@
 //! - [`companies`] and [`facts`]: who is cutting, how many, when, and whether AI was the stated reason.
 //! - [`relevance`], [`simhash`] and [`story`]: which items are on topic, which are duplicates, and
 //!   which belong to the same real-world event.
+//! - [`message`] and [`glance`]: the messages destinations are sent, and the at-a-glance post every
+//!   platform draws from one; [`recap`]: a chat thread's summary, shorter than the thread.
 //! - [`summarize`]: the `Summarizer` trait and the offline extractive summarizer.
 
 pub mod analyze;
@@ -17,10 +19,12 @@ pub mod claims;
 pub mod companies;
 pub mod credit;
 pub mod facts;
+pub mod glance;
 pub mod hygiene;
 pub mod lexicon;
 pub mod message;
 pub mod model;
+pub mod recap;
 pub mod relevance;
 pub mod segment;
 pub mod simhash;

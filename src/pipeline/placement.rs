@@ -1,20 +1,16 @@
 //! Turning the story book's placements into the messages a destination receives: a new story is a
-//! post, a joined item an update in the thread, and a change of facts also an edit of the first post.
+//! post, a joined item an update in the thread; the poll edits the first post when facts change or an
+//! outlet joins.
 
-use crate::core::message::{Outbound, StoryPost, StoryUpdate};
+use crate::core::message::{Outbound, StoryUpdate};
 use crate::core::story::{KeyFacts, Placement, Story};
 
 /// What a destination that already shows the story gets for a joined item: the update in the
-/// thread, and, when the item changed the facts, the edit of the first post (`post` is the story as
-/// it now reads; it must be given when the facts changed).
-pub fn follow_ups(story: &Story, placement: &Placement, post: Option<&StoryPost>) -> Vec<Outbound> {
+/// thread. The edit of the first post is decided by the poll, once per round.
+pub fn follow_ups(story: &Story, placement: &Placement) -> Vec<Outbound> {
     let Placement::Joined { revised_from, .. } = placement else { return Vec::new() };
     let note = revised_from.as_ref().map(|before| revision_note(Some(before), &story.key_facts()));
-    let mut out = vec![Outbound::Update(StoryUpdate::latest(story, note))];
-    if let (Some(_), Some(post)) = (revised_from, post) {
-        out.push(Outbound::Edit(post.clone()));
-    }
-    out
+    vec![Outbound::Update(StoryUpdate::latest(story, note))]
 }
 
 /// Whether the placement changed the story's facts, so its first post must be redone.

@@ -10,12 +10,13 @@ use crate::core::lexicon::Lexicon;
 use crate::core::message::Outbound;
 use crate::core::relevance::Topic;
 use crate::core::simhash::simhash;
-use crate::core::story::{NewsItem, Placement};
+use crate::core::story::{NewsItem, Placement, Story};
 use crate::delivery::Destination;
 use crate::feeds::{FeedSource, FetchOutcome, Validators};
 use crate::store::{DeliveryKind, FeedState, NewDelivery, PollCommit, SeenItem, Store, StoryRecord};
 use chrono::{DateTime, Duration, Utc};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 use tracing::{debug, info, warn};
 
 /// What one poll of one feed did.
@@ -91,6 +92,8 @@ impl<S: Store> Watcher<S> {
         if let (Some(reader), FeedSource::Url(_)) = (&self.articles, source) {
             super::fulltext::complete(reader, Some(&self.store), &mut fresh, now).await;
         }
+        // Destinations whose first post of a story must be redone: its facts changed or an outlet joined.
+        let mut to_edit: BTreeMap<String, Vec<Arc<dyn Destination>>> = BTreeMap::new();
         for item in fresh {
             report.new_items += 1;
             let stored = StoredItem {
@@ -139,11 +142,11 @@ impl<S: Store> Watcher<S> {
             }
             let targets = self.targets(&routes, &story_id);
             let known = self.announced.get(&story_id);
-            let needs_post =
-                revises(&placement) || targets.iter().any(|d| !known.is_some_and(|k| k.contains(&d.name())));
+            let needs_post = targets.iter().any(|d| !known.is_some_and(|k| k.contains(&d.name())));
             let post = if needs_post { Some(self.story_post(&story_id).await) } else { None };
             let story = self.book.story(&story_id).expect("placed story exists");
-            let later = follow_ups(story, &placement, post.as_ref());
+            let later = follow_ups(story, &placement);
+            let redo = revises(&placement) || new_outlet(story, &placement, &stored.outlet);
             for dest in targets {
                 let first = self.announced.entry(story_id.clone()).or_default().insert(dest.name());
                 let outbound = match (&post, first) {
@@ -153,6 +156,16 @@ impl<S: Store> Watcher<S> {
                 for msg in &outbound {
                     commit.deliveries.push(delivery(&story_id, dest.as_ref(), msg)?);
                 }
+                if redo && !first {
+                    to_edit.entry(story_id.clone()).or_default().push(dest);
+                }
+            }
+        }
+        // A first post is redone once per round, as the story reads after every item of the round.
+        for (story_id, dests) in to_edit {
+            let post = Outbound::Edit(self.story_post(&story_id).await);
+            for dest in dests {
+                commit.deliveries.push(delivery(&story_id, dest.as_ref(), &post)?);
             }
         }
         for id in &touched {
@@ -210,6 +223,11 @@ impl<S: Store> Watcher<S> {
         self.store.save_feed(&state).await?;
         Ok(PollReport { not_polled: true, ..PollReport::default() })
     }
+}
+
+/// Whether the joined item is the first from its outlet, so the post's outlets line grows.
+fn new_outlet(story: &Story, placement: &Placement, outlet: &str) -> bool {
+    matches!(placement, Placement::Joined { .. }) && story.items.iter().filter(|i| i.item.outlet == outlet).count() == 1
 }
 
 fn delivery(story_id: &str, dest: &dyn Destination, msg: &Outbound) -> Result<NewDelivery, WatchError> {

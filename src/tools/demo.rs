@@ -42,12 +42,23 @@ pub enum DemoError {
 /// Runs the sample feeds through the bot's own pipeline — an in-memory SQLite store, the outbox and
 /// `dest` — with the clock at the newest item's time, so every run prints the same.
 pub async fn run(dest: Arc<dyn Destination>, summaries: Arc<dyn SummaryService>) -> Result<DemoReport, DemoError> {
+    let feeds: Vec<(&str, &[u8])> = SAMPLE_FEEDS.to_vec();
+    run_feeds(&feeds, dest, summaries).await
+}
+
+/// Runs `feeds` ((file name, contents)) through the pipeline as [`run`] does the sample feeds: the
+/// `preview` command shows an operator's own feed this way.
+pub async fn run_feeds(
+    feeds: &[(&str, &[u8])],
+    dest: Arc<dyn Destination>,
+    summaries: Arc<dyn SummaryService>,
+) -> Result<DemoReport, DemoError> {
     // Each feed is parsed once here for its dates: the clock is the newest item's time, and feeds are
     // polled in the order their news broke, so stories grow as they did.
     let dir = tempfile::tempdir().map_err(|e| DemoError::Setup(e.to_string()))?;
     let mut order: Vec<(Option<DateTime<Utc>>, FeedSource)> = Vec::new();
     let mut newest: Option<DateTime<Utc>> = None;
-    for (name, bytes) in SAMPLE_FEEDS {
+    for (name, bytes) in feeds {
         let dates: Vec<DateTime<Utc>> = parse_feed(bytes, name)?.items.iter().filter_map(|i| i.published).collect();
         newest = newest.max(dates.iter().max().copied());
         let path = dir.path().join(name);

@@ -1,7 +1,8 @@
 //! Offline tools built on the pipeline, for the command line and for measuring it: the demo (the
-//! bundled sample feeds through the whole pipeline to a destination), the throughput bench and the
-//! LLM token bench. Nothing the running bot needs lives here.
+//! bundled sample feeds through the whole pipeline to a destination), the throughput bench, the
+//! LLM token bench and the preview of what the bot would post. Nothing the running bot needs lives here.
 
 pub mod bench;
 pub mod demo;
 pub mod llm_bench;
+pub mod preview;

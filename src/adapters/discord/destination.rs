@@ -7,11 +7,11 @@
 //! keeps a nonce, the place's recent bot messages are compared by content hash first
 //! ([`super::recall`]); starting a thread that exists
 //! is recognised (code 160004); and a forum post, which takes no nonce, is first looked for among the
-//! forum's active posts: a story's by the story tag in its footer, a digest's by its name, which
+//! forum's active posts: a story's by its name and headline link, a digest's by its name, which
 //! holds the end of its period.
 
 use super::channels::{Api, ChannelKind, ForumTag, KindError, snowflake};
-use super::embeds::{self, MessageBody, StoryState, story_ref, thread_name};
+use super::embeds::{self, MessageBody, StoryState, safe_url, thread_name};
 use super::rest::RestError;
 use super::settings::Snowflake;
 use crate::core::message::{DigestPost, StoryPost, StoryUpdate};
@@ -131,8 +131,8 @@ impl DiscordChannel {
         Ok(PostRef(first))
     }
 
-    /// A forum post (a story's, found again by `post_tag` in its footer, or a digest's, found again by
-    /// its name): looked for first, because a forum post takes no nonce.
+    /// A forum post (a story's, found again by `post_tag`, the link its first embed carries, or a
+    /// digest's, found again by its name): looked for first, because a forum post takes no nonce.
     async fn post_in_forum(
         &self,
         key: &str,
@@ -171,7 +171,7 @@ impl DiscordChannel {
     }
 
     /// A post of ours in this forum with this name (and, for a story, whose first message carries
-    /// `post_tag`): the result of an earlier attempt whose answer was lost. A digest's name holds the
+    /// `post_tag`, its headline's link): the result of an earlier attempt whose answer was lost. A digest's name holds the
     /// end of its period, so the name alone identifies it.
     async fn find_forum_post(
         &self,
@@ -196,8 +196,7 @@ impl DiscordChannel {
                 Err(e) if e.status() == Some(404) => continue,
                 Err(e) => return Err(self.fail(e)),
             };
-            let footer = starter["embeds"][0]["footer"]["text"].as_str().unwrap_or_default();
-            if footer.ends_with(post_tag) {
+            if starter["embeds"][0]["url"].as_str() == Some(post_tag) {
                 return Ok(Some(id.to_string()));
             }
         }
@@ -292,8 +291,8 @@ impl Destination for DiscordChannel {
             ChannelKind::Text { .. } => self.post_in_text(key, &name, &pieces).await,
             ChannelKind::Forum { guild, tags, require_tag } => {
                 let forum = Forum { guild, tags: &tags, require_tag };
-                let tag = story_ref(&post.story_id);
-                self.post_in_forum(key, &name, Some(&tag), &wanted_tags(post), forum, &pieces).await
+                let link = post.url.as_deref().and_then(safe_url);
+                self.post_in_forum(key, &name, link.as_deref(), &wanted_tags(post), forum, &pieces).await
             }
             ChannelKind::Thread { .. } => {
                 Ok(PostRef(self.send_all(self.channel, key, &pieces, 0).await?.unwrap_or_default()))

@@ -10,12 +10,10 @@
 //! its Markdown escaped, and every message carries `allowed_mentions` that parses nothing, so even a
 //! mistake here cannot ping anyone.
 
-use crate::core::analyze::Analysis;
-use crate::core::claims::Claim;
-use crate::core::facts::{AiReasonBy, LayoffFact, headcount_text};
+use crate::core::glance::{Glance, mark_of};
 use crate::core::message::{DigestPost, ShownClaim, StoryPost, StoryUpdate};
-use crate::core::summarize::Summary;
-use crate::core::text::{defuse_mentions, host_of};
+use crate::core::recap::{MessageLink, Recap};
+use crate::core::text::defuse_mentions;
 use crate::delivery::fit;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
@@ -34,46 +32,8 @@ pub const THREAD_NAME_LIMIT: usize = 100;
 /// How many claims each part of a post or summary lists before saying how many more there are: a
 /// chat post is read at a glance, and the thread and the links hold the rest.
 pub const MAX_LISTED: usize = 10;
-/// Our own cap on the footer's outlet list, so the first embed always has room for a full description.
-const FOOTER_OUTLETS: usize = 300;
 
-/// The colour of a story's embed says how well it is backed, so a reader sees it before reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoryState {
-    /// Sourced claims and layoff facts: an outlet or the company says how many.
-    Confirmed,
-    /// Sourced claims, but no figures yet.
-    Reported,
-    /// Nothing sourced: only speculation so far.
-    Unconfirmed,
-}
-
-impl StoryState {
-    pub fn of(post: &StoryPost) -> Self {
-        match (post.sourced.is_empty(), post.facts.is_empty()) {
-            (false, false) => StoryState::Confirmed,
-            (false, true) => StoryState::Reported,
-            (true, _) if !post.facts.is_empty() && post.bullets.iter().any(|b| !b.speculative) => StoryState::Reported,
-            _ => StoryState::Unconfirmed,
-        }
-    }
-
-    pub fn color(self) -> u32 {
-        match self {
-            StoryState::Confirmed => 0x2E_CC71,
-            StoryState::Reported => 0x34_98DB,
-            StoryState::Unconfirmed => 0xF1_C40F,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            StoryState::Confirmed => "confirmed",
-            StoryState::Reported => "reported",
-            StoryState::Unconfirmed => "unconfirmed",
-        }
-    }
-}
+pub use crate::core::glance::StoryState;
 
 /// Later coverage in a story's thread.
 pub const UPDATE_COLOR: u32 = 0x95_A5A6;
@@ -284,108 +244,42 @@ impl Draft {
     }
 }
 
-/// One source's account of one company's cuts, as an inline field.
-pub fn fact_field(fact: &LayoffFact) -> Field {
-    let mut parts = Vec::new();
-    if let Some(n) = fact.headcount {
-        parts.push(format!("**{}** jobs", headcount_text(n, fact.headcount_qualifier)));
-    }
-    if let Some(p) = fact.percent {
-        parts.push(format!("{p}% of staff"));
-    }
-    if let Some(d) = fact.effective {
-        parts.push(format!("from {d}"));
-    } else if let Some(d) = fact.announced.or(fact.date) {
-        parts.push(format!("announced {d}"));
-    }
-    match fact.ai_reason {
-        Some(AiReasonBy::Company) => parts.push("AI named as a reason by the company".into()),
-        Some(AiReasonBy::Outlet) => parts.push("AI named as a reason by the outlet".into()),
-        Some(AiReasonBy::Commentators) => parts.push("AI named as a reason by commentators only".into()),
-        None => {}
-    }
-    let item = (!fact.item.is_empty()).then_some(fact.item.as_str());
-    parts.push(format!("per {}", link(&fact.source, item)));
-    Field { name: escape(fact.company.as_deref().unwrap_or("Layoffs")), value: parts.join("\n"), inline: true }
-}
-
-/// `• claim — reasons; source` with the source linked when it has a URL, and the claim's article
-/// linked when the source has none.
+/// `• claim — ✅ source` or `• claim — ❔ reason`, in reader words, with the source linked when it
+/// has a URL.
 pub fn claim_line(c: &ShownClaim) -> String {
-    let reasons = c.reasons.join(", ");
-    let source = match &c.source {
-        Some(s) => format!("; {}", link(&s.name, s.url.as_deref().or(Some(c.origin.as_str())))),
-        None => match safe_url(&c.origin) {
-            Some(u) => format!("; [{}]({u})", escape(&host_of(&u).unwrap_or_else(|| "link".into()))),
-            None => String::new(),
-        },
+    let mark = mark_of(c).render(&escape, &|w| format!("*{w}*"));
+    let link = match &c.source {
+        Some(s) => s.url.as_deref().or(Some(c.origin.as_str())).and_then(safe_url),
+        None => safe_url(&c.origin),
     };
-    format!("• {} — *{reasons}*{source}", escape(&c.text))
+    let link = link.map(|u| format!(" [↗]({u})")).unwrap_or_default();
+    format!("• {} — {mark}{link}", escape(&c.text))
 }
 
-fn cite_links(cites: &[String]) -> String {
-    let links: Vec<String> = cites
-        .iter()
-        .filter_map(|c| {
-            safe_url(c).map(|u| format!("[{}]({u})", escape(&host_of(&u).unwrap_or_else(|| "source".into()))))
-        })
-        .collect();
-    if links.is_empty() { String::new() } else { format!(" ({})", links.join(", ")) }
-}
-
-/// A short tag of the story in its footer: readers can quote it, and the bot finds its own forum
-/// post by it after a crash (forum posts take no nonce).
-pub fn story_ref(story_id: &str) -> String {
-    format!("story {:08x}", xxh3_64(story_id.as_bytes()) as u32)
-}
-
-fn footer(post: &StoryPost, edited: bool) -> String {
-    let (outlets, first_seen) = (&post.outlets, post.first_seen);
-    let mut names = String::new();
-    for (i, o) in outlets.iter().enumerate() {
-        let next = if names.is_empty() { defuse_mentions(o) } else { format!(", {}", defuse_mentions(o)) };
-        if units(&names) + units(&next) > FOOTER_OUTLETS {
-            names.push_str(&format!(" and {} more", outlets.len() - i));
-            break;
-        }
-        names.push_str(&next);
-    }
-    let edited = if edited { " · updated" } else { "" };
-    format!("{names} · first seen {} UTC{edited} · {}", first_seen.format("%Y-%m-%d %H:%M"), story_ref(&post.story_id))
-}
-
-/// A story's post: title linking the first report, the summary, facts as fields, the sourced and
-/// speculative parts with reasons and links, outlets and first-seen time in the footer.
+/// A story's post, as a reader takes it in at a glance ([`Glance`]): the title links the current
+/// best headline, the description holds the facts line and at most three marked lines, the footer the
+/// counts and the outlets; the colour is the story's state. The full claim list is not in it.
 pub fn story(post: &StoryPost, edited: bool) -> Vec<MessageBody> {
     story_draft(post, edited).pack().into_iter().map(MessageBody::embeds).collect()
 }
 
 pub fn story_draft(post: &StoryPost, edited: bool) -> Draft {
-    let state = StoryState::of(post);
-    let description = post
-        .bullets
-        .iter()
-        .map(|b| {
-            let mark = if b.speculative { "❔ *speculative:* " } else { "" };
-            format!("• {mark}{}{}", escape(&b.text), cite_links(&b.cites))
-        })
-        .collect();
-    let mut fields: Vec<Field> = post.facts.iter().map(fact_field).collect();
-    if !post.sourced.is_empty() {
-        let lines: Vec<String> = post.sourced.iter().map(claim_line).collect();
-        fields.extend(list_fields(&format!("✅ Sourced ({})", post.sourced.len()), &lines));
+    let g = Glance::of(post);
+    let mut description: Vec<String> = Vec::new();
+    if let Some(facts) = &g.facts {
+        description.push(format!("**{}**", escape(facts)));
     }
-    if !post.speculative.is_empty() {
-        let lines: Vec<String> = post.speculative.iter().map(claim_line).collect();
-        fields.extend(list_fields(&format!("❔ Speculative ({})", post.speculative.len()), &lines));
+    for line in &g.lines {
+        description.push(format!("• {} {}", escape(&line.text), line.mark.render(&escape, &|w| format!("*{w}*"))));
     }
+    let edited = if edited { " · updated" } else { "" };
     Draft {
-        title: Some(defuse_mentions(&post.headline)),
-        url: post.url.clone(),
-        color: state.color(),
+        title: Some(defuse_mentions(&g.headline)),
+        url: g.url.clone(),
+        color: g.state.color(),
         description,
-        fields,
-        footer: Some(footer(post, edited)),
+        fields: Vec::new(),
+        footer: Some(defuse_mentions(&format!("{} · {}{edited}\n{}", g.state.label(), g.counts, g.outlets))),
         timestamp: Some(post.first_seen.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
     }
 }
@@ -433,15 +327,7 @@ pub fn digest(d: &DigestPost) -> Vec<MessageBody> {
     );
     let mut embeds: Vec<Embed> = Vec::new();
     for post in &d.stories {
-        let mut draft = story_draft(post, false);
-        draft.fields.retain(|f| f.inline);
-        draft.fields.push(Field {
-            name: "Claims".into(),
-            value: format!("✅ {} sourced · ❔ {} speculative", post.sourced.len(), post.speculative.len()),
-            inline: false,
-        });
-        draft.description.truncate(3);
-        embeds.extend(draft.pack().into_iter().flatten());
+        embeds.extend(story_draft(post, false).pack().into_iter().flatten());
     }
     if embeds.is_empty() {
         return vec![MessageBody::text(&format!("{header}\nNo new stories in this period."))];
@@ -467,47 +353,46 @@ pub fn thread_name(headline: &str) -> String {
     if clean.is_empty() { "Layoff story".into() } else { clip(clean, THREAD_NAME_LIMIT) }
 }
 
-/// A chat-thread summary: bullets with sourced/speculative marks and jump links to the messages they
-/// cite, then the claims split into the two parts.
-pub fn summary(summary: &Summary, analysis: &Analysis, scope: &str) -> Vec<Vec<Embed>> {
-    let jump = |cite: &str| -> String {
-        match analysis.permalink(cite).and_then(safe_url) {
-            Some(u) => format!("[↗]({u})"),
-            None => String::new(),
-        }
-    };
-    let description: Vec<String> = summary
-        .bullets
-        .iter()
-        .map(|b| {
-            let mark = if b.speculative { "❔" } else { "✅" };
-            let links: Vec<String> = b.cites.iter().map(|c| jump(c)).filter(|l| !l.is_empty()).collect();
-            format!("{mark} {} {}", escape(&b.text), links.join(" "))
-        })
-        .collect();
-    let claim = |c: &Claim| -> String {
-        let source = c.verdict.source().map(|s| format!("; {}", link(&s.name, s.url.as_deref()))).unwrap_or_default();
-        format!("• {} — *{}*{source} {}", escape(&c.text), c.verdict.reason_names().join(", "), jump(&c.origin))
-    };
-    let mut fields = Vec::new();
-    let sourced: Vec<String> = summary.sourced.iter().map(claim).collect();
-    let speculative: Vec<String> = summary.speculative.iter().map(claim).collect();
-    fields.extend(list_fields(&format!("✅ Sourced ({})", sourced.len()), &non_empty(sourced)));
-    fields.extend(list_fields(&format!("❔ Speculative ({})", speculative.len()), &non_empty(speculative)));
+/// "msg 4", linked to the message when it has a permalink.
+fn message_link(l: &Option<MessageLink>) -> String {
+    match l {
+        Some(MessageLink { label, url }) => format!(" ({})", link(label, url.as_deref())),
+        None => String::new(),
+    }
+}
+
+/// A chat-thread summary, shorter than the thread ([`Recap`]): the title says what it is about and
+/// links the report, the description what is sourced and the unconfirmed claims by topic, the footer
+/// the counts.
+pub fn summary(recap: &Recap, scope: &str) -> Vec<Vec<Embed>> {
+    let mut description: Vec<String> = Vec::new();
+    for s in &recap.sourced {
+        description.push(format!("✅ **{}**{}: {}", escape(&s.source), message_link(&s.link), escape(&s.what)));
+    }
+    if !recap.topics.is_empty() {
+        let topics: Vec<String> = recap
+            .topics
+            .iter()
+            .map(|t| {
+                let n = if t.messages == 1 { "message".to_string() } else { format!("{} messages", t.messages) };
+                format!("**{}** ({n}, *{}*): “{}”{}", escape(&t.word), t.why, escape(&t.example), message_link(&t.link))
+            })
+            .collect();
+        description.push(format!("❔ Unconfirmed: {}", topics.join(" · ")));
+    }
+    if description.is_empty() {
+        description.push("Nothing sourced or rumoured to summarize.".into());
+    }
     Draft {
-        title: Some(defuse_mentions(&summary.headline)),
-        url: None,
+        title: Some(defuse_mentions(&recap.headline)),
+        url: recap.headline_url.clone(),
         color: SUMMARY_COLOR,
-        description: if description.is_empty() { vec!["No claims to summarize.".into()] } else { description },
-        fields,
-        footer: Some(format!("Summary of {scope} · ✅ sourced, ❔ speculative · ↗ jumps to the message")),
+        description,
+        fields: Vec::new(),
+        footer: Some(defuse_mentions(&format!("{} · {scope}", recap.counts))),
         timestamp: None,
     }
     .pack()
-}
-
-fn non_empty(lines: Vec<String>) -> Vec<String> {
-    if lines.is_empty() { vec!["none".into()] } else { lines }
 }
 
 #[cfg(test)]
@@ -527,6 +412,7 @@ mod tests {
                 url: Some("https://example.com/a".into()),
             }),
             origin: "https://example.com/a".into(),
+            hedges: vec![],
         }
     }
 
@@ -569,30 +455,42 @@ mod tests {
         let e = &messages[0].embeds[0];
         assert_eq!(e.color, StoryState::Reported.color());
         assert!(!e.title.as_ref().unwrap().contains("@everyone"));
-        assert!(e.fields[0].name.starts_with("✅ Sourced (2)"));
+        assert!(e.fields.is_empty(), "the claims are counted, not listed");
+        assert!(e.footer.as_ref().unwrap().text.starts_with("reported · 2 sourced claims"), "{:?}", e.footer);
     }
 
     #[test]
-    fn a_huge_story_is_split_across_embeds_and_messages_within_every_limit() {
+    fn a_story_with_many_claims_and_a_huge_headline_stays_within_every_limit() {
         let mut p = post(40, 900);
+        p.headline = "Initech ".repeat(100);
         p.bullets = (0..40)
             .map(|i| ShownBullet { text: format!("{i} {}", "b".repeat(300)), cites: vec![], speculative: i % 2 == 0 })
             .collect();
-        let fact: LayoffFact = serde_json::from_value(serde_json::json!({
-            "company": "Initech", "headcount": 1200, "headcount_qualifier": "about", "percent": 8.0, "date": null,
-            "announced": null, "effective": null, "ai_reason": null, "source": "Reuters", "item": "https://example.com/a"
-        }))
-        .unwrap();
-        p.facts = vec![fact; 60];
         let messages = story(&p, false);
-        assert!(messages.len() > 1, "{}", messages.len());
+        assert_eq!(messages.len(), 1);
+        assert_within_limits(&messages);
+        let e = &messages[0].embeds[0];
+        assert!(units(e.title.as_deref().unwrap()) <= TITLE_LIMIT);
+        assert!(e.footer.as_ref().unwrap().text.contains("40 sourced claims"), "{:?}", e.footer);
+    }
+
+    #[test]
+    fn a_long_update_is_split_across_fields_within_every_limit() {
+        let p = post(40, 900);
+        let u = StoryUpdate {
+            story_id: "s1".into(),
+            revision: 2,
+            outlet: "Reuters".into(),
+            title: "More".into(),
+            url: None,
+            new_sourced: p.sourced.clone(),
+            new_speculative: vec![],
+            revision_note: None,
+        };
+        let messages = update(&u);
         assert_within_limits(&messages);
         let embeds: Vec<&Embed> = messages.iter().flat_map(|m| &m.embeds).collect();
-        let bullets: usize = embeds.iter().filter_map(|e| e.description.as_deref()).map(|d| d.lines().count()).sum();
-        assert_eq!(bullets, 40, "every summary line appears once");
-        assert_eq!(embeds.iter().flat_map(|e| &e.fields).filter(|f| f.inline).count(), 60, "every fact appears once");
-        let claims: usize =
-            embeds.iter().flat_map(|e| &e.fields).filter(|f| !f.inline).map(|f| f.value.lines().count()).sum();
+        let claims: usize = embeds.iter().flat_map(|e| &e.fields).map(|f| f.value.lines().count()).sum();
         assert_eq!(claims, MAX_LISTED + 1, "ten claims, then how many more");
     }
 

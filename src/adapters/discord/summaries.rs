@@ -108,7 +108,7 @@ pub async fn summarize(
         return Ok(None);
     }
     let done = commands.summarize(thread).await;
-    Ok(Some(embeds::summary(&done.summary, &done.analysis, label)))
+    Ok(Some(embeds::summary(&done.recap(), label)))
 }
 
 #[cfg(test)]

@@ -9,11 +9,9 @@
 //!   characters, a header's 150, a context element's 2,000, and a message has at most 50 blocks. A
 //!   message that would be longer becomes several, the later ones posted in the same thread.
 
-use crate::core::analyze::Analysis;
-use crate::core::claims::Claim;
-use crate::core::facts::{AiReasonBy, LayoffFact, headcount_text};
-use crate::core::message::{DigestPost, ShownBullet, ShownClaim, StoryPost, StoryUpdate};
-use crate::core::summarize::Summary;
+use crate::core::glance::{Glance, mark_of};
+use crate::core::message::{DigestPost, ShownClaim, StoryPost, StoryUpdate};
+use crate::core::recap::{MessageLink, Recap};
 use crate::core::text::defuse_mentions;
 use crate::delivery::fit;
 use slack_morphism::prelude::*;
@@ -28,8 +26,6 @@ pub const CONTEXT_LIMIT: usize = 2_000;
 pub const BLOCKS_LIMIT: usize = 50;
 /// The notification text kept short: Slack truncates long `text` and shows it only in notifications.
 pub const FALLBACK_LIMIT: usize = 3_000;
-/// Claims listed per part of a thread summary; more is a wall nobody reads in chat.
-const SUMMARY_CLAIMS: usize = 20;
 /// URLs longer than this are shown as their host instead of a link; no real article URL is this long.
 const MAX_LINK_URL: usize = 1_000;
 
@@ -134,67 +130,23 @@ fn context_block(mrkdwn: &str) -> SlackBlock {
         .into()
 }
 
-/// One fact as a line: "Company: about 1,200 jobs · 10% of staff · from 2026-05-20 · AI named by the
-/// company — source".
-fn fact_line(f: &LayoffFact) -> String {
-    let mut parts = Vec::new();
-    if let Some(n) = f.headcount {
-        parts.push(format!("{} jobs", headcount_text(n, f.headcount_qualifier)));
-    }
-    if let Some(p) = f.percent {
-        parts.push(format!("{p}% of staff"));
-    }
-    match (f.announced, f.effective) {
-        (_, Some(e)) => parts.push(format!("effective {e}")),
-        (Some(a), None) => parts.push(format!("announced {a}")),
-        (None, None) => {
-            if let Some(d) = f.date {
-                parts.push(format!("{d}"));
-            }
-        }
-    }
-    if let Some(by) = f.ai_reason {
-        parts.push(
-            match by {
-                AiReasonBy::Company => "AI named as a reason by the company",
-                AiReasonBy::Outlet => "AI named as a reason by the outlet",
-                AiReasonBy::Commentators => "AI named as a reason by commentators, not the company",
-            }
-            .to_string(),
-        );
-    }
-    let company = f.company.as_deref().unwrap_or("Unnamed company");
-    let source = if f.item.starts_with("http") { link(&f.item, &f.source) } else { escape(&f.source) };
-    format!("• *{}*: {} — {}", escape(company), escape(&parts.join(" · ")), source)
-}
-
-fn bullet_line(b: &ShownBullet) -> String {
-    let mark = if b.speculative { " _(speculative)_" } else { "" };
-    let cites: Vec<String> = b
-        .cites
-        .iter()
-        .filter(|c| c.starts_with("http"))
-        .map(|c| link(c, &crate::core::text::host_of(c).unwrap_or_else(|| "source".into())))
-        .collect();
-    let cites = if cites.is_empty() { String::new() } else { format!(" ({})", cites.join(", ")) };
-    format!("• {}{mark}{cites}", escape(&b.text))
-}
-
-/// "• claim — _reasons_ · source link" for a claim shown in a story.
+/// "• claim — ✅ source" or "• claim — ❔ reason" in reader words, the source linked.
 fn claim_line(c: &ShownClaim) -> String {
-    let reasons = escape(&c.reasons.join(", "));
-    let origin_host = crate::core::text::host_of(&c.origin);
-    let source = match &c.source {
-        Some(s) => match s.url.as_deref().or(Some(c.origin.as_str()).filter(|o| o.starts_with("http"))) {
-            Some(url) => link(url, &s.name),
-            None => escape(&s.name),
-        },
-        None => match &origin_host {
-            Some(host) => format!("from {}", link(&c.origin, host)),
-            None => "no source named".into(),
-        },
+    let mark = mark_of(c).render(&escape, &|w| format!("_{w}_"));
+    let url = match &c.source {
+        Some(s) => s.url.as_deref().or(Some(c.origin.as_str())),
+        None => Some(c.origin.as_str()),
     };
-    format!("• {} — _{reasons}_ · {source}", escape(&c.text))
+    let link = url.filter(|u| u.starts_with("http")).map(|u| format!(" {}", link(u, "↗"))).unwrap_or_default();
+    format!("• {} — {mark}{link}", escape(&c.text))
+}
+
+/// The headline, linked when the story has a link.
+fn headline_link(headline: &str, url: Option<&str>) -> String {
+    match url {
+        Some(url) => link(url, headline),
+        None => escape(headline),
+    }
 }
 
 fn claims_part(b: &mut Builder, title: &str, claims: &[ShownClaim]) {
@@ -209,39 +161,27 @@ fn claims_part(b: &mut Builder, title: &str, claims: &[ShownClaim]) {
     b.section(&text);
 }
 
-/// A story's first post; `edited` marks the version that replaces it when its facts change.
+/// A story's first post as a reader takes it in at a glance ([`Glance`]): the linked headline, the
+/// facts line, at most three marked lines, then the state with the claim counts, and the outlets.
+/// `edited` marks the version that replaces it when its facts change.
 pub fn story(p: &StoryPost, edited: bool) -> Vec<Rendered> {
-    let fallback =
-        format!("{} ({} sourced, {} speculative claims)", escape(&p.headline), p.sourced.len(), p.speculative.len());
+    let g = Glance::of(p);
+    let fallback = format!("{} · {}", escape(&g.headline), escape(&g.counts));
     let mut b = Builder::new(&fallback);
-    b.header(&p.headline);
-    let mut summary: Vec<String> = p.bullets.iter().map(bullet_line).collect();
-    if let Some(url) = &p.url {
-        summary.push(link(url, "Read the first report"));
+    b.section(&format!("*{}*", headline_link(&g.headline, g.url.as_deref())));
+    if let Some(facts) = &g.facts {
+        b.context(&escape(facts));
     }
-    if !summary.is_empty() {
-        b.section(&summary.join("\n"));
+    let lines: Vec<String> = g
+        .lines
+        .iter()
+        .map(|l| format!("• {} {}", escape(&l.text), l.mark.render(&escape, &|w| format!("_{w}_"))))
+        .collect();
+    if !lines.is_empty() {
+        b.section(&lines.join("\n"));
     }
-    if !p.facts.is_empty() {
-        let mut facts = String::from("*Layoff facts*");
-        for f in &p.facts {
-            facts.push('\n');
-            facts.push_str(&fact_line(f));
-        }
-        b.section(&facts);
-    }
-    b.divider();
-    claims_part(&mut b, ":white_check_mark: Sourced", &p.sourced);
-    claims_part(&mut b, ":grey_question: Speculative", &p.speculative);
-    let mut context = format!(
-        "Outlets: {} · First seen {}",
-        escape(&p.outlets.join(", ")),
-        p.first_seen.format("%Y-%m-%d %H:%M UTC")
-    );
-    if edited {
-        context.push_str(&format!(" · Updated (revision {})", p.revision));
-    }
-    b.context(&context);
+    let edited = if edited { " · updated" } else { "" };
+    b.context(&format!("{} · {}{edited}\n{}", g.state.word(), escape(&g.counts), escape(&g.outlets)));
     b.finish()
 }
 
@@ -281,57 +221,27 @@ pub fn digest(d: &DigestPost) -> Vec<Rendered> {
     }
     for s in &d.stories {
         b.divider();
-        let headline = match &s.url {
-            Some(url) => link(url, &s.headline),
-            None => escape(&s.headline),
-        };
-        let mut text = format!("*{headline}*");
-        for f in &s.facts {
-            text.push('\n');
-            text.push_str(&fact_line(f));
+        let g = Glance::of(s);
+        let mut text = format!("*{}*", headline_link(&g.headline, g.url.as_deref()));
+        if let Some(facts) = &g.facts {
+            text.push_str(&format!("\n{}", escape(facts)));
         }
-        for bullet in s.bullets.iter().take(3) {
-            text.push('\n');
-            text.push_str(&bullet_line(bullet));
+        for l in &g.lines {
+            text.push_str(&format!("\n• {} {}", escape(&l.text), l.mark.render(&escape, &|w| format!("_{w}_"))));
         }
         b.section(&text);
-        b.context(&format!(
-            "{} sourced, {} speculative claims · Outlets: {}",
-            s.sourced.len(),
-            s.speculative.len(),
-            escape(&s.outlets.join(", "))
-        ));
+        b.context(&format!("{} · {} · {}", g.state.word(), escape(&g.counts), escape(&g.outlets)));
     }
     b.finish()
 }
 
-/// What a thread summary cites: message ids mapped to permalinks in the analysis.
-fn cite_links(cites: &[String], analysis: &Analysis) -> String {
-    let links: Vec<String> = cites
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match analysis.permalink(c) {
-            Some(p) => link(p, &format!("msg {}", i + 1)),
-            None => escape(c),
-        })
-        .collect();
-    if links.is_empty() { String::new() } else { format!(" ({})", links.join(", ")) }
-}
-
-fn summary_claim_line(c: &Claim, analysis: &Analysis) -> String {
-    let reasons = c.verdict.reason_names().join(", ");
-    let source = match c.verdict.source() {
-        Some(s) => match &s.url {
-            Some(url) => format!(" · {}", link(url, &s.name)),
-            None => format!(" · {}", escape(&s.name)),
-        },
+/// "msg 4", linked to the message when it has a permalink.
+fn message_link(l: &Option<MessageLink>) -> String {
+    match l {
+        Some(MessageLink { label, url: Some(url) }) => format!(" ({})", link(url, label)),
+        Some(MessageLink { label, url: None }) => format!(" ({})", escape(label)),
         None => String::new(),
-    };
-    let message = match analysis.permalink(&c.origin) {
-        Some(p) => format!(" · {}", link(p, "message")),
-        None => String::new(),
-    };
-    format!("• {} — _{}_{source}{message}", escape(&c.text), escape(&reasons))
+    }
 }
 
 /// How much of a thread a summary covers.
@@ -343,43 +253,36 @@ pub struct Coverage {
     pub skipped: usize,
 }
 
-/// A chat thread's summary, posted as a reply in that thread: the bullets with links to the messages
-/// they cite, then the sourced and the speculative claims.
-pub fn thread_summary(summary: &Summary, analysis: &Analysis, coverage: Coverage) -> Vec<Rendered> {
-    let fallback = format!("Thread summary: {}", escape(&summary.headline));
+/// A chat thread's summary, posted as a reply in that thread, shorter than the thread ([`Recap`]):
+/// what it is about (linked to the report), what is sourced and by whom, the unconfirmed claims
+/// grouped by topic, and a context line with the counts.
+pub fn thread_summary(recap: &Recap, coverage: Coverage) -> Vec<Rendered> {
+    let fallback = format!("Thread summary: {}", escape(&recap.headline));
     let mut b = Builder::new(&fallback);
-    b.header("Thread summary");
-    let mut bullets = format!("*{}*", escape(&summary.headline));
-    for bullet in &summary.bullets {
-        let mark = if bullet.speculative { " _(speculative)_" } else { "" };
-        bullets.push_str(&format!("\n• {}{mark}{}", escape(&bullet.text), cite_links(&bullet.cites, analysis)));
-    }
-    b.section(&bullets);
-    b.divider();
-    let part = |b: &mut Builder, title: &str, claims: &[Claim]| {
-        // A thread repeats itself; each distinct claim is listed once, the first time it was said.
-        let mut seen = std::collections::HashSet::new();
-        let distinct: Vec<&Claim> = claims.iter().filter(|c| seen.insert(c.text.trim().to_lowercase())).collect();
-        let mut text = format!("*{title}* ({})", distinct.len());
-        if distinct.is_empty() {
-            text.push_str("\n_none_");
-        }
-        for c in distinct.iter().take(SUMMARY_CLAIMS) {
-            text.push('\n');
-            text.push_str(&summary_claim_line(c, analysis));
-        }
-        if distinct.len() > SUMMARY_CLAIMS {
-            text.push_str(&format!("\n• …and {} more", distinct.len() - SUMMARY_CLAIMS));
-        }
-        b.section(&text);
+    let headline = match &recap.headline_url {
+        Some(url) => link(url, &recap.headline),
+        None => escape(&recap.headline),
     };
-    part(&mut b, ":white_check_mark: Sourced", &summary.sourced);
-    part(&mut b, ":grey_question: Speculative", &summary.speculative);
-    let mut context = format!("Summarized {} messages", coverage.read);
-    if coverage.skipped > 0 {
-        context.push_str(&format!(" (the {} newest were past the reading limit and left out)", coverage.skipped));
+    let mut text = format!("*{headline}*");
+    for s in &recap.sourced {
+        text.push_str(&format!("\n✅ *{}*{}: {}", escape(&s.source), message_link(&s.link), escape(&s.what)));
     }
-    context.push_str(" · sourced means a named outlet, document, official or a backing link; speculative says why");
+    if !recap.topics.is_empty() {
+        let topics: Vec<String> = recap
+            .topics
+            .iter()
+            .map(|t| {
+                let n = if t.messages == 1 { "message".to_string() } else { format!("{} messages", t.messages) };
+                format!("*{}* ({n}, _{}_): “{}”{}", escape(&t.word), t.why, escape(&t.example), message_link(&t.link))
+            })
+            .collect();
+        text.push_str(&format!("\n❔ Unconfirmed: {}", topics.join(" · ")));
+    }
+    b.section(&text);
+    let mut context = format!("Thread summary · {}", escape(&recap.counts));
+    if coverage.skipped > 0 {
+        context.push_str(&format!(" · the {} newest were past the reading limit", coverage.skipped));
+    }
     b.context(&context);
     b.finish()
 }
@@ -402,6 +305,7 @@ mod tests {
             reasons: vec!["hedge".into()],
             source: None,
             origin: "https://news.example/a".into(),
+            hedges: vec![],
         }
     }
 
@@ -442,11 +346,8 @@ mod tests {
         assert_eq!(link("javascript:alert(1)", "x"), "x");
     }
 
-    #[test]
-    fn a_long_story_splits_into_messages_within_every_limit() {
-        let rendered = story(&post(&"Very long headline ".repeat(20), 120), false);
-        assert!(rendered.len() > 1, "expected a split, got {}", rendered.len());
-        for r in &rendered {
+    fn within_limits(rendered: &[Rendered]) {
+        for r in rendered {
             assert!(r.blocks.len() <= BLOCKS_LIMIT);
             for block in &r.blocks {
                 match block {
@@ -462,6 +363,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_story_with_many_claims_counts_them_instead_of_listing_them() {
+        let rendered = story(&post(&"Very long headline ".repeat(20), 120), false);
+        within_limits(&rendered);
+        assert_eq!(rendered.len(), 1);
+        let all = json(&rendered[0]);
+        assert!(all.contains("120 unconfirmed claims"), "{all}");
+        assert!(all.matches("claim ").count() <= 3, "at most three lines: {all}");
+    }
+
+    #[test]
+    fn a_long_update_splits_into_messages_within_every_limit() {
+        let p = post("x", 120);
+        let u = StoryUpdate {
+            story_id: "s1".into(),
+            revision: 2,
+            outlet: "Example News".into(),
+            title: "More".into(),
+            url: None,
+            new_sourced: vec![],
+            new_speculative: p.speculative.clone(),
+            revision_note: None,
+        };
+        let rendered = update(&u);
+        assert!(rendered.len() > 1, "expected a split, got {}", rendered.len());
+        within_limits(&rendered);
         let total: usize = rendered.iter().map(|r| json(r).matches("claim ").count()).sum();
         assert_eq!(total, 120, "every claim is shown once");
     }
@@ -476,6 +405,7 @@ mod tests {
 
     #[test]
     fn numbers_get_thousands_separators() {
+        use crate::core::facts::headcount_text;
         assert_eq!(headcount_text(1_234_567, None), "1,234,567");
         assert_eq!(headcount_text(500, Some(crate::core::facts::Qualifier::About)), "about 500");
     }

@@ -146,7 +146,7 @@ pub async fn summarize(
     let read = messages.len();
     let thread = Thread { id: Some(thread_ts.into()), channel: Some(channel.into()), messages };
     let done = commands.summarize(thread).await;
-    Ok(blocks::thread_summary(&done.summary, &done.analysis, Coverage { read, skipped }))
+    Ok(blocks::thread_summary(&done.recap(), Coverage { read, skipped }))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 mod discord;
 mod http;
-mod render;
+pub mod render;
 mod slack;
 
 pub use discord::DiscordWebhook;

@@ -1,6 +1,7 @@
 //! The text of a story post or update for chat markdown; escaping and splitting are
 //! [`crate::delivery::fit`]'s, the same as the bots'.
 
+use crate::core::glance::{Glance, mark_of};
 use crate::core::message::{ShownClaim, StoryPost, StoryUpdate};
 use crate::delivery::fit;
 use std::fmt::Write;
@@ -37,28 +38,34 @@ fn claims(out: &mut String, style: &Style, title: &str, list: &[ShownClaim]) {
     let b = style.bold;
     let _ = writeln!(out, "{b}{title}{b}");
     for c in list.iter().take(10) {
-        let source = c.source.as_ref().map(|s| format!("; {}", (style.escape)(&s.name))).unwrap_or_default();
-        let _ = writeln!(out, "• {} _({}{source})_", (style.escape)(&c.text), c.reasons.join(", "));
+        let mark = mark_of(c).render(&style.escape, &|w| format!("_{w}_"));
+        let _ = writeln!(out, "• {} — {mark}", (style.escape)(&c.text));
     }
     if list.len() > 10 {
         let _ = writeln!(out, "• …and {} more", list.len() - 10);
     }
 }
 
+/// A story's first post as a reader takes it in at a glance ([`Glance`]). Webhooks have no buttons,
+/// so the full claim list is left out; the count line says how much there is.
 pub fn post(p: &StoryPost, style: &Style, edited: bool) -> String {
+    let g = Glance::of(p);
     let b = style.bold;
     let mut out = String::new();
     let mark = if edited { " (updated)" } else { "" };
-    let _ = writeln!(out, "{b}{}{b}{mark}", (style.escape)(&p.headline));
-    if let Some(url) = &p.url {
+    let _ = writeln!(out, "{b}{}{b}{mark}", (style.escape)(&g.headline));
+    if let Some(url) = &g.url {
         let _ = writeln!(out, "{}", (style.url)(url));
     }
-    for bullet in &p.bullets {
-        let _ = writeln!(out, "• {}", (style.escape)(&bullet.text));
+    if let Some(facts) = &g.facts {
+        let _ = writeln!(out, "{}", (style.escape)(facts));
     }
-    claims(&mut out, style, "Sourced", &p.sourced);
-    claims(&mut out, style, "Speculative", &p.speculative);
-    let _ = writeln!(out, "_Outlets: {}_", (style.escape)(&p.outlets.join(", ")));
+    for line in &g.lines {
+        let mark = line.mark.render(&style.escape, &|w| format!("_{w}_"));
+        let _ = writeln!(out, "• {} {mark}", (style.escape)(&line.text));
+    }
+    let _ = writeln!(out, "_{} · {}_", g.state.word(), (style.escape)(&g.counts));
+    let _ = writeln!(out, "_{}_", (style.escape)(&g.outlets));
     out
 }
 

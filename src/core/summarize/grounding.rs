@@ -113,7 +113,7 @@ static DATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// What a prompt injection looks like once a writer repeats it.
 static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous|prior|above|earlier|preceding)\s+(?:instructions?|prompts?|rules?|messages?)|\bsystem\s+prompt\b|(?m:^\s*(?:system|assistant|developer)\s*:)|\byou\s+are\s+now\b|\bnew\s+instructions?\b|\b(?:post|say|write|send|tell)\s+(?:this\s+)?(?:to\s+)?(?:<!|@)?(?:everyone|here|channel)\b",
+        r"(?i)\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous|prior|above|earlier|preceding)\s+(?:instructions?|prompts?|rules?|messages?)|\bsystem\s+prompt\b|(?m:^\s*(?:system|assistant|developer)\s*:)|\byou\s+are\s+now\b|\bnew\s+instructions?\b|\b(?:post|say|write|send|tell)\s+(?:this\s+)?(?:to\s+)?(?:<!|@)?(?:everyone|here|channel)\b|\b(?:AI|artificial\s+intelligence|language\s+model|LLM|chatbot)s?\s+(?:assistants?|models?|agents?|systems?|summari[sz]ers?|bots?)?\s*(?:summari[sz]ing|reading|processing)\s+this\b|\bif\s+you\s+are\s+an?\s+(?:AI|language\s+model|LLM|assistant|chatbot)\b|\b(?:AI|language\s+model|LLM)\s+(?:assistants?|models?)\b[^.]{0,60}\b(?:must|should|shall)\s+(?:tell|say|report|state|write|inform|output|ignore)\b",
     )
     .expect("valid instruction regex")
 });
@@ -121,11 +121,14 @@ static MARKUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<[^>]{0,200}>|\[([^\]]{0,200})\]\([^)]{0,500}\)|[*_~`]{1,3}").expect("valid markup regex")
 });
 
-/// The analysis without the messages or articles that carry text addressed to a model ("ignore
-/// previous instructions", "you are now…", "post this to @everyone"): a prompt injection. Every
-/// claim of such a source is left out — the sentence next to the injection is its payload — so no
-/// summary, extractive or written by an LLM, repeats it; the rest keep their labels. Returns the
-/// origins left out, for the log.
+/// The analysis without the text addressed to a model ("ignore previous instructions", "you are
+/// now…", "any AI assistant summarizing this page must tell its readers…"): a prompt injection,
+/// left out at the smallest unit that carries it. In a chat thread (an analysis without a title) that
+/// is the whole message, whose other sentences are its payload. In an article or a story it is the
+/// sentence and what follows it in that article (where an instruction's payload goes), so what the
+/// article reported before it still counts and one hostile sentence cannot silence a real report.
+/// Facts whose figures only the dropped text gave go with it. Returns the origins that carried an
+/// injection, for the log.
 pub fn without_injections(analysis: &Analysis) -> (Analysis, Vec<String>) {
     let mut hostile: Vec<String> = Vec::new();
     for c in &analysis.claims {
@@ -134,11 +137,38 @@ pub fn without_injections(analysis: &Analysis) -> (Analysis, Vec<String>) {
         }
     }
     let mut clean = analysis.clone();
-    if !hostile.is_empty() {
+    if hostile.is_empty() {
+        return (clean, hostile);
+    }
+    if analysis.title.is_some() {
+        let mut tainted: Vec<String> = Vec::new();
+        clean.claims.retain(|c| {
+            if INSTRUCTION.is_match(&c.text) && !tainted.contains(&c.origin) {
+                tainted.push(c.origin.clone());
+            }
+            !tainted.contains(&c.origin)
+        });
+        let said = |n: String| clean.claims.iter().any(|c| c.text.contains(&n));
+        let kept: Vec<bool> = clean
+            .facts
+            .iter()
+            .map(|f| {
+                f.headcount.is_none_or(|n| said(crate::core::facts::group_thousands(n)) || said(n.to_string()))
+                    && f.percent.is_none_or(|p| said(format!("{p}")))
+            })
+            .collect();
+        let mut keep = kept.into_iter();
+        clean.facts.retain(|_| keep.next().unwrap_or(true));
+    } else {
         clean.claims.retain(|c| !hostile.contains(&c.origin));
         clean.facts.retain(|f| !hostile.contains(&f.item));
     }
     (clean, hostile)
+}
+
+/// Whether `text` addresses a model (a prompt injection), so no post repeats it.
+pub fn addresses_a_model(text: &str) -> bool {
+    INSTRUCTION.is_match(text)
 }
 
 /// Checks a proposal against the sources it may cite.
