@@ -59,6 +59,13 @@ pub struct Topic {
     pub link: Option<MessageLink>,
 }
 
+impl Topic {
+    /// "message" or "3 messages", as every platform words the count beside a topic.
+    pub fn messages_text(&self) -> String {
+        if self.messages == 1 { "message".to_string() } else { format!("{} messages", self.messages) }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recap {
     pub headline: String,

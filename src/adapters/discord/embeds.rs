@@ -374,7 +374,7 @@ pub fn summary(recap: &Recap, scope: &str) -> Vec<Vec<Embed>> {
             .topics
             .iter()
             .map(|t| {
-                let n = if t.messages == 1 { "message".to_string() } else { format!("{} messages", t.messages) };
+                let n = t.messages_text();
                 format!("**{}** ({n}, *{}*): “{}”{}", escape(&t.word), t.why, escape(&t.example), message_link(&t.link))
             })
             .collect();

@@ -272,7 +272,7 @@ pub fn thread_summary(recap: &Recap, coverage: Coverage) -> Vec<Rendered> {
             .topics
             .iter()
             .map(|t| {
-                let n = if t.messages == 1 { "message".to_string() } else { format!("{} messages", t.messages) };
+                let n = t.messages_text();
                 format!("*{}* ({n}, _{}_): “{}”{}", escape(&t.word), t.why, escape(&t.example), message_link(&t.link))
             })
             .collect();
