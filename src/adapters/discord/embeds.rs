@@ -495,6 +495,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_long_claim_list_continues_in_further_embeds_and_messages_within_every_limit() {
+        let many: Vec<ShownClaim> = (0..120).map(|i| claim(&format!("claim {i} {}", "word ".repeat(60)))).collect();
+        let list = ClaimList { title: "@everyone Hooli".into(), url: None, sourced: many, unconfirmed: vec![] };
+        let pages = claim_list(&list);
+        assert!(pages.len() > 1, "{} pages", pages.len());
+        let mut listed = 0;
+        for page in &pages {
+            assert!(page.len() <= EMBEDS_LIMIT);
+            assert!(page.iter().map(Embed::length).sum::<usize>() <= MESSAGE_TOTAL_LIMIT);
+            for e in page {
+                let d = e.description.as_deref().unwrap_or("");
+                assert!(units(d) <= DESCRIPTION_LIMIT);
+                listed += d.matches("• claim ").count();
+            }
+        }
+        assert_eq!(listed, 120, "every claim is listed once");
+        assert!(!pages[0][0].title.as_deref().unwrap().contains("@everyone"));
+    }
+
+    #[test]
+    fn a_story_post_carries_one_button_whose_id_is_the_reference_alone() {
+        let bodies = story(&post(2, 40), false);
+        let json = bodies[0].json();
+        assert_eq!(json["components"][0]["components"][0]["custom_id"], "claims:story:s1");
+        assert!(bodies[1..].iter().all(|b| b.components.is_empty()));
+    }
+
     fn post(sourced: usize, text_len: usize) -> StoryPost {
         StoryPost {
             story_id: "s1".into(),

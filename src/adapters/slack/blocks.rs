@@ -392,6 +392,34 @@ mod tests {
     }
 
     #[test]
+    fn a_long_claim_list_splits_into_ephemeral_messages_within_every_limit_and_pings_nobody() {
+        let p = post("x", 120);
+        let list = ClaimList {
+            title: "<!channel> Hooli cuts".into(),
+            url: Some("https://news.example/a".into()),
+            sourced: vec![],
+            unconfirmed: p.speculative.clone(),
+        };
+        let rendered = notice(&claim_list(&list));
+        assert!(rendered.len() > 1, "expected a split, got {}", rendered.len());
+        within_limits(&rendered);
+        let total: usize = rendered.iter().map(|r| json(r).matches("claim ").count()).sum();
+        assert_eq!(total, 120, "every claim is listed once");
+        assert!(rendered.iter().all(|r| !json(r).contains("<!channel>")));
+    }
+
+    #[test]
+    fn a_story_post_ends_with_the_all_claims_button_carrying_its_id_only() {
+        let rendered = story(&post("Hooli cuts 500", 2), false);
+        let last = serde_json::to_value(rendered[0].blocks.last().unwrap()).unwrap();
+        assert_eq!(last["type"], "actions");
+        assert_eq!(last["elements"][0]["action_id"], CLAIMS_ACTION);
+        assert_eq!(last["elements"][0]["value"], "story:s1");
+        let bare = story(&post("Hooli cuts 500", 0), false);
+        assert!(!json(&bare[0]).contains(CLAIMS_ACTION), "no button when there is nothing to list");
+    }
+
+    #[test]
     fn links_are_ours_and_their_ampersands_escaped() {
         assert_eq!(link("https://a.example/x?b=1&c=2", "A <b>"), "<https://a.example/x?b=1&amp;c=2|A &lt;b&gt;>");
         assert_eq!(link("javascript:alert(1)", "x"), "x");
