@@ -4,8 +4,9 @@
 //! bad signature refused with 401), Slack over Socket Mode (an `interactive` envelope, acknowledged),
 //! and Discord over the gateway (a MESSAGE_COMPONENT interaction, answered ephemerally). The list
 //! shows every claim with its mark in reader words and its source, to the clicker only; a story the
-//! bot no longer keeps is answered as gone; a Discord thread summary has the same button and a
-//! second one that shares the summary in the channel.
+//! bot no longer keeps is answered as gone; a thread summary has the same button, which reads the
+//! thread again (Slack and Discord), and on Discord a second one that shares the summary in the
+//! channel.
 
 mod support;
 
@@ -213,6 +214,59 @@ async fn a_slack_click_over_socket_mode_is_acknowledged_and_answered() {
     assert_eq!(ack["envelope_id"], "env-click-1");
     wait_for("the claim list", || !ephemeral_text(&slack, CLICKER).is_empty()).await;
     assert_full_list(&ephemeral_text(&slack, CLICKER));
+    assert!(slack.violations().is_empty(), "{:?}", slack.violations());
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_slack_thread_summary_carries_the_button_and_a_click_reads_the_thread_again() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = empty_feed().await;
+    let slack = FakeSlack::start().await;
+    let parent = slack.seed(SLACK_CHANNEL, None, "UPOSTER001", "Anyone know what's going on at Initech?");
+    for (user, text) in [
+        ("UPOSTER002", "Initech confirmed 400 layoffs in a statement https://news.example/initech-layoffs"),
+        ("UPOSTER003", "my manager says the whole support org is getting cut next week"),
+        ("UPOSTER004", "I heard from a friend that recruiting is next"),
+    ] {
+        slack.seed(SLACK_CHANNEL, Some(&parent), user, text);
+    }
+    let mut env = base(dir.path(), &feeds.url("wire"));
+    env.extend(slack_env(&slack, false));
+    let running = run(App::build(settings(&env)).await.unwrap());
+    slack.connected().await;
+    let mention = FakeSlack::event_wrapper(
+        "Ev0CLAIMS01",
+        json!({"type": "app_mention", "user": "UASKER0001", "text": format!("<@{}> summarize", support::fake_slack::BOT_USER),
+               "ts": "1800000000.000100", "thread_ts": parent, "channel": SLACK_CHANNEL, "event_ts": "1800000000.000100"}),
+    );
+    slack.send_envelope("events_api", "env-mention", mention, 0);
+    let summary = || {
+        slack.bot_messages().into_iter().find(|m| {
+            m.thread_ts.as_deref() == Some(parent.as_str()) && m.blocks.to_string().contains("layoffwatch_claims")
+        })
+    };
+    wait_for("the summary with its button", || summary().is_some()).await;
+    let summary = summary().unwrap();
+    let click = slack.block_actions(&summary, CLICKER, "layoffwatch_claims", "trig-thread").unwrap();
+    assert_eq!(click["actions"][0]["value"], format!("thread:{SLACK_CHANNEL}:{parent}"), "channel and thread ts only");
+    let replies_before = slack.requests("conversations.replies").len();
+    slack.send_envelope("interactive", "env-thread-click", click, 0);
+    slack.ack_of("env-thread-click").await;
+    wait_for("the thread's claims", || ephemeral_text(&slack, CLICKER).contains("recruiting is next")).await;
+    assert!(slack.requests("conversations.replies").len() > replies_before, "the thread was read again");
+    let list = ephemeral_text(&slack, CLICKER);
+    assert!(list.contains("support org is getting cut") && list.contains("400 layoffs"), "{list}");
+    assert!(list.contains("hearsay"), "why, in reader words: {list}");
+    assert!(
+        list.contains(&format!("https://acme.slack.com/archives/{SLACK_CHANNEL}/p")),
+        "each claim links its message: {list}"
+    );
+    assert_eq!(slack.ephemerals()[0]["thread_ts"], parent, "shown in the thread it lists");
+    for word in INTERNAL {
+        assert!(!list.contains(word), "internal word {word:?} shown: {list}");
+    }
     assert!(slack.violations().is_empty(), "{:?}", slack.violations());
     running.stop().await;
 }
