@@ -7,8 +7,7 @@
 //! empty and then [`ItemId::derive`] picks, in order, the item's own guid, its canonical link, or a
 //! hash of its text.
 
-use std::fmt;
-
+pub use crate::core::id::ItemId;
 use url::Url;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -80,13 +79,11 @@ pub fn canonicalize(mut url: Url) -> Option<Url> {
     Some(url)
 }
 
-/// An item's id, stable across polls of the same feed.
+/// How an item's id is derived from what its feed says. The id type is the core's, which carries it
+/// without knowing where it came from; deriving it is the feed layer's job.
 ///
 /// It is the item's own guid (Atom `id`, RSS `guid`, JSON Feed `id`) when it has one, else its
 /// canonical link, else `xxh3:` and a hash of its title and summary.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ItemId(String);
-
 impl ItemId {
     /// Picks the id for an item from what the feed said about it.
     ///
@@ -94,10 +91,10 @@ impl ItemId {
     /// blank guids count as absent. `link` should already be canonical.
     pub fn derive(guid: Option<&str>, link: Option<&Url>, title: Option<&str>, summary: Option<&str>) -> ItemId {
         if let Some(guid) = guid.map(str::trim).filter(|g| !g.is_empty()) {
-            return ItemId(guid.to_owned());
+            return ItemId::from(guid);
         }
         if let Some(link) = link {
-            return ItemId(link.as_str().to_owned());
+            return ItemId::from(link.as_str());
         }
         ItemId::from_content(title.unwrap_or_default(), summary.unwrap_or_default())
     }
@@ -106,18 +103,7 @@ impl ItemId {
     pub fn from_content(title: &str, summary: &str) -> ItemId {
         // A unit separator keeps ("ab", "c") and ("a", "bc") apart.
         let text = format!("{}\u{1f}{}", title.trim(), summary.trim());
-        ItemId(format!("xxh3:{:016x}", xxh3_64(text.as_bytes())))
-    }
-
-    /// The id as text, for storage.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for ItemId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        ItemId::from(format!("xxh3:{:016x}", xxh3_64(text.as_bytes())))
     }
 }
 

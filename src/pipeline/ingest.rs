@@ -30,7 +30,7 @@ pub fn news_item(item: &FeedItem, feed: &ParsedFeed, source: &str) -> NewsItem {
         (outlet.as_deref() != Some(carrier.as_str())).then_some(carrier)
     });
     NewsItem {
-        id: item.id.as_str().to_string(),
+        id: item.id.clone(),
         url,
         outlet: outlet.unwrap_or_else(|| source.rsplit('/').next().unwrap_or(source).to_string()),
         title: item.title.clone().unwrap_or_default(),
