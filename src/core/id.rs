@@ -8,8 +8,9 @@ use std::fmt;
 use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// A feed item's id, stable across polls of its feed (the feed layer derives it: the item's own
-/// guid, else its canonical link, else a hash of its text).
+/// A feed item's id, stable across polls of its feed. The feed layer derives it (the item's own
+/// guid, else its canonical link, else a hash of its text) as a type of its own, since feeds import
+/// nothing of the core; the pipeline makes it this one where feed items become news items.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ItemId(Arc<str>);

@@ -7,7 +7,8 @@
 //! empty and then [`ItemId::derive`] picks, in order, the item's own guid, its canonical link, or a
 //! hash of its text.
 
-pub use crate::core::id::ItemId;
+use std::fmt;
+
 use url::Url;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -79,11 +80,13 @@ pub fn canonicalize(mut url: Url) -> Option<Url> {
     Some(url)
 }
 
-/// How an item's id is derived from what its feed says. The id type is the core's, which carries it
-/// without knowing where it came from; deriving it is the feed layer's job.
+/// An item's id, stable across polls of the same feed.
 ///
 /// It is the item's own guid (Atom `id`, RSS `guid`, JSON Feed `id`) when it has one, else its
 /// canonical link, else `xxh3:` and a hash of its title and summary.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemId(String);
+
 impl ItemId {
     /// Picks the id for an item from what the feed said about it.
     ///
@@ -91,10 +94,10 @@ impl ItemId {
     /// blank guids count as absent. `link` should already be canonical.
     pub fn derive(guid: Option<&str>, link: Option<&Url>, title: Option<&str>, summary: Option<&str>) -> ItemId {
         if let Some(guid) = guid.map(str::trim).filter(|g| !g.is_empty()) {
-            return ItemId::from(guid);
+            return ItemId(guid.to_owned());
         }
         if let Some(link) = link {
-            return ItemId::from(link.as_str());
+            return ItemId(link.as_str().to_owned());
         }
         ItemId::from_content(title.unwrap_or_default(), summary.unwrap_or_default())
     }
@@ -103,7 +106,18 @@ impl ItemId {
     pub fn from_content(title: &str, summary: &str) -> ItemId {
         // A unit separator keeps ("ab", "c") and ("a", "bc") apart.
         let text = format!("{}\u{1f}{}", title.trim(), summary.trim());
-        ItemId::from(format!("xxh3:{:016x}", xxh3_64(text.as_bytes())))
+        ItemId(format!("xxh3:{:016x}", xxh3_64(text.as_bytes())))
+    }
+
+    /// The id as text, for storage.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ItemId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
