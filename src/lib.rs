@@ -3,8 +3,9 @@
 //! story once to chat, with later coverage as replies in the story's thread.
 //!
 //! The modules, in the direction dependencies point (nothing points back up):
-//! - [`core`]: pure and platform-neutral: documents, claim labels, layoff facts, relevance, stories,
-//!   summaries and the messages destinations render. No network, database or clock.
+//! - [`core`]: pure and platform-neutral: documents, claim labels, layoff facts, relevance, stories
+//!   (with typed item and story ids), summaries and the messages destinations render. No network,
+//!   database or clock.
 //! - [`feeds`]: fetching (conditional GET, limits, SSRF guard) and parsing feeds into items, each
 //!   credited to its publisher, with feed furniture removed and community posts marked as discussion;
 //!   article pages' main text, fetched politely, for items the feed gives only a stub of.
@@ -17,7 +18,6 @@
 //! - [`adapters`]: destinations (console, webhooks, Slack, Discord) and the chat bots, which parse,
 //!   check platform permissions and render; they import only `core`, `delivery`, `commands`, `secret`
 //!   and `metrics`.
-//! - [`secret`]: the one redacting type for tokens, keys and reply URLs.
 //! - [`summaries`]: the summarizer the bot runs with (offline, or an LLM grounded by the core).
 //! - [`llm`]: LLM summaries through any OpenAI-compatible server, grounded by the core.
 //! - [`metrics`]: counters in the Prometheus text format.

@@ -9,58 +9,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::routing::post;
 use layoffwatch::app::App;
-use layoffwatch::config::Settings;
 use serde_json::{Value, json};
-use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use support::app::{TestApp, get, wait_for};
 use support::fake_discord::FakeDiscord;
 use support::fake_slack::FakeSlack;
-use support::feeds::{FeedServer, item, minutes_ago};
-use tokio::sync::oneshot;
-
-/// How long any one condition may take to hold (the machine is shared; this is no timing test).
-const PATIENCE: Duration = Duration::from_secs(60);
 
 /// A Discord channel id for the fake Discord's text channel.
 const DISCORD_CHANNEL: u64 = 100;
 const SLACK_CHANNEL: &str = "C0STORIES1";
-
-fn settings(vars: &[(&str, String)]) -> Settings {
-    let env: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-    Settings::load(None, &|k| env.get(k).cloned()).expect("valid test settings")
-}
-
-/// The environment every test starts from: its own database, the feed, loopback allowed, an HTTP
-/// port chosen by the system, no console.
-fn base(dir: &Path, feed: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("LAYOFFWATCH_DB", dir.join("db.sqlite").display().to_string()),
-        ("LAYOFFWATCH_FEEDS", feed.to_string()),
-        ("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES", "true".into()),
-        ("LAYOFFWATCH_HTTP_ADDR", "127.0.0.1:0".into()),
-        ("LAYOFFWATCH_CONSOLE", "false".into()),
-        ("LAYOFFWATCH_POLL_SECONDS", "1".into()),
-    ]
-}
-
-/// A feed with one story on it.
-async fn feed_with_a_story() -> FeedServer {
-    let feeds = FeedServer::start().await;
-    feeds.feed("wire", "Example Wire");
-    feeds.add(
-        "wire",
-        item(
-            "quillon-300",
-            "wire.example",
-            "Quillon Systems to cut 300 support jobs as AI agents answer tickets",
-            "Quillon Systems will cut 300 customer-support jobs after AI agents took over most of its tickets, the company said in a statement on Tuesday.",
-            minutes_ago(20),
-        ),
-    );
-    feeds
-}
 
 /// Receives webhook posts (Slack's shape: `{"text": …}`).
 #[derive(Clone, Default)]
@@ -84,66 +41,16 @@ impl Hooks {
     }
 }
 
-/// The app running in a task, and the switch that stops it.
-struct Running {
-    stop: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<Result<(), layoffwatch::app::AppError>>,
-}
-
-fn run(app: App) -> Running {
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(app.run_until(async move {
-        let _ = stopped.await;
-    }));
-    Running { stop, task }
-}
-
-impl Running {
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        let ended = tokio::time::timeout(PATIENCE, self.task).await.expect("the app stops").expect("no panic");
-        ended.expect("the app stops cleanly");
-    }
-}
-
-async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while !done() {
-        assert!(tokio::time::Instant::now() < deadline, "waited {PATIENCE:?} for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn get(url: &str) -> (u16, String) {
-    let response = reqwest::Client::builder().no_proxy().build().unwrap().get(url).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn the_app_binds_port_zero_reports_it_and_posts_a_story_through_a_webhook() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let dir = tempfile::tempdir().unwrap();
-    let feeds = feed_with_a_story().await;
+    let mut app = TestApp::new().await;
     let hooks = Hooks::default();
-    let mut env = base(dir.path(), &feeds.url("wire"));
-    env.push(("SLACK_WEBHOOK_URL", hooks.start().await));
-    let app = App::build(settings(&env)).await.unwrap();
-    let addr = app.local_addr().expect("an HTTP port");
+    app.set("SLACK_WEBHOOK_URL", hooks.start().await);
+    let running = app.start().await;
+    let addr = running.addr();
     assert_ne!(addr.port(), 0, "the app reports the port it bound");
-    let running = run(app);
     assert_eq!(get(&format!("http://{addr}/healthz")).await, (200, "ok\ndatabase=sqlite reachable\n".to_string()));
-    // The first poll of a feed only remembers its backlog; the next item is news.
-    wait_for("the first poll", || feeds.hits("wire") >= 1).await;
-    feeds.add(
-        "wire",
-        item(
-            "quillon-memo",
-            "ledger.example",
-            "Quillon Systems memo: support layoffs finish by June as AI agents expand",
-            "Quillon Systems told staff in a memo that the 300 support layoffs tied to its AI agents will be finished by June, Ledger Daily reported.",
-            minutes_ago(1),
-        ),
-    );
+    app.release_news().await;
     wait_for("the story on the webhook", || hooks.texts().iter().any(|t| t.contains("Quillon"))).await;
     let (status, metrics) = get(&format!("http://{addr}/metrics")).await;
     assert_eq!(status, 200, "{metrics}");
@@ -154,14 +61,11 @@ async fn the_app_binds_port_zero_reports_it_and_posts_a_story_through_a_webhook(
 #[tokio::test]
 async fn a_port_already_taken_is_reported_before_anything_starts() {
     let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut env = base(dir.path(), "./feed.xml");
-    env.retain(|(k, _)| *k != "LAYOFFWATCH_HTTP_ADDR");
-    env.push(("LAYOFFWATCH_HTTP_ADDR", taken.local_addr().unwrap().to_string()));
-    env.push(("LAYOFFWATCH_JSONL", "-".into()));
-    let err = App::build(settings(&env)).await.err().expect("the port is taken").to_string();
+    let mut app = TestApp::new().await;
+    app.set("LAYOFFWATCH_HTTP_ADDR", taken.local_addr().unwrap().to_string()).set("LAYOFFWATCH_JSONL", "-");
+    let err = App::build(app.settings()).await.err().expect("the port is taken").to_string();
     assert!(err.contains("LAYOFFWATCH_HTTP_ADDR"), "{err}");
-    assert!(!dir.path().join("db.sqlite").exists(), "nothing was started before the port was bound");
+    assert!(!app.dir.path().join("db.sqlite").exists(), "nothing was started before the port was bound");
 }
 
 /// A fake OpenAI-compatible server whose replies restate the first data line the prompt gives it,
@@ -203,29 +107,15 @@ impl FakeLlm {
 
 #[tokio::test]
 async fn with_the_llm_configured_the_app_summarizes_stories_through_it() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let dir = tempfile::tempdir().unwrap();
-    let feeds = feed_with_a_story().await;
+    let mut app = TestApp::new().await;
     let hooks = Hooks::default();
     let llm = FakeLlm::default();
-    let mut env = base(dir.path(), &feeds.url("wire"));
-    env.push(("SLACK_WEBHOOK_URL", hooks.start().await));
-    env.push(("OPENAI_BASE_URL", llm.start().await));
-    env.push(("OPENAI_MODEL", "test-model".into()));
-    let app = App::build(settings(&env)).await.unwrap();
-    let addr = app.local_addr().unwrap();
-    let running = run(app);
-    wait_for("the first poll", || feeds.hits("wire") >= 1).await;
-    feeds.add(
-        "wire",
-        item(
-            "quillon-memo",
-            "ledger.example",
-            "Quillon Systems memo: support layoffs finish by June as AI agents expand",
-            "Quillon Systems told staff in a memo that the 300 support layoffs tied to its AI agents will be finished by June, Ledger Daily reported.",
-            minutes_ago(1),
-        ),
-    );
+    app.set("SLACK_WEBHOOK_URL", hooks.start().await)
+        .set("OPENAI_BASE_URL", llm.start().await)
+        .set("OPENAI_MODEL", "test-model");
+    let running = app.start().await;
+    let addr = running.addr();
+    app.release_news().await;
     wait_for("the story on the webhook", || hooks.texts().iter().any(|t| t.contains("Quillon"))).await;
     assert!(llm.requests() >= 1, "the story's summary was asked of the LLM");
     let (_, metrics) = get(&format!("http://{addr}/metrics")).await;
@@ -236,38 +126,22 @@ async fn with_the_llm_configured_the_app_summarizes_stories_through_it() {
 
 #[tokio::test]
 async fn both_chat_bots_start_in_process_and_post_to_their_default_channels() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let dir = tempfile::tempdir().unwrap();
-    let feeds = feed_with_a_story().await;
+    let mut app = TestApp::new().await;
     let slack = FakeSlack::start().await;
     let discord = FakeDiscord::start().await;
     discord.add_channel(DISCORD_CHANNEL, 0, json!({}));
-    let mut env = base(dir.path(), &feeds.url("wire"));
-    env.extend([
-        ("SLACK_BOT_TOKEN", "xoxb-test-token".to_string()),
-        ("SLACK_APP_TOKEN", "xapp-test-token".into()),
-        ("SLACK_API_URL", slack.api_url()),
-        ("SLACK_CHANNEL", SLACK_CHANNEL.into()),
-        ("DISCORD_TOKEN", "MTIzNDU2Nzg5MDEy.GaBcDe.abcdefghijklmnopqrstuvwxyz_0123456789".into()),
-        ("DISCORD_API_URL", discord.url()),
-        ("DISCORD_CHANNEL", DISCORD_CHANNEL.to_string()),
-        ("DISCORD_AUTOSHARD", "false".into()),
-    ]);
-    let app = App::build(settings(&env)).await.unwrap();
-    let running = run(app);
+    app.set("SLACK_BOT_TOKEN", "xoxb-test-token")
+        .set("SLACK_APP_TOKEN", "xapp-test-token")
+        .set("SLACK_API_URL", slack.api_url())
+        .set("SLACK_CHANNEL", SLACK_CHANNEL)
+        .set("DISCORD_TOKEN", "MTIzNDU2Nzg5MDEy.GaBcDe.abcdefghijklmnopqrstuvwxyz_0123456789")
+        .set("DISCORD_API_URL", discord.url())
+        .set("DISCORD_CHANNEL", DISCORD_CHANNEL.to_string())
+        .set("DISCORD_AUTOSHARD", "false");
+    let running = app.start().await;
     slack.connected().await;
     discord.wait_for("the gateway identify", |d| !d.gateway_ops(2).is_empty()).await;
-    wait_for("the first poll", || feeds.hits("wire") >= 1).await;
-    feeds.add(
-        "wire",
-        item(
-            "quillon-memo",
-            "ledger.example",
-            "Quillon Systems memo: support layoffs finish by June as AI agents expand",
-            "Quillon Systems told staff in a memo that the 300 support layoffs tied to its AI agents will be finished by June, Ledger Daily reported.",
-            minutes_ago(1),
-        ),
-    );
+    app.release_news().await;
     wait_for("the story in Slack", || slack.bot_messages().iter().any(|m| m.channel == SLACK_CHANNEL)).await;
     discord.wait_for("the story in Discord", |d| !d.messages(DISCORD_CHANNEL).is_empty()).await;
     assert!(slack.violations().is_empty(), "{:?}", slack.violations());
@@ -279,21 +153,15 @@ async fn both_chat_bots_start_in_process_and_post_to_their_default_channels() {
 #[tokio::test]
 async fn slacks_request_urls_share_the_apps_one_port_in_http_mode() {
     use hmac::{Hmac, KeyInit, Mac};
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let dir = tempfile::tempdir().unwrap();
-    let feeds = feed_with_a_story().await;
+    let mut app = TestApp::new().await;
     let slack = FakeSlack::start().await;
     let secret = "8f742231b10e8888abcd99yyyzzz85a5";
-    let mut env = base(dir.path(), &feeds.url("wire"));
-    env.extend([
-        ("SLACK_BOT_TOKEN", "xoxb-test-token".to_string()),
-        ("SLACK_MODE", "http".into()),
-        ("SLACK_SIGNING_SECRET", secret.into()),
-        ("SLACK_API_URL", slack.api_url()),
-    ]);
-    let app = App::build(settings(&env)).await.unwrap();
-    let addr = app.local_addr().expect("the shared port");
-    let running = run(app);
+    app.set("SLACK_BOT_TOKEN", "xoxb-test-token")
+        .set("SLACK_MODE", "http")
+        .set("SLACK_SIGNING_SECRET", secret)
+        .set("SLACK_API_URL", slack.api_url());
+    let running = app.start().await;
+    let addr = running.addr();
     let body =
         json!({"type": "url_verification", "token": "unused", "challenge": "a-challenge-from-slack"}).to_string();
     let ts = chrono::Utc::now().timestamp();

@@ -62,6 +62,33 @@ fn digest_json_folds_the_sample_feeds_into_stories() {
     assert!(skipped.iter().any(|s| s["reason"].as_str().unwrap().starts_with("off-topic")));
 }
 
+/// The `digest --json` of the bundled sample feeds, byte for byte: ids, field order and every value of
+/// the output contract. A change meant to alter the output regenerates the file (see the message) and
+/// shows the difference in review.
+#[test]
+fn digest_json_of_the_sample_feeds_is_pinned_byte_for_byte() {
+    let feeds: Vec<String> = DEMO_FEEDS.iter().map(|f| demo_feed(f)).collect();
+    let mut args = vec!["digest", "--json"];
+    args.extend(feeds.iter().map(String::as_str));
+    let out = layoffwatch(&args, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pinned = format!("{}/tests/fixtures/digest/demo-feeds.json", env!("CARGO_MANIFEST_DIR"));
+    let expected = std::fs::read(&pinned).unwrap();
+    if out.stdout != expected {
+        let at =
+            out.stdout.iter().zip(&expected).position(|(a, b)| a != b).unwrap_or(expected.len().min(out.stdout.len()));
+        let around = |bytes: &[u8]| {
+            String::from_utf8_lossy(&bytes[at.saturating_sub(80)..(at + 80).min(bytes.len())]).into_owned()
+        };
+        panic!(
+            "digest --json differs from {pinned} at byte {at}:\n  now:    {}\n  pinned: {}\nIf the change is meant, regenerate it: cargo run -- digest --json {} > tests/fixtures/digest/demo-feeds.json",
+            around(&out.stdout),
+            around(&expected),
+            DEMO_FEEDS.iter().map(|f| format!("demo/feeds/{f}")).collect::<Vec<_>>().join(" ")
+        );
+    }
+}
+
 async fn serve_feed() -> (FeedServer, String) {
     let feeds = FeedServer::start().await;
     feeds.raw("rss", std::fs::read_to_string(demo_feed("reuters-technology.xml")).unwrap());

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -413,10 +413,10 @@ async fn an_oversized_body_is_cut_off() {
 #[tokio::test]
 async fn a_gzip_bomb_is_cut_off_at_the_decompressed_cap() {
     let (addr, _) = start_server().await;
-    let started = Instant::now();
+    // Cut off by the cap, not by the total timeout (which would be a Timeout): the bomb is never
+    // inflated whole.
     let err = fetcher().fetch(&source(addr, "/bomb"), &Validators::default()).await.unwrap_err();
     assert!(matches!(err, FetchError::TooLarge { .. }), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test]

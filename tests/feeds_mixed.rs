@@ -116,9 +116,9 @@ fn partition(report: &DigestReport) -> HashMap<String, usize> {
     let mut out = HashMap::new();
     for (n, story) in report.stories.iter().enumerate() {
         for item in &story.items {
-            out.insert(item.id.clone(), n);
+            out.insert(item.id.to_string(), n);
             for other in &item.provenance.same_as {
-                out.insert(other.clone(), n);
+                out.insert(other.to_string(), n);
             }
         }
     }

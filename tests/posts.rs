@@ -31,10 +31,10 @@ impl Destination for Sent {
     }
     async fn post_story(&self, _: &str, post: &StoryPost) -> Result<PostRef, DeliveryError> {
         self.0.lock().unwrap().push(post.clone());
-        Ok(PostRef(post.story_id.clone()))
+        Ok(PostRef(post.story_id.to_string()))
     }
     async fn post_update(&self, _: &str, _: Option<&PostRef>, u: &StoryUpdate) -> Result<PostRef, DeliveryError> {
-        Ok(PostRef(u.story_id.clone()))
+        Ok(PostRef(u.story_id.to_string()))
     }
     async fn edit_story(&self, _: &str, _: &PostRef, post: &StoryPost) -> Result<(), DeliveryError> {
         self.0.lock().unwrap().push(post.clone());
@@ -80,7 +80,7 @@ fn assert_at_a_glance(post: &StoryPost) {
             assert!(!text.to_lowercase().contains(code), "{code} shown on {}:\n{text}", platform.name());
         }
         assert!(!text.contains("(Reuters) -") && !text.contains("(AP) -"), "a dateline:\n{text}");
-        assert!(!text.contains("(continued)") && !text.contains(&post.story_id), "{text}");
+        assert!(!text.contains("(continued)") && !text.contains(post.story_id.as_str()), "{text}");
         assert!(
             text.contains(" sourced") || text.contains("unconfirmed claim") || text.contains("No claims"),
             "{text}"

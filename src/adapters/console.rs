@@ -81,7 +81,7 @@ impl Destination for Console {
 
     async fn post_story(&self, _key: &str, post: &StoryPost) -> Result<PostRef, DeliveryError> {
         self.emit(&self.render_post(post, false))?;
-        Ok(PostRef(post.story_id.clone()))
+        Ok(PostRef(post.story_id.to_string()))
     }
 
     async fn post_update(

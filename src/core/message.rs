@@ -4,6 +4,7 @@
 
 use super::claims::{Claim, Source};
 use super::facts::{LayoffFact, group_thousands};
+use super::id::StoryId;
 use super::story::Story;
 use super::summarize::grounding::addresses_a_model;
 use super::summarize::{Summarizer, Summary};
@@ -47,7 +48,7 @@ pub struct ShownBullet {
 /// A story's first post (and, re-sent with a higher revision, its edit).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoryPost {
-    pub story_id: String,
+    pub story_id: StoryId,
     pub revision: u32,
     pub headline: String,
     /// The first report's link.
@@ -63,7 +64,7 @@ pub struct StoryPost {
 /// Later coverage of a story, posted as a reply in its thread.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoryUpdate {
-    pub story_id: String,
+    pub story_id: StoryId,
     pub revision: u32,
     pub outlet: String,
     pub title: String,

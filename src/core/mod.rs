@@ -1,7 +1,8 @@
 //! The platform-neutral heart of layoffwatch: pure functions from text to decisions. Nothing here
 //! touches the network, a database, a clock or a chat platform.
 //!
-//! - [`model`]: the documents the core reads (articles, threads).
+//! - [`model`]: the documents the core reads (articles, threads); [`id`]: the typed ids of feed items
+//!   and stories.
 //! - [`text`], [`hygiene`] and [`segment`]: HTML to text, page furniture out, text to claim-sized
 //!   segments.
 //! - [`lexicon`]: the cue words, outlets and companies, loaded from `config/`.
@@ -21,6 +22,7 @@ pub mod credit;
 pub mod facts;
 pub mod glance;
 pub mod hygiene;
+pub mod id;
 pub mod lexicon;
 pub mod message;
 pub mod model;

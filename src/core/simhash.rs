@@ -33,10 +33,17 @@ pub fn distance(a: u64, b: u64) -> u32 {
 
 /// Fingerprints indexed by eight 8-bit bands: any two within seven bits share a band exactly
 /// (pigeonhole), so no near twin is missed.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct SimIndex<T> {
     bands: HashMap<(u8, u8), Vec<usize>>,
     entries: Vec<(u64, T)>,
+}
+
+/// Empty whatever `T` is (a derived `Default` would ask `T` for one, and an id has none).
+impl<T> Default for SimIndex<T> {
+    fn default() -> Self {
+        Self { bands: HashMap::new(), entries: Vec::new() }
+    }
 }
 
 impl<T: Clone> SimIndex<T> {

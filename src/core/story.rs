@@ -15,6 +15,7 @@ use super::analyze::{Analysis, NewsKind, analyze_news};
 use super::claims::Claim;
 use super::companies::{about_one_company, family_keys, same_company};
 use super::facts::LayoffFact;
+use super::id::{ItemId, StoryId};
 use super::lexicon::Lexicon;
 use super::model::{Article, Document};
 use super::relevance::{Relevance, Topic};
@@ -23,13 +24,12 @@ use super::text::article_text;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use xxhash_rust::xxh3::xxh3_64;
 
 /// An item from a feed, as the core sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewsItem {
     /// Stable across polls (the feed layer derives it).
-    pub id: String,
+    pub id: ItemId,
     /// Canonical URL.
     pub url: Option<String>,
     pub outlet: String,
@@ -80,7 +80,7 @@ pub struct Provenance {
     pub opaque_link: bool,
     /// Ids of the other feed items that were this same article.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub same_as: Vec<String>,
+    pub same_as: Vec<ItemId>,
 }
 
 fn is_article(kind: &ItemKind) -> bool {
@@ -135,7 +135,7 @@ impl StoredItem {
     /// The item again, under its stored id, link and publication time.
     pub fn news(self, id: &str, url: Option<String>, published: Option<DateTime<Utc>>) -> NewsItem {
         NewsItem {
-            id: id.to_string(),
+            id: crate::core::id::ItemId::from(id),
             url,
             outlet: self.outlet,
             title: self.title,
@@ -172,7 +172,7 @@ pub struct KeyFacts {
 /// One real-world event and every item that covered it.
 #[derive(Debug, Clone)]
 pub struct Story {
-    pub id: String,
+    pub id: StoryId,
     /// Bumped for every item that joins.
     pub revision: u32,
     pub first_seen: DateTime<Utc>,
@@ -271,16 +271,20 @@ impl Story {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Placement {
     NewStory {
-        story: String,
+        story: StoryId,
     },
     /// `revised_from` holds the story's headline numbers before this item changed them.
     Joined {
-        story: String,
+        story: StoryId,
         revised_from: Option<KeyFacts>,
     },
     Duplicate {
-        of: String,
+        of: StoryId,
         reason: &'static str,
+    },
+    /// The item id was placed before: an item listed twice, or by two feeds.
+    Repeat {
+        item: ItemId,
     },
     OffTopic {
         reason: String,
@@ -307,13 +311,13 @@ impl Default for StoryRules {
 pub struct StoryBook {
     rules: StoryRules,
     stories: Vec<Story>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<StoryId, usize>,
     by_company: HashMap<String, Vec<usize>>,
-    seen_ids: HashSet<String>,
-    seen_urls: HashMap<String, String>,
+    seen_ids: HashSet<ItemId>,
+    seen_urls: HashMap<String, StoryId>,
     /// Publisher and headline → story, for articles reached through an aggregator's opaque link.
-    seen_headlines: HashMap<String, String>,
-    near: SimIndex<String>,
+    seen_headlines: HashMap<String, StoryId>,
+    near: SimIndex<StoryId>,
     /// Stories without a company, newest last; only the recent ones are compared.
     anonymous: Vec<usize>,
     /// Items that follow a company's story but came before it, by company key (see
@@ -347,13 +351,13 @@ impl StoryBook {
         &self.stories
     }
 
-    pub fn story(&self, id: &str) -> Option<&Story> {
+    pub fn story(&self, id: &StoryId) -> Option<&Story> {
         self.by_id.get(id).map(|&i| &self.stories[i])
     }
 
     /// Raises a story's revision to one already recorded, so that after a restart new revisions never
     /// reuse a number (and an idempotency key) that was used before.
-    pub fn raise_revision(&mut self, id: &str, revision: u32) {
+    pub fn raise_revision(&mut self, id: &StoryId, revision: u32) {
         if let Some(&i) = self.by_id.get(id) {
             let story = &mut self.stories[i];
             story.revision = story.revision.max(revision);
@@ -361,14 +365,14 @@ impl StoryBook {
     }
 
     /// Whether an item id was already placed (as a story item or a duplicate).
-    pub fn has_seen(&self, id: &str) -> bool {
+    pub fn has_seen(&self, id: &ItemId) -> bool {
         self.seen_ids.contains(id)
     }
 
     /// Places one item. `now` bounds its age; the book never reads a clock.
     pub fn add(&mut self, item: NewsItem, now: DateTime<Utc>, lex: &Lexicon, topic: &Topic) -> Placement {
         if !self.seen_ids.insert(item.id.clone()) {
-            return Placement::Duplicate { of: item.id.clone(), reason: "same item id" };
+            return Placement::Repeat { item: item.id };
         }
         let published = item.published.unwrap_or(now);
         if let Some(story) = self.same_article(&item) {
@@ -453,7 +457,7 @@ impl StoryBook {
                 Placement::Joined { story: id, revised_from: revised(&before, &after).then_some(before) }
             }
             None => {
-                let id = format!("s-{:012x}", xxh3_64(analysed.item.id.as_bytes()) >> 16);
+                let id = StoryId::started_by(&analysed.item.id);
                 let idx = self.stories.len();
                 self.stories.push(Story {
                     id: id.clone(),
@@ -652,7 +656,7 @@ fn headline_key(outlet: &str, title: &str) -> String {
 /// proportional to what is shown.
 fn analyse_item(mut item: NewsItem, fingerprint: u64, plain: &str, lex: &Lexicon) -> StoryItem {
     let doc = Document::Article(Article {
-        id: item.url.clone().or_else(|| Some(item.id.clone())),
+        id: item.url.clone().or_else(|| Some(item.id.to_string())),
         outlet: Some(item.outlet.clone()),
         url: item.url.clone(),
         title: Some(item.title.clone()),
@@ -770,7 +774,7 @@ mod tests {
         let mut b = book();
         let i = item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over", "Initech will cut 500 jobs.", 0);
         add(&mut b, i.clone());
-        assert!(matches!(add(&mut b, i.clone()), Placement::Duplicate { reason: "same item id", .. }));
+        assert_eq!(add(&mut b, i.clone()), Placement::Repeat { item: "1".into() });
         let mut other_id = i;
         other_id.id = "1b".into();
         assert!(matches!(add(&mut b, other_id), Placement::Duplicate { .. }));
@@ -841,7 +845,8 @@ mod tests {
                 let mut ids: Vec<String> = s
                     .items
                     .iter()
-                    .flat_map(|i| std::iter::once(i.item.id.clone()).chain(i.item.provenance.same_as.clone()))
+                    .flat_map(|i| std::iter::once(&i.item.id).chain(&i.item.provenance.same_as))
+                    .map(ItemId::to_string)
                     .collect();
                 ids.sort();
                 ids

@@ -4,6 +4,7 @@
 use super::ingest::parse_fetched;
 use crate::core::claims::Claim;
 use crate::core::facts::LayoffFact;
+use crate::core::id::StoryId;
 use crate::core::lexicon::Lexicon;
 use crate::core::relevance::Topic;
 use crate::core::story::{NewsItem, Placement, Story, StoryBook, StoryRules};
@@ -22,7 +23,7 @@ pub struct DigestReport {
 
 #[derive(Debug, Serialize)]
 pub struct DigestStory {
-    pub id: String,
+    pub id: StoryId,
     pub headline: String,
     pub companies: Vec<String>,
     pub facts: Vec<LayoffFact>,
@@ -101,6 +102,7 @@ pub fn build(items: Vec<NewsItem>, now: DateTime<Utc>, summarizer: &dyn Summariz
         let reason = match book.add(item, now, lex, topic) {
             Placement::OffTopic { reason } => reason,
             Placement::Duplicate { of, reason } => format!("duplicate ({reason}) of {of}"),
+            Placement::Repeat { item } => format!("duplicate (same item id) of {item}"),
             Placement::TooOld => "too old".into(),
             Placement::NewStory { .. } | Placement::Joined { .. } => continue,
         };

@@ -4,6 +4,7 @@
 
 use super::routing::same_feed;
 use super::watcher::{WatchError, Watcher};
+use crate::core::id::StoryId;
 use crate::core::message::{DigestPost, Outbound};
 use crate::store::DigestMode;
 use crate::store::{DeliveryKind, NewDelivery, Store};
@@ -61,7 +62,7 @@ impl<S: Store> Watcher<S> {
                 .filter(|s| s.platform == schedule.platform && s.channel == schedule.channel)
                 .map(|s| s.feed.as_str())
                 .collect();
-            let mut ids: Vec<(DateTime<Utc>, String)> = self
+            let mut ids: Vec<(DateTime<Utc>, StoryId)> = self
                 .book
                 .stories()
                 .iter()

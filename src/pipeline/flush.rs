@@ -5,6 +5,7 @@
 
 use super::send::send;
 use super::watcher::{WatchError, Watcher};
+use crate::core::id::StoryId;
 use crate::core::message::Outbound;
 use crate::delivery::{DestinationId, PostRef};
 use crate::store::{Delivery, DeliveryKind, Store};
@@ -16,7 +17,7 @@ impl<S: Store> Watcher<S> {
     /// Sends every due delivery, oldest first. Returns how many were sent.
     pub async fn flush(&self, now: DateTime<Utc>) -> Result<usize, WatchError> {
         let mut sent = 0;
-        let mut held: HashSet<(String, DestinationId)> = HashSet::new();
+        let mut held: HashSet<(Option<StoryId>, DestinationId)> = HashSet::new();
         // A destination that answered 429 gets nothing more this round; its other deliveries wait
         // without spending attempts.
         let mut throttled: HashSet<DestinationId> = HashSet::new();
@@ -45,7 +46,7 @@ impl<S: Store> Watcher<S> {
         &self,
         batch: Vec<Delivery>,
         now: DateTime<Utc>,
-        held: &mut HashSet<(String, DestinationId)>,
+        held: &mut HashSet<(Option<StoryId>, DestinationId)>,
         throttled: &mut HashSet<DestinationId>,
     ) -> Result<usize, WatchError> {
         let mut sent = 0;
@@ -73,7 +74,8 @@ impl<S: Store> Watcher<S> {
             if throttled.contains(&name) {
                 continue;
             }
-            let pair = (d.story_id.clone().unwrap_or_default(), name.clone());
+            // The store keeps ids as text; a delivery's story is typed from here on.
+            let pair = (d.story_id.as_deref().map(StoryId::from), name.clone());
             let thread = match &d.story_id {
                 Some(story) => self.store.thread_ref(story, &d.destination).await?.map(PostRef),
                 None => None,

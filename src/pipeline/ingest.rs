@@ -3,6 +3,7 @@
 //! item's content (else summary) is the article text.
 
 use crate::core::credit::{CreditClues, credit};
+use crate::core::id::ItemId;
 use crate::core::lexicon::Lexicon;
 use crate::core::story::{DiscussedOn, ItemKind, NewsItem, Provenance};
 use crate::feeds::{FeedItem, ParseError, ParseOptions, ParsedFeed, parse_feed_blocking};
@@ -30,7 +31,8 @@ pub fn news_item(item: &FeedItem, feed: &ParsedFeed, source: &str) -> NewsItem {
         (outlet.as_deref() != Some(carrier.as_str())).then_some(carrier)
     });
     NewsItem {
-        id: item.id.as_str().to_string(),
+        // The feed layer derives the id as its own type (it imports nothing of the core).
+        id: ItemId::from(item.id.as_str()),
         url,
         outlet: outlet.unwrap_or_else(|| source.rsplit('/').next().unwrap_or(source).to_string()),
         title: item.title.clone().unwrap_or_default(),

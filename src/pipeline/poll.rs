@@ -6,6 +6,7 @@
 use super::ingest::parse_fetched;
 use super::placement::{follow_ups, revises};
 use super::watcher::{StoryPayload, WatchError, Watcher};
+use crate::core::id::{ItemId, StoryId};
 use crate::core::lexicon::Lexicon;
 use crate::core::message::Outbound;
 use crate::core::relevance::Topic;
@@ -73,7 +74,8 @@ impl<S: Store> Watcher<S> {
             Ok(items) => items,
             Err(e) => return self.record_failure(state, e.to_string(), None, now).await,
         };
-        let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+        // The store keeps ids as text: they are typed again on the way back.
+        let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
         let seen = self.store.seen_ids(&ids).await?;
         let first_poll = !state.first_poll_done && !self.rules.post_backlog;
         if first_poll {
@@ -81,20 +83,22 @@ impl<S: Store> Watcher<S> {
         }
         let mut commit =
             PollCommit { feed: state.clone(), items: Vec::new(), stories: Vec::new(), deliveries: Vec::new() };
-        let mut touched: BTreeSet<String> = BTreeSet::new();
+        let mut touched: BTreeSet<StoryId> = BTreeSet::new();
         let mut report = PollReport::default();
         let routes = self.routes(&url).await?;
         // A feed that lists one guid twice yields one item.
-        let mut ids_this_poll: HashSet<String> = HashSet::new();
+        let mut ids_this_poll: HashSet<ItemId> = HashSet::new();
         let mut fresh: Vec<NewsItem> = items
             .into_iter()
-            .filter(|i| !seen.contains(&i.id) && !self.book.has_seen(&i.id) && ids_this_poll.insert(i.id.clone()))
+            .filter(|i| {
+                !seen.contains(i.id.as_str()) && !self.book.has_seen(&i.id) && ids_this_poll.insert(i.id.clone())
+            })
             .collect();
         if let (Some(reader), FeedSource::Url(_)) = (&self.articles, source) {
             super::fulltext::complete(reader, Some(&self.store), &mut fresh, now).await;
         }
         // Destinations whose first post of a story must be redone: its facts changed or an outlet joined.
-        let mut to_edit: BTreeMap<String, Vec<Arc<dyn Destination>>> = BTreeMap::new();
+        let mut to_edit: BTreeMap<StoryId, Vec<Arc<dyn Destination>>> = BTreeMap::new();
         for item in fresh {
             report.new_items += 1;
             let stored = StoredItem {
@@ -119,17 +123,21 @@ impl<S: Store> Watcher<S> {
                     // still goes to channels that follow this feed and have not seen it.
                     self.book.story(of).map(|_| of.clone())
                 }
+                Placement::Repeat { item } => {
+                    report.passed_over.push((title, format!("duplicate (same item id) of {item}")));
+                    None
+                }
                 Placement::TooOld => {
                     report.passed_over.push((title, "too old".into()));
                     None
                 }
             };
             commit.items.push(SeenItem {
-                item_id: id,
+                item_id: id.to_string(),
                 feed_url: url.clone(),
                 canonical_url: canonical,
                 simhash: fingerprint,
-                story_id: story_id.clone(),
+                story_id: story_id.as_ref().map(ToString::to_string),
                 published,
                 seen_at: now,
                 text: story_id.as_ref().map(|_| serde_json::to_string(&stored).unwrap_or_default()),
@@ -172,7 +180,7 @@ impl<S: Store> Watcher<S> {
         for id in &touched {
             let story = self.book.story(id).expect("touched story exists");
             commit.stories.push(StoryRecord {
-                id: id.clone(),
+                id: id.to_string(),
                 revision: story.revision,
                 payload: StoryPayload::new(story, self.announced.get(id)).to_value(),
                 first_seen: story.first_seen,
@@ -231,7 +239,7 @@ fn new_outlet(story: &Story, placement: &Placement, outlet: &str) -> bool {
     matches!(placement, Placement::Joined { .. }) && story.items.iter().filter(|i| i.item.outlet == outlet).count() == 1
 }
 
-fn delivery(story_id: &str, dest: &dyn Destination, msg: &Outbound) -> Result<NewDelivery, WatchError> {
+fn delivery(story_id: &StoryId, dest: &dyn Destination, msg: &Outbound) -> Result<NewDelivery, WatchError> {
     let (kind, revision) = match msg {
         Outbound::Post(p) => (DeliveryKind::Post, p.revision),
         Outbound::Update(u) => (DeliveryKind::Update, u.revision),
@@ -239,7 +247,7 @@ fn delivery(story_id: &str, dest: &dyn Destination, msg: &Outbound) -> Result<Ne
         Outbound::Digest(_) => (DeliveryKind::Digest, 0),
     };
     Ok(NewDelivery {
-        key: NewDelivery::idempotency_key(story_id, &dest.name().to_string(), revision, kind),
+        key: NewDelivery::idempotency_key(story_id.as_str(), &dest.name().to_string(), revision, kind),
         story_id: Some(story_id.to_string()),
         destination: dest.name().to_string(),
         kind,

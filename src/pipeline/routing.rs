@@ -3,6 +3,7 @@
 //! digest instead); and whoever already shows a story keeps getting its updates.
 
 use super::watcher::{WatchError, Watcher};
+use crate::core::id::StoryId;
 use crate::delivery::{Destination, DestinationId};
 use crate::feeds::FeedSource;
 use crate::store::{Store, Subscription};
@@ -45,7 +46,7 @@ impl<S: Store> Watcher<S> {
 
     /// Who gets news of a story from this feed: the fixed outputs (if they follow the feed), the
     /// channels subscribed to it, and whoever already shows the story.
-    pub(super) fn targets(&self, routes: &Routes, story_id: &str) -> Vec<Arc<dyn Destination>> {
+    pub(super) fn targets(&self, routes: &Routes, story_id: &StoryId) -> Vec<Arc<dyn Destination>> {
         let announced = self.announced.get(story_id);
         let shows = |name: &DestinationId| announced.is_some_and(|a| a.contains(name));
         let follows = self.fixed_feeds.as_ref().is_none_or(|f| f.contains(&routes.feed));

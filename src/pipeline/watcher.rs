@@ -10,15 +10,16 @@
 //! same feed) and repeats no post (the outbox key, and destinations that recognise a replayed key,
 //! see to that).
 
+use crate::core::id::{ItemId, StoryId};
 use crate::core::lexicon::Lexicon;
 use crate::core::message::StoryPost;
 use crate::core::relevance::Topic;
-use crate::core::story::{StoredItem, Story, StoryBook, StoryRules};
+use crate::core::story::{Placement, StoredItem, Story, StoryBook, StoryRules};
 use crate::core::summarize::Summary;
 use crate::delivery::{Destination, DestinationId, Platform};
 use crate::feeds::article::ArticleReader;
 use crate::feeds::{FeedSource, Fetcher};
-use crate::store::{Store, StoreError};
+use crate::store::{SeenItem, Store, StoreError};
 use crate::summaries::SummaryService;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -89,11 +90,11 @@ pub struct Watcher<S: Store> {
     pub(super) book: StoryBook,
     /// The destinations (by name) each story's first post has been queued for; every later item
     /// goes to them as an update, and to a newly interested channel as the whole story.
-    pub(super) announced: HashMap<String, BTreeSet<DestinationId>>,
+    pub(super) announced: HashMap<StoryId, BTreeSet<DestinationId>>,
     /// The feeds each story's items came from, which decide the channels it goes to.
-    pub(super) story_feeds: HashMap<String, BTreeSet<String>>,
+    pub(super) story_feeds: HashMap<StoryId, BTreeSet<String>>,
     /// The last summary made of each story, so the summary service can send only what is new.
-    pub(super) last_summary: HashMap<String, Summary>,
+    pub(super) last_summary: HashMap<StoryId, Summary>,
     pub(super) sent: std::sync::Mutex<SentCounts>,
     /// Set when other instances share the database (see [`Watcher::shared_with_others`]).
     pub(super) sharing: Option<Sharing>,
@@ -232,30 +233,45 @@ impl<S: Store> Watcher<S> {
                 None if payload.announced => self.destinations.iter().map(|d| d.name()).collect(),
                 None => BTreeSet::new(),
             };
-            self.announced.insert(record.id.clone(), to);
+            self.announced.insert(StoryId::from(record.id.as_str()), to);
         }
+        let mut items = self.store.items_since(since).await?;
+        // Items first seen in one round share that moment and come back in id order, not in the
+        // order they were placed. The item that started a story goes first among them, so the story
+        // is made again under the id it was stored and announced by: otherwise a story whose first
+        // item's id sorts after another of that round's items comes back under a new id, and its
+        // next item posts it again as news. The sort is stable: the rest keep the store's order.
+        items.sort_by_key(|seen| (seen.seen_at, !started_its_story(seen)));
         let mut restored = 0;
-        for seen in self.store.items_since(since).await? {
+        for seen in items {
             let (Some(story_id), Some(text)) = (&seen.story_id, &seen.text) else { continue };
+            let story_id = StoryId::from(story_id.as_str());
             self.story_feeds.entry(story_id.clone()).or_default().insert(seen.feed_url.clone());
             let Ok(item) = serde_json::from_str::<StoredItem>(text) else { continue };
             let news = item.news(&seen.item_id, seen.canonical_url.clone(), seen.published.or(Some(seen.seen_at)));
             // Replayed at the moment it was first seen, so the book decides as it did then.
-            self.book.add(news, seen.seen_at, Lexicon::embedded(), Topic::embedded());
+            let placement = self.book.add(news, seen.seen_at, Lexicon::embedded(), Topic::embedded());
+            if let Placement::NewStory { story }
+            | Placement::Joined { story, .. }
+            | Placement::Duplicate { of: story, .. } = &placement
+                && *story != story_id
+            {
+                warn!(item = %seen.item_id, stored = %story_id, restored = %story, "A restored item joined another story than it was stored in; that story may be posted again.");
+            }
             restored += 1;
         }
         for record in &records {
-            self.book.raise_revision(&record.id, record.revision);
+            self.book.raise_revision(&StoryId::from(record.id.as_str()), record.revision);
         }
         Ok(restored)
     }
 
     /// The story as its first post reads now, summarized by the configured service.
-    pub(super) async fn story_post(&mut self, story_id: &str) -> StoryPost {
+    pub(super) async fn story_post(&mut self, story_id: &StoryId) -> StoryPost {
         let story = self.book.story(story_id).expect("placed story exists");
         let summary = self.summaries.summarize(&story.analysis(), self.last_summary.get(story_id)).await;
         let post = StoryPost::from_summary(story, &summary);
-        self.last_summary.insert(story_id.to_string(), summary);
+        self.last_summary.insert(story_id.clone(), summary);
         post
     }
 
@@ -270,6 +286,11 @@ impl<S: Store> Watcher<S> {
         let needed = self.rules.stories.max_age + self.rules.stories.window;
         Ok(self.store.expire_text(now - keep.max(needed)).await?)
     }
+}
+
+/// Whether a stored item is the one that started its story (the story's id is made from it).
+fn started_its_story(seen: &SeenItem) -> bool {
+    seen.story_id.as_deref().is_some_and(|story| StoryId::started_by(&ItemId::from(seen.item_id.as_str())) == *story)
 }
 
 /// What the store keeps of a story beside its id and revision. Typed, so what is written is what is
@@ -367,6 +388,39 @@ mod tests {
         again.round(noon() + Duration::minutes(10)).await.unwrap();
         // Ledger Daily is a new outlet, so the first post is also edited to name it: never posted again.
         assert_eq!(out.kinds(), ["post", "update", "edit"], "the restarted watcher replies in the story's thread");
+    }
+
+    /// Regression (a kill -9 soak posted one company's story twice): a story started by the wire's
+    /// item and joined by the daily's in the same round came back after a restart under the daily's
+    /// id, because replay went in id order ("-daily" before "-first"), and was posted again.
+    #[tokio::test]
+    async fn a_restart_keeps_a_storys_id_when_another_item_of_its_first_round_sorts_before_its_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Recorder::new("console");
+        let (w, store) = watcher(vec![out.clone()], None, true).await;
+        let first = item("initech-first", "Initech", 500, noon() - Duration::hours(1));
+        let daily = "<item><guid>initech-daily</guid><link>https://daily.example/initech</link><title>Initech support staff hit hardest by AI layoffs</title><description>Ledger Daily has learned that Initech is cutting 500 roles, mostly in support, because its new AI assistant now handles most of the work, an Initech spokesperson confirmed.</description></item>";
+        let wire = feed(dir.path(), "wire.xml", std::slice::from_ref(&first));
+        let paper = feed(dir.path(), "daily.xml", &[daily.to_string()]);
+        let sources = [wire.clone(), paper];
+        let mut w = w.fixed_outputs_follow(&sources);
+        w.round(noon()).await.unwrap();
+        assert_eq!(out.kinds(), ["post", "update", "edit"], "one story: the daily joined the wire's");
+        let stored: Vec<String> =
+            store.stories_since(noon() - Duration::days(1)).await.unwrap().into_iter().map(|s| s.id).collect();
+
+        let fetcher = Fetcher::new(crate::feeds::FetchSettings::default()).unwrap();
+        let rules = crate::pipeline::testing::rules(true);
+        let mut again =
+            Watcher::new(store, fetcher, vec![out.clone() as Arc<dyn Destination>], w.summaries.clone(), rules)
+                .fixed_outputs_follow(&sources);
+        assert_eq!(again.restore(noon()).await.unwrap(), 2);
+        let restored: Vec<String> = again.book.stories().iter().map(|s| s.id.to_string()).collect();
+        assert_eq!(restored, stored, "the story comes back under the id it was announced by");
+        let revised = "<item><guid>initech-revised</guid><link>https://wire.example/initech-revised</link><title>Initech raises its AI layoffs to 800 jobs</title><description>Initech will now lay off 800 employees as its AI agents take on more support work, the company said in an updated statement.</description></item>";
+        feed(dir.path(), "wire.xml", &[first, revised.to_string()]);
+        again.round(noon() + Duration::minutes(10)).await.unwrap();
+        assert_eq!(out.kinds().iter().filter(|k| **k == "post").count(), 1, "posted once: {:?}", out.kinds());
     }
 
     #[test]

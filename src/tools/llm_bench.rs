@@ -16,6 +16,7 @@
 use super::demo::SAMPLE_FEEDS;
 use crate::core::analyze::analyze_article;
 use crate::core::claims::Claim;
+use crate::core::id::StoryId;
 use crate::core::lexicon::Lexicon;
 use crate::core::model::Article;
 use crate::core::relevance::Topic;
@@ -142,7 +143,7 @@ pub fn run(max_input_tokens: u32) -> Result<LlmBenchReport, ParseError> {
     }
 
     let mut book = StoryBook::new(StoryRules::default());
-    let mut posted: HashMap<String, Summary> = HashMap::new();
+    let mut posted: HashMap<StoryId, Summary> = HashMap::new();
     let mut per_story = Cost::default();
     for item in &items {
         // Each item is placed when it is published, as the bot sees it.
@@ -205,7 +206,7 @@ fn first_words(text: &str, n: usize) -> String {
 
 fn article(item: &NewsItem) -> Article {
     Article {
-        id: item.url.clone().or_else(|| Some(item.id.clone())),
+        id: item.url.clone().or_else(|| Some(item.id.to_string())),
         outlet: Some(item.outlet.clone()),
         url: item.url.clone(),
         title: Some(item.title.clone()),

@@ -87,11 +87,11 @@ impl Destination for Capture {
 
     async fn post_story(&self, _key: &str, post: &StoryPost) -> Result<PostRef, DeliveryError> {
         self.keep(post);
-        Ok(PostRef(post.story_id.clone()))
+        Ok(PostRef(post.story_id.to_string()))
     }
 
     async fn post_update(&self, _: &str, _: Option<&PostRef>, u: &StoryUpdate) -> Result<PostRef, DeliveryError> {
-        Ok(PostRef(u.story_id.clone()))
+        Ok(PostRef(u.story_id.to_string()))
     }
 
     async fn edit_story(&self, _key: &str, _first: &PostRef, post: &StoryPost) -> Result<(), DeliveryError> {

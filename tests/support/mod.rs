@@ -1,12 +1,15 @@
 //! Test doubles shared by the integration tests: the fake feed server, the fake Discord, the fake
-//! Slack, the Slack spec checks, and a Slack bot wired to its fake. Each test binary uses only part
-//! of it.
+//! Slack, the Slack spec checks, a Slack bot wired to its fake, the whole app started in-process
+//! ([`app`]) and what the kill -9 soaks of the binary share ([`soak`]). Each test binary uses only
+//! part of it.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod fake_discord;
 pub mod fake_slack;
 pub mod feeds;
 pub mod postgres;
+pub mod soak;
 pub mod spec;
 
 use fake_slack::FakeSlack;

@@ -195,7 +195,7 @@ pub fn story(p: &StoryPost, edited: bool) -> Vec<Rendered> {
     }
     let edited = if edited { " · updated" } else { "" };
     b.context(&format!("{} · {}{edited}\n{}", g.state.word(), escape(&g.counts), escape(&g.outlets)));
-    let story = crate::commands::StoryRef::parse(&p.story_id);
+    let story = crate::commands::StoryRef::parse(p.story_id.as_str());
     if let Some(story) = story.filter(|_| !(p.sourced.is_empty() && p.speculative.is_empty())) {
         b.push(claims_button(&ClaimsRef::Story(story)));
     }
