@@ -121,7 +121,9 @@ impl App {
         let metrics = Arc::new(Metrics::new());
         let summaries: Arc<dyn SummaryService> = match settings.llm.clone() {
             // The day's token count and story replies live in the database, shared by every instance.
-            Some(llm) => Arc::new(LlmSummaries::with_books(llm, metrics.clone(), Arc::new(StoreBooks::new(store.clone())))?),
+            Some(llm) => {
+                Arc::new(LlmSummaries::with_books(llm, metrics.clone(), Arc::new(StoreBooks::new(store.clone())))?)
+            }
             None => Arc::new(Offline),
         };
         let mut destinations = fixed_outputs(&settings, &user_agent)?;
@@ -403,7 +405,9 @@ async fn store_metrics(store: &AnyStore, owner: Option<&str>) -> String {
     let Ok(held) = store.leases_held(owner.unwrap_or(""), now).await else { return String::new() };
     let age = held.oldest_pending.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
     let shards: u32 = match owner {
-        Some(owner) => shard_ranges_held(store, owner, now).await.map_or(0, |ranges| ranges.iter().map(|r| r.shards()).sum()),
+        Some(owner) => {
+            shard_ranges_held(store, owner, now).await.map_or(0, |ranges| ranges.iter().map(|r| r.shards()).sum())
+        }
         None => 0,
     };
     format!(

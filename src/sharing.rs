@@ -32,7 +32,11 @@ pub const LEASE_TAKEOVERS: Counter = Counter {
 };
 
 /// The shard ranges `owner` holds at `now`, from the store's leases.
-pub async fn shard_ranges_held<S: Store>(store: &S, owner: &str, now: DateTime<Utc>) -> Result<Vec<ShardRange>, StoreError> {
+pub async fn shard_ranges_held<S: Store>(
+    store: &S,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<ShardRange>, StoreError> {
     Ok(store
         .leases(SHARD_LEASES, now)
         .await?
@@ -53,7 +57,13 @@ pub struct StoreShardLeases<S> {
 
 impl<S: Store> StoreShardLeases<S> {
     /// Leases for `owner` on `ranges` (every range of the bot), each lasting `lease`.
-    pub fn new(store: S, owner: impl Into<String>, lease: Duration, ranges: Vec<ShardRange>, metrics: Arc<Metrics>) -> Self {
+    pub fn new(
+        store: S,
+        owner: impl Into<String>,
+        lease: Duration,
+        ranges: Vec<ShardRange>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         Self { store, owner: owner.into(), lease, ranges, metrics }
     }
 
@@ -206,7 +216,9 @@ mod tests {
         let b = keeper(&store, "b", &metrics).await;
         assert_eq!(b.next_change(&[]).await.unwrap(), Change::Keep);
         for _ in 0..2 {
-            let Change::GiveUp(range) = a.next_change(&a_runs).await.unwrap() else { panic!("a runs more than its share") };
+            let Change::GiveUp(range) = a.next_change(&a_runs).await.unwrap() else {
+                panic!("a runs more than its share")
+            };
             a.release(range).await;
             a_runs.retain(|r| *r != range);
         }

@@ -81,7 +81,10 @@ impl Running {
             if held == want {
                 return;
             }
-            assert!(tokio::time::Instant::now() < deadline, "waited {PATIENCE:?} for {who} to hold {want:?}; holds {held:?}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "waited {PATIENCE:?} for {who} to hold {want:?}; holds {held:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -124,7 +127,10 @@ async fn two_instances_split_the_shards_and_take_over_a_dead_ones(db: &str) {
     one.wait_for_shards("one", "0-0/2").await;
     wait_for("shard 1 connected again", || sessions(&discord, 1).0 == 1).await;
     let metrics = two.get("/metrics").await;
-    assert!(metrics.contains("layoffwatch_lease_takeovers_total{lease=\"discord_shards\"} 0"), "handed over: {metrics}");
+    assert!(
+        metrics.contains("layoffwatch_lease_takeovers_total{lease=\"discord_shards\"} 0"),
+        "handed over: {metrics}"
+    );
 
     one.stop().await;
     two.wait_for_shards("two", "0-0/2,1-1/2").await;

@@ -14,11 +14,11 @@ use layoffwatch::core::analyze::{Analysis, analyze};
 use layoffwatch::core::lexicon::Lexicon;
 use layoffwatch::core::model::Document;
 use layoffwatch::core::summarize::{Extractive, Summarizer, Summary};
+use layoffwatch::llm::books::Books;
 use layoffwatch::llm::{
     FallbackReason, LLM_CACHE, LLM_FALLBACKS, LLM_GROUNDING_DROPS, LLM_INJECTIONS, LLM_RETRIES, LLM_RETRY_WAIT_MS,
     LLM_TOKENS_ESTIMATED, LLM_TOKENS_SENT, LlmSettings, LlmSummaries, Outcome, RetryPolicy,
 };
-use layoffwatch::llm::books::Books;
 use layoffwatch::metrics::Metrics;
 use layoffwatch::sharing::StoreBooks;
 use layoffwatch::store::{SqliteStore, Store};
@@ -680,7 +680,8 @@ async fn two_instances_on_one_database_share_the_budget_and_story_replies_but_no
     let open = || async { SqliteStore::open(db.to_str().unwrap()).await.unwrap() };
     let (one_store, two_store) = (open().await, open().await);
     let metrics = Arc::new(Metrics::new());
-    let one = LlmSummaries::with_books(settings(&base), metrics.clone(), Arc::new(StoreBooks::new(one_store.clone()))).unwrap();
+    let one = LlmSummaries::with_books(settings(&base), metrics.clone(), Arc::new(StoreBooks::new(one_store.clone())))
+        .unwrap();
     let two = LlmSummaries::with_books(settings(&base), metrics.clone(), Arc::new(StoreBooks::new(two_store))).unwrap();
     let story = analysis_of(THREAD);
     assert_eq!(one.summarize_explained(&story, None).await.1, Outcome::Llm { cached: false, dropped: vec![] });

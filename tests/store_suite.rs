@@ -519,11 +519,9 @@ async fn a_released_lease_is_free_at_once_and_its_next_holder_took_nothing_over<
 }
 
 async fn leases_are_listed_by_prefix_and_only_while_they_run<S: Store>(store: S) {
-    for (name, owner, until) in [
-        ("instance:a", "a", at(11)),
-        ("instance:b", "b", at(12)),
-        ("discord-shards:0-1/2", "a", at(11)),
-    ] {
+    for (name, owner, until) in
+        [("instance:a", "a", at(11)), ("instance:b", "b", at(12)), ("discord-shards:0-1/2", "a", at(11))]
+    {
         store.take_lease(name, owner, at(10), until).await.unwrap();
     }
     let names = |leases: Vec<layoffwatch::store::Lease>| leases.into_iter().map(|l| l.name).collect::<Vec<_>>();
@@ -559,7 +557,10 @@ async fn the_llm_budget_refuses_a_call_that_would_pass_the_limit_and_renews_each
     store.settle_llm_tokens(day, 300, 0).await.unwrap();
     assert_eq!(store.llm_tokens_used(day).await.unwrap(), 500);
     let tomorrow = day.succ_opt().unwrap();
-    assert_eq!(store.reserve_llm_tokens(tomorrow, 1_000, 1_000).await.unwrap(), TokenReservation::Granted { used: 1_000 });
+    assert_eq!(
+        store.reserve_llm_tokens(tomorrow, 1_000, 1_000).await.unwrap(),
+        TokenReservation::Granted { used: 1_000 }
+    );
     assert_eq!(store.llm_tokens_used(day).await.unwrap(), 500);
 }
 
@@ -623,7 +624,10 @@ async fn a_lease_one_handle_holds_is_refused_to_another_and_taken_over_when_it_r
     let name = "discord-shards:2-3/4";
     assert_eq!(one.take_lease(name, "one", at(10), at(11)).await.unwrap(), LeaseTaken::Held);
     assert_eq!(two.take_lease(name, "two", at(10), at(11)).await.unwrap(), LeaseTaken::Refused);
-    assert_eq!(two.take_lease(name, "two", at(11), at(12)).await.unwrap(), LeaseTaken::TakenOver { from: "one".into() });
+    assert_eq!(
+        two.take_lease(name, "two", at(11), at(12)).await.unwrap(),
+        LeaseTaken::TakenOver { from: "one".into() }
+    );
 }
 
 async fn two_handles_spend_one_budget_and_share_cached_replies<S: Store>(one: S, two: S) {

@@ -11,9 +11,7 @@ use std::sync::Arc;
 /// Why a call may not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
-    #[error(
-        "the daily LLM token budget is spent ({used} of {limit} tokens used today; a call needs up to {wanted})"
-    )]
+    #[error("the daily LLM token budget is spent ({used} of {limit} tokens used today; a call needs up to {wanted})")]
     Exhausted { used: u64, limit: u64, wanted: u64 },
     /// The count cannot be read, so the budget cannot be checked: no call, rather than an unbounded one.
     #[error("{0}")]
@@ -74,7 +72,10 @@ mod tests {
     async fn a_call_that_would_pass_the_limit_is_refused() {
         let b = DailyBudget::new(1_000, Arc::new(InMemory::default()));
         let r = b.reserve(800, day(1)).await.unwrap();
-        assert_eq!(b.reserve(300, day(1)).await.unwrap_err(), Refused::Exhausted { used: 800, limit: 1_000, wanted: 300 });
+        assert_eq!(
+            b.reserve(300, day(1)).await.unwrap_err(),
+            Refused::Exhausted { used: 800, limit: 1_000, wanted: 300 }
+        );
         b.settle(r, 500).await;
         assert_eq!(b.used(day(1)).await.unwrap(), 500);
         let r = b.reserve(300, day(1)).await.unwrap();

@@ -138,7 +138,10 @@ mod tests {
     use crate::llm::books::InMemory;
 
     fn proposal(h: &str) -> Proposal {
-        Proposal { headline: h.into(), bullets: vec![ProposedBullet { text: format!("{h} said"), cites: vec!["c1".into()] }] }
+        Proposal {
+            headline: h.into(),
+            bullets: vec![ProposedBullet { text: format!("{h} said"), cites: vec!["c1".into()] }],
+        }
     }
 
     #[tokio::test]

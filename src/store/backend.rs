@@ -8,9 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::postgres::{PgStore, is_postgres_url};
 use super::{
-    ArticleText, CommitSummary, Delivery, DeliveryId, DigestMode, DigestSchedule, FeedState, InboxEntry, Lease, LeaseCounts,
-    LeaseTaken, NewDelivery, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
-    TokenReservation,
+    ArticleText, CommitSummary, Delivery, DeliveryId, DigestMode, DigestSchedule, FeedState, InboxEntry, Lease,
+    LeaseCounts, LeaseTaken, NewDelivery, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord,
+    Subscription, TokenReservation,
 };
 
 /// One of the two backends.

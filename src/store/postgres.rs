@@ -914,15 +914,16 @@ impl Store for PgStore {
     ) -> Result<LeaseTaken, StoreError> {
         let context = || format!("take the lease {name}");
         let mut tx = self.pool.begin().await.map_err(StoreError::database(context()))?;
-        let created = sqlx::query("INSERT INTO leases (name, owner, until) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(owner)
-            .bind(until)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::database(context()))?
-            .rows_affected()
-            > 0;
+        let created =
+            sqlx::query("INSERT INTO leases (name, owner, until) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+                .bind(name)
+                .bind(owner)
+                .bind(until)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::database(context()))?
+                .rows_affected()
+                > 0;
         if !created {
             // SKIP LOCKED: a lease another instance is taking or renewing right now is not free.
             let Some(row) = sqlx::query("SELECT owner, until FROM leases WHERE name = $1 FOR UPDATE SKIP LOCKED")
@@ -986,7 +987,12 @@ impl Store for PgStore {
             .collect()
     }
 
-    async fn reserve_llm_tokens(&self, day: NaiveDate, tokens: u64, limit: u64) -> Result<TokenReservation, StoreError> {
+    async fn reserve_llm_tokens(
+        &self,
+        day: NaiveDate,
+        tokens: u64,
+        limit: u64,
+    ) -> Result<TokenReservation, StoreError> {
         let context = || format!("reserve {tokens} LLM tokens for {day}");
         sqlx::query("INSERT INTO llm_usage (day, tokens) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING")
             .bind(day)
@@ -1037,7 +1043,9 @@ impl Store for PgStore {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(StoreError::database("read a cached LLM reply"))?;
-        reply.map(|text| serde_json::from_str(&text).map_err(|err| corrupt("llm_replies.reply", &text, err))).transpose()
+        reply
+            .map(|text| serde_json::from_str(&text).map_err(|err| corrupt("llm_replies.reply", &text, err)))
+            .transpose()
     }
 
     async fn cache_llm_reply(

@@ -1031,7 +1031,12 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn reserve_llm_tokens(&self, day: NaiveDate, tokens: u64, limit: u64) -> Result<TokenReservation, StoreError> {
+    async fn reserve_llm_tokens(
+        &self,
+        day: NaiveDate,
+        tokens: u64,
+        limit: u64,
+    ) -> Result<TokenReservation, StoreError> {
         let context = || format!("reserve {tokens} LLM tokens for {day}");
         let mut tx = self.begin_write(&context()).await?;
         let day_key = day.to_string();
@@ -1085,13 +1090,16 @@ impl Store for SqliteStore {
     }
 
     async fn cached_llm_reply(&self, key: &str, now: DateTime<Utc>) -> Result<Option<serde_json::Value>, StoreError> {
-        let reply: Option<String> = sqlx::query_scalar("SELECT reply FROM llm_replies WHERE key = ? AND expires_at > ?")
-            .bind(key)
-            .bind(ts(now))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(StoreError::database("read a cached LLM reply"))?;
-        reply.map(|text| serde_json::from_str(&text).map_err(|err| corrupt("llm_replies.reply", &text, err))).transpose()
+        let reply: Option<String> =
+            sqlx::query_scalar("SELECT reply FROM llm_replies WHERE key = ? AND expires_at > ?")
+                .bind(key)
+                .bind(ts(now))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::database("read a cached LLM reply"))?;
+        reply
+            .map(|text| serde_json::from_str(&text).map_err(|err| corrupt("llm_replies.reply", &text, err)))
+            .transpose()
     }
 
     async fn cache_llm_reply(

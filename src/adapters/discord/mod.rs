@@ -162,7 +162,10 @@ async fn build_client(shared: Arc<Shared>) -> Result<serenity::Client, DiscordEr
     let http = if settings.is_default_api() {
         HttpBuilder::new(token).build()
     } else {
-        HttpBuilder::new(token).proxy(settings.api_url.as_str().trim_end_matches('/')).ratelimiter_disabled(true).build()
+        HttpBuilder::new(token)
+            .proxy(settings.api_url.as_str().trim_end_matches('/'))
+            .ratelimiter_disabled(true)
+            .build()
     };
     serenity::client::ClientBuilder::new_with_http(http, gateway::intents())
         .event_handler(gateway::Handler { shared: shared.clone() })

@@ -143,7 +143,8 @@ where
                     tracing::info!(shards = %range, "Leased a range of Discord shards; starting them.");
                     let now = Instant::now();
                     let connect_by = now + STARTUP_GRACE + Duration::from_secs(6) * range.shards();
-                    running.insert(range, Running { shards, task, held_until: now + lease, connect_by, connected: false });
+                    running
+                        .insert(range, Running { shards, task, held_until: now + lease, connect_by, connected: false });
                 }
                 Err(error) => {
                     tracing::warn!(shards = %range, %error, "Could not start a leased range of Discord shards; releasing it.");
@@ -183,7 +184,12 @@ enum Stop {
 
 /// Renews every running range, and stops those whose lease is lost or may run out before the next
 /// tick, those that ended by themselves and those whose shards never connected.
-async fn keep_leases(leases: &dyn ShardLeases, running: &mut BTreeMap<ShardRange, Running>, lease: Duration, tick: Duration) {
+async fn keep_leases(
+    leases: &dyn ShardLeases,
+    running: &mut BTreeMap<ShardRange, Running>,
+    lease: Duration,
+    tick: Duration,
+) {
     let ranges: Vec<ShardRange> = running.keys().copied().collect();
     for range in ranges {
         let asked = Instant::now();
