@@ -50,11 +50,14 @@ pub trait Books: Send + Sync {
 /// Replies an [`InMemory`] book keeps; the oldest leave first.
 const IN_MEMORY_REPLIES: usize = 1024;
 
+/// Replies by key with their expiry, and the keys oldest first.
+type Replies = (HashMap<String, (serde_json::Value, DateTime<Utc>)>, VecDeque<String>);
+
 /// Books in this process's memory: for a one-off command, and for tests.
 #[derive(Debug, Default)]
 pub struct InMemory {
     usage: Mutex<Option<(NaiveDate, u64)>>,
-    replies: Mutex<(HashMap<String, (serde_json::Value, DateTime<Utc>)>, VecDeque<String>)>,
+    replies: Mutex<Replies>,
 }
 
 impl InMemory {
