@@ -128,8 +128,12 @@ impl App {
         };
         let mut destinations = fixed_outputs(&settings, &user_agent)?;
         let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
-        let commands =
+        let mut commands =
             Commands::new(store.clone(), summaries.clone(), Presets::bundled(), settings.allow_private_addresses);
+        if matches!(store, AnyStore::Postgres(_)) {
+            // Another instance may be answering an entry right now: resume only what nobody works on.
+            commands = commands.shared_with_others();
+        }
         let mut leases_shards = false;
         let discord = match settings.discord.clone() {
             Some(discord) => {

@@ -620,6 +620,27 @@ async fn a_chat_event_claimed_by_one_handle_is_a_redelivery_for_another<S: Store
     assert_eq!(one.inbox_entries("slack").await.unwrap().len(), 1);
 }
 
+async fn an_inbox_entry_is_resumed_by_one_other_handle_only_once_its_accepter_had_time<S: Store>(one: S, two: S) {
+    let entry = InboxEntry {
+        id: "discord:interaction:77".into(),
+        platform: "discord".into(),
+        work: json!({"command": {"channel": "100", "text": "list"}}).to_string(),
+        reply_to: Some(Secret::new("token-77")),
+        reply: None,
+        received_at: at(10),
+        expires_at: at(12),
+    };
+    assert!(one.inbox_accept(&entry).await.unwrap());
+    let minutes = |m: i64| at(10) + chrono::Duration::minutes(m);
+    // Accepted at 10:00; another instance starting at 10:01 leaves it to its accepter (3 minutes).
+    assert!(two.inbox_take("discord", minutes(1), minutes(1 - 3), minutes(1 + 3)).await.unwrap().is_empty());
+    let taken = two.inbox_take("discord", minutes(4), minutes(4 - 3), minutes(4 + 3)).await.unwrap();
+    assert_eq!(taken, vec![entry.clone()], "its accepter had its time: taken, with its token");
+    assert!(one.inbox_take("discord", minutes(5), minutes(5 - 3), minutes(5 + 3)).await.unwrap().is_empty(), "two's");
+    assert_eq!(one.inbox_take("discord", minutes(7), minutes(7 - 3), minutes(7 + 3)).await.unwrap(), vec![entry]);
+    assert!(two.inbox_take("slack", minutes(9), minutes(9), minutes(9)).await.unwrap().is_empty(), "per platform");
+}
+
 async fn a_lease_one_handle_holds_is_refused_to_another_and_taken_over_when_it_runs_out<S: Store>(one: S, two: S) {
     let name = "discord-shards:2-3/4";
     assert_eq!(one.take_lease(name, "one", at(10), at(11)).await.unwrap(), LeaseTaken::Held);
@@ -743,6 +764,7 @@ macro_rules! with_two_handles_on_both_backends {
 
 with_two_handles_on_both_backends! {
     a_chat_event_claimed_by_one_handle_is_a_redelivery_for_another,
+    an_inbox_entry_is_resumed_by_one_other_handle_only_once_its_accepter_had_time,
     a_lease_one_handle_holds_is_refused_to_another_and_taken_over_when_it_runs_out,
     two_handles_spend_one_budget_and_share_cached_replies,
 }

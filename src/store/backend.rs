@@ -109,6 +109,7 @@ impl Store for AnyStore {
         fn inbox_answer(&self, id: &str, reply: &str) -> ();
         fn inbox_remove(&self, id: &str) -> ();
         fn inbox_entries(&self, platform: &str) -> Vec<InboxEntry>;
+        fn inbox_take(&self, platform: &str, now: DateTime<Utc>, accepted_before: DateTime<Utc>, until: DateTime<Utc>) -> Vec<InboxEntry>;
         fn lease_feed(&self, url: &str, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> bool;
         fn claim_deliveries(&self, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> Vec<Delivery>;
         fn leases_held(&self, owner: &str, now: DateTime<Utc>) -> LeaseCounts;

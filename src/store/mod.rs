@@ -652,6 +652,19 @@ pub trait Store: Send + Sync {
     /// A platform's entries, oldest first.
     fn inbox_entries(&self, platform: &str) -> impl Future<Output = Result<Vec<InboxEntry>, StoreError>> + Send;
 
+    /// Takes the platform's entries nobody works on, oldest first, for the caller until `until`: an
+    /// entry accepted before `accepted_before` that no instance resumed since (its accepter had time
+    /// to answer it, so it most likely stopped), or one whose last resumer's claim ran out at `now`.
+    /// Two instances never take the same entry at once, so one started while another is answering an
+    /// entry leaves it alone.
+    fn inbox_take(
+        &self,
+        platform: &str,
+        now: DateTime<Utc>,
+        accepted_before: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<InboxEntry>, StoreError>> + Send;
+
     // ----- leases shared by several instances -----
 
     /// Leases a feed's next poll to `owner` until `until`, unless another lease on it is still

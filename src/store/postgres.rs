@@ -251,6 +251,19 @@ fn subscription_from_row(row: &PgRow) -> Result<Subscription, StoreError> {
     })
 }
 
+fn inbox_from_row(row: &PgRow) -> Result<InboxEntry, StoreError> {
+    let reply_to: Option<String> = col(row, "inbox.reply_to")?;
+    Ok(InboxEntry {
+        id: col(row, "inbox.id")?,
+        platform: col(row, "inbox.platform")?,
+        work: col(row, "inbox.work")?,
+        reply_to: reply_to.map(Secret::new),
+        reply: col(row, "inbox.reply")?,
+        received_at: col(row, "inbox.received_at")?,
+        expires_at: col(row, "inbox.expires_at")?,
+    })
+}
+
 fn digest_from_text(text: &str) -> Result<DigestMode, StoreError> {
     text.parse().map_err(|err: StoreError| corrupt("digests.mode", text, err))
 }
@@ -809,20 +822,34 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::database(format!("read the {platform} inbox")))?;
-        rows.iter()
-            .map(|row| {
-                let reply_to: Option<String> = col(row, "inbox.reply_to")?;
-                Ok(InboxEntry {
-                    id: col(row, "inbox.id")?,
-                    platform: col(row, "inbox.platform")?,
-                    work: col(row, "inbox.work")?,
-                    reply_to: reply_to.map(Secret::new),
-                    reply: col(row, "inbox.reply")?,
-                    received_at: col(row, "inbox.received_at")?,
-                    expires_at: col(row, "inbox.expires_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(inbox_from_row).collect()
+    }
+
+    async fn inbox_take(
+        &self,
+        platform: &str,
+        now: DateTime<Utc>,
+        accepted_before: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<InboxEntry>, StoreError> {
+        // SKIP LOCKED: an entry another instance is taking right now is its, not ours.
+        let rows = sqlx::query(
+            "WITH free AS (SELECT id FROM inbox WHERE platform = $2 \
+             AND ((claimed_until IS NULL AND received_at <= $3) OR claimed_until <= $4) FOR UPDATE SKIP LOCKED) \
+             UPDATE inbox SET claimed_until = $1 FROM free WHERE inbox.id = free.id \
+             RETURNING inbox.id, inbox.platform, inbox.work, inbox.reply_to, inbox.reply, inbox.received_at, \
+             inbox.expires_at",
+        )
+        .bind(until)
+        .bind(platform)
+        .bind(accepted_before)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("resume the {platform} inbox")))?;
+        let mut taken = rows.iter().map(inbox_from_row).collect::<Result<Vec<_>, _>>()?;
+        taken.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        Ok(taken)
     }
 
     async fn lease_feed(

@@ -276,6 +276,19 @@ fn subscription_from_row(row: &SqliteRow) -> Result<Subscription, StoreError> {
     })
 }
 
+fn inbox_from_row(row: &SqliteRow) -> Result<InboxEntry, StoreError> {
+    let reply_to: Option<String> = col(row, "inbox.reply_to")?;
+    Ok(InboxEntry {
+        id: col(row, "inbox.id")?,
+        platform: col(row, "inbox.platform")?,
+        work: col(row, "inbox.work")?,
+        reply_to: reply_to.map(Secret::new),
+        reply: col(row, "inbox.reply")?,
+        received_at: col_ts(row, "inbox.received_at")?,
+        expires_at: col_ts(row, "inbox.expires_at")?,
+    })
+}
+
 fn digest_from_text(text: &str) -> Result<DigestMode, StoreError> {
     text.parse().map_err(|err: StoreError| corrupt("digests.mode", text, err))
 }
@@ -851,20 +864,34 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::database(format!("read the {platform} inbox")))?;
-        rows.iter()
-            .map(|row| {
-                let reply_to: Option<String> = col(row, "inbox.reply_to")?;
-                Ok(InboxEntry {
-                    id: col(row, "inbox.id")?,
-                    platform: col(row, "inbox.platform")?,
-                    work: col(row, "inbox.work")?,
-                    reply_to: reply_to.map(Secret::new),
-                    reply: col(row, "inbox.reply")?,
-                    received_at: col_ts(row, "inbox.received_at")?,
-                    expires_at: col_ts(row, "inbox.expires_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(inbox_from_row).collect()
+    }
+
+    async fn inbox_take(
+        &self,
+        platform: &str,
+        now: DateTime<Utc>,
+        accepted_before: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<InboxEntry>, StoreError> {
+        let context = format!("resume the {platform} inbox");
+        let mut tx = self.begin_write(&context).await?;
+        let rows = sqlx::query(
+            "UPDATE inbox SET claimed_until = ?1 WHERE platform = ?2 \
+             AND ((claimed_until IS NULL AND received_at <= ?3) OR claimed_until <= ?4) \
+             RETURNING id, platform, work, reply_to, reply, received_at, expires_at",
+        )
+        .bind(ts(until))
+        .bind(platform)
+        .bind(ts(accepted_before))
+        .bind(ts(now))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::database(context.clone()))?;
+        tx.commit().await.map_err(StoreError::database(context))?;
+        let mut taken = rows.iter().map(inbox_from_row).collect::<Result<Vec<_>, _>>()?;
+        taken.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        Ok(taken)
     }
 
     async fn lease_feed(

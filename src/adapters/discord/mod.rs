@@ -120,7 +120,13 @@ impl DiscordBot {
     /// completes (then closes every shard cleanly) or the gateway fails for good (a bad token).
     /// With leased shards, runs this instance's share of them instead, until `shutdown`.
     pub async fn serve(&self, shutdown: impl Future<Output = ()> + Send) -> Result<(), DiscordError> {
-        tokio::spawn(gateway::resume(self.shared.clone()));
+        let resumer = tokio::spawn(gateway::keep_resuming(self.shared.clone()));
+        let served = self.serve_gateway(shutdown).await;
+        resumer.abort();
+        served
+    }
+
+    async fn serve_gateway(&self, shutdown: impl Future<Output = ()> + Send) -> Result<(), DiscordError> {
         let sharding = self.shared.settings.sharding;
         if let Sharding::Leased { .. } = sharding {
             let leases = self.leases.clone().ok_or_else(|| {

@@ -23,3 +23,8 @@ CREATE TABLE llm_replies (
     expires_at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX llm_replies_by_expiry ON llm_replies (expires_at);
+
+-- Until when an instance that resumed an inbox entry (after its accepter stopped) works on it; NULL
+-- while the instance that accepted it does. Another instance resumes only entries whose claim ran
+-- out, so two instances never answer one entry.
+ALTER TABLE inbox ADD COLUMN claimed_until TEXT;

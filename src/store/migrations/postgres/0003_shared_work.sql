@@ -17,3 +17,5 @@ CREATE TABLE llm_replies (
     expires_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX llm_replies_by_expiry ON llm_replies (expires_at);
+
+ALTER TABLE inbox ADD COLUMN claimed_until TIMESTAMPTZ;
