@@ -959,6 +959,7 @@ impl Store for PgStore {
                 .await
                 .map_err(StoreError::database(context()))?
             else {
+                tx.rollback().await.map_err(StoreError::database(context()))?;
                 return Ok(LeaseTaken::Refused);
             };
             let holder: String = col(&row, "leases.owner")?;
@@ -968,6 +969,9 @@ impl Store for PgStore {
             } else if runs_until <= now {
                 LeaseTaken::TakenOver { from: holder }
             } else {
+                // Ended now, not when the pool next uses the connection: until then the row stays
+                // locked, and every other instance would find the lease busy.
+                tx.rollback().await.map_err(StoreError::database(context()))?;
                 return Ok(LeaseTaken::Refused);
             };
             sqlx::query("UPDATE leases SET owner = $1, until = $2 WHERE name = $3")

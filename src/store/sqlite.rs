@@ -1012,6 +1012,9 @@ impl Store for SqliteStore {
                 } else if runs_until <= now {
                     LeaseTaken::TakenOver { from: holder }
                 } else {
+                    // Ended now, not when the pool next uses the connection: until then it holds the
+                    // write lock, and every other writer would wait for it.
+                    tx.rollback().await.map_err(StoreError::database(context()))?;
                     return Ok(LeaseTaken::Refused);
                 };
                 sqlx::query("UPDATE leases SET owner = ?, until = ? WHERE name = ?")
