@@ -1,7 +1,7 @@
 //! What users see, without a screenshot: the bundled demo stories run through the bot's own pipeline
 //! into a Slack channel on the fake Slack, and every Block Kit message the bot sent is checked for its
 //! structure: the linked headline, at most three lines each with its mark, the state and claim counts,
-//! links only of our making, replies in the story's thread, edits in place.
+//! the All claims button (a reference, never text), links only of our making, replies in the story's thread, edits in place.
 
 mod support;
 
@@ -58,7 +58,12 @@ async fn every_demo_story_renders_as_a_linked_headline_marked_lines_and_counts()
             assert!(line.contains(" ✅ ") || line.contains(" ❔ _"), "each line carries its mark: {line}");
         }
         let last = story.as_array().unwrap().last().unwrap().clone();
-        let context = last["elements"][0]["text"].as_str().unwrap();
+        assert_eq!(last["type"], "actions", "the All claims button closes the post: {last}");
+        let button = &last["elements"][0];
+        assert_eq!(button["action_id"], "layoffwatch_claims");
+        assert!(button["value"].as_str().unwrap().starts_with("story:s-"), "a reference, never text: {button}");
+        let counts = story.as_array().unwrap().iter().rev().find(|b| b["type"] == "context").unwrap().clone();
+        let context = counts["elements"][0]["text"].as_str().unwrap();
         assert!(context.contains("sourced") || context.contains("unconfirmed"), "the claim counts: {context}");
         assert!(context.contains("Reported") || context.contains("Confirmed") || context.contains("Unconfirmed"));
         for t in texts(&story) {

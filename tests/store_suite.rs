@@ -142,6 +142,21 @@ async fn items_since_returns_items_seen_at_or_after_the_cutoff_oldest_first<S: S
     assert_eq!(items, vec![item("edge", 10), late]);
 }
 
+async fn a_storys_items_are_listed_oldest_first_and_no_other_storys<S: Store>(store: S) {
+    let mut first = item("first", 3);
+    first.story_id = Some("s1".to_owned());
+    let mut later = item("later", 7);
+    later.story_id = Some("s1".to_owned());
+    let mut other = item("other", 5);
+    other.story_id = Some("s2".to_owned());
+    store
+        .commit_poll(&commit(vec![later.clone(), other, first.clone(), item("none", 4)], vec![], vec![]))
+        .await
+        .unwrap();
+    assert_eq!(store.story_items("s1").await.unwrap(), vec![first, later]);
+    assert!(store.story_items("s3").await.unwrap().is_empty());
+}
+
 async fn an_item_seen_again_is_updated_but_keeps_its_first_sighting<S: Store>(store: S) {
     store.commit_poll(&commit(vec![item("a", 1)], vec![], vec![])).await.unwrap();
     let mut again = item("a", 5);
@@ -693,6 +708,7 @@ on_both_backends! {
     seen_ids_handles_more_ids_than_a_statement_allows_parameters,
     a_simhash_keeps_all_64_bits,
     items_since_returns_items_seen_at_or_after_the_cutoff_oldest_first,
+    a_storys_items_are_listed_oldest_first_and_no_other_storys,
     an_item_seen_again_is_updated_but_keeps_its_first_sighting,
     expire_text_removes_only_text_older_than_the_cutoff_and_keeps_the_ids,
     a_cached_page_reads_back_is_replaced_by_a_refetch_and_expires_with_the_article_text,

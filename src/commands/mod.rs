@@ -1,5 +1,5 @@
-//! The chat commands, once for every platform: `subscribe`, `unsubscribe`, `list`, `digest`, `help` and
-//! thread summaries, each in its own file, each taking a parsed [`Command`] and returning a typed
+//! The chat commands, once for every platform: `subscribe`, `unsubscribe`, `list`, `digest`, `help`,
+//! thread summaries and the full claim list behind a post's button ([`claims`]), each in its own file, each taking a parsed [`Command`] and returning a typed
 //! [`Reply`]. This layer owns what the commands mean: preset expansion and the SSRF check on feed URLs
 //! ([`target`]), the store writes, and the summarizer. The chat adapters own only what is platform
 //! specific: parsing a payload into a command, checking the platform's permissions, and rendering the
@@ -12,6 +12,7 @@
 //! Adapters reach the store and the summarizer only through [`Commands`], which hides both behind
 //! this layer's own vocabulary.
 
+pub mod claims;
 pub mod digest;
 pub mod help;
 pub mod inbox;
@@ -22,6 +23,7 @@ pub mod target;
 pub mod unsubscribe;
 
 pub use crate::store::DigestMode;
+pub use claims::{ClaimList, StoryRef};
 pub use help::PresetInfo;
 pub use inbox::{Accepted, InboxError, Pending};
 pub use summarize::ThreadSummary;
@@ -44,6 +46,8 @@ pub enum Command {
     List,
     Digest(DigestMode),
     Help,
+    /// The full claim list of a story, recomputed (a post's "all claims" button).
+    Claims(StoryRef),
 }
 
 impl Command {
@@ -60,6 +64,7 @@ impl Command {
             Command::List => "list",
             Command::Digest(_) => "digest",
             Command::Help => "help",
+            Command::Claims(_) => "claims",
         }
     }
 }
@@ -98,6 +103,10 @@ pub enum Reply {
     DigestSet(#[serde(with = "digest_text")] DigestMode),
     /// The command was not carried out, and why.
     Refused(Refusal),
+    /// Every claim of a story, each with what backs it.
+    Claims(Box<ClaimList>),
+    /// The story a button names is no longer kept (its text expired) or never was.
+    StoryGone,
     /// The store failed; nothing was changed.
     Failed,
 }
@@ -124,6 +133,8 @@ pub(crate) trait Backend: Send + Sync {
     async fn subscribe(&self, subscription: &Subscription) -> Result<bool, StoreError>;
     async fn unsubscribe(&self, platform: &str, channel: &str, feed: &str) -> Result<bool, StoreError>;
     async fn digest(&self, platform: &str, channel: &str) -> Result<Option<DigestMode>, StoreError>;
+    async fn story_exists(&self, id: &str) -> Result<bool, StoreError>;
+    async fn story_items(&self, id: &str) -> Result<Vec<crate::store::SeenItem>, StoreError>;
     async fn set_digest(&self, platform: &str, channel: &str, mode: DigestMode) -> Result<(), StoreError>;
     async fn inbox_accept(&self, entry: &crate::store::InboxEntry) -> Result<bool, StoreError>;
     async fn inbox_answer(&self, id: &str, reply: &str) -> Result<(), StoreError>;
@@ -155,6 +166,14 @@ impl<S: Store> Backend for S {
 
     async fn digest(&self, platform: &str, channel: &str) -> Result<Option<DigestMode>, StoreError> {
         self.get_digest(platform, channel).await
+    }
+
+    async fn story_exists(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.get_story(id).await?.is_some())
+    }
+
+    async fn story_items(&self, id: &str) -> Result<Vec<crate::store::SeenItem>, StoreError> {
+        Store::story_items(self, id).await
     }
 
     async fn set_digest(&self, platform: &str, channel: &str, mode: DigestMode) -> Result<(), StoreError> {
@@ -269,6 +288,7 @@ impl Commands {
                 Command::Subscribe(target) => subscribe::run(store, place, target, Utc::now()).await,
                 Command::Unsubscribe(target) => unsubscribe::run(store, place, target).await,
                 Command::Digest(mode) => digest::run(store, place, mode).await,
+                Command::Claims(story) => claims::run(store, &story).await,
             }
         }
         .instrument(span.clone())
@@ -290,10 +310,19 @@ mod tests {
             Reply::Listing { feeds: vec!["https://a.example/rss".into()], digest: "daily 09:30".parse().unwrap() },
             Reply::DigestSet(DigestMode::Hourly),
             Reply::Refused(Refusal::OneAtATime { first: "https://a.example/rss".into(), rest: "and b".into() }),
+            Reply::StoryGone,
         ];
         for reply in replies {
             let text = serde_json::to_string(&reply).unwrap();
             assert_eq!(serde_json::from_str::<Reply>(&text).unwrap(), reply, "{text}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_claims_of_a_story_the_store_does_not_hold_are_answered_as_gone() {
+        let commands = Commands::in_memory("", false).await;
+        let place = Place { platform: "slack", channel: "C1", user: "U1" };
+        let story = StoryRef::parse("s-000000000000").unwrap();
+        assert_eq!(commands.run(&place, Command::Claims(story)).await, Reply::StoryGone);
     }
 }

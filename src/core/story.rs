@@ -120,6 +120,32 @@ fn version_rank(item: &NewsItem, words: usize) -> (bool, bool, usize) {
     (!item.is_discussion(), !item.provenance.opaque_link, words.min(400))
 }
 
+/// What is kept of an item's text (beside its id, link and dates) so the story can be rebuilt after a
+/// restart and its claims recomputed when a reader asks for them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredItem {
+    pub title: String,
+    pub outlet: String,
+    pub text: String,
+    #[serde(default)]
+    pub provenance: Provenance,
+}
+
+impl StoredItem {
+    /// The item again, under its stored id, link and publication time.
+    pub fn news(self, id: &str, url: Option<String>, published: Option<DateTime<Utc>>) -> NewsItem {
+        NewsItem {
+            id: id.to_string(),
+            url,
+            outlet: self.outlet,
+            title: self.title,
+            text: self.text,
+            published,
+            provenance: self.provenance,
+        }
+    }
+}
+
 /// One item of a story with what the core learned from it.
 #[derive(Debug, Clone)]
 pub struct StoryItem {

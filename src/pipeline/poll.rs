@@ -5,11 +5,12 @@
 
 use super::ingest::parse_fetched;
 use super::placement::{follow_ups, revises};
-use super::watcher::{StoredItem, StoryPayload, WatchError, Watcher};
+use super::watcher::{StoryPayload, WatchError, Watcher};
 use crate::core::lexicon::Lexicon;
 use crate::core::message::Outbound;
 use crate::core::relevance::Topic;
 use crate::core::simhash::simhash;
+use crate::core::story::StoredItem;
 use crate::core::story::{NewsItem, Placement, Story};
 use crate::delivery::Destination;
 use crate::feeds::{FeedSource, FetchOutcome, Validators};

@@ -13,7 +13,7 @@
 use crate::core::lexicon::Lexicon;
 use crate::core::message::StoryPost;
 use crate::core::relevance::Topic;
-use crate::core::story::{NewsItem, Story, StoryBook, StoryRules};
+use crate::core::story::{StoredItem, Story, StoryBook, StoryRules};
 use crate::core::summarize::Summary;
 use crate::delivery::{Destination, DestinationId, Platform};
 use crate::feeds::article::ArticleReader;
@@ -239,15 +239,7 @@ impl<S: Store> Watcher<S> {
             let (Some(story_id), Some(text)) = (&seen.story_id, &seen.text) else { continue };
             self.story_feeds.entry(story_id.clone()).or_default().insert(seen.feed_url.clone());
             let Ok(item) = serde_json::from_str::<StoredItem>(text) else { continue };
-            let news = NewsItem {
-                id: seen.item_id.clone(),
-                url: seen.canonical_url.clone(),
-                outlet: item.outlet,
-                title: item.title,
-                text: item.text,
-                published: seen.published.or(Some(seen.seen_at)),
-                provenance: item.provenance,
-            };
+            let news = item.news(&seen.item_id, seen.canonical_url.clone(), seen.published.or(Some(seen.seen_at)));
             // Replayed at the moment it was first seen, so the book decides as it did then.
             self.book.add(news, seen.seen_at, Lexicon::embedded(), Topic::embedded());
             restored += 1;
@@ -278,16 +270,6 @@ impl<S: Store> Watcher<S> {
         let needed = self.rules.stories.max_age + self.rules.stories.window;
         Ok(self.store.expire_text(now - keep.max(needed)).await?)
     }
-}
-
-/// What is kept of an item's text for re-clustering after a restart.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub(super) struct StoredItem {
-    pub(super) title: String,
-    pub(super) outlet: String,
-    pub(super) text: String,
-    #[serde(default)]
-    pub(super) provenance: crate::core::story::Provenance,
 }
 
 /// What the store keeps of a story beside its id and revision. Typed, so what is written is what is

@@ -80,6 +80,7 @@ impl Store for AnyStore {
         fn list_feeds(&self) -> Vec<FeedState>;
         fn seen_ids(&self, ids: &[String]) -> HashSet<String>;
         fn items_since(&self, since: DateTime<Utc>) -> Vec<SeenItem>;
+        fn story_items(&self, story_id: &str) -> Vec<SeenItem>;
         fn expire_text(&self, older_than: DateTime<Utc>) -> u64;
         fn article_text(&self, url: &str) -> Option<ArticleText>;
         fn save_article_text(&self, article: &ArticleText) -> ();

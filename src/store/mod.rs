@@ -488,6 +488,10 @@ pub trait Store: Send + Sync {
     /// from on start.
     fn items_since(&self, since: DateTime<Utc>) -> impl Future<Output = Result<Vec<SeenItem>, StoreError>> + Send;
 
+    /// The items folded into story `story_id`, oldest first: what its claims are recomputed from
+    /// when a reader asks for the full list.
+    fn story_items(&self, story_id: &str) -> impl Future<Output = Result<Vec<SeenItem>, StoreError>> + Send;
+
     /// Removes the article text of items seen before `older_than` (the ids and hashes stay, so
     /// they are still recognised), and the cached [`ArticleText`] of pages fetched before then.
     /// Returns how many items and pages lost their text. Privacy: article text is kept only as long

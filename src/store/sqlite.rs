@@ -459,6 +459,15 @@ impl Store for SqliteStore {
         rows.iter().map(item_from_row).collect()
     }
 
+    async fn story_items(&self, story_id: &str) -> Result<Vec<SeenItem>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM seen_items WHERE story_id = ? ORDER BY seen_at, item_id")
+            .bind(story_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::database("read a story's items"))?;
+        rows.iter().map(item_from_row).collect()
+    }
+
     async fn expire_text(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
         let result = sqlx::query("UPDATE seen_items SET text = NULL WHERE text IS NOT NULL AND seen_at < ?")
             .bind(ts(older_than))

@@ -250,6 +250,8 @@ section.discord{background:#313338;color:#dbdee1}section.slack{background:#fff;c
 .discord .avatar{border-radius:50%;background:#5865f2}.name{font-weight:700}\
 .context{font-size:13px;color:#616061}.section{margin:4px 0}\
 .embed{border-left:4px solid;background:#2b2d31;border-radius:4px;padding:8px 12px;margin-top:4px;max-width:520px}\
+.button{display:inline-block;border:1px solid #bbb;border-radius:4px;padding:2px 10px;margin:6px 6px 0 0;font-size:13px}\
+.discord .button{background:#4e5058;border:none;color:#fff}\
 .embed .title{font-weight:700;color:#00a8fc}.embed .footer{font-size:12px;color:#b5bac1;margin-top:8px}a{color:#1264a3}.discord a{color:#00a8fc}";
 
 fn esc(text: &str) -> String {
@@ -290,6 +292,12 @@ fn slack_html(p: &Value) -> String {
                 out.push_str(&format!("<h3>{}</h3>\n", esc(b["text"]["text"].as_str().unwrap_or(""))));
             }
             Some("divider") => out.push_str("<hr>\n"),
+            Some("actions") => {
+                for e in b["elements"].as_array().into_iter().flatten() {
+                    let label = e["text"]["text"].as_str().unwrap_or("");
+                    out.push_str(&format!("<span class=\"button\">{}</span>\n", esc(label)));
+                }
+            }
             _ => {}
         }
     }
@@ -340,6 +348,11 @@ fn discord_html(p: &Value) -> String {
             out.push_str(&format!("<div class=\"footer\">{}</div>\n", esc(t).replace('\n', "<br>")));
         }
         out.push_str("</div>\n");
+    }
+    for row in p["components"].as_array().into_iter().flatten() {
+        for b in row["components"].as_array().into_iter().flatten() {
+            out.push_str(&format!("<span class=\"button\">{}</span>\n", esc(b["label"].as_str().unwrap_or(""))));
+        }
     }
     out.push_str("</div></div>\n");
     out

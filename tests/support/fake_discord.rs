@@ -284,7 +284,8 @@ impl FakeDiscord {
     }
 }
 
-fn message(id: u64, channel: u64, content: &str, embeds: Value, author: Value) -> Value {
+/// A message object as Discord serves it.
+pub fn message(id: u64, channel: u64, content: &str, embeds: Value, author: Value) -> Value {
     json!({
         "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(), "author": author,
         "content": content, "timestamp": "2026-04-20T10:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
@@ -377,6 +378,9 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
                 user(BOT_ID, "layoffwatch", true),
             );
             m["nonce"] = nonce;
+            if body["components"].is_array() {
+                m["components"] = body["components"].clone();
+            }
             s.messages.entry(channel).or_default().push(m.clone());
             if let Some(pid) = s.kill_on_post.take() {
                 let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
@@ -418,6 +422,9 @@ async fn rest(AxumState(fake): AxumState<FakeDiscord>, request: Request) -> Resp
             };
             if let Some(embeds) = body.get("embeds") {
                 m["embeds"] = embeds.clone();
+            }
+            if let Some(components) = body.get("components") {
+                m["components"] = components.clone();
             }
             if let Some(content) = body.get("content") {
                 m["content"] = if content.is_null() { json!("") } else { content.clone() };
@@ -608,6 +615,34 @@ pub fn summarize_thread(id: u64, channel: u64, channel_type: u8, target: u64) ->
         0,
         json!({"id": "7001", "name": "Summarize thread", "type": 3, "target_id": target.to_string()}),
     )
+}
+
+/// The INTERACTION_CREATE Discord sends when a member clicks the button `custom_id` on `message`
+/// (a message object as this fake serves it): type 3, MESSAGE_COMPONENT, with the message it is on.
+/// `None` when the message has no such button, since Discord sends no click for one.
+pub fn button_click(id: u64, channel_type: u8, message: &Value, custom_id: &str) -> Option<Value> {
+    let has = message["components"].as_array()?.iter().any(|row| {
+        row["components"].as_array().is_some_and(|bs| bs.iter().any(|b| b["type"] == 2 && b["custom_id"] == custom_id))
+    });
+    if !has {
+        return None;
+    }
+    let channel = message["channel_id"].as_str()?.parse().ok()?;
+    let mut click = interaction(id, channel, channel_type, 0, json!({"custom_id": custom_id, "component_type": 2}));
+    click["type"] = json!(3);
+    click["message"] = message.clone();
+    Some(click)
+}
+
+/// The custom ids of the buttons on a message (or message body).
+pub fn custom_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(String::from))
+        .collect()
 }
 
 fn interaction(id: u64, channel: u64, channel_type: u8, permissions: u64, data: Value) -> Value {

@@ -1,5 +1,7 @@
 //! A fake Slack on 127.0.0.1: the Web API methods the bot calls (with the response shapes Slack
-//! documents), a Socket Mode websocket, and a record of everything the bot sent. Every Web API request
+//! documents), a Socket Mode websocket, button clicks sent the way Slack sends them (a signed
+//! `payload=` form to the interactivity URL, or an `interactive` envelope), the `response_url` they
+//! carry, and a record of everything the bot sent. Every Web API request
 //! is checked against Slack's OpenAPI spec and every envelope this fake sends against the Events API
 //! wrapper schema; violations are collected and tests assert there are none.
 
@@ -10,8 +12,10 @@ use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
+use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Map, Value, json};
+use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -59,6 +63,8 @@ struct Inner {
     /// Socket Mode connections opened so far (a restarted bot opens a new one).
     connections: usize,
     acks: Vec<Value>,
+    /// What the bot posted to a click's `response_url`.
+    responses: Vec<Value>,
     /// A process to kill -9 right after the next chat.postMessage is recorded, before it is answered:
     /// the bot dies between a chat write and its own record of it.
     kill_on_post: Option<u32>,
@@ -82,7 +88,11 @@ impl FakeSlack {
             events: Arc::new(EventSchema::load()),
             addr,
         };
-        let app = Router::new().route("/api/{method}", any(api)).route("/socket", get(socket)).with_state(fake.clone());
+        let app = Router::new()
+            .route("/api/{method}", any(api))
+            .route("/socket", get(socket))
+            .route("/actions/{trigger}", post(respond))
+            .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         fake
     }
@@ -203,6 +213,69 @@ impl FakeSlack {
         self.acks().into_iter().find(|a| a["envelope_id"] == envelope_id).unwrap()
     }
 
+    /// What the bot posted to `response_url`s.
+    pub fn responses(&self) -> Vec<Value> {
+        self.lock().responses.clone()
+    }
+
+    /// The `block_actions` payload Slack sends when `user` clicks the button `action_id` on
+    /// `message`: the button's own `value` and `block_id` (read from the message's blocks, as
+    /// Slack does), the message, its channel, a fresh `trigger_id` and a `response_url` on this
+    /// fake. `None` when the message has no such button.
+    pub fn block_actions(&self, message: &Posted, user: &str, action_id: &str, trigger_id: &str) -> Option<Value> {
+        let (block_id, button) = message.blocks.as_array()?.iter().find_map(|b| {
+            let button =
+                b["elements"].as_array()?.iter().find(|e| e["type"] == "button" && e["action_id"] == action_id)?;
+            Some((b["block_id"].as_str().unwrap_or("actions").to_string(), button.clone()))
+        })?;
+        let mut container =
+            json!({"type": "message", "message_ts": message.ts, "channel_id": message.channel, "is_ephemeral": false});
+        if let Some(t) = &message.thread_ts {
+            container["thread_ts"] = json!(t);
+        }
+        Some(json!({
+            "type": "block_actions",
+            "user": {"id": user, "username": "casey", "name": "casey", "team_id": "T0000001"},
+            "api_app_id": "A0000001", "token": "verification-token-unused",
+            "container": container,
+            "trigger_id": trigger_id,
+            "team": {"id": "T0000001", "domain": "acme"},
+            "enterprise": null, "is_enterprise_install": false,
+            "channel": {"id": message.channel, "name": "layoff-news"},
+            "message": history_json(message, false),
+            "state": {"values": {}},
+            "response_url": format!("http://{}/actions/{trigger_id}", self.addr),
+            "actions": [{
+                "type": "button", "action_id": action_id, "block_id": block_id,
+                "text": button["text"], "value": button["value"], "action_ts": "1700000100.000200"
+            }]
+        }))
+    }
+
+    /// Posts an interaction `payload` to the bot's interactivity URL as Slack does: a form with one
+    /// field, `payload`, signed (v0 HMAC-SHA256 of `v0:{timestamp}:{body}`) with `signing_secret`.
+    /// Returns the status and body of the bot's answer.
+    pub async fn send_interaction(&self, url: &str, signing_secret: &str, payload: &Value) -> (u16, String) {
+        let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let mut mac = Hmac::<Sha256>::new_from_slice(signing_secret.as_bytes()).unwrap();
+        mac.update(format!("v0:{now}:{body}").as_bytes());
+        let signature = format!("v0={}", hex::encode(mac.finalize().into_bytes()));
+        let response = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-slack-request-timestamp", now.to_string())
+            .header("x-slack-signature", signature)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
     /// An Events API wrapper as Slack sends it.
     pub fn event_wrapper(event_id: &str, event: Value) -> Value {
         json!({
@@ -225,6 +298,13 @@ pub async fn wait_for(mut done: impl FnMut() -> bool) {
 fn next_ts(inner: &mut Inner) -> String {
     inner.next_ts += 1;
     format!("{}.{:06}", 1_700_000_000 + inner.next_ts, inner.next_ts)
+}
+
+/// A post to a click's `response_url`: recorded, answered as Slack does.
+async fn respond(State(fake): State<FakeSlack>, body: Bytes) -> &'static str {
+    let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    fake.lock().responses.push(body);
+    "ok"
 }
 
 fn slack_error(code: &str) -> Response {

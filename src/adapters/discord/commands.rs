@@ -7,6 +7,11 @@
 //! parse nothing. Summaries can take longer than Discord's 3-second answer window, so they are
 //! deferred at once (callback type 5) and the answer is edited in when ready.
 //!
+//! Buttons come back here too, as message-component interactions whose `custom_id` is a
+//! [`ButtonRef`]: "All claims" under a story post or a summary (the full list, recomputed, to the
+//! clicker only) and "Share in channel" under a summary (summarized again and posted for everyone).
+//! They are deferred the same way.
+//!
 //! Every interaction is written to the inbox before it is answered (its token kept in the redacting
 //! secret type), so one interrupted by a crash is resumed: a command already applied is answered
 //! with its stored reply, not applied again; a summary is edited into its deferred answer. Discord
@@ -19,10 +24,12 @@ use super::embeds::{self, AllowedMentions, Embed};
 use super::rest::RestError;
 use super::settings::{MAX_SUMMARY_MESSAGES, Snowflake};
 use super::summaries::{self, Scope};
-use crate::commands::{self as layer, Commands, DigestMode, Place, PresetInfo, Refusal, Reply};
+use crate::commands::{self as layer, Commands, DigestMode, Place, PresetInfo, Refusal, Reply, StoryRef};
 use crate::secret::Secret;
 use serde_json::{Value, json};
-use serenity::model::application::{CommandDataOption, CommandDataOptionValue, CommandInteraction, CommandType};
+use serenity::model::application::{
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, CommandType, ComponentInteraction,
+};
 use serenity::model::channel::ChannelType;
 
 /// The platform column of stored subscriptions and digests.
@@ -96,6 +103,78 @@ pub enum Command {
         message: Snowflake,
         started_thread: Option<Snowflake>,
     },
+    /// A button under one of the bot's messages.
+    Button(ButtonRef),
+}
+
+/// The messages a summary covered, so a button under it can read them again: no text, only where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScopeRef {
+    pub channel: Snowflake,
+    pub before: Option<Snowflake>,
+    pub limit: u32,
+}
+
+impl From<Scope> for ScopeRef {
+    fn from(s: Scope) -> Self {
+        Self { channel: s.channel, before: s.before, limit: s.limit }
+    }
+}
+
+impl From<ScopeRef> for Scope {
+    fn from(s: ScopeRef) -> Self {
+        Scope { channel: s.channel, before: s.before, limit: s.limit.clamp(1, MAX_SUMMARY_MESSAGES) }
+    }
+}
+
+/// What a button's `custom_id` names (at most 100 characters, never text).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ButtonRef {
+    /// `claims:story:{id}`: a story's full claim list.
+    StoryClaims(StoryRef),
+    /// `claims:scope:{channel}:{before or 0}:{limit}`: the claims of the messages a summary covered.
+    ScopeClaims(ScopeRef),
+    /// `share:scope:…`: the summary again, posted in the channel for everyone.
+    Share(ScopeRef),
+}
+
+impl ButtonRef {
+    pub fn custom_id(&self) -> String {
+        let scope = |s: &ScopeRef| format!("scope:{}:{}:{}", s.channel, s.before.map_or(0, |b| b.0), s.limit);
+        match self {
+            ButtonRef::StoryClaims(story) => embeds::story_claims_id(story),
+            ButtonRef::ScopeClaims(s) => format!("claims:{}", scope(s)),
+            ButtonRef::Share(s) => format!("share:{}", scope(s)),
+        }
+    }
+
+    /// Reads a `custom_id` the bot wrote; `None` for anything else.
+    pub fn parse(custom_id: &str) -> Option<Self> {
+        if custom_id.len() > embeds::CUSTOM_ID_LIMIT {
+            return None;
+        }
+        if let Some(id) = custom_id.strip_prefix("claims:story:") {
+            return StoryRef::parse(id).map(ButtonRef::StoryClaims);
+        }
+        let (verb, rest) = custom_id.split_once(":scope:")?;
+        let mut parts = rest.split(':');
+        let channel = Snowflake::parse(parts.next()?)?;
+        let before = match parts.next()? {
+            "0" => None,
+            b => Some(Snowflake::parse(b)?),
+        };
+        let limit: u32 = parts.next()?.parse().ok().filter(|n| (1..=MAX_SUMMARY_MESSAGES).contains(n))?;
+        if parts.next().is_some() {
+            return None;
+        }
+        let scope = ScopeRef { channel, before, limit };
+        match verb {
+            "claims" => Some(ButtonRef::ScopeClaims(scope)),
+            "share" => Some(ButtonRef::Share(scope)),
+            _ => None,
+        }
+    }
 }
 
 /// One invocation with who, where and with which permissions. Stored in the inbox without its token,
@@ -129,8 +208,10 @@ impl Invocation {
         format!("discord:interaction:{}", self.id)
     }
 
-    pub fn is_summary(&self) -> bool {
-        matches!(self.command, Command::Summarize { .. } | Command::SummarizeThread { .. })
+    /// Answered by deferring at once and editing the answer in: summaries and buttons, whose work
+    /// reads history or recomputes claims.
+    pub fn is_deferred(&self) -> bool {
+        matches!(self.command, Command::Summarize { .. } | Command::SummarizeThread { .. } | Command::Button(_))
     }
 }
 
@@ -185,6 +266,25 @@ pub fn parse(i: &CommandInteraction) -> Option<Invocation> {
     })
 }
 
+/// Reads a button click; `None` for a button this version did not make.
+pub fn parse_component(i: &ComponentInteraction) -> Option<Invocation> {
+    let button = ButtonRef::parse(&i.data.custom_id)?;
+    let in_thread = i.channel.as_ref().is_some_and(|c| {
+        matches!(c.kind, ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread)
+    });
+    Some(Invocation {
+        id: Snowflake(i.id.get()),
+        application: Snowflake(i.application_id.get()),
+        token: Secret::new(i.token.clone()),
+        guild: i.guild_id.map(|g| Snowflake(g.get())),
+        channel: Snowflake(i.channel_id.get()),
+        in_thread,
+        user: Snowflake(i.member.as_ref().map_or(i.user.id.get(), |m| m.user.id.get())),
+        permissions: i.member.as_ref().and_then(|m| m.permissions).map(|p| p.bits()),
+        command: Command::Button(button),
+    })
+}
+
 /// What a handler needs from the bot.
 pub struct Context<'a> {
     pub api: &'a Api,
@@ -195,7 +295,9 @@ pub struct Context<'a> {
 /// Answers one invocation, resumed or new (`resumed`: it was in the inbox at start), then lets the
 /// inbox forget it. Failures to reach Discord are logged; there is no one else to tell.
 pub async fn handle(cx: &Context<'_>, inv: &Invocation, answered: Option<Reply>, resumed: bool) {
-    let result = if inv.is_summary() {
+    let result = if let Command::Button(button) = &inv.command {
+        clicked(cx, inv, button, resumed).await
+    } else if inv.is_deferred() {
         summarize(cx, inv, resumed).await
     } else {
         let text = reply(cx, inv, answered).await;
@@ -239,6 +341,7 @@ pub fn to_command(commands: &Commands, command: &Command) -> Result<layer::Comma
         Command::Summarize { .. } | Command::SummarizeThread { .. } => {
             Err(Refusal::UnknownCommand { got: "summarize".into() })
         }
+        Command::Button(_) => Err(Refusal::UnknownCommand { got: "button".into() }),
     }
 }
 
@@ -306,9 +409,19 @@ pub fn render(reply: &Reply, presets: &[PresetInfo]) -> String {
         Reply::DigestSet(DigestMode::Off) => "Digest off: stories are posted here as they break.".into(),
         Reply::DigestSet(m) => format!("This channel now gets a digest ({m} UTC) instead of live posts."),
         Reply::Refused(refusal) => refused(refusal, presets),
+        Reply::Claims(list) => format!(
+            "{} sourced and {} unconfirmed claims about {}.",
+            list.sourced.len(),
+            list.unconfirmed.len(),
+            embeds::escape(&list.title)
+        ),
+        Reply::StoryGone => STORY_GONE.into(),
         Reply::Failed => "Something went wrong saving that on the bot's side; nothing changed. Try again in a minute, and tell the bot's operator if it keeps happening.".into(),
     }
 }
+
+/// The answer to an "All claims" click on a story the bot no longer keeps.
+pub const STORY_GONE: &str = "That story is no longer kept: the bot keeps a story's articles for a limited time (30 days by default), so its claims can't be listed again. The post still shows how many there were.";
 
 fn refused(refusal: &Refusal, presets: &[PresetInfo]) -> String {
     let clip = |text: &str| embeds::clip(&embeds::escape(text), 100);
@@ -368,63 +481,154 @@ pub async fn respond(api: &Api, inv: &Invocation, text: &str) -> Result<(), Rest
         .map(|_| ())
 }
 
-/// Defers (unless resumed: the deferral was the acknowledgement, sent before the crash), reads the
-/// history, summarizes and edits the answer in; overflow goes into ephemeral follow-ups. Editing the
-/// answer is idempotent; follow-ups cannot be read back, so a crash between them and the inbox
-/// forgetting the work can repeat one, to the person who asked only.
-async fn summarize(cx: &Context<'_>, inv: &Invocation, resumed: bool) -> Result<(), RestError> {
-    let token = inv.token.expose();
-    if !resumed {
-        let defer = json!({ "type": 5, "data": { "flags": EPHEMERAL } });
-        cx.api.rest.post::<Value>(&format!("/interactions/{}/{token}/callback", inv.id), &defer).await?;
+/// What a deferred answer becomes: a text, or pages of embeds (the first with its buttons).
+enum Deferred {
+    Text(String),
+    Pages(Vec<Vec<Embed>>, Vec<embeds::ActionRow>),
+}
+
+/// Defers the answer (callback type 5, ephemeral) unless resumed: the deferral was the
+/// acknowledgement, sent before the crash.
+async fn defer(cx: &Context<'_>, inv: &Invocation, resumed: bool) -> Result<(), RestError> {
+    if resumed {
+        return Ok(());
     }
-    let (scope, label) = match &inv.command {
-        Command::SummarizeThread { started_thread: Some(t), .. } => {
-            (Scope { channel: *t, before: None, limit: MAX_SUMMARY_MESSAGES }, "the thread".to_string())
-        }
-        _ if inv.in_thread => {
-            (Scope { channel: inv.channel, before: None, limit: MAX_SUMMARY_MESSAGES }, "this thread".to_string())
-        }
-        Command::SummarizeThread { message, .. } => {
-            let n = cx.summary_messages;
-            (
-                Scope { channel: inv.channel, before: Some(Snowflake(message.0 + 1)), limit: n },
-                format!("the last {n} messages up to the one chosen"),
-            )
-        }
-        Command::Summarize { messages } => {
-            let n = messages.unwrap_or(cx.summary_messages).clamp(1, MAX_SUMMARY_MESSAGES);
-            (Scope { channel: inv.channel, before: None, limit: n }, format!("the last {n} messages"))
-        }
-        _ => unreachable!("only summaries are deferred"),
-    };
+    let defer = json!({ "type": 5, "data": { "flags": EPHEMERAL } });
+    cx.api
+        .rest
+        .post::<Value>(&format!("/interactions/{}/{}/callback", inv.id, inv.token.expose()), &defer)
+        .await
+        .map(|_| ())
+}
+
+/// Edits the deferred answer in; overflow goes into ephemeral follow-ups. Editing the answer is
+/// idempotent; follow-ups cannot be read back, so a crash between them and the inbox forgetting the
+/// work can repeat one, to the person who asked only.
+async fn finish(cx: &Context<'_>, inv: &Invocation, answer: Deferred) -> Result<(), RestError> {
+    let token = inv.token.expose();
     let original = format!("/webhooks/{}/{token}/messages/@original", inv.application);
-    let pages = match summaries::summarize(cx.api, cx.commands, inv.guild, scope, &label).await {
-        Ok(Some(pages)) => pages,
-        Ok(None) => {
-            let body = json!({ "content": "There is nothing to summarize here yet: no messages with text from people.", "allowed_mentions": AllowedMentions::none() });
+    let (pages, components) = match answer {
+        Deferred::Text(text) => {
+            let content = embeds::clip(&crate::core::text::defuse_mentions(&text), embeds::CONTENT_LIMIT);
+            let body = json!({ "content": content, "allowed_mentions": AllowedMentions::none() });
             return cx.api.rest.patch::<Value>(&original, &body).await.map(|_| ());
         }
-        Err(e) => {
-            let text = if matches!(e.status(), Some(403)) {
-                "I can't read this channel's history. Give the bot **Read Message History** and **View Channel** here (and the Message Content intent must be on in the Developer Portal).".to_string()
-            } else {
-                "I couldn't read the messages just now; try again in a minute.".to_string()
-            };
-            let body = json!({ "content": text, "allowed_mentions": AllowedMentions::none() });
-            cx.api.rest.patch::<Value>(&original, &body).await?;
-            return Err(e);
-        }
+        Deferred::Pages(pages, components) => (pages, components),
     };
     let mut pages = pages.into_iter();
     let first: Vec<Embed> = pages.next().unwrap_or_default();
-    let body = json!({ "content": Value::Null, "embeds": first, "allowed_mentions": AllowedMentions::none() });
+    let body = json!({ "content": Value::Null, "embeds": first, "components": components, "allowed_mentions": AllowedMentions::none() });
     cx.api.rest.patch::<Value>(&original, &body).await?;
     for more in pages {
         let body = json!({ "embeds": more, "flags": EPHEMERAL, "allowed_mentions": AllowedMentions::none() });
         cx.api.rest.post::<Value>(&format!("/webhooks/{}/{token}", inv.application), &body).await?;
     }
     Ok(())
+}
+
+/// What a summary's scope is called in its footer.
+fn scope_label(inv: &Invocation, scope: &Scope) -> String {
+    if scope.channel != inv.channel {
+        "the thread".to_string()
+    } else if scope.before.is_some() {
+        format!("the last {} messages up to the one chosen", scope.limit)
+    } else if inv.in_thread {
+        "this thread".to_string()
+    } else {
+        format!("the last {} messages", scope.limit)
+    }
+}
+
+/// The answer when history cannot be read, with what to do; the error is still returned.
+fn unreadable(e: &RestError) -> String {
+    if matches!(e.status(), Some(403)) {
+        "I can't read this channel's history. Give the bot **Read Message History** and **View Channel** here (and the Message Content intent must be on in the Developer Portal).".to_string()
+    } else {
+        "I couldn't read the messages just now; try again in a minute.".to_string()
+    }
+}
+
+const NOTHING_TO_SUMMARIZE: &str = "There is nothing to summarize here yet: no messages with text from people.";
+
+/// Defers, reads the history, summarizes and edits the answer in, visible to the asker only, with
+/// two buttons: the full claim list, and sharing the summary in the channel.
+async fn summarize(cx: &Context<'_>, inv: &Invocation, resumed: bool) -> Result<(), RestError> {
+    defer(cx, inv, resumed).await?;
+    let scope = match &inv.command {
+        Command::SummarizeThread { started_thread: Some(t), .. } => {
+            Scope { channel: *t, before: None, limit: MAX_SUMMARY_MESSAGES }
+        }
+        _ if inv.in_thread => Scope { channel: inv.channel, before: None, limit: MAX_SUMMARY_MESSAGES },
+        Command::SummarizeThread { message, .. } => {
+            Scope { channel: inv.channel, before: Some(Snowflake(message.0 + 1)), limit: cx.summary_messages }
+        }
+        Command::Summarize { messages } => Scope {
+            channel: inv.channel,
+            before: None,
+            limit: messages.unwrap_or(cx.summary_messages).clamp(1, MAX_SUMMARY_MESSAGES),
+        },
+        _ => unreachable!("only summaries are summarized"),
+    };
+    let label = scope_label(inv, &scope);
+    let answer = match summaries::summarize(cx.api, cx.commands, inv.guild, scope, &label).await {
+        Ok(Some(pages)) => {
+            let claims = ButtonRef::ScopeClaims(scope.into()).custom_id();
+            let share = ButtonRef::Share(scope.into()).custom_id();
+            Deferred::Pages(
+                pages,
+                vec![embeds::ActionRow::buttons(&[("All claims", claims), ("Share in channel", share)])],
+            )
+        }
+        Ok(None) => Deferred::Text(NOTHING_TO_SUMMARIZE.into()),
+        Err(e) => {
+            finish(cx, inv, Deferred::Text(unreadable(&e))).await?;
+            return Err(e);
+        }
+    };
+    finish(cx, inv, answer).await
+}
+
+/// A button: the full claim list (a story's recomputed by the commands layer, a summary's from the
+/// messages read again), or the summary shared in the channel. Answered to the clicker only.
+async fn clicked(cx: &Context<'_>, inv: &Invocation, button: &ButtonRef, resumed: bool) -> Result<(), RestError> {
+    defer(cx, inv, resumed).await?;
+    let answer = match button {
+        ButtonRef::StoryClaims(story) => {
+            let (channel, user) = (inv.channel.to_string(), inv.user.to_string());
+            let place = Place { platform: PLATFORM, channel: &channel, user: &user };
+            match cx.commands.run(&place, layer::Command::Claims(story.clone())).await {
+                Reply::Claims(list) => Deferred::Pages(embeds::claim_list(&list), Vec::new()),
+                other => Deferred::Text(render(&other, &cx.commands.presets())),
+            }
+        }
+        ButtonRef::ScopeClaims(scope) => match summaries::read_thread(cx.api, inv.guild, (*scope).into()).await {
+            Ok(thread) if thread.messages.is_empty() => Deferred::Text(NOTHING_TO_SUMMARIZE.into()),
+            Ok(thread) => Deferred::Pages(embeds::claim_list(&cx.commands.thread_claims(thread).await), Vec::new()),
+            Err(e) => {
+                finish(cx, inv, Deferred::Text(unreadable(&e))).await?;
+                return Err(e);
+            }
+        },
+        ButtonRef::Share(scope) => {
+            let scope: Scope = (*scope).into();
+            let label = scope_label(inv, &scope);
+            match summaries::summarize(cx.api, cx.commands, inv.guild, scope, &label).await {
+                Ok(Some(pages)) => {
+                    for page in pages {
+                        let body = embeds::MessageBody::embeds(page).json();
+                        cx.api.rest.post::<Value>(&format!("/channels/{}/messages", inv.channel), &body).await?;
+                    }
+                    Deferred::Text("Shared: the summary is now in the channel for everyone.".into())
+                }
+                Ok(None) => Deferred::Text(NOTHING_TO_SUMMARIZE.into()),
+                Err(e) => {
+                    finish(cx, inv, Deferred::Text(unreadable(&e))).await?;
+                    return Err(e);
+                }
+            }
+        }
+    };
+    finish(cx, inv, answer).await
 }
 
 #[cfg(test)]
@@ -439,6 +643,26 @@ mod tests {
         assert_eq!(subs, ["subscribe", "unsubscribe", "list", "digest", "help", "summarize"]);
         assert_eq!(defs[1]["type"], 3);
         assert_eq!(defs[1]["name"], SUMMARIZE_THREAD);
+    }
+
+    #[test]
+    fn a_button_reference_reads_back_what_it_writes_and_nothing_forged() {
+        let scope =
+            ScopeRef { channel: Snowflake(1_234_567_890_123_456_789), before: Some(Snowflake(42)), limit: 1_000 };
+        for b in [
+            ButtonRef::StoryClaims(StoryRef::parse("s-0123456789ab").unwrap()),
+            ButtonRef::ScopeClaims(scope),
+            ButtonRef::Share(ScopeRef { before: None, ..scope }),
+        ] {
+            let id = b.custom_id();
+            assert!(id.len() <= embeds::CUSTOM_ID_LIMIT, "{id}");
+            assert_eq!(ButtonRef::parse(&id), Some(b), "{id}");
+        }
+        for forged in
+            ["claims:story:<@&1>", "claims:scope:1:0:5000", "claims:scope:x:0:5", "share:scope:1:0:5:9", "other"]
+        {
+            assert_eq!(ButtonRef::parse(forged), None, "{forged}");
+        }
     }
 
     #[test]

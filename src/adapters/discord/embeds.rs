@@ -10,6 +10,7 @@
 //! its Markdown escaped, and every message carries `allowed_mentions` that parses nothing, so even a
 //! mistake here cannot ping anyone.
 
+use crate::commands::{ClaimList, StoryRef};
 use crate::core::glance::{Glance, mark_of};
 use crate::core::message::{DigestPost, ShownClaim, StoryPost, StoryUpdate};
 use crate::core::recap::{MessageLink, Recap};
@@ -82,24 +83,62 @@ impl AllowedMentions {
     }
 }
 
-/// One message as sent: its content and embeds within every limit.
+/// A row of message components (type 1); Discord allows five buttons in one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionRow {
+    #[serde(rename = "type")]
+    pub kind: u8,
+    pub components: Vec<Button>,
+}
+
+/// A button (component type 2) whose click comes back as an interaction carrying `custom_id`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Button {
+    #[serde(rename = "type")]
+    pub kind: u8,
+    /// 2: secondary (grey), beside the content rather than competing with it.
+    pub style: u8,
+    pub label: String,
+    pub custom_id: String,
+}
+
+/// Discord's limit on a component's `custom_id`.
+pub const CUSTOM_ID_LIMIT: usize = 100;
+
+impl ActionRow {
+    /// One row of buttons, each `(label, custom_id)`; a custom id past Discord's limit is left out
+    /// rather than refused with the whole message.
+    pub fn buttons(buttons: &[(&str, String)]) -> Self {
+        let components = buttons
+            .iter()
+            .filter(|(_, id)| id.len() <= CUSTOM_ID_LIMIT)
+            .map(|(label, id)| Button { kind: 2, style: 2, label: label.to_string(), custom_id: id.clone() })
+            .collect();
+        Self { kind: 1, components }
+    }
+}
+
+/// One message as sent: its content, embeds and buttons within every limit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     pub embeds: Vec<Embed>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ActionRow>,
     pub allowed_mentions: AllowedMentions,
 }
 
 impl MessageBody {
     pub fn embeds(embeds: Vec<Embed>) -> Self {
-        Self { content: None, embeds, allowed_mentions: AllowedMentions::none() }
+        Self { content: None, embeds, components: Vec::new(), allowed_mentions: AllowedMentions::none() }
     }
 
     pub fn text(content: &str) -> Self {
         Self {
             content: Some(clip(&defuse_mentions(content), CONTENT_LIMIT)),
             embeds: Vec::new(),
+            components: Vec::new(),
             allowed_mentions: AllowedMentions::none(),
         }
     }
@@ -256,11 +295,51 @@ pub fn claim_line(c: &ShownClaim) -> String {
     format!("• {} — {mark}{link}", escape(&c.text))
 }
 
+/// The `custom_id` of a story's "All claims" button: the reference alone, never text.
+pub fn story_claims_id(story: &StoryRef) -> String {
+    format!("claims:story:{story}")
+}
+
 /// A story's post, as a reader takes it in at a glance ([`Glance`]): the title links the current
 /// best headline, the description holds the facts line and at most three marked lines, the footer the
 /// counts and the outlets; the colour is the story's state. The full claim list is not in it.
+///
+/// The first message carries the "All claims" button when the story has claims: a click answers
+/// with the full list, to the clicker only.
 pub fn story(post: &StoryPost, edited: bool) -> Vec<MessageBody> {
-    story_draft(post, edited).pack().into_iter().map(MessageBody::embeds).collect()
+    let mut bodies: Vec<MessageBody> = story_draft(post, edited).pack().into_iter().map(MessageBody::embeds).collect();
+    let has_claims = !(post.sourced.is_empty() && post.speculative.is_empty());
+    if let (Some(first), Some(story), true) = (bodies.first_mut(), StoryRef::parse(&post.story_id), has_claims) {
+        first.components = vec![ActionRow::buttons(&[("All claims", story_claims_id(&story))])];
+    }
+    bodies
+}
+
+/// The full claim list behind a count line, shown to the clicker only: what it is about, every
+/// sourced claim with its source, every unconfirmed one with why, each linked to where it was said;
+/// continued in further embeds and messages rather than cut.
+pub fn claim_list(list: &ClaimList) -> Vec<Vec<Embed>> {
+    let mut description = Vec::new();
+    for (heading, claims) in [("✅ Sourced", &list.sourced), ("❔ Unconfirmed", &list.unconfirmed)] {
+        if !description.is_empty() {
+            description.push(String::new());
+        }
+        description.push(format!("**{heading}** ({})", claims.len()));
+        if claims.is_empty() {
+            description.push("*none*".into());
+        }
+        description.extend(claims.iter().map(claim_line));
+    }
+    Draft {
+        title: Some(defuse_mentions(&format!("All claims: {}", list.title))),
+        url: list.url.clone(),
+        color: SUMMARY_COLOR,
+        description,
+        fields: Vec::new(),
+        footer: None,
+        timestamp: None,
+    }
+    .pack()
 }
 
 pub fn story_draft(post: &StoryPost, edited: bool) -> Draft {
@@ -414,6 +493,34 @@ mod tests {
             origin: "https://example.com/a".into(),
             hedges: vec![],
         }
+    }
+
+    #[test]
+    fn a_long_claim_list_continues_in_further_embeds_and_messages_within_every_limit() {
+        let many: Vec<ShownClaim> = (0..120).map(|i| claim(&format!("claim {i} {}", "word ".repeat(60)))).collect();
+        let list = ClaimList { title: "@everyone Hooli".into(), url: None, sourced: many, unconfirmed: vec![] };
+        let pages = claim_list(&list);
+        assert!(pages.len() > 1, "{} pages", pages.len());
+        let mut listed = 0;
+        for page in &pages {
+            assert!(page.len() <= EMBEDS_LIMIT);
+            assert!(page.iter().map(Embed::length).sum::<usize>() <= MESSAGE_TOTAL_LIMIT);
+            for e in page {
+                let d = e.description.as_deref().unwrap_or("");
+                assert!(units(d) <= DESCRIPTION_LIMIT);
+                listed += d.matches("• claim ").count();
+            }
+        }
+        assert_eq!(listed, 120, "every claim is listed once");
+        assert!(!pages[0][0].title.as_deref().unwrap().contains("@everyone"));
+    }
+
+    #[test]
+    fn a_story_post_carries_one_button_whose_id_is_the_reference_alone() {
+        let bodies = story(&post(2, 40), false);
+        let json = bodies[0].json();
+        assert_eq!(json["components"][0]["components"][0]["custom_id"], "claims:story:s1");
+        assert!(bodies[1..].iter().all(|b| b.components.is_empty()));
     }
 
     fn post(sourced: usize, text_len: usize) -> StoryPost {

@@ -2,7 +2,7 @@
 //! re-identifies after an op 9, and shards when Discord asks (`start_autosharded` reads the
 //! recommended shard count from `GET /gateway/bot`).
 //!
-//! Intents: none. Slash and context-menu commands arrive as `INTERACTION_CREATE`, which Discord
+//! Intents: none. Slash and context-menu commands and button clicks arrive as `INTERACTION_CREATE`, which Discord
 //! sends without any intent; stories are posted and histories read over REST. So the bot never
 //! receives the server's message stream, and asks for no privileged intent on the gateway. (Thread
 //! summaries read message text over REST, which needs the Message Content intent switched on for the
@@ -63,7 +63,7 @@ pub(crate) async fn resume(shared: Arc<Shared>) {
             shared.commands.done(&p.id).await;
             continue;
         };
-        if p.reply.is_none() && !invocation.is_summary() {
+        if p.reply.is_none() && !invocation.is_deferred() {
             // Its answer would have followed its effect: it was never acknowledged, and Discord takes
             // no first answer this late. The user saw it fail; applying it unseen would surprise them.
             tracing::info!(interaction = %invocation.id, "Dropping a Discord command that was never answered.");
@@ -92,11 +92,25 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
-        let Interaction::Command(command) = interaction else { return };
-        let Some(invocation) = commands::parse(&command) else {
-            tracing::warn!(name = %command.data.name, "A Discord command this version does not define; re-registering fixes it.");
-            return;
+        let invocation = match &interaction {
+            Interaction::Command(command) => {
+                let parsed = commands::parse(command);
+                if parsed.is_none() {
+                    tracing::warn!(name = %command.data.name, "A Discord command this version does not define; re-registering fixes it.");
+                }
+                parsed
+            }
+            // A button click (MESSAGE_COMPONENT): its custom_id names what to show.
+            Interaction::Component(click) => {
+                let parsed = commands::parse_component(click);
+                if parsed.is_none() {
+                    tracing::debug!("A Discord button this version did not make; ignored.");
+                }
+                parsed
+            }
+            _ => None,
         };
+        let Some(invocation) = invocation else { return };
         let shared = &self.shared;
         // Written down before the first answer, so a crash after it loses nothing; a resumed session
         // that replays the event is recognised and not handled twice.

@@ -94,6 +94,12 @@ pub fn to_thread(guild: Option<Snowflake>, channel: Snowflake, history: &[Histor
     Thread { id: Some(channel.to_string()), channel: Some(channel.to_string()), messages }
 }
 
+/// Reads what `scope` covers as the core's thread.
+pub async fn read_thread(api: &Api, guild: Option<Snowflake>, scope: Scope) -> Result<Thread, RestError> {
+    let history = read_history(api, scope).await?;
+    Ok(to_thread(guild, scope.channel, &history))
+}
+
 /// Summarizes what `scope` covers; `None` when there is nothing to summarize.
 pub async fn summarize(
     api: &Api,
@@ -102,8 +108,7 @@ pub async fn summarize(
     scope: Scope,
     label: &str,
 ) -> Result<Option<Vec<Vec<Embed>>>, RestError> {
-    let history = read_history(api, scope).await?;
-    let thread = to_thread(guild, scope.channel, &history);
+    let thread = read_thread(api, guild, scope).await?;
     if thread.messages.is_empty() {
         return Ok(None);
     }

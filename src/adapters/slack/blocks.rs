@@ -9,6 +9,8 @@
 //!   characters, a header's 150, a context element's 2,000, and a message has at most 50 blocks. A
 //!   message that would be longer becomes several, the later ones posted in the same thread.
 
+use super::events::ClaimsRef;
+use crate::commands::ClaimList;
 use crate::core::glance::{Glance, mark_of};
 use crate::core::message::{DigestPost, ShownClaim, StoryPost, StoryUpdate};
 use crate::core::recap::{MessageLink, Recap};
@@ -26,6 +28,8 @@ pub const CONTEXT_LIMIT: usize = 2_000;
 pub const BLOCKS_LIMIT: usize = 50;
 /// The notification text kept short: Slack truncates long `text` and shows it only in notifications.
 pub const FALLBACK_LIMIT: usize = 3_000;
+/// The `action_id` of the "All claims" button; its `value` is a [`ClaimsRef`], never text.
+pub const CLAIMS_ACTION: &str = "layoffwatch_claims";
 /// URLs longer than this are shown as their host instead of a link; no real article URL is this long.
 const MAX_LINK_URL: usize = 1_000;
 
@@ -130,6 +134,15 @@ fn context_block(mrkdwn: &str) -> SlackBlock {
         .into()
 }
 
+/// The "All claims" button under the count line: a click asks for the full list, shown only to the
+/// person who clicked. It carries the reference alone; the claims are recomputed on click.
+pub fn claims_button(of: &ClaimsRef) -> SlackBlock {
+    let button = SlackBlockButtonElement::new("All claims".into())
+        .with_action_id(SlackActionId::new(CLAIMS_ACTION.to_string()))
+        .with_value(of.value());
+    SlackActionsBlock::new(vec![SlackActionBlockElement::Button(button)]).into()
+}
+
 /// "• claim — ✅ source" or "• claim — ❔ reason" in reader words, the source linked.
 fn claim_line(c: &ShownClaim) -> String {
     let mark = mark_of(c).render(&escape, &|w| format!("_{w}_"));
@@ -182,6 +195,10 @@ pub fn story(p: &StoryPost, edited: bool) -> Vec<Rendered> {
     }
     let edited = if edited { " · updated" } else { "" };
     b.context(&format!("{} · {}{edited}\n{}", g.state.word(), escape(&g.counts), escape(&g.outlets)));
+    let story = crate::commands::StoryRef::parse(&p.story_id);
+    if let Some(story) = story.filter(|_| !(p.sourced.is_empty() && p.speculative.is_empty())) {
+        b.push(claims_button(&ClaimsRef::Story(story)));
+    }
     b.finish()
 }
 
@@ -287,6 +304,40 @@ pub fn thread_summary(recap: &Recap, coverage: Coverage) -> Vec<Rendered> {
     b.finish()
 }
 
+/// The full claim list behind a count line, as mrkdwn for [`notice`] to split: what it is about,
+/// then every sourced claim with its source, then every unconfirmed one with why, each linked to
+/// where it was said.
+pub fn claim_list(list: &ClaimList) -> String {
+    let title = match &list.url {
+        Some(url) => link(url, &list.title),
+        None => escape(&list.title),
+    };
+    let mut text = format!("*All claims:* {title}");
+    for (heading, claims) in [("✅ Sourced", &list.sourced), ("❔ Unconfirmed", &list.unconfirmed)] {
+        text.push_str(&format!("\n\n*{heading}* ({})", claims.len()));
+        if claims.is_empty() {
+            text.push_str("\n_none_");
+        }
+        for c in claims {
+            text.push('\n');
+            text.push_str(&claim_line(c));
+        }
+    }
+    text
+}
+
+/// Puts the "All claims" button under the last message of a reply (a thread summary), or in a
+/// message of its own when that one is full.
+pub fn with_claims_button(pieces: &mut Vec<Rendered>, of: &ClaimsRef) {
+    match pieces.last_mut() {
+        Some(last) if last.blocks.len() < BLOCKS_LIMIT => last.blocks.push(claims_button(of)),
+        _ => {
+            let text = pieces.last().map_or_else(String::new, |p| p.text.clone());
+            pieces.push(Rendered { text, blocks: vec![claims_button(of)] });
+        }
+    }
+}
+
 /// A short notice (command replies, errors), escaped, split to fit.
 pub fn notice(mrkdwn: &str) -> Vec<Rendered> {
     let mut b = Builder::new(mrkdwn);
@@ -338,6 +389,34 @@ mod tests {
                 assert!(!all.contains(bad), "{bad} in {all}");
             }
         }
+    }
+
+    #[test]
+    fn a_long_claim_list_splits_into_ephemeral_messages_within_every_limit_and_pings_nobody() {
+        let p = post("x", 120);
+        let list = ClaimList {
+            title: "<!channel> Hooli cuts".into(),
+            url: Some("https://news.example/a".into()),
+            sourced: vec![],
+            unconfirmed: p.speculative.clone(),
+        };
+        let rendered = notice(&claim_list(&list));
+        assert!(rendered.len() > 1, "expected a split, got {}", rendered.len());
+        within_limits(&rendered);
+        let total: usize = rendered.iter().map(|r| json(r).matches("claim ").count()).sum();
+        assert_eq!(total, 120, "every claim is listed once");
+        assert!(rendered.iter().all(|r| !json(r).contains("<!channel>")));
+    }
+
+    #[test]
+    fn a_story_post_ends_with_the_all_claims_button_carrying_its_id_only() {
+        let rendered = story(&post("Hooli cuts 500", 2), false);
+        let last = serde_json::to_value(rendered[0].blocks.last().unwrap()).unwrap();
+        assert_eq!(last["type"], "actions");
+        assert_eq!(last["elements"][0]["action_id"], CLAIMS_ACTION);
+        assert_eq!(last["elements"][0]["value"], "story:s1");
+        let bare = story(&post("Hooli cuts 500", 0), false);
+        assert!(!json(&bare[0]).contains(CLAIMS_ACTION), "no button when there is nothing to list");
     }
 
     #[test]

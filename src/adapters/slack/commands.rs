@@ -74,6 +74,9 @@ pub async fn may_change(api: &SlackApi, policy: &CommandPolicy, channel: &str, u
     Ok(false)
 }
 
+/// The answer to an "All claims" click on a story the bot no longer keeps.
+pub const STORY_GONE: &str = "That story is no longer kept: the bot keeps a story's articles for a limited time (30 days by default), so its claims can't be listed again. The post still shows how many there were.";
+
 /// A reply in mrkdwn, everything echoed escaped.
 pub fn render(reply: &Reply, presets: &[PresetInfo]) -> String {
     let list = |v: &[String]| v.iter().map(|f| super::blocks::escape(f)).collect::<Vec<_>>().join(", ");
@@ -115,6 +118,8 @@ pub fn render(reply: &Reply, presets: &[PresetInfo]) -> String {
         Reply::DigestSet(DigestMode::Off) => "Digest off: stories will be posted here as they break.".into(),
         Reply::DigestSet(mode) => format!("Digest set to {mode} (UTC): one digest message instead of live posts."),
         Reply::Refused(refusal) => refused(refusal, presets),
+        Reply::Claims(list) => super::blocks::claim_list(list),
+        Reply::StoryGone => STORY_GONE.into(),
         Reply::Failed => "Something went wrong on my side; nothing was changed. Try again in a minute.".into(),
     }
 }

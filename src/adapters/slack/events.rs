@@ -7,9 +7,10 @@
 //!
 //! Deduplication is by id across restarts (the inbox records every id it accepts): an Events API
 //! `event_id` (the same on every retry, `X-Slack-Retry-Num` or a redelivered Socket Mode envelope),
-//! or the `trigger_id` of a command or shortcut.
+//! or the `trigger_id` of a command, shortcut or button click.
 
-use crate::commands::{Accepted, Commands, InboxError, Reply};
+use super::blocks::CLAIMS_ACTION;
+use crate::commands::{Accepted, Commands, InboxError, Reply, StoryRef};
 use crate::secret::Secret;
 use chrono::{TimeDelta, Utc};
 use slack_morphism::prelude::*;
@@ -32,12 +33,51 @@ pub enum Work {
     Summarize { channel: String, thread_ts: String, user: String },
     /// A mention the bot does not understand (or a summary asked for outside a thread).
     MentionHelp { channel: String, user: String, thread_ts: Option<String>, outside_thread: bool },
+    /// The "All claims" button clicked by `user` on a message in `channel` (in thread `thread_ts`):
+    /// the full list of `of`, shown to `user` only.
+    Claims { channel: String, user: String, thread_ts: Option<String>, of: ClaimsRef },
+}
+
+/// What an "All claims" button names, as its `value` carries it: `story:{id}`, or
+/// `thread:{channel}:{thread ts}` for a thread summary's. Never text: the claims are recomputed on
+/// click.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimsRef {
+    Story(StoryRef),
+    Thread { channel: String, thread_ts: String },
+}
+
+impl ClaimsRef {
+    /// The button's `value`.
+    pub fn value(&self) -> String {
+        match self {
+            ClaimsRef::Story(s) => format!("story:{s}"),
+            ClaimsRef::Thread { channel, thread_ts } => format!("thread:{channel}:{thread_ts}"),
+        }
+    }
+
+    /// Reads a button's `value`; `None` for anything the bot did not write (a channel id is upper
+    /// case letters and digits, a ts two runs of digits around a dot).
+    pub fn parse(value: &str) -> Option<Self> {
+        if let Some(id) = value.strip_prefix("story:") {
+            return StoryRef::parse(id).map(ClaimsRef::Story);
+        }
+        let (channel, thread_ts) = value.strip_prefix("thread:")?.split_once(':')?;
+        let channel_ok =
+            (1..=24).contains(&channel.len()) && channel.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        let (secs, micros) = thread_ts.split_once('.')?;
+        let digits = |s: &str| (1..=12).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit());
+        (channel_ok && digits(secs) && digits(micros))
+            .then(|| ClaimsRef::Thread { channel: channel.into(), thread_ts: thread_ts.into() })
+    }
 }
 
 impl Work {
     fn lifetime(&self) -> TimeDelta {
         match self {
             Work::Command { .. } => COMMAND_LIFETIME,
+            Work::Claims { .. } => COMMAND_LIFETIME,
             Work::Summarize { .. } | Work::MentionHelp { .. } => SUMMARY_LIFETIME,
         }
     }
@@ -114,8 +154,10 @@ pub fn from_command(ev: &SlackCommandEvent) -> Incoming {
 }
 
 pub fn from_interaction(ev: &SlackInteractionEvent) -> Option<Incoming> {
-    let SlackInteractionEvent::MessageAction(a) = ev else {
-        return None;
+    let a = match ev {
+        SlackInteractionEvent::MessageAction(a) => a,
+        SlackInteractionEvent::BlockActions(b) => return from_block_actions(b),
+        _ => return None,
     };
     if a.callback_id.0 != SUMMARIZE_SHORTCUT {
         return None;
@@ -125,6 +167,28 @@ pub fn from_interaction(ev: &SlackInteractionEvent) -> Option<Incoming> {
     let thread_ts = message.origin.thread_ts.clone().unwrap_or_else(|| message.origin.ts.clone()).0;
     let work = Work::Summarize { channel, thread_ts, user: a.user.id.0.clone() };
     Some(Incoming { id: format!("shortcut:{}", a.trigger_id.0), work, response_url: None })
+}
+
+/// A click on an "All claims" button. A thread's list is only ever shown in that thread's own
+/// channel, so a value naming another channel asks for nothing.
+fn from_block_actions(b: &SlackInteractionBlockActionsEvent) -> Option<Incoming> {
+    let action = b.actions.as_ref()?.iter().find(|a| a.action_id.0 == CLAIMS_ACTION)?;
+    let of = ClaimsRef::parse(action.value.as_deref()?)?;
+    let channel = match (&b.channel, &b.container) {
+        (Some(c), _) => c.id.0.clone(),
+        (None, SlackInteractionActionContainer::Message(m)) => m.channel_id.as_ref()?.0.clone(),
+        (None, _) => return None,
+    };
+    if matches!(&of, ClaimsRef::Thread { channel: named, .. } if *named != channel) {
+        return None;
+    }
+    let user = b.user.as_ref()?.id.0.clone();
+    let thread_ts = b.message.as_ref().and_then(|m| m.origin.thread_ts.as_ref()).map(|t| t.0.clone());
+    Some(Incoming {
+        id: format!("action:{}", b.trigger_id.0),
+        work: Work::Claims { channel, user, thread_ts, of },
+        response_url: b.response_url.as_ref().map(|u| Secret::new(u.0.to_string())),
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -189,6 +253,35 @@ mod tests {
             incoming.work,
             Work::Summarize { channel: "C1".into(), thread_ts: "1700000000.000100".into(), user: "U2".into() }
         );
+    }
+
+    fn click(value: &str, channel: &str) -> SlackInteractionEvent {
+        serde_json::from_value(serde_json::json!({
+            "type": "block_actions", "team": {"id": "T1", "domain": "acme"}, "api_app_id": "A1",
+            "user": {"id": "U2", "team_id": "T1"}, "trigger_id": "123.456.abc",
+            "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": false},
+            "channel": {"id": channel, "name": "news"},
+            "response_url": "https://hooks.slack.com/actions/T1/1/xyz",
+            "actions": [{"type": "button", "action_id": CLAIMS_ACTION, "block_id": "b1", "value": value,
+                         "text": {"type": "plain_text", "text": "All claims"}, "action_ts": "1700000001.000100"}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_click_on_all_claims_asks_for_the_list_it_names_and_nothing_else() {
+        let incoming = from_interaction(&click("story:s-0123456789ab", "C1")).unwrap();
+        assert_eq!(incoming.id, "action:123.456.abc");
+        let story = ClaimsRef::Story(StoryRef::parse("s-0123456789ab").unwrap());
+        assert_eq!(incoming.work, Work::Claims { channel: "C1".into(), user: "U2".into(), thread_ts: None, of: story });
+        assert!(incoming.response_url.is_some());
+        let thread = ClaimsRef::Thread { channel: "C1".into(), thread_ts: "1700000000.000100".into() };
+        assert_eq!(ClaimsRef::parse(&thread.value()), Some(thread.clone()));
+        assert!(from_interaction(&click(&thread.value(), "C1")).is_some());
+        assert!(from_interaction(&click(&thread.value(), "C2")).is_none(), "another channel's thread");
+        for forged in ["story:<!here>", "thread:C1:now", "thread:c1:1.2", "claims please"] {
+            assert!(from_interaction(&click(forged, "C1")).is_none(), "{forged}");
+        }
     }
 
     #[test]

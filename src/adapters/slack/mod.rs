@@ -31,7 +31,7 @@ use crate::delivery::{Destination, Platform};
 use crate::secret::Secret;
 use client::{ApiError, SlackApi};
 use destination::{Poster, SlackChannel};
-use events::{Intake, Job, PLATFORM, Work};
+use events::{ClaimsRef, Intake, Job, PLATFORM, Work};
 use settings::Connection;
 use slack_morphism::prelude::*;
 use std::future::Future;
@@ -255,6 +255,10 @@ async fn handle(inner: &Inner, job: Job) {
             ephemeral(inner, &channel, &user, None, &answer, response_url.as_ref()).await;
         }
         Work::Summarize { channel, thread_ts, user } => summarize(inner, &id, &channel, &thread_ts, &user).await,
+        Work::Claims { channel, user, thread_ts, of } => {
+            let text = claims(inner, &channel, &user, of).await;
+            ephemeral(inner, &channel, &user, thread_ts.as_deref(), &text, response_url.as_ref()).await;
+        }
         Work::MentionHelp { channel, user, thread_ts, outside_thread } => {
             let text = if outside_thread {
                 "Mention me with `summarize` *inside a thread* (or use the *Summarize thread* shortcut on a message) and I'll summarize that thread.".to_string()
@@ -295,6 +299,31 @@ async fn command(
     }
     let place = Place { platform: PLATFORM, channel, user };
     commands::render(&layer.run_once(id, &place, command, None).await, &presets)
+}
+
+/// The full claim list an "All claims" button names, in mrkdwn: a story's recomputed by the commands
+/// layer, a thread's from the thread read again now.
+async fn claims(inner: &Inner, channel: &str, user: &str, of: ClaimsRef) -> String {
+    let presets = inner.commands.presets();
+    match of {
+        ClaimsRef::Story(story) => {
+            let place = Place { platform: PLATFORM, channel, user };
+            commands::render(&inner.commands.run(&place, crate::commands::Command::Claims(story)).await, &presets)
+        }
+        ClaimsRef::Thread { channel, thread_ts } => {
+            let identity = &inner.poster.identity;
+            let reader = summaries::Reader {
+                api: &inner.poster.api,
+                workspace_url: &identity.workspace_url,
+                bot_user: &identity.user_id,
+                bot_id: identity.bot_id.as_deref(),
+            };
+            match summaries::read_thread(&reader, &channel, &thread_ts).await {
+                Ok((thread, _)) => blocks::claim_list(&inner.commands.thread_claims(thread).await),
+                Err(e) => format!("Sorry: {}.", blocks::escape(&e.to_string())),
+            }
+        }
+    }
 }
 
 /// Reads and summarizes a thread and posts the summary in it. The posts carry the delivery key
@@ -340,7 +369,20 @@ async fn ephemeral(
     mrkdwn: &str,
     response_url: Option<&Secret>,
 ) {
-    let piece = blocks::notice(mrkdwn).remove(0);
+    for piece in blocks::notice(mrkdwn) {
+        ephemeral_piece(inner, channel, user, thread_ts, piece, response_url).await;
+    }
+}
+
+/// One message of an ephemeral reply (a long one, such as a claim list, is split to fit).
+async fn ephemeral_piece(
+    inner: &Inner,
+    channel: &str,
+    user: &str,
+    thread_ts: Option<&str>,
+    piece: blocks::Rendered,
+    response_url: Option<&Secret>,
+) {
     let content = SlackMessageContent::new().with_text(piece.text).with_blocks(piece.blocks);
     let req = SlackApiChatPostEphemeralRequest::new(
         SlackChannelId::new(channel.to_string()),
@@ -356,7 +398,7 @@ async fn ephemeral(
         .filter(|u| u.scheme() == "https" || (inner.settings.allow_private_addresses && u.scheme() == "http"));
     match fallback {
         Some(url) => {
-            let req = SlackApiPostWebhookMessageRequest::new(content);
+            let req = SlackApiPostWebhookMessageRequest::new(content).with_replace_original(false);
             if let Err(e2) = inner.poster.api.client().respond_to_event(&SlackResponseUrl::new(url), &req).await {
                 warn!(%channel, error = %e, fallback_error = %e2, "Could not reply to a command.");
             }

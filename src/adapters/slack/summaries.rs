@@ -12,6 +12,7 @@
 
 use super::blocks::{self, Coverage};
 use super::client::{ApiError, SlackApi};
+use super::events::ClaimsRef;
 use crate::commands::Commands;
 use crate::core::model::{Message, Thread};
 use chrono::{DateTime, Utc};
@@ -98,13 +99,13 @@ pub struct Reader<'a> {
     pub bot_id: Option<&'a str>,
 }
 
-/// Reads and summarizes a thread; returns the reply's messages.
-pub async fn summarize(
+/// Reads a whole thread as the core's thread document (people's messages only), and how much of
+/// it was read.
+pub async fn read_thread(
     reader: &Reader<'_>,
-    commands: &Commands,
     channel: &str,
     thread_ts: &str,
-) -> Result<Vec<blocks::Rendered>, SummaryError> {
+) -> Result<(Thread, Coverage), SummaryError> {
     let (raw, more) = reader
         .api
         .replies(&SlackChannelId::new(channel.into()), &SlackTs::new(thread_ts.into()), MAX_THREAD_MESSAGES)
@@ -144,9 +145,23 @@ pub async fn summarize(
         return Err(SummaryError::Empty);
     }
     let read = messages.len();
-    let thread = Thread { id: Some(thread_ts.into()), channel: Some(channel.into()), messages };
+    Ok((Thread { id: Some(thread_ts.into()), channel: Some(channel.into()), messages }, Coverage { read, skipped }))
+}
+
+/// Reads and summarizes a thread; returns the reply's messages, the last with the "All claims"
+/// button for the same thread.
+pub async fn summarize(
+    reader: &Reader<'_>,
+    commands: &Commands,
+    channel: &str,
+    thread_ts: &str,
+) -> Result<Vec<blocks::Rendered>, SummaryError> {
+    let (thread, coverage) = read_thread(reader, channel, thread_ts).await?;
     let done = commands.summarize(thread).await;
-    Ok(blocks::thread_summary(&done.recap(), Coverage { read, skipped }))
+    let mut pieces = blocks::thread_summary(&done.recap(), coverage);
+    let of = ClaimsRef::Thread { channel: channel.into(), thread_ts: thread_ts.into() };
+    blocks::with_claims_button(&mut pieces, &of);
+    Ok(pieces)
 }
 
 #[cfg(test)]
