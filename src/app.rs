@@ -24,6 +24,7 @@ use crate::feeds::{FetchError, FetchSettings, Fetcher};
 use crate::llm::{LlmError, LlmSummaries};
 use crate::metrics::{CONTENT_TYPE, Metrics};
 use crate::pipeline::watcher::{Sharing, WatchError, WatchRules, Watcher};
+use crate::sharing::{LEASE_TAKEOVERS, StoreBooks, StoreShardLeases, shard_ranges_held};
 use crate::store::{AnyStore, Store, StoreError};
 use crate::summaries::{Offline, SummaryService};
 use axum::Router;
@@ -119,17 +120,38 @@ impl App {
         let fetcher = Fetcher::new(fetch)?;
         let metrics = Arc::new(Metrics::new());
         let summaries: Arc<dyn SummaryService> = match settings.llm.clone() {
-            Some(llm) => Arc::new(LlmSummaries::new(llm, metrics.clone())?),
+            // The day's token count and story replies live in the database, shared by every instance.
+            Some(llm) => {
+                Arc::new(LlmSummaries::with_books(llm, metrics.clone(), Arc::new(StoreBooks::new(store.clone())))?)
+            }
             None => Arc::new(Offline),
         };
         let mut destinations = fixed_outputs(&settings, &user_agent)?;
         let mut platforms: Vec<Arc<dyn Platform>> = Vec::new();
-        let commands =
+        let mut commands =
             Commands::new(store.clone(), summaries.clone(), Presets::bundled(), settings.allow_private_addresses);
+        if matches!(store, AnyStore::Postgres(_)) {
+            // Another instance may be answering an entry right now: resume only what nobody works on.
+            commands = commands.shared_with_others();
+        }
+        let mut leases_shards = false;
         let discord = match settings.discord.clone() {
             Some(discord) => {
                 let default_channel = discord.default_channel;
-                let bot = DiscordBot::new(discord, commands.clone())?;
+                let mut bot = DiscordBot::new(discord, commands.clone())?;
+                let ranges = bot.shard_ranges();
+                if !ranges.is_empty() {
+                    info!(instance = %settings.sharing.instance, ranges = ranges.len(), "Discord shards are leased: this instance runs its share.");
+                    metrics.add(LEASE_TAKEOVERS, Some("discord_shards"), 0);
+                    bot = bot.with_shard_leases(Arc::new(StoreShardLeases::new(
+                        store.clone(),
+                        settings.sharing.instance.clone(),
+                        Duration::from_secs(settings.sharing.shard_lease_seconds),
+                        ranges,
+                        metrics.clone(),
+                    )));
+                    leases_shards = true;
+                }
                 if let Some(channel) = default_channel {
                     destinations.push(bot.channel(&channel.to_string()));
                 }
@@ -146,7 +168,8 @@ impl App {
                 settings.sharing.delivery_claim_seconds.try_into().unwrap_or(i64::MAX),
             ),
         });
-        let mut http = ops_routes(metrics, store.clone(), sharing.as_ref().map(|s| s.owner.clone()));
+        let owner = (sharing.is_some() || leases_shards).then(|| settings.sharing.instance.clone());
+        let mut http = ops_routes(metrics, store.clone(), owner);
         let slack = match settings.slack.clone() {
             Some(slack) => {
                 let default_channel = slack.default_channel.clone();
@@ -330,8 +353,9 @@ fn fixed_outputs(settings: &Settings, user_agent: &str) -> Result<Vec<Arc<dyn De
 }
 
 /// `/healthz` for a load balancer or orchestrator: `ok` with the database backend and this
-/// instance's leases, or 503 when the database does not answer. `/metrics` in the Prometheus text
-/// format, with leases held and the age of the oldest pending delivery.
+/// instance's leases (feeds, deliveries, Discord shard ranges), or 503 when the database does not
+/// answer. `/metrics` in the Prometheus text format, with leases held, shards run, lease take-overs
+/// and the age of the oldest pending delivery.
 fn ops_routes(metrics: Arc<Metrics>, store: AnyStore, owner: Option<String>) -> Router {
     let health_store = store.clone();
     let health_owner = owner.clone();
@@ -371,6 +395,10 @@ async fn health(store: &AnyStore, owner: Option<&str>) -> (axum::http::StatusCod
         && let Ok(held) = store.leases_held(owner, chrono::Utc::now()).await
     {
         body.push_str(&format!("instance={owner}\nfeed_leases={}\ndelivery_claims={}\n", held.feeds, held.deliveries));
+        if let Ok(ranges) = shard_ranges_held(store, owner, chrono::Utc::now()).await {
+            let shown: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+            body.push_str(&format!("discord_shard_leases={}\n", shown.join(",")));
+        }
     }
     (axum::http::StatusCode::OK, body)
 }
@@ -380,6 +408,12 @@ async fn store_metrics(store: &AnyStore, owner: Option<&str>) -> String {
     let now = chrono::Utc::now();
     let Ok(held) = store.leases_held(owner.unwrap_or(""), now).await else { return String::new() };
     let age = held.oldest_pending.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
+    let shards: u32 = match owner {
+        Some(owner) => {
+            shard_ranges_held(store, owner, now).await.map_or(0, |ranges| ranges.iter().map(|r| r.shards()).sum())
+        }
+        None => 0,
+    };
     format!(
         "# HELP layoffwatch_feed_leases_held Feeds whose poll this instance has leased.\n\
          # TYPE layoffwatch_feed_leases_held gauge\n\
@@ -389,7 +423,10 @@ async fn store_metrics(store: &AnyStore, owner: Option<&str>) -> String {
          layoffwatch_delivery_claims_held {}\n\
          # HELP layoffwatch_outbox_oldest_pending_seconds Age of the oldest pending delivery (0 when none).\n\
          # TYPE layoffwatch_outbox_oldest_pending_seconds gauge\n\
-         layoffwatch_outbox_oldest_pending_seconds {age:.3}\n",
+         layoffwatch_outbox_oldest_pending_seconds {age:.3}\n\
+         # HELP layoffwatch_discord_shards_held Discord shards this instance runs under its leases.\n\
+         # TYPE layoffwatch_discord_shards_held gauge\n\
+         layoffwatch_discord_shards_held {shards}\n",
         held.feeds, held.deliveries
     )
 }

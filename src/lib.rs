@@ -24,6 +24,8 @@
 //! - [`secret`]: the one redacting type for tokens, keys and webhook URLs (a leaf).
 //! - [`pipeline`]: wires feeds → core → store → destinations: the watcher's round (poll, routing,
 //!   outbox flush, digests), and which items get their article page read.
+//! - [`sharing`]: the store behind the Discord shard leases and the LLM's shared budget and replies,
+//!   for instances sharing one database.
 //! - [`config`]: settings parsed once (file, then environment), building every part's typed settings.
 //! - [`app`]: the bot assembled from the settings: HTTP port, bots, summarizer, watch loop.
 //! - [`tools`]: the demo and the benchmarks, built on the pipeline.
@@ -40,6 +42,7 @@ pub mod llm;
 pub mod metrics;
 pub mod pipeline;
 pub mod secret;
+pub mod sharing;
 pub mod store;
 pub mod summaries;
 pub mod tools;

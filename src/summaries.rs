@@ -13,6 +13,12 @@ pub trait SummaryService: Send + Sync {
     /// story, so an update can send only what is new. Never fails: a service that cannot do better
     /// returns the extractive summary.
     async fn summarize(&self, analysis: &Analysis, previous: Option<&Summary>) -> Summary;
+
+    /// Summarizes an analysed chat thread. A service must not keep anything of it beyond this
+    /// process (it is made from message text); the default is [`SummaryService::summarize`].
+    async fn summarize_chat(&self, analysis: &Analysis) -> Summary {
+        self.summarize(analysis, None).await
+    }
 }
 
 /// The offline, deterministic default. Like the LLM path, it leaves out sources that carry text

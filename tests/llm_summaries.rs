@@ -14,11 +14,14 @@ use layoffwatch::core::analyze::{Analysis, analyze};
 use layoffwatch::core::lexicon::Lexicon;
 use layoffwatch::core::model::Document;
 use layoffwatch::core::summarize::{Extractive, Summarizer, Summary};
+use layoffwatch::llm::books::Books;
 use layoffwatch::llm::{
     FallbackReason, LLM_CACHE, LLM_FALLBACKS, LLM_GROUNDING_DROPS, LLM_INJECTIONS, LLM_RETRIES, LLM_RETRY_WAIT_MS,
     LLM_TOKENS_ESTIMATED, LLM_TOKENS_SENT, LlmSettings, LlmSummaries, Outcome, RetryPolicy,
 };
 use layoffwatch::metrics::Metrics;
+use layoffwatch::sharing::StoreBooks;
+use layoffwatch::store::{SqliteStore, Store};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -452,7 +455,7 @@ async fn a_server_that_does_not_answer_in_time_falls_back() {
     let (summary, outcome) = service.summarize_explained(&analysis, None).await;
     assert_eq!(outcome, Outcome::Fallback(FallbackReason::Timeout));
     assert_eq!(metrics.get(LLM_FALLBACKS, Some("timeout")), 1);
-    assert_eq!(service.tokens_used_today(), 0, "a failed call is not charged");
+    assert_eq!(service.tokens_used_today().await.unwrap(), 0, "a failed call is not charged");
     assert_safe(&summary, &analysis);
 }
 
@@ -466,9 +469,13 @@ async fn a_spent_daily_budget_means_no_call_at_all() {
         + u64::from(s.max_output_tokens);
     s.daily_token_budget = worst_case - 1;
     let dir = tempfile::tempdir().unwrap();
-    s.usage_file = Some(dir.path().join("bot.sqlite.llm-usage.json"));
+    let db = dir.path().join("bot.sqlite");
+    let books = || async {
+        let store = SqliteStore::open(db.to_str().unwrap()).await.unwrap();
+        Arc::new(StoreBooks::new(store)) as Arc<dyn Books>
+    };
     let metrics = Arc::new(Metrics::new());
-    let service = LlmSummaries::new(s.clone(), metrics.clone()).unwrap();
+    let service = LlmSummaries::with_books(s.clone(), metrics.clone(), books().await).unwrap();
     let (summary, outcome) = service.summarize_explained(&analysis, None).await;
     assert_eq!(
         outcome,
@@ -482,11 +489,11 @@ async fn a_spent_daily_budget_means_no_call_at_all() {
     // A roomier budget is spent by real calls (375 tokens each, as the fake reports), and a restart
     // continues the day's count.
     s.daily_token_budget = worst_case + 300;
-    let service = LlmSummaries::new(s.clone(), metrics.clone()).unwrap();
+    let service = LlmSummaries::with_books(s.clone(), metrics.clone(), books().await).unwrap();
     assert!(matches!(service.summarize_explained(&analysis, None).await.1, Outcome::Llm { .. }));
-    assert_eq!(service.tokens_used_today(), 375);
-    let restarted = LlmSummaries::new(s, metrics.clone()).unwrap();
-    assert_eq!(restarted.tokens_used_today(), 375);
+    assert_eq!(service.tokens_used_today().await.unwrap(), 375);
+    let restarted = LlmSummaries::with_books(s, metrics.clone(), books().await).unwrap();
+    assert_eq!(restarted.tokens_used_today().await.unwrap(), 375);
     let other = analysis_of(&THREAD.replace("another round", "a second round"));
     assert_eq!(restarted.summarize_explained(&other, None).await.1, Outcome::Fallback(FallbackReason::Budget));
 }
@@ -661,4 +668,32 @@ async fn no_more_calls_are_in_flight_than_the_concurrency_limit() {
     assert!(outcomes.iter().all(|(_, o)| matches!(o, Outcome::Llm { .. })), "{outcomes:?}");
     assert_eq!(fake.requests.lock().unwrap().len(), 3);
     assert_eq!(fake.peak.load(Ordering::SeqCst), 1);
+}
+
+/// Two instances on one database: one budget, and a story reply one paid for is reused by the
+/// other, while a thread summary's reply (made from chat text) never reaches the database.
+#[tokio::test]
+async fn two_instances_on_one_database_share_the_budget_and_story_replies_but_not_thread_replies() {
+    let (base, fake) = serve(|_, req| Reply::ok(good(req))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.sqlite");
+    let open = || async { SqliteStore::open(db.to_str().unwrap()).await.unwrap() };
+    let (one_store, two_store) = (open().await, open().await);
+    let metrics = Arc::new(Metrics::new());
+    let one = LlmSummaries::with_books(settings(&base), metrics.clone(), Arc::new(StoreBooks::new(one_store.clone())))
+        .unwrap();
+    let two = LlmSummaries::with_books(settings(&base), metrics.clone(), Arc::new(StoreBooks::new(two_store))).unwrap();
+    let story = analysis_of(THREAD);
+    assert_eq!(one.summarize_explained(&story, None).await.1, Outcome::Llm { cached: false, dropped: vec![] });
+    assert_eq!(two.summarize_explained(&story, None).await.1, Outcome::Llm { cached: true, dropped: vec![] });
+    assert_eq!(fake.requests.lock().unwrap().len(), 1, "the second instance reused the first one's reply");
+    assert_eq!(two.tokens_used_today().await.unwrap(), 375, "one count for both");
+
+    let thread = analysis_of(&THREAD.replace("another round", "a second round"));
+    assert!(matches!(one.summarize_chat_explained(&thread).await.1, Outcome::Llm { cached: false, .. }));
+    assert!(matches!(two.summarize_chat_explained(&thread).await.1, Outcome::Llm { cached: false, .. }));
+    assert_eq!(fake.requests.lock().unwrap().len(), 3, "a thread's reply is not shared");
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM llm_replies").fetch_one(one_store.pool()).await.unwrap();
+    assert_eq!(kept, 1, "only the story's reply is in the database");
+    assert_eq!(one_store.llm_tokens_used(chrono::Utc::now().date_naive()).await.unwrap(), 3 * 375);
 }

@@ -13,7 +13,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use layoffwatch::secret::Secret;
 use layoffwatch::store::{
     ArticleText, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule, FeedState, InboxEntry,
-    NewDelivery, PgStore, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
+    LeaseTaken, NewDelivery, PgStore, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
+    TokenReservation,
 };
 use serde_json::json;
 
@@ -508,6 +509,172 @@ async fn a_chat_event_seen_by_one_instance_is_a_redelivery_for_the_other<S: Stor
     assert!(!other.mark_event_seen("Ev0A1", at(1)).await.unwrap());
 }
 
+async fn a_lease_is_refused_while_it_runs_renewed_by_its_holder_and_taken_over_when_it_runs_out<S: Store>(store: S) {
+    let name = "discord-shards:0-1/4";
+    let later = |seconds: i64| at(10) + chrono::Duration::seconds(seconds);
+    assert_eq!(store.take_lease(name, "a", later(0), later(30)).await.unwrap(), LeaseTaken::Held, "never held: free");
+    assert_eq!(store.take_lease(name, "b", later(10), later(40)).await.unwrap(), LeaseTaken::Refused);
+    assert_eq!(store.take_lease(name, "a", later(10), later(40)).await.unwrap(), LeaseTaken::Held, "renewed");
+    assert_eq!(store.take_lease(name, "b", later(35), later(65)).await.unwrap(), LeaseTaken::Refused, "renewal held");
+    let taken = store.take_lease(name, "b", later(40), later(70)).await.unwrap();
+    assert_eq!(taken, LeaseTaken::TakenOver { from: "a".into() }, "a stopped renewing: b takes over");
+    assert_eq!(store.take_lease(name, "a", later(41), later(71)).await.unwrap(), LeaseTaken::Refused, "a lost it");
+    let running = store.leases("discord-shards:", later(41)).await.unwrap();
+    assert_eq!(running.len(), 1);
+    assert_eq!((running[0].name.as_str(), running[0].owner.as_str(), running[0].until), (name, "b", later(70)));
+}
+
+async fn a_released_lease_is_free_at_once_and_its_next_holder_took_nothing_over<S: Store>(store: S) {
+    let name = "discord-shards:0-0/1";
+    assert_eq!(store.take_lease(name, "a", at(10), at(11)).await.unwrap(), LeaseTaken::Held);
+    assert!(!store.release_lease(name, "b").await.unwrap(), "only the holder releases");
+    assert!(store.release_lease(name, "a").await.unwrap());
+    assert!(store.leases("", at(10)).await.unwrap().is_empty());
+    assert_eq!(store.take_lease(name, "b", at(10), at(11)).await.unwrap(), LeaseTaken::Held);
+}
+
+async fn leases_are_listed_by_prefix_and_only_while_they_run<S: Store>(store: S) {
+    for (name, owner, until) in
+        [("instance:a", "a", at(11)), ("instance:b", "b", at(12)), ("discord-shards:0-1/2", "a", at(11))]
+    {
+        store.take_lease(name, owner, at(10), until).await.unwrap();
+    }
+    let names = |leases: Vec<layoffwatch::store::Lease>| leases.into_iter().map(|l| l.name).collect::<Vec<_>>();
+    assert_eq!(names(store.leases("instance:", at(10)).await.unwrap()), ["instance:a", "instance:b"]);
+    assert_eq!(names(store.leases("instance:", at(11)).await.unwrap()), ["instance:b"], "a's ran out at 11:00");
+    assert_eq!(store.leases("", at(10)).await.unwrap().len(), 3);
+    assert_eq!(names(store.leases("instance:%", at(10)).await.unwrap()), Vec::<String>::new(), "no wildcards");
+}
+
+async fn eight_instances_asking_for_one_lease_at_once_give_it_to_one<S: Store + Clone + 'static>(store: S) {
+    let mut askers = Vec::new();
+    for n in 0..8 {
+        let store = store.clone();
+        askers.push(tokio::spawn(async move {
+            let owner = format!("instance-{n}");
+            store.take_lease("discord-shards:0-3/4", &owner, at(10), at(11)).await.unwrap() != LeaseTaken::Refused
+        }));
+    }
+    let mut holders = 0;
+    for asker in askers {
+        holders += usize::from(asker.await.unwrap());
+    }
+    assert_eq!(holders, 1);
+}
+
+async fn the_llm_budget_refuses_a_call_that_would_pass_the_limit_and_renews_each_day<S: Store>(store: S) {
+    let day = at(10).date_naive();
+    assert_eq!(store.llm_tokens_used(day).await.unwrap(), 0);
+    assert_eq!(store.reserve_llm_tokens(day, 800, 1_000).await.unwrap(), TokenReservation::Granted { used: 800 });
+    assert_eq!(store.reserve_llm_tokens(day, 300, 1_000).await.unwrap(), TokenReservation::Exhausted { used: 800 });
+    store.settle_llm_tokens(day, 800, 500).await.unwrap();
+    assert_eq!(store.reserve_llm_tokens(day, 300, 1_000).await.unwrap(), TokenReservation::Granted { used: 800 });
+    store.settle_llm_tokens(day, 300, 0).await.unwrap();
+    assert_eq!(store.llm_tokens_used(day).await.unwrap(), 500);
+    let tomorrow = day.succ_opt().unwrap();
+    assert_eq!(
+        store.reserve_llm_tokens(tomorrow, 1_000, 1_000).await.unwrap(),
+        TokenReservation::Granted { used: 1_000 }
+    );
+    assert_eq!(store.llm_tokens_used(day).await.unwrap(), 500);
+}
+
+async fn eight_instances_reserving_at_once_spend_one_budget<S: Store + Clone + 'static>(store: S) {
+    let day = at(10).date_naive();
+    let mut callers = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        callers.push(tokio::spawn(async move {
+            let mut granted = 0;
+            for _ in 0..10 {
+                if let TokenReservation::Granted { .. } = store.reserve_llm_tokens(day, 100, 2_500).await.unwrap() {
+                    granted += 1;
+                }
+            }
+            granted
+        }));
+    }
+    let mut granted = 0;
+    for caller in callers {
+        granted += caller.await.unwrap();
+    }
+    assert_eq!(granted, 25, "80 asked, 25 fit");
+    assert_eq!(store.llm_tokens_used(day).await.unwrap(), 2_500);
+}
+
+async fn a_cached_llm_reply_reads_back_until_it_expires_and_is_replaced_by_a_newer_one<S: Store>(store: S) {
+    let reply = json!({"headline": "Initech cuts 400", "bullets": [{"text": "Initech said so", "cites": ["c1"]}]});
+    assert_eq!(store.cached_llm_reply("k1", at(10)).await.unwrap(), None);
+    store.cache_llm_reply("k1", &reply, at(10), at(12)).await.unwrap();
+    assert_eq!(store.cached_llm_reply("k1", at(11)).await.unwrap(), Some(reply.clone()));
+    assert_eq!(store.cached_llm_reply("k1", at(12)).await.unwrap(), None, "expired");
+    let newer = json!({"headline": "Initech cuts 450", "bullets": []});
+    store.cache_llm_reply("k1", &newer, at(11), at(13)).await.unwrap();
+    assert_eq!(store.cached_llm_reply("k1", at(12)).await.unwrap(), Some(newer));
+    // Caching at 14:00 forgets what expired by then.
+    store.cache_llm_reply("k2", &reply, at(14), at(15)).await.unwrap();
+    assert_eq!(store.cached_llm_reply("k1", at(10)).await.unwrap(), None, "k1 was deleted, not just hidden");
+}
+
+// ----- two instances: two handles, each with its own connections, on one database -----
+
+async fn a_chat_event_claimed_by_one_handle_is_a_redelivery_for_another<S: Store>(one: S, two: S) {
+    assert!(one.mark_event_seen("Ev0B7", at(1)).await.unwrap());
+    assert!(!two.mark_event_seen("Ev0B7", at(1)).await.unwrap());
+    let entry = InboxEntry {
+        id: "slack:event:Ev0B8".into(),
+        platform: "slack".into(),
+        work: json!({"summary": {"channel": "C1", "thread": "1714000000.000100"}}).to_string(),
+        reply_to: None,
+        reply: None,
+        received_at: at(1),
+        expires_at: at(2),
+    };
+    assert!(two.inbox_accept(&entry).await.unwrap(), "delivered to the second instance first");
+    assert!(!one.inbox_accept(&entry).await.unwrap(), "the same event on the first is a redelivery");
+    assert_eq!(one.inbox_entries("slack").await.unwrap().len(), 1);
+}
+
+async fn an_inbox_entry_is_resumed_by_one_other_handle_only_once_its_accepter_had_time<S: Store>(one: S, two: S) {
+    let entry = InboxEntry {
+        id: "discord:interaction:77".into(),
+        platform: "discord".into(),
+        work: json!({"command": {"channel": "100", "text": "list"}}).to_string(),
+        reply_to: Some(Secret::new("token-77")),
+        reply: None,
+        received_at: at(10),
+        expires_at: at(12),
+    };
+    assert!(one.inbox_accept(&entry).await.unwrap());
+    let minutes = |m: i64| at(10) + chrono::Duration::minutes(m);
+    // Accepted at 10:00; another instance starting at 10:01 leaves it to its accepter (3 minutes).
+    assert!(two.inbox_take("discord", minutes(1), minutes(1 - 3), minutes(1 + 3)).await.unwrap().is_empty());
+    let taken = two.inbox_take("discord", minutes(4), minutes(4 - 3), minutes(4 + 3)).await.unwrap();
+    assert_eq!(taken, vec![entry.clone()], "its accepter had its time: taken, with its token");
+    assert!(one.inbox_take("discord", minutes(5), minutes(5 - 3), minutes(5 + 3)).await.unwrap().is_empty(), "two's");
+    assert_eq!(one.inbox_take("discord", minutes(7), minutes(7 - 3), minutes(7 + 3)).await.unwrap(), vec![entry]);
+    assert!(two.inbox_take("slack", minutes(9), minutes(9), minutes(9)).await.unwrap().is_empty(), "per platform");
+}
+
+async fn a_lease_one_handle_holds_is_refused_to_another_and_taken_over_when_it_runs_out<S: Store>(one: S, two: S) {
+    let name = "discord-shards:2-3/4";
+    assert_eq!(one.take_lease(name, "one", at(10), at(11)).await.unwrap(), LeaseTaken::Held);
+    assert_eq!(two.take_lease(name, "two", at(10), at(11)).await.unwrap(), LeaseTaken::Refused);
+    assert_eq!(
+        two.take_lease(name, "two", at(11), at(12)).await.unwrap(),
+        LeaseTaken::TakenOver { from: "one".into() }
+    );
+}
+
+async fn two_handles_spend_one_budget_and_share_cached_replies<S: Store>(one: S, two: S) {
+    let day = at(10).date_naive();
+    assert_eq!(one.reserve_llm_tokens(day, 600, 1_000).await.unwrap(), TokenReservation::Granted { used: 600 });
+    assert_eq!(two.reserve_llm_tokens(day, 600, 1_000).await.unwrap(), TokenReservation::Exhausted { used: 600 });
+    let reply = json!({"headline": "Globex to cut 1,200 jobs", "bullets": []});
+    one.cache_llm_reply("story-key", &reply, at(10), at(11)).await.unwrap();
+    assert_eq!(two.cached_llm_reply("story-key", at(10)).await.unwrap(), Some(reply));
+}
+
 /// Runs each test once per backend, as `sqlite::NAME` and `postgres::NAME`.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -567,4 +734,53 @@ on_both_backends! {
     marking_a_claimed_delivery_ends_its_claim,
     eight_claimers_at_once_send_every_delivery_exactly_once,
     a_chat_event_seen_by_one_instance_is_a_redelivery_for_the_other,
+    a_lease_is_refused_while_it_runs_renewed_by_its_holder_and_taken_over_when_it_runs_out,
+    a_released_lease_is_free_at_once_and_its_next_holder_took_nothing_over,
+    leases_are_listed_by_prefix_and_only_while_they_run,
+    eight_instances_asking_for_one_lease_at_once_give_it_to_one,
+    the_llm_budget_refuses_a_call_that_would_pass_the_limit_and_renews_each_day,
+    eight_instances_reserving_at_once_spend_one_budget,
+    a_cached_llm_reply_reads_back_until_it_expires_and_is_replaced_by_a_newer_one,
+}
+
+/// Runs each test once per backend with two stores opened separately on one database (a SQLite
+/// file, or one PostgreSQL schema), as two instances would, as `two_handles_on_sqlite::NAME` and
+/// `two_handles_on_postgres::NAME`.
+macro_rules! with_two_handles_on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod two_handles_on_sqlite {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let path = dir.path().join("shared.sqlite");
+                    let one = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+                    let two = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+                    super::$name(one, two).await;
+                }
+            )*
+        }
+        mod two_handles_on_postgres {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(url) = support::postgres::fresh_schema(concat!("two_", stringify!($name))).await else {
+                        return;
+                    };
+                    let one = PgStore::open(&url).await.unwrap();
+                    let two = PgStore::open(&url).await.unwrap();
+                    super::$name(one, two).await;
+                }
+            )*
+        }
+    };
+}
+
+with_two_handles_on_both_backends! {
+    a_chat_event_claimed_by_one_handle_is_a_redelivery_for_another,
+    an_inbox_entry_is_resumed_by_one_other_handle_only_once_its_accepter_had_time,
+    a_lease_one_handle_holds_is_refused_to_another_and_taken_over_when_it_runs_out,
+    two_handles_spend_one_budget_and_share_cached_replies,
 }

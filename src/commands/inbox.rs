@@ -22,6 +22,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::{debug, info, warn};
 
+/// With several instances, how long the instance that accepted an entry (or resumed it) has to answer
+/// it before another may resume it: longer than an answer takes (an LLM summary with its retries),
+/// shorter than Discord's 15-minute interaction token.
+pub const RESUME_AFTER: TimeDelta = TimeDelta::minutes(3);
+
 /// What became of work handed to [`Commands::accept`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Accepted {
@@ -81,14 +86,19 @@ impl Commands {
     }
 
     /// The platform's unfinished work, oldest first. Entries whose reply can no longer be delivered
-    /// (expired) or that this version cannot read are removed and left out.
+    /// (expired) or that this version cannot read are removed and left out. When other instances
+    /// share the inbox, only the entries nobody works on, now claimed by this instance.
     pub async fn resume<W: DeserializeOwned>(
         &self,
         platform: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<Pending<W>>, InboxError> {
+        let entries = match self.resume_after {
+            Some(after) => self.store.inbox_take(platform, now, now - after, now + after).await?,
+            None => self.store.inbox_entries(platform).await?,
+        };
         let mut out = Vec::new();
-        for entry in self.store.inbox_entries(platform).await? {
+        for entry in entries {
             if entry.expires_at <= now {
                 info!(platform, event = %entry.id, "Dropping chat work whose reply can no longer be delivered.");
                 self.done(&entry.id).await;
@@ -209,6 +219,26 @@ mod tests {
         let again = commands.run_once("c-1", &place, Command::Subscribe(target), answered).await;
         assert_eq!(again, first, "the same answer, not \"already subscribed\"");
         assert_eq!(store.subscriptions_for_channel("slack", "C1").await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn with_a_shared_inbox_an_entry_is_resumed_by_one_instance_once_its_accepter_had_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.sqlite");
+        let open = || async { SqliteStore::open(path.to_str().unwrap()).await.unwrap() };
+        let layer = |store: SqliteStore| {
+            Commands::new(store, Arc::new(Offline), Presets::bundled(), false).shared_with_others()
+        };
+        let (one, two, three) = (layer(open().await), layer(open().await), layer(open().await));
+        let now = Utc::now();
+        let work = Work { channel: "C1".into(), args: "list".into() };
+        one.accept("slack", "c-9", &work, None, TimeDelta::minutes(30), now).await.unwrap();
+        assert!(two.resume::<Work>("slack", now).await.unwrap().is_empty(), "one is answering it");
+        let later = now + RESUME_AFTER;
+        assert_eq!(two.resume::<Work>("slack", later).await.unwrap().len(), 1, "one had its time: two resumes it");
+        assert!(three.resume::<Work>("slack", later).await.unwrap().is_empty(), "two claimed it");
+        let two_stopped = later + RESUME_AFTER;
+        assert_eq!(three.resume::<Work>("slack", two_stopped).await.unwrap().len(), 1, "two's claim ran out");
     }
 
     #[tokio::test]

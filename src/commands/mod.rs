@@ -33,7 +33,7 @@ use crate::feeds::presets::Presets;
 use crate::store::{Store, StoreError, Subscription};
 use crate::summaries::SummaryService;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 use tracing::Instrument;
 
@@ -140,6 +140,13 @@ pub(crate) trait Backend: Send + Sync {
     async fn inbox_answer(&self, id: &str, reply: &str) -> Result<(), StoreError>;
     async fn inbox_remove(&self, id: &str) -> Result<(), StoreError>;
     async fn inbox_entries(&self, platform: &str) -> Result<Vec<crate::store::InboxEntry>, StoreError>;
+    async fn inbox_take(
+        &self,
+        platform: &str,
+        now: DateTime<Utc>,
+        accepted_before: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<crate::store::InboxEntry>, StoreError>;
     async fn prune_events(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
@@ -189,6 +196,16 @@ impl<S: Store> Backend for S {
         Store::inbox_entries(self, platform).await
     }
 
+    async fn inbox_take(
+        &self,
+        platform: &str,
+        now: DateTime<Utc>,
+        accepted_before: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<crate::store::InboxEntry>, StoreError> {
+        Store::inbox_take(self, platform, now, accepted_before, until).await
+    }
+
     async fn prune_events(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
         Store::prune_events(self, older_than).await
     }
@@ -202,6 +219,9 @@ pub struct Commands {
     presets: Arc<Presets>,
     /// Whether feed URLs may name private or loopback addresses (tests, intranets).
     allow_private: bool,
+    /// Set when other instances share the inbox: how long an instance has to answer an entry before
+    /// another may resume it (see [`Commands::shared_with_others`]).
+    resume_after: Option<TimeDelta>,
 }
 
 impl Commands {
@@ -211,7 +231,20 @@ impl Commands {
         presets: Presets,
         allow_private: bool,
     ) -> Self {
-        Self { store: Arc::new(store), summaries, presets: Arc::new(presets), allow_private }
+        Self { store: Arc::new(store), summaries, presets: Arc::new(presets), allow_private, resume_after: None }
+    }
+
+    /// Other instances share the store's inbox: [`Commands::resume`] takes only entries nobody has
+    /// worked on for [`inbox::RESUME_AFTER`] (their instance most likely stopped), claims them for as
+    /// long, and the adapters call it again every [`Commands::resume_every`], not only at start.
+    pub fn shared_with_others(mut self) -> Self {
+        self.resume_after = Some(inbox::RESUME_AFTER);
+        self
+    }
+
+    /// How often to resume entries other instances left, when the inbox is shared.
+    pub fn resume_every(&self) -> Option<std::time::Duration> {
+        self.resume_after.and_then(|t| t.to_std().ok())
     }
 
     /// A layer on a fresh in-memory store with the offline summarizer and presets from TOML text, for

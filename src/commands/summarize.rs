@@ -35,7 +35,7 @@ impl Commands {
         async {
             let messages = message_refs(&thread);
             let analysis = analyze(&Document::Thread(thread), Lexicon::embedded());
-            let summary = self.summaries.summarize(&analysis, None).await;
+            let summary = self.summaries.summarize_chat(&analysis).await;
             ThreadSummary { analysis, summary, messages }
         }
         .instrument(span)

@@ -9,6 +9,14 @@ use crate::secret::Secret;
 
 const DEFAULT_SUMMARY_MESSAGES: u32 = 200;
 
+/// More shards than any bot needs (Discord recommends one per 1,000 servers or so); a typo guard.
+const MAX_SHARDS: u32 = 65_536;
+
+/// Shards one lease covers unless told: one serenity client starts them five seconds apart, as
+/// Discord's identify limit wants, and a bot in fewer than 16,000 servers or so runs in one lease
+/// (one instance, the others standing by).
+const DEFAULT_SHARDS_PER_LEASE: u32 = 16;
+
 /// Reads the Discord settings. `None` when `DISCORD_TOKEN` is unset (the bot is not configured) or a
 /// problem was recorded. `allow_private_addresses` is the one value the whole configuration uses.
 pub fn read(r: &mut Reader<'_>, allow_private_addresses: bool) -> Option<DiscordSettings> {
@@ -18,6 +26,18 @@ pub fn read(r: &mut Reader<'_>, allow_private_addresses: bool) -> Option<Discord
     let raw_guild = r.get("DISCORD_COMMANDS_GUILD");
     let raw_channel = r.get("DISCORD_CHANNEL");
     let raw_shard = r.get("DISCORD_AUTOSHARD");
+    let total_shards = r.whole(
+        "DISCORD_SHARDS",
+        None,
+        1..=MAX_SHARDS,
+        "give the bot's total shard count, at least Discord's recommendation (e.g. 4), or leave it unset to autoshard in one instance",
+    );
+    let per_lease = r.whole(
+        "DISCORD_SHARDS_PER_LEASE",
+        None,
+        1..=MAX_SHARDS,
+        "give how many shards one lease covers, from 1 to DISCORD_SHARDS, e.g. 16",
+    );
     let summary_messages = r.whole(
         "DISCORD_SUMMARY_MESSAGES",
         None,
@@ -100,6 +120,28 @@ pub fn read(r: &mut Reader<'_>, allow_private_addresses: bool) -> Option<Discord
                 Sharding::Auto
             }
         },
+    };
+    let sharding = match (total_shards, per_lease) {
+        (Some(total), per_lease) => {
+            if sharding == Sharding::Single {
+                r.problem(
+                    "DISCORD_SHARDS",
+                    format!("asks for {total} leased shards while DISCORD_AUTOSHARD=false asks for one unleased shard"),
+                    "unset one of the two",
+                );
+            }
+            let per_lease = per_lease.unwrap_or(DEFAULT_SHARDS_PER_LEASE).min(total);
+            Sharding::Leased { total, per_lease }
+        }
+        (None, Some(_)) => {
+            r.problem(
+                "DISCORD_SHARDS_PER_LEASE",
+                "is set but DISCORD_SHARDS is not, so the shards are not leased",
+                "set DISCORD_SHARDS to the bot's total shard count, or unset DISCORD_SHARDS_PER_LEASE",
+            );
+            sharding
+        }
+        (None, None) => sharding,
     };
     if r.problem_count() > before {
         return None;
@@ -193,6 +235,31 @@ mod tests {
         assert!(fix("DISCORD_TOKEN").contains("Reset Token"));
         assert!(fix("DISCORD_API_URL").contains("LAYOFFWATCH_ALLOW_PRIVATE_ADDRESSES"));
         assert!(fix("DISCORD_COMMANDS_GUILD").contains("Copy ID"));
+    }
+
+    #[test]
+    fn leased_shards_take_the_total_and_a_lease_size_no_larger_than_it() {
+        let s = parse(&[("DISCORD_TOKEN", TOKEN), ("DISCORD_SHARDS", "4"), ("DISCORD_SHARDS_PER_LEASE", "2")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.sharding, Sharding::Leased { total: 4, per_lease: 2 });
+        let s = parse(&[("DISCORD_TOKEN", TOKEN), ("DISCORD_SHARDS", "4")]).unwrap().unwrap();
+        assert_eq!(s.sharding, Sharding::Leased { total: 4, per_lease: 4 });
+    }
+
+    #[test]
+    fn shard_settings_that_contradict_each_other_are_named() {
+        for (vars, key) in [
+            (vec![("DISCORD_SHARDS", "4"), ("DISCORD_AUTOSHARD", "false")], "DISCORD_SHARDS"),
+            (vec![("DISCORD_SHARDS_PER_LEASE", "2")], "DISCORD_SHARDS_PER_LEASE"),
+            (vec![("DISCORD_SHARDS", "0")], "DISCORD_SHARDS"),
+            (vec![("DISCORD_SHARDS", "4"), ("DISCORD_SHARDS_PER_LEASE", "two")], "DISCORD_SHARDS_PER_LEASE"),
+        ] {
+            let mut all = vec![("DISCORD_TOKEN", TOKEN)];
+            all.extend(vars);
+            let problems = parse(&all).unwrap_err();
+            assert_eq!(problems.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), [key], "{all:?}");
+        }
     }
 
     #[test]

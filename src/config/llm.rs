@@ -6,7 +6,7 @@
 use super::Reader;
 use crate::llm::settings::{
     DEFAULT_CONCURRENCY, DEFAULT_DAILY_TOKEN_BUDGET, DEFAULT_MAX_INPUT_TOKENS, DEFAULT_MAX_OUTPUT_TOKENS,
-    DEFAULT_TEMPERATURE, DEFAULT_TIMEOUT_SECONDS, LlmSettings, MIN_INPUT_TOKENS, RetryPolicy, usage_file_beside,
+    DEFAULT_TEMPERATURE, DEFAULT_TIMEOUT_SECONDS, LlmSettings, MIN_INPUT_TOKENS, RetryPolicy,
 };
 use crate::secret::Secret;
 use std::time::Duration;
@@ -14,8 +14,8 @@ use std::time::Duration;
 const BASE_URL_FIX: &str = "use the API root, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1";
 
 /// Reads the LLM settings. `None` when `OPENAI_BASE_URL` is unset (offline) or a problem was
-/// recorded. `db` is the store's path; the day's token use is kept in a file beside it.
-pub fn read(r: &mut Reader<'_>, db: Option<&str>) -> Option<LlmSettings> {
+/// recorded. The day's token use is kept in the store (see `llm::books`).
+pub fn read(r: &mut Reader<'_>) -> Option<LlmSettings> {
     let before = r.problem_count();
     let raw_base = r.get("OPENAI_BASE_URL");
     let model = r.get("OPENAI_MODEL");
@@ -92,7 +92,6 @@ pub fn read(r: &mut Reader<'_>, db: Option<&str>) -> Option<LlmSettings> {
         daily_token_budget,
         concurrency: concurrency.unwrap_or(DEFAULT_CONCURRENCY),
         retry: RetryPolicy::default(),
-        usage_file: db.and_then(usage_file_beside),
     })
 }
 
@@ -101,13 +100,12 @@ mod tests {
     use super::*;
     use crate::config::ConfigProblem;
     use std::collections::HashMap;
-    use std::path::Path;
 
     fn load(vars: &[(&str, &str)]) -> Result<Option<LlmSettings>, Vec<ConfigProblem>> {
         let env: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let lookup = move |k: &str| env.get(k).cloned();
         let mut r = Reader::new(&lookup);
-        let settings = read(&mut r, Some("./data/bot.sqlite"));
+        let settings = read(&mut r);
         if r.has_problems() { Err(r.into_problems()) } else { Ok(settings) }
     }
 
@@ -124,7 +122,6 @@ mod tests {
         assert_eq!(s.api_key, None);
         assert_eq!(s.max_input_tokens, DEFAULT_MAX_INPUT_TOKENS);
         assert_eq!(s.concurrency, DEFAULT_CONCURRENCY);
-        assert_eq!(s.usage_file.as_deref(), Some(Path::new("./data/bot.sqlite.llm-usage.json")));
         assert_eq!(s.server(), "127.0.0.1:11434");
     }
 

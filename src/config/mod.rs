@@ -75,6 +75,10 @@ pub struct Sharing {
     /// How long a claimed delivery stays with its sender (`LAYOFFWATCH_DELIVERY_CLAIM_SECONDS`,
     /// default 60): a delivery of an instance killed mid-send is retried after it.
     pub delivery_claim_seconds: u64,
+    /// How long a lease on a range of Discord shards lasts unless renewed
+    /// (`LAYOFFWATCH_SHARD_LEASE_SECONDS`, default 60): the holder renews it three times within
+    /// it, and a dead instance's shards are started by another after it.
+    pub shard_lease_seconds: u64,
 }
 
 /// A setting that cannot be used.
@@ -198,9 +202,7 @@ impl Settings {
         };
         let discord = discord::read(&mut r, allow_private_addresses);
         let slack = slack::read(&mut r, &slack::Shared { allow_private_addresses, http_addr });
-        // The LLM's daily token count is kept in a file beside a SQLite database; with PostgreSQL
-        // each instance keeps its own count in memory.
-        let llm = llm::read(&mut r, (!crate::store::postgres::is_postgres_url(&db)).then_some(db.as_str()));
+        let llm = llm::read(&mut r);
         let has_output = console
             || jsonl.is_some()
             || slack_webhook_url.is_some()
@@ -255,7 +257,7 @@ impl Settings {
 pub fn llm_from_process() -> Result<Option<LlmSettings>, ConfigError> {
     let lookup = |k: &str| std::env::var(k).ok();
     let mut r = Reader::new(&lookup);
-    let settings = llm::read(&mut r, None);
+    let settings = llm::read(&mut r);
     if r.has_problems() { Err(ConfigError::Invalid(r.into_problems())) } else { Ok(settings) }
 }
 
@@ -286,7 +288,15 @@ fn sharing(r: &mut Reader<'_>, poll_seconds: u64) -> Sharing {
             "set it to 1 or more (seconds a sender holds a delivery, e.g. 60)",
         )
         .unwrap_or(60);
-    Sharing { instance, feed_lease_seconds, delivery_claim_seconds }
+    let shard_lease_seconds = r
+        .whole(
+            "LAYOFFWATCH_SHARD_LEASE_SECONDS",
+            None,
+            3..=3_600,
+            "set it from 3 to 3600 (seconds a range of Discord shards stays leased without renewal, e.g. 60)",
+        )
+        .unwrap_or(60);
+    Sharing { instance, feed_lease_seconds, delivery_claim_seconds, shard_lease_seconds }
 }
 
 /// The host name and process id: unique among instances running at once.

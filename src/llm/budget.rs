@@ -1,27 +1,21 @@
 //! The daily token budget: tokens sent plus received by every call of one UTC day. A call reserves
 //! its worst case (its prompt plus the output limit) before it is made, so concurrent calls cannot
-//! overshoot together, and settles to what the server reports afterwards. The day's total is kept in
-//! a small JSON file beside the database, written atomically, so a restart (or a crash loop) does not
-//! hand out a fresh budget.
+//! overshoot together, and settles to what the server reports afterwards. The count lives in the
+//! [`Books`]: in the bot's database, where every instance spends the same budget and a restart (or
+//! a crash loop) does not hand out a fresh one.
 
+use super::books::{Books, BooksError, Reserved};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::Arc;
 
-/// The budget would be exceeded.
+/// Why a call may not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the daily LLM token budget is spent ({used} of {limit} tokens used today; a call needs up to {wanted})")]
-pub struct Exhausted {
-    pub used: u64,
-    pub limit: u64,
-    pub wanted: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Usage {
-    day: NaiveDate,
-    tokens: u64,
+pub enum Refused {
+    #[error("the daily LLM token budget is spent ({used} of {limit} tokens used today; a call needs up to {wanted})")]
+    Exhausted { used: u64, limit: u64, wanted: u64 },
+    /// The count cannot be read, so the budget cannot be checked: no call, rather than an unbounded one.
+    #[error("{0}")]
+    Unknown(#[from] BooksError),
 }
 
 /// Tokens reserved for one call; settle it with what the call used.
@@ -34,62 +28,33 @@ pub struct Reservation {
 
 pub struct DailyBudget {
     limit: u64,
-    file: Option<PathBuf>,
-    usage: Mutex<Usage>,
+    books: Arc<dyn Books>,
 }
 
 impl DailyBudget {
-    /// A budget of `limit` tokens a day, continuing today's total from `file` if it has one.
-    pub fn new(limit: u64, file: Option<PathBuf>, today: NaiveDate) -> Self {
-        let stored = file
-            .as_ref()
-            .and_then(|f| std::fs::read(f).ok())
-            .and_then(|bytes| serde_json::from_slice::<Usage>(&bytes).ok())
-            .filter(|u| u.day == today);
-        Self { limit, file, usage: Mutex::new(stored.unwrap_or(Usage { day: today, tokens: 0 })) }
+    /// A budget of `limit` tokens a day, counted in `books`.
+    pub fn new(limit: u64, books: Arc<dyn Books>) -> Self {
+        Self { limit, books }
     }
 
-    /// Tokens used today.
-    pub fn used(&self, today: NaiveDate) -> u64 {
-        let usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
-        if usage.day == today { usage.tokens } else { 0 }
+    /// Tokens used on `day`.
+    pub async fn used(&self, day: NaiveDate) -> Result<u64, BooksError> {
+        self.books.used(day).await
     }
 
-    /// Reserves `tokens` for a call, or says the budget cannot cover it.
-    pub fn reserve(&self, tokens: u64, today: NaiveDate) -> Result<Reservation, Exhausted> {
-        let mut usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
-        if usage.day != today {
-            *usage = Usage { day: today, tokens: 0 };
+    /// Reserves `tokens` for a call, or says why not.
+    pub async fn reserve(&self, tokens: u64, today: NaiveDate) -> Result<Reservation, Refused> {
+        match self.books.reserve(today, tokens, self.limit).await? {
+            Reserved::Granted => Ok(Reservation { day: today, tokens }),
+            Reserved::Exhausted { used } => Err(Refused::Exhausted { used, limit: self.limit, wanted: tokens }),
         }
-        if usage.tokens.saturating_add(tokens) > self.limit {
-            return Err(Exhausted { used: usage.tokens, limit: self.limit, wanted: tokens });
-        }
-        usage.tokens += tokens;
-        Ok(Reservation { day: today, tokens })
     }
 
     /// Replaces a reservation with the tokens the call used (0 when it failed before the server
-    /// worked on it), and saves the day's total.
-    pub fn settle(&self, reservation: Reservation, used: u64) {
-        let snapshot = {
-            let mut usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
-            if usage.day == reservation.day {
-                usage.tokens = usage.tokens.saturating_sub(reservation.tokens).saturating_add(used);
-            }
-            *usage
-        };
-        self.save(snapshot);
-    }
-
-    fn save(&self, usage: Usage) {
-        let Some(file) = &self.file else { return };
-        let tmp = file.with_extension("json.tmp");
-        let result = serde_json::to_vec(&usage)
-            .map_err(std::io::Error::other)
-            .and_then(|bytes| std::fs::write(&tmp, bytes))
-            .and_then(|()| std::fs::rename(&tmp, file));
-        if let Err(error) = result {
-            tracing::warn!(file = %file.display(), %error, "Could not save the LLM token use; a restart today would forget it.");
+    /// worked on it).
+    pub async fn settle(&self, reservation: Reservation, used: u64) {
+        if let Err(error) = self.books.settle(reservation.day, reservation.tokens, used).await {
+            tracing::warn!(%error, reserved = reservation.tokens, used, "Could not settle the LLM token count; today's count keeps the reservation.");
         }
     }
 }
@@ -97,45 +62,35 @@ impl DailyBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::books::InMemory;
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 4, d).unwrap()
     }
 
-    #[test]
-    fn a_call_that_would_pass_the_limit_is_refused() {
-        let b = DailyBudget::new(1_000, None, day(1));
-        let r = b.reserve(800, day(1)).unwrap();
-        assert_eq!(b.reserve(300, day(1)).unwrap_err(), Exhausted { used: 800, limit: 1_000, wanted: 300 });
-        b.settle(r, 500);
-        assert_eq!(b.used(day(1)), 500);
-        let r = b.reserve(300, day(1)).unwrap();
-        b.settle(r, 0);
-        assert_eq!(b.used(day(1)), 500);
+    #[tokio::test]
+    async fn a_call_that_would_pass_the_limit_is_refused() {
+        let b = DailyBudget::new(1_000, Arc::new(InMemory::default()));
+        let r = b.reserve(800, day(1)).await.unwrap();
+        assert_eq!(
+            b.reserve(300, day(1)).await.unwrap_err(),
+            Refused::Exhausted { used: 800, limit: 1_000, wanted: 300 }
+        );
+        b.settle(r, 500).await;
+        assert_eq!(b.used(day(1)).await.unwrap(), 500);
+        let r = b.reserve(300, day(1)).await.unwrap();
+        b.settle(r, 0).await;
+        assert_eq!(b.used(day(1)).await.unwrap(), 500);
     }
 
-    #[test]
-    fn the_budget_renews_each_day() {
-        let b = DailyBudget::new(1_000, None, day(1));
-        let r = b.reserve(1_000, day(1)).unwrap();
-        b.settle(r, 1_000);
-        assert!(b.reserve(1, day(1)).is_err());
-        let r = b.reserve(1_000, day(2)).unwrap();
-        b.settle(r, 10);
-        assert_eq!(b.used(day(2)), 10);
-    }
-
-    #[test]
-    fn a_restart_on_the_same_day_continues_the_count() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("bot.sqlite.llm-usage.json");
-        let b = DailyBudget::new(1_000, Some(file.clone()), day(1));
-        let r = b.reserve(900, day(1)).unwrap();
-        b.settle(r, 700);
-        let again = DailyBudget::new(1_000, Some(file.clone()), day(1));
-        assert_eq!(again.used(day(1)), 700);
-        assert!(again.reserve(400, day(1)).is_err());
-        let tomorrow = DailyBudget::new(1_000, Some(file), day(2));
-        assert_eq!(tomorrow.used(day(2)), 0);
+    #[tokio::test]
+    async fn the_budget_renews_each_day() {
+        let b = DailyBudget::new(1_000, Arc::new(InMemory::default()));
+        let r = b.reserve(1_000, day(1)).await.unwrap();
+        b.settle(r, 1_000).await;
+        assert!(b.reserve(1, day(1)).await.is_err());
+        let r = b.reserve(1_000, day(2)).await.unwrap();
+        b.settle(r, 10).await;
+        assert_eq!(b.used(day(2)).await.unwrap(), 10);
     }
 }

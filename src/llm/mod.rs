@@ -11,13 +11,16 @@
 //!   ids, most informative first, within a per-call data cap and the input budget.
 //! - [`schema`]: the JSON schema of a reply (a headline, at most three short bullets, one-letter
 //!   keys) and its lenient parsing.
-//! - [`budget`]: the daily token budget, kept across restarts.
-//! - [`cache`]: replies by content hash.
+//! - [`books`]: where the day's token count and cached replies live (the database, shared by every
+//!   instance, or memory for a one-off command).
+//! - [`budget`]: the daily token budget.
+//! - [`cache`]: replies by content hash; a thread's only in memory.
 //! - [`summarizer`]: [`LlmSummaries`], the [`crate::summaries::SummaryService`] tying them together.
 //!
 //! `tools::llm_bench` measures tokens for one call per story against one per article, per call
 //! and by where they go (instructions, data, reply).
 
+pub mod books;
 pub mod budget;
 pub mod cache;
 pub mod client;

@@ -3,7 +3,6 @@
 //! the environment (`OPENAI_BASE_URL` switches the LLM on); the summarizer only receives them.
 
 use crate::secret::Secret;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How a failed attempt is retried: 429, 5xx and connection failures only, with exponential backoff,
@@ -47,9 +46,6 @@ pub struct LlmSettings {
     /// Calls in flight at once.
     pub concurrency: usize,
     pub retry: RetryPolicy,
-    /// Where the day's token use is kept so a restart does not reset the budget; `None` keeps it in
-    /// memory only (an in-memory database, or the `summarize` command).
-    pub usage_file: Option<PathBuf>,
 }
 
 impl LlmSettings {
@@ -66,7 +62,6 @@ impl LlmSettings {
             daily_token_budget: DEFAULT_DAILY_TOKEN_BUDGET,
             concurrency: DEFAULT_CONCURRENCY,
             retry: RetryPolicy::default(),
-            usage_file: None,
         }
     }
 
@@ -90,29 +85,3 @@ pub const DEFAULT_DAILY_TOKEN_BUDGET: u64 = 500_000;
 pub const DEFAULT_CONCURRENCY: usize = 2;
 /// A prompt needs room for the instructions and at least a few sentences.
 pub const MIN_INPUT_TOKENS: u32 = 500;
-
-/// `./layoffwatch.sqlite` keeps its day's LLM token use in `./layoffwatch.sqlite.llm-usage.json`.
-pub fn usage_file_beside(db: &str) -> Option<PathBuf> {
-    let path = db.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or(path);
-    if path.is_empty() || path.contains(":memory:") || path.starts_with("postgres") {
-        return None;
-    }
-    Some(Path::new(&format!("{path}.llm-usage.json")).to_path_buf())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_budget_file_sits_beside_the_database() {
-        assert_eq!(usage_file_beside("./data/bot.sqlite"), Some(PathBuf::from("./data/bot.sqlite.llm-usage.json")));
-    }
-
-    #[test]
-    fn an_in_memory_database_keeps_the_budget_in_memory() {
-        assert_eq!(usage_file_beside("sqlite::memory:"), None);
-        assert_eq!(usage_file_beside("sqlite://bot.db?mode=rwc"), Some(PathBuf::from("bot.db.llm-usage.json")));
-    }
-}

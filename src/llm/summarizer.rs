@@ -7,8 +7,9 @@
 //! counted. Sources whose text addresses the model (a prompt injection in a feed item or a chat
 //! message) are left out of both, so they change nothing the bot says.
 
-use super::budget::DailyBudget;
-use super::cache::{Key, ReplyCache};
+use super::books::{Books, BooksError, InMemory};
+use super::budget::{DailyBudget, Refused};
+use super::cache::{Key, Origin, ReplyCache};
 use super::client::{CallError, ChatClient, Finish};
 use super::prompt::{self, BuiltPrompt, PROMPT_VERSION};
 use super::schema::{MAX_BULLETS, parse_reply};
@@ -118,24 +119,40 @@ impl std::fmt::Debug for LlmSummaries {
 }
 
 impl LlmSummaries {
+    /// A service whose budget and cache live in this process's memory (a one-off command).
     pub fn new(settings: LlmSettings, metrics: Arc<Metrics>) -> Result<Self, LlmError> {
+        Self::with_books(settings, metrics, Arc::new(InMemory::default()))
+    }
+
+    /// A service whose daily budget and story replies are kept in `books`: the bot's database,
+    /// shared by every instance.
+    pub fn with_books(settings: LlmSettings, metrics: Arc<Metrics>, books: Arc<dyn Books>) -> Result<Self, LlmError> {
         let client = ChatClient::new(&settings, metrics.clone())?;
-        let budget =
-            DailyBudget::new(settings.daily_token_budget, settings.usage_file.clone(), Utc::now().date_naive());
-        Ok(Self { client, settings, budget, cache: ReplyCache::new(CACHE_ENTRIES), metrics })
+        let budget = DailyBudget::new(settings.daily_token_budget, books.clone());
+        Ok(Self { client, settings, budget, cache: ReplyCache::new(CACHE_ENTRIES, books), metrics })
     }
 
     pub fn metrics(&self) -> &Arc<Metrics> {
         &self.metrics
     }
 
-    /// Tokens the daily budget has counted today.
-    pub fn tokens_used_today(&self) -> u64 {
-        self.budget.used(Utc::now().date_naive())
+    /// Tokens the daily budget has counted today (by every instance sharing the books).
+    pub async fn tokens_used_today(&self) -> Result<u64, BooksError> {
+        self.budget.used(Utc::now().date_naive()).await
     }
 
-    /// Summarizes, and says how the summary was made.
+    /// Summarizes a story, and says how the summary was made. Its reply may be kept in the books.
     pub async fn summarize_explained(&self, analysis: &Analysis, previous: Option<&Summary>) -> (Summary, Outcome) {
+        self.explained(analysis, previous, Origin::Story).await
+    }
+
+    /// Summarizes a chat thread, and says how: its reply is cached in memory only, since it is made
+    /// from message text.
+    pub async fn summarize_chat_explained(&self, analysis: &Analysis) -> (Summary, Outcome) {
+        self.explained(analysis, None, Origin::Chat).await
+    }
+
+    async fn explained(&self, analysis: &Analysis, previous: Option<&Summary>, origin: Origin) -> (Summary, Outcome) {
         let (analysis, hostile) = without_injections(analysis);
         if !hostile.is_empty() {
             self.metrics.add(LLM_INJECTIONS, None, hostile.len() as u64);
@@ -161,7 +178,7 @@ impl LlmSummaries {
         let prompt = prompt::build(analysis, &claims, previous, self.settings.max_input_tokens);
         self.metrics.add(LLM_TRIMMED, None, prompt.trimmed as u64);
         let key = self.cache_key(&prompt);
-        let (proposal, cached) = match self.cache.get(key) {
+        let (proposal, cached) = match self.cache.get(key, origin).await {
             Some(p) => {
                 self.metrics.inc(LLM_CACHE, Some("hit"));
                 (p, true)
@@ -170,7 +187,7 @@ impl LlmSummaries {
                 self.metrics.inc(LLM_CACHE, Some("miss"));
                 match self.ask(&prompt).await {
                     Ok(p) => {
-                        self.cache.put(key, p.clone());
+                        self.cache.put(key, p.clone(), origin).await;
                         (p, false)
                     }
                     Err(reason) => return self.fall_back(extractive, analysis, reason),
@@ -207,15 +224,20 @@ impl LlmSummaries {
     async fn ask(&self, prompt: &BuiltPrompt) -> Result<Proposal, FallbackReason> {
         let today = Utc::now().date_naive();
         let worst_case = prompt.estimated_tokens + u64::from(self.settings.max_output_tokens);
-        let reservation = self.budget.reserve(worst_case, today).map_err(|e| {
-            warn!(used = e.used, limit = e.limit, wanted = e.wanted, "LLM token budget spent for today; not calling.");
+        let reservation = self.budget.reserve(worst_case, today).await.map_err(|refused| {
+            match refused {
+                Refused::Exhausted { used, limit, wanted } => {
+                    warn!(used, limit, wanted, "LLM token budget spent for today; not calling.")
+                }
+                Refused::Unknown(error) => warn!(%error, "The LLM token budget cannot be checked; not calling."),
+            }
             FallbackReason::Budget
         })?;
         let completion = match self.client.complete(&prompt.chat).await {
             Ok(c) => c,
             Err(error) => {
                 // A failed call is not charged: the server reports no usage for it.
-                self.budget.settle(reservation, 0);
+                self.budget.settle(reservation, 0).await;
                 let reason = FallbackReason::of(&error);
                 self.metrics.inc(LLM_CALLS, Some(reason.name()));
                 warn!(server = %self.settings.server(), reason = reason.name(), %error, "LLM call failed.");
@@ -223,7 +245,7 @@ impl LlmSummaries {
             }
         };
         let usage = completion.usage;
-        self.budget.settle(reservation, usage.sent + usage.received);
+        self.budget.settle(reservation, usage.sent + usage.received).await;
         self.metrics.inc(LLM_CALLS, Some("ok"));
         self.metrics.add(LLM_TOKENS_SENT, None, usage.sent);
         self.metrics.add(LLM_TOKENS_RECEIVED, None, usage.received);
@@ -265,6 +287,10 @@ impl LlmSummaries {
 impl SummaryService for LlmSummaries {
     async fn summarize(&self, analysis: &Analysis, previous: Option<&Summary>) -> Summary {
         self.summarize_explained(analysis, previous).await.0
+    }
+
+    async fn summarize_chat(&self, analysis: &Analysis) -> Summary {
+        self.summarize_chat_explained(analysis).await.0
     }
 }
 

@@ -4,12 +4,13 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::postgres::{PgStore, is_postgres_url};
 use super::{
-    ArticleText, CommitSummary, Delivery, DeliveryId, DigestMode, DigestSchedule, FeedState, InboxEntry, LeaseCounts,
-    NewDelivery, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord, Subscription,
+    ArticleText, CommitSummary, Delivery, DeliveryId, DigestMode, DigestSchedule, FeedState, InboxEntry, Lease,
+    LeaseCounts, LeaseTaken, NewDelivery, PollCommit, SeenItem, SqliteStore, Store, StoreError, StoryRecord,
+    Subscription, TokenReservation,
 };
 
 /// One of the two backends.
@@ -109,8 +110,17 @@ impl Store for AnyStore {
         fn inbox_answer(&self, id: &str, reply: &str) -> ();
         fn inbox_remove(&self, id: &str) -> ();
         fn inbox_entries(&self, platform: &str) -> Vec<InboxEntry>;
+        fn inbox_take(&self, platform: &str, now: DateTime<Utc>, accepted_before: DateTime<Utc>, until: DateTime<Utc>) -> Vec<InboxEntry>;
         fn lease_feed(&self, url: &str, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> bool;
         fn claim_deliveries(&self, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> Vec<Delivery>;
         fn leases_held(&self, owner: &str, now: DateTime<Utc>) -> LeaseCounts;
+        fn take_lease(&self, name: &str, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> LeaseTaken;
+        fn release_lease(&self, name: &str, owner: &str) -> bool;
+        fn leases(&self, prefix: &str, now: DateTime<Utc>) -> Vec<Lease>;
+        fn reserve_llm_tokens(&self, day: NaiveDate, tokens: u64, limit: u64) -> TokenReservation;
+        fn settle_llm_tokens(&self, day: NaiveDate, reserved: u64, used: u64) -> ();
+        fn llm_tokens_used(&self, day: NaiveDate) -> u64;
+        fn cached_llm_reply(&self, key: &str, now: DateTime<Utc>) -> Option<serde_json::Value>;
+        fn cache_llm_reply(&self, key: &str, reply: &serde_json::Value, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> ();
     }
 }

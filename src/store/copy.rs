@@ -1,7 +1,8 @@
 //! Copying an installation from a SQLite file into a PostgreSQL database (`layoffwatch migrate`),
 //! so a single-instance bot can move to several instances without losing what it remembers: feeds
 //! and their validators, seen items, stories, the outbox (with its ids, so threads stay threads),
-//! subscriptions, digest schedules, handled chat events and the inbox.
+//! subscriptions, digest schedules, handled chat events, the inbox, and the LLM's token count and
+//! cached story replies.
 //!
 //! Leases and claims are not copied: they belong to running instances. The copy runs in one
 //! PostgreSQL transaction, so a failure leaves the target as it was. A target that already holds
@@ -102,6 +103,8 @@ const TABLES: &[(&str, &[(&str, &str)])] = &[
             ("fetched_at", "timestamptz"),
         ],
     ),
+    ("llm_usage", &[("day", "date"), ("tokens", "bigint")]),
+    ("llm_replies", &[("key", "text"), ("reply", "jsonb"), ("expires_at", "timestamptz")]),
 ];
 
 /// What a copy wrote: rows per table, in copy order.

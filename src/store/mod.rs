@@ -22,7 +22,9 @@
 //! store keeps: a feed is polled by the instance that leased it ([`Store::lease_feed`]) and a
 //! delivery sent by the instance that claimed it ([`Store::claim_deliveries`]); a lease expires, so
 //! the work of an instance that died is taken over. Chat event ids and the inbox are rows like any
-//! other, so they are shared too.
+//! other, so they are shared too. Other work one instance at a time may do (a range of Discord
+//! shards) is held under a named lease ([`Store::take_lease`]), and the LLM's daily token budget and
+//! its cached story replies are rows every instance reads and updates atomically.
 //!
 //! - [`sqlite`]: the default backend, one SQLite file in WAL mode.
 //! - [`postgres`]: the shared backend, one PostgreSQL database for one or more instances.
@@ -43,7 +45,7 @@ use std::fmt;
 use std::future::Future;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use crate::secret::Secret;
 
@@ -407,6 +409,42 @@ pub struct LeaseCounts {
     pub oldest_pending: Option<DateTime<Utc>>,
 }
 
+/// A named lease as the database holds it: work one instance at a time may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// What is leased, e.g. `discord-shards:0-3/8`; the key.
+    pub name: String,
+    /// The instance holding it.
+    pub owner: String,
+    /// When it runs out unless renewed.
+    pub until: DateTime<Utc>,
+}
+
+/// What became of an attempt to take (or renew) a named lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseTaken {
+    /// Another instance holds it and its lease has not run out.
+    Refused,
+    /// It is the caller's until the new end: it was free (never held, or released), or already the
+    /// caller's (a renewal, even one a little late that nobody took meanwhile).
+    Held,
+    /// It was another instance's and that lease had run out: the caller took over the work of an
+    /// instance that stopped renewing (most likely it died).
+    TakenOver {
+        /// The instance that held it.
+        from: String,
+    },
+}
+
+/// What a reservation against the LLM's daily token budget found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenReservation {
+    /// Reserved; `used` is the day's count with this reservation in it.
+    Granted { used: u64 },
+    /// Refused, nothing counted: the day's count `used` plus the request would pass the limit.
+    Exhausted { used: u64 },
+}
+
 /// An article page's extracted text, cached so a page is fetched once, not once per poll or feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleText {
@@ -618,6 +656,19 @@ pub trait Store: Send + Sync {
     /// A platform's entries, oldest first.
     fn inbox_entries(&self, platform: &str) -> impl Future<Output = Result<Vec<InboxEntry>, StoreError>> + Send;
 
+    /// Takes the platform's entries nobody works on, oldest first, for the caller until `until`: an
+    /// entry accepted before `accepted_before` that no instance resumed since (its accepter had time
+    /// to answer it, so it most likely stopped), or one whose last resumer's claim ran out at `now`.
+    /// Two instances never take the same entry at once, so one started while another is answering an
+    /// entry leaves it alone.
+    fn inbox_take(
+        &self,
+        platform: &str,
+        now: DateTime<Utc>,
+        accepted_before: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<InboxEntry>, StoreError>> + Send;
+
     // ----- leases shared by several instances -----
 
     /// Leases a feed's next poll to `owner` until `until`, unless another lease on it is still
@@ -650,6 +701,67 @@ pub trait Store: Send + Sync {
         owner: &str,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<LeaseCounts, StoreError>> + Send;
+
+    // ----- named leases -----
+
+    /// Takes the lease `name` for `owner` until `until`, or renews it when `owner` holds it
+    /// already; refused while another owner's lease runs at `now`. Two instances asking at once
+    /// never both get it. Says whether it was taken over from an instance whose lease ran out.
+    fn take_lease(
+        &self,
+        name: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> impl Future<Output = Result<LeaseTaken, StoreError>> + Send;
+
+    /// Gives up `name` if `owner` holds it (whether or not it ran out), so another instance may take
+    /// it at once and without counting a take-over; returns whether it did.
+    fn release_lease(&self, name: &str, owner: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The leases whose names start with `prefix` and that run at `now`, by name.
+    fn leases(&self, prefix: &str, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<Lease>, StoreError>> + Send;
+
+    // ----- the LLM's shared budget and replies -----
+
+    /// Adds `tokens` to the count of `day` unless that would pass `limit`, atomically, so
+    /// instances sharing the database never spend more than one budget between them.
+    fn reserve_llm_tokens(
+        &self,
+        day: NaiveDate,
+        tokens: u64,
+        limit: u64,
+    ) -> impl Future<Output = Result<TokenReservation, StoreError>> + Send;
+
+    /// Replaces a reservation of `reserved` tokens on `day` with the `used` tokens the call
+    /// actually cost (0 when it failed before the server worked on it).
+    fn settle_llm_tokens(
+        &self,
+        day: NaiveDate,
+        reserved: u64,
+        used: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Tokens counted on `day` so far.
+    fn llm_tokens_used(&self, day: NaiveDate) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// The reply cached under `key` (a hash of the request), unless it expired by `now`.
+    fn cached_llm_reply(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<serde_json::Value>, StoreError>> + Send;
+
+    /// Caches `reply` under `key` until `expires_at`, replacing an older one, and forgets replies
+    /// that expired by `now`. Only story summaries: a thread summary's reply comes from chat text,
+    /// which is never stored.
+    fn cache_llm_reply(
+        &self,
+        key: &str,
+        reply: &serde_json::Value,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 #[cfg(test)]

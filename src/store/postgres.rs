@@ -13,15 +13,15 @@ use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 use tracing::{debug, warn};
 
 use super::{
     ArticleText, CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule,
-    FeedState, InboxEntry, LeaseCounts, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord,
-    Subscription,
+    FeedState, InboxEntry, Lease, LeaseCounts, LeaseTaken, NewDelivery, PollCommit, SeenItem, Store, StoreError,
+    StoryRecord, Subscription, TokenReservation,
 };
 use crate::secret::Secret;
 
@@ -248,6 +248,19 @@ fn subscription_from_row(row: &PgRow) -> Result<Subscription, StoreError> {
         feed: col(row, "subscriptions.feed")?,
         added_by: col(row, "subscriptions.added_by")?,
         added_at: col(row, "subscriptions.added_at")?,
+    })
+}
+
+fn inbox_from_row(row: &PgRow) -> Result<InboxEntry, StoreError> {
+    let reply_to: Option<String> = col(row, "inbox.reply_to")?;
+    Ok(InboxEntry {
+        id: col(row, "inbox.id")?,
+        platform: col(row, "inbox.platform")?,
+        work: col(row, "inbox.work")?,
+        reply_to: reply_to.map(Secret::new),
+        reply: col(row, "inbox.reply")?,
+        received_at: col(row, "inbox.received_at")?,
+        expires_at: col(row, "inbox.expires_at")?,
     })
 }
 
@@ -820,20 +833,34 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::database(format!("read the {platform} inbox")))?;
-        rows.iter()
-            .map(|row| {
-                let reply_to: Option<String> = col(row, "inbox.reply_to")?;
-                Ok(InboxEntry {
-                    id: col(row, "inbox.id")?,
-                    platform: col(row, "inbox.platform")?,
-                    work: col(row, "inbox.work")?,
-                    reply_to: reply_to.map(Secret::new),
-                    reply: col(row, "inbox.reply")?,
-                    received_at: col(row, "inbox.received_at")?,
-                    expires_at: col(row, "inbox.expires_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(inbox_from_row).collect()
+    }
+
+    async fn inbox_take(
+        &self,
+        platform: &str,
+        now: DateTime<Utc>,
+        accepted_before: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<InboxEntry>, StoreError> {
+        // SKIP LOCKED: an entry another instance is taking right now is its, not ours.
+        let rows = sqlx::query(
+            "WITH free AS (SELECT id FROM inbox WHERE platform = $2 \
+             AND ((claimed_until IS NULL AND received_at <= $3) OR claimed_until <= $4) FOR UPDATE SKIP LOCKED) \
+             UPDATE inbox SET claimed_until = $1 FROM free WHERE inbox.id = free.id \
+             RETURNING inbox.id, inbox.platform, inbox.work, inbox.reply_to, inbox.reply, inbox.received_at, \
+             inbox.expires_at",
+        )
+        .bind(until)
+        .bind(platform)
+        .bind(accepted_before)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("resume the {platform} inbox")))?;
+        let mut taken = rows.iter().map(inbox_from_row).collect::<Result<Vec<_>, _>>()?;
+        taken.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        Ok(taken)
     }
 
     async fn lease_feed(
@@ -915,6 +942,185 @@ impl Store for PgStore {
             oldest_pending: col(&row, "oldest_pending")?,
         })
     }
+
+    async fn take_lease(
+        &self,
+        name: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<LeaseTaken, StoreError> {
+        let context = || format!("take the lease {name}");
+        let mut tx = self.pool.begin().await.map_err(StoreError::database(context()))?;
+        let created =
+            sqlx::query("INSERT INTO leases (name, owner, until) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+                .bind(name)
+                .bind(owner)
+                .bind(until)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::database(context()))?
+                .rows_affected()
+                > 0;
+        if !created {
+            // SKIP LOCKED: a lease another instance is taking or renewing right now is not free.
+            let Some(row) = sqlx::query("SELECT owner, until FROM leases WHERE name = $1 FOR UPDATE SKIP LOCKED")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::database(context()))?
+            else {
+                tx.rollback().await.map_err(StoreError::database(context()))?;
+                return Ok(LeaseTaken::Refused);
+            };
+            let holder: String = col(&row, "leases.owner")?;
+            let runs_until: DateTime<Utc> = col(&row, "leases.until")?;
+            let taken = if holder == owner {
+                LeaseTaken::Held
+            } else if runs_until <= now {
+                LeaseTaken::TakenOver { from: holder }
+            } else {
+                // Ended now, not when the pool next uses the connection: until then the row stays
+                // locked, and every other instance would find the lease busy.
+                tx.rollback().await.map_err(StoreError::database(context()))?;
+                return Ok(LeaseTaken::Refused);
+            };
+            sqlx::query("UPDATE leases SET owner = $1, until = $2 WHERE name = $3")
+                .bind(owner)
+                .bind(until)
+                .bind(name)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::database(context()))?;
+            tx.commit().await.map_err(StoreError::database(context()))?;
+            return Ok(taken);
+        }
+        tx.commit().await.map_err(StoreError::database(context()))?;
+        Ok(LeaseTaken::Held)
+    }
+
+    async fn release_lease(&self, name: &str, owner: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query("DELETE FROM leases WHERE name = $1 AND owner = $2")
+            .bind(name)
+            .bind(owner)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("release the lease {name}")))?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn leases(&self, prefix: &str, now: DateTime<Utc>) -> Result<Vec<Lease>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, owner, until FROM leases WHERE left(name, length($1)) = $1 AND until > $2 ORDER BY name",
+        )
+        .bind(prefix)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("list the leases named {prefix}…")))?;
+        rows.iter()
+            .map(|row| {
+                Ok(Lease {
+                    name: col(row, "leases.name")?,
+                    owner: col(row, "leases.owner")?,
+                    until: col(row, "leases.until")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn reserve_llm_tokens(
+        &self,
+        day: NaiveDate,
+        tokens: u64,
+        limit: u64,
+    ) -> Result<TokenReservation, StoreError> {
+        let context = || format!("reserve {tokens} LLM tokens for {day}");
+        sqlx::query("INSERT INTO llm_usage (day, tokens) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING")
+            .bind(day)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(context()))?;
+        // One statement: the row lock makes a concurrent reservation re-check the sum it would make.
+        let granted: Option<i64> = sqlx::query_scalar(
+            "UPDATE llm_usage SET tokens = tokens + $1 WHERE day = $2 AND tokens + $1 <= $3 RETURNING tokens",
+        )
+        .bind(token_count(tokens))
+        .bind(day)
+        .bind(token_count(limit))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database(context()))?;
+        if let Some(used) = granted {
+            return Ok(TokenReservation::Granted { used: used.unsigned_abs() });
+        }
+        Ok(TokenReservation::Exhausted { used: self.llm_tokens_used(day).await? })
+    }
+
+    async fn settle_llm_tokens(&self, day: NaiveDate, reserved: u64, used: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE llm_usage SET tokens = greatest(tokens - $1, 0) + $2 WHERE day = $3")
+            .bind(token_count(reserved))
+            .bind(token_count(used))
+            .bind(day)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("count the LLM tokens used on {day}")))?;
+        Ok(())
+    }
+
+    async fn llm_tokens_used(&self, day: NaiveDate) -> Result<u64, StoreError> {
+        let used: Option<i64> = sqlx::query_scalar("SELECT tokens FROM llm_usage WHERE day = $1")
+            .bind(day)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("read the LLM tokens used on {day}")))?;
+        Ok(used.unwrap_or(0).unsigned_abs())
+    }
+
+    async fn cached_llm_reply(&self, key: &str, now: DateTime<Utc>) -> Result<Option<serde_json::Value>, StoreError> {
+        let reply: Option<String> =
+            sqlx::query_scalar("SELECT reply::text FROM llm_replies WHERE key = $1 AND expires_at > $2")
+                .bind(key)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::database("read a cached LLM reply"))?;
+        reply
+            .map(|text| serde_json::from_str(&text).map_err(|err| corrupt("llm_replies.reply", &text, err)))
+            .transpose()
+    }
+
+    async fn cache_llm_reply(
+        &self,
+        key: &str,
+        reply: &serde_json::Value,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let context = "cache an LLM reply";
+        sqlx::query(
+            "INSERT INTO llm_replies (key, reply, expires_at) VALUES ($1, $2::jsonb, $3) \
+             ON CONFLICT (key) DO UPDATE SET reply = excluded.reply, expires_at = excluded.expires_at",
+        )
+        .bind(key)
+        .bind(reply.to_string())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database(context))?;
+        sqlx::query("DELETE FROM llm_replies WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(context))?;
+        Ok(())
+    }
+}
+
+/// A token count as PostgreSQL's BIGINT; no budget comes near the cut, which only keeps the sums in
+/// the statements from overflowing.
+fn token_count(tokens: u64) -> i64 {
+    i64::try_from(tokens.min(u64::from(u32::MAX) * 1024)).unwrap_or(i64::MAX)
 }
 
 /// The delivery columns prefixed with the table, for `UPDATE … FROM … RETURNING`.

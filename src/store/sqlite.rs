@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
@@ -25,8 +25,8 @@ use tracing::{debug, warn};
 
 use super::{
     ArticleText, CommitSummary, Delivery, DeliveryId, DeliveryKind, DeliveryState, DigestMode, DigestSchedule,
-    FeedState, InboxEntry, LeaseCounts, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord,
-    Subscription,
+    FeedState, InboxEntry, Lease, LeaseCounts, LeaseTaken, NewDelivery, PollCommit, SeenItem, Store, StoreError,
+    StoryRecord, Subscription, TokenReservation,
 };
 use crate::secret::Secret;
 
@@ -273,6 +273,19 @@ fn subscription_from_row(row: &SqliteRow) -> Result<Subscription, StoreError> {
         feed: col(row, "subscriptions.feed")?,
         added_by: col(row, "subscriptions.added_by")?,
         added_at: col_ts(row, "subscriptions.added_at")?,
+    })
+}
+
+fn inbox_from_row(row: &SqliteRow) -> Result<InboxEntry, StoreError> {
+    let reply_to: Option<String> = col(row, "inbox.reply_to")?;
+    Ok(InboxEntry {
+        id: col(row, "inbox.id")?,
+        platform: col(row, "inbox.platform")?,
+        work: col(row, "inbox.work")?,
+        reply_to: reply_to.map(Secret::new),
+        reply: col(row, "inbox.reply")?,
+        received_at: col_ts(row, "inbox.received_at")?,
+        expires_at: col_ts(row, "inbox.expires_at")?,
     })
 }
 
@@ -860,20 +873,34 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::database(format!("read the {platform} inbox")))?;
-        rows.iter()
-            .map(|row| {
-                let reply_to: Option<String> = col(row, "inbox.reply_to")?;
-                Ok(InboxEntry {
-                    id: col(row, "inbox.id")?,
-                    platform: col(row, "inbox.platform")?,
-                    work: col(row, "inbox.work")?,
-                    reply_to: reply_to.map(Secret::new),
-                    reply: col(row, "inbox.reply")?,
-                    received_at: col_ts(row, "inbox.received_at")?,
-                    expires_at: col_ts(row, "inbox.expires_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(inbox_from_row).collect()
+    }
+
+    async fn inbox_take(
+        &self,
+        platform: &str,
+        now: DateTime<Utc>,
+        accepted_before: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<InboxEntry>, StoreError> {
+        let context = format!("resume the {platform} inbox");
+        let mut tx = self.begin_write(&context).await?;
+        let rows = sqlx::query(
+            "UPDATE inbox SET claimed_until = ?1 WHERE platform = ?2 \
+             AND ((claimed_until IS NULL AND received_at <= ?3) OR claimed_until <= ?4) \
+             RETURNING id, platform, work, reply_to, reply, received_at, expires_at",
+        )
+        .bind(ts(until))
+        .bind(platform)
+        .bind(ts(accepted_before))
+        .bind(ts(now))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::database(context.clone()))?;
+        tx.commit().await.map_err(StoreError::database(context))?;
+        let mut taken = rows.iter().map(inbox_from_row).collect::<Result<Vec<_>, _>>()?;
+        taken.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        Ok(taken)
     }
 
     async fn lease_feed(
@@ -959,6 +986,194 @@ impl Store for SqliteStore {
             oldest_pending: col_opt_ts(&row, "oldest_pending")?,
         })
     }
+
+    async fn take_lease(
+        &self,
+        name: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<LeaseTaken, StoreError> {
+        let context = || format!("take the lease {name}");
+        // The write lock taken up front makes read-decide-write one step for every instance.
+        let mut tx = self.begin_write(&context()).await?;
+        let held = sqlx::query("SELECT owner, until FROM leases WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::database(context()))?;
+        let taken = match held {
+            None => {
+                sqlx::query("INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)")
+                    .bind(name)
+                    .bind(owner)
+                    .bind(ts(until))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::database(context()))?;
+                LeaseTaken::Held
+            }
+            Some(row) => {
+                let holder: String = col(&row, "leases.owner")?;
+                let runs_until = col_ts(&row, "leases.until")?;
+                let taken = if holder == owner {
+                    LeaseTaken::Held
+                } else if runs_until <= now {
+                    LeaseTaken::TakenOver { from: holder }
+                } else {
+                    // Ended now, not when the pool next uses the connection: until then it holds the
+                    // write lock, and every other writer would wait for it.
+                    tx.rollback().await.map_err(StoreError::database(context()))?;
+                    return Ok(LeaseTaken::Refused);
+                };
+                sqlx::query("UPDATE leases SET owner = ?, until = ? WHERE name = ?")
+                    .bind(owner)
+                    .bind(ts(until))
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::database(context()))?;
+                taken
+            }
+        };
+        tx.commit().await.map_err(StoreError::database(context()))?;
+        Ok(taken)
+    }
+
+    async fn release_lease(&self, name: &str, owner: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query("DELETE FROM leases WHERE name = ? AND owner = ?")
+            .bind(name)
+            .bind(owner)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("release the lease {name}")))?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn leases(&self, prefix: &str, now: DateTime<Utc>) -> Result<Vec<Lease>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, owner, until FROM leases WHERE substr(name, 1, length(?1)) = ?1 AND until > ?2 ORDER BY name",
+        )
+        .bind(prefix)
+        .bind(ts(now))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database(format!("list the leases named {prefix}…")))?;
+        rows.iter()
+            .map(|row| {
+                Ok(Lease {
+                    name: col(row, "leases.name")?,
+                    owner: col(row, "leases.owner")?,
+                    until: col_ts(row, "leases.until")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn reserve_llm_tokens(
+        &self,
+        day: NaiveDate,
+        tokens: u64,
+        limit: u64,
+    ) -> Result<TokenReservation, StoreError> {
+        let context = || format!("reserve {tokens} LLM tokens for {day}");
+        let mut tx = self.begin_write(&context()).await?;
+        let day_key = day.to_string();
+        sqlx::query("INSERT INTO llm_usage (day, tokens) VALUES (?, 0) ON CONFLICT (day) DO NOTHING")
+            .bind(&day_key)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database(context()))?;
+        let granted: Option<i64> = sqlx::query_scalar(
+            "UPDATE llm_usage SET tokens = tokens + ?1 WHERE day = ?2 AND tokens + ?1 <= ?3 RETURNING tokens",
+        )
+        .bind(token_count(tokens))
+        .bind(&day_key)
+        .bind(token_count(limit))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::database(context()))?;
+        let reservation = match granted {
+            Some(used) => TokenReservation::Granted { used: used.unsigned_abs() },
+            None => {
+                let used: i64 = sqlx::query_scalar("SELECT tokens FROM llm_usage WHERE day = ?")
+                    .bind(&day_key)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(StoreError::database(context()))?;
+                TokenReservation::Exhausted { used: used.unsigned_abs() }
+            }
+        };
+        tx.commit().await.map_err(StoreError::database(context()))?;
+        Ok(reservation)
+    }
+
+    async fn settle_llm_tokens(&self, day: NaiveDate, reserved: u64, used: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE llm_usage SET tokens = max(tokens - ?1, 0) + ?2 WHERE day = ?3")
+            .bind(token_count(reserved))
+            .bind(token_count(used))
+            .bind(day.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("count the LLM tokens used on {day}")))?;
+        Ok(())
+    }
+
+    async fn llm_tokens_used(&self, day: NaiveDate) -> Result<u64, StoreError> {
+        let used: Option<i64> = sqlx::query_scalar("SELECT tokens FROM llm_usage WHERE day = ?")
+            .bind(day.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::database(format!("read the LLM tokens used on {day}")))?;
+        Ok(used.unwrap_or(0).unsigned_abs())
+    }
+
+    async fn cached_llm_reply(&self, key: &str, now: DateTime<Utc>) -> Result<Option<serde_json::Value>, StoreError> {
+        let reply: Option<String> =
+            sqlx::query_scalar("SELECT reply FROM llm_replies WHERE key = ? AND expires_at > ?")
+                .bind(key)
+                .bind(ts(now))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::database("read a cached LLM reply"))?;
+        reply
+            .map(|text| serde_json::from_str(&text).map_err(|err| corrupt("llm_replies.reply", &text, err)))
+            .transpose()
+    }
+
+    async fn cache_llm_reply(
+        &self,
+        key: &str,
+        reply: &serde_json::Value,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let context = "cache an LLM reply";
+        let mut tx = self.begin_write(context).await?;
+        sqlx::query(
+            "INSERT INTO llm_replies (key, reply, expires_at) VALUES (?, ?, ?) \
+             ON CONFLICT (key) DO UPDATE SET reply = excluded.reply, expires_at = excluded.expires_at",
+        )
+        .bind(key)
+        .bind(reply.to_string())
+        .bind(ts(expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::database(context))?;
+        sqlx::query("DELETE FROM llm_replies WHERE expires_at <= ?")
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database(context))?;
+        tx.commit().await.map_err(StoreError::database(context))?;
+        Ok(())
+    }
+}
+
+/// A token count as SQLite's signed integer; no budget comes near the cut, which only keeps the
+/// sums in the statements from overflowing.
+fn token_count(tokens: u64) -> i64 {
+    i64::try_from(tokens.min(u64::from(u32::MAX) * 1024)).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

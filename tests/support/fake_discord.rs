@@ -54,6 +54,12 @@ pub struct State {
     pub sessions: usize,
     /// Discord keeps a nonce for a few minutes only; once set, no earlier nonce is recognised.
     pub nonces_expired: bool,
+    /// Gateway sessions open now per shard id (from IDENTIFY), and the most ever open at once: a
+    /// shard run by two instances at the same time shows as 2.
+    pub shards_open: HashMap<u64, usize>,
+    pub shards_most_open: HashMap<u64, usize>,
+    /// Shard ids in the order they identified.
+    pub identified_shards: Vec<u64>,
     /// A process to kill -9 right after the next message is created, before it is answered: the bot
     /// dies between a chat write and its own record of it.
     pub kill_on_post: Option<u32>,
@@ -502,8 +508,19 @@ async fn send(socket: &mut WebSocket, frame: Value) -> bool {
     socket.send(WsMessage::Text(frame.to_string().into())).await.is_ok()
 }
 
-/// One gateway connection, from HELLO until the bot closes it.
-async fn session(fake: FakeDiscord, mut socket: WebSocket) {
+/// One gateway connection, from HELLO until the bot closes it; the shard it identified as counts as
+/// open meanwhile.
+async fn session(fake: FakeDiscord, socket: WebSocket) {
+    let mut shard = None;
+    serve_session(&fake, socket, &mut shard).await;
+    if let Some(id) = shard
+        && let Some(open) = fake.state.lock().unwrap().shards_open.get_mut(&id)
+    {
+        *open -= 1;
+    }
+}
+
+async fn serve_session(fake: &FakeDiscord, mut socket: WebSocket, shard: &mut Option<u64>) {
     let mut control = fake.control.subscribe();
     let mut seq: u64 = 0;
     if !send(&mut socket, json!({"op": 10, "d": {"heartbeat_interval": 500}, "s": null, "t": null})).await {
@@ -531,15 +548,29 @@ async fn session(fake: FakeDiscord, mut socket: WebSocket) {
                         if !send(&mut socket, json!({"op": 11, "d": null, "s": null, "t": null})).await { return }
                     }
                     Some(2) => {
+                        let shard_info = match frame["d"]["shard"].as_array() {
+                            Some(pair) => json!(pair),
+                            None => json!([0, 1]),
+                        };
                         let session_id = {
                             let mut s = fake.state.lock().unwrap();
                             s.sessions += 1;
+                            let id = shard_info[0].as_u64().unwrap_or(0);
+                            if shard.is_none() {
+                                *shard = Some(id);
+                                let open = s.shards_open.entry(id).or_default();
+                                *open += 1;
+                                let open = *open;
+                                let most = s.shards_most_open.entry(id).or_default();
+                                *most = (*most).max(open);
+                                s.identified_shards.push(id);
+                            }
                             format!("session-{}", s.sessions)
                         };
                         seq += 1;
                         let ready = json!({
                             "v": 10, "user": user(BOT_ID, "layoffwatch", true), "guilds": [{"id": GUILD.to_string(), "unavailable": true}],
-                            "session_id": session_id, "resume_gateway_url": ws, "shard": [0, 1],
+                            "session_id": session_id, "resume_gateway_url": ws, "shard": shard_info,
                             "application": {"id": APP_ID.to_string(), "flags": 0}
                         });
                         if !send(&mut socket, json!({"op": 0, "t": "READY", "s": seq, "d": ready})).await { return }

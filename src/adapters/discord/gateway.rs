@@ -35,6 +35,16 @@ pub(crate) async fn answer(shared: &Shared, invocation: &Invocation, answered: O
     commands::handle(&cx, invocation, answered, resumed).await;
 }
 
+/// Resumes the inbox at start and, when other instances share it, again every so often, so what an
+/// instance left when it stopped is answered by another (within the tokens' 15 minutes).
+pub(crate) async fn keep_resuming(shared: Arc<Shared>) {
+    loop {
+        resume(shared.clone()).await;
+        let Some(every) = shared.commands.resume_every() else { return };
+        tokio::time::sleep(every).await;
+    }
+}
+
 /// Answers what the inbox still holds from before a restart (within the tokens' 15 minutes).
 pub(crate) async fn resume(shared: Arc<Shared>) {
     let pending = match shared.commands.resume::<Invocation>(PLATFORM, Utc::now()).await {

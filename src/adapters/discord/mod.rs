@@ -12,6 +12,7 @@
 //!   commands layer ([`crate::commands`]) carries them out and keeps them in its inbox.
 //! - [`summaries`]: history pagination → the core's thread → the commands layer's summary.
 //! - [`gateway`]: serenity's client, intents and the event handler.
+//! - [`shards`]: this instance's share of the shards, leased in the database instances share.
 //!
 //! The integrator starts it with [`DiscordBot::new`] and [`DiscordBot::serve`], and hands the same
 //! bot to the watcher as a [`Platform`].
@@ -24,6 +25,7 @@ pub mod gateway;
 pub mod recall;
 pub mod rest;
 pub mod settings;
+pub mod shards;
 pub mod summaries;
 
 use crate::commands::Commands;
@@ -36,6 +38,7 @@ use rest::{Rest, RestError};
 use serde_json::Value;
 use serenity::http::HttpBuilder;
 use settings::{CommandScope, DiscordSettings, Sharding, Snowflake};
+use shards::{ShardLeases, ShardRange};
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -77,6 +80,8 @@ impl Shared {
 #[derive(Clone)]
 pub struct DiscordBot {
     shared: Arc<Shared>,
+    /// The leases this instance's share of the shards is held under, when the shards are leased.
+    leases: Option<Arc<dyn ShardLeases>>,
 }
 
 impl DiscordBot {
@@ -93,35 +98,54 @@ impl DiscordBot {
                 api: Arc::new(Api::new(rest)),
                 registered: AtomicBool::new(false),
             }),
+            leases: None,
         })
+    }
+
+    /// Runs only the shards this instance holds leases on (with [`Sharding::Leased`]).
+    pub fn with_shard_leases(mut self, leases: Arc<dyn ShardLeases>) -> Self {
+        self.leases = Some(leases);
+        self
+    }
+
+    /// The shard ranges the settings cut the bot's shards into, when they are leased.
+    pub fn shard_ranges(&self) -> Vec<ShardRange> {
+        match self.shared.settings.sharding {
+            Sharding::Leased { total, per_lease } => ShardRange::split(total, per_lease),
+            Sharding::Auto | Sharding::Single => Vec::new(),
+        }
     }
 
     /// Answers what the inbox holds from before a restart, then runs the gateway until `shutdown`
     /// completes (then closes every shard cleanly) or the gateway fails for good (a bad token).
+    /// With leased shards, runs this instance's share of them instead, until `shutdown`.
     pub async fn serve(&self, shutdown: impl Future<Output = ()> + Send) -> Result<(), DiscordError> {
-        tokio::spawn(gateway::resume(self.shared.clone()));
-        let settings = &self.shared.settings;
-        let token = settings.token.expose();
-        // serenity's ratelimiter ignores a proxy base, so against anything but Discord itself it is
-        // off; its Http only fetches the gateway URL here, every other call goes through `rest`.
-        let http = if settings.is_default_api() {
-            HttpBuilder::new(token).build()
-        } else {
-            HttpBuilder::new(token)
-                .proxy(settings.api_url.as_str().trim_end_matches('/'))
-                .ratelimiter_disabled(true)
-                .build()
-        };
-        let mut client = serenity::client::ClientBuilder::new_with_http(http, gateway::intents())
-            .event_handler(gateway::Handler { shared: self.shared.clone() })
-            .await
-            .map_err(|e| DiscordError::Setup(e.to_string()))?;
+        let resumer = tokio::spawn(gateway::keep_resuming(self.shared.clone()));
+        let served = self.serve_gateway(shutdown).await;
+        resumer.abort();
+        served
+    }
+
+    async fn serve_gateway(&self, shutdown: impl Future<Output = ()> + Send) -> Result<(), DiscordError> {
+        let sharding = self.shared.settings.sharding;
+        if let Sharding::Leased { .. } = sharding {
+            let leases = self.leases.clone().ok_or_else(|| {
+                DiscordError::Setup("the shards are leased (DISCORD_SHARDS) but no lease keeper was given".into())
+            })?;
+            let shared = self.shared.clone();
+            let client = move || -> std::pin::Pin<Box<dyn Future<Output = Result<serenity::Client, String>> + Send>> {
+                let shared = shared.clone();
+                Box::pin(async move { build_client(shared).await.map_err(|e| e.to_string()) })
+            };
+            shards::run(leases, client, shutdown).await;
+            return Ok(());
+        }
+        let mut client = build_client(self.shared.clone()).await?;
         let shards = client.shard_manager.clone();
-        let sharding = settings.sharding;
         let run = async move {
             match sharding {
-                Sharding::Auto => client.start_autosharded().await,
                 Sharding::Single => client.start().await,
+                Sharding::Auto | Sharding::Leased { .. } => client.start_autosharded().await,
             }
         };
         tokio::select! {
@@ -132,6 +156,27 @@ impl DiscordBot {
             }
         }
     }
+}
+
+/// A serenity client on the bot's token with the bot's event handler; nothing connects until a
+/// `start…` call.
+async fn build_client(shared: Arc<Shared>) -> Result<serenity::Client, DiscordError> {
+    let settings = &shared.settings;
+    let token = settings.token.expose();
+    // serenity's ratelimiter ignores a proxy base, so against anything but Discord itself it is
+    // off; its Http only fetches the gateway URL here, every other call goes through `rest`.
+    let http = if settings.is_default_api() {
+        HttpBuilder::new(token).build()
+    } else {
+        HttpBuilder::new(token)
+            .proxy(settings.api_url.as_str().trim_end_matches('/'))
+            .ratelimiter_disabled(true)
+            .build()
+    };
+    serenity::client::ClientBuilder::new_with_http(http, gateway::intents())
+        .event_handler(gateway::Handler { shared: shared.clone() })
+        .await
+        .map_err(|e| DiscordError::Setup(e.to_string()))
 }
 
 impl Platform for DiscordBot {

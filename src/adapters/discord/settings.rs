@@ -42,6 +42,9 @@ pub enum Sharding {
     Auto,
     /// Exactly one shard; for a bot pinned to one process that Discord has not asked to shard.
     Single,
+    /// `total` shards cut into ranges of `per_lease`, each run by whichever instance holds its
+    /// lease in the shared database (`DISCORD_SHARDS`, `DISCORD_SHARDS_PER_LEASE`).
+    Leased { total: u32, per_lease: u32 },
 }
 
 /// Where slash commands are registered.
@@ -62,7 +65,7 @@ pub struct DiscordSettings {
     pub api_url: url::Url,
     /// `DISCORD_COMMANDS_GUILD`: register commands in one server, or globally when unset.
     pub commands: CommandScope,
-    /// `DISCORD_AUTOSHARD`.
+    /// `DISCORD_AUTOSHARD`, or `DISCORD_SHARDS` for leased ranges.
     pub sharding: Sharding,
     /// `DISCORD_SUMMARY_MESSAGES`: how many recent messages a channel (not thread) summary reads.
     pub summary_messages: u32,

@@ -38,6 +38,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
+use tokio::time::Instant;
 use tracing::{info, warn};
 
 /// Events waiting to be worked on; beyond this Slack is asked to redeliver later.
@@ -168,6 +169,39 @@ impl Platform for SlackBot {
     }
 }
 
+/// Completes at the interval's next tick, or never without one.
+async fn next_tick(interval: Option<&mut tokio::time::Interval>) {
+    match interval {
+        Some(interval) => {
+            interval.tick().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+/// What the inbox holds that this instance should answer: everything left from before a restart, or,
+/// with other instances on the inbox, what nobody works on any more.
+async fn resumable(inner: &Inner) -> Vec<Job> {
+    match inner.commands.resume::<Work>(PLATFORM, chrono::Utc::now()).await {
+        Ok(pending) => {
+            if !pending.is_empty() {
+                info!(
+                    count = pending.len(),
+                    "Resuming Slack work acknowledged before a restart or by a stopped instance."
+                );
+            }
+            pending
+                .into_iter()
+                .map(|p| Job { id: p.id, work: p.work, response_url: p.reply_to, reply: p.reply })
+                .collect()
+        }
+        Err(e) => {
+            warn!(error = %e, "Could not read the Slack inbox; work acknowledged before a restart waits for the next start.");
+            Vec::new()
+        }
+    }
+}
+
 /// Works the queue, a few items at a time, and forgets old event ids once an hour. It starts with
 /// what the inbox still holds from before a restart. On `stop` it takes nothing new but finishes what
 /// was already acknowledged and queued; whatever a crash interrupts, the inbox keeps.
@@ -181,23 +215,21 @@ async fn work(inner: Arc<Inner>, mut rx: mpsc::Receiver<Job>, mut stop: tokio::s
             drop(permit);
         });
     };
-    match inner.commands.resume::<Work>(PLATFORM, chrono::Utc::now()).await {
-        Ok(pending) => {
-            if !pending.is_empty() {
-                info!(count = pending.len(), "Resuming Slack work acknowledged before a restart.");
-            }
-            for p in pending {
-                let Ok(permit) = slots.clone().acquire_owned().await else { break };
-                spawn(Job { id: p.id, work: p.work, response_url: p.reply_to, reply: p.reply }, permit);
-            }
-        }
-        Err(e) => {
-            warn!(error = %e, "Could not read the Slack inbox; work acknowledged before a restart waits for the next start.")
-        }
+    for job in resumable(&inner).await {
+        let Ok(permit) = slots.clone().acquire_owned().await else { break };
+        spawn(job, permit);
     }
+    // With other instances on the inbox, what one of them left (it stopped) is resumed here later.
+    let mut again = inner.commands.resume_every().map(|every| tokio::time::interval_at(Instant::now() + every, every));
     loop {
         tokio::select! {
             _ = &mut stop => break,
+            () = next_tick(again.as_mut()) => {
+                for job in resumable(&inner).await {
+                    let Ok(permit) = slots.clone().acquire_owned().await else { break };
+                    spawn(job, permit);
+                }
+            }
             job = rx.recv() => {
                 let Some(job) = job else { break };
                 let Ok(permit) = slots.clone().acquire_owned().await else { break };
