@@ -323,7 +323,7 @@ fn part_of_total(before: &str) -> Option<(u64, Qualifier)> {
         Regex::new(
             r"(?ix)
             (?:(?P<qual>about|around|approximately|roughly|nearly|almost|more\s+than|over|up\s+to|at\s+least|as\s+many\s+as|some|fewer\s+than|less\s+than|under|~)\s*)?
-            (?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:out\s+)?of\s+\S+(?:\s+\S+)?\s*(?:about|around|approximately|roughly|nearly|almost|more\s+than|over|some|~)?\s*$",
+            (?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:out\s+)?of(?:\s+[^\s\d]\S*){0,2}\s*(?:about|around|approximately|roughly|nearly|almost|more\s+than|over|some|~)?\s*$",
         )
         .expect("valid part-of-total regex")
     });

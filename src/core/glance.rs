@@ -47,7 +47,7 @@ impl StoryState {
                 continue;
             }
             let authoritative = matches!(source.kind, SourceKind::Official | SourceKind::Document);
-            if authoritative && hedges.is_empty() && !DENIAL.is_match(&c.text) {
+            if authoritative && !hedges.iter().any(|h| doubts(h)) && !DENIAL.is_match(&c.text) {
                 return StoryState::Confirmed;
             }
             state = StoryState::Reported;
@@ -80,6 +80,12 @@ impl StoryState {
             StoryState::Unconfirmed => "🟡 Unconfirmed",
         }
     }
+}
+
+/// Whether a hedge word doubts the event itself. Reported speech ("said it would cut") and a rounded
+/// figure ("roughly 22%") do not: the company still says the cut happens.
+fn doubts(hedge: &str) -> bool {
+    !matches!(hedge, "would" | "will" | "roughly" | "about" | "approximately" | "around" | "nearly" | "some" | "up to")
 }
 
 /// Words that refuse to confirm: "declined to comment", "did not confirm", "denied".
@@ -183,13 +189,19 @@ impl Glance {
             state: StoryState::of(post),
         };
         let mut said: Vec<String> = vec![glance.headline.clone()];
+        let mut figures: Vec<Option<u64>> = Vec::new();
         for text in candidates(post) {
             if glance.lines.len() == MAX_LINES {
                 break;
             }
             let Some((clean, mark)) = text else { continue };
-            // "A spokesperson declined to comment" tells a reader nothing at a glance.
-            if said.iter().any(|s| similar(s, &clean)) || DENIAL.is_match(&clean) && words(&clean) < 12 {
+            // "A spokesperson declined to comment" tells a reader nothing at a glance, and a second
+            // line with a figure already given says it again.
+            let figure = super::facts::headcount_in(&clean).map(|(n, _)| n);
+            if said.iter().any(|s| similar(s, &clean))
+                || DENIAL.is_match(&clean) && words(&clean) <= 14
+                || figure.is_some() && figures.contains(&figure)
+            {
                 continue;
             }
             let line = Line { text: clean.clone(), mark };
@@ -199,6 +211,7 @@ impl Glance {
                 continue;
             }
             said.push(clean);
+            figures.push(figure);
         }
         glance
     }
@@ -354,7 +367,7 @@ pub fn reader_reason(reasons: &[String]) -> &'static str {
 /// "citing three people" from "…according to three people familiar with the matter".
 fn citing(text: &str) -> String {
     static PEOPLE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(two|three|four|five|six|several|\d+)\s+(?:\w+\s+)?(people|sources|employees|executives|officials|persons)\b")
+        Regex::new(r"(?i)(?:^|[^\d,])\b(two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|\d)\s+(?:\w+\s+)?(people|sources|employees|executives|officials|persons)\b")
             .expect("valid people regex")
     });
     match PEOPLE.captures(text) {
@@ -547,6 +560,43 @@ mod tests {
         let c =
             claim("Lots of companies say AI helps.", Some(("Lots of companies", SourceKind::Person)), &["person"], &[]);
         assert_eq!(mark_of(&c).plain(), "❔ unconfirmed");
+    }
+
+    #[test]
+    fn who_a_report_cites_is_never_its_headcount() {
+        assert_eq!(
+            citing("Hooli will lay off about 1,200 employees, citing people familiar with the matter."),
+            "citing unnamed people"
+        );
+        assert_eq!(
+            citing("Hooli will cut 200 employees, according to two people familiar with it."),
+            "citing two people"
+        );
+    }
+
+    #[test]
+    fn a_figure_already_given_is_not_given_again() {
+        let mut p = post();
+        p.sourced.push(claim(
+            "Hooli confirmed on Friday that it will cut about 1,200 jobs in support and sales.",
+            Some(("Hooli", SourceKind::Official)),
+            &["official"],
+            &[],
+        ));
+        let g = Glance::of(&p);
+        assert_eq!(g.lines.len(), 1, "{:?}", g.lines);
+    }
+
+    #[test]
+    fn reported_speech_from_the_company_confirms() {
+        let mut p = post();
+        p.sourced.push(claim(
+            "Hooli said on Thursday it would eliminate 1,800 jobs.",
+            Some(("Hooli", SourceKind::Official)),
+            &["official"],
+            &["would"],
+        ));
+        assert_eq!(StoryState::of(&p), StoryState::Confirmed);
     }
 
     #[test]
