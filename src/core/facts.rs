@@ -294,7 +294,7 @@ fn is_workforce(before: &str, between: &str, unit: &str, after: &str) -> bool {
         return false;
     }
     let qualifier_free = before
-        .trim_end_matches(|c: char| c == '~')
+        .trim_end_matches('~')
         .trim_end()
         .trim_end_matches(" about")
         .trim_end_matches(" around")
