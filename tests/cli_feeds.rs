@@ -31,7 +31,7 @@ fn the_demo_posts_six_stories_with_sourced_and_speculative_claims() {
     assert!(text.contains("6 stories posted"), "{text}");
     assert!(text.contains("✅") && text.contains("❔") && text.contains(" sourced"), "marks and counts: {text}");
     assert!(text.contains("↳ update") && text.contains("✎ EDITED STORY"), "updates and an edit for revised numbers");
-    assert!(text.contains("Facts revised: 1200 jobs → 1800 jobs"), "{text}");
+    assert!(text.contains("Figures revised: 1,800 jobs (was 1,200)"), "{text}");
     assert!(text.contains("also carried by"), "the syndicated copy is recognised as the same article");
     assert!(text.contains("off-topic: no layoff news"));
     assert!(text.contains("Umbrella Corp."), "plain layoff news is kept; its facts say nobody named AI");

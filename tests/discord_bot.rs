@@ -434,7 +434,7 @@ async fn summarize_thread_reads_a_500_message_thread_page_by_page_and_links_what
     assert!(!cited.is_empty(), "jump links to the messages cited");
     assert!(cited.iter().all(|c| ids.iter().any(|id| id.starts_with(c))));
     let footer = embed["footer"]["text"].as_str().unwrap();
-    assert!(footer.contains("sourced") && footer.contains("unconfirmed"), "the claim counts: {footer}");
+    assert!(footer.contains("citing a source") && footer.contains("with unconfirmed claims"), "the counts: {footer}");
     stop.send(()).unwrap();
     task.await.unwrap();
     fake.assert_pings_nobody();

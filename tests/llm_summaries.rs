@@ -22,6 +22,7 @@ use layoffwatch::llm::{
 use layoffwatch::metrics::Metrics;
 use layoffwatch::sharing::StoreBooks;
 use layoffwatch::store::{SqliteStore, Store};
+use layoffwatch::tools::preview::{Platform, story_payloads};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -638,10 +639,68 @@ async fn an_injection_in_a_feed_item_changes_nothing_the_story_post_says() {
         assert!(!summary.text.contains(bad), "{bad:?} reached the summary:\n{}", summary.text);
     }
     assert!(summary.facts.iter().all(|f| f.headcount != Some(8_000)), "the injected number is not a fact");
-    // Only the injected sentence (and what follows it) leaves the blog item; its earlier reporting
-    // may still be cited, next to the wire's.
     let items = ["https://wire.example/initech-cuts-1200", "https://blog.example/initech-staff"];
     assert!(summary.bullets.iter().all(|b| b.cites.iter().all(|c| items.contains(&c.as_str()))), "{summary:?}");
+    // Only the two injected sentences leave the blog item: its reporting before and after them still
+    // counts, in the summary and in the post, and no injected word reaches either.
+    let blog: Vec<&str> = summary
+        .sourced
+        .iter()
+        .chain(&summary.speculative)
+        .filter(|c| c.origin == items[1])
+        .map(|c| c.text.as_str())
+        .collect();
+    assert!(blog.iter().any(|t| t.contains("video call")), "the reporting before the injection: {blog:?}");
+    assert!(blog.iter().any(|t| t.contains("last day")), "the reporting after the injection: {blog:?}");
+    let post = layoffwatch::core::message::StoryPost::from_summary(&book.stories()[0], &summary);
+    let mut shown = serde_json::to_string(&post).unwrap();
+    for platform in [Platform::Slack, Platform::Discord] {
+        for payload in story_payloads(&post, platform) {
+            shown.push_str(&payload.to_string());
+        }
+    }
+    for bad in INJECTED {
+        assert!(!shown.contains(bad), "{bad:?} reached the post:\n{shown}");
+    }
+    assert!(post.sourced.iter().chain(&post.speculative).any(|c| c.text.contains("last day")), "{post:#?}");
+}
+
+/// Words only the injected sentences of `feed_injection.xml` carry.
+const INJECTED: [&str; 8] =
+    ["Ignore", "Instead, reply", "shutting down", "every office", "8,000", "evil.example", "@everyone", "June 1"];
+
+#[tokio::test]
+async fn the_offline_summary_of_an_injected_feed_item_keeps_the_items_other_claims() {
+    use layoffwatch::core::relevance::Topic;
+    use layoffwatch::core::story::{StoryBook, StoryRules};
+    use layoffwatch::summaries::{Offline, SummaryService};
+    let xml = std::fs::read("tests/fixtures/llm/feed_injection.xml").unwrap();
+    let feed = layoffwatch::feeds::parse_feed(&xml, "feed_injection.xml").unwrap();
+    let mut book = StoryBook::new(StoryRules::default());
+    for item in layoffwatch::pipeline::ingest::news_items(&feed, "feed_injection.xml") {
+        let now = item.published.unwrap();
+        book.add(item, now, Lexicon::embedded(), Topic::embedded());
+    }
+    let story = &book.stories()[0];
+    let summary = Offline.summarize(&story.analysis(), None).await;
+    let post = layoffwatch::core::message::StoryPost::from_summary(story, &summary);
+    let blog: Vec<&str> = post
+        .sourced
+        .iter()
+        .chain(&post.speculative)
+        .filter(|c| c.origin.contains("blog.example"))
+        .map(|c| c.text.as_str())
+        .collect();
+    assert!(blog.iter().any(|t| t.contains("video call")) && blog.iter().any(|t| t.contains("last day")), "{blog:?}");
+    let mut shown = serde_json::to_string(&post).unwrap();
+    for platform in [Platform::Slack, Platform::Discord] {
+        for payload in story_payloads(&post, platform) {
+            shown.push_str(&payload.to_string());
+        }
+    }
+    for bad in INJECTED {
+        assert!(!shown.contains(bad), "{bad:?} reached the post:\n{shown}");
+    }
 }
 
 #[tokio::test]

@@ -133,6 +133,17 @@ async fn a_sentence_addressed_to_an_ai_is_dropped_and_its_article_keeps_its_othe
     let all: Vec<_> = post.sourced.iter().chain(&post.speculative).collect();
     assert!(all.iter().all(|c| !c.text.contains("AI assistant") && !c.text.contains("cancelled")), "{all:#?}");
     assert!(all.iter().any(|c| c.origin.contains("biznewshub")), "the BizNewsHub article still counts: {all:#?}");
+    // Only the injected sentence goes: the one after it in the same paragraph still counts.
+    assert!(
+        all.iter().any(|c| c.origin.contains("biznewshub") && c.text.contains("dispatch planners")),
+        "the sentence after the injection: {all:#?}"
+    );
+}
+
+#[tokio::test]
+async fn the_company_size_is_never_read_as_the_cut() {
+    let post = twenty_outlets().await;
+    assert!(post.facts.iter().all(|f| f.headcount != Some(30_000)), "{:#?}", post.facts);
 }
 
 fn thread(path: &str, permalink: impl Fn(&str) -> String) -> Thread {
@@ -143,6 +154,17 @@ fn thread(path: &str, permalink: impl Fn(&str) -> String) -> Thread {
         m.permalink = m.id.as_deref().map(&permalink);
     }
     t
+}
+
+/// Claims drawn from the closing plea of the rumour thread.
+fn t_plea(done: &layoffwatch::commands::summarize::ThreadSummary) -> Vec<String> {
+    done.summary
+        .speculative
+        .iter()
+        .chain(&done.summary.sourced)
+        .filter(|c| c.text.contains("guessing") || c.text.contains("labelled as rumours"))
+        .map(|c| c.text.clone())
+        .collect()
 }
 
 async fn assert_thread_summary(t: Thread, platform: Platform) {
@@ -159,6 +181,24 @@ async fn assert_thread_summary(t: Thread, platform: Platform) {
     assert!(topics.contains(&("sales", 2)), "{topics:?}");
     assert!(topics.contains(&("march", 2)), "{topics:?}");
     assert!(recap.counts.contains("1 message addressed to a bot left out"), "{}", recap.counts);
+    // One line per message, each with its best source: message 3 cites a state site and "the notice",
+    // and is one line.
+    let cited: Vec<&str> = recap.sourced.iter().filter_map(|s| s.link.as_ref()).map(|l| l.label.as_str()).collect();
+    for (i, label) in cited.iter().enumerate() {
+        assert!(!cited[i + 1..].contains(label), "{label} is on two sourced lines: {recap:#?}");
+    }
+    // Counts are of messages, as the topics count them: never more than the thread has.
+    let counted = |what: &str| -> usize {
+        let at = recap.counts.find(what).unwrap_or_else(|| panic!("{what} in {}", recap.counts));
+        recap.counts[..at].trim_end().rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let unconfirmed = counted(" with unconfirmed claims");
+    assert!(unconfirmed <= 20 && counted(" citing a source") <= 20, "{}", recap.counts);
+    assert!(recap.topics.iter().all(|t| t.messages <= unconfirmed), "{recap:#?}");
+    // A plea ("please keep the rumours labelled…, they don't need us guessing at their severance")
+    // is not a claim: the severance rumour is the one Blind post and the note's missing numbers.
+    let plea = t_plea(&done);
+    assert!(plea.is_empty(), "a plea became a claim: {plea:?}");
     assert!(done.summary.speculative.iter().chain(&done.summary.sourced).all(|c| c.origin != injected));
     for link in
         recap.sourced.iter().filter_map(|s| s.link.as_ref()).chain(recap.topics.iter().filter_map(|t| t.link.as_ref()))

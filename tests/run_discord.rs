@@ -314,7 +314,7 @@ async fn the_bot_posts_threads_updates_and_edits_through_the_real_binary_and_sur
     assert!(edit["embeds"][0]["footer"]["text"].as_str().unwrap().contains("updated"), "{edit}");
     wait("the revision noted in the thread", &fake, &bot, |f| f.messages(thread).len() > in_thread).await;
     let note = fake.messages(thread)[in_thread..].iter().map(Value::to_string).collect::<String>();
-    assert!(note.contains("400 jobs") && note.contains("650 jobs"), "{note}");
+    assert!(note.contains("650 jobs (was 400)"), "the new figure and the one it replaced: {note}");
 
     // Stop with SIGTERM: a clean exit.
     let (status, first_log) = bot.terminate().await;

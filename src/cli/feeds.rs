@@ -66,6 +66,7 @@ pub async fn preview(
     file: &std::path::Path,
     platform: Option<&str>,
     html: &std::path::Path,
+    text: bool,
 ) -> anyhow::Result<ExitCode> {
     use layoffwatch::tools::preview::{self, Platform};
     let bytes = std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
@@ -82,12 +83,17 @@ pub async fn preview(
         for (title, payloads) in &shown.messages {
             for payload in payloads {
                 writeln!(out, "# {} · {} · {} words", p.name(), title, preview::visible_words(payload, p))?;
-                writeln!(out, "{}", serde_json::to_string_pretty(payload)?)?;
+                if text {
+                    writeln!(out, "{}\n", preview::visible_text(payload, p).trim_end())?;
+                } else {
+                    writeln!(out, "{}", serde_json::to_string_pretty(payload)?)?;
+                }
             }
         }
         previews.push(shown);
     }
     std::fs::write(html, preview::html(&previews)).with_context(|| format!("could not write {}", html.display()))?;
-    writeln!(out, "Wrote {}; open it in a browser to see the posts as the platforms show them.", html.display())?;
+    // On stderr, so standard output is only the payloads (and can be piped or compared).
+    eprintln!("Wrote {}; open it in a browser to see the posts as the platforms show them.", html.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -88,6 +88,9 @@ enum Command {
         /// Where to write the HTML page.
         #[arg(long, default_value = "layoffwatch-preview.html")]
         html: PathBuf,
+        /// Print what a reader sees (the visible text, links by their labels) instead of the JSON.
+        #[arg(long)]
+        text: bool,
         /// A feed file (RSS, Atom, RDF or JSON Feed) or a thread document (JSON).
         file: PathBuf,
     },
@@ -123,8 +126,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let runtime = || tokio::runtime::Builder::new_multi_thread().enable_all().build();
     match cli.command {
         Command::Demo => runtime()?.block_on(feeds::demo()),
-        Command::Preview { platform, html, file } => {
-            runtime()?.block_on(feeds::preview(&file, platform.as_deref(), &html))
+        Command::Preview { platform, html, text, file } => {
+            runtime()?.block_on(feeds::preview(&file, platform.as_deref(), &html, text))
         }
         Command::Run { config, once } => {
             tracing_subscriber::fmt()

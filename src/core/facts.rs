@@ -229,27 +229,126 @@ pub fn headcount_in(text: &str) -> Option<(u64, Qualifier)> {
         if !(5.0..=5_000_000.0).contains(&n) || year_like && dated || share {
             continue;
         }
-        let qual = match cap
-            .name("qual")
-            .map(|q| q.as_str().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" "))
-        {
-            Some(q)
-                if matches!(
-                    q.as_str(),
-                    "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some" | "~"
-                ) =>
-            {
-                Qualifier::About
+        let whole = cap.get(0).expect("the whole match");
+        let unit = cap.name("unit").expect("unit is not optional");
+        if is_workforce(&text[..whole.start()], &text[num.end()..unit.start()], unit.as_str(), &text[unit.end()..]) {
+            // "500 of its 30,000 employees": the cut is the figure before the total.
+            match part_of_total(&text[..whole.start()]) {
+                Some(found) => return Some(found),
+                None => continue,
             }
-            Some(q) if matches!(q.as_str(), "up to" | "as many as") => Qualifier::UpTo,
-            Some(q) if q == "at least" => Qualifier::AtLeast,
-            Some(q) if matches!(q.as_str(), "more than" | "over") => Qualifier::MoreThan,
-            Some(q) if matches!(q.as_str(), "fewer than" | "less than" | "under") => Qualifier::FewerThan,
-            _ => Qualifier::Exactly,
-        };
-        return Some((n.round() as u64, qual));
+        }
+        return Some((n.round() as u64, qualifier(cap.name("qual").map(|q| q.as_str()))));
     }
     None
+}
+
+/// Words that name the whole workforce when a figure follows them: "employs 30,000", "a workforce
+/// of 30,000", "the company of 30,000".
+static WORKFORCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?:\b(?:employs|employ|employing|employed|employer\s+of)
+          |\b(?:company|firm|startup|business|group|organi[sz]ation|workforce|staff|headcount|payroll|team|total|size)\s+of
+        )\s*(?:about|around|approximately|roughly|nearly|almost|more\s+than|over|some|~)?\s*$",
+    )
+    .expect("valid workforce regex")
+});
+
+/// Words that make a count of people a total the cut is part of: "of its 30,000 employees", "out of
+/// 900 staff", "of Hooli's 12,000 workers".
+static TOTAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?:\bout\s+of
+          |\bof\s+(?:its|their|the(?:\s+\w+)?(?:'s|’s)|\w+(?:'s|’s))(?:\s+(?:global|worldwide|total|entire|current|overall|\w+-based))?
+        )\s*(?:about|around|approximately|roughly|nearly|almost|more\s+than|over|some|~)?\s*$",
+    )
+    .expect("valid total regex")
+});
+
+/// Units that count people on a payroll, as opposed to the jobs or roles being cut.
+const PEOPLE_UNITS: &[&str] = &[
+    "employees",
+    "workers",
+    "staff",
+    "staffers",
+    "people",
+    "members",
+    "engineers",
+    "empleados",
+    "mitarbeiter",
+    "personas",
+];
+
+/// Whether a figure with its unit is the size of the company rather than the cut: after words that
+/// name the workforce, as a size ("the 30,000-person company", "a 400-strong team"), owned ("has
+/// 12,000 employees", "a startup with 300 staff") or placed ("30,000 people worldwide").
+fn is_workforce(before: &str, between: &str, unit: &str, after: &str) -> bool {
+    let before = before.trim_end().to_lowercase();
+    let between = between.trim().to_lowercase();
+    let after = after.trim_start().to_lowercase();
+    let people = PEOPLE_UNITS.contains(&unit.to_lowercase().as_str());
+    let cut_words = ["affected", "laid", "impacted", "departing", "redundant", "fired", "dismissed", "fewer", "less"];
+    if cut_words.iter().any(|w| between.contains(w)) {
+        return false;
+    }
+    let qualifier_free = before
+        .trim_end_matches('~')
+        .trim_end()
+        .trim_end_matches(" about")
+        .trim_end_matches(" around")
+        .trim_end_matches(" roughly")
+        .trim_end_matches(" some")
+        .trim_end_matches(" nearly")
+        .trim_end_matches(" more than")
+        .trim_end_matches(" over");
+    let owned = people
+        && ["has", "have", "had", "with", "employs"]
+            .iter()
+            .any(|w| qualifier_free.ends_with(&format!(" {w}")) || qualifier_free == *w);
+    let size = ["-person", "-people", "-employee", "-strong", "-worker", "-member", "-staff"]
+        .iter()
+        .any(|w| between.starts_with(w));
+    let placed = people
+        && ["worldwide", "globally", "around the world", "across the world", "in total", "at the end of", "as of"]
+            .iter()
+            .any(|w| after.starts_with(w));
+    WORKFORCE_BEFORE.is_match(&before) || people && TOTAL_BEFORE.is_match(&before) || owned || size || placed
+}
+
+/// "cut 500 of its 30,000 employees": the figure before "of its", given the text before the total.
+fn part_of_total(before: &str) -> Option<(u64, Qualifier)> {
+    static PART: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?ix)
+            (?:(?P<qual>about|around|approximately|roughly|nearly|almost|more\s+than|over|up\s+to|at\s+least|as\s+many\s+as|some|fewer\s+than|less\s+than|under|~)\s*)?
+            (?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:out\s+)?of(?:\s+[^\s\d]\S*){0,2}\s*(?:about|around|approximately|roughly|nearly|almost|more\s+than|over|some|~)?\s*$",
+        )
+        .expect("valid part-of-total regex")
+    });
+    let cap = PART.captures(before.trim_end())?;
+    let n: u64 = cap["num"].replace(',', "").parse().ok()?;
+    (5..=5_000_000).contains(&n).then(|| (n, qualifier(cap.name("qual").map(|q| q.as_str()))))
+}
+
+/// How exact a figure is, from the words before it ("about", "up to").
+fn qualifier(words: Option<&str>) -> Qualifier {
+    match words.map(|q| q.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")) {
+        Some(q)
+            if matches!(
+                q.as_str(),
+                "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some" | "~"
+            ) =>
+        {
+            Qualifier::About
+        }
+        Some(q) if matches!(q.as_str(), "up to" | "as many as") => Qualifier::UpTo,
+        Some(q) if q == "at least" => Qualifier::AtLeast,
+        Some(q) if matches!(q.as_str(), "more than" | "over") => Qualifier::MoreThan,
+        Some(q) if matches!(q.as_str(), "fewer than" | "less than" | "under") => Qualifier::FewerThan,
+        _ => Qualifier::Exactly,
+    }
 }
 
 /// A share of the workforce ("10% of its staff"), not of revenue or stock.
@@ -351,6 +450,50 @@ mod tests {
         assert_eq!(headcount_in("cut 1,200 corporate jobs"), Some((1200, Qualifier::Exactly)));
         assert_eq!(headcount_in("adds to its 2026 job cuts"), None);
         assert_eq!(headcount_in("is cutting 12 percent of its staff"), None);
+    }
+
+    #[test]
+    fn the_size_of_the_company_is_not_the_cut() {
+        for sentence in [
+            "Pellucid employs about 30,000 people.",
+            "The company, which employs 30,000 staff, declined to comment.",
+            "The 30,000-person company cut staff in Chicago last year.",
+            "Brightloom, a 400-strong startup, confirmed the news to employees.",
+            "The company has about 30,000 employees worldwide.",
+            "Founded in 2009, Quillfeather now has 12,000 workers.",
+            "It is a startup with 300 staff in two offices.",
+            "The cuts amount to 6% of the Chicago company's workforce of about 30,000 employees.",
+            "Vantaro had 8,500 people at the end of June.",
+        ] {
+            assert_eq!(headcount_in(sentence), None, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn a_cut_next_to_the_company_size_is_still_found() {
+        assert_eq!(
+            headcount_in("Hooli will lay off 1,800 of its 30,000 employees."),
+            Some((1_800, Qualifier::Exactly))
+        );
+        assert_eq!(headcount_in("about 900 out of 8,000 staff will go"), Some((900, Qualifier::About)));
+        assert_eq!(
+            headcount_in("The 30,000-person company will cut 1,800 jobs, it said."),
+            Some((1_800, Qualifier::Exactly))
+        );
+        assert_eq!(
+            headcount_in("Pellucid, which employs about 30,000 people, is cutting about 1,200 roles."),
+            Some((1_200, Qualifier::About))
+        );
+        assert_eq!(headcount_in("its 1,200 affected employees were told on Monday"), Some((1_200, Qualifier::Exactly)));
+        assert_eq!(headcount_in("the first round of its 1,200 job cuts"), Some((1_200, Qualifier::Exactly)));
+    }
+
+    #[test]
+    fn figures_are_written_with_thousands_separators() {
+        assert_eq!(group_thousands(30_000), "30,000");
+        assert_eq!(group_thousands(1_234_567), "1,234,567");
+        assert_eq!(group_thousands(950), "950");
+        assert_eq!(headcount_text(1_200, Some(Qualifier::About)), "about 1,200");
     }
 
     #[test]

@@ -35,15 +35,22 @@ pub enum StoryState {
 }
 
 impl StoryState {
+    /// The state the story's claims earn. Only a claim that states the layoff itself (the cut, its
+    /// size) counts: the company saying something else ("Hooli said last month it would open an
+    /// office in Austin") confirms nothing in a "sources say" report. A hedged or denied statement by
+    /// the company ("may cut", "declined to comment on the cuts") is no confirmation either.
     pub fn of(post: &StoryPost) -> Self {
-        let kinds = post.sourced.iter().filter_map(|c| c.source.as_ref().map(|s| s.kind));
         let mut state = StoryState::Unconfirmed;
-        for kind in kinds {
-            match kind {
-                SourceKind::Official | SourceKind::Document => return StoryState::Confirmed,
-                SourceKind::Outlet | SourceKind::Person => state = StoryState::Reported,
-                SourceKind::Link => {}
+        for c in &post.sourced {
+            let (Some(source), Mark::Sourced { hedges, .. }) = (&c.source, mark_of(c)) else { continue };
+            if !states_the_cut(&c.text) || source.kind == SourceKind::Link {
+                continue;
             }
+            let authoritative = matches!(source.kind, SourceKind::Official | SourceKind::Document);
+            if authoritative && !hedges.iter().any(|h| doubts(h)) && !DENIAL.is_match(&c.text) {
+                return StoryState::Confirmed;
+            }
+            state = StoryState::Reported;
         }
         state
     }
@@ -73,6 +80,42 @@ impl StoryState {
             StoryState::Unconfirmed => "🟡 Unconfirmed",
         }
     }
+}
+
+/// Whether a hedge word doubts the event itself. Reported speech ("said it would cut") and a rounded
+/// figure ("roughly 22%") do not: the company still says the cut happens.
+fn doubts(hedge: &str) -> bool {
+    !matches!(hedge, "would" | "will" | "roughly" | "about" | "approximately" | "around" | "nearly" | "some" | "up to")
+}
+
+/// Words that refuse to confirm: "declined to comment", "did not confirm", "denied".
+static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:declined|refused)\s+to\s+(?:comment|confirm)|\b(?:did\s+not|didn't|would\s+not|wouldn't|could\s+not)\s+(?:immediately\s+)?(?:confirm|comment|respond|say)|\bden(?:ied|ies|y)\b|\bno\s+(?:plans?|comment)\b",
+    )
+    .expect("valid denial regex")
+});
+
+/// Whether a sentence states the layoff itself: a cutting word with what is cut ("will cut 1,800
+/// jobs", "is laying off staff", "the layoffs"), not the company's other news.
+pub fn states_the_cut(text: &str) -> bool {
+    static CUT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:cut(?:s|ting)?|lay(?:s|ing)?\s+off|laid\s+off|layoffs?|eliminat(?:e|es|ed|ing)|shed(?:s|ding)?|slash(?:es|ed|ing)?|ax(?:e|es|ed|ing)|downsiz\w*|redundanc(?:y|ies)|let(?:ting)?\s+go|reduc(?:e|es|ed|ing)|trim(?:s|med|ming)?|furlough\w*|restructur\w*)\b",
+        )
+        .expect("valid cut regex")
+    });
+    static CUT_OF_WHAT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:jobs?|roles?|positions?|employees|workers|staff\w*|workforce|headcount|people|layoffs?|redundanc(?:y|ies)|posts)\b",
+        )
+        .expect("valid job regex")
+    });
+    static THE_CUTS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:the|these|those|its|their)\s+(?:job\s+)?cuts\b").expect("valid the-cuts regex")
+    });
+    THE_CUTS.is_match(text)
+        || CUT.is_match(text) && (CUT_OF_WHAT.is_match(text) || super::facts::headcount_in(text).is_some())
 }
 
 /// What backs one line.
@@ -146,12 +189,19 @@ impl Glance {
             state: StoryState::of(post),
         };
         let mut said: Vec<String> = vec![glance.headline.clone()];
+        let mut figures: Vec<Option<u64>> = Vec::new();
         for text in candidates(post) {
             if glance.lines.len() == MAX_LINES {
                 break;
             }
             let Some((clean, mark)) = text else { continue };
-            if said.iter().any(|s| similar(s, &clean)) {
+            // "A spokesperson declined to comment" tells a reader nothing at a glance, and a second
+            // line with a figure already given says it again.
+            let figure = super::facts::headcount_in(&clean).map(|(n, _)| n);
+            if said.iter().any(|s| similar(s, &clean))
+                || DENIAL.is_match(&clean) && words(&clean) <= 14
+                || figure.is_some() && figures.contains(&figure)
+            {
                 continue;
             }
             let line = Line { text: clean.clone(), mark };
@@ -161,6 +211,7 @@ impl Glance {
                 continue;
             }
             said.push(clean);
+            figures.push(figure);
         }
         glance
     }
@@ -252,13 +303,38 @@ pub fn clean_line(text: &str) -> Option<String> {
 /// A claim's mark in reader words.
 pub fn mark_of(c: &ShownClaim) -> Mark {
     match &c.source {
-        Some(s) if c.reasons.iter().all(|r| !is_speculative_reason(r)) => Mark::Sourced {
+        Some(s) if c.reasons.iter().all(|r| !is_speculative_reason(r)) && names_someone(&s.name) => Mark::Sourced {
             source: s.name.clone(),
             citing: c.reasons.iter().any(|r| r == "anonymous-sources").then(|| citing(&c.text)),
             hedges: c.hedges.clone(),
         },
         _ => Mark::Unconfirmed { why: reader_reason(&c.reasons) },
     }
+}
+
+/// Whether a source's name names someone a reader could check: "Their", "Lots of companies" or
+/// "Some analysts" (a pronoun or a quantity the labeller took for a speaker) does not.
+fn names_someone(name: &str) -> bool {
+    let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+    !matches!(
+        first.as_str(),
+        "" | "their"
+            | "its"
+            | "his"
+            | "her"
+            | "our"
+            | "my"
+            | "they"
+            | "it"
+            | "he"
+            | "she"
+            | "we"
+            | "lots"
+            | "many"
+            | "some"
+            | "most"
+            | "several"
+    )
 }
 
 fn is_speculative_reason(r: &str) -> bool {
@@ -291,7 +367,7 @@ pub fn reader_reason(reasons: &[String]) -> &'static str {
 /// "citing three people" from "…according to three people familiar with the matter".
 fn citing(text: &str) -> String {
     static PEOPLE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(two|three|four|five|six|several|\d+)\s+(?:\w+\s+)?(people|sources|employees|executives|officials|persons)\b")
+        Regex::new(r"(?i)(?:^|[^\d,])\b(two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|\d)\s+(?:\w+\s+)?(people|sources|employees|executives|officials|persons)\b")
             .expect("valid people regex")
     });
     match PEOPLE.captures(text) {
@@ -346,7 +422,9 @@ pub fn facts_line(post: &StoryPost) -> Option<String> {
         Some(Mark::Sourced { source, citing: Some(c), .. }) => format!("{source}, {c}"),
         _ => fact.source.clone(),
     };
-    if fact.company.as_deref() != Some(by.as_str()) {
+    // The company's own figure needs no source after the company's name ("Chicago-based" is how a
+    // sentence named it, not who said it).
+    if fact.company.as_deref() != Some(by.as_str()) && fact.authority < 3 {
         parts.push(by);
     }
     (parts.len() > 1).then(|| parts.join(" · "))
@@ -476,6 +554,52 @@ mod tests {
     }
 
     #[test]
+    fn a_pronoun_is_not_a_named_source() {
+        let c = claim("Their replacement: AI agents.", Some(("Their", SourceKind::Person)), &["person"], &[]);
+        assert_eq!(mark_of(&c).plain(), "❔ unconfirmed");
+        let c =
+            claim("Lots of companies say AI helps.", Some(("Lots of companies", SourceKind::Person)), &["person"], &[]);
+        assert_eq!(mark_of(&c).plain(), "❔ unconfirmed");
+    }
+
+    #[test]
+    fn who_a_report_cites_is_never_its_headcount() {
+        assert_eq!(
+            citing("Hooli will lay off about 1,200 employees, citing people familiar with the matter."),
+            "citing unnamed people"
+        );
+        assert_eq!(
+            citing("Hooli will cut 200 employees, according to two people familiar with it."),
+            "citing two people"
+        );
+    }
+
+    #[test]
+    fn a_figure_already_given_is_not_given_again() {
+        let mut p = post();
+        p.sourced.push(claim(
+            "Hooli confirmed on Friday that it will cut about 1,200 jobs in support and sales.",
+            Some(("Hooli", SourceKind::Official)),
+            &["official"],
+            &[],
+        ));
+        let g = Glance::of(&p);
+        assert_eq!(g.lines.len(), 1, "{:?}", g.lines);
+    }
+
+    #[test]
+    fn reported_speech_from_the_company_confirms() {
+        let mut p = post();
+        p.sourced.push(claim(
+            "Hooli said on Thursday it would eliminate 1,800 jobs.",
+            Some(("Hooli", SourceKind::Official)),
+            &["official"],
+            &["would"],
+        ));
+        assert_eq!(StoryState::of(&p), StoryState::Confirmed);
+    }
+
+    #[test]
     fn reasons_are_shown_in_reader_words() {
         let c = claim("Sales is next, I heard.", None, &["hearsay", "weasel"], &[]);
         assert_eq!(mark_of(&c).plain(), "❔ hearsay");
@@ -509,6 +633,56 @@ mod tests {
         ));
         assert_eq!(StoryState::of(&p), StoryState::Confirmed);
         p.sourced.clear();
+        assert_eq!(StoryState::of(&p), StoryState::Unconfirmed);
+    }
+
+    #[test]
+    fn the_company_speaking_of_something_else_does_not_confirm_a_sources_say_report() {
+        let mut p = post();
+        for (text, kind) in [
+            ("Hooli said last month it would open an office in Austin.", SourceKind::Official),
+            ("Chief executive Gavin Belson said in January that AI was the company's priority.", SourceKind::Official),
+            ("A securities filing shows Hooli's revenue rose 4% last quarter.", SourceKind::Document),
+            ("Hooli declined to comment on the job cuts.", SourceKind::Official),
+        ] {
+            p.sourced.push(claim(text, Some(("Hooli", kind)), &["official"], &[]));
+        }
+        assert_eq!(StoryState::of(&p), StoryState::Reported);
+    }
+
+    #[test]
+    fn a_hedged_statement_by_the_company_is_reported_not_confirmed() {
+        let mut p = post();
+        p.sourced = vec![claim(
+            "Hooli said it could cut up to 2,000 jobs next year.",
+            Some(("Hooli", SourceKind::Official)),
+            &["official"],
+            &["could"],
+        )];
+        assert_eq!(StoryState::of(&p), StoryState::Reported);
+    }
+
+    #[test]
+    fn a_filing_or_a_named_official_stating_the_cut_confirms_it() {
+        for (text, kind) in [
+            ("A WARN notice filed with the state lists 312 layoffs at the Bellevue office.", SourceKind::Document),
+            ("Chief executive Gavin Belson said the company is laying off staff in support.", SourceKind::Official),
+        ] {
+            let mut p = post();
+            p.sourced.push(claim(text, Some(("Hooli", kind)), &["official"], &[]));
+            assert_eq!(StoryState::of(&p), StoryState::Confirmed, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_outlet_writing_about_something_else_is_no_report_of_the_cut() {
+        let mut p = post();
+        p.sourced = vec![claim(
+            "Hooli opened its Austin office in 2024, Reuters reported.",
+            Some(("Reuters", SourceKind::Outlet)),
+            &["outlet"],
+            &[],
+        )];
         assert_eq!(StoryState::of(&p), StoryState::Unconfirmed);
     }
 

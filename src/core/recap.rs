@@ -5,7 +5,7 @@
 //! addressed to a model is already out of the summary; the recap only says how many messages that was.
 
 use super::analyze::Analysis;
-use super::claims::{Claim, Verdict};
+use super::claims::{Claim, SourceKind, Verdict};
 use super::facts::{AiReasonBy, LayoffFact, headcount_text};
 use super::glance::{WORD_BUDGET, reader_reason, words};
 use super::summarize::Summary;
@@ -73,7 +73,8 @@ pub struct Recap {
     pub headline_url: Option<String>,
     pub sourced: Vec<SourcedLine>,
     pub topics: Vec<Topic>,
-    /// "20 messages · 11 sourced · 24 unconfirmed claims · 1 message addressed to a bot left out".
+    /// "20 messages · 4 citing a source · 9 with unconfirmed claims · 1 message addressed to a bot
+    /// left out".
     pub counts: String,
 }
 
@@ -86,14 +87,18 @@ impl Recap {
             })
         };
         let sourced: Vec<&Claim> = distinct(&summary.sourced);
-        let speculative: Vec<&Claim> = distinct(&summary.speculative);
         let (headline, headline_url) = headline(&summary.facts, &sourced, messages);
         let mut recap = Recap {
             headline,
             headline_url,
             sourced: Vec::new(),
             topics: Vec::new(),
-            counts: counts(messages.len(), sourced.len(), speculative.len(), without_injections(analysis).1.len()),
+            counts: counts(
+                messages.len(),
+                origins(&summary.sourced),
+                origins(&summary.speculative),
+                without_injections(analysis).1.len(),
+            ),
         };
         for line in sourced_lines(&summary.facts, &sourced) {
             if recap.sourced.len() == MAX_SOURCED {
@@ -112,18 +117,26 @@ impl Recap {
             if recap.topics.len() == MAX_TOPICS {
                 break;
             }
-            let example = group.iter().min_by_key(|c| words(&c.text)).expect("a topic has claims");
+            // The first telling that passes something on (hearsay, a rumour, an anonymous post),
+            // else the first: the thread's own words for the rumour, not a remark that shares a word.
+            let told = |c: &&&Claim| matches!(thread_reason(c), "hearsay" | "rumour" | "anonymous account");
+            let example = group.iter().find(told).or_else(|| group.first()).expect("a topic has claims");
             let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
             for c in &group {
                 *reasons.entry(thread_reason(c)).or_default() += 1;
             }
-            let why = reasons.into_iter().max_by_key(|(_, n)| *n).map_or("unconfirmed", |(w, _)| w);
+            // The commonest reason; on a tie, the example's own.
+            let most = reasons.values().copied().max().unwrap_or(0);
+            let why = match thread_reason(example) {
+                own if reasons.get(own) == Some(&most) => own,
+                _ => reasons.into_iter().find(|(_, n)| *n == most).map_or("unconfirmed", |(w, _)| w),
+            };
             let origins: HashSet<&str> = group.iter().map(|c| c.origin.as_str()).collect();
             recap.topics.push(Topic {
+                example: around(&example.text, &word),
                 word,
                 messages: origins.len(),
                 why,
-                example: shorten(&example.text),
                 link: link(&example.origin),
             });
             if recap.words() > WORD_BUDGET {
@@ -184,29 +197,60 @@ fn headline(facts: &[LayoffFact], sourced: &[&Claim], messages: &[MessageRef]) -
     (text, url.or_else(shared))
 }
 
-/// One line per source, in the order they were cited: its figures where it gave some, else its
-/// shortest claim. Each with the origin of the message that cited it.
+/// One line per message that cites a source, in thread order, each with its best source: the one
+/// that gave figures, else the weightiest (the company, a filing, an outlet, a person), else a named
+/// one over "the notice". A source already shown for an earlier message is not shown again, so one
+/// report retold in three messages is one line. Each line comes with its message's origin.
 fn sourced_lines(facts: &[LayoffFact], sourced: &[&Claim]) -> Vec<(String, SourcedLine)> {
-    let mut out: Vec<(String, SourcedLine)> = Vec::new();
+    let mut origins: Vec<&str> = Vec::new();
     for c in sourced {
-        let Some(source) = c.verdict.source() else { continue };
+        if c.verdict.source().is_some() && !origins.contains(&c.origin.as_str()) {
+            origins.push(&c.origin);
+        }
+    }
+    let mut out: Vec<(String, SourcedLine)> = Vec::new();
+    for origin in origins {
+        let here: Vec<&&Claim> =
+            sourced.iter().filter(|c| c.origin == origin && c.verdict.source().is_some()).collect();
+        let weight = |c: &&&Claim| {
+            let s = c.verdict.source().expect("only sourced claims");
+            let figures = facts.iter().any(|f| f.source == s.name && !fact_words(f).is_empty());
+            let named = !s.name.to_lowercase().starts_with("the ");
+            (figures, kind_weight(s.kind), named)
+        };
+        // The first of equals: a later claim must weigh more to replace it.
+        let Some(best) = here.iter().copied().reduce(|a, b| if weight(&b) > weight(&a) { b } else { a }) else {
+            continue;
+        };
+        let source = best.verdict.source().expect("only sourced claims");
         if out.iter().any(|(_, l)| l.source == source.name) {
             continue;
         }
         let what = match facts.iter().find(|f| f.source == source.name).map(fact_words) {
             Some(w) if !w.is_empty() => w,
             _ => {
-                let shortest = sourced
+                let shortest = here
                     .iter()
                     .filter(|o| o.verdict.source().is_some_and(|s| s.name == source.name))
                     .min_by_key(|o| words(&o.text))
-                    .map_or(c.text.as_str(), |o| o.text.as_str());
+                    .map_or(best.text.as_str(), |o| o.text.as_str());
                 shorten(shortest)
             }
         };
-        out.push((c.origin.clone(), SourcedLine { source: source.name.clone(), what, link: None }));
+        out.push((origin.to_string(), SourcedLine { source: source.name.clone(), what, link: None }));
     }
     out
+}
+
+/// How much a kind of source weighs when one message cites several.
+fn kind_weight(kind: SourceKind) -> u8 {
+    match kind {
+        SourceKind::Official => 4,
+        SourceKind::Document => 3,
+        SourceKind::Outlet => 2,
+        SourceKind::Person => 1,
+        SourceKind::Link => 0,
+    }
 }
 
 /// "about 900 jobs · 11% · AI named by the company".
@@ -254,6 +298,27 @@ const GENERIC: &[&str] = &[
     "pretty",
     "gets",
     "getting",
+    "post",
+    "posted",
+    "posting",
+    "posts",
+    "thread",
+    "channel",
+    "message",
+    "messages",
+    "piece",
+    "news",
+    "read",
+    "sure",
+    "real",
+    "things",
+    "though",
+    "whole",
+    "work",
+    "worked",
+    "working",
+    "take",
+    "make",
     "today",
     "tomorrow",
     "yesterday",
@@ -352,11 +417,27 @@ fn content_words(text: &str) -> HashSet<String> {
         .collect()
 }
 
+/// The text without what it quotes: members quoting a statement ("\"resizing the organisation\" is
+/// such a beautiful sentence") repeat someone's words, they do not pass on a rumour. A quotation
+/// left open runs to the end; one closed but never opened (the end of a quotation the sentence
+/// splitter cut) covers the whole text.
+fn unquoted(text: &str) -> String {
+    let straight = text.matches('"').count();
+    let closes_only = text.contains('”') && !text.contains('“');
+    if straight % 2 == 1 && text.trim_end().trim_end_matches(['.', '!', ')']).ends_with('"') || closes_only {
+        return String::new();
+    }
+    static QUOTED: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r#""[^"]*"?|“[^”]*”?"#).expect("valid quote regex"));
+    QUOTED.replace_all(text, " ").into_owned()
+}
+
 /// Topics: the word said in the most messages (and not in the sourced claims) takes every claim that
 /// says it; then the next, among the claims left. Ties go to the word more claims repeat, then to the
 /// one said first, so a rumour the thread keeps returning to beats a word two remarks share by chance. Only words two or more messages share make a topic.
 fn topics<'a>(claims: &[&'a Claim], known: &HashSet<String>) -> Vec<(String, Vec<&'a Claim>)> {
-    let mut left: Vec<(&Claim, HashSet<String>)> = claims.iter().map(|c| (*c, content_words(&c.text))).collect();
+    let mut left: Vec<(&Claim, HashSet<String>)> =
+        claims.iter().map(|c| (*c, content_words(&unquoted(&c.text)))).collect();
     let mut out = Vec::new();
     loop {
         // Per word: the messages that say it, how many claims do, and where it is first said.
@@ -380,6 +461,28 @@ fn topics<'a>(claims: &[&'a Claim], known: &HashSet<String>) -> Vec<(String, Vec
     out
 }
 
+/// The sentence of `text` that says `word`, at most [`EXAMPLE_WORDS`] words of it around the word,
+/// marked where cut: "…they've already modelled a second round for March."
+fn around(text: &str, word: &str) -> String {
+    let says = |s: &str| content_words(s).contains(word);
+    let sentence = text.split_inclusive(['.', '!', ';']).map(str::trim).find(|s| says(s)).unwrap_or(text);
+    let all: Vec<&str> = sentence.split_whitespace().collect();
+    if all.len() <= EXAMPLE_WORDS {
+        return all.join(" ");
+    }
+    let at = all.iter().position(|w| says(w)).unwrap_or(0);
+    if at < EXAMPLE_WORDS - 2 {
+        return shorten(sentence);
+    }
+    let end = (at + 5).min(all.len());
+    let start = end - EXAMPLE_WORDS;
+    let mut out = format!("…{}", all[start..end].join(" "));
+    if end < all.len() {
+        out = format!("{}…", out.trim_end_matches([',', ';', ':']));
+    }
+    out
+}
+
 /// An example of at most [`EXAMPLE_WORDS`] words, cut at a word and marked when cut.
 fn shorten(text: &str) -> String {
     let all: Vec<&str> = text.split_whitespace().collect();
@@ -389,14 +492,22 @@ fn shorten(text: &str) -> String {
     format!("{}…", all[..EXAMPLE_WORDS].join(" ").trim_end_matches([',', ';', ':']))
 }
 
-/// "20 messages · 11 sourced · 24 unconfirmed claims · 1 message addressed to a bot left out".
+/// How many messages carry these claims: what a reader counts, as the topics count.
+fn origins(claims: &[Claim]) -> usize {
+    claims.iter().map(|c| c.origin.as_str()).collect::<HashSet<_>>().len()
+}
+
+/// "20 messages · 4 citing a source · 9 with unconfirmed claims · 1 message addressed to a bot left
+/// out": every count is of messages, as a reader scrolling the thread would count them.
 fn counts(messages: usize, sourced: usize, unconfirmed: usize, left_out: usize) -> String {
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut line = format!(
-        "{} · {sourced} sourced · {}",
-        plural(messages, "message", "messages"),
-        plural(unconfirmed, "unconfirmed claim", "unconfirmed claims")
-    );
+    let mut line = plural(messages, "message", "messages");
+    if sourced > 0 {
+        line.push_str(&format!(" · {sourced} citing a source"));
+    }
+    if unconfirmed > 0 {
+        line.push_str(&format!(" · {unconfirmed} with unconfirmed claims"));
+    }
     if left_out > 0 {
         line.push_str(&format!(" · {} addressed to a bot left out", plural(left_out, "message", "messages")));
     }
@@ -430,6 +541,70 @@ mod tests {
         let found = topics(&refs, &HashSet::new());
         let summary: Vec<(String, usize)> = found.iter().map(|(w, g)| (w.clone(), g.len())).collect();
         assert_eq!(summary, vec![("sales".to_string(), 3), ("march".to_string(), 2)]);
+    }
+
+    #[test]
+    fn an_example_is_the_sentence_that_says_the_topic_cut_around_it() {
+        let text = "my cousin in finance over there says they've already modelled a second round for March. she wouldn't say how big";
+        assert_eq!(around(text, "march"), "…there says they've already modelled a second round for March.");
+        assert_eq!(
+            around("hearing the sales org is next. not this round, the one after.", "sales"),
+            "hearing the sales org is next."
+        );
+    }
+
+    #[test]
+    fn counts_are_of_messages_as_a_reader_counts_them() {
+        assert_eq!(
+            counts(20, 5, 9, 1),
+            "20 messages · 5 citing a source · 9 with unconfirmed claims · 1 message addressed to a bot left out"
+        );
+        assert_eq!(counts(3, 0, 1, 0), "3 messages · 1 with unconfirmed claims");
+    }
+
+    #[test]
+    fn one_message_citing_two_sources_is_one_line_with_its_best_source() {
+        use crate::core::claims::{Source, SourcedReason};
+        let sourced = |text: &str, name: &str, kind: SourceKind, origin: &str| Claim {
+            text: text.into(),
+            verdict: Verdict::sourced(
+                match kind {
+                    SourceKind::Document => SourcedReason::Document,
+                    SourceKind::Outlet => SourcedReason::Outlet,
+                    _ => SourcedReason::Link,
+                },
+                Source { name: name.into(), kind, url: None },
+            ),
+            origin: origin.into(),
+            hedges: vec![],
+        };
+        let claims = [
+            sourced(
+                "The state's notice lists 312 employees at the Bellevue office.",
+                "the state department",
+                SourceKind::Link,
+                "m3",
+            ),
+            sourced("The notice lists support and QA roles.", "The notice", SourceKind::Document, "m3"),
+            sourced("Reuters says 900 jobs go.", "Reuters", SourceKind::Outlet, "m1"),
+            sourced("Per Reuters, 900 across all regions.", "Reuters", SourceKind::Outlet, "m8"),
+        ];
+        let refs: Vec<&Claim> = claims.iter().collect();
+        let lines = sourced_lines(&[], &refs);
+        let shown: Vec<(&str, &str)> = lines.iter().map(|(o, l)| (o.as_str(), l.source.as_str())).collect();
+        assert_eq!(shown, vec![("m3", "The notice"), ("m1", "Reuters")], "{lines:#?}");
+    }
+
+    #[test]
+    fn a_quoted_statement_repeated_is_not_a_rumour() {
+        let claims = [
+            rumour("Brennick: \"we are resizing the organisation to match the work.", "m5"),
+            rumour("\"resizing the organisation\" is such a beautiful sentence.", "m11"),
+            rumour("Every colleague will hear from their manager by Friday.\"", "m5"),
+            rumour("my old manager is there", "m16"),
+        ];
+        let refs: Vec<&Claim> = claims.iter().collect();
+        assert!(topics(&refs, &HashSet::new()).is_empty());
     }
 
     #[test]

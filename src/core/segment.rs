@@ -186,6 +186,9 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
                 continue;
             }
             number += 1;
+            if is_plea(&sentence) {
+                continue;
+            }
             let parts: Vec<String> =
                 clauses(&sentence, lex).iter().map(|c| tidy(&without_urls(c))).filter(|c| is_claim(c)).collect();
             let whole = (parts.len() > 1).then(|| tidy(&without_urls(&sentence)));
@@ -458,6 +461,22 @@ static REACTIONS: Words = Words::new(&[
     "good", "morning", "all", "everyone", "hi", "hey", "folks", "haha", "wild", "sad", "f",
 ]);
 
+/// A plea or a wish ("please tell me they'll give severance", "I hope the Dublin office is spared",
+/// "fingers crossed for the sales team") asks or hopes; it asserts nothing, so none of its clauses is
+/// a claim, however many it has.
+fn is_plea(sentence: &str) -> bool {
+    static PLEA: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^\W*(?:(?:and|but|so|oh|god|man|ugh|honestly|just|really|i|i'm|im|all)\s+){0,3}(?P<word>please|pls|plz|hope|hoping|hopefully|wish|wishing|praying|pray|fingers\s+crossed|let'?s\s+hope|(?:someone\s+|somebody\s+)?tell\s+me)\b(?P<rest>.*)",
+        )
+        .expect("valid plea regex")
+    });
+    let Some(cap) = PLEA.captures(sentence) else { return false };
+    // "Hope Industries will cut 200 jobs": a capitalised word after a capitalised one is a name.
+    let capital = |s: &str| s.trim_start().chars().next().is_some_and(char::is_uppercase);
+    !(capital(&cap["word"]) && capital(&cap["rest"]))
+}
+
 /// Questions and reactions ("anyone know?", "lol", "oof") assert nothing.
 fn is_claim(text: &str) -> bool {
     let words: Vec<String> = text
@@ -478,6 +497,25 @@ mod tests {
 
     fn texts(text: &str) -> Vec<String> {
         segments(text, Lexicon::embedded()).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn pleas_and_wishes_are_not_claims() {
+        for plea in [
+            "please tell me they'll give severance",
+            "And please keep the rumours labelled as rumours, they don't need us guessing at their severance.",
+            "I really hope the Dublin office is spared.",
+            "fingers crossed for the sales team, they deserve better",
+            "Hopefully they keep the support staff on until March.",
+        ] {
+            assert_eq!(texts(plea), Vec::<String>::new(), "{plea}");
+        }
+        assert_eq!(texts("I heard the sales team is next."), vec!["I heard the sales team is next."]);
+        assert_eq!(
+            texts("Hope Industries will cut 200 jobs."),
+            vec!["Hope Industries will cut 200 jobs."],
+            "a name is not a wish"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! post, a joined item an update in the thread; the poll edits the first post when facts change or an
 //! outlet joins.
 
+use crate::core::facts::group_thousands;
 use crate::core::message::{Outbound, StoryUpdate};
 use crate::core::story::{KeyFacts, Placement, Story};
 
@@ -18,11 +19,51 @@ pub fn revises(placement: &Placement) -> bool {
     matches!(placement, Placement::Joined { revised_from: Some(_), .. })
 }
 
+/// "Figures revised: 1,800 jobs (was 1,200) · 6%": the new figures first, each with what it replaced.
 fn revision_note(before: Option<&KeyFacts>, after: &KeyFacts) -> String {
-    let show = |k: Option<&KeyFacts>| match k.and_then(|k| k.headcount) {
-        Some(n) => format!("{n} jobs"),
-        None => "no count".into(),
-    };
-    let pct = |k: Option<&KeyFacts>| k.and_then(|k| k.percent).map(|p| format!(" ({p}%)")).unwrap_or_default();
-    format!("Facts revised: {}{} → {}{}", show(before), pct(before), show(Some(after)), pct(Some(after)))
+    let mut parts: Vec<String> = Vec::new();
+    let was_count = before.and_then(|b| b.headcount);
+    match after.headcount {
+        Some(n) => {
+            let mut part = format!("{} jobs", group_thousands(n));
+            if let Some(w) = was_count.filter(|w| *w != n) {
+                part.push_str(&format!(" (was {})", group_thousands(w)));
+            }
+            parts.push(part);
+        }
+        None if was_count.is_some() => parts.push("no count given".into()),
+        None => {}
+    }
+    if let Some(p) = after.percent {
+        let mut part = format!("{p}%");
+        if let Some(w) = before.and_then(|b| b.percent).filter(|w| *w != p) {
+            part.push_str(&format!(" (was {w}%)"));
+        }
+        parts.push(part);
+    }
+    if parts.is_empty() {
+        return "Figures revised".into();
+    }
+    format!("Figures revised: {}", parts.join(" · "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(headcount: Option<u64>, percent: Option<f64>) -> KeyFacts {
+        KeyFacts { company: Some("Hooli".into()), headcount, percent }
+    }
+
+    #[test]
+    fn a_revision_reads_as_the_new_figure_with_what_it_replaced() {
+        let note = revision_note(Some(&facts(Some(1_200), Some(6.0))), &facts(Some(1_800), Some(6.0)));
+        assert_eq!(note, "Figures revised: 1,800 jobs (was 1,200) · 6%");
+    }
+
+    #[test]
+    fn figures_are_written_with_thousands_separators() {
+        let note = revision_note(Some(&facts(None, None)), &facts(Some(30_000), Some(5.5)));
+        assert_eq!(note, "Figures revised: 30,000 jobs · 5.5%");
+    }
 }

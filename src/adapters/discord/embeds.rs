@@ -535,7 +535,8 @@ mod tests {
                 speculative: false,
             }],
             facts: Vec::new(),
-            sourced: (0..sourced).map(|i| claim(&format!("{i} {}", "x".repeat(text_len)))).collect(),
+            // Each claim states the cut, as a report does, so the story reads as reported.
+            sourced: (0..sourced).map(|i| claim(&format!("{i} jobs cut {}", "x".repeat(text_len)))).collect(),
             speculative: vec![],
             outlets: vec!["Reuters".into()],
             first_seen: chrono::Utc.with_ymd_and_hms(2026, 4, 18, 10, 0, 0).unwrap(),
