@@ -347,7 +347,7 @@ pub fn features(tokens: &Tokens<'_>, lex: &Lexicon, ctx: Context) -> Vec<String>
         f.push("subject:plural-noun".into());
     }
     // Concrete detail per word: a short line full of numbers and names reads as reporting.
-    let density = if n == 0 { 0 } else { ((digits + names) * 8 / n).min(3) };
+    let density = ((digits + names) * 8).checked_div(n).unwrap_or(0).min(3);
     f.push(format!("density:{density}"));
     let concrete = digits > 0 || names > 0 || ctx.names_organisation;
     f.push(format!("concrete:{concrete}"));
