@@ -495,8 +495,11 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
             start = s;
         }
     }
-    // A long run without commas before the verb is a clause, not the name of a speaker.
-    if verb - start > 9 && !(start..verb).any(|k| tokens.ends_chunk(k)) {
+    // A long run without commas before the verb is a clause, not the name of a speaker; unless a
+    // relative clause describes the speaker ("A listener who works at a Globex branch in Dayton
+    // says"), whose head stands before it and decides who speaks.
+    let describes_speaker = (start + 1..verb).any(|k| matches!(tokens.bare[k].as_str(), "who" | "whose"));
+    if verb - start > 9 && !describes_speaker && !(start..verb).any(|k| tokens.ends_chunk(k)) {
         start = verb - 9;
     }
     for k in (start..verb).rev() {
@@ -837,6 +840,14 @@ mod tests {
     #[test]
     fn an_anonymous_account_is_social() {
         assert_eq!(speaker("An anonymous account on X claims 3,000 more jobs will go.", false), Some(Speaker::Social));
+    }
+
+    #[test]
+    fn someone_who_works_at_a_company_does_not_speak_for_it() {
+        assert_eq!(
+            speaker("A listener who works at a Globex branch in Dayton says nobody on her team got an offer.", false),
+            Some(Speaker::Hearsay)
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// Bump when [`features`] changes, so the weights check asks for retraining.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 const EMBEDDED_WEIGHTS: &str = include_str!("../../../config/label_scorer.json");
 
@@ -100,6 +100,151 @@ static MONTHS_AND_DAYS: Words = Words::new(&[
     "week",
     "quarter",
 ]);
+/// Modal verbs: the writer weighing what may be, not reporting what is.
+static MODALS: Words = Words::new(&[
+    "will",
+    "would",
+    "could",
+    "may",
+    "might",
+    "should",
+    "must",
+    "can",
+    "can't",
+    "cannot",
+    "won't",
+    "wouldn't",
+    "couldn't",
+    "shouldn't",
+    "ought",
+]);
+/// Adverbs that turn a statement into the writer's stance ("could not be clearer", "simply").
+static STANCE_ADVERBS: Words = Words::new(&[
+    "really",
+    "clearly",
+    "simply",
+    "just",
+    "truly",
+    "surely",
+    "actually",
+    "basically",
+    "hardly",
+    "quite",
+    "very",
+    "even",
+    "only",
+    "merely",
+    "deeply",
+    "entirely",
+    "utterly",
+    "frankly",
+    "honestly",
+    "ironically",
+    "remarkably",
+    "notably",
+    "strikingly",
+    "predictably",
+    "conveniently",
+    "oddly",
+    "curiously",
+    "tellingly",
+    "arguably",
+    "increasingly",
+    "perhaps",
+    "certainly",
+    "obviously",
+    "plainly",
+    "barely",
+    "apparently",
+]);
+/// Evaluative adjectives and nouns: judgement rather than detail.
+static EVALUATIVE: Words = Words::new(&[
+    "good",
+    "bad",
+    "great",
+    "huge",
+    "massive",
+    "awkward",
+    "clear",
+    "clearer",
+    "obvious",
+    "convenient",
+    "candid",
+    "striking",
+    "remarkable",
+    "telling",
+    "bleak",
+    "grim",
+    "absurd",
+    "ironic",
+    "stark",
+    "familiar",
+    "strange",
+    "odd",
+    "curious",
+    "tough",
+    "hard",
+    "harder",
+    "easy",
+    "easier",
+    "worse",
+    "better",
+    "best",
+    "worst",
+    "real",
+    "sad",
+    "important",
+    "significant",
+    "dramatic",
+    "brutal",
+    "cynical",
+    "scapegoat",
+    "story",
+    "message",
+    "lesson",
+    "signal",
+    "sign",
+    "irony",
+    "problem",
+    "mistake",
+    "risk",
+    "bet",
+    "gamble",
+    "narrative",
+    "admission",
+    "excuse",
+    "honest",
+    "dishonest",
+    "fair",
+    "unfair",
+    "wise",
+    "foolish",
+    "smart",
+    "naive",
+    "bold",
+    "modest",
+    "painful",
+    "uncomfortable",
+    "inevitable",
+    "predictable",
+    "troubling",
+    "worrying",
+    "alarming",
+    "encouraging",
+    "impressive",
+    "disappointing",
+    "depressing",
+    "ugly",
+    "pretty",
+    "nice",
+    "terrible",
+    "awful",
+    "wonderful",
+    "candour",
+    "candor",
+]);
+static NEGATIONS: Words =
+    Words::new(&["not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "isn't", "aren't", "don't"]);
 static PAST_AUX: Words = Words::new(&["was", "were", "had", "did"]);
 static PRESENT_AUX: Words = Words::new(&["is", "are", "am", "has", "have", "does", "do"]);
 
@@ -179,6 +324,31 @@ pub fn features(tokens: &Tokens<'_>, lex: &Lexicon, ctx: Context) -> Vec<String>
     if tokens.orig.iter().any(|w| w.contains('—') || w == &"-" || w.contains("--")) {
         f.push("dash".into());
     }
+    let unquoted =
+        |set: &Words| bare.iter().enumerate().filter(|(i, w)| !tokens.quoted[*i] && set.contains(w.as_str())).count();
+    if unquoted(&MODALS) > 0 {
+        f.push("modal".into());
+    }
+    f.push(format!("stance:{}", unquoted(&STANCE_ADVERBS).min(2)));
+    f.push(format!("evaluative:{}", unquoted(&EVALUATIVE).min(2)));
+    if unquoted(&NEGATIONS) > 0 || tokens.orig.iter().any(|w| w.contains("n't") || w.contains("n’t")) {
+        f.push("negation".into());
+    }
+    // "Retailers appear to", "Unions that wait": a bare plural noun as subject is a generalisation.
+    let plural_subject = bare.first().is_some_and(|w| {
+        w.len() > 3
+            && w.ends_with('s')
+            && !w.ends_with("ss")
+            && !DEMONSTRATIVES.contains(w.as_str())
+            && !PRONOUN_SUBJECTS.contains(w.as_str())
+            && !FIRST_SECOND_PERSON.contains(w.as_str())
+    }) && !(n > 1 && tokens.capitalized(1));
+    if plural_subject {
+        f.push("subject:plural-noun".into());
+    }
+    // Concrete detail per word: a short line full of numbers and names reads as reporting.
+    let density = ((digits + names) * 8).checked_div(n).unwrap_or(0).min(3);
+    f.push(format!("density:{density}"));
     let concrete = digits > 0 || names > 0 || ctx.names_organisation;
     f.push(format!("concrete:{concrete}"));
     f.push(format!("length:{}", (n / 8).min(4)));
