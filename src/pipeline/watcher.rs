@@ -97,6 +97,9 @@ pub struct Watcher<S: Store> {
     pub(super) sent: std::sync::Mutex<SentCounts>,
     /// Set when other instances share the database (see [`Watcher::shared_with_others`]).
     pub(super) sharing: Option<Sharing>,
+    /// The story generation the book holds (see [`Store::story_generation`]); a poll's decisions
+    /// are committed only if no other instance's came in between.
+    pub(super) story_generation: u64,
 }
 
 /// Deliveries sent, by kind.
@@ -133,6 +136,7 @@ impl<S: Store> Watcher<S> {
             last_summary: HashMap::new(),
             sent: std::sync::Mutex::new(SentCounts::default()),
             sharing: None,
+            story_generation: 0,
         }
     }
 
@@ -218,6 +222,10 @@ impl<S: Store> Watcher<S> {
     /// Rebuilds the in-memory story book from the store, after a start or a failed commit, so that
     /// clustering continues where it stopped.
     pub async fn restore(&mut self, now: DateTime<Utc>) -> Result<usize, WatchError> {
+        // Read before the stories: a decision committed meanwhile moves it past what the book holds.
+        if self.sharing.is_some() {
+            self.story_generation = self.store.story_generation().await?;
+        }
         self.book = StoryBook::new(self.rules.stories);
         self.announced.clear();
         self.story_feeds.clear();

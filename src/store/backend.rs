@@ -85,6 +85,8 @@ impl Store for AnyStore {
         fn get_story(&self, id: &str) -> Option<StoryRecord>;
         fn stories_since(&self, since: DateTime<Utc>) -> Vec<StoryRecord>;
         fn commit_poll(&self, commit: &PollCommit) -> CommitSummary;
+        fn story_generation(&self) -> u64;
+        fn commit_poll_at(&self, commit: &PollCommit, generation: u64) -> CommitSummary;
         fn due_deliveries(&self, now: DateTime<Utc>, limit: u32) -> Vec<Delivery>;
         fn get_delivery(&self, id: DeliveryId) -> Option<Delivery>;
         fn delivery_by_key(&self, key: &str) -> Option<Delivery>;

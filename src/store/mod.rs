@@ -478,6 +478,20 @@ pub trait Store: Send + Sync {
     /// items, the story upserts and the outbox rows. On error nothing of it is written.
     fn commit_poll(&self, commit: &PollCommit) -> impl Future<Output = Result<CommitSummary, StoreError>> + Send;
 
+    /// How many polls have made story decisions so far, for an instance that shares the database:
+    /// read before it rebuilds its story book, it says which decisions that book holds.
+    fn story_generation(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// [`Store::commit_poll`] for an instance that decided on the stories as of `generation`: a
+    /// commit that touches stories is refused with [`StoreError::StoriesMoved`] (writing nothing)
+    /// when another instance committed story decisions since, and otherwise advances the
+    /// generation by one. A commit that touches no story is written as by `commit_poll`.
+    fn commit_poll_at(
+        &self,
+        commit: &PollCommit,
+        generation: u64,
+    ) -> impl Future<Output = Result<CommitSummary, StoreError>> + Send;
+
     // ----- outbox -----
 
     /// Pending deliveries due at `now` (never tried, or `next_attempt_at <= now`), oldest first,

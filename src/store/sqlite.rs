@@ -540,6 +540,15 @@ impl Store for SqliteStore {
         }
     }
 
+    /// One instance owns a SQLite file, so no other decides on its stories: always 0.
+    async fn story_generation(&self) -> Result<u64, StoreError> {
+        Ok(0)
+    }
+
+    async fn commit_poll_at(&self, commit: &PollCommit, _generation: u64) -> Result<CommitSummary, StoreError> {
+        self.commit_poll(commit).await
+    }
+
     async fn due_deliveries(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Delivery>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = 'pending' \
