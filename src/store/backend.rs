@@ -95,6 +95,7 @@ impl Store for AnyStore {
         fn mark_failed(&self, id: DeliveryId, error: &str) -> ();
         fn thread_ref(&self, story_id: &str, destination: &str) -> Option<String>;
         fn post_pending(&self, story_id: &str, destination: &str) -> bool;
+        fn earlier_pending(&self, story_id: &str, destination: &str, id: DeliveryId) -> bool;
         fn defer(&self, id: DeliveryId, next_attempt_at: DateTime<Utc>) -> ();
         fn add_subscription(&self, subscription: &Subscription) -> bool;
         fn remove_subscription(&self, platform: &str, channel: &str, feed: &str) -> bool;

@@ -446,8 +446,10 @@ pub trait Store: Send + Sync {
     /// Which of these item ids were already seen.
     fn seen_ids(&self, ids: &[String]) -> impl Future<Output = Result<HashSet<String>, StoreError>> + Send;
 
-    /// Items first seen at or after `since`, oldest first: what the clustering index is rebuilt
-    /// from on start.
+    /// Items first seen at or after `since`, in the order they were placed into stories (committed):
+    /// what the story book is rebuilt from, and a story's id comes from its first item. Not by
+    /// `seen_at`: items of one round share it, and an instance may commit a round's items after
+    /// another instance committed those of a later round.
     fn items_since(&self, since: DateTime<Utc>) -> impl Future<Output = Result<Vec<SeenItem>, StoreError>> + Send;
 
     /// Removes the article text of items seen before `older_than` (the ids and hashes stay, so
@@ -537,6 +539,16 @@ pub trait Store: Send + Sync {
     /// Whether the story's first post to this destination is still waiting in the outbox: replies
     /// wait for it, so a thread never starts with its own update.
     fn post_pending(&self, story_id: &str, destination: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Whether a delivery of the story to this destination queued before `id` is still pending:
+    /// with instances sharing the outbox, a later edit must not overtake an earlier one (the post
+    /// would end up showing the older revision), nor a reply the one before it.
+    fn earlier_pending(
+        &self,
+        story_id: &str,
+        destination: &str,
+        id: DeliveryId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Moves a pending delivery to a later time without counting an attempt (it was held back, not
     /// tried).

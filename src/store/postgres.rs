@@ -445,7 +445,7 @@ impl Store for PgStore {
 
     async fn items_since(&self, since: DateTime<Utc>) -> Result<Vec<SeenItem>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {ITEM_COLUMNS} FROM seen_items WHERE seen_at >= $1 ORDER BY seen_at, item_id"
+            "SELECT {ITEM_COLUMNS} FROM seen_items WHERE seen_at >= $1 ORDER BY placed"
         )))
         .bind(since)
         .fetch_all(&self.pool)
@@ -632,6 +632,22 @@ impl Store for PgStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::database(format!("look for the pending post of story {story_id} in {destination}")))?;
+        Ok(found.is_some())
+    }
+
+    async fn earlier_pending(&self, story_id: &str, destination: &str, id: DeliveryId) -> Result<bool, StoreError> {
+        let found: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM deliveries WHERE story_id = $1 AND destination = $2 AND id < $3 \
+             AND state = 'pending' LIMIT 1",
+        )
+        .bind(story_id)
+        .bind(destination)
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "look for earlier pending deliveries of story {story_id} in {destination}"
+        )))?;
         Ok(found.is_some())
     }
 
