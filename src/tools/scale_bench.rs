@@ -61,6 +61,8 @@ impl Scratch {
         let scratch = Scratch { server: url.to_owned(), schema };
         scratch.execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", scratch.schema)).await?;
         scratch.execute(&format!("CREATE SCHEMA {}", scratch.schema)).await?;
+        // Creates the tables, so every measurement can start by emptying them.
+        PgStore::open(&scratch.url()).await?.close().await;
         Ok(scratch)
     }
 
