@@ -5,7 +5,7 @@
 mod support;
 
 use layoffwatch::store::postgres::inspect;
-use layoffwatch::store::{FeedState, PgStore, Store, StoreError};
+use layoffwatch::store::{FeedState, PgStore, PollCommit, Store, StoreError, StoryRecord};
 
 #[tokio::test]
 async fn an_unreachable_server_is_named_without_its_password_with_what_to_check() {
@@ -58,4 +58,45 @@ async fn instances_starting_together_migrate_once_and_share_what_they_write() {
     let (one, two) = (one.unwrap(), two.unwrap());
     one.save_feed(&FeedState::new("https://news.example/rss")).await.unwrap();
     assert_eq!(two.list_feeds().await.unwrap().len(), 1);
+}
+
+/// A poll of `feed` that creates or extends story `id` (or touches no story).
+fn poll_of(feed: &str, story: Option<(&str, u32)>) -> PollCommit {
+    let at = chrono::Utc::now();
+    PollCommit {
+        feed: FeedState::new(feed),
+        items: Vec::new(),
+        stories: story
+            .map(|(id, revision)| StoryRecord {
+                id: id.into(),
+                revision,
+                payload: serde_json::json!({"headline": "Initech to cut 300 support jobs"}),
+                first_seen: at,
+                updated_at: at,
+            })
+            .into_iter()
+            .collect(),
+        deliveries: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_poll_decided_on_stories_another_instance_changed_since_is_refused_and_writes_nothing() {
+    let Some(url) = support::postgres::fresh_schema("pg_story_generation").await else { return };
+    let (one, two) = (PgStore::open(&url).await.unwrap(), PgStore::open(&url).await.unwrap());
+    let read = one.story_generation().await.unwrap();
+    assert_eq!(two.story_generation().await.unwrap(), read);
+    // Both decided on the same stories; the first to commit wins and moves the generation.
+    one.commit_poll_at(&poll_of("https://wire.example/rss", Some(("s-wire", 1))), read).await.unwrap();
+    assert_eq!(two.story_generation().await.unwrap(), read + 1);
+    let err = two.commit_poll_at(&poll_of("https://daily.example/rss", Some(("s-daily", 1))), read).await.unwrap_err();
+    assert!(matches!(err, StoreError::StoriesMoved { generation, .. } if generation == read), "{err:?}");
+    assert!(err.to_string().contains("decided the poll of https://daily.example/rss"), "{err}");
+    assert!(two.get_story("s-daily").await.unwrap().is_none(), "the refused poll wrote no story");
+    assert!(two.get_feed("https://daily.example/rss").await.unwrap().is_none(), "nor its feed state");
+    // Decided again on the current stories, it commits; a poll that touches no story never waits on others.
+    two.commit_poll_at(&poll_of("https://daily.example/rss", Some(("s-wire", 2))), read + 1).await.unwrap();
+    two.commit_poll_at(&poll_of("https://quiet.example/rss", None), read).await.unwrap();
+    assert_eq!(one.story_generation().await.unwrap(), read + 2);
+    assert_eq!(one.get_story("s-wire").await.unwrap().unwrap().revision, 2);
 }

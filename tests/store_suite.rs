@@ -134,10 +134,10 @@ async fn a_simhash_keeps_all_64_bits<S: Store>(store: S) {
     assert_eq!(hashes, vec![u64::MAX, 1 << 63]);
 }
 
-async fn items_since_returns_items_seen_at_or_after_the_cutoff_oldest_first<S: Store>(store: S) {
+async fn items_since_returns_items_seen_at_or_after_the_cutoff<S: Store>(store: S) {
     let mut late = item("late", 12);
     late.story_id = Some("s1".to_owned());
-    store.commit_poll(&commit(vec![late.clone(), item("early", 8), item("edge", 10)], vec![], vec![])).await.unwrap();
+    store.commit_poll(&commit(vec![item("early", 8), item("edge", 10), late.clone()], vec![], vec![])).await.unwrap();
     let items = store.items_since(at(10)).await.unwrap();
     assert_eq!(items, vec![item("edge", 10), late]);
 }
@@ -155,6 +155,38 @@ async fn a_storys_items_are_listed_oldest_first_and_no_other_storys<S: Store>(st
         .unwrap();
     assert_eq!(store.story_items("s1").await.unwrap(), vec![first, later]);
     assert!(store.story_items("s3").await.unwrap().is_empty());
+}
+
+/// A story's id comes from its first item, so the book rebuilt from the store must meet the items
+/// in the order they were placed: not by id (one round's items share their `seen_at`), and not by
+/// `seen_at` (an instance may commit its round after another committed a later one).
+async fn items_come_back_in_the_order_they_were_placed<S: Store>(store: S) {
+    let placed = ["wire-first", "daily-coverage", "blog-aside", "slow-round"];
+    store.commit_poll(&commit(vec![item(placed[0], 9)], vec![], vec![])).await.unwrap();
+    store.commit_poll(&commit(vec![item(placed[1], 9), item(placed[2], 9)], vec![], vec![])).await.unwrap();
+    store.commit_poll(&commit(vec![item(placed[3], 8)], vec![], vec![])).await.unwrap();
+    let ids: Vec<String> = store.items_since(at(0)).await.unwrap().into_iter().map(|i| i.item_id).collect();
+    assert_eq!(ids, placed);
+}
+
+async fn a_delivery_knows_whether_one_queued_before_it_for_its_story_and_destination_is_pending<S: Store>(store: S) {
+    let queued = vec![
+        delivery("s1", "slack:C1", DeliveryKind::Post),
+        delivery("s1", "slack:C1", DeliveryKind::Update),
+        delivery("s1", "slack:C1", DeliveryKind::Edit),
+        delivery("s1", "slack:C2", DeliveryKind::Edit),
+    ];
+    store.commit_poll(&commit(vec![], vec![story("s1", 1, 10)], queued)).await.unwrap();
+    let ids: Vec<DeliveryId> = store.due_deliveries(at(11), 10).await.unwrap().iter().map(|d| d.id).collect();
+    let (post, update, edit, elsewhere) = (ids[0], ids[1], ids[2], ids[3]);
+    assert!(!store.earlier_pending("s1", "slack:C1", post).await.unwrap());
+    assert!(store.earlier_pending("s1", "slack:C1", update).await.unwrap(), "the post is pending");
+    assert!(!store.earlier_pending("s1", "slack:C2", elsewhere).await.unwrap(), "other channels do not count");
+    store.mark_sent(post, Some("1.0")).await.unwrap();
+    assert!(!store.earlier_pending("s1", "slack:C1", update).await.unwrap());
+    assert!(store.earlier_pending("s1", "slack:C1", edit).await.unwrap(), "the update is pending");
+    store.mark_failed(update, "channel_not_found").await.unwrap();
+    assert!(!store.earlier_pending("s1", "slack:C1", edit).await.unwrap(), "a failed one waits for nothing");
 }
 
 async fn an_item_seen_again_is_updated_but_keeps_its_first_sighting<S: Store>(store: S) {
@@ -707,7 +739,8 @@ on_both_backends! {
     seen_ids_returns_only_the_ids_already_stored,
     seen_ids_handles_more_ids_than_a_statement_allows_parameters,
     a_simhash_keeps_all_64_bits,
-    items_since_returns_items_seen_at_or_after_the_cutoff_oldest_first,
+    items_since_returns_items_seen_at_or_after_the_cutoff,
+    items_come_back_in_the_order_they_were_placed,
     a_storys_items_are_listed_oldest_first_and_no_other_storys,
     an_item_seen_again_is_updated_but_keeps_its_first_sighting,
     expire_text_removes_only_text_older_than_the_cutoff_and_keeps_the_ids,
@@ -721,6 +754,7 @@ on_both_backends! {
     a_retry_counts_the_attempt_and_keeps_the_error,
     a_sent_post_becomes_the_thread_of_its_story_in_that_destination,
     an_update_reply_is_never_taken_for_the_thread,
+    a_delivery_knows_whether_one_queued_before_it_for_its_story_and_destination_is_pending,
     marking_a_delivery_that_is_not_pending_says_what_state_it_is_in,
     a_failed_delivery_leaves_the_queue_and_keeps_its_error,
     subscribing_twice_changes_nothing_and_unsubscribing_reports_whether_it_did,

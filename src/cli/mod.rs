@@ -8,6 +8,7 @@ mod feeds;
 mod llm;
 mod migrate;
 mod run;
+mod scale;
 mod signals;
 
 use clap::{Parser, Subcommand};
@@ -106,6 +107,23 @@ enum Command {
         #[arg(long, default_value_t = 3_000)]
         max_input_tokens: u32,
     },
+    /// Measure the shared PostgreSQL store: feed leases and delivery claims per second with 1, 2 and 4
+    /// instances, and how many feeds one instance polls within a 10-minute interval. Works in a
+    /// schema of its own, dropped afterwards.
+    BenchScale {
+        /// The PostgreSQL server: postgres://USER:PASSWORD@HOST:5432/DATABASE.
+        #[arg(long)]
+        db: String,
+        /// Runs of each measurement; the median is shown.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Feeds on the local feed server for the polling measurement.
+        #[arg(long, default_value_t = 50)]
+        feeds: usize,
+        /// How long the local feed server takes to answer, in milliseconds.
+        #[arg(long, default_value_t = 200)]
+        latency_ms: u64,
+    },
     /// Measure the labeller on labelled sets (default: every bundled set, with a slice per style).
     Eval {
         /// A labelled JSONL set; default: every set compiled into the binary.
@@ -165,6 +183,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
             runtime()?.block_on(llm::summarize(file.as_deref(), json))
         }
         Command::BenchLlm { max_input_tokens } => llm::bench(max_input_tokens),
+        Command::BenchScale { db, runs, feeds, latency_ms } => {
+            runtime()?.block_on(scale::bench(&db, runs, feeds, latency_ms))
+        }
         Command::Eval { file, holdout, misses } => eval::run(file.as_deref(), holdout, misses),
     }
 }

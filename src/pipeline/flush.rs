@@ -81,9 +81,13 @@ impl<S: Store> Watcher<S> {
                 None => None,
             };
             // A reply waits for its story's first post, so threads stay whole; held back, not tried.
+            // Sharing the outbox, it also waits for an earlier one another instance holds, so an
+            // older edit never lands after a newer one.
             if let Some(story) = &d.story_id
                 && d.kind != DeliveryKind::Post
-                && (held.contains(&pair) || thread.is_none() && self.store.post_pending(story, &d.destination).await?)
+                && (held.contains(&pair)
+                    || thread.is_none() && self.store.post_pending(story, &d.destination).await?
+                    || self.sharing.is_some() && self.store.earlier_pending(story, &d.destination, d.id).await?)
             {
                 self.store.defer(d.id, now + Duration::seconds(5)).await?;
                 continue;

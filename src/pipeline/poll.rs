@@ -15,11 +15,15 @@ use crate::core::story::StoredItem;
 use crate::core::story::{NewsItem, Placement, Story};
 use crate::delivery::Destination;
 use crate::feeds::{FeedSource, FetchOutcome, Validators};
-use crate::store::{DeliveryKind, FeedState, NewDelivery, PollCommit, SeenItem, Store, StoryRecord};
+use crate::store::{DeliveryKind, FeedState, NewDelivery, PollCommit, SeenItem, Store, StoreError, StoryRecord};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 use tracing::{debug, info, warn};
+
+/// Times one poll is decided when other instances keep changing the stories under it; past
+/// this, the poll waits for the next round.
+const MAX_DECISIONS: u32 = 5;
 
 /// What one poll of one feed did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -42,6 +46,29 @@ impl<S: Store> Watcher<S> {
             debug!(feed = %url, "Another instance holds this feed's lease; skipping it.");
             return Ok(PollReport { not_polled: true, ..PollReport::default() });
         }
+        // Another instance may decide on the same stories meanwhile (two outlets' first reports of
+        // one layoff, on two feeds): its commit then refuses ours, and the poll is decided again on
+        // the stories as they are now, so the story is made once and each update keyed once.
+        let mut attempt = 1;
+        loop {
+            match self.poll_leased(source, &url, now).await {
+                Err(WatchError::Store(StoreError::StoriesMoved { .. })) if attempt < MAX_DECISIONS => {
+                    debug!(feed = %url, attempt, "Another instance changed the stories; deciding this poll again.");
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    /// Polls a feed this instance may poll now (no lease, or its lease) and commits what it decided.
+    async fn poll_leased(
+        &mut self,
+        source: &FeedSource,
+        url: &str,
+        now: DateTime<Utc>,
+    ) -> Result<PollReport, WatchError> {
+        let url = url.to_owned();
         // Read after the lease: another instance may have polled the feed just before.
         let mut state = self.store.get_feed(&url).await?.unwrap_or_else(|| FeedState::new(url.clone()));
         if let Some(reason) = &state.disabled_reason {
@@ -194,7 +221,14 @@ impl<S: Store> Watcher<S> {
         commit.feed.last_polled = Some(now);
         commit.feed.first_poll_done = true;
         report.queued = commit.deliveries.len();
-        if let Err(e) = self.store.commit_poll(&commit).await {
+        let committed = match &self.sharing {
+            Some(_) => self.store.commit_poll_at(&commit, self.story_generation).await,
+            None => self.store.commit_poll(&commit).await,
+        };
+        if !commit.stories.is_empty() && committed.is_ok() {
+            self.story_generation += 1;
+        }
+        if let Err(e) = committed {
             // The book now holds decisions the store does not: rebuild it from what was committed.
             self.restore(now).await?;
             return Err(e.into());

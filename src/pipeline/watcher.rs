@@ -10,7 +10,7 @@
 //! same feed) and repeats no post (the outbox key, and destinations that recognise a replayed key,
 //! see to that).
 
-use crate::core::id::{ItemId, StoryId};
+use crate::core::id::StoryId;
 use crate::core::lexicon::Lexicon;
 use crate::core::message::StoryPost;
 use crate::core::relevance::Topic;
@@ -19,7 +19,7 @@ use crate::core::summarize::Summary;
 use crate::delivery::{Destination, DestinationId, Platform};
 use crate::feeds::article::ArticleReader;
 use crate::feeds::{FeedSource, Fetcher};
-use crate::store::{SeenItem, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::summaries::SummaryService;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,9 @@ pub struct Watcher<S: Store> {
     pub(super) sent: std::sync::Mutex<SentCounts>,
     /// Set when other instances share the database (see [`Watcher::shared_with_others`]).
     pub(super) sharing: Option<Sharing>,
+    /// The story generation the book holds (see [`Store::story_generation`]); a poll's decisions
+    /// are committed only if no other instance's came in between.
+    pub(super) story_generation: u64,
 }
 
 /// Deliveries sent, by kind.
@@ -134,6 +137,7 @@ impl<S: Store> Watcher<S> {
             last_summary: HashMap::new(),
             sent: std::sync::Mutex::new(SentCounts::default()),
             sharing: None,
+            story_generation: 0,
         }
     }
 
@@ -219,6 +223,10 @@ impl<S: Store> Watcher<S> {
     /// Rebuilds the in-memory story book from the store, after a start or a failed commit, so that
     /// clustering continues where it stopped.
     pub async fn restore(&mut self, now: DateTime<Utc>) -> Result<usize, WatchError> {
+        // Read before the stories: a decision committed meanwhile moves it past what the book holds.
+        if self.sharing.is_some() {
+            self.story_generation = self.store.story_generation().await?;
+        }
         self.book = StoryBook::new(self.rules.stories);
         self.announced.clear();
         self.story_feeds.clear();
@@ -235,13 +243,11 @@ impl<S: Store> Watcher<S> {
             };
             self.announced.insert(StoryId::from(record.id.as_str()), to);
         }
-        let mut items = self.store.items_since(since).await?;
-        // Items first seen in one round share that moment and come back in id order, not in the
-        // order they were placed. The item that started a story goes first among them, so the story
-        // is made again under the id it was stored and announced by: otherwise a story whose first
-        // item's id sorts after another of that round's items comes back under a new id, and its
-        // next item posts it again as news. The sort is stable: the rest keep the store's order.
-        items.sort_by_key(|seen| (seen.seen_at, !started_its_story(seen)));
+        // The store gives items back in the order they were placed (committed), across instances:
+        // a story's id comes from its first item, so replaying in any other order (by id within a
+        // round, or by first sighting across instances) could make a story again under a new id,
+        // and its next item would post it again as news.
+        let items = self.store.items_since(since).await?;
         let mut restored = 0;
         for seen in items {
             let (Some(story_id), Some(text)) = (&seen.story_id, &seen.text) else { continue };
@@ -286,11 +292,6 @@ impl<S: Store> Watcher<S> {
         let needed = self.rules.stories.max_age + self.rules.stories.window;
         Ok(self.store.expire_text(now - keep.max(needed)).await?)
     }
-}
-
-/// Whether a stored item is the one that started its story (the story's id is made from it).
-fn started_its_story(seen: &SeenItem) -> bool {
-    seen.story_id.as_deref().is_some_and(|story| StoryId::started_by(&ItemId::from(seen.item_id.as_str())) == *story)
 }
 
 /// What the store keeps of a story beside its id and revision. Typed, so what is written is what is

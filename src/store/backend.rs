@@ -87,6 +87,8 @@ impl Store for AnyStore {
         fn get_story(&self, id: &str) -> Option<StoryRecord>;
         fn stories_since(&self, since: DateTime<Utc>) -> Vec<StoryRecord>;
         fn commit_poll(&self, commit: &PollCommit) -> CommitSummary;
+        fn story_generation(&self) -> u64;
+        fn commit_poll_at(&self, commit: &PollCommit, generation: u64) -> CommitSummary;
         fn due_deliveries(&self, now: DateTime<Utc>, limit: u32) -> Vec<Delivery>;
         fn get_delivery(&self, id: DeliveryId) -> Option<Delivery>;
         fn delivery_by_key(&self, key: &str) -> Option<Delivery>;
@@ -95,6 +97,7 @@ impl Store for AnyStore {
         fn mark_failed(&self, id: DeliveryId, error: &str) -> ();
         fn thread_ref(&self, story_id: &str, destination: &str) -> Option<String>;
         fn post_pending(&self, story_id: &str, destination: &str) -> bool;
+        fn earlier_pending(&self, story_id: &str, destination: &str, id: DeliveryId) -> bool;
         fn defer(&self, id: DeliveryId, next_attempt_at: DateTime<Utc>) -> ();
         fn add_subscription(&self, subscription: &Subscription) -> bool;
         fn remove_subscription(&self, platform: &str, channel: &str, feed: &str) -> bool;

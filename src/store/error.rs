@@ -94,6 +94,20 @@ pub enum StoreError {
         source: sqlx::Error,
     },
 
+    /// Another instance committed story decisions after this one last read the stories; the
+    /// poll must be decided again on the stories as they are now.
+    #[error(
+        "another instance changed the stories since generation {generation} while this one \
+         decided the poll of {feed}; nothing was written, and the poll is redone on the \
+         current stories"
+    )]
+    StoriesMoved {
+        /// The feed whose poll was refused.
+        feed: String,
+        /// The generation the poll was decided on.
+        generation: u64,
+    },
+
     /// A stored value could not be read back as the record it belongs to.
     #[error(
         "the database holds an unreadable {what} {value:?}: {reason}; it was probably written \

@@ -484,8 +484,10 @@ pub trait Store: Send + Sync {
     /// Which of these item ids were already seen.
     fn seen_ids(&self, ids: &[String]) -> impl Future<Output = Result<HashSet<String>, StoreError>> + Send;
 
-    /// Items first seen at or after `since`, oldest first: what the clustering index is rebuilt
-    /// from on start.
+    /// Items first seen at or after `since`, in the order they were placed into stories (committed):
+    /// what the story book is rebuilt from, and a story's id comes from its first item. Not by
+    /// `seen_at`: items of one round share it, and an instance may commit a round's items after
+    /// another instance committed those of a later round.
     fn items_since(&self, since: DateTime<Utc>) -> impl Future<Output = Result<Vec<SeenItem>, StoreError>> + Send;
 
     /// The items folded into story `story_id`, oldest first: what its claims are recomputed from
@@ -519,6 +521,20 @@ pub trait Store: Send + Sync {
     /// Writes everything one poll decided in a single transaction: the feed state, the seen
     /// items, the story upserts and the outbox rows. On error nothing of it is written.
     fn commit_poll(&self, commit: &PollCommit) -> impl Future<Output = Result<CommitSummary, StoreError>> + Send;
+
+    /// How many polls have made story decisions so far, for an instance that shares the database:
+    /// read before it rebuilds its story book, it says which decisions that book holds.
+    fn story_generation(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// [`Store::commit_poll`] for an instance that decided on the stories as of `generation`: a
+    /// commit that touches stories is refused with [`StoreError::StoriesMoved`] (writing nothing)
+    /// when another instance committed story decisions since, and otherwise advances the
+    /// generation by one. A commit that touches no story is written as by `commit_poll`.
+    fn commit_poll_at(
+        &self,
+        commit: &PollCommit,
+        generation: u64,
+    ) -> impl Future<Output = Result<CommitSummary, StoreError>> + Send;
 
     // ----- outbox -----
 
@@ -565,6 +581,16 @@ pub trait Store: Send + Sync {
     /// Whether the story's first post to this destination is still waiting in the outbox: replies
     /// wait for it, so a thread never starts with its own update.
     fn post_pending(&self, story_id: &str, destination: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Whether a delivery of the story to this destination queued before `id` is still pending:
+    /// with instances sharing the outbox, a later edit must not overtake an earlier one (the post
+    /// would end up showing the older revision), nor a reply the one before it.
+    fn earlier_pending(
+        &self,
+        story_id: &str,
+        destination: &str,
+        id: DeliveryId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Moves a pending delivery to a later time without counting an attempt (it was held back, not
     /// tried).

@@ -79,6 +79,49 @@ impl PgStore {
         self.pool.close().await;
     }
 
+    /// Writes a poll in one transaction. A poll that touches stories advances the story
+    /// generation; with `decided_at`, only if the generation still reads that (the row lock makes
+    /// a second instance wait for the first's commit, then find the generation moved).
+    async fn commit_poll_checked(
+        &self,
+        commit: &PollCommit,
+        decided_at: Option<u64>,
+    ) -> Result<CommitSummary, StoreError> {
+        let operation = format!("record the poll of {}", commit.feed.url);
+        let mut tx = self.pool.begin().await.map_err(StoreError::database(operation.clone()))?;
+        if !commit.stories.is_empty() {
+            let advanced = sqlx::query(
+                "UPDATE story_generation SET generation = generation + 1 \
+                 WHERE $1::BIGINT IS NULL OR generation = $1",
+            )
+            .bind(decided_at.map(|g| g as i64))
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database(operation.clone()))?;
+            if advanced.rows_affected() == 0 {
+                if let Err(rollback) = tx.rollback().await {
+                    warn!(feed = %commit.feed.url, error = %rollback, "Rollback failed.");
+                }
+                return Err(StoreError::StoriesMoved {
+                    feed: commit.feed.url.clone(),
+                    generation: decided_at.unwrap_or_default(),
+                });
+            }
+        }
+        match write_poll(&mut tx, commit).await {
+            Ok(summary) => {
+                tx.commit().await.map_err(StoreError::database(operation))?;
+                Ok(summary)
+            }
+            Err(source) => {
+                if let Err(rollback) = tx.rollback().await {
+                    warn!(feed = %commit.feed.url, error = %rollback, "Rollback failed.");
+                }
+                Err(StoreError::Database { operation, source })
+            }
+        }
+    }
+
     async fn expect_pending_updated(&self, id: DeliveryId, rows_affected: u64) -> Result<(), StoreError> {
         if rows_affected > 0 {
             return Ok(());
@@ -415,7 +458,7 @@ impl Store for PgStore {
 
     async fn items_since(&self, since: DateTime<Utc>) -> Result<Vec<SeenItem>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {ITEM_COLUMNS} FROM seen_items WHERE seen_at >= $1 ORDER BY seen_at, item_id"
+            "SELECT {ITEM_COLUMNS} FROM seen_items WHERE seen_at >= $1 ORDER BY placed"
         )))
         .bind(since)
         .fetch_all(&self.pool)
@@ -505,20 +548,19 @@ impl Store for PgStore {
     }
 
     async fn commit_poll(&self, commit: &PollCommit) -> Result<CommitSummary, StoreError> {
-        let operation = format!("record the poll of {}", commit.feed.url);
-        let mut tx = self.pool.begin().await.map_err(StoreError::database(operation.clone()))?;
-        match write_poll(&mut tx, commit).await {
-            Ok(summary) => {
-                tx.commit().await.map_err(StoreError::database(operation))?;
-                Ok(summary)
-            }
-            Err(source) => {
-                if let Err(rollback) = tx.rollback().await {
-                    warn!(feed = %commit.feed.url, error = %rollback, "Rollback failed.");
-                }
-                Err(StoreError::Database { operation, source })
-            }
-        }
+        self.commit_poll_checked(commit, None).await
+    }
+
+    async fn story_generation(&self) -> Result<u64, StoreError> {
+        let generation: i64 = sqlx::query_scalar("SELECT generation FROM story_generation")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::database("read the story generation"))?;
+        Ok(generation as u64)
+    }
+
+    async fn commit_poll_at(&self, commit: &PollCommit, generation: u64) -> Result<CommitSummary, StoreError> {
+        self.commit_poll_checked(commit, Some(generation)).await
     }
 
     async fn due_deliveries(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Delivery>, StoreError> {
@@ -614,6 +656,22 @@ impl Store for PgStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::database(format!("look for the pending post of story {story_id} in {destination}")))?;
+        Ok(found.is_some())
+    }
+
+    async fn earlier_pending(&self, story_id: &str, destination: &str, id: DeliveryId) -> Result<bool, StoreError> {
+        let found: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM deliveries WHERE story_id = $1 AND destination = $2 AND id < $3 \
+             AND state = 'pending' LIMIT 1",
+        )
+        .bind(story_id)
+        .bind(destination)
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "look for earlier pending deliveries of story {story_id} in {destination}"
+        )))?;
         Ok(found.is_some())
     }
 

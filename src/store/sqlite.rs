@@ -451,7 +451,7 @@ impl Store for SqliteStore {
     }
 
     async fn items_since(&self, since: DateTime<Utc>) -> Result<Vec<SeenItem>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM seen_items WHERE seen_at >= ? ORDER BY seen_at, item_id")
+        let rows = sqlx::query("SELECT * FROM seen_items WHERE seen_at >= ? ORDER BY rowid")
             .bind(ts(since))
             .fetch_all(&self.pool)
             .await
@@ -562,6 +562,15 @@ impl Store for SqliteStore {
         }
     }
 
+    /// One instance owns a SQLite file, so no other decides on its stories: always 0.
+    async fn story_generation(&self) -> Result<u64, StoreError> {
+        Ok(0)
+    }
+
+    async fn commit_poll_at(&self, commit: &PollCommit, _generation: u64) -> Result<CommitSummary, StoreError> {
+        self.commit_poll(commit).await
+    }
+
     async fn due_deliveries(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Delivery>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = 'pending' \
@@ -657,6 +666,22 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::database(format!("look for the pending post of story {story_id} in {destination}")))?;
+        Ok(found.is_some())
+    }
+
+    async fn earlier_pending(&self, story_id: &str, destination: &str, id: DeliveryId) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM deliveries WHERE story_id = ? AND destination = ? AND id < ? \
+             AND state = 'pending' LIMIT 1",
+        )
+        .bind(story_id)
+        .bind(destination)
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database(format!(
+            "look for earlier pending deliveries of story {story_id} in {destination}"
+        )))?;
         Ok(found.is_some())
     }
 

@@ -68,6 +68,9 @@ struct Inner {
     /// A process to kill -9 right after the next chat.postMessage is recorded, before it is answered:
     /// the bot dies between a chat write and its own record of it.
     kill_on_post: Option<u32>,
+    /// When set, only a chat.postMessage made with this bot token triggers `kill_on_post` (several
+    /// instances, each with its own token, share the fake).
+    kill_on_post_token: Option<String>,
 }
 
 #[derive(Clone)]
@@ -192,6 +195,14 @@ impl FakeSlack {
         self.lock().kill_on_post = Some(pid);
     }
 
+    /// Kills process `pid` right after the next chat.postMessage made with `token` is recorded, so
+    /// of several instances sharing the fake, the one killed is the one that wrote.
+    pub fn kill_on_next_post_with(&self, pid: u32, token: &str) {
+        let mut inner = self.lock();
+        inner.kill_on_post = Some(pid);
+        inner.kill_on_post_token = Some(format!("Bearer {token}"));
+    }
+
     /// Whether the kill asked for with [`FakeSlack::kill_on_next_post`] is still waiting for a post.
     pub fn kill_pending(&self) -> bool {
         self.lock().kill_on_post.is_some()
@@ -199,7 +210,9 @@ impl FakeSlack {
 
     /// Forgets a kill that no post triggered.
     pub fn disarm(&self) {
-        self.lock().kill_on_post = None;
+        let mut inner = self.lock();
+        inner.kill_on_post = None;
+        inner.kill_on_post_token = None;
     }
 
     /// Waits until the bot has a Socket Mode connection.
@@ -427,7 +440,10 @@ async fn api(
             };
             let message = history_json(&posted, true);
             inner.messages.push(posted);
-            if let Some(pid) = inner.kill_on_post.take() {
+            if inner.kill_on_post_token.as_ref().is_none_or(|t| *t == token)
+                && let Some(pid) = inner.kill_on_post.take()
+            {
+                inner.kill_on_post_token = None;
                 let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
             }
             json!({"ok": true, "channel": channel, "ts": ts, "message": message})

@@ -10,6 +10,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use tokio::sync::watch;
 
 #[derive(Clone)]
@@ -22,7 +23,7 @@ enum Body {
 
 struct Feeds {
     bodies: Mutex<HashMap<String, Body>>,
-    hits: Mutex<HashMap<String, usize>>,
+    hits: Mutex<HashMap<String, Vec<Instant>>>,
     stall: watch::Sender<bool>,
 }
 
@@ -85,7 +86,12 @@ impl FeedServer {
 
     /// Requests served for `name`.
     pub fn hits(&self, name: &str) -> usize {
-        self.feeds.hits.lock().unwrap().get(name).copied().unwrap_or(0)
+        self.feeds.hits.lock().unwrap().get(name).map_or(0, Vec::len)
+    }
+
+    /// When each request for `name` arrived, oldest first.
+    pub fn hit_times(&self, name: &str) -> Vec<Instant> {
+        self.feeds.hits.lock().unwrap().get(name).cloned().unwrap_or_default()
     }
 
     /// While stalled, every request is held (counted, but not answered) until released.
@@ -98,7 +104,7 @@ async fn serve(State(feeds): State<Arc<Feeds>>, Path(name): Path<String>) -> Res
     if !feeds.bodies.lock().unwrap().contains_key(&name) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    *feeds.hits.lock().unwrap().entry(name.clone()).or_default() += 1;
+    feeds.hits.lock().unwrap().entry(name.clone()).or_default().push(Instant::now());
     let _ = feeds.stall.subscribe().wait_for(|stalled| !*stalled).await;
     let Some(body) = feeds.bodies.lock().unwrap().get(&name).cloned() else {
         return StatusCode::NOT_FOUND.into_response();
