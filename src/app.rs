@@ -395,7 +395,10 @@ async fn health(store: &AnyStore, owner: Option<&str>) -> (axum::http::StatusCod
         && let Ok(held) = store.leases_held(owner, chrono::Utc::now()).await
     {
         body.push_str(&format!("instance={owner}\nfeed_leases={}\ndelivery_claims={}\n", held.feeds, held.deliveries));
-        if let Ok(ranges) = shard_ranges_held(store, owner, chrono::Utc::now()).await {
+        // Only an instance that runs Discord shards has this line: a bare key would read as a fault.
+        if let Ok(ranges) = shard_ranges_held(store, owner, chrono::Utc::now()).await
+            && !ranges.is_empty()
+        {
             let shown: Vec<String> = ranges.iter().map(ToString::to_string).collect();
             body.push_str(&format!("discord_shard_leases={}\n", shown.join(",")));
         }
