@@ -3,6 +3,7 @@
 //! LLM token bench and the preview of what the bot would post. Nothing the running bot needs lives here.
 
 pub mod bench;
+pub mod corpus;
 pub mod demo;
 pub mod llm_bench;
 pub mod preview;
