@@ -283,7 +283,8 @@ pub struct StoryBook {
     stories: Vec<Story>,
     by_id: HashMap<String, usize>,
     by_company: HashMap<String, Vec<usize>>,
-    seen_ids: HashSet<String>,
+    /// Item ids placed so far, with the date they count from, so ids can be forgotten with their stories.
+    seen_ids: HashMap<String, DateTime<Utc>>,
     seen_urls: HashMap<String, String>,
     /// Publisher and headline → story, for articles reached through an aggregator's opaque link.
     seen_headlines: HashMap<String, String>,
@@ -308,7 +309,7 @@ impl StoryBook {
             stories: Vec::new(),
             by_id: HashMap::new(),
             by_company: HashMap::new(),
-            seen_ids: HashSet::new(),
+            seen_ids: HashMap::new(),
             seen_urls: HashMap::new(),
             seen_headlines: HashMap::new(),
             near: SimIndex::default(),
@@ -336,15 +337,66 @@ impl StoryBook {
 
     /// Whether an item id was already placed (as a story item or a duplicate).
     pub fn has_seen(&self, id: &str) -> bool {
-        self.seen_ids.contains(id)
+        self.seen_ids.contains_key(id)
+    }
+
+    /// Drops the stories last updated before `cutoff` and returns them, with every index entry that
+    /// points at them, the ids seen before it and the held items older than it. A caller passes
+    /// `now - max_age - window`: no item young enough to be news can join such a story, so `run`
+    /// keeps only the clustering window in memory however long it runs.
+    pub fn retire(&mut self, cutoff: DateTime<Utc>) -> Vec<Story> {
+        self.seen_ids.retain(|_, at| *at >= cutoff);
+        for list in self.held.values_mut() {
+            list.retain(|(_, at)| *at >= cutoff);
+        }
+        self.held.retain(|_, list| !list.is_empty());
+        if self.stories.iter().all(|s| s.updated >= cutoff) {
+            return Vec::new();
+        }
+        let mut new_index = vec![usize::MAX; self.stories.len()];
+        let (mut kept, mut retired) = (Vec::new(), Vec::new());
+        for (old, story) in std::mem::take(&mut self.stories).into_iter().enumerate() {
+            if story.updated < cutoff {
+                retired.push(story);
+            } else {
+                new_index[old] = kept.len();
+                kept.push(story);
+            }
+        }
+        self.stories = kept;
+        let live: HashSet<&str> = self.stories.iter().map(|s| s.id.as_str()).collect();
+        self.by_id.retain(|id, _| live.contains(id.as_str()));
+        for idx in self.by_id.values_mut() {
+            *idx = new_index[*idx];
+        }
+        self.seen_urls.retain(|_, id| live.contains(id.as_str()));
+        self.seen_headlines.retain(|_, id| live.contains(id.as_str()));
+        self.near.retain(|id| live.contains(id.as_str()));
+        let remap = |list: &mut Vec<usize>| {
+            list.retain(|i| new_index[*i] != usize::MAX);
+            for i in list.iter_mut() {
+                *i = new_index[*i];
+            }
+        };
+        remap(&mut self.anonymous);
+        for list in self.by_company.values_mut() {
+            remap(list);
+        }
+        self.by_company.retain(|_, list| !list.is_empty());
+        retired
     }
 
     /// Places one item. `now` bounds its age; the book never reads a clock.
     pub fn add(&mut self, item: NewsItem, now: DateTime<Utc>, lex: &Lexicon, topic: &Topic) -> Placement {
-        if !self.seen_ids.insert(item.id.clone()) {
-            return Placement::Duplicate { of: item.id.clone(), reason: "same item id" };
-        }
         let published = item.published.unwrap_or(now);
+        match self.seen_ids.entry(item.id.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                return Placement::Duplicate { of: item.id.clone(), reason: "same item id" };
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(published);
+            }
+        }
         if let Some(story) = self.same_article(&item) {
             return self.fold_copy(story, item, None, lex);
         }
@@ -898,6 +950,30 @@ mod tests {
             ),
         );
         assert!(matches!(p, Placement::NewStory { .. }), "{p:?}");
+    }
+
+    #[test]
+    fn a_retired_story_leaves_the_book_and_a_later_copy_starts_afresh() {
+        let mut b = book();
+        let old = item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, -24 * 12);
+        add(&mut b, old.clone());
+        add(&mut b, item("2", "Reuters", "Globex to cut 300 jobs in AI overhaul", "Globex will cut 300 jobs.", 0));
+        let retired = b.retire(now() - Duration::days(5));
+        assert_eq!(retired.len(), 1);
+        assert_eq!(retired[0].headline(), old.title);
+        assert_eq!(b.stories().len(), 1);
+        assert!(!b.has_seen("1"), "the retired story's ids are forgotten");
+        assert!(b.story(&retired[0].id).is_none());
+        let globex = b.stories()[0].id.clone();
+        let joined = add(
+            &mut b,
+            item("3", "CNBC", "Globex layoffs hit support as AI arrives", "Globex is laying off 300 support staff.", 2),
+        );
+        assert!(matches!(joined, Placement::Joined { ref story, .. } if *story == globex), "{joined:?}");
+        let mut again = old;
+        again.id = "1c".into();
+        again.published = Some(now() - Duration::hours(1));
+        assert!(matches!(add(&mut b, again), Placement::NewStory { .. }), "no index points at the retired story");
     }
 
     #[test]
