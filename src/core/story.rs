@@ -133,6 +133,17 @@ pub struct StoryItem {
     /// The item is about its lead company, not a round-up of several: only then does it join
     /// (or start) that company's story.
     pub focused: bool,
+    /// The hash of its [`headline_key`], so finding a copy among a story's items compares numbers.
+    headline_hash: u64,
+}
+
+impl StoryItem {
+    /// Whether `other` is this same article: the same canonical URL, or the same publisher and
+    /// headline (`key`, with `hash` its hash).
+    fn is_copy(&self, url: &Option<String>, key: &str, hash: u64) -> bool {
+        url.is_some() && self.item.url == *url
+            || self.headline_hash == hash && headline_key(&self.item.outlet, &self.item.title) == key
+    }
 }
 
 /// The headline numbers of a story; a change in them is a revision worth editing the first post for.
@@ -152,6 +163,61 @@ pub struct Story {
     pub first_seen: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub items: Vec<StoryItem>,
+    tally: Tally,
+}
+
+/// What a story shows first (its companies, its headline numbers), kept up to date as items join, so
+/// reading it does not cost a pass over every item: a story can have hundreds, and each new item
+/// reads it several times.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    /// Each company's mentions (the first two companies of each item), in order of first mention.
+    mentions: Vec<(String, usize)>,
+    /// The most authoritative headcount and percent so far (authority, value), the later among equals.
+    headcount: Option<(u8, u64)>,
+    percent: Option<(u8, f64)>,
+}
+
+impl Tally {
+    fn of(items: &[StoryItem]) -> Self {
+        let mut tally = Self::default();
+        for item in items {
+            tally.add(item);
+        }
+        tally
+    }
+
+    fn add(&mut self, item: &StoryItem) {
+        for c in item.companies.iter().take(2) {
+            match self.mentions.iter_mut().find(|(n, _)| n == c) {
+                Some(e) => e.1 += 1,
+                None => self.mentions.push((c.clone(), 1)),
+            }
+        }
+        for f in &item.facts {
+            if let Some(n) = f.headcount
+                && self.headcount.is_none_or(|(a, _)| f.authority >= a)
+            {
+                self.headcount = Some((f.authority, n));
+            }
+            if let Some(p) = f.percent
+                && self.percent.is_none_or(|(a, _)| f.authority >= a)
+            {
+                self.percent = Some((f.authority, p));
+            }
+        }
+    }
+
+    /// The most mentioned company, the first mentioned among equals.
+    fn lead_company(&self) -> Option<&str> {
+        let mut best: Option<&(String, usize)> = None;
+        for entry in &self.mentions {
+            if best.is_none_or(|b| entry.1 > b.1) {
+                best = Some(entry);
+            }
+        }
+        best.map(|(name, _)| name.as_str())
+    }
 }
 
 impl Story {
@@ -174,15 +240,27 @@ impl Story {
 
     /// The companies of the story, most mentioned first.
     pub fn companies(&self) -> Vec<String> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for c in self.items.iter().flat_map(|i| i.companies.iter().take(2)) {
-            match counts.iter_mut().find(|(n, _)| n == c) {
-                Some(e) => e.1 += 1,
-                None => counts.push((c.clone(), 1)),
-            }
-        }
+        let mut counts: Vec<&(String, usize)> = self.tally.mentions.iter().collect();
         counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-        counts.into_iter().map(|(n, _)| n).collect()
+        counts.into_iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The first of [`Story::companies`], without building the list.
+    pub fn lead_company(&self) -> Option<&str> {
+        self.tally.lead_company()
+    }
+
+    /// Adds an item, keeping what the story shows first up to date.
+    fn push(&mut self, item: StoryItem) {
+        self.tally.add(&item);
+        self.items.push(item);
+    }
+
+    /// Takes out the item at `at` (its replacement is pushed after).
+    fn remove(&mut self, at: usize) -> StoryItem {
+        let item = self.items.remove(at);
+        self.tally = Tally::of(&self.items);
+        item
     }
 
     pub fn outlets(&self) -> Vec<String> {
@@ -198,12 +276,12 @@ impl Story {
     /// Every source's facts, each kept with its source.
     pub fn facts(&self) -> Vec<LayoffFact> {
         let mut out: Vec<LayoffFact> = Vec::new();
+        // The same source repeating the same numbers in two items is one fact. Percent is compared
+        // as a number (0.0 and -0.0 are one), as `==` would.
+        let mut seen: HashSet<(&str, Option<&str>, Option<u64>, Option<u64>)> = HashSet::new();
         for f in self.items.iter().flat_map(|i| i.facts.iter()) {
-            // The same source repeating the same numbers in two items is one fact.
-            let repeat = out.iter().any(|o| {
-                o.source == f.source && o.company == f.company && o.headcount == f.headcount && o.percent == f.percent
-            });
-            if !repeat {
+            let percent = f.percent.map(|p| if p == 0.0 { 0 } else { p.to_bits() });
+            if seen.insert((f.source.as_str(), f.company.as_deref(), f.headcount, percent)) {
                 out.push(f.clone());
             }
         }
@@ -216,14 +294,10 @@ impl Story {
 
     /// The numbers a reader sees first: from the most authoritative source, the latest among equals.
     pub fn key_facts(&self) -> KeyFacts {
-        let facts = || self.items.iter().flat_map(|i| i.facts.iter());
-        let best = |pick: fn(&LayoffFact) -> bool| facts().filter(|f| pick(f)).max_by_key(|f| f.authority).cloned();
-        let with_count = best(|f| f.headcount.is_some());
-        let with_percent = best(|f| f.percent.is_some());
         KeyFacts {
-            company: self.companies().into_iter().next(),
-            headcount: with_count.and_then(|f| f.headcount),
-            percent: with_percent.and_then(|f| f.percent),
+            company: self.lead_company().map(str::to_string),
+            headcount: self.tally.headcount.map(|(_, n)| n),
+            percent: self.tally.percent.map(|(_, p)| p),
         }
     }
 
@@ -469,7 +543,7 @@ impl StoryBook {
             Some(idx) => {
                 let before = self.stories[idx].key_facts();
                 let story = &mut self.stories[idx];
-                story.items.push(analysed);
+                story.push(analysed);
                 story.revision += 1;
                 story.first_seen = story.first_seen.min(published);
                 story.updated = story.updated.max(published);
@@ -481,13 +555,16 @@ impl StoryBook {
             None => {
                 let id = format!("s-{:012x}", xxh3_64(analysed.item.id.as_bytes()) >> 16);
                 let idx = self.stories.len();
-                self.stories.push(Story {
+                let mut story = Story {
                     id: id.clone(),
                     revision: 1,
                     first_seen: published,
                     updated: published,
-                    items: vec![analysed],
-                });
+                    items: Vec::new(),
+                    tally: Tally::default(),
+                };
+                story.push(analysed);
+                self.stories.push(story);
                 self.by_id.insert(id.clone(), idx);
                 if self.stories[idx].items[0].companies.is_empty() || !self.stories[idx].items[0].focused {
                     self.anonymous.push(idx);
@@ -510,7 +587,7 @@ impl StoryBook {
     /// Moves into story `idx` the held items about its company whose dates fall in its span.
     fn adopt_held(&mut self, idx: usize) {
         let window = self.rules.window;
-        let companies: Vec<String> = self.stories[idx].companies().into_iter().take(1).collect();
+        let companies: Vec<String> = self.stories[idx].lead_company().map(str::to_string).into_iter().collect();
         let keys: Vec<String> = companies.iter().flat_map(|c| family_keys(c)).collect();
         let mut adopted: Vec<(StoryItem, DateTime<Utc>)> = Vec::new();
         for key in keys {
@@ -530,18 +607,16 @@ impl StoryBook {
         }
         for (item, at) in adopted {
             let key = headline_key(&item.item.outlet, &item.item.title);
+            let hash = xxh3_64(key.as_bytes());
             let story = &mut self.stories[idx];
             // A held link post to an article the story now has is that article, discussed.
-            let copy = story.items.iter().position(|i| {
-                item.item.url.is_some() && i.item.url == item.item.url
-                    || headline_key(&i.item.outlet, &i.item.title) == key
-            });
+            let copy = story.items.iter().position(|i| i.is_copy(&item.item.url, &key, hash));
             if let Some(at) = copy {
                 story.items[at].item.absorb(item.item);
                 self.index_item(idx, at);
                 continue;
             }
-            story.items.push(item);
+            story.push(item);
             story.first_seen = story.first_seen.min(at);
             story.updated = story.updated.max(at);
             let last = story.items.len() - 1;
@@ -565,9 +640,8 @@ impl StoryBook {
         let key = headline_key(&item.outlet, &item.title);
         let at = {
             let items = &self.stories[idx].items;
-            let exact = items.iter().position(|i| {
-                item.url.is_some() && i.item.url == item.url || headline_key(&i.item.outlet, &i.item.title) == key
-            });
+            let hash = xxh3_64(key.as_bytes());
+            let exact = items.iter().position(|i| i.is_copy(&item.url, &key, hash));
             exact.unwrap_or_else(|| {
                 let print = fingerprint.unwrap_or_default();
                 (0..items.len()).min_by_key(|&i| super::simhash::distance(items[i].simhash, print)).unwrap_or(0)
@@ -589,9 +663,9 @@ impl StoryBook {
         let fingerprint = fingerprint.unwrap_or_else(|| simhash(&format!("{} {}", item.title, plain)));
         let mut analysed = analyse_item(item, fingerprint, &plain, lex);
         let story = &mut self.stories[idx];
-        let old = story.items.remove(at);
+        let old = story.remove(at);
         analysed.item.absorb(old.item);
-        story.items.push(analysed);
+        story.push(analysed);
         story.revision += 1;
         let after = story.key_facts();
         let last = story.items.len() - 1;
@@ -648,7 +722,7 @@ impl StoryBook {
                 .copied()
                 .filter(|&i| {
                     let s = &self.stories[i];
-                    distance(s) <= window && s.companies().first().is_some_and(|c| same_company(c, lead))
+                    distance(s) <= window && s.lead_company().is_some_and(|c| same_company(c, lead))
                 })
                 .min_by_key(|&i| (distance(&self.stories[i]), self.stories[i].first_seen));
         }
@@ -695,7 +769,17 @@ fn analyse_item(mut item: NewsItem, fingerprint: u64, plain: &str, lex: &Lexicon
     let a = analyze_news(article, plain, kind, lex);
     let words = plain.split_whitespace().count();
     let focused = a.companies.len() == 1 || about_one_company(&format!("{}\n{plain}", item.title), lex);
-    StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint, words, focused }
+    let headline_hash = xxh3_64(headline_key(&item.outlet, &item.title).as_bytes());
+    StoryItem {
+        item,
+        claims: a.claims,
+        facts: a.facts,
+        companies: a.companies,
+        simhash: fingerprint,
+        words,
+        focused,
+        headline_hash,
+    }
 }
 
 fn title_words(title: &str) -> HashSet<String> {
@@ -955,7 +1039,8 @@ mod tests {
     #[test]
     fn a_retired_story_leaves_the_book_and_a_later_copy_starts_afresh() {
         let mut b = book();
-        let old = item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, -24 * 12);
+        let old =
+            item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, -24 * 12);
         add(&mut b, old.clone());
         add(&mut b, item("2", "Reuters", "Globex to cut 300 jobs in AI overhaul", "Globex will cut 300 jobs.", 0));
         let retired = b.retire(now() - Duration::days(5));
