@@ -120,6 +120,9 @@ fn version_rank(item: &NewsItem, words: usize) -> (bool, bool, usize) {
     (!item.is_discussion(), !item.provenance.opaque_link, words.min(400))
 }
 
+/// Source, company, headcount and percent (as bits): what makes two facts one.
+type FactKey<'a> = (&'a str, Option<&'a str>, Option<u64>, Option<u64>);
+
 /// One item of a story with what the core learned from it.
 #[derive(Debug, Clone)]
 pub struct StoryItem {
@@ -278,7 +281,7 @@ impl Story {
         let mut out: Vec<LayoffFact> = Vec::new();
         // The same source repeating the same numbers in two items is one fact. Percent is compared
         // as a number (0.0 and -0.0 are one), as `==` would.
-        let mut seen: HashSet<(&str, Option<&str>, Option<u64>, Option<u64>)> = HashSet::new();
+        let mut seen: HashSet<FactKey> = HashSet::new();
         for f in self.items.iter().flat_map(|i| i.facts.iter()) {
             let percent = f.percent.map(|p| if p == 0.0 { 0 } else { p.to_bits() });
             if seen.insert((f.source.as_str(), f.company.as_deref(), f.headcount, percent)) {

@@ -381,7 +381,7 @@ fn write_slice(dir: &Path, number: usize, slice: &mut Vec<Entry>, files: &mut Ve
         if mine.is_empty() {
             continue;
         }
-        mine.sort_by(|a, b| (b.published, b.seq).cmp(&(a.published, a.seq)));
+        mine.sort_by_key(|e| std::cmp::Reverse((e.published, e.seq)));
         let mut xml = String::with_capacity(mine.len() * 1_200);
         let _ = write!(
             xml,
