@@ -95,11 +95,15 @@ enum Command {
         /// A feed file (RSS, Atom, RDF or JSON Feed) or a thread document (JSON).
         file: PathBuf,
     },
-    /// Measure items per second through parse → relevance → dedupe → cluster → claims, and peak memory.
+    /// Measure the whole pipeline (items/s, µs per item, peak memory) and parsing alone on generated
+    /// corpora of realistic shape.
     Bench {
-        /// Corpus sizes to run, smallest first (peak memory is the process's, so it only grows).
-        #[arg(long, value_delimiter = ',', default_values_t = vec![1_000usize, 10_000, 100_000])]
+        /// Corpus sizes to run, smallest first.
+        #[arg(long, value_delimiter = ',', default_values_t = vec![10_000usize, 100_000, 1_000_000])]
         items: Vec<usize>,
+        /// Keep the generated RSS files here (one folder per size), e.g. to time another parser on them.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
     },
     /// Count LLM tokens on the demo corpus: one call per story (with updates) versus one per article.
     BenchLlm {
@@ -137,6 +141,36 @@ enum Command {
     },
 }
 
+fn bench(sizes: &[usize], keep: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    println!(
+        "{:>9} {:>8} {:>12} {:>10} {:>13} {:>11} {:>12}",
+        "items", "stories", "pipeline/s", "µs/item", "parse-only/s", "µs/item", "peak RSS MB"
+    );
+    let scratch = tempfile::tempdir().context("could not make a temporary folder for the corpus")?;
+    for &n in sizes {
+        let dir = keep.unwrap_or(scratch.path()).join(format!("items-{n}"));
+        let r = layoffwatch::tools::bench::run(n, &dir)
+            .with_context(|| format!("could not write or read the corpus in {}", dir.display()))?;
+        let mb = r.peak_rss_bytes.map_or("n/a".to_string(), |b| format!("{:.1}", b as f64 / 1_048_576.0));
+        let mb = if r.peak_is_per_size { mb } else { format!("{mb} (process)") };
+        println!(
+            "{:>9} {:>8} {:>12.0} {:>10.2} {:>13.0} {:>11.2} {:>12}",
+            r.items,
+            r.stories,
+            r.pipeline.items_per_second,
+            r.pipeline.micros_per_item,
+            r.parse.items_per_second,
+            r.parse.micros_per_item,
+            mb
+        );
+        if keep.is_none() {
+            std::fs::remove_dir_all(&dir).ok();
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     // One TLS provider for the whole process (ring), before any client is built.
@@ -160,15 +194,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }
         Command::Check { config } => runtime()?.block_on(check::check(config.as_deref())),
         Command::Migrate { from, to, force } => runtime()?.block_on(migrate::migrate(&from, &to, force)),
-        Command::Bench { items } => {
-            println!("{:>8} {:>8} {:>9} {:>10} {:>12}", "items", "stories", "seconds", "items/s", "peak RSS MB");
-            for n in items {
-                let r = layoffwatch::tools::bench::run(n);
-                let mb = r.peak_rss_bytes.map_or("n/a".to_string(), |b| format!("{:.1}", b as f64 / 1_048_576.0));
-                println!("{:>8} {:>8} {:>9.2} {:>10.0} {:>12}", r.items, r.stories, r.seconds, r.items_per_second, mb);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Bench { items, corpus } => bench(&items, corpus.as_deref()),
         Command::Digest { json, feeds: list } => runtime()?.block_on(feeds::digest(&list, json)),
         Command::Claims { jsonl, file } => documents::claims(file.as_deref(), jsonl),
         Command::Summarize { json, file, llm: false } => documents::summarize(file.as_deref(), json),

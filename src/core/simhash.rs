@@ -55,6 +55,17 @@ impl<T: Clone> SimIndex<T> {
         }
     }
 
+    /// Keeps only the entries `keep` accepts, in their order (so lookups answer as before for them).
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        let entries = std::mem::take(&mut self.entries);
+        self.bands.clear();
+        for (hash, value) in entries {
+            if keep(&value) {
+                self.insert(hash, value);
+            }
+        }
+    }
+
     /// The value stored with a fingerprint within [`NEAR_DUPLICATE_BITS`] of `hash`.
     pub fn near(&self, hash: u64) -> Option<T> {
         (0..8u8)

@@ -24,6 +24,7 @@ use super::text::article_text;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// An item from a feed, as the core sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,6 +147,9 @@ impl StoredItem {
     }
 }
 
+/// Source, company, headcount and percent (as bits): what makes two facts one.
+type FactKey<'a> = (&'a str, Option<&'a str>, Option<u64>, Option<u64>);
+
 /// One item of a story with what the core learned from it.
 #[derive(Debug, Clone)]
 pub struct StoryItem {
@@ -159,6 +163,17 @@ pub struct StoryItem {
     /// The item is about its lead company, not a round-up of several: only then does it join
     /// (or start) that company's story.
     pub focused: bool,
+    /// The hash of its [`headline_key`], so finding a copy among a story's items compares numbers.
+    headline_hash: u64,
+}
+
+impl StoryItem {
+    /// Whether `other` is this same article: the same canonical URL, or the same publisher and
+    /// headline (`key`, with `hash` its hash).
+    fn is_copy(&self, url: &Option<String>, key: &str, hash: u64) -> bool {
+        url.is_some() && self.item.url == *url
+            || self.headline_hash == hash && headline_key(&self.item.outlet, &self.item.title) == key
+    }
 }
 
 /// The headline numbers of a story; a change in them is a revision worth editing the first post for.
@@ -178,6 +193,61 @@ pub struct Story {
     pub first_seen: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub items: Vec<StoryItem>,
+    tally: Tally,
+}
+
+/// What a story shows first (its companies, its headline numbers), kept up to date as items join, so
+/// reading it does not cost a pass over every item: a story can have hundreds, and each new item
+/// reads it several times.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    /// Each company's mentions (the first two companies of each item), in order of first mention.
+    mentions: Vec<(String, usize)>,
+    /// The most authoritative headcount and percent so far (authority, value), the later among equals.
+    headcount: Option<(u8, u64)>,
+    percent: Option<(u8, f64)>,
+}
+
+impl Tally {
+    fn of(items: &[StoryItem]) -> Self {
+        let mut tally = Self::default();
+        for item in items {
+            tally.add(item);
+        }
+        tally
+    }
+
+    fn add(&mut self, item: &StoryItem) {
+        for c in item.companies.iter().take(2) {
+            match self.mentions.iter_mut().find(|(n, _)| n == c) {
+                Some(e) => e.1 += 1,
+                None => self.mentions.push((c.clone(), 1)),
+            }
+        }
+        for f in &item.facts {
+            if let Some(n) = f.headcount
+                && self.headcount.is_none_or(|(a, _)| f.authority >= a)
+            {
+                self.headcount = Some((f.authority, n));
+            }
+            if let Some(p) = f.percent
+                && self.percent.is_none_or(|(a, _)| f.authority >= a)
+            {
+                self.percent = Some((f.authority, p));
+            }
+        }
+    }
+
+    /// The most mentioned company, the first mentioned among equals.
+    fn lead_company(&self) -> Option<&str> {
+        let mut best: Option<&(String, usize)> = None;
+        for entry in &self.mentions {
+            if best.is_none_or(|b| entry.1 > b.1) {
+                best = Some(entry);
+            }
+        }
+        best.map(|(name, _)| name.as_str())
+    }
 }
 
 impl Story {
@@ -200,15 +270,27 @@ impl Story {
 
     /// The companies of the story, most mentioned first.
     pub fn companies(&self) -> Vec<String> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for c in self.items.iter().flat_map(|i| i.companies.iter().take(2)) {
-            match counts.iter_mut().find(|(n, _)| n == c) {
-                Some(e) => e.1 += 1,
-                None => counts.push((c.clone(), 1)),
-            }
-        }
+        let mut counts: Vec<&(String, usize)> = self.tally.mentions.iter().collect();
         counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-        counts.into_iter().map(|(n, _)| n).collect()
+        counts.into_iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The first of [`Story::companies`], without building the list.
+    pub fn lead_company(&self) -> Option<&str> {
+        self.tally.lead_company()
+    }
+
+    /// Adds an item, keeping what the story shows first up to date.
+    fn push(&mut self, item: StoryItem) {
+        self.tally.add(&item);
+        self.items.push(item);
+    }
+
+    /// Takes out the item at `at` (its replacement is pushed after).
+    fn remove(&mut self, at: usize) -> StoryItem {
+        let item = self.items.remove(at);
+        self.tally = Tally::of(&self.items);
+        item
     }
 
     pub fn outlets(&self) -> Vec<String> {
@@ -224,12 +306,12 @@ impl Story {
     /// Every source's facts, each kept with its source.
     pub fn facts(&self) -> Vec<LayoffFact> {
         let mut out: Vec<LayoffFact> = Vec::new();
+        // The same source repeating the same numbers in two items is one fact. Percent is compared
+        // as a number (0.0 and -0.0 are one), as `==` would.
+        let mut seen: HashSet<FactKey> = HashSet::new();
         for f in self.items.iter().flat_map(|i| i.facts.iter()) {
-            // The same source repeating the same numbers in two items is one fact.
-            let repeat = out.iter().any(|o| {
-                o.source == f.source && o.company == f.company && o.headcount == f.headcount && o.percent == f.percent
-            });
-            if !repeat {
+            let percent = f.percent.map(|p| if p == 0.0 { 0 } else { p.to_bits() });
+            if seen.insert((f.source.as_str(), f.company.as_deref(), f.headcount, percent)) {
                 out.push(f.clone());
             }
         }
@@ -242,14 +324,10 @@ impl Story {
 
     /// The numbers a reader sees first: from the most authoritative source, the latest among equals.
     pub fn key_facts(&self) -> KeyFacts {
-        let facts = || self.items.iter().flat_map(|i| i.facts.iter());
-        let best = |pick: fn(&LayoffFact) -> bool| facts().filter(|f| pick(f)).max_by_key(|f| f.authority).cloned();
-        let with_count = best(|f| f.headcount.is_some());
-        let with_percent = best(|f| f.percent.is_some());
         KeyFacts {
-            company: self.companies().into_iter().next(),
-            headcount: with_count.and_then(|f| f.headcount),
-            percent: with_percent.and_then(|f| f.percent),
+            company: self.lead_company().map(str::to_string),
+            headcount: self.tally.headcount.map(|(_, n)| n),
+            percent: self.tally.percent.map(|(_, p)| p),
         }
     }
 
@@ -313,7 +391,8 @@ pub struct StoryBook {
     stories: Vec<Story>,
     by_id: HashMap<StoryId, usize>,
     by_company: HashMap<String, Vec<usize>>,
-    seen_ids: HashSet<ItemId>,
+    /// Item ids placed so far, with the date they count from, so ids can be forgotten with their stories.
+    seen_ids: HashMap<ItemId, DateTime<Utc>>,
     seen_urls: HashMap<String, StoryId>,
     /// Publisher and headline → story, for articles reached through an aggregator's opaque link.
     seen_headlines: HashMap<String, StoryId>,
@@ -338,7 +417,7 @@ impl StoryBook {
             stories: Vec::new(),
             by_id: HashMap::new(),
             by_company: HashMap::new(),
-            seen_ids: HashSet::new(),
+            seen_ids: HashMap::new(),
             seen_urls: HashMap::new(),
             seen_headlines: HashMap::new(),
             near: SimIndex::default(),
@@ -366,15 +445,66 @@ impl StoryBook {
 
     /// Whether an item id was already placed (as a story item or a duplicate).
     pub fn has_seen(&self, id: &ItemId) -> bool {
-        self.seen_ids.contains(id)
+        self.seen_ids.contains_key(id)
+    }
+
+    /// Drops the stories last updated before `cutoff` and returns them, with every index entry that
+    /// points at them, the ids seen before it and the held items older than it. A caller passes
+    /// `now - max_age - window`: no item young enough to be news can join such a story, so `run`
+    /// keeps only the clustering window in memory however long it runs.
+    pub fn retire(&mut self, cutoff: DateTime<Utc>) -> Vec<Story> {
+        self.seen_ids.retain(|_, at| *at >= cutoff);
+        for list in self.held.values_mut() {
+            list.retain(|(_, at)| *at >= cutoff);
+        }
+        self.held.retain(|_, list| !list.is_empty());
+        if self.stories.iter().all(|s| s.updated >= cutoff) {
+            return Vec::new();
+        }
+        let mut new_index = vec![usize::MAX; self.stories.len()];
+        let (mut kept, mut retired) = (Vec::new(), Vec::new());
+        for (old, story) in std::mem::take(&mut self.stories).into_iter().enumerate() {
+            if story.updated < cutoff {
+                retired.push(story);
+            } else {
+                new_index[old] = kept.len();
+                kept.push(story);
+            }
+        }
+        self.stories = kept;
+        let live: HashSet<&str> = self.stories.iter().map(|s| s.id.as_str()).collect();
+        self.by_id.retain(|id, _| live.contains(id.as_str()));
+        for idx in self.by_id.values_mut() {
+            *idx = new_index[*idx];
+        }
+        self.seen_urls.retain(|_, id| live.contains(id.as_str()));
+        self.seen_headlines.retain(|_, id| live.contains(id.as_str()));
+        self.near.retain(|id| live.contains(id.as_str()));
+        let remap = |list: &mut Vec<usize>| {
+            list.retain(|i| new_index[*i] != usize::MAX);
+            for i in list.iter_mut() {
+                *i = new_index[*i];
+            }
+        };
+        remap(&mut self.anonymous);
+        for list in self.by_company.values_mut() {
+            remap(list);
+        }
+        self.by_company.retain(|_, list| !list.is_empty());
+        retired
     }
 
     /// Places one item. `now` bounds its age; the book never reads a clock.
     pub fn add(&mut self, item: NewsItem, now: DateTime<Utc>, lex: &Lexicon, topic: &Topic) -> Placement {
-        if !self.seen_ids.insert(item.id.clone()) {
-            return Placement::Repeat { item: item.id };
-        }
         let published = item.published.unwrap_or(now);
+        match self.seen_ids.entry(item.id.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                return Placement::Repeat { item: item.id };
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(published);
+            }
+        }
         if let Some(story) = self.same_article(&item) {
             return self.fold_copy(story, item, None, lex);
         }
@@ -447,7 +577,7 @@ impl StoryBook {
             Some(idx) => {
                 let before = self.stories[idx].key_facts();
                 let story = &mut self.stories[idx];
-                story.items.push(analysed);
+                story.push(analysed);
                 story.revision += 1;
                 story.first_seen = story.first_seen.min(published);
                 story.updated = story.updated.max(published);
@@ -459,13 +589,16 @@ impl StoryBook {
             None => {
                 let id = StoryId::started_by(&analysed.item.id);
                 let idx = self.stories.len();
-                self.stories.push(Story {
+                let mut story = Story {
                     id: id.clone(),
                     revision: 1,
                     first_seen: published,
                     updated: published,
-                    items: vec![analysed],
-                });
+                    items: Vec::new(),
+                    tally: Tally::default(),
+                };
+                story.push(analysed);
+                self.stories.push(story);
                 self.by_id.insert(id.clone(), idx);
                 if self.stories[idx].items[0].companies.is_empty() || !self.stories[idx].items[0].focused {
                     self.anonymous.push(idx);
@@ -488,7 +621,7 @@ impl StoryBook {
     /// Moves into story `idx` the held items about its company whose dates fall in its span.
     fn adopt_held(&mut self, idx: usize) {
         let window = self.rules.window;
-        let companies: Vec<String> = self.stories[idx].companies().into_iter().take(1).collect();
+        let companies: Vec<String> = self.stories[idx].lead_company().map(str::to_string).into_iter().collect();
         let keys: Vec<String> = companies.iter().flat_map(|c| family_keys(c)).collect();
         let mut adopted: Vec<(StoryItem, DateTime<Utc>)> = Vec::new();
         for key in keys {
@@ -508,18 +641,16 @@ impl StoryBook {
         }
         for (item, at) in adopted {
             let key = headline_key(&item.item.outlet, &item.item.title);
+            let hash = xxh3_64(key.as_bytes());
             let story = &mut self.stories[idx];
             // A held link post to an article the story now has is that article, discussed.
-            let copy = story.items.iter().position(|i| {
-                item.item.url.is_some() && i.item.url == item.item.url
-                    || headline_key(&i.item.outlet, &i.item.title) == key
-            });
+            let copy = story.items.iter().position(|i| i.is_copy(&item.item.url, &key, hash));
             if let Some(at) = copy {
                 story.items[at].item.absorb(item.item);
                 self.index_item(idx, at);
                 continue;
             }
-            story.items.push(item);
+            story.push(item);
             story.first_seen = story.first_seen.min(at);
             story.updated = story.updated.max(at);
             let last = story.items.len() - 1;
@@ -543,9 +674,8 @@ impl StoryBook {
         let key = headline_key(&item.outlet, &item.title);
         let at = {
             let items = &self.stories[idx].items;
-            let exact = items.iter().position(|i| {
-                item.url.is_some() && i.item.url == item.url || headline_key(&i.item.outlet, &i.item.title) == key
-            });
+            let hash = xxh3_64(key.as_bytes());
+            let exact = items.iter().position(|i| i.is_copy(&item.url, &key, hash));
             exact.unwrap_or_else(|| {
                 let print = fingerprint.unwrap_or_default();
                 (0..items.len()).min_by_key(|&i| super::simhash::distance(items[i].simhash, print)).unwrap_or(0)
@@ -567,9 +697,9 @@ impl StoryBook {
         let fingerprint = fingerprint.unwrap_or_else(|| simhash(&format!("{} {}", item.title, plain)));
         let mut analysed = analyse_item(item, fingerprint, &plain, lex);
         let story = &mut self.stories[idx];
-        let old = story.items.remove(at);
+        let old = story.remove(at);
         analysed.item.absorb(old.item);
-        story.items.push(analysed);
+        story.push(analysed);
         story.revision += 1;
         let after = story.key_facts();
         let last = story.items.len() - 1;
@@ -626,7 +756,7 @@ impl StoryBook {
                 .copied()
                 .filter(|&i| {
                     let s = &self.stories[i];
-                    distance(s) <= window && s.companies().first().is_some_and(|c| same_company(c, lead))
+                    distance(s) <= window && s.lead_company().is_some_and(|c| same_company(c, lead))
                 })
                 .min_by_key(|&i| (distance(&self.stories[i]), self.stories[i].first_seen));
         }
@@ -673,7 +803,17 @@ fn analyse_item(mut item: NewsItem, fingerprint: u64, plain: &str, lex: &Lexicon
     let a = analyze_news(article, plain, kind, lex);
     let words = plain.split_whitespace().count();
     let focused = a.companies.len() == 1 || about_one_company(&format!("{}\n{plain}", item.title), lex);
-    StoryItem { item, claims: a.claims, facts: a.facts, companies: a.companies, simhash: fingerprint, words, focused }
+    let headline_hash = xxh3_64(headline_key(&item.outlet, &item.title).as_bytes());
+    StoryItem {
+        item,
+        claims: a.claims,
+        facts: a.facts,
+        companies: a.companies,
+        simhash: fingerprint,
+        words,
+        focused,
+        headline_hash,
+    }
 }
 
 fn title_words(title: &str) -> HashSet<String> {
@@ -929,6 +1069,31 @@ mod tests {
             ),
         );
         assert!(matches!(p, Placement::NewStory { .. }), "{p:?}");
+    }
+
+    #[test]
+    fn a_retired_story_leaves_the_book_and_a_later_copy_starts_afresh() {
+        let mut b = book();
+        let old =
+            item("1", "Reuters", "Initech to cut 500 jobs as AI agents take over support", INITECH_TEXT, -24 * 12);
+        add(&mut b, old.clone());
+        add(&mut b, item("2", "Reuters", "Globex to cut 300 jobs in AI overhaul", "Globex will cut 300 jobs.", 0));
+        let retired = b.retire(now() - Duration::days(5));
+        assert_eq!(retired.len(), 1);
+        assert_eq!(retired[0].headline(), old.title);
+        assert_eq!(b.stories().len(), 1);
+        assert!(!b.has_seen(&ItemId::from("1")), "the retired story's ids are forgotten");
+        assert!(b.story(&retired[0].id).is_none());
+        let globex = b.stories()[0].id.clone();
+        let joined = add(
+            &mut b,
+            item("3", "CNBC", "Globex layoffs hit support as AI arrives", "Globex is laying off 300 support staff.", 2),
+        );
+        assert!(matches!(joined, Placement::Joined { ref story, .. } if *story == globex), "{joined:?}");
+        let mut again = old;
+        again.id = "1c".into();
+        again.published = Some(now() - Duration::hours(1));
+        assert!(matches!(add(&mut b, again), Placement::NewStory { .. }), "no index points at the retired story");
     }
 
     #[test]

@@ -114,7 +114,8 @@ pub fn build(items: Vec<NewsItem>, now: DateTime<Utc>, summarizer: &dyn Summariz
     DigestReport { stories, skipped }
 }
 
-fn story(s: &Story, summarizer: &dyn Summarizer) -> DigestStory {
+/// One story as the digest shows it: its facts, claims and summary.
+pub fn story(s: &Story, summarizer: &dyn Summarizer) -> DigestStory {
     let summary = summarizer.summarize(&s.analysis());
     DigestStory {
         id: s.id.clone(),

@@ -217,7 +217,20 @@ impl<S: Store> Watcher<S> {
         report.digests = self.queue_digests(now).await?;
         report.sent += self.flush(now).await?;
         self.expire(now, self.rules.keep_text).await?;
+        self.forget_old_stories(now);
         Ok(report)
+    }
+
+    /// Keeps only the clustering window in memory: a story no new item can join any more (last
+    /// updated before `now - max_age - window`) leaves the book, with what the watcher kept about
+    /// it. The store still has it; a restart reads back the same window.
+    fn forget_old_stories(&mut self, now: DateTime<Utc>) {
+        let cutoff = now - self.rules.stories.max_age - self.rules.stories.window;
+        for story in self.book.retire(cutoff) {
+            self.announced.remove(&story.id);
+            self.story_feeds.remove(&story.id);
+            self.last_summary.remove(&story.id);
+        }
     }
 
     /// Rebuilds the in-memory story book from the store, after a start or a failed commit, so that

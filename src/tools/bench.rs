@@ -1,14 +1,18 @@
-//! `bench`: items per second through parse → relevance → dedupe → cluster → claims on generated
-//! corpora, and the process's peak memory. The corpora are made here from templates (invented
-//! companies, several outlets, rewrites and off-topic items), so the figures are reproducible.
+//! `bench`: items per second, microseconds per item and peak memory of the whole pipeline (parse →
+//! relevance → dedupe → cluster → facts → claims → extractive summary) on generated corpora of
+//! realistic shape ([`super::corpus`]), with a parse-only figure beside it, so the cost per item can
+//! be followed from ten thousand items to a million.
 
+use super::corpus;
 use crate::core::lexicon::Lexicon;
 use crate::core::relevance::Topic;
-use crate::core::story::{Placement, StoryBook, StoryRules};
+use crate::core::story::{StoryBook, StoryRules};
+use crate::core::summarize::Extractive;
 use crate::feeds::parse_feed;
 use crate::pipeline::ingest::news_items;
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use std::fmt::Write as _;
+use chrono::{DateTime, Utc};
+use std::io;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Invented companies for generated news (the crash test uses them too).
@@ -34,22 +38,8 @@ pub const COMPANIES: &[&str] = &[
     "Monarch Solutions",
     "Bluth Company",
 ];
-const OUTLETS: &[&str] = &["Example Wire", "Daily Ledger", "Tech Courier", "Metro Business", "Signal Post"];
-const SENTENCES: &[&str] = &[
-    "{c} will cut {n} jobs as it shifts support work to AI agents, the company said in a statement.",
-    "Two people familiar with the plans said the cuts could reach {p}% of staff.",
-    "\"We may need fewer people over time,\" the chief executive wrote in a memo.",
-    "Analysts expect other firms to follow with similar cuts later this year.",
-    "A WARN notice filed in Ohio lists {m} affected workers, effective June 1.",
-    "Critics argue the company is using automation as cover for over-hiring.",
-    "An anonymous account on X claims another {m} roles will go in the autumn.",
-    "If the AI pilots succeed, the sales team could shrink further.",
-];
-/// Each company's events are seven items long and come round again after about four days, so the
-/// corpus holds many stories of realistic size rather than a few endless ones.
-const OFF_TOPIC: &str = "{c} opens a new office in Lisbon and will hire {n} engineers for its cloud unit.";
 
-/// Peak resident memory of this process, from /proc (Linux); `None` elsewhere.
+/// Peak resident memory of this process (VmHWM, from /proc on Linux); `None` elsewhere.
 pub fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -57,84 +47,104 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+/// Starts a new peak-memory measurement (Linux resets VmHWM when 5 is written to clear_refs), so each
+/// corpus size reports its own peak rather than the largest so far. False where that is not possible.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
-/// RSS feeds (500 items each) holding `n` items.
-pub fn corpus(n: usize, start: DateTime<Utc>) -> Vec<String> {
-    let mut feeds = Vec::new();
-    let mut items = String::new();
-    for i in 0..n {
-        let company = COMPANIES[(i / 7) % COMPANIES.len()];
-        let fill = |t: &str| {
-            t.replace("{c}", company)
-                .replace("{n}", &(200 + (i % 37) * 25).to_string())
-                .replace("{p}", &(5 + i % 15).to_string())
-                .replace("{m}", &(100 + i % 90).to_string())
-        };
-        let (title, body) = if i % 10 == 9 {
-            (format!("{company} expands in Lisbon"), fill(OFF_TOPIC))
-        } else {
-            let body: Vec<String> = (0..5).map(|k| fill(SENTENCES[(i + k * 3) % SENTENCES.len()])).collect();
-            (format!("{company} to cut {} jobs in AI overhaul ({i})", 200 + (i % 37) * 25), body.join(" "))
-        };
-        let published = (start + Duration::minutes(i as i64 * 45)).to_rfc2822();
-        let _ = write!(
-            items,
-            "<item><guid>bench-{i}</guid><link>https://news.example/{i}</link><title>{}</title><pubDate>{published}</pubDate><description>{}</description></item>",
-            escape(&title),
-            escape(&body)
-        );
-        if (i + 1) % 500 == 0 || i + 1 == n {
-            let outlet = OUTLETS[feeds.len() % OUTLETS.len()];
-            feeds.push(format!(
-                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{outlet}</title>{items}</channel></rss>"
-            ));
-            items.clear();
-        }
+/// Time and rate of one pass over a corpus.
+#[derive(Debug, Clone, Copy)]
+pub struct Pass {
+    pub seconds: f64,
+    pub items_per_second: f64,
+    pub micros_per_item: f64,
+}
+
+impl Pass {
+    fn of(items: usize, seconds: f64) -> Self {
+        let seconds = seconds.max(1e-9);
+        Self { seconds, items_per_second: items as f64 / seconds, micros_per_item: seconds * 1e6 / items.max(1) as f64 }
     }
-    feeds
 }
 
-/// One measured run.
+/// The figures for one corpus size.
 #[derive(Debug, Clone)]
 pub struct BenchResult {
     pub items: usize,
     pub stories: usize,
-    pub seconds: f64,
-    pub items_per_second: f64,
+    /// Reading and parsing the feed files only.
+    pub parse: Pass,
+    /// The whole pipeline as `run` runs it.
+    pub pipeline: Pass,
+    /// Peak resident memory during the pipeline pass (the process's peak so far where it cannot be
+    /// reset).
     pub peak_rss_bytes: Option<u64>,
+    pub peak_is_per_size: bool,
 }
 
-/// Runs the whole core pipeline over a generated corpus of `n` items on one thread.
-pub fn run(n: usize) -> BenchResult {
-    let start = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).single().unwrap_or_default();
-    let feeds = corpus(n, start);
-    let now = start + Duration::minutes(n as i64 * 45 + 60);
-    let mut book = StoryBook::new(StoryRules { max_age: Duration::days(365 * 10), ..StoryRules::default() });
-    let clock = Instant::now();
-    let mut placed = 0;
-    for (k, xml) in feeds.iter().enumerate() {
-        let Ok(feed) = parse_feed(xml.as_bytes(), &format!("bench-{k}.xml")) else { continue };
-        for item in news_items(&feed, &format!("bench-{k}.xml")) {
-            if matches!(
-                book.add(item, now, Lexicon::embedded(), Topic::embedded()),
-                Placement::NewStory { .. } | Placement::Joined { .. }
-            ) {
-                placed += 1;
-            }
+/// Reads and parses every file, as the parse-only figure beside the pipeline's.
+pub fn parse_only(files: &[PathBuf]) -> io::Result<usize> {
+    let mut items = 0;
+    for path in files {
+        let bytes = std::fs::read(path)?;
+        if let Ok(feed) = parse_feed(&bytes, &path.to_string_lossy()) {
+            items += feed.items.len();
         }
     }
-    let seconds = clock.elapsed().as_secs_f64();
-    let _ = placed;
-    BenchResult {
-        items: n,
-        stories: book.stories().len(),
-        seconds,
-        items_per_second: n as f64 / seconds.max(1e-9),
-        peak_rss_bytes: peak_rss_bytes(),
+    Ok(items)
+}
+
+/// The whole pipeline over the corpus files, read one at a time in order as `run`'s polls read
+/// them: parse, relevance, dedupe, cluster, facts, claims, and each story's digest entry (facts,
+/// claims, extractive summary) built as `digest` builds it, without printing it. Stories past the
+/// clustering window are digested and dropped, as `run` drops them. Returns how many stories were made.
+pub fn pipeline(files: &[PathBuf]) -> io::Result<usize> {
+    let rules = StoryRules::default();
+    let mut book = StoryBook::new(rules);
+    let (lex, topic) = (Lexicon::embedded(), Topic::embedded());
+    let mut stories = 0;
+    let mut digest = |story: &crate::core::story::Story| {
+        let entry = crate::pipeline::digest::story(story, &Extractive);
+        std::hint::black_box(&entry);
+        stories += 1;
+    };
+    let mut now: Option<DateTime<Utc>> = None;
+    for path in files {
+        let bytes = std::fs::read(path)?;
+        let source = path.to_string_lossy();
+        let Ok(feed) = parse_feed(&bytes, &source) else { continue };
+        drop(bytes);
+        let items = news_items(&feed, &source);
+        drop(feed);
+        // The poll happens when the newest item is out.
+        let latest = items.iter().filter_map(|i| i.published).max();
+        now = now.max(latest);
+        let at = now.unwrap_or_default();
+        for item in items {
+            book.add(item, at, lex, topic);
+        }
+        for story in book.retire(at - rules.max_age - rules.window) {
+            digest(&story);
+        }
     }
+    for story in book.stories() {
+        digest(story);
+    }
+    Ok(stories)
+}
+
+/// Generates a corpus of `n` items into `dir` and measures it: parse only, then the pipeline.
+pub fn run(n: usize, dir: &Path) -> io::Result<BenchResult> {
+    let files = corpus::write(dir, n, corpus::DEFAULT_SEED)?;
+    let clock = Instant::now();
+    parse_only(&files)?;
+    let parse = Pass::of(n, clock.elapsed().as_secs_f64());
+    let peak_is_per_size = reset_peak_rss();
+    let clock = Instant::now();
+    let stories = pipeline(&files)?;
+    let pipeline = Pass::of(n, clock.elapsed().as_secs_f64());
+    Ok(BenchResult { items: n, stories, parse, pipeline, peak_rss_bytes: peak_rss_bytes(), peak_is_per_size })
 }
 
 #[cfg(test)]
@@ -143,8 +153,9 @@ mod tests {
 
     #[test]
     fn a_small_corpus_runs_through_the_pipeline() {
-        let r = run(200);
-        assert_eq!(r.items, 200);
-        assert!(r.stories > 0 && r.stories < 200, "{r:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let r = run(300, dir.path()).unwrap();
+        assert_eq!(r.items, 300);
+        assert!(r.stories > 0 && r.stories < 300, "{r:?}");
     }
 }

@@ -4,6 +4,7 @@
 //! would post. Nothing the running bot needs lives here.
 
 pub mod bench;
+pub mod corpus;
 pub mod demo;
 pub mod llm_bench;
 pub mod preview;
