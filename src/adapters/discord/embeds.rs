@@ -309,7 +309,8 @@ pub fn story_claims_id(story: &StoryRef) -> String {
 pub fn story(post: &StoryPost, edited: bool) -> Vec<MessageBody> {
     let mut bodies: Vec<MessageBody> = story_draft(post, edited).pack().into_iter().map(MessageBody::embeds).collect();
     let has_claims = !(post.sourced.is_empty() && post.speculative.is_empty());
-    if let (Some(first), Some(story), true) = (bodies.first_mut(), StoryRef::parse(post.story_id.as_str()), has_claims) {
+    if let (Some(first), Some(story), true) = (bodies.first_mut(), StoryRef::parse(post.story_id.as_str()), has_claims)
+    {
         first.components = vec![ActionRow::buttons(&[("All claims", story_claims_id(&story))])];
     }
     bodies
