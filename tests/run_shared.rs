@@ -25,6 +25,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::fake_slack::{FakeSlack, Posted};
 use support::feeds::{FeedServer, item, minutes_ago};
+use support::soak::{Rng, pause, thousands, within};
 
 /// The channel stories go to (`SLACK_CHANNEL`).
 const LIVE: &str = "C0SHARE001";
@@ -49,22 +50,6 @@ const COMPANIES: &[(&str, &str, u32)] = &[
     ("Tarnside Logistics", "route planning", 160),
     ("Veloria Games", "player support", 95),
 ];
-
-/// A small seeded generator (xorshift64*), so a failing run can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 /// Company `i`'s story in the order it is released: the wire's first report (a post), the daily's
 /// coverage (a reply, and an edit adding the outlet), the wire's revised figure (a reply and an edit).
@@ -146,35 +131,6 @@ fn key(m: &Posted) -> (String, String) {
         md["event_payload"]["key"].as_str().unwrap_or_default().to_string(),
         md["event_payload"]["part"].as_str().unwrap_or_default().to_string(),
     )
-}
-
-/// 1095 → "1,095", as the posts write headcounts.
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-async fn pause(ms: u64) {
-    tokio::time::sleep(Duration::from_millis(ms)).await;
-}
-
-/// Waits up to `limit` for `done`; returns whether it held.
-async fn within(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        pause(25).await;
-    }
-    done()
 }
 
 fn kill_nine(pid: u32) {

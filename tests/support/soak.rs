@@ -22,7 +22,7 @@ pub const COMPANIES: &[(&str, &str, u32)] = &[
 ];
 
 /// A small seeded generator (xorshift64*), so a failing run can be replayed from its seed.
-pub struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
     pub fn next(&mut self) -> u64 {
