@@ -221,6 +221,27 @@ fn string_option(options: &[CommandDataOption], name: &str) -> Option<String> {
         _ => None,
     })
 }
+/// The invocation of a command or a button click: serenity's two interaction types carry the same
+/// fields under different types, so one macro reads both.
+macro_rules! invocation {
+    ($i:expr, $command:expr) => {{
+        let i = $i;
+        Invocation {
+            id: Snowflake(i.id.get()),
+            application: Snowflake(i.application_id.get()),
+            token: Secret::new(i.token.clone()),
+            guild: i.guild_id.map(|g| Snowflake(g.get())),
+            channel: Snowflake(i.channel_id.get()),
+            in_thread: i.channel.as_ref().is_some_and(|c| {
+                matches!(c.kind, ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread)
+            }),
+            user: Snowflake(i.member.as_ref().map_or(i.user.id.get(), |m| m.user.id.get())),
+            permissions: i.member.as_ref().and_then(|m| m.permissions).map(|p| p.bits()),
+            command: $command,
+        }
+    }};
+}
+
 /// Reads an interaction; `None` for a command this bot does not define (a stale registration).
 pub fn parse(i: &CommandInteraction) -> Option<Invocation> {
     let command = match (i.data.kind, i.data.name.as_str()) {
@@ -250,39 +271,13 @@ pub fn parse(i: &CommandInteraction) -> Option<Invocation> {
         }
         _ => return None,
     };
-    let in_thread = i.channel.as_ref().is_some_and(|c| {
-        matches!(c.kind, ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread)
-    });
-    Some(Invocation {
-        id: Snowflake(i.id.get()),
-        application: Snowflake(i.application_id.get()),
-        token: Secret::new(i.token.clone()),
-        guild: i.guild_id.map(|g| Snowflake(g.get())),
-        channel: Snowflake(i.channel_id.get()),
-        in_thread,
-        user: Snowflake(i.member.as_ref().map_or(i.user.id.get(), |m| m.user.id.get())),
-        permissions: i.member.as_ref().and_then(|m| m.permissions).map(|p| p.bits()),
-        command,
-    })
+    Some(invocation!(i, command))
 }
 
 /// Reads a button click; `None` for a button this version did not make.
 pub fn parse_component(i: &ComponentInteraction) -> Option<Invocation> {
     let button = ButtonRef::parse(&i.data.custom_id)?;
-    let in_thread = i.channel.as_ref().is_some_and(|c| {
-        matches!(c.kind, ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread)
-    });
-    Some(Invocation {
-        id: Snowflake(i.id.get()),
-        application: Snowflake(i.application_id.get()),
-        token: Secret::new(i.token.clone()),
-        guild: i.guild_id.map(|g| Snowflake(g.get())),
-        channel: Snowflake(i.channel_id.get()),
-        in_thread,
-        user: Snowflake(i.member.as_ref().map_or(i.user.id.get(), |m| m.user.id.get())),
-        permissions: i.member.as_ref().and_then(|m| m.permissions).map(|p| p.bits()),
-        command: Command::Button(button),
-    })
+    Some(invocation!(i, Command::Button(button)))
 }
 
 /// What a handler needs from the bot.
