@@ -301,6 +301,17 @@ async fn command(
     commands::render(&layer.run_once(id, &place, command, None).await, &presets)
 }
 
+/// What reading a thread needs: the API and who the bot is, so its own messages are told apart.
+fn thread_reader(inner: &Inner) -> summaries::Reader<'_> {
+    let identity = &inner.poster.identity;
+    summaries::Reader {
+        api: &inner.poster.api,
+        workspace_url: &identity.workspace_url,
+        bot_user: &identity.user_id,
+        bot_id: identity.bot_id.as_deref(),
+    }
+}
+
 /// The full claim list an "All claims" button names, in mrkdwn: a story's recomputed by the commands
 /// layer, a thread's from the thread read again now.
 async fn claims(inner: &Inner, channel: &str, user: &str, of: ClaimsRef) -> String {
@@ -311,14 +322,7 @@ async fn claims(inner: &Inner, channel: &str, user: &str, of: ClaimsRef) -> Stri
             commands::render(&inner.commands.run(&place, crate::commands::Command::Claims(story)).await, &presets)
         }
         ClaimsRef::Thread { channel, thread_ts } => {
-            let identity = &inner.poster.identity;
-            let reader = summaries::Reader {
-                api: &inner.poster.api,
-                workspace_url: &identity.workspace_url,
-                bot_user: &identity.user_id,
-                bot_id: identity.bot_id.as_deref(),
-            };
-            match summaries::read_thread(&reader, &channel, &thread_ts).await {
+            match summaries::read_thread(&thread_reader(inner), &channel, &thread_ts).await {
                 Ok((thread, _)) => blocks::claim_list(&inner.commands.thread_claims(thread).await),
                 Err(e) => format!("Sorry: {}.", blocks::escape(&e.to_string())),
             }
@@ -330,14 +334,7 @@ async fn claims(inner: &Inner, channel: &str, user: &str, of: ClaimsRef) -> Stri
 /// `summary/{id}` in their metadata, so a summary resumed after a crash is found in the thread rather
 /// than posted twice.
 async fn summarize(inner: &Inner, id: &str, channel: &str, thread_ts: &str, user: &str) {
-    let identity = &inner.poster.identity;
-    let reader = summaries::Reader {
-        api: &inner.poster.api,
-        workspace_url: &identity.workspace_url,
-        bot_user: &identity.user_id,
-        bot_id: identity.bot_id.as_deref(),
-    };
-    let pieces = match summaries::summarize(&reader, &inner.commands, channel, thread_ts).await {
+    let pieces = match summaries::summarize(&thread_reader(inner), &inner.commands, channel, thread_ts).await {
         Ok(pieces) => pieces,
         Err(e) => {
             let text = blocks::escape(&e.to_string());
