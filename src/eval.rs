@@ -44,9 +44,13 @@ pub const CORPUS_EXTRA: &str = include_str!("../eval/corpus-extra.jsonl");
 /// Documents in the weakest styles, written blind by a helper who had not read the labeller; its
 /// figures before it joined the training data are in the README.
 pub const CORPUS_WORLD: &str = include_str!("../eval/corpus-world.jsonl");
+/// A second blind-written corpus in the weakest styles (its writer never saw the labeller), brought to
+/// the contract's vocabulary: `hedged` is `hedge`, and an article's claim resting on unnamed sources is
+/// the outlet's sourced reporting flagged `anonymous-sources`, as the worked examples have it.
+pub const CORPUS_WORLD2: &str = include_str!("../eval/corpus-world2.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 4] = [CORPUS_PRESS, CORPUS_COMMUNITY, CORPUS_EXTRA, CORPUS_WORLD];
+const CORPORA: [&str; 5] = [CORPUS_PRESS, CORPUS_COMMUNITY, CORPUS_EXTRA, CORPUS_WORLD, CORPUS_WORLD2];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
 /// The first labelled sets: development (tuned on) and two held-out sets.

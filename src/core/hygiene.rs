@@ -272,13 +272,23 @@ impl Hygiene {
         };
         let label = opener[..colon].trim().trim_end_matches(['*', '_']).to_lowercase().replace('’', "'");
         if self.line_labels.contains(&label) {
-            return None;
+            // "Q: Will more cuts come? A: Yes, …": an FAQ line's question is no claim, its answer is.
+            return self.answer_after_question(&opener[colon + 1..]);
         }
         if self.labels.contains(&label) {
             let rest = opener[colon + 1..].trim_start_matches(['*', '_']).trim();
             return Some(rest);
         }
         Some(line)
+    }
+
+    /// What follows a question on the same line when a label opens it ("…? A: Yes, …"), if anything.
+    fn answer_after_question<'l>(&self, rest: &'l str) -> Option<&'l str> {
+        let after = rest[rest.find('?')? + 1..].trim_start_matches(['*', '_', ' ']);
+        let colon = after.find(':').filter(|&c| c <= 12)?;
+        let label = after[..colon].trim().trim_end_matches(['*', '_']).to_lowercase();
+        let answer = after[colon + 1..].trim_start_matches(['*', '_']).trim();
+        (self.labels.contains(&label) && !answer.is_empty()).then_some(answer)
     }
 
     /// Whether the clause after a conjunction only refers back to its sentence ("it did not say when").
@@ -388,6 +398,19 @@ mod tests {
     }
 
     #[test]
+    fn an_faq_line_keeps_its_answer_and_drops_its_question() {
+        assert_eq!(
+            clean("**Q: Did Hooli stock rise after the cuts?** **A:** Yes, Hooli shares rose 3% on Monday."),
+            vec!["Yes, Hooli shares rose 3% on Monday."]
+        );
+        assert_eq!(
+            clean("Question: Is any job safe? Answer: No job is completely safe from AI."),
+            vec!["No job is completely safe from AI."]
+        );
+        assert_eq!(clean("Q: What is Initech? And why now?"), Vec::<String>::new());
+    }
+
+    #[test]
     fn headings_and_timestamps_are_not_claims() {
         let text = "A quieter kind of cut\n[03:15] How the study was built\nThe study covered 900 firms.";
         assert_eq!(clean(text), vec!["The study covered 900 firms."]);
@@ -476,6 +499,12 @@ mod tests {
         }
         assert!(has_top_level_alternation(r"\(end\)|dow jones"));
         assert!(!has_top_level_alternation(r"(a|b) [|] c"));
+    }
+
+    #[test]
+    fn curation_credits_show_note_hosts_taglines_and_captions_are_furniture() {
+        let text = "This article was curated by JobsPulse.\nOriginally reported by The Quarry Ledger.\nVia Harbor Desk.\nThis week host Ana Lind talks to analyst Bo Chu about Initech.\nReporter Mia Sato joins us to talk about the memo.\nToday's episode is supported by Dunmore Bank.\nYour weekly rundown of AI job cuts, with links.\nHave a good weekend.\nTom Reyes owns no shares in the companies mentioned.\nAny advice appreciated.\nSubmission statement required.\nInitech's Reno office.\nHooli Labs' distribution center in Akron.\nHousekeeping: paid readers get the spreadsheet on Monday.\nGlobex closed its Tulsa office.\nHooli will close Initech's Reno office.";
+        assert_eq!(kept(text), vec!["Globex closed its Tulsa office.", "Hooli will close Initech's Reno office."]);
     }
 
     #[test]

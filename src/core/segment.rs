@@ -154,6 +154,27 @@ static ATTRIBUTION_VERBS: Words = Words::new(&[
     "argued",
     "argues",
 ]);
+/// Verbs of saying whose object is the clause said, not a noun ("said", unlike "announced").
+static CLAUSE_TAKING_VERBS: Words = Words::new(&[
+    "said",
+    "says",
+    "say",
+    "wrote",
+    "writes",
+    "added",
+    "adds",
+    "noted",
+    "explained",
+    "stated",
+    "claimed",
+    "claims",
+    "argued",
+    "argues",
+    "insisted",
+    "insists",
+    "warned",
+    "warns",
+]);
 /// After "so", these make it an adverb ("so far"), not a conjunction.
 static SO_ADVERB_FOLLOWERS: Words = Words::new(&["far", "much", "many", "long", "that", "few", "little", "too"]);
 
@@ -333,7 +354,10 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
             continue;
         }
         // "…, but it did not say when": a clause that only refers back stays with its sentence.
-        if starts_clause(&norm[i + 1..]) && !lex.hygiene.is_dependent_tail(&sentence[words[i + 1].0..]) {
+        if starts_clause(&norm[i + 1..])
+            && !lex.hygiene.is_dependent_tail(&sentence[words[i + 1].0..])
+            && !inside_reported_subject(&norm[clause_start..i], &norm[i + 1..])
+        {
             cuts.push((*at, words[i + 1].0));
             clause_start = i + 1;
         }
@@ -416,6 +440,23 @@ fn comma_starts_clause(norm: &[String], clause_start: usize, comma: usize) -> bo
             .iter()
             .any(|w| matches!(w.as_str(), "per" | "source" | "according" | "citing" | "interviewed" | "confirmed"));
     !cites
+}
+
+/// "Solis said middle management and legacy support would take the hit": when the words after the
+/// last verb of saying hold no verb yet, the conjunction joins two subjects of what was said, and
+/// the sentence stays one claim of its speaker.
+fn inside_reported_subject(left: &[String], right: &[String]) -> bool {
+    let opens_with_pronoun = right
+        .iter()
+        .find(|w| !DISCOURSE_WORDS.contains(w.as_str()))
+        .is_some_and(|w| SUBJECT_PRONOUNS.contains(w.as_str()));
+    !opens_with_pronoun
+        && left.iter().rposition(|w| CLAUSE_TAKING_VERBS.contains(w.as_str())).is_some_and(|v| {
+            v + 1 < left.len()
+                && !left[v + 1..].iter().any(|w| {
+                    FINITE_VERBS.contains(w.as_str()) || w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))
+                })
+        })
 }
 
 /// Whether `rest` (normalized words after a conjunction) opens a clause: a subject, then a verb.
@@ -547,6 +588,20 @@ mod tests {
         assert_eq!(
             texts("Revenue was up 20% last quarter so this is pure AI-washing."),
             vec!["Revenue was up 20% last quarter", "this is pure AI-washing."]
+        );
+    }
+
+    #[test]
+    fn two_subjects_of_what_a_speaker_said_do_not_split() {
+        for text in [
+            "Dana Roe said middle management and legacy support would take the biggest hit.",
+            "A Hooli spokesperson said fiction and poetry would still be translated by people.",
+        ] {
+            assert_eq!(texts(text), vec![text.to_string()]);
+        }
+        assert_eq!(
+            texts("Globex said it would cut 300 jobs and honestly they will cut more."),
+            vec!["Globex said it would cut 300 jobs", "honestly they will cut more."]
         );
     }
 

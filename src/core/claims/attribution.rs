@@ -574,15 +574,17 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return Some(Speaker::Weasel);
     }
     let company = company_in(tokens, span, lex);
+    // "Media analysts say": a sentence's first word is capitalised whatever it is, so a lone one
+    // before a common noun is that noun's modifier, not anyone's name.
+    let name = proper_name(tokens, span, lex).filter(|n| !opens_sentence_before_common_noun(tokens, span, n, ctx));
     // "Executives have learned", "Local officials fear": a role of no company in particular.
-    let named = proper_name(tokens, span, lex).filter(|n| !s.generic_subjects.is_match(n));
+    let named = name.clone().filter(|n| !s.generic_subjects.is_match(n));
     if company.is_none() && has(&s.generic_subjects) && named.is_none() {
         return Some(Speaker::Weasel);
     }
     if has(&s.official) {
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
-    let name = proper_name(tokens, span, lex);
     // "Lena Ortiz, a company spokesperson": a named person in an official role speaks for the company.
     let near = Span { start: span.start.saturating_sub(6), end: (span.end + 6).min(tokens.len()) };
     if name.is_some() && tokens.find_in(&s.official_titles, near).iter().any(|h| !tokens.quoted[h.start]) {
@@ -617,6 +619,18 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return ctx.last_person.clone().map(Speaker::Person).or(Some(Speaker::Person(lone.to_string())));
     }
     None
+}
+
+/// Whether `name` is only the capitalised first word of the sentence, followed by a word in lower
+/// case in the same speaker phrase ("Healthcare labour advocates", "Listener mail").
+fn opens_sentence_before_common_noun(tokens: &Tokens<'_>, span: Span, name: &str, ctx: &Context) -> bool {
+    span.start == 0
+        && span.end > 1
+        && !name.contains(' ')
+        && tokens.orig[0].trim_matches(|c: char| !c.is_alphanumeric()) == name
+        && tokens.orig[1].chars().next().is_some_and(char::is_lowercase)
+        && !ctx.surnames.iter().any(|s| s == name)
+        && ctx.company.as_deref() != Some(name)
 }
 
 /// Whether the span names a place or a common noun rather than anyone who could speak.
@@ -847,6 +861,22 @@ mod tests {
         assert_eq!(
             speaker("A listener who works at a Globex branch in Dayton says nobody on her team got an offer.", false),
             Some(Speaker::Hearsay)
+        );
+    }
+
+    #[test]
+    fn a_capitalised_first_word_before_a_common_noun_is_no_name() {
+        assert_eq!(
+            speaker("Media analysts say the economics leave publishers little choice.", false),
+            Some(Speaker::Weasel)
+        );
+        assert_ne!(
+            speaker("Healthcare labour advocates have warned that the tools raise denials.", false),
+            Some(Speaker::Official("Healthcare".into()))
+        );
+        assert_eq!(
+            speaker("Globex said on Monday it would close Tulsa.", false),
+            Some(Speaker::Official("Globex".into()))
         );
     }
 
