@@ -322,6 +322,12 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         }
     }
 
+    // "If the rate is near what our source describes, policyholders may pay": a speaker inside an
+    // opening condition frames only the condition, not the sentence.
+    if tokens.bare.first().is_some_and(|w| matches!(w.as_str(), "if" | "unless")) {
+        let condition_end = (0..tokens.len()).find(|&k| tokens.ends_chunk(k)).unwrap_or(tokens.len());
+        candidates.retain(|(_, frame_span, _)| frame_span.start > condition_end);
+    }
     // The attribution that comes first in the sentence frames it.
     candidates.sort_by_key(|(_, frame_span, _)| frame_span.start);
     let mut found = candidates.into_iter().filter_map(|(speaker_span, frame_span, frame)| {
@@ -555,7 +561,7 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         // Bare "sources say" with nothing about who they are is an unnamed rumour, not reporting.
         let bare_sources = span.end - span.start <= 2
             && (span.start..span.end)
-                .all(|k| matches!(tokens.bare[k].as_str(), "sources" | "insiders" | "some" | "many"));
+                .all(|k| matches!(tokens.bare[k].as_str(), "sources" | "insiders" | "some" | "many" | "industry"));
         return Some(if bare_sources { Speaker::Weasel } else { Speaker::Anonymous });
     }
     if let Some(outlet) = lex.outlet_in(&orig) {
@@ -877,6 +883,25 @@ mod tests {
         assert_eq!(
             speaker("Globex said on Monday it would close Tulsa.", false),
             Some(Speaker::Official("Globex".into()))
+        );
+    }
+
+    #[test]
+    fn a_speaker_inside_an_opening_condition_frames_nothing() {
+        assert_eq!(
+            speaker(
+                "If the error rate is anywhere near what our source describes, customers may pay for the cuts.",
+                false
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn industry_insiders_name_nobody() {
+        assert_eq!(
+            speaker("Industry insiders say desk adjusters will be the first to go.", false),
+            Some(Speaker::Weasel)
         );
     }
 

@@ -430,7 +430,8 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             thread_link = own_link;
         }
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
-        let mut claim = |text: String, backed: bool| {
+        // `sentence`: the text is a whole sentence, not one clause of a sentence that may be split.
+        let mut claim = |text: String, backed: bool, sentence: bool| {
             let tokens = Tokens::new(&text, lex);
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
@@ -438,7 +439,15 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 attr = attribution::cited_outlet(&tokens, &text, lex).or(attr);
             }
             let link = backing.as_ref().filter(|_| backed);
-            let verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link);
+            let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link);
+            // A link backs what reads as reporting; a remark beside it ("That's more humane than
+            // most") is the writer's view, which the link does not launder.
+            if sentence
+                && matches!(&verdict, Verdict::Sourced { reasons, .. } if reasons == &[SourcedReason::Link])
+                && !reads_as_reporting(&tokens, lex)
+            {
+                verdict = Verdict::speculative(vec![SpeculativeReason::Opinion]);
+            }
             let hedges = markers::hedges(&tokens, lex);
             Claim { text, verdict, origin: origin.clone(), hedges }
         };
@@ -450,20 +459,45 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 last_url.is_some_and(|end| cleaned.find(sentence[0].text.as_str()).is_some_and(|at| at >= end));
             let mut parts: Vec<Claim> = Vec::new();
             for seg in &sentence {
-                parts.push(claim(seg.text.clone(), !after_link));
+                parts.push(claim(seg.text.clone(), !after_link, sentence.len() == 1));
             }
             // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims; so are
             // a bare assertion and the opinion drawn from it ("Revenue was up 20% so this is AI-washing").
             let disagree =
                 parts.iter().any(|c| c.verdict.reason_names().first() != parts[0].verdict.reason_names().first());
             match sentence[0].whole.clone() {
-                Some(whole) if !disagree => out.push(claim(whole, !after_link)),
+                Some(whole) if !disagree => out.push(claim(whole, !after_link, true)),
                 _ => out.extend(parts),
             }
         }
     }
     out
 }
+
+/// Whether a claim beside a link reads as checkable reporting: it names someone or something, gives
+/// a figure or tells what a source says, or the scorer that judges the writer's voice in articles finds it reads as such.
+fn reads_as_reporting(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+    // "Their press release is here": a pointer to the page is what the link backs.
+    let names = tokens.bare.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()) || w == "here")
+        || (0..tokens.len())
+            .any(|k| tokens.capitalized(k) && (k > 0 || !REMARK_OPENERS.contains(tokens.bare[0].as_str())));
+    // "The workers' council statement says …": what a source says, the link to it backs.
+    let cites = tokens.bare.iter().any(|w| lex.say_verbs.contains(w));
+    let names_organisation = evidence::names_organisation(tokens, lex);
+    if names || cites || names_organisation {
+        return true;
+    }
+    let generic_subject = evidence::generic_subject(tokens, lex);
+    let scorer = Weights::embedded();
+    let ctx = scorer::Context { generic_subject, names_organisation };
+    !generic_subject && scorer.probability(&scorer::features(tokens, lex, ctx)) >= scorer.threshold
+}
+
+/// Words that open a remark rather than a name when they start a sentence with a capital.
+static REMARK_OPENERS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "that", "that's", "this", "it", "it's", "they", "they're", "there", "there's", "some", "most", "the", "a", "an",
+    "what", "honestly", "sounds", "step", "so", "and", "but", "i", "we", "you",
+]);
 
 static SINGULAR_FIRST_PERSON: crate::core::text::Words =
     crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "i'll"]);

@@ -349,3 +349,31 @@ fn a_reply_pointing_back_at_the_shared_page_is_backed_by_it() {
     assert_eq!(labels(&claims)[1], ("sourced", vec!["link"]));
     assert_eq!(labels(&claims)[2].0, "speculative", "a reply that does not point back is the writer's word");
 }
+
+#[test]
+fn a_remark_beside_a_link_is_the_posters_view() {
+    let link = ["https://news.example/globex-cuts"];
+    assert_eq!(one(chat("That's actually more humane than most.", &link)).0, "speculative");
+    assert_eq!(
+        one(chat("Some companies really are automating work though, it's not all theater.", &link)).0,
+        "speculative"
+    );
+    assert_eq!(one(chat("Globex is closing 42 branches in Ohio.", &link)).0, "sourced");
+    assert_eq!(one(chat("the workers' council statement says they're taking it to arbitration", &link)).0, "sourced");
+}
+
+#[test]
+fn a_speaker_in_an_opening_condition_does_not_source_the_sentence() {
+    let claims = article(
+        "Desk Notes",
+        "If the error rate is anywhere near what our source describes, customers may be paying for these cuts.",
+    );
+    assert_eq!(one(claims).0, "speculative");
+}
+
+#[test]
+fn reported_speech_would_stays_with_its_speaker() {
+    let claims =
+        article("Harbor Desk", "A Globex spokesperson said fiction and poetry would still be translated by people.");
+    assert_eq!(one(claims).0, "sourced");
+}
