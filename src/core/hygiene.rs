@@ -508,6 +508,12 @@ mod tests {
     }
 
     #[test]
+    fn roundup_titles_closing_reactions_link_talk_and_forum_rules_are_furniture() {
+        let text = "March AI-layoff roundup (sources linked, no rumours)\nThe layoff tracker, updated\nThe most-read layoff stories on the forums this week, summarized.\nGood thread, thanks\nAh my bad\nOf course they are\nNo link yet\nno doxxing of managers.\n🙏 Become a paid subscriber.\nGlobex added 40 roles to its layoff tracker in Leeds.";
+        assert_eq!(kept(text), vec!["Globex added 40 roles to its layoff tracker in Leeds."]);
+    }
+
+    #[test]
     fn a_clause_that_only_refers_back_is_a_tail() {
         assert!(rules().is_dependent_tail("it did not say when."));
         assert!(!rules().is_dependent_tail("they will cut more by spring"));
