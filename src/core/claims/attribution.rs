@@ -627,6 +627,9 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     None
 }
 
+/// People who speak for the organisation named before them ("Union representatives said").
+static ROLE_PLURALS: Words = Words::new(&["representatives", "officials", "leaders", "spokespeople", "executives"]);
+
 /// Whether `name` is only the capitalised first word of the sentence, followed by a word in lower
 /// case in the same speaker phrase ("Healthcare labour advocates", "Listener mail").
 fn opens_sentence_before_common_noun(tokens: &Tokens<'_>, span: Span, name: &str, ctx: &Context) -> bool {
@@ -635,6 +638,7 @@ fn opens_sentence_before_common_noun(tokens: &Tokens<'_>, span: Span, name: &str
         && !name.contains(' ')
         && tokens.orig[0].trim_matches(|c: char| !c.is_alphanumeric()) == name
         && tokens.orig[1].chars().next().is_some_and(char::is_lowercase)
+        && !ROLE_PLURALS.contains(tokens.bare[1].as_str())
         && !ctx.surnames.iter().any(|s| s == name)
         && ctx.company.as_deref() != Some(name)
 }
@@ -883,6 +887,10 @@ mod tests {
         assert_eq!(
             speaker("Globex said on Monday it would close Tulsa.", false),
             Some(Speaker::Official("Globex".into()))
+        );
+        assert_eq!(
+            speaker("Union representatives said they would press for longer cover.", false),
+            Some(Speaker::Official("Union".into()))
         );
     }
 
