@@ -11,6 +11,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use regex_syntax::hir::{Hir, HirKind, Look};
 use serde::Deserialize;
 
 use super::shape::FeedShape;
@@ -21,10 +22,12 @@ const DEFAULT_RULES: &str = include_str!("../../config/feed_furniture.toml");
 static EMBEDDED: LazyLock<Rules> =
     LazyLock::new(|| Rules::from_toml(DEFAULT_RULES).expect("the furniture rules compiled into the binary are valid"));
 
-/// Block-level tags and comments that separate blocks; in plain text, line breaks do.
+/// Block-level tags and comments that separate blocks; in plain text, line breaks do. After the tag
+/// name comes `>` or a non-word character: a word boundary spelt out, since a Unicode `\b` makes the
+/// regex engine give up its DFA on non-ASCII text.
 static BLOCK_BREAK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?is)<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|table|tbody|thead|td|th|section|article|figure|figcaption|hr|header|footer|aside|nav|pre|dl|dt|dd|span\s+class=.?md)\b[^>]*>|<!--.*?-->",
+        r"(?is)<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|table|tbody|thead|td|th|section|article|figure|figcaption|hr|header|footer|aside|nav|pre|dl|dt|dd|span\s+class=.?md)(?:>|[^\w>][^>]*>)|<!--.*?-->",
     )
     .expect("valid regex")
 });
@@ -79,6 +82,8 @@ struct Rule {
     shapes: Option<Vec<FeedShape>>,
     kind: Kind,
     regex: Regex,
+    /// A quick test that must pass before `regex` can match (see [`screen`]).
+    screen: Option<Regex>,
     tail: bool,
 }
 
@@ -125,7 +130,8 @@ impl Rules {
                 Kind::Cut | Kind::Rest | Kind::Strip => r.pattern.clone(),
             };
             let regex = Regex::new(&pattern).map_err(|source| RulesError::Pattern { name: r.name.clone(), source })?;
-            rules.push(Rule { name: r.name, shapes, kind: r.kind, regex, tail: r.tail });
+            let screen = screen(&pattern);
+            rules.push(Rule { name: r.name, shapes, kind: r.kind, regex, screen, tail: r.tail });
         }
         Ok(Rules { rules })
     }
@@ -151,6 +157,9 @@ impl Rules {
             let mut replaced: Option<String> = None;
             for rule in rules.iter().filter(|r| !r.tail || in_tail) {
                 let current = replaced.as_deref().unwrap_or(text);
+                if rule.screen.as_ref().is_some_and(|screen| !screen.is_match(current)) {
+                    continue;
+                }
                 let Some(found) = rule.regex.captures(current) else { continue };
                 out.fired.push(rule.name.clone());
                 match rule.kind {
@@ -194,6 +203,46 @@ impl Rules {
         }
         out.body = kept.trim().to_string();
         out
+    }
+}
+
+/// For a pattern with Unicode word boundaries (`\b`), the same pattern without them: it matches
+/// wherever the pattern does, and perhaps more often. With them the regex engine's fast DFA gives up
+/// on any non-ASCII text (most prose has a curly quote or a dash) and falls back to a search that
+/// costs a large table per call; the screen is one DFA pass, and only the blocks it lets through
+/// are searched in full. `None` when the pattern has no such boundary (or the screen does not build).
+fn screen(pattern: &str) -> Option<Regex> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let loose = without_unicode_word_boundaries(hir.clone());
+    (loose != hir).then(|| Regex::new(&loose.to_string()).ok()).flatten()
+}
+
+/// `hir` with every Unicode word-boundary assertion replaced by the empty match: it matches at
+/// least everything `hir` matches.
+fn without_unicode_word_boundaries(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Look(
+            Look::WordUnicode
+            | Look::WordUnicodeNegate
+            | Look::WordStartUnicode
+            | Look::WordEndUnicode
+            | Look::WordStartHalfUnicode
+            | Look::WordEndHalfUnicode,
+        ) => Hir::empty(),
+        HirKind::Look(look) => Hir::look(look),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Class(class) => Hir::class(class),
+        HirKind::Repetition(mut repetition) => {
+            repetition.sub = Box::new(without_unicode_word_boundaries(*repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(mut capture) => {
+            capture.sub = Box::new(without_unicode_word_boundaries(*capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(without_unicode_word_boundaries).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(without_unicode_word_boundaries).collect()),
     }
 }
 

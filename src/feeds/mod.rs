@@ -19,6 +19,7 @@
 //! items become articles.
 
 pub mod article;
+mod dates;
 pub mod decode;
 mod entities;
 pub mod fetch;

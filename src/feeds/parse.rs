@@ -212,6 +212,7 @@ pub fn parse_feed_with(bytes: &[u8], source: &str, options: &ParseOptions) -> Re
             .base_uri(base.as_ref().map(Url::as_str))
             // An empty id marks "the feed gave none"; we derive our own (see `ids`).
             .id_generator(|_, _, _| String::new())
+            .timestamp_parser(super::dates::parse)
             .build()
             .parse(text.as_bytes())
     }));

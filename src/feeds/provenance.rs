@@ -26,15 +26,21 @@ use super::repair::attribute_value;
 use super::shape::FeedShape;
 use super::text::{decode_entities, html_to_plain};
 
+/// One whole `<item>` or `<entry>` element. After the name comes `>` or a non-word character (a
+/// word boundary, spelt out: a Unicode `\b` makes the regex engine give up its DFA on non-ASCII text
+/// and crawl the whole document with a slower engine). No capture groups, for the same reason:
+/// [`item_inner`] cuts the element's content out of the match.
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<(?:[\w-]+:)?(?:item|entry)\b[^>]*>(.*?)</(?:[\w-]+:)?(?:item|entry)\s*>").expect("valid regex")
+    Regex::new(r"(?s)<(?:[\w-]+:)?(?:item|entry)(?:>|[^\w>][^>]*>).*?</(?:[\w-]+:)?(?:item|entry)\s*>")
+        .expect("valid regex")
 });
+// The tag-name word boundaries below are spelt out as in `ITEM`, for the same reason.
 static SOURCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)(<source\b[^>]*>)(.*?)</source\s*>").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?s)(<source(?:>|[^\w>][^>]*>))(.*?)</source\s*>").expect("valid regex"));
 static NEWS_SOURCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<[\w-]+:Source\b[^>]*>(.*?)</[\w-]+:Source\s*>").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?s)<[\w-]+:Source(?:>|[^\w>][^>]*>)(.*?)</[\w-]+:Source\s*>").expect("valid regex"));
 static INNER_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<title\b[^>]*>(.*?)</title\s*>").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?s)<title(?:>|[^\w>][^>]*>)(.*?)</title\s*>").expect("valid regex"));
 static INNER_LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?s)<link\b[^>]*\bhref\s*=\s*["']([^"']+)["']"#).expect("valid regex"));
 static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
@@ -80,9 +86,17 @@ pub(crate) fn extras(text: &str, expected: usize) -> Option<Vec<Extras>> {
             })
             .collect()
     } else {
-        ITEM.captures_iter(text).map(|c| xml_extras(&c[1])).collect()
+        ITEM.find_iter(text).map(|m| xml_extras(item_inner(m.as_str()))).collect()
     };
     (out.len() == expected).then_some(out)
+}
+
+/// The content of an [`ITEM`] match: after the start tag's `>` (its attributes hold no `>`), before
+/// the end tag's `</` (the last one in the match).
+fn item_inner(element: &str) -> &str {
+    let start = element.find('>').map_or(0, |i| i + 1);
+    let end = element.rfind("</").unwrap_or(element.len());
+    element.get(start..end).unwrap_or_default()
 }
 
 fn xml_extras(item: &str) -> Extras {
@@ -123,12 +137,14 @@ pub(crate) struct FeedContext<'a> {
 /// Fills in an item's publisher, carrier, discussion and article link, removes feed furniture from
 /// its text and gives an untitled item a headline.
 pub(crate) fn apply(item: &mut FeedItem, comments_link: Option<Url>, extras: &Extras, feed: &FeedContext<'_>) {
-    let raw_body = item.content.clone().or_else(|| item.summary.clone()).unwrap_or_default();
+    // Community feeds read links out of the body as it came, furniture and all.
+    let raw_body =
+        feed.shape.is_community().then(|| item.content.clone().or_else(|| item.summary.clone()).unwrap_or_default());
     clean_bodies(item, feed);
     match feed.shape {
         FeedShape::GoogleNews => google_news(item, extras),
         FeedShape::BingNews => bing_news(item, extras),
-        shape if shape.is_community() => community(item, shape, comments_link, &raw_body),
+        shape if shape.is_community() => community(item, shape, comments_link, raw_body.as_deref().unwrap_or("")),
         _ => generic(item, extras, feed.site_name),
     }
     if item.title.as_deref().is_none_or(|t| t.trim().is_empty()) {

@@ -81,7 +81,7 @@ impl FeedShape {
     /// The shape a host belongs to, if it is one of the known sites.
     pub fn of_host(host: &str) -> Option<FeedShape> {
         let host = host.trim_start_matches("www.").to_ascii_lowercase();
-        let on = |domain: &str| host == domain || host.ends_with(&format!(".{domain}"));
+        let on = |domain: &str| host == domain || host.strip_suffix(domain).is_some_and(|h| h.ends_with('.'));
         Some(if host == "news.google.com" {
             FeedShape::GoogleNews
         } else if on("bing.com") {

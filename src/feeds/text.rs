@@ -44,7 +44,14 @@ pub(crate) fn html_to_plain(html: &str) -> String {
 
 /// Collapses runs of whitespace to one space and trims the ends.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Decodes numeric character references and HTML 4's named entities. Unknown entities are left
