@@ -150,6 +150,11 @@ impl PhraseSet {
     }
 }
 
+/// Whether `host` is `domain` or a subdomain of it (compared in place: this runs for every item).
+fn on_domain(host: &str, domain: &str) -> bool {
+    host == domain || host.strip_suffix(domain).is_some_and(|rest| rest.ends_with('.'))
+}
+
 /// A news outlet the labeller can name.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Outlet {
@@ -462,12 +467,12 @@ impl Lexicon {
 
     /// The outlet that publishes at `host` (or a subdomain of it).
     pub fn outlet_for_host(&self, host: &str) -> Option<&Outlet> {
-        self.outlets.iter().find(|o| o.domains.iter().any(|d| host == d || host.ends_with(&format!(".{d}"))))
+        self.outlets.iter().find(|o| o.domains.iter().any(|d| on_domain(host, d)))
     }
 
     /// Whether `host` is a social network, whose posts do not back a claim.
     pub fn is_social_host(&self, host: &str) -> bool {
-        self.markers.social_domains.iter().any(|d| host == d || host.ends_with(&format!(".{d}")))
+        self.markers.social_domains.iter().any(|d| on_domain(host, d))
     }
 
     /// Every known company named in `text`, by canonical name, in order of first mention.
