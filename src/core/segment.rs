@@ -181,8 +181,8 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
         }
         for sentence in sentences(line, lex) {
             if lex.hygiene.is_furniture(&sentence) {
-                let rule = lex.hygiene.furniture_rule(&sentence).unwrap_or_default();
-                tracing::debug!(sentence = %sentence, rule, "Dropped page furniture before labelling.");
+                let rule = || lex.hygiene.furniture_rule(&sentence).unwrap_or_default();
+                tracing::debug!(sentence = %sentence, rule = rule(), "Dropped page furniture before labelling.");
                 continue;
             }
             number += 1;
