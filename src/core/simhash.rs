@@ -26,10 +26,15 @@ pub fn simhash(text: &str) -> u64 {
     if words.is_empty() {
         return 0;
     }
-    let mut weights = [0i32; 64];
+    // Each bit's weight is (shingles with the bit set) − (shingles without it); counting only the
+    // set bits and comparing with the shingle count at the end gives the same sign without a
+    // branch per bit.
+    let mut ones = [0u32; 64];
+    let mut shingles = 0u32;
     let mut add = |h: u64| {
-        for (bit, weight) in weights.iter_mut().enumerate() {
-            *weight += if h >> bit & 1 == 1 { 1 } else { -1 };
+        shingles += 1;
+        for (bit, count) in ones.iter_mut().enumerate() {
+            *count += (h >> bit & 1) as u32;
         }
     };
     let mut shingle = String::new();
@@ -50,7 +55,7 @@ pub fn simhash(text: &str) -> u64 {
             add(hash_of(group));
         }
     }
-    weights.iter().enumerate().fold(0u64, |acc, (bit, &w)| if w > 0 { acc | 1 << bit } else { acc })
+    ones.iter().enumerate().fold(0u64, |acc, (bit, &n)| if 2 * n > shingles { acc | 1 << bit } else { acc })
 }
 
 pub fn distance(a: u64, b: u64) -> u32 {
