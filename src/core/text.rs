@@ -204,6 +204,10 @@ fn trim_url(url: &str) -> &str {
 
 /// Lower-cased text with typographic quotes and apostrophes straightened, for matching cues.
 pub fn normalize(text: &str) -> String {
+    // Most words are plain ASCII, which no mapping below touches: lower-case them in one pass.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.chars()
         .map(|c| match c {
             '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => '\'',
