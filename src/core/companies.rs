@@ -8,6 +8,7 @@
 //! lists are data, in `config/companies.toml` under `[recognition]`.
 
 use super::lexicon::Lexicon;
+use super::text::AsciiMask;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -37,6 +38,10 @@ static AT_COMPANY: LazyLock<Regex> = LazyLock::new(|| {
 /// A run of capitalised words in a headline (possessives and "&" included).
 static TITLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Z][\w&.-]*(?:['’]s)?(?:[ \t]+(?:[A-Z][\w&.-]*(?:['’]s)?|&|of))*").expect("valid regex")
+});
+/// The mask that lets the name patterns above run on their fast automaton (see [`AsciiMask`]).
+static NAME_MASK: LazyLock<AsciiMask> = LazyLock::new(|| {
+    AsciiMask::for_patterns([&*SUBJECT_OF_CUTS, &*POSSESSIVE, &*AT_COMPANY, &*TITLE_NAME].map(|r| r.as_str()))
 });
 /// Legal suffixes dropped so "Globex Corporation" and "Globex" are one company.
 static LEGAL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -123,8 +128,30 @@ pub fn about_one_company(text: &str, lex: &Lexicon) -> bool {
         || ranked.get(1).is_none_or(|(_, next)| *weight >= next * 2)
 }
 
-/// Companies with their weights, heaviest first.
+/// Companies with their weights, heaviest first. One item's text is ranked up to three times (its
+/// analysis, its labelling as a post, whether it is about one company), so with the embedded lexicon
+/// the last answer is kept per thread and given again for the same text.
 fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
+    type Last = Option<(String, Vec<(String, usize)>)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
+    }
+    if !std::ptr::eq(lex, Lexicon::embedded()) {
+        return rank(text, lex);
+    }
+    let hit = LAST.with_borrow(|last| match last {
+        Some((t, ranking)) if t == text => Some(ranking.clone()),
+        _ => None,
+    });
+    if let Some(ranking) = hit {
+        return ranking;
+    }
+    let ranking = rank(text, lex);
+    LAST.set(Some((text.to_string(), ranking.clone())));
+    ranking
+}
+
+fn rank(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
     let text = &without_credit_lines(text);
     let mut found: Vec<(String, usize, usize)> = Vec::new(); // (name, count, first position)
     let mut add = |name: String, at: usize, weight: usize| {
@@ -139,10 +166,11 @@ fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
         let count = text.matches(name.as_str()).count().max(1);
         add(name, at, count);
     }
+    let haystack = NAME_MASK.apply(text);
     for re in [&*SUBJECT_OF_CUTS, &*POSSESSIVE, &*AT_COMPANY] {
-        for cap in re.captures_iter(text) {
+        for cap in re.captures_iter(&haystack) {
             let m = cap.get(1).expect("group 1 exists");
-            if let Some(name) = clean_name(m.as_str(), lex) {
+            if let Some(name) = clean_name(&text[m.range()], lex) {
                 add(name, m.start(), 2);
             }
         }
@@ -151,8 +179,10 @@ fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
     let title = masked_title(title, lex);
     let opening = title.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
     let mut subject_seen = false;
-    for run in TITLE_NAME.find_iter(&title) {
-        let Some(name) = clean_name(run.as_str(), lex) else { continue };
+    let title_haystack = NAME_MASK.apply(&title);
+    for run in TITLE_NAME.find_iter(&title_haystack) {
+        let run_text = &title[run.range()];
+        let Some(name) = clean_name(run_text, lex) else { continue };
         let mentions = mid_sentence_mentions(text, &name);
         // Only function words (or a masked label) may come before a headline's subject.
         let before_ok = title[opening..run.start()]
@@ -163,7 +193,7 @@ fn ranked(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
             });
         // A lone word opening a headline ("Leaked", "Exclusive") is a company only when the body
         // names it too, or the headline goes on with a verb or a possessive ("Brightloom to cut").
-        let possessive = run.as_str().contains(&format!("{name}'s")) || run.as_str().contains(&format!("{name}’s"));
+        let possessive = run_text.contains(&format!("{name}'s")) || run_text.contains(&format!("{name}’s"));
         let lone = !name.contains(' ') && !possessive;
         let next = title[run.end()..].split_whitespace().next().unwrap_or("").to_lowercase();
         let next_word = next.trim_matches(|c: char| !c.is_alphanumeric());

@@ -3,6 +3,7 @@
 //! the defaults are compiled in so the binary works on its own.
 
 use super::hygiene::{Hygiene, HygieneError};
+use super::text::AsciiMask;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -35,6 +36,8 @@ pub enum LexiconError {
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
     regex: Option<Regex>,
+    /// Lets the regex search news copy on its fast automaton.
+    mask: AsciiMask,
     /// This set's number in the lexicon's [`Scanner`], for sets matched on normalized claim text.
     id: Option<u16>,
 }
@@ -104,7 +107,7 @@ pub struct Hit {
 impl PhraseSet {
     fn new(phrases: &[String], case_insensitive: bool) -> Result<Self, regex::Error> {
         if phrases.is_empty() {
-            return Ok(Self { regex: None, id: None });
+            return Ok(Self { regex: None, mask: AsciiMask::default(), id: None });
         }
         let mut sorted: Vec<&String> = phrases.iter().collect();
         sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
@@ -122,7 +125,8 @@ impl PhraseSet {
             })
             .collect();
         let flags = if case_insensitive { "(?i)" } else { "" };
-        Ok(Self { regex: Some(Regex::new(&format!("{flags}(?:{})", alternatives.join("|")))?), id: None })
+        let regex = Regex::new(&format!("{flags}(?:{})", alternatives.join("|")))?;
+        Ok(Self { mask: AsciiMask::for_patterns([regex.as_str()]), regex: Some(regex), id: None })
     }
 
     /// The set's number in its lexicon's scanner, if it has one.
@@ -131,19 +135,24 @@ impl PhraseSet {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.regex.as_ref().is_some_and(|r| r.is_match(text))
+        self.regex.as_ref().is_some_and(|r| r.is_match(&self.mask.apply(text)))
     }
 
     pub fn hits(&self, text: &str) -> Vec<Hit> {
         match &self.regex {
-            Some(r) => r.find_iter(text).map(|m| Hit { start: m.start(), end: m.end() }).collect(),
+            Some(r) => r.find_iter(&self.mask.apply(text)).map(|m| Hit { start: m.start(), end: m.end() }).collect(),
             None => Vec::new(),
         }
     }
 
     pub fn first<'t>(&self, text: &'t str) -> Option<&'t str> {
-        self.regex.as_ref()?.find(text).map(|m| m.as_str())
+        self.regex.as_ref()?.find(&self.mask.apply(text)).map(|m| &text[m.range()])
     }
+}
+
+/// Whether `host` is `domain` or a subdomain of it (compared in place: this runs for every item).
+fn on_domain(host: &str, domain: &str) -> bool {
+    host == domain || host.strip_suffix(domain).is_some_and(|rest| rest.ends_with('.'))
 }
 
 /// A news outlet the labeller can name.
@@ -458,12 +467,12 @@ impl Lexicon {
 
     /// The outlet that publishes at `host` (or a subdomain of it).
     pub fn outlet_for_host(&self, host: &str) -> Option<&Outlet> {
-        self.outlets.iter().find(|o| o.domains.iter().any(|d| host == d || host.ends_with(&format!(".{d}"))))
+        self.outlets.iter().find(|o| o.domains.iter().any(|d| on_domain(host, d)))
     }
 
     /// Whether `host` is a social network, whose posts do not back a claim.
     pub fn is_social_host(&self, host: &str) -> bool {
-        self.markers.social_domains.iter().any(|d| host == d || host.ends_with(&format!(".{d}")))
+        self.markers.social_domains.iter().any(|d| on_domain(host, d))
     }
 
     /// Every known company named in `text`, by canonical name, in order of first mention.

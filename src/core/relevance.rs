@@ -1,6 +1,7 @@
 //! Whether an item is about AI-driven layoffs, by the weighted topic profile in `config/topic.toml`.
 //! Off-topic items are skipped with a reason a user can ask for ("no layoff terms", "no AI angle").
 
+use super::text::AsciiMask;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -35,6 +36,8 @@ struct TopicFile {
 /// looked up for its weight.
 struct Terms {
     regex: Option<Regex>,
+    /// Lets the regex search news copy on its fast automaton.
+    mask: AsciiMask,
     weights: std::collections::HashMap<String, f64>,
 }
 
@@ -52,7 +55,8 @@ impl Terms {
             )
         };
         let weights = map.into_iter().map(|(t, w)| (t.to_lowercase(), w)).collect();
-        Ok(Terms { regex, weights })
+        let mask = AsciiMask::for_patterns(regex.iter().map(Regex::as_str));
+        Ok(Terms { regex, mask, weights })
     }
 
     /// The weighted count of term matches, each term counted at most three times.
@@ -60,8 +64,8 @@ impl Terms {
         let Some(regex) = &self.regex else { return 0.0 };
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         let mut total = 0.0;
-        for m in regex.find_iter(text) {
-            let term = m.as_str().to_lowercase();
+        for m in regex.find_iter(&self.mask.apply(text)) {
+            let term = text[m.range()].to_lowercase();
             let count = seen.entry(term.clone()).or_default();
             *count += 1;
             if *count <= 3 {

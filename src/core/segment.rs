@@ -202,8 +202,8 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
         }
         for sentence in sentences(line, lex) {
             if lex.hygiene.is_furniture(&sentence) {
-                let rule = lex.hygiene.furniture_rule(&sentence).unwrap_or_default();
-                tracing::debug!(sentence = %sentence, rule, "Dropped page furniture before labelling.");
+                let rule = || lex.hygiene.furniture_rule(&sentence).unwrap_or_default();
+                tracing::debug!(sentence = %sentence, rule = rule(), "Dropped page furniture before labelling.");
                 continue;
             }
             number += 1;
@@ -310,9 +310,14 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
     let norm: Vec<String> = words
         .iter()
         .map(|(_, w)| {
-            let b = bare(&normalize(w));
-            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-            if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) { b.to_uppercase() } else { b }
+            let n = normalize(w);
+            let b = bare_str(&n);
+            let (mut letters, mut all_upper) = (0usize, true);
+            for c in w.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                all_upper &= c.is_uppercase();
+            }
+            if letters > 1 && all_upper { b.to_uppercase() } else { b.to_string() }
         })
         .collect();
     let mut cuts: Vec<(usize, usize)> = Vec::new(); // (end of left clause, start of right clause)
@@ -486,13 +491,22 @@ fn starts_clause(rest: &[String]) -> bool {
         && !rest[0].chars().all(|c| c.is_ascii_digit() || c == ',' || c == '%')
 }
 
-fn bare(word: &str) -> String {
-    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_string()
+fn bare_str(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
 }
 
+/// The clause with its spaces collapsed and its edge punctuation trimmed, built in one string: this
+/// runs on every clause of every item.
 fn tidy(clause: &str) -> String {
-    let collapsed = clause.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed.trim_matches(|c: char| c == ',' || c == ';' || c == '-' || c == ':' || c.is_whitespace()).to_string()
+    let mut collapsed = String::with_capacity(clause.len());
+    for w in clause.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(w);
+    }
+    let trimmed = collapsed.trim_matches(|c: char| c == ',' || c == ';' || c == '-' || c == ':' || c.is_whitespace());
+    if trimmed.len() == collapsed.len() { collapsed } else { trimmed.to_string() }
 }
 
 /// Words that make up reactions, not assertions.
@@ -520,16 +534,20 @@ fn is_plea(sentence: &str) -> bool {
 
 /// Questions and reactions ("anyone know?", "lol", "oof") assert nothing.
 fn is_claim(text: &str) -> bool {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '+').to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect();
     let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?');
-    if trimmed.ends_with('?') || words.iter().all(|w| REACTIONS.contains(w.as_str())) {
+    if trimmed.ends_with('?') {
         return false;
     }
-    words.len() >= 2
+    // Lower-cased only until the first word that is not a reaction.
+    let (mut words, mut all_reactions) = (0usize, true);
+    for w in text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '+')) {
+        if w.is_empty() {
+            continue;
+        }
+        words += 1;
+        all_reactions = all_reactions && REACTIONS.contains(w.to_lowercase());
+    }
+    !all_reactions && words >= 2
 }
 
 #[cfg(test)]

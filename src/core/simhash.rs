@@ -8,23 +8,54 @@ use xxhash_rust::xxh3::xxh3_64;
 /// Two fingerprints this close (in differing bits) are the same text, lightly edited.
 pub const NEAR_DUPLICATE_BITS: u32 = 6;
 
-/// The SimHash fingerprint of a text.
+/// The SimHash fingerprint of a text. Words are lower-cased into one buffer and each shingle is
+/// hashed from a reused one: this runs on every item, and a string per word and per shingle showed
+/// up in profiles.
 pub fn simhash(text: &str) -> u64 {
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let mut lower = String::with_capacity(text.len());
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let start = lower.len();
+        if w.is_ascii() {
+            lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+        words.push((start, lower.len()));
+    }
     if words.is_empty() {
         return 0;
     }
-    let mut weights = [0i32; 64];
-    let shingles: Vec<String> =
-        if words.len() < 3 { vec![words.join(" ")] } else { words.windows(3).map(|w| w.join(" ")).collect() };
-    for s in &shingles {
-        let h = xxh3_64(s.as_bytes());
-        for (bit, weight) in weights.iter_mut().enumerate() {
-            *weight += if h >> bit & 1 == 1 { 1 } else { -1 };
+    // Each bit's weight is (shingles with the bit set) − (shingles without it); counting only the
+    // set bits and comparing with the shingle count at the end gives the same sign without a
+    // branch per bit.
+    let mut ones = [0u32; 64];
+    let mut shingles = 0u32;
+    let mut add = |h: u64| {
+        shingles += 1;
+        for (bit, count) in ones.iter_mut().enumerate() {
+            *count += (h >> bit & 1) as u32;
+        }
+    };
+    let mut shingle = String::new();
+    let mut hash_of = |group: &[(usize, usize)]| {
+        shingle.clear();
+        for (i, &(from, to)) in group.iter().enumerate() {
+            if i > 0 {
+                shingle.push(' ');
+            }
+            shingle.push_str(&lower[from..to]);
+        }
+        xxh3_64(shingle.as_bytes())
+    };
+    if words.len() < 3 {
+        add(hash_of(&words));
+    } else {
+        for group in words.windows(3) {
+            add(hash_of(group));
         }
     }
-    weights.iter().enumerate().fold(0u64, |acc, (bit, &w)| if w > 0 { acc | 1 << bit } else { acc })
+    ones.iter().enumerate().fold(0u64, |acc, (bit, &n)| if 2 * n > shingles { acc | 1 << bit } else { acc })
 }
 
 pub fn distance(a: u64, b: u64) -> u32 {

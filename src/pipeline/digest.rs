@@ -114,16 +114,18 @@ pub fn build(items: Vec<NewsItem>, now: DateTime<Utc>, summarizer: &dyn Summariz
     DigestReport { stories, skipped }
 }
 
-/// One story as the digest shows it: its facts, claims and summary.
+/// One story as the digest shows it: its facts, claims and summary. The story's analysis is built
+/// once and its claims, facts and companies move into the entry, so no second copy is made.
 pub fn story(s: &Story, summarizer: &dyn Summarizer) -> DigestStory {
-    let summary = summarizer.summarize(&s.analysis());
+    let analysis = s.analysis();
+    let summary = summarizer.summarize(&analysis);
     DigestStory {
         id: s.id.clone(),
         headline: s.headline().to_string(),
-        companies: s.companies(),
-        facts: s.facts(),
+        companies: analysis.companies,
+        facts: analysis.facts,
         items: s.items.iter().map(|i| i.item.clone()).collect(),
-        claims: s.claims(),
+        claims: analysis.claims,
         summary: DigestSummary { text: summary.text, bullets: summary.bullets },
     }
 }

@@ -46,7 +46,7 @@ impl<'a> Tokens<'a> {
                 joined.push(' ');
             }
             starts.push(joined.len());
-            let b = n.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '%' && c != '~').to_string();
+            let b = n.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '%' && c != '~');
             let b = b.trim_start_matches('\'').trim_end_matches("'s").trim_end_matches('\'').to_string();
             joined.push_str(&n);
             bare.push(b);
