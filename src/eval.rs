@@ -48,9 +48,13 @@ pub const CORPUS_WORLD: &str = include_str!("../eval/corpus-world.jsonl");
 /// the contract's vocabulary: `hedged` is `hedge`, and an article's claim resting on unnamed sources is
 /// the outlet's sourced reporting flagged `anonymous-sources`, as the worked examples have it.
 pub const CORPUS_WORLD2: &str = include_str!("../eval/corpus-world2.jsonl");
+/// A third blind-written corpus, heavy on the pages that failed most (podcast notes with bios, sponsor
+/// slogans and unnamed guests; newsletters' housekeeping; Reddit; SEO and aggregator rewrites). Its
+/// writer was given the contract, including that an unnamed podcast guest is a weasel source.
+pub const CORPUS_WORLD3: &str = include_str!("../eval/corpus-world3.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 5] = [CORPUS_PRESS, CORPUS_COMMUNITY, CORPUS_EXTRA, CORPUS_WORLD, CORPUS_WORLD2];
+const CORPORA: [&str; 6] = [CORPUS_PRESS, CORPUS_COMMUNITY, CORPUS_EXTRA, CORPUS_WORLD, CORPUS_WORLD2, CORPUS_WORLD3];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
 /// The first labelled sets: development (tuned on) and two held-out sets.

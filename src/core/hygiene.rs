@@ -531,4 +531,18 @@ mod tests {
         assert!(rules().is_dependent_tail("it did not say when."));
         assert!(!rules().is_dependent_tail("they will cut more by spring"));
     }
+
+    #[test]
+    fn bios_episode_intros_sponsor_slogans_disclosures_and_tip_boxes_are_furniture() {
+        let text = "Gwen Hollister is a former regional banking executive and author of \"The Last Teller.\"\nNoor Haddad is Byteside's senior labor reporter.\nKarsten Vogel has covered the wind industry for 15 years.\nRhys Calloway drove trucks for 14 years before becoming a writer.\nCarla Mendes talks to two former Halvard support engineers about the January cuts.\nOwen Strickland returns to talk about Orbis Freight.\nOur guest this week is Rosa Delgado, a medical coder.\nSupport for this episode comes from Nimbly, the scheduling app.\nNimbly: your week, sorted.\nFuture Shift is supported by listeners like you.\nQuick housekeeping: no issue next week.\nIf you liked this, forward it to a friend.\nI may earn a small commission.\nNothing here is legal advice.\nThis is an opinion piece.\nThe views in this column are the author's own.\nAn earlier version of this article misstated the number of stores.\nByteside will update this story as it develops.\nHere's what you need to know.\nLet's find out.\nCurated by Stackfeed editors.\n(via Byteside)\nContact us securely.\nOrbis Freight cut 400 dispatch jobs in Memphis, the company said.\nJane Roe is the chief executive of Initech, which cut 300 jobs.\nTalks with the union broke down on Friday, Initech said.\nThe union has covered legal costs for 40 members.";
+        assert_eq!(
+            kept(text),
+            vec![
+                "Orbis Freight cut 400 dispatch jobs in Memphis, the company said.",
+                "Jane Roe is the chief executive of Initech, which cut 300 jobs.",
+                "Talks with the union broke down on Friday, Initech said.",
+                "The union has covered legal costs for 40 members."
+            ]
+        );
+    }
 }

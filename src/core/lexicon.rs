@@ -212,6 +212,7 @@ struct AttributionFile {
     official_channels: Vec<String>,
     document_channels: Vec<String>,
     thread_references: Vec<String>,
+    show_notes_cues: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -229,6 +230,7 @@ struct SpeakersFile {
     acquaintances: Vec<String>,
     places: Vec<String>,
     not_speakers: Vec<String>,
+    organisation_heads: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -270,6 +272,8 @@ pub struct SpeakerLexicon {
     pub places: HashSet<String>,
     /// Common nouns and page words that look like names at the start of a line ("Points", "Read").
     pub not_speakers: HashSet<String>,
+    /// Head nouns of an organisation named by what it is ("the packaged-food maker").
+    pub organisation_heads: HashSet<String>,
 }
 
 /// Phrase sets that mark speculation.
@@ -310,6 +314,8 @@ pub struct Lexicon {
     pub document_channels: PhraseSet,
     /// A reply pointing back at the page its thread shares ("the article says", "from the post").
     pub thread_references: PhraseSet,
+    /// Phrases that mark a page as a podcast's show notes (lowercase).
+    pub show_notes_cues: Vec<String>,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -409,6 +415,7 @@ impl Lexicon {
             official_channels: phrases("official_channels", &a.official_channels)?,
             document_channels: phrases("document_channels", &a.document_channels)?,
             thread_references: phrases("thread_references", &a.thread_references)?,
+            show_notes_cues: a.show_notes_cues.iter().map(|c| c.to_lowercase()).collect(),
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,
@@ -423,6 +430,7 @@ impl Lexicon {
                 acquaintances: phrases("speakers.acquaintances", &s.acquaintances)?,
                 places: set(s.places),
                 not_speakers: set(s.not_speakers),
+                organisation_heads: set(s.organisation_heads),
             },
             markers: MarkerLexicon {
                 hedge_cues: phrases("hedges.cues", &lex.hedges.cues)?,

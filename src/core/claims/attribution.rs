@@ -277,6 +277,18 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             continue;
         }
         let w = tokens.bare[i].as_str();
+        // "An engineer who asked not to be named says": the relative clause describes the speaker.
+        let next = |k: usize| tokens.bare.get(i + k).map(String::as_str);
+        if i > 0
+            && matches!(tokens.bare[i - 1].as_str(), "who" | "which")
+            && (next(1) == Some("not") || next(1) == Some("to") && next(2) == Some("be"))
+        {
+            continue;
+        }
+        // "for fear of losing severance", "the estimate", "their claims": a noun, not a verb.
+        if i > 0 && NOUN_MARKERS.contains(tokens.bare[i - 1].as_str()) {
+            continue;
+        }
         let frame = if lex.hearsay_verbs.contains(w) {
             Frame::Hearsay
         } else if lex.say_verbs.contains(w) && !is_belief_only(w) {
@@ -301,7 +313,10 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             }
             continue;
         }
-        let inverted = i > 0 && tokens.ends_chunk(i - 1) || i == 0;
+        // A sentence opening on a past-tense verb ("Said Roe: …") inverts it; "Reports suggest …" opens
+        // on a noun and "Expect cuts to …" on an imperative.
+        let opens_on_verb = i == 0 && (w.ends_with("ed") || matches!(w, "said" | "told" | "wrote"));
+        let inverted = i > 0 && tokens.ends_chunk(i - 1) || opens_on_verb;
         let after = chunk_after(tokens, i + 1);
         if inverted && after.end > after.start && !starts_with_preposition(tokens, after) {
             candidates.push((after, Span { start: i, end: after.end }, frame));
@@ -332,6 +347,28 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
     candidates.sort_by_key(|(_, frame_span, _)| frame_span.start);
     let mut found = candidates.into_iter().filter_map(|(speaker_span, frame_span, frame)| {
         let speaker = classify(tokens, speaker_span, lex, ctx)?;
+        // "The Halvard layoffs show that no job is safe": a company or a person "shows that" nothing
+        // on record; only a document or an outlet's reporting is evidence that shows.
+        let verb = if frame_span.end == speaker_span.end { frame_span.start } else { frame_span.end - 1 };
+        if matches!(speaker, Speaker::Official(_) | Speaker::Person(_))
+            && INTERPRETIVE_VERBS.contains(tokens.bare[verb.min(tokens.len() - 1)].as_str())
+            && tokens.bare.get(verb + 1).is_some_and(|w| matches!(w.as_str(), "that" | "how" | "why"))
+        {
+            return None;
+        }
+        // "Artists told the Stack Post …": people the outlet spoke to are its unnamed sources;
+        // "Recruiters tell me" stays nobody in particular.
+        let told_the_press = matches!(tokens.bare[verb.min(tokens.len() - 1)].as_str(), "told" | "tells" | "tell")
+            && (tokens.bare.get(verb + 1).is_some_and(|w| w == "the" || w == "reporters")
+                || tokens.orig.get(verb + 1).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)));
+        let speaker = if speaker == Speaker::Weasel
+            && told_the_press
+            && class_of_people(tokens, speaker_span, lex, ctx) == Some(false)
+        {
+            Speaker::Anonymous
+        } else {
+            speaker
+        };
         // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
         if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
             return None;
@@ -348,6 +385,32 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
     }
     first.or_else(|| channel(tokens, lex, ctx))
 }
+
+/// Words before which a verb's form is a noun ("for fear", "the estimate", "their claims").
+static NOUN_MARKERS: Words = Words::new(&[
+    "for", "of", "the", "a", "an", "no", "his", "her", "their", "its", "our", "my", "your", "this", "these",
+]);
+
+/// Verbs by which evidence speaks ("the filing shows"); with a company or a person as subject they
+/// are the writer's reading of events, not a statement.
+static INTERPRETIVE_VERBS: Words = Words::new(&[
+    "show",
+    "shows",
+    "showed",
+    "shown",
+    "prove",
+    "proves",
+    "proved",
+    "underscores",
+    "underscore",
+    "underscored",
+    "highlights",
+    "highlight",
+    "illustrates",
+    "illustrate",
+    "signals",
+    "signal",
+]);
 
 fn is_belief_only(word: &str) -> bool {
     FORECAST_VERBS.contains(word) && !matches!(word, "warned" | "warns" | "estimated")
@@ -531,15 +594,16 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     let mut span = span;
     while span.end > span.start + 1 && {
         let b = tokens.bare[span.end - 1].as_str();
-        b.len() > 3 && b.ends_with("ly") || ASIDE_ADVERBS.contains(b)
+        b.len() > 3 && b.ends_with("ly") && b != "anonymously" || ASIDE_ADVERBS.contains(b)
     } {
         span.end -= 1;
     }
     if span.end <= span.start || span.end - span.start > 16 {
         return None;
     }
-    // "If Wayne's margins recover, expect …": a condition names nobody as a speaker.
-    if SUBORDINATORS.contains(&tokens.bare[span.start]) {
+    // "If Wayne's margins recover, expect …": a condition names nobody as a speaker; nor does what
+    // a verb reports ("Reports suggest that Pellucid's system …").
+    if SUBORDINATORS.contains(&tokens.bare[span.start]) || tokens.bare[span.start] == "that" {
         return None;
     }
     let has = |set: &crate::core::lexicon::PhraseSet| !tokens.find_in(set, span).is_empty();
@@ -567,6 +631,19 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if let Some(outlet) = lex.outlet_in(&orig) {
         return Some(Speaker::Outlet(outlet.name().to_string()));
     }
+    // "Recruiters tell me", "Lawyers who handle WARN filings say": a class of people, counted
+    // ("Two current developers said": unnamed sources) or not (nobody in particular).
+    if let Some(counted) = class_of_people(tokens, span, lex, ctx) {
+        return Some(if counted { Speaker::Anonymous } else { Speaker::Weasel });
+    }
+    // "The packaged-food maker said", "the staff union said": the organisation named by what it is.
+    if tokens.bare[span.start] == "the"
+        && span.end - span.start <= 5
+        && lex.speakers.organisation_heads.contains(tokens.bare[span.end - 1].as_str())
+        && !(span.start + 1..span.end).any(|k| tokens.capitalized(k))
+    {
+        return Some(Speaker::Official(ctx.company.clone().unwrap_or(orig)));
+    }
     if ctx.is_thread && has(&s.hearsay) && proper_name(tokens, span, lex).is_none() {
         return Some(Speaker::Hearsay);
     }
@@ -585,7 +662,15 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     let name = proper_name(tokens, span, lex).filter(|n| !opens_sentence_before_common_noun(tokens, span, n, ctx));
     // "Executives have learned", "Local officials fear": a role of no company in particular.
     let named = name.clone().filter(|n| !s.generic_subjects.is_match(n));
-    if company.is_none() && has(&s.generic_subjects) && named.is_none() {
+    // A generic word inside a name is part of the name ("Fjellstad Markets analyst"), but "Wall
+    // Street" on its own is still nobody in particular.
+    let inside_name = |h: &Span| {
+        (h.start..h.end).any(|k| k > 0 && tokens.capitalized(k))
+            && (h.start > span.start && tokens.capitalized(h.start - 1)
+                || h.end < span.end && tokens.capitalized(h.end))
+    };
+    let generic = tokens.find_in(&s.generic_subjects, span).iter().any(|h| !inside_name(h));
+    if company.is_none() && generic && named.is_none() {
         return Some(Speaker::Weasel);
     }
     if has(&s.official) {
@@ -625,6 +710,114 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return ctx.last_person.clone().map(Speaker::Person).or(Some(Speaker::Person(lone.to_string())));
     }
     None
+}
+
+/// Words that end the phrase naming a class of people: a relative clause or a prepositional phrase
+/// about them follows ("Coders I hear from", "Lawyers who handle WARN filings").
+static CLASS_ENDS: Words = Words::new(&[
+    "who",
+    "whom",
+    "that",
+    "which",
+    "i",
+    "i've",
+    "i'm",
+    "we",
+    "we've",
+    "at",
+    "in",
+    "across",
+    "from",
+    "with",
+    "for",
+    "of",
+    "on",
+    "around",
+    "inside",
+    "throughout",
+]);
+static RELATIVES: Words = Words::new(&["who", "whom", "that", "which", "i", "i've", "i'm", "we", "we've"]);
+static COUNTS: Words =
+    Words::new(&["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "both"]);
+/// Nouns with the endings of nouns for people that name things ("meeting documents said").
+static NOT_PEOPLE: Words = Words::new(&[
+    "documents",
+    "statements",
+    "numbers",
+    "papers",
+    "letters",
+    "comments",
+    "orders",
+    "figures",
+    "agreements",
+    "governments",
+    "departments",
+    "payments",
+    "markets",
+    "centers",
+    "centres",
+    "computers",
+    "headquarters",
+    "events",
+    "filers",
+    "records",
+    "minutes",
+    "contents",
+    "segments",
+    "investments",
+    "answers",
+    "others",
+]);
+/// Endings of nouns for people by what they do ("recruiters", "contractors", "economists", "consultants"),
+/// plural, and singular for one who is counted ("one bartender").
+const AGENT_ENDINGS: &[&str] = &["ers", "ors", "ists", "ians", "ants", "ents", "eers"];
+const AGENT_ENDINGS_SINGULAR: &[&str] = &["er", "or", "ist", "ian", "ant", "ent", "ee"];
+
+/// Whether the speaker phrase names a class of people and nobody in particular: its head is a noun for
+/// people by what they do, with no name, company or organisation in it. `Some(true)` when they are
+/// counted ("two current developers", "one customer"), which an article reports as its unnamed
+/// sources; `Some(false)` for the bare class ("Recruiters", "Legal recruiters"), which names nobody.
+fn class_of_people(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Option<bool> {
+    let end = (span.start..span.end)
+        .find(|&k| k > span.start && CLASS_ENDS.contains(tokens.bare[k].as_str()))
+        .unwrap_or(span.end);
+    // A relative clause says how the writer knows them; a prepositional phrase may name their employer
+    // ("Analysts at Northgate"), which makes them somebody in particular.
+    let relative = end < span.end && RELATIVES.contains(tokens.bare[end].as_str());
+    let checked_end = if relative { end } else { span.end };
+    if end - span.start > 4 || (span.start..checked_end).any(|k| k > 0 && tokens.capitalized(k)) {
+        return None;
+    }
+    let first = tokens.bare[span.start].as_str();
+    // "which represents journalists": a relative clause about someone else, not a speaker.
+    if CLASS_ENDS.contains(first) {
+        return None;
+    }
+    let counted = COUNTS.contains(first) || first.chars().all(|c| c.is_ascii_digit()) && !first.is_empty();
+    let head = tokens.bare[end - 1].as_str();
+    // "Voorhees said": a name met before, whatever its ending.
+    let known_name = ctx.surnames.iter().chain(ctx.company.iter()).any(|n| n.eq_ignore_ascii_case(head));
+    if known_name {
+        return None;
+    }
+    let plural = head.ends_with('s');
+    let endings = if counted { AGENT_ENDINGS_SINGULAR } else { AGENT_ENDINGS };
+    let agent = (AGENT_ENDINGS.iter().chain(endings).any(|e| head.ends_with(e))) && head.len() > 4;
+    let organisation = (span.start..end).any(|k| lex.speakers.organisation_heads.contains(tokens.bare[k].as_str()))
+        || NOT_PEOPLE.contains(head)
+        || !tokens.find_in(&lex.speakers.document, Span { start: end - 1, end }).is_empty();
+    let modifiers_plain = (span.start..end - 1).all(|k| {
+        let w = tokens.bare[k].as_str();
+        k == span.start && counted || !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '-')
+    });
+    if !agent || organisation || !modifiers_plain || end - span.start > 1 && tokens.bare[span.start] == "the" {
+        return None;
+    }
+    match (counted, plural) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        (false, false) => None,
+    }
 }
 
 /// People who speak for the organisation named before them ("Union representatives said").
@@ -916,5 +1109,61 @@ mod tests {
     #[test]
     fn a_passive_report_names_nobody() {
         assert_eq!(speaker("The layoffs are expected to hit recruiting hardest.", false), None);
+    }
+
+    #[test]
+    fn a_class_of_people_is_nobody_in_particular_unless_counted() {
+        for text in [
+            "Recruiters tell me junior design roles are evaporating.",
+            "Legal recruiters say the paralegal market has tightened since January.",
+            "Contractors I hear from say several studios did the same.",
+            "Lawyers who handle WARN filings say companies avoid any mention of automation.",
+        ] {
+            assert_eq!(speaker(text, false), Some(Speaker::Weasel), "{text}");
+        }
+        assert_eq!(
+            speaker("Two current developers said the studio had rehired eight testers.", false),
+            Some(Speaker::Anonymous)
+        );
+        // With their employer named they are somebody in particular.
+        assert_ne!(
+            speaker("Recruiters at Northgate Staffing said the market was cooling.", false),
+            Some(Speaker::Weasel)
+        );
+        assert_ne!(speaker("Union leaders said the talks had stalled.", false), Some(Speaker::Weasel));
+    }
+
+    #[test]
+    fn an_organisation_named_by_what_it_is_speaks_for_itself() {
+        assert_eq!(
+            speaker("The packaged-food maker said it would consolidate the work near Columbus.", false),
+            Some(Speaker::Official("Initech".into()))
+        );
+        assert_eq!(
+            speaker("The staff union said 45 jobs would be lost.", false),
+            Some(Speaker::Official("Initech".into()))
+        );
+    }
+
+    #[test]
+    fn unnamed_reports_name_nobody() {
+        assert_eq!(
+            speaker("Reports suggest that Pellucid's playtest system now covers most regression testing.", false),
+            Some(Speaker::Weasel)
+        );
+    }
+
+    #[test]
+    fn a_company_shows_nothing_on_record() {
+        assert_eq!(speaker("The Halvard layoffs show that no job is safe in 2026.", false), None);
+        assert_eq!(speaker("The filing shows 412 roles cut in Ohio.", false), Some(Speaker::Document("filing".into())));
+    }
+
+    #[test]
+    fn a_generic_word_inside_a_name_is_part_of_the_name() {
+        assert!(matches!(
+            speaker("Fjellstad Markets analyst Henrik Aas called the target achievable.", false),
+            Some(Speaker::Person(_))
+        ));
     }
 }

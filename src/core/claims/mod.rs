@@ -113,6 +113,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
     // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
     let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
+    let show_notes = is_show_notes(text, lex);
     let mut last_speaker: Option<Speaker> = None;
     let mut pending = |text: String, turn: Option<&Turn>| {
         let (text, source, credit) = match trailing_credit(&text) {
@@ -141,6 +142,10 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
                 frame: Frame::Statement,
                 frame_span: tokens::Span { start: 0, end: 0 },
             });
+        }
+        // A podcast's unnamed guest is relayed as they told it; no newsroom stands behind who they are.
+        if show_notes && let Some(a) = attr.as_mut().filter(|a| a.speaker == Speaker::Anonymous) {
+            a.speaker = Speaker::Weasel;
         }
         last_speaker =
             attr.as_ref().map(|a| a.speaker.clone()).filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
@@ -187,6 +192,12 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         }
     }
     out
+}
+
+/// Whether the page is a podcast's show notes.
+fn is_show_notes(text: &str, lex: &Lexicon) -> bool {
+    let lower = text.to_lowercase();
+    lex.show_notes_cues.iter().any(|cue| lower.contains(cue.as_str()))
 }
 
 /// Who a transcript turn's speaker is: an executive speaks for the company, anyone else for themself.
