@@ -22,6 +22,9 @@
 //! - [`llm`]: LLM summaries through any OpenAI-compatible server, grounded by the core.
 //! - [`metrics`]: counters in the Prometheus text format.
 //! - [`secret`]: the one redacting type for tokens, keys and webhook URLs (a leaf).
+//! - [`fast_regex`]: keeping word-boundary patterns on the regex engine's fast automaton over news
+//!   copy: the mask of typographic marks and the boundary-free pre-filter `core` and `feeds` share
+//!   (a leaf).
 //! - [`pipeline`]: wires feeds → core → store → destinations: the watcher's round (poll, routing,
 //!   outbox flush, digests), and which items get their article page read.
 //! - [`sharing`]: the store behind the Discord shard leases and the LLM's shared budget and replies,
@@ -37,6 +40,7 @@ pub mod config;
 pub mod core;
 pub mod delivery;
 pub mod eval;
+pub mod fast_regex;
 pub mod feeds;
 pub mod llm;
 pub mod metrics;

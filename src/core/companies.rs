@@ -8,7 +8,7 @@
 //! lists are data, in `config/companies.toml` under `[recognition]`.
 
 use super::lexicon::Lexicon;
-use super::text::AsciiMask;
+use crate::fast_regex::AsciiMask;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;

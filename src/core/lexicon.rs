@@ -3,7 +3,7 @@
 //! the defaults are compiled in so the binary works on its own.
 
 use super::hygiene::{Hygiene, HygieneError};
-use super::text::AsciiMask;
+use crate::fast_regex::AsciiMask;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;

@@ -1,7 +1,7 @@
 //! Whether an item is about AI-driven layoffs, by the weighted topic profile in `config/topic.toml`.
 //! Off-topic items are skipped with a reason a user can ask for ("no layoff terms", "no AI angle").
 
-use super::text::AsciiMask;
+use crate::fast_regex::AsciiMask;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -11,8 +11,9 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use regex_syntax::hir::{Hir, HirKind, Look};
 use serde::Deserialize;
+
+use crate::fast_regex::screen;
 
 use super::shape::FeedShape;
 use super::text::html_to_plain;
@@ -203,46 +204,6 @@ impl Rules {
         }
         out.body = kept.trim().to_string();
         out
-    }
-}
-
-/// For a pattern with Unicode word boundaries (`\b`), the same pattern without them: it matches
-/// wherever the pattern does, and perhaps more often. With them the regex engine's fast DFA gives up
-/// on any non-ASCII text (most prose has a curly quote or a dash) and falls back to a search that
-/// costs a large table per call; the screen is one DFA pass, and only the blocks it lets through
-/// are searched in full. `None` when the pattern has no such boundary (or the screen does not build).
-fn screen(pattern: &str) -> Option<Regex> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let loose = without_unicode_word_boundaries(hir.clone());
-    (loose != hir).then(|| Regex::new(&loose.to_string()).ok()).flatten()
-}
-
-/// `hir` with every Unicode word-boundary assertion replaced by the empty match: it matches at
-/// least everything `hir` matches.
-fn without_unicode_word_boundaries(hir: Hir) -> Hir {
-    match hir.into_kind() {
-        HirKind::Look(
-            Look::WordUnicode
-            | Look::WordUnicodeNegate
-            | Look::WordStartUnicode
-            | Look::WordEndUnicode
-            | Look::WordStartHalfUnicode
-            | Look::WordEndHalfUnicode,
-        ) => Hir::empty(),
-        HirKind::Look(look) => Hir::look(look),
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(literal) => Hir::literal(literal.0),
-        HirKind::Class(class) => Hir::class(class),
-        HirKind::Repetition(mut repetition) => {
-            repetition.sub = Box::new(without_unicode_word_boundaries(*repetition.sub));
-            Hir::repetition(repetition)
-        }
-        HirKind::Capture(mut capture) => {
-            capture.sub = Box::new(without_unicode_word_boundaries(*capture.sub));
-            Hir::capture(capture)
-        }
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(without_unicode_word_boundaries).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(without_unicode_word_boundaries).collect()),
     }
 }
 

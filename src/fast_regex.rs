@@ -1,0 +1,201 @@
+//! Keeping patterns with Unicode word boundaries (`\b`) on the regex engine's fast automaton. That
+//! automaton gives up at the first non-ASCII byte of a haystack, and the engine then falls back to
+//! one that is many times slower and, for `captures_iter`, rescans the rest of the text for every
+//! match; news copy is ASCII but for a few typographic marks, so nearly every text would pay. Two
+//! ways around it, both decided by reading the pattern with `regex-syntax`: [`AsciiMask`] hides the
+//! marks from an exact search, and [`screen`] is a boundary-free pre-filter in front of one.
+//!
+//! A leaf: it imports nothing of ours, so `core` and `feeds` share it without pointing at each other.
+
+use std::borrow::Cow;
+
+use regex::Regex;
+use regex_syntax::hir::{Class, Hir, HirKind, Literal, Look};
+
+/// Typographic marks common in news copy that are neither word characters nor spaces: dashes,
+/// curly quotes, bullets, ellipses, currency and trademark signs.
+const TYPOGRAPHIC_MARKS: &[char] = &[
+    '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2015}', '\u{2018}', '\u{2019}', '\u{201A}',
+    '\u{201C}', '\u{201D}', '\u{201E}', '\u{2022}', '\u{2026}', '\u{2039}', '\u{203A}', '\u{00AB}', '\u{00BB}',
+    '\u{00A9}', '\u{00AE}', '\u{2122}', '\u{00B0}', '\u{20AC}', '\u{00A3}', '\u{00A7}',
+];
+
+/// When a text's only non-ASCII characters are typographic marks (a dateline's dash, curly quotes),
+/// each is replaced by as many NUL bytes, so an exact search stays on the fast automaton. Neither a
+/// mark nor a NUL can be part of a match of a pattern this accepts, and `\b` sees both as non-word
+/// characters, so every match keeps its offsets and its text. Marks a pattern names are kept; a
+/// pattern that could match a mark by a class (`.`, `[^…]`, `\W`, `\p{…}`, …), or a NUL at all, turns
+/// the mask off; a text with other non-ASCII characters is searched as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AsciiMask {
+    marks: Vec<char>,
+}
+
+impl AsciiMask {
+    /// The mask that is exact for every one of `patterns`.
+    pub fn for_patterns<'p>(patterns: impl IntoIterator<Item = &'p str>) -> Self {
+        let mut marks = TYPOGRAPHIC_MARKS.to_vec();
+        for pattern in patterns {
+            // A pattern the parser rejects cannot be vouched for.
+            let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else { return Self::default() };
+            if !mask_safe(&hir, &mut marks) {
+                return Self::default();
+            }
+        }
+        Self { marks }
+    }
+
+    /// `text` with its marks replaced, or `text` itself when it is ASCII or has other non-ASCII
+    /// characters.
+    pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if text.is_ascii() || self.marks.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        if !text.chars().all(|c| c.is_ascii() || self.marks.contains(&c)) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                out.extend(std::iter::repeat_n('\0', c.len_utf8()));
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// Whether `hir` can match neither a NUL nor a typographic mark except by naming it; the marks it
+/// names are taken out of `marks`. A class names the marks it lists one by one or in a run of nothing
+/// but marks (`[‘’]`, `[‐-―]`); one that covers a mark among other characters could match marks the
+/// pattern never meant, and a byte class could match part of one.
+fn mask_safe(hir: &Hir, marks: &mut Vec<char>) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(Literal(bytes)) => match std::str::from_utf8(bytes) {
+            Ok(text) if !text.contains('\0') => {
+                marks.retain(|&m| !text.contains(m));
+                true
+            }
+            // A NUL, or part of a character's bytes (which could be part of a mark's).
+            _ => false,
+        },
+        HirKind::Class(Class::Unicode(class)) => class.ranges().iter().all(|range| {
+            let run = range.start()..=range.end();
+            let covers_a_mark = TYPOGRAPHIC_MARKS.iter().any(|m| run.contains(m));
+            let only_marks = covers_a_mark && run.clone().all(|c| TYPOGRAPHIC_MARKS.contains(&c));
+            if only_marks {
+                marks.retain(|m| !run.contains(m));
+            }
+            range.start() != '\0' && (!covers_a_mark || only_marks)
+        }),
+        HirKind::Class(Class::Bytes(class)) => {
+            class.ranges().iter().all(|range| range.start() != 0 && range.end().is_ascii())
+        }
+        HirKind::Repetition(repetition) => mask_safe(&repetition.sub, marks),
+        HirKind::Capture(capture) => mask_safe(&capture.sub, marks),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().all(|sub| mask_safe(sub, marks)),
+    }
+}
+
+/// For a pattern with Unicode word boundaries (`\b`), the same pattern without them: it matches
+/// wherever the pattern does, perhaps more often, and on the fast automaton whatever the text. Where
+/// no mask serves (a pattern with `.` or `[^…]`, a text with accented letters), the real search costs a
+/// large table per call; the screen is one fast pass, and only the texts it lets through need the
+/// real search. `None` when the pattern has no such boundary (or the screen does not build).
+pub fn screen(pattern: &str) -> Option<Regex> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let loose = without_unicode_word_boundaries(hir.clone());
+    (loose != hir).then(|| Regex::new(&loose.to_string()).ok()).flatten()
+}
+
+/// `hir` with every Unicode word-boundary assertion replaced by the empty match: it matches at
+/// least everything `hir` matches.
+fn without_unicode_word_boundaries(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Look(
+            Look::WordUnicode
+            | Look::WordUnicodeNegate
+            | Look::WordStartUnicode
+            | Look::WordEndUnicode
+            | Look::WordStartHalfUnicode
+            | Look::WordEndHalfUnicode,
+        ) => Hir::empty(),
+        HirKind::Look(look) => Hir::look(look),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Class(class) => Hir::class(class),
+        HirKind::Repetition(mut repetition) => {
+            repetition.sub = Box::new(without_unicode_word_boundaries(*repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(mut capture) => {
+            capture.sub = Box::new(without_unicode_word_boundaries(*capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(without_unicode_word_boundaries).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(without_unicode_word_boundaries).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_masked_text_matches_where_the_text_does() {
+        let re = Regex::new(r"\b(?:[A-Z]\w+)(?:[ \t]+[A-Z]\w+)?\s+(?:cut|cuts)\b|\blay(?:s|ing)?\s+off\b").unwrap();
+        let mask = AsciiMask::for_patterns([re.as_str()]);
+        for text in [
+            "OHIO (Staff) \u{2014} Norvex Labs cuts 400 jobs \u{2026} and lays off more \u{201C}soon\u{201D}",
+            "\u{2022} Tal Systems cut\u{2014}Bri Labs cuts",
+            "Caf\u{00E9} Labs cut 20 \u{2014} left as it is, since \u{00E9} is a letter",
+        ] {
+            let masked = mask.apply(text);
+            assert_eq!(masked.len(), text.len());
+            let on_text: Vec<_> = re.find_iter(text).map(|m| (m.range(), m.as_str().to_string())).collect();
+            let on_mask: Vec<_> = re.find_iter(&masked).map(|m| (m.range(), text[m.range()].to_string())).collect();
+            assert_eq!(on_text, on_mask, "{text}");
+        }
+        assert!(mask.apply("OHIO \u{2014} x").is_ascii());
+        assert!(!mask.apply("Caf\u{00E9} \u{2014} x").is_ascii());
+    }
+
+    #[test]
+    fn a_pattern_that_could_match_a_mark_turns_the_mask_off_or_keeps_the_mark() {
+        for pattern in [r"a.b", r"[^x]", r"\W", r"\p{P}", r"[\u{2000}-\u{206F}]"] {
+            assert!(AsciiMask::for_patterns([pattern]).apply("a\u{2014}b").contains('\u{2014}'), "{pattern}");
+        }
+        for pattern in ["a\u{2014}b", "[\u{2010}-\u{2015}]"] {
+            assert!(AsciiMask::for_patterns([pattern]).apply("a\u{2014}b").contains('\u{2014}'), "{pattern}");
+        }
+        assert_eq!(AsciiMask::for_patterns([r"a\.b"]).apply("a\u{2014}b"), "a\0\0\0b");
+    }
+
+    #[test]
+    fn flags_and_negated_classes_are_read_as_the_engine_reads_them() {
+        // Negated after case folding, the class holds NUL and every mark: no mask at all.
+        for pattern in [r"(?i)[^a-z]", r"[^\u{2014}]", r"[[:^alpha:]]", r"(?s:.)", r"(?-u:\w|\x00)"] {
+            let mask = AsciiMask::for_patterns([r"(?i)\bcuts\b", pattern]);
+            assert!(mask.marks.is_empty(), "{pattern}");
+        }
+        // Case-insensitive letters cannot match a mark, so the term lists keep their mask.
+        assert_eq!(AsciiMask::for_patterns([r"(?i)\b(?:job cuts|layoffs)\b"]).apply("a\u{2014}b"), "a\0\0\0b");
+        // An em dash named by a literal, escaped or in a class is kept; the other marks are masked.
+        for pattern in ["(?i)\\bcuts \u{2014}", r"(?i)cuts \u{2014}", "(?x) cuts [\u{2013}\u{2014}]"] {
+            let mask = AsciiMask::for_patterns([pattern]);
+            assert_eq!(mask.apply("a\u{2014}b\u{2019}"), "a\u{2014}b\u{2019}", "{pattern}");
+            assert_eq!(mask.apply("a\u{2026}b\u{2019}"), "a\0\0\0b\0\0\0", "{pattern}");
+        }
+    }
+
+    #[test]
+    fn a_screen_drops_only_the_unicode_word_boundaries() {
+        let loose = screen(r"(?i)\bcuts?\b").unwrap();
+        assert!(loose.is_match("Acme CUTS jobs") && loose.is_match("haircuts"));
+        assert!(!loose.is_match("trims"));
+        assert!(screen(r"(?i)cuts?").is_none());
+        assert!(screen(r"(?-u:\b)cuts?").is_none());
+    }
+}
