@@ -52,9 +52,13 @@ pub const CORPUS_WORLD2: &str = include_str!("../eval/corpus-world2.jsonl");
 /// slogans and unnamed guests; newsletters' housekeeping; Reddit; SEO and aggregator rewrites). Its
 /// writer was given the contract, including that an unnamed podcast guest is a weasel source.
 pub const CORPUS_WORLD3: &str = include_str!("../eval/corpus-world3.jsonl");
+/// A fourth, written blind after the third was tuned on: Reddit, Hacker News and chat threads with
+/// their reactions, advice, moderators and bots, and podcast and SEO pages with their furniture.
+pub const CORPUS_WORLD4: &str = include_str!("../eval/corpus-world4.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 6] = [CORPUS_PRESS, CORPUS_COMMUNITY, CORPUS_EXTRA, CORPUS_WORLD, CORPUS_WORLD2, CORPUS_WORLD3];
+const CORPORA: [&str; 7] =
+    [CORPUS_PRESS, CORPUS_COMMUNITY, CORPUS_EXTRA, CORPUS_WORLD, CORPUS_WORLD2, CORPUS_WORLD3, CORPUS_WORLD4];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
 /// The first labelled sets: development (tuned on) and two held-out sets.

@@ -22,6 +22,7 @@ pub enum HygieneError {
 #[derive(Deserialize)]
 struct HygieneFile {
     furniture: Vec<String>,
+    not_furniture: Vec<String>,
     labels: Vec<String>,
     line_labels: Vec<String>,
     dateline: String,
@@ -41,6 +42,9 @@ pub struct Hygiene {
     /// against: one pass of one automaton instead of a hundred searches, each with its own set-up.
     furniture_gate: FurnitureGate,
     furniture_sources: Vec<String>,
+    /// Sentences no furniture rule drops, whatever they start with ("Cut them and the organization
+    /// forgets" is advice in form and a claim in substance).
+    not_furniture: Option<Regex>,
     labels: Vec<String>,
     line_labels: Vec<String>,
     dateline: Regex,
@@ -175,6 +179,10 @@ impl Hygiene {
             furniture: OnceLock::new(),
             furniture_gate,
             furniture_sources: file.furniture,
+            not_furniture: (!file.not_furniture.is_empty())
+                .then(|| Regex::new(&ci(&format!("(?:{})", file.not_furniture.join(")|(?:")))))
+                .transpose()
+                .map_err(|source| HygieneError::Pattern { list: "not_furniture", source })?,
             labels: lower(file.labels),
             line_labels: lower(file.line_labels),
             dateline: Regex::new(&file.dateline)
@@ -233,7 +241,7 @@ impl Hygiene {
                     line = line[end..].to_string();
                 }
             }
-            if self.furniture_gate.whole_line.as_ref().is_some_and(|r| r.is_match(&line)) {
+            if self.furniture_gate.whole_line.as_ref().is_some_and(|r| r.is_match(&line)) && !self.is_exempt(&line) {
                 let rule = || self.furniture_rule(&line).unwrap_or_default();
                 tracing::debug!(line = %line, rule = rule(), "Dropped page furniture before labelling.");
                 continue;
@@ -256,7 +264,11 @@ impl Hygiene {
 
     /// Whether a sentence is page furniture.
     pub fn is_furniture(&self, sentence: &str) -> bool {
-        self.furniture_gate.is_match(sentence)
+        self.furniture_gate.is_match(sentence) && !self.is_exempt(sentence)
+    }
+
+    fn is_exempt(&self, sentence: &str) -> bool {
+        self.not_furniture.as_ref().is_some_and(|r| r.is_match(sentence))
     }
 
     /// The first furniture rule a line or sentence matches, as written in the rule file.

@@ -200,12 +200,21 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
         if line.is_empty() {
             continue;
         }
+        let mut after_furniture = false;
         for sentence in sentences(line, lex) {
             if lex.hygiene.is_furniture(&sentence) {
                 let rule = || lex.hygiene.furniture_rule(&sentence).unwrap_or_default();
                 tracing::debug!(sentence = %sentence, rule = rule(), "Dropped page furniture before labelling.");
+                after_furniture = SPONSOR_AND_ASK_WORDS.iter().any(|w| sentence.to_lowercase().contains(w));
                 continue;
             }
+            // "Support for the show comes from Nimbly. Your week, sorted.": a short line after a sponsor
+            // read or a request for reviews, in the same paragraph, is its slogan or its aside.
+            if after_furniture && is_tagline(&sentence) {
+                tracing::debug!(sentence = %sentence, "Dropped a tagline after page furniture.");
+                continue;
+            }
+            after_furniture = false;
             number += 1;
             if is_plea(&sentence) {
                 continue;
@@ -217,6 +226,20 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
         }
     }
     out
+}
+
+/// Words of the furniture a slogan or an aside follows: a sponsor read, a request for reviews.
+const SPONSOR_AND_ASK_WORDS: &[&str] =
+    &["support", "sponsor", "brought to you", "presented by", "review", "rating", "subscribe", "comes from"];
+
+/// A few words with no figure and no name, ending as a sentence: what a sponsor's slogan or a
+/// sign-off's aside looks like.
+fn is_tagline(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    words.len() <= 6
+        && sentence.trim_end().ends_with(['.', '!'])
+        && !sentence.chars().any(|c| c.is_ascii_digit())
+        && words.iter().skip(1).all(|w| !w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// A URL followed by a capitalised word ends a sentence even without a full stop
@@ -261,9 +284,32 @@ fn sentences(line: &str, lex: &Lexicon) -> Vec<String> {
     // An ambiguous abbreviation followed by a typical sentence opener did end its sentence.
     let mut fixed: Vec<String> = Vec::new();
     for s in out {
-        fixed.extend(split_after_ambiguous_abbreviation(&s, lex));
+        for part in split_before_figures(&s, lex) {
+            fixed.extend(split_after_ambiguous_abbreviation(part, lex));
+        }
     }
     fixed.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// "The layoffs are real. 1,400 people don't get cut …": Unicode's rules keep a full stop followed by
+/// a figure inside the sentence (for "approx. 5 people"), but after a plain word it ends one.
+fn split_before_figures<'s>(sentence: &'s str, lex: &Lexicon) -> Vec<&'s str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let bytes = sentence.as_bytes();
+    for (at, _) in sentence.match_indices(". ") {
+        let next = bytes.get(at + 2).copied().unwrap_or(b' ');
+        let word = sentence[start..at].rsplit(' ').next().unwrap_or("");
+        let plain_word = word.len() >= 3
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && !lex.abbreviations.contains(&format!("{word}."));
+        if next.is_ascii_digit() && plain_word {
+            parts.push(&sentence[start..=at]);
+            start = at + 2;
+        }
+    }
+    parts.push(&sentence[start..]);
+    parts
 }
 
 fn ends_with_abbreviation(sentence: &str, lex: &Lexicon) -> bool {

@@ -285,8 +285,10 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         {
             continue;
         }
-        // "for fear of losing severance", "the estimate", "their claims": a noun, not a verb.
-        if i > 0 && NOUN_MARKERS.contains(tokens.bare[i - 1].as_str()) {
+        // "for fear of losing severance", "the estimate", "their claims": a noun, not a verb; "could
+        // announce", "will say": nothing said yet.
+        if i > 0 && (NOUN_MARKERS.contains(tokens.bare[i - 1].as_str()) || MODALS.contains(tokens.bare[i - 1].as_str()))
+        {
             continue;
         }
         let frame = if lex.hearsay_verbs.contains(w) {
@@ -390,6 +392,9 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
 static NOUN_MARKERS: Words = Words::new(&[
     "for", "of", "the", "a", "an", "no", "his", "her", "their", "its", "our", "my", "your", "this", "these",
 ]);
+
+static MODALS: Words =
+    Words::new(&["could", "may", "might", "will", "would", "should", "can", "must", "won't", "wouldn't"]);
 
 /// Verbs by which evidence speaks ("the filing shows"); with a company or a person as subject they
 /// are the writer's reading of events, not a statement.
@@ -637,10 +642,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return Some(if counted { Speaker::Anonymous } else { Speaker::Weasel });
     }
     // "The packaged-food maker said", "the staff union said": the organisation named by what it is.
+    let head_end = (span.start..span.end).find(|&k| tokens.ends_chunk(k)).map_or(span.end, |k| k + 1);
     if tokens.bare[span.start] == "the"
-        && span.end - span.start <= 5
-        && lex.speakers.organisation_heads.contains(tokens.bare[span.end - 1].as_str())
-        && !(span.start + 1..span.end).any(|k| tokens.capitalized(k))
+        && head_end - span.start <= 5
+        && lex.speakers.organisation_heads.contains(tokens.bare[head_end - 1].as_str())
+        && !(span.start + 1..head_end).any(|k| tokens.capitalized(k))
     {
         return Some(Speaker::Official(ctx.company.clone().unwrap_or(orig)));
     }
@@ -680,6 +686,13 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     let near = Span { start: span.start.saturating_sub(6), end: (span.end + 6).min(tokens.len()) };
     if name.is_some() && tokens.find_in(&s.official_titles, near).iter().any(|h| !tokens.quoted[h.start]) {
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
+    }
+    // "Pellucid Freightworks said": the company the document is about, though no list knows its name.
+    if let (Some(n), Some(c)) = (name.as_ref(), ctx.company.as_ref())
+        && n.split_whitespace().next() == c.split_whitespace().next()
+        && orig.trim_matches(|ch: char| !ch.is_alphanumeric()) == n
+    {
+        return Some(Speaker::Official(c.clone()));
     }
     // "Jane Roe, a partner at Roe Capital": a named person speaks for themself unless they hold an
     // official role, which the check above caught.

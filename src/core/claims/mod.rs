@@ -472,10 +472,10 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             for seg in &sentence {
                 parts.push(claim(seg.text.clone(), !after_link, sentence.len() == 1));
             }
-            // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims; so are
-            // a bare assertion and the opinion drawn from it ("Revenue was up 20% so this is AI-washing").
-            let disagree =
-                parts.iter().any(|c| c.verdict.reason_names().first() != parts[0].verdict.reason_names().first());
+            // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims. Parts that
+            // are both speculative stay one claim ("Revenue was up 20% so this is AI-washing"): people
+            // reading a thread take a sentence as one remark, and its fragments alone say little.
+            let disagree = parts.iter().any(|c| c.verdict.is_sourced() != parts[0].verdict.is_sourced());
             match sentence[0].whole.clone() {
                 Some(whole) if !disagree => out.push(claim(whole, !after_link, true)),
                 _ => out.extend(parts),
