@@ -314,8 +314,8 @@ pub struct Lexicon {
     pub document_channels: PhraseSet,
     /// A reply pointing back at the page its thread shares ("the article says", "from the post").
     pub thread_references: PhraseSet,
-    /// Phrases that mark a page as a podcast's show notes (lowercase).
-    pub show_notes_cues: Vec<String>,
+    /// Phrases that mark a page as a podcast's show notes, found case-insensitively in one pass.
+    pub show_notes_cues: aho_corasick::AhoCorasick,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -415,7 +415,10 @@ impl Lexicon {
             official_channels: phrases("official_channels", &a.official_channels)?,
             document_channels: phrases("document_channels", &a.document_channels)?,
             thread_references: phrases("thread_references", &a.thread_references)?,
-            show_notes_cues: a.show_notes_cues.iter().map(|c| c.to_lowercase()).collect(),
+            show_notes_cues: aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&a.show_notes_cues)
+                .map_err(|e| LexiconError::Scanner(e.to_string()))?,
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,

@@ -196,8 +196,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
 
 /// Whether the page is a podcast's show notes.
 fn is_show_notes(text: &str, lex: &Lexicon) -> bool {
-    let lower = text.to_lowercase();
-    lex.show_notes_cues.iter().any(|cue| lower.contains(cue.as_str()))
+    lex.show_notes_cues.is_match(text)
 }
 
 /// Who a transcript turn's speaker is: an executive speaks for the company, anyone else for themself.
