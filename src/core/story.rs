@@ -23,7 +23,10 @@ use super::simhash::{SimIndex, simhash};
 use super::text::article_text;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+/// The book's maps and sets, keyed by ids, URLs and words from feeds: hashed with foldhash, seeded
+/// per process, which costs a fraction of SipHash on keys this short.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// An item from a feed, as the core sees it.
@@ -308,7 +311,7 @@ impl Story {
         let mut out: Vec<LayoffFact> = Vec::new();
         // The same source repeating the same numbers in two items is one fact. Percent is compared
         // as a number (0.0 and -0.0 are one), as `==` would.
-        let mut seen: HashSet<FactKey> = HashSet::new();
+        let mut seen: HashSet<FactKey> = HashSet::default();
         for f in self.items.iter().flat_map(|i| i.facts.iter()) {
             let percent = f.percent.map(|p| if p == 0.0 { 0 } else { p.to_bits() });
             if seen.insert((f.source.as_str(), f.company.as_deref(), f.headcount, percent)) {
@@ -415,14 +418,14 @@ impl StoryBook {
         Self {
             rules,
             stories: Vec::new(),
-            by_id: HashMap::new(),
-            by_company: HashMap::new(),
-            seen_ids: HashMap::new(),
-            seen_urls: HashMap::new(),
-            seen_headlines: HashMap::new(),
+            by_id: HashMap::default(),
+            by_company: HashMap::default(),
+            seen_ids: HashMap::default(),
+            seen_urls: HashMap::default(),
+            seen_headlines: HashMap::default(),
             near: SimIndex::default(),
             anonymous: Vec::new(),
-            held: HashMap::new(),
+            held: HashMap::default(),
         }
     }
 

@@ -45,7 +45,7 @@ const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "
 /// word of every claim, and a linear scan showed up in profiles.
 pub struct Words {
     list: &'static [&'static str],
-    set: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
+    set: std::sync::OnceLock<std::collections::HashSet<&'static str, foldhash::fast::RandomState>>,
 }
 
 impl Words {
