@@ -1148,14 +1148,12 @@ mod tests {
 
     #[test]
     fn an_organisation_named_by_what_it_is_speaks_for_itself() {
-        assert_eq!(
-            speaker("The packaged-food maker said it would consolidate the work near Columbus.", false),
-            Some(Speaker::Official("Initech".into()))
-        );
-        assert_eq!(
-            speaker("The staff union said 45 jobs would be lost.", false),
-            Some(Speaker::Official("Initech".into()))
-        );
+        for text in [
+            "The packaged-food maker said it would consolidate the work near Columbus.",
+            "The staff union said 45 jobs would be lost.",
+        ] {
+            assert_eq!(speaker(text, false), Some(Speaker::Official("Initech".into())), "{text}");
+        }
     }
 
     #[test]
