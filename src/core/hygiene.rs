@@ -557,4 +557,17 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn advice_to_the_reader_is_furniture_but_news_opening_on_the_same_word_stays() {
+        let text = "Update your LinkedIn now.\nFile for unemployment the first week.\nDon't touch the 401k.\nPlan for 2027 includes 400 more cuts, the memo said.\nUpdate on the Initech layoffs: the company said 300 more roles would go.\nCut them and the organization forgets.";
+        assert_eq!(
+            kept(text),
+            vec![
+                "Plan for 2027 includes 400 more cuts, the memo said.",
+                "Update on the Initech layoffs: the company said 300 more roles would go.",
+                "Cut them and the organization forgets."
+            ]
+        );
+    }
 }

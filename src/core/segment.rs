@@ -205,7 +205,8 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
             if lex.hygiene.is_furniture(&sentence) {
                 let rule = || lex.hygiene.furniture_rule(&sentence).unwrap_or_default();
                 tracing::debug!(sentence = %sentence, rule = rule(), "Dropped page furniture before labelling.");
-                after_furniture = SPONSOR_AND_ASK_WORDS.iter().any(|w| sentence.to_lowercase().contains(w));
+                let lower = sentence.to_lowercase();
+                after_furniture = SPONSOR_AND_ASK_WORDS.iter().any(|w| lower.contains(w));
                 continue;
             }
             // "Support for the show comes from Nimbly. Your week, sorted.": a short line after a sponsor
@@ -298,12 +299,14 @@ fn split_before_figures<'s>(sentence: &'s str, lex: &Lexicon) -> Vec<&'s str> {
     let mut start = 0;
     let bytes = sentence.as_bytes();
     for (at, _) in sentence.match_indices(". ") {
-        let next = bytes.get(at + 2).copied().unwrap_or(b' ');
+        if !bytes.get(at + 2).is_some_and(u8::is_ascii_digit) {
+            continue;
+        }
         let word = sentence[start..at].rsplit(' ').next().unwrap_or("");
         let plain_word = word.len() >= 3
             && word.bytes().all(|b| b.is_ascii_lowercase())
             && !lex.abbreviations.contains(&format!("{word}."));
-        if next.is_ascii_digit() && plain_word {
+        if plain_word {
             parts.push(&sentence[start..=at]);
             start = at + 2;
         }

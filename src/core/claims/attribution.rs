@@ -352,15 +352,16 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         // "The Halvard layoffs show that no job is safe": a company or a person "shows that" nothing
         // on record; only a document or an outlet's reporting is evidence that shows.
         let verb = if frame_span.end == speaker_span.end { frame_span.start } else { frame_span.end - 1 };
+        let verb_word = tokens.bare[verb.min(tokens.len() - 1)].as_str();
         if matches!(speaker, Speaker::Official(_) | Speaker::Person(_))
-            && INTERPRETIVE_VERBS.contains(tokens.bare[verb.min(tokens.len() - 1)].as_str())
+            && INTERPRETIVE_VERBS.contains(verb_word)
             && tokens.bare.get(verb + 1).is_some_and(|w| matches!(w.as_str(), "that" | "how" | "why"))
         {
             return None;
         }
         // "Artists told the Stack Post …": people the outlet spoke to are its unnamed sources;
         // "Recruiters tell me" stays nobody in particular.
-        let told_the_press = matches!(tokens.bare[verb.min(tokens.len() - 1)].as_str(), "told" | "tells" | "tell")
+        let told_the_press = matches!(verb_word, "told" | "tells" | "tell")
             && (tokens.bare.get(verb + 1).is_some_and(|w| w == "the" || w == "reporters")
                 || tokens.orig.get(verb + 1).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)));
         let speaker = if speaker == Speaker::Weasel
