@@ -55,10 +55,24 @@ pub const CORPUS_WORLD3: &str = include_str!("../eval/corpus-world3.jsonl");
 /// A fourth, written blind after the third was tuned on: Reddit, Hacker News and chat threads with
 /// their reactions, advice, moderators and bots, and podcast and SEO pages with their furniture.
 pub const CORPUS_WORLD4: &str = include_str!("../eval/corpus-world4.jsonl");
+/// A fifth, written blind in two parts: article pages (wire, press, aggregators, SEO, opinion,
+/// newsletters) and community and audio pages (Reddit, Hacker News, chat, podcast notes, forum
+/// digests, call transcripts).
+pub const CORPUS_WORLD5A: &str = include_str!("../eval/corpus-world5a.jsonl");
+pub const CORPUS_WORLD5B: &str = include_str!("../eval/corpus-world5b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 7] =
-    [CORPUS_PRESS, CORPUS_COMMUNITY, CORPUS_EXTRA, CORPUS_WORLD, CORPUS_WORLD2, CORPUS_WORLD3, CORPUS_WORLD4];
+const CORPORA: [&str; 9] = [
+    CORPUS_PRESS,
+    CORPUS_COMMUNITY,
+    CORPUS_EXTRA,
+    CORPUS_WORLD,
+    CORPUS_WORLD2,
+    CORPUS_WORLD3,
+    CORPUS_WORLD4,
+    CORPUS_WORLD5A,
+    CORPUS_WORLD5B,
+];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
 /// The first labelled sets: development (tuned on) and two held-out sets.

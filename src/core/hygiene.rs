@@ -26,6 +26,7 @@ struct HygieneFile {
     labels: Vec<String>,
     line_labels: Vec<String>,
     dateline: String,
+    line_openers: String,
     dependent_tails: String,
     turn: String,
     turn_roles: String,
@@ -48,6 +49,7 @@ pub struct Hygiene {
     labels: Vec<String>,
     line_labels: Vec<String>,
     dateline: Regex,
+    line_openers: Regex,
     dependent_tails: Regex,
     turn: Regex,
     turn_roles: Regex,
@@ -187,6 +189,8 @@ impl Hygiene {
             line_labels: lower(file.line_labels),
             dateline: Regex::new(&file.dateline)
                 .map_err(|source| HygieneError::Pattern { list: "dateline", source })?,
+            line_openers: Regex::new(&file.line_openers)
+                .map_err(|source| HygieneError::Pattern { list: "line_openers", source })?,
             dependent_tails: Regex::new(&ci(&file.dependent_tails))
                 .map_err(|source| HygieneError::Pattern { list: "dependent_tails", source })?,
             turn: Regex::new(&file.turn).map_err(|source| HygieneError::Pattern { list: "turn", source })?,
@@ -241,6 +245,10 @@ impl Hygiene {
                     line = line[end..].to_string();
                 }
             }
+            if let Some(rest) = self.without_opener(&line) {
+                tracing::debug!(line = %line, "A chapter timestamp or an aside moved out of the line.");
+                line = rest.to_string();
+            }
             if self.furniture_gate.whole_line.as_ref().is_some_and(|r| r.is_match(&line)) && !self.is_exempt(&line) {
                 let rule = || self.furniture_rule(&line).unwrap_or_default();
                 tracing::debug!(line = %line, rule = rule(), "Dropped page furniture before labelling.");
@@ -285,6 +293,16 @@ impl Hygiene {
         self.furniture.get_or_init(|| self.furniture_sources.iter().map(|p| Regex::new(&ci(p)).ok()).collect())
     }
 
+    /// The line without the chapter timestamp or aside that opens it, if one does. A clock time that
+    /// is part of the sentence ("12:30 p.m. ET") stays.
+    fn without_opener<'l>(&self, line: &'l str) -> Option<&'l str> {
+        let end = self.line_openers.find(line)?.end();
+        let rest = &line[end..];
+        let clock = rest.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("am") || w.eq_ignore_ascii_case("pm"))
+            || rest.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("a.m.") || w.eq_ignore_ascii_case("p.m."));
+        (!clock && !rest.is_empty()).then_some(rest)
+    }
+
     /// The line without a label before a colon; `None` when the label makes the whole line furniture.
     fn without_label<'l>(&self, line: &'l str) -> Option<&'l str> {
         let opener = line.trim_start_matches(['(', '[', '*', '_']);
@@ -318,12 +336,16 @@ impl Hygiene {
     }
 }
 
-/// The text's lines, with a line that opens in lower case joined to the one before it: it continues
-/// that sentence ("Globex told staff on Friday / that the office would close").
+/// The text's lines, with a line that opens in lower case joined to the one before it when that one
+/// is left unfinished: it continues that sentence ("Globex told staff on Friday / that the office
+/// would close"). After a finished sentence, a line in lower case is its own (a post quoted as typed).
 fn joined_lines(text: &str, kind: Kind) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let continues = kind == Kind::Article && line.chars().next().is_some_and(char::is_lowercase);
+        let unfinished = out.last().is_some_and(|prev: &String| {
+            !prev.trim_end_matches(['"', '”', '’', '\'', ')']).ends_with(['.', '!', '?', '…'])
+        });
+        let continues = kind == Kind::Article && unfinished && line.chars().next().is_some_and(char::is_lowercase);
         match out.last_mut() {
             Some(prev) if continues => {
                 prev.push(' ');
@@ -349,9 +371,22 @@ fn is_heading(line: &str) -> bool {
 pub fn trailing_credit(text: &str) -> Option<(String, String)> {
     let body = text.trim_end();
     let stripped = body.trim_end_matches(['.', ' ']);
+    // "…, via Corsair News Service.": an aggregator's credit without parentheses.
+    if let Some(at) = stripped.rfind(", via ") {
+        let credit = &stripped[at + 6..];
+        let words = credit.split_whitespace().count();
+        if (1..=4).contains(&words) && credit.chars().next().is_some_and(char::is_uppercase) {
+            return Some((format!("{}.", &stripped[..at]), format!("via {credit}")));
+        }
+    }
     let inner_end = stripped.strip_suffix(')')?;
     let open = inner_end.rfind('(')?;
-    let credit = inner_end[open + 1..].trim();
+    let labelled = inner_end[open + 1..].trim();
+    // "(Source: Corsair News Service)", "(via Byteside)": the label says it is a credit.
+    let credit = CREDIT_LABELS
+        .iter()
+        .find_map(|l| labelled.get(..l.len()).filter(|p| p.eq_ignore_ascii_case(l)).map(|_| labelled[l.len()..].trim()))
+        .unwrap_or(labelled);
     let words = credit.split_whitespace().count();
     let looks_like_credit = (1..=4).contains(&words)
         && credit.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_lowercase() && credit.contains('.'))
@@ -363,8 +398,12 @@ pub fn trailing_credit(text: &str) -> Option<(String, String)> {
     if body.ends_with('.') && !rest.ends_with(['.', '!', '?']) {
         rest.push('.');
     }
-    Some((rest, credit.to_string()))
+    let credit = if credit.len() == labelled.len() { credit.to_string() } else { format!("via {credit}") };
+    Some((rest, credit))
 }
+
+/// Words that open a credit in parentheses and say it is one.
+const CREDIT_LABELS: &[&str] = &["source:", "sources:", "via ", "h/t ", "hat tip:", "credit:"];
 
 #[cfg(test)]
 mod tests {
@@ -433,8 +472,38 @@ mod tests {
 
     #[test]
     fn headings_and_timestamps_are_not_claims() {
-        let text = "A quieter kind of cut\n[03:15] How the study was built\nThe study covered 900 firms.";
+        let text = "A quieter kind of cut\n[03:15] How the study was built\n• 41:02 - Listener questions\nThe study covered 900 firms.";
         assert_eq!(clean(text), vec!["The study covered 900 firms."]);
+    }
+
+    #[test]
+    fn a_line_in_lower_case_after_a_finished_sentence_is_its_own() {
+        let text = "The company wrote on X that the claim is false.\nmy cousin works there and says 5000 jobs go.";
+        assert_eq!(clean(text).len(), 2);
+    }
+
+    #[test]
+    fn bots_calls_and_newsletters_talking_about_themselves_are_furniture() {
+        let text = "This post has been automatically flaired.\nThis is an automated reminder.\n\
+                    The next question comes from Tomas Reyes with Brennick Securities.\nYou're reading Forum Pulse.\n\
+                    In today's issue: Calloway's 900 cuts and a reader question.\n\
+                    Correction, Oct. 18: An earlier version of this article misstated the city.\n\
+                    Thanks to our sponsor, Ledgerline Pro.\nCitation needed.\nHR here.\n\
+                    Calloway cut 900 jobs on Tuesday.";
+        assert_eq!(kept(text), vec!["Calloway cut 900 jobs on Tuesday."]);
+    }
+
+    #[test]
+    fn a_chapter_timestamp_leaves_its_sentence_and_a_clock_time_stays() {
+        let text = "(05:55) Initech's chief executive told staff on Friday that 300 roles would go.\n\
+                    12:30 p.m. ET: Initech confirmed the figure.";
+        assert_eq!(
+            clean(text),
+            vec![
+                "Initech's chief executive told staff on Friday that 300 roles would go.",
+                "12:30 p.m. ET: Initech confirmed the figure."
+            ]
+        );
     }
 
     #[test]

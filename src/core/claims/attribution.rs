@@ -333,7 +333,10 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         }
         if i > 0 {
             let before = chunk_before(tokens, i);
-            if before.end > before.start {
+            // "… the savings Verada has promised.", "… and it shows.": a verb that ends the sentence
+            // with nobody's words before it (", Initech said.") frames nothing.
+            let frames_nothing = i + 1 == tokens.len() && (before.start == 0 || !tokens.ends_chunk(before.start - 1));
+            if before.end > before.start && !frames_nothing {
                 candidates.push((before, Span { start: before.start, end: i + 1 }, frame));
             }
         }
@@ -372,6 +375,19 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         } else {
             speaker
         };
+        // "The Capital Brief reported": a name with an article before it that reports is a
+        // publication, whether or not a list knows it.
+        let speaker = match speaker {
+            Speaker::Person(n) | Speaker::Official(n)
+                if tokens.orig[speaker_span.start] == "The"
+                    && REPORT_VERBS.contains(verb_word)
+                    && ctx.company.as_deref() != Some(n.as_str())
+                    && speaker_span.end - speaker_span.start <= 4 =>
+            {
+                Speaker::Outlet(n)
+            }
+            other => other,
+        };
         // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
         if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
             return None;
@@ -388,6 +404,10 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
     }
     first.or_else(|| channel(tokens, lex, ctx))
 }
+
+/// Verbs by which a publication speaks.
+static REPORT_VERBS: Words =
+    Words::new(&["reported", "reports", "reporting", "wrote", "writes", "published", "revealed"]);
 
 /// Words before which a verb's form is a noun ("for fear", "the estimate", "their claims").
 static NOUN_MARKERS: Words = Words::new(&[
@@ -616,7 +636,8 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     let orig = tokens.original(span);
     let s = &lex.speakers;
     // "@SomeAccount on X": a handle is a social account, whatever network it is on.
-    if has(&s.social) || (span.start..span.end).any(|k| tokens.orig[k].starts_with('@') && tokens.orig[k].len() > 2) {
+    let handle = |k: usize| tokens.orig[k].starts_with('@') && tokens.orig[k].len() > 2;
+    if has(&s.social) || (span.start..span.end).any(|k| handle(k) || super::markers::is_forum_name(tokens, k)) {
         return Some(Speaker::Social);
     }
     // A place, a heading or a common noun is never a speaker ("United States", "Points", "Read").
@@ -641,6 +662,10 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     // ("Two current developers said": unnamed sources) or not (nobody in particular).
     if let Some(counted) = class_of_people(tokens, span, lex, ctx) {
         return Some(if counted { Speaker::Anonymous } else { Speaker::Weasel });
+    }
+    // "Verdi, the services union, said": a name whose appositive says it is an organisation.
+    if let Some(name) = named_organisation(tokens, span, lex) {
+        return Some(Speaker::Official(company_in(tokens, span, lex).unwrap_or(name)));
     }
     // "The packaged-food maker said", "the staff union said": the organisation named by what it is.
     let head_end = (span.start..span.end).find(|&k| tokens.ends_chunk(k)).map_or(span.end, |k| k + 1);
@@ -680,12 +705,20 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if company.is_none() && generic && named.is_none() {
         return Some(Speaker::Weasel);
     }
-    if has(&s.official) {
+    // "a former Initech vice president" no longer speaks for anyone but themself.
+    let former = |h: &Span| {
+        (h.start.saturating_sub(3)..h.start).any(|k| matches!(tokens.bare[k].as_str(), "former" | "ex" | "retired"))
+            || tokens.bare[h.start].starts_with("ex-")
+    };
+    let official = tokens.find_in(&s.official, span);
+    let former_role_of_a_named_person = name.as_ref().is_some_and(|n| n.contains(' ')) && official.iter().all(former);
+    if !official.is_empty() && !former_role_of_a_named_person {
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
     // "Lena Ortiz, a company spokesperson": a named person in an official role speaks for the company.
     let near = Span { start: span.start.saturating_sub(6), end: (span.end + 6).min(tokens.len()) };
-    if name.is_some() && tokens.find_in(&s.official_titles, near).iter().any(|h| !tokens.quoted[h.start]) {
+    if name.is_some() && tokens.find_in(&s.official_titles, near).iter().any(|h| !tokens.quoted[h.start] && !former(h))
+    {
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
     // "Pellucid Freightworks said": the company the document is about, though no list knows its name.
@@ -791,6 +824,21 @@ const AGENT_ENDINGS_SINGULAR: &[&str] = &["er", "or", "ist", "ian", "ant", "ent"
 /// people by what they do, with no name, company or organisation in it. `Some(true)` when they are
 /// counted ("two current developers", "one customer"), which an article reports as its unnamed
 /// sources; `Some(false)` for the bare class ("Recruiters", "Legal recruiters"), which names nobody.
+/// The name before an appositive that names an organisation by what it is ("Verdi, the services
+/// union", "Verada Health, the hospital operator").
+fn named_organisation(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> {
+    let opener = (span.start + 1..span.end)
+        .find(|&p| tokens.ends_chunk(p - 1) && matches!(tokens.bare[p].as_str(), "the" | "a" | "an" | "its"))?;
+    let head_end = (opener..span.end).find(|&k| tokens.ends_chunk(k)).map_or(span.end, |k| k + 1);
+    let organisation = head_end - opener <= 5
+        && lex.speakers.organisation_heads.contains(tokens.bare[head_end - 1].as_str())
+        && !(opener + 1..head_end).any(|k| tokens.capitalized(k));
+    let name = tokens.original(Span { start: span.start, end: opener });
+    let name = name.trim_end_matches([',', ' ']);
+    let proper = (span.start..opener).all(|k| tokens.capitalized(k) || tokens.bare[k] == "&");
+    (organisation && proper && !name.is_empty()).then(|| name.to_string())
+}
+
 fn class_of_people(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Option<bool> {
     let end = (span.start..span.end)
         .find(|&k| k > span.start && CLASS_ENDS.contains(tokens.bare[k].as_str()))

@@ -27,7 +27,8 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, counted: impl Fn(usize) -> bool)
     };
     let mut reasons = Vec::new();
     let whole = |set: &PhraseSet| !live(set).is_empty();
-    if whole(&lex.speakers.social) && !blind_is_an_adjective(tokens) && !named_poster(tokens, lex) {
+    let on_a_forum = (0..tokens.len()).any(|k| counted(k) && is_forum_name(tokens, k));
+    if (whole(&lex.speakers.social) && !blind_is_an_adjective(tokens) || on_a_forum) && !named_poster(tokens, lex) {
         reasons.push(SpeculativeReason::UnverifiedSocial);
     }
     if whole(&m.hearsay) {
@@ -85,7 +86,19 @@ pub fn named_poster(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
 
 /// The first social-media cue outside quotations, if any.
 pub fn social_cue(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Span> {
-    tokens.find(&lex.speakers.social).into_iter().find(|h| !tokens.quoted[h.start])
+    let phrase = tokens.find(&lex.speakers.social).into_iter().find(|h| !tokens.quoted[h.start]);
+    let forum = (0..tokens.len()).find(|&k| !tokens.quoted[k] && is_forum_name(tokens, k));
+    match (phrase, forum) {
+        (Some(p), Some(f)) if f < p.start => Some(Span { start: f, end: f + 1 }),
+        (None, Some(f)) => Some(Span { start: f, end: f + 1 }),
+        (p, _) => p,
+    }
+}
+
+/// A community named the way its site names it: "r/cscareerquestions".
+pub fn is_forum_name(tokens: &Tokens<'_>, k: usize) -> bool {
+    let w = tokens.bare[k].trim_start_matches('/');
+    w.len() > 2 && w.starts_with("r/") && w[2..].chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// "Blind" the app, not the adjective: only counts when capitalised or with a preposition.

@@ -8,6 +8,7 @@ mod evidence;
 mod markers;
 pub mod model;
 pub mod scorer;
+mod show_notes;
 mod tokens;
 
 pub use model::{Claim, Source, SourceKind, SourcedReason, SpeculativeReason, Verdict};
@@ -20,6 +21,7 @@ use super::model::{Article, Document, Thread};
 use super::segment::{Segment, segments};
 use super::text::{article_text, host_of, normalize, urls_in};
 use attribution::{Attribution, BeliefKind, Context, Frame, Speaker};
+use show_notes::ShowVoice;
 use tokens::Tokens;
 
 /// The uncertainty cues in `text`, as a claim built outside the labeller (a headline) lists them.
@@ -114,7 +116,9 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
     // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
     let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
     let show_notes = is_show_notes(text, lex);
+    let hosts = if show_notes { show_notes::host_names(text, lex) } else { Default::default() };
     let mut last_speaker: Option<Speaker> = None;
+    let mut last_unnamed_guest = false;
     let mut pending = |text: String, turn: Option<&Turn>| {
         let (text, source, credit) = match trailing_credit(&text) {
             Some((rest, credit)) => {
@@ -143,14 +147,26 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
                 frame_span: tokens::Span { start: 0, end: 0 },
             });
         }
-        // A podcast's unnamed guest is relayed as they told it; no newsroom stands behind who they are.
-        if show_notes && let Some(a) = attr.as_mut().filter(|a| a.speaker == Speaker::Anonymous) {
-            a.speaker = Speaker::Weasel;
+        // A podcast's unnamed guest is relayed as they told it; no newsroom stands behind who they
+        // are, nor behind "she says" about them in the next sentence. Its hosts give their view.
+        let voice = attr.as_ref().filter(|_| show_notes).and_then(|a| show_notes::voice(&tokens, a, &hosts, lex));
+        if let Some(a) = attr.as_mut().filter(|_| show_notes) {
+            let lone_pronoun = matches!(&a.speaker, Speaker::Person(p) if lex.speakers.person_pronouns.contains(p));
+            if a.speaker == Speaker::Anonymous
+                || voice == Some(ShowVoice::UnnamedGuest)
+                || lone_pronoun && last_unnamed_guest
+            {
+                a.speaker = Speaker::Weasel;
+            }
+            last_unnamed_guest = a.speaker == Speaker::Weasel;
         }
         last_speaker =
             attr.as_ref().map(|a| a.speaker.clone()).filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
         remember_people(&attr, &mut ctx);
-        let mut decision = article_decision(&tokens, attr.as_ref(), lex, source.as_ref());
+        let mut decision = match (voice, &attr) {
+            (Some(ShowVoice::Host), Some(a)) => Decision::Rules(host_verdict(&tokens, a, lex)),
+            _ => article_decision(&tokens, attr.as_ref(), lex, source.as_ref()),
+        };
         // "… (Bloomberg)": an aggregator's credit is a checkable attribution of plain reporting.
         if let (Decision::WriterVoice { .. }, Some(outlet)) = (&decision, credit) {
             decision = Decision::Rules(Verdict::sourced(SourcedReason::Outlet, outlet));
@@ -192,6 +208,18 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         }
     }
     out
+}
+
+/// A show host's view: opinion, with the forecasts and hedges in what they said; what they only heard
+/// ("she's heard from several artists") is hearsay.
+fn host_verdict(tokens: &Tokens<'_>, a: &Attribution, lex: &Lexicon) -> Verdict {
+    let said = |i: usize| i < a.frame_span.start || i >= a.frame_span.end;
+    let mut reasons = markers::find(tokens, lex, said);
+    if !reasons.contains(&SpeculativeReason::Hearsay) {
+        reasons.retain(|r| *r != SpeculativeReason::Opinion);
+        reasons.insert(0, SpeculativeReason::Opinion);
+    }
+    Verdict::speculative(reasons)
 }
 
 /// Whether the page is a podcast's show notes.
@@ -244,11 +272,18 @@ fn writer_voice_verdict(sourced: bool, generic_subject: bool, outlet: Option<Sou
 /// The outlet a credit names, when it is a known outlet or a web address other than the page's own.
 fn credited(credit: Option<&str>, lex: &Lexicon, page: Option<&Source>) -> Option<Source> {
     let credit = credit?;
+    // "via Corsair News Service", "(Source: …)": a labelled credit names an outlet even when no list
+    // knows it.
+    let (credit, labelled) = match credit.strip_prefix("via ") {
+        Some(name) => (name, true),
+        None => (credit, false),
+    };
     let name = match lex.outlet_in(credit) {
         Some(o) => o.name().to_string(),
         None if credit.contains('.') && !credit.contains(' ') => {
             lex.outlet_for_host(&credit.to_lowercase()).map_or_else(|| credit.to_lowercase(), |o| o.name().to_string())
         }
+        None if labelled && Tokens::new(credit, lex).find(&lex.speakers.social).is_empty() => credit.to_string(),
         None => return None,
     };
     if page.is_some_and(|p| p.name == name) {
@@ -271,7 +306,10 @@ fn article_decision(
     let named = attr.is_some_and(|a| match &a.speaker {
         Speaker::Outlet(_) | Speaker::Document(_) => true,
         Speaker::Person(name) => name.contains(' '),
-        Speaker::Official(_) => markers::named_poster(tokens, lex) || markers::social_cue(tokens, lex).is_none(),
+        Speaker::Official(_) => {
+            markers::named_poster(tokens, lex)
+                || markers::social_cue(tokens, lex).is_none_or(|cue| denied(tokens, a, cue))
+        }
         _ => false,
     });
     if !second_hand.is_empty() && !named {
@@ -294,6 +332,14 @@ fn article_decision(
     let generic_subject = evidence::generic_subject(tokens, lex);
     let ctx = scorer::Context { generic_subject, names_organisation: evidence::names_organisation(tokens, lex) };
     Decision::WriterVoice { features: scorer::features(tokens, lex, ctx), generic_subject }
+}
+
+/// "Pinecrest denied a viral TikTok video that claimed …": the company speaks first and the social
+/// post is what it answers, not where its words come from (that would be "according to a post on X").
+fn denied(tokens: &Tokens<'_>, a: &Attribution, cue: tokens::Span) -> bool {
+    let cited = (cue.start.saturating_sub(4)..cue.start)
+        .any(|k| matches!(tokens.bare[k].as_str(), "according" | "per" | "citing" | "via" | "from"));
+    cue.start >= a.frame_span.end && !cited
 }
 
 /// The verdict an attribution decides on its own, or `None` when the claim must be judged by its words.

@@ -376,3 +376,116 @@ fn reported_speech_would_stays_with_its_speaker() {
         article("Harbor Desk", "A Globex spokesperson said fiction and poetry would still be translated by people.");
     assert_eq!(one(claims).0, "sourced");
 }
+
+fn show_notes(text: &str) -> Vec<Claim> {
+    article(
+        "The Pink Slip Pod",
+        &format!("<p>In this episode, hosts Dana Okafor and Lewis Brandt dig into the Initech cuts.</p>{text}"),
+    )
+}
+
+#[test]
+fn show_hosts_give_their_view_and_unnamed_guests_are_nobody_in_particular() {
+    for (line, label, reason) in [
+        (
+            "<p>(09:15) Dana argues the cuts have more to do with a flat year than with AI.</p>",
+            "speculative",
+            "opinion",
+        ),
+        ("<p>Co-host Lewis Brandt predicts Initech will rehire contractors by spring.</p>", "speculative", "opinion"),
+        (
+            "<p>Our guest, a former dispatcher with 15 years at the company, says 19 of 22 night dispatchers went.</p>",
+            "speculative",
+            "weasel",
+        ),
+        (
+            "<p>Guest Orlando Pike, a former Initech vice president, said the pilot cut a fifth of the desk.</p>",
+            "sourced",
+            "person",
+        ),
+        ("<p>(02:10) Initech said on November 10 it would cut 2,200 operations roles.</p>", "sourced", "official"),
+    ] {
+        let claims = show_notes(line);
+        let c = claims.last().expect("a claim");
+        assert_eq!(c.verdict.label(), label, "{line}");
+        assert!(c.verdict.reason_names().contains(&reason), "{line}: {:?}", c.verdict.reason_names());
+    }
+    let claims = show_notes(
+        "<p>Our guest, a manager at a large bank who asked not to be named, says the pilot ran for a year.</p>\
+         <p>She says most teams run the agents in shadow mode.</p>",
+    );
+    assert_eq!(claims.last().unwrap().verdict.reason_names(), vec!["weasel"], "{claims:#?}");
+}
+
+#[test]
+fn a_name_with_an_appositive_organisation_and_an_unlisted_publication_are_speakers() {
+    let (label, reasons, source) =
+        one(article("The Ledger", "Verdi, the services union, said it would oppose any compulsory redundancies."));
+    assert_eq!((label.as_str(), reasons, source.as_deref()), ("sourced", vec!["official"], Some("Verdi")));
+    let (label, reasons, source) =
+        one(article("The Ledger", "The Capital Brief reported that internal IT would be the most affected team."));
+    assert_eq!((label.as_str(), reasons, source.as_deref()), ("sourced", vec!["outlet"], Some("Capital Brief")));
+}
+
+#[test]
+fn a_verb_that_ends_the_sentence_frames_nothing() {
+    for line in [
+        "Denials might rise before they fall, which would eat into the savings Verada has promised.",
+        "Nobody at Ridgeback Capital has ever sat through a zoning board meeting, and it shows.",
+    ] {
+        let (label, _, _) = one(article("The Ledger", line));
+        assert_eq!(label, "speculative", "{line}");
+    }
+}
+
+#[test]
+fn a_company_denying_a_social_media_rumour_is_on_record() {
+    let (label, reasons, _) = one(article(
+        "The Ledger",
+        "Pinecrest Retail said on Monday it had no plan to replace 5,000 cashiers, denying a viral TikTok video.",
+    ));
+    assert_eq!(label, "sourced", "{reasons:?}");
+    let (label, reasons, _) = one(article(
+        "The Ledger",
+        "Pinecrest Retail told staff it would cut 5,000 cashier jobs, according to a post on Blind.",
+    ));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["unverified-social"]));
+}
+
+#[test]
+fn a_poster_on_a_subreddit_is_a_social_account() {
+    let (label, reasons, _) = one(article(
+        "Forum Pulse",
+        "A paralegal on r/legaladvice said Harlow & Finch let 31 paralegals go with two weeks' pay.",
+    ));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["unverified-social"]));
+}
+
+#[test]
+fn a_labelled_credit_names_an_outlet_no_list_knows() {
+    for line in [
+        "Verada Health is eliminating 540 billing jobs as it moves the work to a vendor (Source: Corsair News Service).",
+        "Verada Health is eliminating 540 billing jobs as it moves the work to a vendor, via Corsair News Service.",
+    ] {
+        let claims = article("Stackfeed", line);
+        assert_eq!(claims[0].text, "Verada Health is eliminating 540 billing jobs as it moves the work to a vendor.");
+        assert_eq!(claims[0].verdict.source().map(|s| s.name.as_str()), Some("Corsair News Service"), "{line}");
+    }
+}
+
+#[test]
+fn a_quoted_reply_an_aside_and_call_furniture_are_not_claims() {
+    let claims = chat("> Rates went up\n\nThe Fed cut twice in 2026, so rates went down.", &[]);
+    assert_eq!(
+        claims.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+        vec!["The Fed cut twice in 2026, so rates went down."]
+    );
+    let claims = chat("(disclaimer: I work there)  At Kestrel our agents close 30% of tickets now.", &[]);
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    let claims = article(
+        "CallScribe",
+        "<p>Operator: Welcome to the Initech third-quarter results call.</p><p>Your line is open.</p>\
+         <p>You may now disconnect.</p><p>Initech cut 300 roles in the quarter.</p>",
+    );
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+}

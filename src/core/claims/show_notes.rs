@@ -1,0 +1,88 @@
+//! Who speaks on a podcast's show notes. The page is the show's, not a newsroom's: its hosts give
+//! their view ("Dana argues …", "Our host predicts …"), which is opinion however it is framed, and a
+//! guest named only by what they do ("Our guest, a former dispatcher, says") is nobody anyone
+//! vouches for. Named guests and the companies they quote stay on record.
+
+use super::attribution::{Attribution, Speaker};
+use super::tokens::Tokens;
+use crate::core::lexicon::{Lexicon, WordSet};
+
+/// How the show notes' own voice changes an attribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShowVoice {
+    /// One of the show's hosts: their view, not a statement on record.
+    Host,
+    /// A guest or caller with no name.
+    UnnamedGuest,
+}
+
+/// The names of the show's hosts, as the page introduces them: the capitalised words after a host
+/// word ("hosts Dana Okafor and Lewis Brandt", "hosted by Mei Tan"), each word on its own, so "Dana"
+/// alone later is known.
+pub fn host_names(text: &str, lex: &Lexicon) -> WordSet {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut names = WordSet::default();
+    for (i, w) in words.iter().enumerate() {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase();
+        if !lex.show_host_words.contains(&bare) || w.ends_with(['.', ';']) {
+            continue;
+        }
+        for next in words.iter().skip(i + 1).take(7) {
+            let name = next.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'');
+            let name = name.trim_end_matches("'s").trim_end_matches("’s");
+            if matches!(name, "by" | "and" | "&" | "") {
+                continue;
+            }
+            if !name.chars().next().is_some_and(char::is_uppercase) {
+                break;
+            }
+            names.insert(name.to_lowercase());
+            if next.ends_with(['.', ';', ':', ')']) {
+                break;
+            }
+        }
+    }
+    names
+}
+
+/// Whether the speaker of `attr` is one of the show's hosts or a guest with no name.
+pub fn voice(tokens: &Tokens<'_>, attr: &Attribution, hosts: &WordSet, lex: &Lexicon) -> Option<ShowVoice> {
+    let span = attr.frame_span.start..attr.frame_span.end.min(tokens.len());
+    let words = || span.clone().filter(|&k| !tokens.quoted[k]);
+    let host = words().any(|k| {
+        let bare = tokens.bare[k].trim_end_matches("'s");
+        lex.show_host_words.contains(bare)
+            || tokens.orig[k].chars().next().is_some_and(char::is_uppercase) && hosts.contains(bare)
+    });
+    if host {
+        return Some(ShowVoice::Host);
+    }
+    let named = matches!(&attr.speaker, Speaker::Person(name) if name.contains(' '));
+    // "Guest Orlando Pike, a former …": the guest word introduces a name.
+    let guest = words().find(|&k| lex.show_guest_words.contains(&tokens.bare[k]));
+    let introduces_name = guest.is_some_and(|k| {
+        tokens.orig.get(k + 1).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && !tokens.orig[k].ends_with(',')
+    });
+    (guest.is_some()
+        && !named
+        && !introduces_name
+        && !matches!(attr.speaker, Speaker::Outlet(_) | Speaker::Document(_)))
+    .then_some(ShowVoice::UnnamedGuest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_the_names_after_a_host_word() {
+        let lex = Lexicon::embedded();
+        let text = "In this episode, hosts Dana Okafor and Lewis Brandt dig into the cuts. Hosted by Mei Tan.";
+        let names = host_names(text, lex);
+        for n in ["dana", "okafor", "lewis", "brandt", "mei", "tan"] {
+            assert!(names.contains(n), "{n} is a host");
+        }
+        assert!(!names.contains("dig") && !names.contains("in"));
+    }
+}
