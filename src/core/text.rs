@@ -31,15 +31,16 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "article",
     "header",
     "footer",
-    "figcaption",
     "pre",
     "table",
     "dd",
     "dt",
     "hr",
 ];
-/// Elements whose content is never prose.
-const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "head", "object"];
+/// Elements whose content is never prose, or never the article's own: a caption describes a photo
+/// and carries its credit, not the story's claims.
+const SKIPPED_ELEMENTS: &[&str] =
+    &["script", "style", "noscript", "template", "svg", "iframe", "head", "object", "figcaption"];
 
 /// A fixed list of words looked up by hashing: the segmenter and labeller ask such lists about every
 /// word of every claim, and a linear scan showed up in profiles.

@@ -5,7 +5,7 @@
 
 use super::tokens::{Span, Tokens};
 use crate::core::companies::canonical_name;
-use crate::core::lexicon::Lexicon;
+use crate::core::lexicon::{Lexicon, WordSet};
 use crate::core::text::Words;
 
 /// What kind of speaker an attribution names.
@@ -36,6 +36,9 @@ pub enum Frame {
     Belief(BeliefKind),
     /// heard, was told …
     Hearsay,
+    /// "Ben argues", "Jo calls it …": a view given by someone the page knows by a first name only
+    /// (a show's host, the writer's friend), which is the page's own voice, not a statement on record.
+    View(BeliefKind),
     /// "in a statement", "in a filing": no speaker named, the channel itself is the source.
     Channel,
 }
@@ -63,7 +66,28 @@ pub struct Context {
     pub last_person: Option<String>,
     /// Surnames of people named so far, so "Roe said" is a person and not a company.
     pub surnames: Vec<String>,
+    /// Words that end a two-word capitalised name anywhere on the page ("Ostrova" of "Dana
+    /// Ostrova"): a speaker called by one of them alone is called by a surname, as reporters do.
+    pub name_ends: WordSet,
     pub is_thread: bool,
+}
+
+impl Context {
+    /// The words of `text` that end a capitalised name of two or more words.
+    pub fn name_ends_in(text: &str) -> WordSet {
+        let mut out = WordSet::default();
+        let mut previous_capitalised = false;
+        for word in text.split_whitespace() {
+            let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let bare = bare.strip_suffix("'s").or_else(|| bare.strip_suffix("’s")).unwrap_or(bare);
+            let capitalised = bare.chars().next().is_some_and(char::is_uppercase) && bare.len() > 1;
+            if capitalised && previous_capitalised {
+                out.insert(bare.to_lowercase());
+            }
+            previous_capitalised = capitalised && !word.ends_with(['.', ',', ';', ':', '!', '?', ')']);
+        }
+        out
+    }
 }
 
 const FINITE_AUX: &[&str] =
@@ -388,6 +412,14 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             }
             other => other,
         };
+        // "Ben argues the survey was a pretext", "Jo calls it consent theater": someone the page
+        // knows by a first name only, giving a view, speaks in the page's own voice (a show's host,
+        // the writer's friend), not on record.
+        let frame = if VIEW_VERBS.contains(verb_word) && lone_first_name(tokens, speaker_span, &speaker, ctx, lex) {
+            Frame::View(if FORECAST_VERBS.contains(verb_word) { BeliefKind::Forecast } else { BeliefKind::Opinion })
+        } else {
+            frame
+        };
         // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
         if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
             return None;
@@ -403,6 +435,39 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         return Some(cited);
     }
     first.or_else(|| channel(tokens, lex, ctx))
+}
+
+/// Verbs by which someone gives a view rather than a fact.
+static VIEW_VERBS: Words = Words::new(&[
+    "argues",
+    "argued",
+    "argue",
+    "contends",
+    "contended",
+    "predicts",
+    "predicted",
+    "finds",
+    "jokes",
+    "joked",
+    "quips",
+    "quipped",
+    "muses",
+    "mused",
+    "reckons",
+    "wonders",
+    "wondered",
+]);
+
+/// Whether the speaker is one capitalised word that names no company and no one met before in full.
+fn lone_first_name(tokens: &Tokens<'_>, span: Span, speaker: &Speaker, ctx: &Context, lex: &Lexicon) -> bool {
+    let (Speaker::Official(name) | Speaker::Person(name)) = speaker else { return false };
+    span.end - span.start == 1
+        && !name.contains(' ')
+        && tokens.capitalized(span.start)
+        && ctx.company.as_deref().is_none_or(|c| !c.split_whitespace().any(|w| w == name))
+        && !ctx.surnames.contains(name)
+        && !ctx.name_ends.contains(&name.to_lowercase())
+        && company_in(tokens, span, lex).is_none()
 }
 
 /// Verbs by which a publication speaks.

@@ -107,7 +107,7 @@ struct Pending {
 }
 
 fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Pending> {
-    let mut ctx = Context { company, ..Context::default() };
+    let mut ctx = Context { company, name_ends: Context::name_ends_in(text), ..Context::default() };
     let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
     let cleaned = lex.hygiene.clean(text, Kind::Article);
     let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
@@ -391,7 +391,9 @@ fn attributed_verdict(
         Speaker::Official(_) | Speaker::Person(_) if reads_minds(tokens, a) => {
             // "Initech's board believes", "Mo reckons": the writer reports a belief nobody put on record.
             let mut r = vec![SpeculativeReason::Opinion];
-            if markers::find(tokens, lex, |i| !frame_words(i)).contains(&SpeculativeReason::Prediction) {
+            if a.frame == Frame::View(BeliefKind::Forecast)
+                || markers::find(tokens, lex, |i| !frame_words(i)).contains(&SpeculativeReason::Prediction)
+            {
                 r.push(SpeculativeReason::Prediction);
             }
             Verdict::speculative(r)
@@ -451,9 +453,10 @@ static MIND_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
 
 /// Whether the attribution tells what the speaker thinks rather than what they put on record.
 fn reads_minds(tokens: &Tokens<'_>, a: &Attribution) -> bool {
-    matches!(a.frame, Frame::Belief(_))
-        && (a.frame_span.start..a.frame_span.end.min(tokens.len()))
-            .any(|k| !tokens.quoted[k] && MIND_VERBS.contains(tokens.bare[k].as_str()))
+    matches!(a.frame, Frame::View(_))
+        || matches!(a.frame, Frame::Belief(_))
+            && (a.frame_span.start..a.frame_span.end.min(tokens.len()))
+                .any(|k| !tokens.quoted[k] && MIND_VERBS.contains(tokens.bare[k].as_str()))
 }
 
 fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {

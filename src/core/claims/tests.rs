@@ -489,3 +489,29 @@ fn a_quoted_reply_an_aside_and_call_furniture_are_not_claims() {
     );
     assert_eq!(claims.len(), 1, "{claims:#?}");
 }
+
+#[test]
+fn a_view_from_someone_known_by_a_first_name_is_the_pages_own_voice() {
+    for line in ["Ben argues the survey was a pretext.", "Ricky predicts the studio resurfaces as a mobile shop."] {
+        let (label, reasons, _) = one(article("Shift Change", line));
+        assert_eq!(label, "speculative", "{line}: {reasons:?}");
+        assert!(reasons.contains(&"opinion"), "{line}: {reasons:?}");
+    }
+    // A surname, after the full name: a person on record.
+    let claims = article(
+        "The Ledger",
+        "Analyst Dana Ostrova of Fjellstad Markets spoke on Monday. Ostrova argues the savings are back-loaded.",
+    );
+    assert_eq!(claims.last().unwrap().verdict.label(), "sourced", "{claims:#?}");
+}
+
+#[test]
+fn photo_captions_and_short_bios_are_not_claims() {
+    let claims = article(
+        "The Ledger",
+        "<figure><img src=\"x.jpg\"><figcaption>A self-checkout lane at a Pinecrest store in Evanston.</figcaption></figure>\
+         <p>Farah Siddiqui is a regional officer for the Financial Workers Union.</p>\
+         <p>Pinecrest cut 300 cashier jobs on Tuesday, the company said.</p>",
+    );
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+}
