@@ -1,10 +1,10 @@
 //! Text hygiene before labelling: what on a page is neither a claim nor a speaker. Headings, page and
-//! podcast furniture (share and newsletter text, bylines, credits, related links, timestamps,
-//! greetings and sign-offs) are dropped; a label before a colon ("Bottom line:") is dropped and its
-//! sentence kept; a dateline ("SAN FRANCISCO, April 14 (Reuters) -") and a trailing credit
-//! ("(Reuters)") leave the claim's text and name its source instead; a line that continues the
-//! sentence before it is joined to it. The rules are data (`config/hygiene.toml`); what is dropped is
-//! logged at debug level with the rule that dropped it.
+//! podcast furniture (share and newsletter text, bylines, credits, related links, greetings and
+//! sign-offs) are dropped; a label before a colon ("Bottom line:") and a chapter timestamp
+//! ("(05:55)") are dropped and their sentence kept; a dateline ("SAN FRANCISCO, April 14 (Reuters)
+//! -") and a trailing credit ("(Reuters)") leave the claim's text and name its source instead; a line
+//! that continues the sentence before it is joined to it. The rules are data
+//! (`config/hygiene.toml`); what is dropped is logged at debug level with the rule that dropped it.
 
 use regex::Regex;
 use serde::Deserialize;
