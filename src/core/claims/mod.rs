@@ -185,8 +185,19 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             Decision::Rules(v) => Some(v.is_sourced()),
             Decision::WriterVoice { .. } => None,
         };
-        let disagree =
-            parts.iter().any(|p| rules_label(p) == Some(true)) && parts.iter().any(|p| rules_label(p) == Some(false));
+        // "Corrigan said 410 staff would be offered jobs, while about 120 roles would be eliminated":
+        // after a sourced statement, a clause whose only cue is the backshifted "would" of reported
+        // speech goes on reporting it, not the writer's guess.
+        let reported_on = |i: usize, p: &Pending| {
+            i > 0
+                && rules_label(&parts[0]) == Some(true)
+                && !p.hedges.is_empty()
+                && p.hedges.iter().all(|h| matches!(h.as_str(), "would" | "wouldn't" | "would not"))
+                && matches!(&p.decision, Decision::Rules(Verdict::Speculative { reasons, .. })
+                    if reasons.iter().all(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Prediction)))
+        };
+        let disagree = parts.iter().any(|p| rules_label(p) == Some(true))
+            && parts.iter().enumerate().any(|(i, p)| rules_label(p) == Some(false) && !reported_on(i, p));
         // An article's sentence is one claim; when the writer adds speculation to a sourced
         // statement ("…, and more cuts are likely"), the sentence as a whole is speculative.
         match sentence[0].whole.clone() {
@@ -312,7 +323,11 @@ fn article_decision(
         }
         _ => false,
     });
-    if !second_hand.is_empty() && !named {
+    // "X is said to be weighing …, according to three people familiar with the plans": the rumour
+    // cue is the outlet's own hedge on what its unnamed sources told it.
+    let told_by_sources = attr.is_some_and(|a| a.speaker == Speaker::Anonymous)
+        && second_hand.iter().all(|r| *r == SpeculativeReason::Rumour);
+    if !second_hand.is_empty() && !named && !told_by_sources {
         return rules(Verdict::speculative(second_hand));
     }
     if let Some(a) = attr

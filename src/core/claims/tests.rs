@@ -515,3 +515,18 @@ fn photo_captions_and_short_bios_are_not_claims() {
     );
     assert_eq!(claims.len(), 1, "{claims:#?}");
 }
+
+#[test]
+fn reported_speech_goes_on_past_a_comma_and_a_rumour_cue_yields_to_the_outlets_sources() {
+    for line in [
+        "The filing said merchandising, pricing and marketing teams would be most affected.",
+        "Corrigan said 410 IT staff would be offered jobs at Auralis, while about 120 roles would be eliminated.",
+        "Lumenfold confirmed the cuts in a blog post, saying it would cut about 18% of its workforce.",
+        "Maruvia Telecom is said to be weighing the closure of two contact centres, according to three people familiar with the plans.",
+    ] {
+        let (label, reasons, _) = one(article("The Ledger", line));
+        assert_eq!(label, "sourced", "{line}: {reasons:?}");
+    }
+    let (label, _, _) = one(article("The Ledger", "Initech said it would cut 300 jobs, and more cuts are likely."));
+    assert_eq!(label, "speculative");
+}
