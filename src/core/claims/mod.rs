@@ -525,7 +525,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let hedges = markers::hedges(&tokens, lex);
             Claim { text, verdict, origin: origin.clone(), hedges }
         };
-        let cleaned = lex.hygiene.clean(&message.text, Kind::Message).text();
+        let cleaned = break_after_links(&lex.hygiene.clean(&message.text, Kind::Message).text());
         // A link written into the text backs what comes before it, not the remarks after it.
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
         for sentence in by_sentence(segments(&cleaned, lex)) {
@@ -545,6 +545,27 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             }
         }
     }
+    out
+}
+
+/// The text with a line break after every link that more words follow on the same line: "Zentrope
+/// shutting QA: https://… honestly they'll rehire within a year" is a headline and its link, then a
+/// remark of the poster's own.
+fn break_after_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    for url in urls_in(text) {
+        let Some(at) = rest.find(url.as_str()) else { continue };
+        let end = at + url.len();
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+        let after = rest.trim_start_matches([' ', '\t']);
+        if after.len() < rest.len() && after.chars().next().is_some_and(char::is_alphanumeric) {
+            out.push('\n');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
     out
 }
 

@@ -530,3 +530,14 @@ fn reported_speech_goes_on_past_a_comma_and_a_rumour_cue_yields_to_the_outlets_s
     let (label, _, _) = one(article("The Ledger", "Initech said it would cut 300 jobs, and more cuts are likely."));
     assert_eq!(label, "speculative");
 }
+
+#[test]
+fn a_remark_after_a_link_in_the_middle_of_a_message_is_the_posters_own() {
+    let claims = chat(
+        "Zentrope shutting Montreal QA, 230 jobs: https://news.example/zentrope honestly they'll be hiring contractors back within a year",
+        &[],
+    );
+    assert_eq!(claims.len(), 2, "{claims:#?}");
+    assert_eq!(claims[0].verdict.label(), "sourced");
+    assert_eq!(claims[1].verdict.label(), "speculative");
+}
