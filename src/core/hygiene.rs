@@ -298,8 +298,12 @@ impl Hygiene {
     fn without_opener<'l>(&self, line: &'l str) -> Option<&'l str> {
         let end = self.line_openers.find(line)?.end();
         let rest = &line[end..];
-        let clock = rest.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("am") || w.eq_ignore_ascii_case("pm"))
-            || rest.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("a.m.") || w.eq_ignore_ascii_case("p.m."));
+        // "12:30 p.m. ET", "10:30 ET —", "7:30 was when …": a time the sentence is about.
+        let first = rest.split_whitespace().next().unwrap_or_default().trim_end_matches([',', ':']);
+        let clock = ["am", "pm", "a.m.", "p.m.", "a.m", "p.m", "et", "pt", "ct", "gmt", "utc", "bst", "cet"]
+            .iter()
+            .any(|c| first.eq_ignore_ascii_case(c))
+            || first.chars().next().is_some_and(char::is_lowercase);
         (!clock && !rest.is_empty()).then_some(rest)
     }
 
@@ -343,7 +347,9 @@ fn joined_lines(text: &str, kind: Kind) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let unfinished = out.last().is_some_and(|prev: &String| {
-            !prev.trim_end_matches(['"', '”', '’', '\'', ')']).ends_with(['.', '!', '?', '…'])
+            let end = prev.trim_end_matches(['"', '”', '’', '\'', ')']);
+            !end.ends_with(['.', '!', '?', '…'])
+                || end.rsplit(' ').next().is_some_and(|w| NAME_ABBREVIATIONS.contains(&w.trim_start_matches('(')))
         });
         let continues = kind == Kind::Article && unfinished && line.chars().next().is_some_and(char::is_lowercase);
         match out.last_mut() {
@@ -356,6 +362,11 @@ fn joined_lines(text: &str, kind: Kind) -> Vec<String> {
     }
     out
 }
+
+/// Abbreviations that end a name, not a sentence, so a line ending on one is unfinished ("Shares fell
+/// after Globex Corp. and Initech Inc." / "said on Monday …").
+const NAME_ABBREVIATIONS: &[&str] =
+    &["Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "U.S.", "U.K.", "St.", "Mr.", "Ms.", "Mrs.", "Dr.", "Prof."];
 
 /// A short line with no closing punctuation is a heading, a kicker or a link, not a sentence.
 fn is_heading(line: &str) -> bool {
@@ -371,11 +382,13 @@ fn is_heading(line: &str) -> bool {
 pub fn trailing_credit(text: &str) -> Option<(String, String)> {
     let body = text.trim_end();
     let stripped = body.trim_end_matches(['.', ' ']);
-    // "…, via Corsair News Service.": an aggregator's credit without parentheses.
+    // "…, via Corsair News Service.": an aggregator's credit without parentheses; "via Zendesk's
+    // API" is a means, not a credit.
     if let Some(at) = stripped.rfind(", via ") {
         let credit = &stripped[at + 6..];
         let words = credit.split_whitespace().count();
-        if (1..=4).contains(&words) && credit.chars().next().is_some_and(char::is_uppercase) {
+        let names = credit.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if (1..=4).contains(&words) && names && !credit.contains("'s") && !credit.contains("’s") {
             return Some((format!("{}.", &stripped[..at]), format!("via {credit}")));
         }
     }
@@ -403,7 +416,7 @@ pub fn trailing_credit(text: &str) -> Option<(String, String)> {
 }
 
 /// Words that open a credit in parentheses and say it is one.
-const CREDIT_LABELS: &[&str] = &["source:", "sources:", "via ", "h/t ", "hat tip:", "credit:"];
+const CREDIT_LABELS: &[&str] = &["source:", "sources:", "via "];
 
 #[cfg(test)]
 mod tests {

@@ -217,6 +217,7 @@ struct AttributionFile {
     document_channels: Vec<String>,
     thread_references: Vec<String>,
     show_notes_cues: Vec<String>,
+    show_notes_weak_cues: Vec<String>,
     show_host_words: Vec<String>,
     show_guest_words: Vec<String>,
 }
@@ -322,6 +323,8 @@ pub struct Lexicon {
     pub thread_references: PhraseSet,
     /// Phrases that mark a page as a podcast's show notes, found case-insensitively in one pass.
     pub show_notes_cues: aho_corasick::AhoCorasick,
+    /// Cues a news page's podcast footer shares with show notes: only several of them count.
+    pub show_notes_weak_cues: aho_corasick::AhoCorasick,
     /// Words naming a show's hosts; with the names after them, the speakers whose view is the show's.
     pub show_host_words: WordSet,
     /// Words naming a show's guests and callers: unnamed, nobody vouches for them.
@@ -428,6 +431,10 @@ impl Lexicon {
             show_notes_cues: aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build(&a.show_notes_cues)
+                .map_err(|e| LexiconError::Scanner(e.to_string()))?,
+            show_notes_weak_cues: aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&a.show_notes_weak_cues)
                 .map_err(|e| LexiconError::Scanner(e.to_string()))?,
             show_host_words: set(a.show_host_words),
             show_guest_words: set(a.show_guest_words),

@@ -31,16 +31,15 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "article",
     "header",
     "footer",
+    "figcaption",
     "pre",
     "table",
     "dd",
     "dt",
     "hr",
 ];
-/// Elements whose content is never prose, or never the article's own: a caption describes a photo
-/// and carries its credit, not the story's claims.
-const SKIPPED_ELEMENTS: &[&str] =
-    &["script", "style", "noscript", "template", "svg", "iframe", "head", "object", "figcaption"];
+/// Elements whose content is never prose.
+const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "head", "object"];
 
 /// A fixed list of words looked up by hashing: the segmenter and labeller ask such lists about every
 /// word of every claim, and a linear scan showed up in profiles.
@@ -67,13 +66,17 @@ pub fn article_text(raw: &str) -> String {
     }
     let fragment = Html::parse_fragment(raw);
     let mut out = String::with_capacity(raw.len());
-    walk(fragment.tree.root(), &mut out);
+    walk(fragment.tree.root(), &mut out, false);
     out
 }
 
-fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+/// Appends the text under `node`. `caption`: inside a photo caption, whose own words describe and
+/// credit a photo, not the story; a paragraph a broken page left inside an unclosed caption is still
+/// the story.
+fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String, caption: bool) {
     for child in node.children() {
         match child.value() {
+            Node::Text(_) if caption => {}
             Node::Text(t) => out.push_str(t),
             Node::Element(e) => {
                 let name = e.name();
@@ -87,12 +90,13 @@ fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
                 if name == "li" {
                     out.push_str("• ");
                 }
-                walk(child, out);
+                let in_caption = name == "figcaption" || caption && !block;
+                walk(child, out, in_caption);
                 if block {
                     out.push('\n');
                 }
             }
-            _ => walk(child, out),
+            _ => walk(child, out, caption),
         }
     }
 }

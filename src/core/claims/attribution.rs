@@ -70,6 +70,8 @@ pub struct Context {
     /// Ostrova"): a speaker called by one of them alone is called by a surname, as reporters do.
     pub name_ends: WordSet,
     pub is_thread: bool,
+    /// The page is a podcast's show notes, where hosts go by their first names.
+    pub show_notes: bool,
 }
 
 impl Context {
@@ -461,7 +463,9 @@ static VIEW_VERBS: Words = Words::new(&[
 /// Whether the speaker is one capitalised word that names no company and no one met before in full.
 fn lone_first_name(tokens: &Tokens<'_>, span: Span, speaker: &Speaker, ctx: &Context, lex: &Lexicon) -> bool {
     let (Speaker::Official(name) | Speaker::Person(name)) = speaker else { return false };
-    span.end - span.start == 1
+    // Elsewhere a one-word name arguing or predicting is as often a company or a research firm.
+    ctx.show_notes
+        && span.end - span.start == 1
         && !name.contains(' ')
         && tokens.capitalized(span.start)
         && ctx.company.as_deref().is_none_or(|c| !c.split_whitespace().any(|w| w == name))
@@ -730,7 +734,7 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     }
     // "Verdi, the services union, said": a name whose appositive says it is an organisation.
     if let Some(name) = named_organisation(tokens, span, lex) {
-        return Some(Speaker::Official(company_in(tokens, span, lex).unwrap_or(name)));
+        return Some(Speaker::Official(name));
     }
     // "The packaged-food maker said", "the staff union said": the organisation named by what it is.
     let head_end = (span.start..span.end).find(|&k| tokens.ends_chunk(k)).map_or(span.end, |k| k + 1);

@@ -95,10 +95,14 @@ pub fn social_cue(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Span> {
     }
 }
 
-/// A community named the way its site names it: "r/cscareerquestions".
+/// A community named the way its site names it, as where something was posted: "on
+/// r/cscareerquestions", "r/insurance users" ("the r/antiwork subreddit has 2 million members" is
+/// about the community, not from it).
 pub fn is_forum_name(tokens: &Tokens<'_>, k: usize) -> bool {
     let w = tokens.bare[k].trim_start_matches('/');
-    w.len() > 2 && w.starts_with("r/") && w[2..].chars().all(|c| c.is_alphanumeric() || c == '_')
+    let name = w.len() > 2 && w.starts_with("r/") && w[2..].chars().all(|c| c.is_alphanumeric() || c == '_');
+    let posted_there = k == 0 || matches!(tokens.bare[k - 1].as_str(), "on" | "in" | "from" | "to" | "via");
+    name && posted_there
 }
 
 /// "Blind" the app, not the adjective: only counts when capitalised or with a preposition.

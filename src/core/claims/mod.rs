@@ -107,7 +107,8 @@ struct Pending {
 }
 
 fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Pending> {
-    let mut ctx = Context { company, name_ends: Context::name_ends_in(text), ..Context::default() };
+    let show_notes = is_show_notes(text, lex);
+    let mut ctx = Context { company, name_ends: Context::name_ends_in(text), show_notes, ..Context::default() };
     let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
     let cleaned = lex.hygiene.clean(text, Kind::Article);
     let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
@@ -115,17 +116,17 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
     // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
     let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
-    let show_notes = is_show_notes(text, lex);
     let hosts = if show_notes { show_notes::host_names(text, lex) } else { Default::default() };
     let mut last_speaker: Option<Speaker> = None;
     let mut last_unnamed_guest = false;
     let mut pending = |text: String, turn: Option<&Turn>| {
-        let (text, source, credit) = match trailing_credit(&text) {
+        let (text, source, credit, social_credit) = match trailing_credit(&text) {
             Some((rest, credit)) => {
                 let cited = credited(Some(&credit), lex, page_source.as_ref());
-                (rest, cited.clone().or_else(|| page_source.clone()), cited)
+                let social = !Tokens::new(&credit, lex).find(&lex.speakers.social).is_empty();
+                (rest, cited.clone().or_else(|| page_source.clone()), cited, social)
             }
-            None => (text, page_source.clone(), None),
+            None => (text, page_source.clone(), None, false),
         };
         let tokens = Tokens::new(&text, lex);
         let mut attr = attribution::find(&tokens, lex, &ctx);
@@ -167,9 +168,12 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             (Some(ShowVoice::Host), Some(a)) => Decision::Rules(host_verdict(&tokens, a, lex)),
             _ => article_decision(&tokens, attr.as_ref(), lex, source.as_ref()),
         };
-        // "… (Bloomberg)": an aggregator's credit is a checkable attribution of plain reporting.
+        // "… (Bloomberg)": an aggregator's credit is a checkable attribution of plain reporting;
+        // "… (via Blind)" credits a social post.
         if let (Decision::WriterVoice { .. }, Some(outlet)) = (&decision, credit) {
             decision = Decision::Rules(Verdict::sourced(SourcedReason::Outlet, outlet));
+        } else if social_credit && !matches!(&decision, Decision::Rules(v) if !v.is_sourced()) {
+            decision = Decision::Rules(Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial]));
         }
         let hedges = markers::hedges(&tokens, lex);
         Pending { text, origin: origin.clone(), hedges, source, decision }
@@ -235,7 +239,9 @@ fn host_verdict(tokens: &Tokens<'_>, a: &Attribution, lex: &Lexicon) -> Verdict 
 
 /// Whether the page is a podcast's show notes.
 fn is_show_notes(text: &str, lex: &Lexicon) -> bool {
-    lex.show_notes_cues.is_match(text)
+    // A news page's footer ("… wherever you get your podcasts") has one weak cue; show notes have a
+    // strong one ("In this episode") or several.
+    lex.show_notes_cues.is_match(text) || lex.show_notes_weak_cues.find_iter(text).nth(1).is_some()
 }
 
 /// Who a transcript turn's speaker is: an executive speaks for the company, anyone else for themself.
@@ -319,7 +325,7 @@ fn article_decision(
         Speaker::Person(name) => name.contains(' '),
         Speaker::Official(_) => {
             markers::named_poster(tokens, lex)
-                || markers::social_cue(tokens, lex).is_none_or(|cue| denied(tokens, a, cue))
+                || markers::social_cue(tokens, lex).is_none_or(|cue| denied(tokens, lex, a, cue))
         }
         _ => false,
     });
@@ -351,10 +357,14 @@ fn article_decision(
 
 /// "Pinecrest denied a viral TikTok video that claimed …": the company speaks first and the social
 /// post is what it answers, not where its words come from (that would be "according to a post on X").
-fn denied(tokens: &Tokens<'_>, a: &Attribution, cue: tokens::Span) -> bool {
+fn denied(tokens: &Tokens<'_>, lex: &Lexicon, a: &Attribution, cue: tokens::Span) -> bool {
     let cited = (cue.start.saturating_sub(4)..cue.start)
         .any(|k| matches!(tokens.bare[k].as_str(), "according" | "per" | "citing" | "via" | "from"));
-    cue.start >= a.frame_span.end && !cited
+    // "…, an anonymous post on Blind claimed.": the post speaks last, and it is the source.
+    let speaks_last = cue.start > 0
+        && tokens.ends_chunk(cue.start - 1)
+        && (cue.end..(cue.end + 4).min(tokens.len())).any(|k| lex.say_verbs.contains(&tokens.bare[k]));
+    cue.start >= a.frame_span.end && !cited && !speaks_last
 }
 
 /// The verdict an attribution decides on its own, or `None` when the claim must be judged by its words.

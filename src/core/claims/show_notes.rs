@@ -27,17 +27,22 @@ pub fn host_names(text: &str, lex: &Lexicon) -> WordSet {
         if !lex.show_host_words.contains(&bare) || w.ends_with(['.', ';']) {
             continue;
         }
-        for next in words.iter().skip(i + 1).take(7) {
+        // "hosted Globex executives" names guests of an event; only "hosted by" names hosts.
+        let mut after = words.iter().skip(i + 1).peekable();
+        if bare == "hosted" && after.next_if(|n| **n == "by").is_none() {
+            continue;
+        }
+        for next in after.take(7) {
             let name = next.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'');
-            let name = name.trim_end_matches("'s").trim_end_matches("’s");
-            if matches!(name, "by" | "and" | "&" | "") {
+            if matches!(name, "and" | "&" | "") {
                 continue;
             }
-            if !name.chars().next().is_some_and(char::is_uppercase) {
+            // A possessive is what the name owns, not a host ("hosts Initech's town hall").
+            if !name.chars().next().is_some_and(char::is_uppercase) || name.ends_with("'s") || name.ends_with("’s") {
                 break;
             }
             names.insert(name.to_lowercase());
-            if next.ends_with(['.', ';', ':', ')']) {
+            if next.ends_with(['.', ';', ':', ')', ',']) {
                 break;
             }
         }
@@ -49,11 +54,14 @@ pub fn host_names(text: &str, lex: &Lexicon) -> WordSet {
 pub fn voice(tokens: &Tokens<'_>, attr: &Attribution, hosts: &WordSet, lex: &Lexicon) -> Option<ShowVoice> {
     let span = attr.frame_span.start..attr.frame_span.end.min(tokens.len());
     let words = || span.clone().filter(|&k| !tokens.quoted[k]);
-    let host = words().any(|k| {
-        let bare = tokens.bare[k].trim_end_matches("'s");
-        lex.show_host_words.contains(bare)
-            || tokens.orig[k].chars().next().is_some_and(char::is_uppercase) && hosts.contains(bare)
-    });
+    // The host is the head of the speaker ("Our host", "Co-host Dev Raman", "Dana"), not a word in a
+    // clause about them ("Dana Roe, who co-hosts a podcast, said").
+    let head = span.clone().take(2).filter(|&k| !tokens.quoted[k]);
+    let host = head.clone().any(|k| lex.show_host_words.contains(tokens.bare[k].as_str()))
+        || span.clone().next().is_some_and(|k| {
+            tokens.orig[k].chars().next().is_some_and(char::is_uppercase)
+                && hosts.contains(tokens.bare[k].trim_end_matches("'s"))
+        });
     if host {
         return Some(ShowVoice::Host);
     }
@@ -78,11 +86,12 @@ mod tests {
     #[test]
     fn hosts_are_the_names_after_a_host_word() {
         let lex = Lexicon::embedded();
-        let text = "In this episode, hosts Dana Okafor and Lewis Brandt dig into the cuts. Hosted by Mei Tan.";
+        let text = "In this episode, hosts Dana Okafor and Lewis Brandt dig into the cuts. Hosted by Mei Tan. \
+                    Initech hosted Globex executives in Reno.";
         let names = host_names(text, lex);
         for n in ["dana", "okafor", "lewis", "brandt", "mei", "tan"] {
             assert!(names.contains(n), "{n} is a host");
         }
-        assert!(!names.contains("dig") && !names.contains("in"));
+        assert!(!names.contains("dig") && !names.contains("in") && !names.contains("globex"));
     }
 }

@@ -493,16 +493,24 @@ fn a_quoted_reply_an_aside_and_call_furniture_are_not_claims() {
 #[test]
 fn a_view_from_someone_known_by_a_first_name_is_the_pages_own_voice() {
     for line in ["Ben argues the survey was a pretext.", "Ricky predicts the studio resurfaces as a mobile shop."] {
-        let (label, reasons, _) = one(article("Shift Change", line));
-        assert_eq!(label, "speculative", "{line}: {reasons:?}");
-        assert!(reasons.contains(&"opinion"), "{line}: {reasons:?}");
+        let claims = show_notes(&format!("<p>{line}</p>"));
+        let c = claims.last().unwrap();
+        assert_eq!(c.verdict.label(), "speculative", "{line}: {claims:#?}");
+        assert!(c.verdict.reason_names().contains(&"opinion"), "{line}: {claims:#?}");
     }
-    // A surname, after the full name: a person on record.
-    let claims = article(
-        "The Ledger",
-        "Analyst Dana Ostrova of Fjellstad Markets spoke on Monday. Ostrova argues the savings are back-loaded.",
+    // A surname, after the full name: a person on record. Off show notes, a one-word name arguing
+    // is as often a company or a research firm.
+    let claims = show_notes(
+        "<p>Analyst Rosa Ostrova of Fjellstad Markets joined us on Monday.</p>\
+         <p>Ostrova argues the savings are back-loaded.</p>",
     );
     assert_eq!(claims.last().unwrap().verdict.label(), "sourced", "{claims:#?}");
+    for line in
+        ["Gartner predicts that AI will replace 30% of support roles by 2027.", "Globex argues the cuts were lawful."]
+    {
+        let (label, _, _) = one(article("The Ledger", line));
+        assert_eq!(label, "sourced", "{line}");
+    }
 }
 
 #[test]
@@ -540,4 +548,43 @@ fn a_remark_after_a_link_in_the_middle_of_a_message_is_the_posters_own() {
     assert_eq!(claims.len(), 2, "{claims:#?}");
     assert_eq!(claims[0].verdict.label(), "sourced");
     assert_eq!(claims[1].verdict.label(), "speculative");
+}
+
+#[test]
+fn furniture_rules_leave_the_news_that_looks_like_them() {
+    for text in [
+        "<p>Jane Roe was an analyst at Initech for 12 years before she was laid off.</p>",
+        "<p>Dana Roe was an Initech recruiter until the company replaced her team with software.</p>",
+        "<p>The first question comes from a shareholder who asked whether more cuts were planned.</p>",
+        "<p>Support for the retraining program comes from a $2 million state grant, Initech said.</p>",
+        "<p>Workers on the 6:00 a.m./2:00 p.m. shifts at Initech's Reno plant were told on Friday their jobs would go.</p>",
+        "<p>7:30 was when the layoff emails started arriving, three employees said.</p>",
+        "<p>Initech cut 300 jobs on Tuesday.</p><figure><figcaption>Photo: Getty<p>Globex cut 200 jobs on Wednesday.</p></figure>",
+    ] {
+        let claims = article("The Ledger", text);
+        assert!(!claims.is_empty(), "{text}");
+        assert!(!claims.last().unwrap().text.starts_with("was when"), "{text}");
+    }
+}
+
+#[test]
+fn a_podcast_footer_does_not_make_a_news_page_show_notes() {
+    let claims = article(
+        "The Ledger",
+        "<p>Initech hosted Globex executives in Reno last week.</p>\
+         <p>Globex said on Tuesday it would cut 300 jobs after the meeting.</p>\
+         <p>Listen to The Ledger Daily wherever you get your podcasts.</p>",
+    );
+    assert!(claims.iter().any(|c| c.text.starts_with("Globex said") && c.verdict.is_sourced()), "{claims:#?}");
+}
+
+#[test]
+fn a_social_post_that_speaks_last_or_is_credited_is_the_source() {
+    for line in [
+        "Initech's chief executive told staff 3,000 jobs would go, an anonymous post on Blind claimed.",
+        "Initech cut 300 jobs in Reno (via Blind).",
+    ] {
+        let (label, reasons, _) = one(article("The Ledger", line));
+        assert_eq!((label.as_str(), reasons), ("speculative", vec!["unverified-social"]), "{line}");
+    }
 }
