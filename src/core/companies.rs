@@ -387,6 +387,16 @@ pub fn canonical_name(name: &str) -> String {
 const DESCRIPTIVE_SUFFIX: &[&str] =
     &["-based", "-fueled", "-fuelled", "-driven", "-powered", "-backed", "-owned", "-era", "-led", "-first"];
 
+/// Whether `word` ends in a [`DESCRIPTIVE_SUFFIX`], in any case. Every suffix has a hyphen, so a
+/// word without one is not lower-cased at all; one with one is lower-cased once, not per suffix.
+fn is_descriptive(word: &str) -> bool {
+    if !word.contains('-') {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    DESCRIPTIVE_SUFFIX.iter().any(|s| lower.ends_with(s))
+}
+
 fn strip_possessive(word: &str) -> &str {
     word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word)
 }
@@ -413,7 +423,7 @@ fn clean_name(raw: &str, lex: &Lexicon) -> Option<String> {
     }
     let mut kept: Vec<&str> = Vec::new();
     for w in &words[start..] {
-        if lists.stop.contains(*w) || DESCRIPTIVE_SUFFIX.iter().any(|s| w.to_lowercase().ends_with(s)) {
+        if lists.stop.contains(*w) || is_descriptive(w) {
             break;
         }
         let possessive = w.ends_with("'s") || w.ends_with("’s");
