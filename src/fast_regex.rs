@@ -54,14 +54,15 @@ impl AsciiMask {
         if !text.chars().all(|c| c.is_ascii() || self.marks.contains(&c)) {
             return Cow::Borrowed(text);
         }
+        // The ASCII runs between marks are copied whole, not a character at a time.
         let mut out = String::with_capacity(text.len());
-        for c in text.chars() {
-            if c.is_ascii() {
-                out.push(c);
-            } else {
-                out.extend(std::iter::repeat_n('\0', c.len_utf8()));
-            }
+        let mut copied = 0;
+        for (at, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            out.push_str(&text[copied..at]);
+            out.extend(std::iter::repeat_n('\0', c.len_utf8()));
+            copied = at + c.len_utf8();
         }
+        out.push_str(&text[copied..]);
         Cow::Owned(out)
     }
 }

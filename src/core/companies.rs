@@ -88,6 +88,9 @@ struct Lists {
     stop_lower: HashSet<String>,
     /// Labels and places, which are never a company whole.
     not_names: HashSet<String>,
+    /// The labels and places lower-cased, for the words before a headline's subject: looked up
+    /// once per word instead of lower-casing every label and place for every word.
+    not_names_lower: HashSet<String>,
     /// Canonical company name (lower-cased) → its parent's canonical name.
     parents: std::collections::HashMap<String, String>,
     /// Places, which open a company's name only as a possessive ("Charlotte's Acme"); "Omaha
@@ -106,6 +109,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         stop_lower: r.stop_words.iter().map(|w| w.to_lowercase()).chain(["else".to_string()]).collect(),
         stop: r.stop_words.into_iter().collect(),
         places: r.places.iter().cloned().collect(),
+        not_names_lower: r.labels.iter().chain(&r.places).map(|n| n.to_lowercase()).collect(),
         not_names: r.labels.into_iter().chain(r.places).collect(),
     }
 });
@@ -188,9 +192,7 @@ fn rank(text: &str, lex: &Lexicon) -> Vec<(String, usize)> {
         let before_ok = title[opening..run.start()]
             .split_whitespace()
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-            .all(|w| {
-                w.is_empty() || LISTS.stop_lower.contains(&w) || LISTS.not_names.iter().any(|n| n.to_lowercase() == w)
-            });
+            .all(|w| w.is_empty() || LISTS.stop_lower.contains(&w) || LISTS.not_names_lower.contains(&w));
         // A lone word opening a headline ("Leaked", "Exclusive") is a company only when the body
         // names it too, or the headline goes on with a verb or a possessive ("Brightloom to cut").
         let possessive = run_text.contains(&format!("{name}'s")) || run_text.contains(&format!("{name}’s"));
@@ -387,6 +389,16 @@ pub fn canonical_name(name: &str) -> String {
 const DESCRIPTIVE_SUFFIX: &[&str] =
     &["-based", "-fueled", "-fuelled", "-driven", "-powered", "-backed", "-owned", "-era", "-led", "-first"];
 
+/// Whether `word` ends in a [`DESCRIPTIVE_SUFFIX`], in any case. Every suffix has a hyphen, so a
+/// word without one is not lower-cased at all; one with one is lower-cased once, not per suffix.
+fn is_descriptive(word: &str) -> bool {
+    if !word.contains('-') {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    DESCRIPTIVE_SUFFIX.iter().any(|s| lower.ends_with(s))
+}
+
 fn strip_possessive(word: &str) -> &str {
     word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word)
 }
@@ -413,7 +425,7 @@ fn clean_name(raw: &str, lex: &Lexicon) -> Option<String> {
     }
     let mut kept: Vec<&str> = Vec::new();
     for w in &words[start..] {
-        if lists.stop.contains(*w) || DESCRIPTIVE_SUFFIX.iter().any(|s| w.to_lowercase().ends_with(s)) {
+        if lists.stop.contains(*w) || is_descriptive(w) {
             break;
         }
         let possessive = w.ends_with("'s") || w.ends_with("’s");

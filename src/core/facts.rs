@@ -216,16 +216,19 @@ pub fn headcount_in(text: &str) -> Option<(u64, Qualifier)> {
         // "2026 jobs report", "its 2026 job cuts" or "3 people" are not layoffs worth reporting.
         let year_like = (1990.0..2100.0).contains(&n) && !cap["num"].contains(',') && cap.name("mult").is_none();
         let num = cap.name("num").expect("num is not optional");
-        let before = text[..num.start()].trim_end().to_lowercase();
+        // Only the words beside the figure decide, so they are compared without a lower-cased copy
+        // of the text around it.
+        let before = text[..num.start()].trim_end();
         let dated = ["in", "its", "the", "their", "of", "'s", "’s", "since", "for"].iter().any(|w| {
-            before.ends_with(&format!(" {w}"))
-                || before == *w
-                || w.starts_with('\'') && before.ends_with(w)
-                || w.starts_with('’') && before.ends_with(w)
+            let ends = ends_with_ignoring_case(before, w);
+            let spaced = ends && before.len() > w.len() && before.as_bytes()[before.len() - w.len() - 1] == b' ';
+            spaced || ends && (before.len() == w.len() || w.starts_with('\'') || w.starts_with('’'))
         });
         // "12% of its staff" is a share, not a headcount.
-        let after = text[num.end()..].trim_start().to_lowercase();
-        let share = after.starts_with('%') || after.starts_with("percent") || after.starts_with("per cent");
+        let after = text[num.end()..].trim_start();
+        let share = after.starts_with('%')
+            || starts_with_ignoring_case(after, "percent")
+            || starts_with_ignoring_case(after, "per cent");
         if !(5.0..=5_000_000.0).contains(&n) || year_like && dated || share {
             continue;
         }
@@ -241,6 +244,23 @@ pub fn headcount_in(text: &str) -> Option<(u64, Qualifier)> {
         return Some((n.round() as u64, qualifier(cap.name("qual").map(|q| q.as_str()))));
     }
     None
+}
+
+/// Whether `text` ends with the lower-case `suffix` in any case. For the plain words and "’s" it is
+/// given, this is what lower-casing `text` and comparing would say: the only letters beyond ASCII
+/// that lower-case to ASCII ones are the Kelvin sign (to "k", in none of the words) and the dotted
+/// capital I (to "i" with a combining dot after it, which ends none of them and breaks any word it
+/// starts).
+fn ends_with_ignoring_case(text: &str, suffix: &str) -> bool {
+    let (text, suffix) = (text.as_bytes(), suffix.as_bytes());
+    text.len() >= suffix.len() && text[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// Whether `text` starts with the lower-case ASCII `prefix` in any case (see
+/// [`ends_with_ignoring_case`]).
+fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    let (text, prefix) = (text.as_bytes(), prefix.as_bytes());
+    text.len() >= prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 /// Words that name the whole workforce when a figure follows them: "employs 30,000", "a workforce

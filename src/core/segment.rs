@@ -289,7 +289,15 @@ fn sentences(line: &str, lex: &Lexicon) -> Vec<String> {
             fixed.extend(split_after_ambiguous_abbreviation(part, lex));
         }
     }
-    fixed.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    // Most sentences need no trimming and are kept as they are, not copied.
+    fixed
+        .into_iter()
+        .filter_map(|s| match s.trim() {
+            "" => None,
+            t if t.len() == s.len() => Some(s),
+            t => Some(t.to_string()),
+        })
+        .collect()
 }
 
 /// "The layoffs are real. 1,400 people don't get cut …": Unicode's rules keep a full stop followed by
@@ -336,8 +344,10 @@ fn split_after_ambiguous_abbreviation(sentence: &str, lex: &Lexicon) -> Vec<Stri
     for pair in words.windows(2) {
         let (_, w) = pair[0];
         let (next_at, next) = pair[1];
-        if lex.ambiguous_abbreviations.contains(&w.to_lowercase())
-            && next.chars().next().is_some_and(char::is_uppercase)
+        // The capital is tested first: it needs no lower-cased copy of the word, and most words
+        // are not followed by one.
+        if next.chars().next().is_some_and(char::is_uppercase)
+            && lex.ambiguous_abbreviations.contains(&w.to_lowercase())
             && lex.sentence_openers.contains(next.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()))
         {
             out.push(sentence[from..next_at].to_string());
@@ -359,14 +369,21 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
     let norm: Vec<String> = words
         .iter()
         .map(|(_, w)| {
-            let n = normalize(w);
-            let b = bare_str(&n);
             let (mut letters, mut all_upper) = (0usize, true);
             for c in w.chars().filter(|c| c.is_alphabetic()) {
                 letters += 1;
                 all_upper &= c.is_uppercase();
             }
-            if letters > 1 && all_upper { b.to_uppercase() } else { b.to_string() }
+            let upper = letters > 1 && all_upper;
+            // A plain-ASCII word trims the same in either case, so it is trimmed first and
+            // changes case in one string rather than two.
+            if w.is_ascii() {
+                let b = bare_str(w);
+                return if upper { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() };
+            }
+            let n = normalize(w);
+            let b = bare_str(&n);
+            if upper { b.to_uppercase() } else { b.to_string() }
         })
         .collect();
     let mut cuts: Vec<(usize, usize)> = Vec::new(); // (end of left clause, start of right clause)

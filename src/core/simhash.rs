@@ -17,7 +17,8 @@ pub fn simhash(text: &str) -> u64 {
     for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         let start = lower.len();
         if w.is_ascii() {
-            lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+            lower.push_str(w);
+            lower[start..].make_ascii_lowercase();
         } else {
             lower.push_str(&w.to_lowercase());
         }
@@ -29,14 +30,7 @@ pub fn simhash(text: &str) -> u64 {
     // Each bit's weight is (shingles with the bit set) − (shingles without it); counting only the
     // set bits and comparing with the shingle count at the end gives the same sign without a
     // branch per bit.
-    let mut ones = [0u32; 64];
-    let mut shingles = 0u32;
-    let mut add = |h: u64| {
-        shingles += 1;
-        for (bit, count) in ones.iter_mut().enumerate() {
-            *count += (h >> bit & 1) as u32;
-        }
-    };
+    let mut counts = BitCounts::new();
     let mut shingle = String::new();
     let mut hash_of = |group: &[(usize, usize)]| {
         shingle.clear();
@@ -49,13 +43,75 @@ pub fn simhash(text: &str) -> u64 {
         xxh3_64(shingle.as_bytes())
     };
     if words.len() < 3 {
-        add(hash_of(&words));
+        counts.add(hash_of(&words));
     } else {
         for group in words.windows(3) {
-            add(hash_of(group));
+            counts.add(hash_of(group));
         }
     }
+    let (ones, shingles) = counts.finish();
     ones.iter().enumerate().fold(0u64, |acc, (bit, &n)| if 2 * n > shingles { acc | 1 << bit } else { acc })
+}
+
+/// Each byte value with bit `i` moved to byte `i` (as 0 or 1), so one addition counts eight bits.
+const SPREAD: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let mut bit = 0;
+        while bit < 8 {
+            if byte >> bit & 1 == 1 {
+                table[byte] |= 1 << (8 * bit);
+            }
+            bit += 1;
+        }
+        byte += 1;
+    }
+    table
+};
+
+/// How many of the hashes added so far have each of the 64 bits set. A hash's bits are added eight
+/// at a time, one byte lane per bit, instead of one by one: every shingle of every item is counted.
+/// A lane holds at most 255, so the lanes are emptied into the totals every 255 hashes.
+struct BitCounts {
+    /// `lanes[k]`, byte `i`: hashes since the last flush with bit `8k + i` set.
+    lanes: [u64; 8],
+    pending: u32,
+    ones: [u32; 64],
+    hashes: u32,
+}
+
+impl BitCounts {
+    fn new() -> Self {
+        Self { lanes: [0; 8], pending: 0, ones: [0; 64], hashes: 0 }
+    }
+
+    fn add(&mut self, h: u64) {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += SPREAD[(h >> (8 * k) & 0xff) as usize];
+        }
+        self.hashes += 1;
+        self.pending += 1;
+        if self.pending == 255 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            for i in 0..8 {
+                self.ones[8 * k + i] += (*lane >> (8 * i) & 0xff) as u32;
+            }
+            *lane = 0;
+        }
+        self.pending = 0;
+    }
+
+    /// The count per bit and the number of hashes added.
+    fn finish(mut self) -> ([u32; 64], u32) {
+        self.flush();
+        (self.ones, self.hashes)
+    }
 }
 
 pub fn distance(a: u64, b: u64) -> u32 {
@@ -126,6 +182,20 @@ mod tests {
         idx.insert(simhash(ORIGINAL), "a1");
         assert_eq!(idx.near(simhash(ORIGINAL)), Some("a1"));
         assert_eq!(idx.near(simhash("Globex opens a new office in Lisbon with two hundred new hires in sales.")), None);
+    }
+
+    #[test]
+    fn bits_counted_by_lanes_match_bits_counted_one_by_one() {
+        let hashes: Vec<u64> = (0..1000u64).map(|i| xxh3_64(&i.to_le_bytes())).chain([u64::MAX; 300]).collect();
+        let mut counts = BitCounts::new();
+        let mut expected = [0u32; 64];
+        for &h in &hashes {
+            counts.add(h);
+            for (bit, n) in expected.iter_mut().enumerate() {
+                *n += (h >> bit & 1) as u32;
+            }
+        }
+        assert_eq!(counts.finish(), (expected, hashes.len() as u32));
     }
 
     #[test]

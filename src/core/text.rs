@@ -121,16 +121,31 @@ pub fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
-    text.chars()
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
-            '\u{2013}' | '\u{2014}' => '-',
-            '\u{00A0}' => ' ',
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`], appended to `out`: a caller joining many words normalizes each into one buffer
+/// instead of allocating a string per word.
+pub fn normalize_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        let from = out.len();
+        out.push_str(text);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
+    out.extend(
+        text.chars()
+            .map(|c| match c {
+                '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
+                '\u{2013}' | '\u{2014}' => '-',
+                '\u{00A0}' => ' ',
+                c => c,
+            })
+            .flat_map(char::to_lowercase),
+    );
 }
 
 /// Text that can never ping anyone on any platform: `@everyone`, `@here`, `@channel`, Slack's

@@ -161,35 +161,41 @@ impl Rules {
                 if rule.screen.as_ref().is_some_and(|screen| !screen.is_match(current)) {
                     continue;
                 }
-                let Some(found) = rule.regex.captures(current) else { continue };
+                // Only credit and strip rules read a group; the others need the match alone, which
+                // the regex engine finds without its slower search for groups (most rules test every
+                // block of every item).
+                let (m, publisher) = if matches!(rule.kind, Kind::Credit | Kind::Strip) {
+                    let Some(found) = rule.regex.captures(current) else { continue };
+                    (found.get(0).expect("group 0 exists").range(), found.name("publisher").map(|p| p.as_str()))
+                } else {
+                    let Some(found) = rule.regex.find(current) else { continue };
+                    (found.range(), None)
+                };
                 out.fired.push(rule.name.clone());
                 match rule.kind {
                     Kind::Block => continue 'blocks,
                     Kind::Rest => {
-                        let m = found.get(0).expect("group 0 exists");
-                        let before = current[..m.start()].trim();
+                        let before = current[..m.start].trim();
                         if !before.is_empty() {
                             kept.push_str(&escape(before));
                         }
                         break 'blocks;
                     }
                     Kind::Credit => {
-                        let name = found.name("publisher").map(|m| m.as_str().trim().trim_end_matches('.'));
+                        let name = publisher.map(|p| p.trim().trim_end_matches('.'));
                         if let Some(name) = name.filter(|n| !n.is_empty()) {
                             out.publisher.get_or_insert_with(|| name.to_string());
                         }
                         continue 'blocks;
                     }
                     Kind::Cut => {
-                        let m = found.get(0).expect("group 0 exists");
-                        replaced = Some(current[..m.start()].trim_end().to_string());
+                        replaced = Some(current[..m.start].trim_end().to_string());
                     }
                     Kind::Strip => {
-                        let m = found.get(0).expect("group 0 exists");
-                        if let Some(name) = found.name("publisher") {
-                            out.publisher.get_or_insert_with(|| name.as_str().to_string());
+                        if let Some(name) = publisher {
+                            out.publisher.get_or_insert_with(|| name.to_string());
                         }
-                        replaced = Some(format!("{}{}", &current[..m.start()], &current[m.end()..]).trim().to_string());
+                        replaced = Some(format!("{}{}", &current[..m.start], &current[m.end..]).trim().to_string());
                     }
                 }
             }

@@ -2,7 +2,7 @@
 //! words stand inside quotation marks. Phrase matches on the normalized text map back to word indices.
 
 use crate::core::lexicon::{Lexicon, PhraseSet, ScanHit};
-use crate::core::text::normalize;
+use crate::core::text::normalize_into;
 
 pub struct Tokens<'a> {
     lex: &'a Lexicon,
@@ -35,21 +35,22 @@ impl<'a> Tokens<'a> {
         let mut starts = Vec::with_capacity(orig.len());
         let mut in_quote = false;
         for w in &orig {
-            let n = normalize(w);
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            let start = joined.len();
+            starts.push(start);
+            // Each word is normalized straight into the joined text, without a string of its own.
+            normalize_into(w, &mut joined);
+            let n = &joined[start..];
             let marks = n.chars().filter(|&c| c == '"').count();
             let opens = n.starts_with('"') || n.starts_with("(\"");
             quoted.push(in_quote || marks > 0 && opens);
             if marks % 2 == 1 {
                 in_quote = !in_quote;
             }
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            starts.push(joined.len());
             let b = n.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '%' && c != '~');
-            let b = b.trim_start_matches('\'').trim_end_matches("'s").trim_end_matches('\'').to_string();
-            joined.push_str(&n);
-            bare.push(b);
+            bare.push(b.trim_start_matches('\'').trim_end_matches("'s").trim_end_matches('\'').to_string());
         }
         // An unbalanced quote mark quotes nothing.
         if in_quote {
