@@ -331,8 +331,11 @@ fn article_decision(
     });
     // "X is said to be weighing …, according to three people familiar with the plans": the rumour
     // cue is the outlet's own hedge on what its unnamed sources told it.
+    // Only "is said to": "employees speculated that …" is still their speculation.
+    let said_to = |h: &tokens::Span| tokens.bare[h.start..h.end].iter().any(|w| w == "said");
     let told_by_sources = attr.is_some_and(|a| a.speaker == Speaker::Anonymous)
-        && second_hand.iter().all(|r| *r == SpeculativeReason::Rumour);
+        && second_hand.iter().all(|r| *r == SpeculativeReason::Rumour)
+        && tokens.find(&lex.markers.rumour).iter().all(said_to);
     if !second_hand.is_empty() && !named && !told_by_sources {
         return rules(Verdict::speculative(second_hand));
     }
