@@ -361,7 +361,12 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             let before = chunk_before(tokens, i);
             // "… the savings Verada has promised.", "… and it shows.": a verb that ends the sentence
             // with nobody's words before it (", Initech said.") frames nothing.
-            let frames_nothing = i + 1 == tokens.len() && (before.start == 0 || !tokens.ends_chunk(before.start - 1));
+            let words_before = if before.start == 0 {
+                (before.start..i.saturating_sub(1)).any(|k| tokens.ends_chunk(k))
+            } else {
+                tokens.ends_chunk(before.start - 1)
+            };
+            let frames_nothing = i + 1 == tokens.len() && !words_before;
             if before.end > before.start && !frames_nothing {
                 candidates.push((before, Span { start: before.start, end: i + 1 }, frame));
             }
@@ -655,7 +660,10 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         while s > 0 && start - s < 5 && !tokens.ends_chunk(s - 1) {
             s -= 1;
         }
-        if (s..start).any(|k| tokens.capitalized(k)) {
+        // A name, not a clause: a sentence's first word is capitalised whatever it is ("More cuts
+        // could follow, the company said" has no appositive).
+        let named = (s..start).any(|k| k > s && tokens.capitalized(k)) || start - s <= 3 && tokens.capitalized(s);
+        if named {
             start = s;
         }
     }

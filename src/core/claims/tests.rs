@@ -593,3 +593,15 @@ fn a_social_post_that_speaks_last_or_is_credited_is_the_source() {
         assert_eq!((label.as_str(), reasons), ("speculative", vec!["unverified-social"]), "{line}");
     }
 }
+
+#[test]
+fn a_hedge_before_an_inverted_speaker_stays_with_that_speaker() {
+    for line in [
+        "More cuts could follow, a company spokesperson said.",
+        "Further layoffs are possible, the company said.",
+        "Initech will cut 300 jobs, the company said.",
+    ] {
+        let (label, reasons, _) = one(article("The Ledger", line));
+        assert_eq!((label.as_str(), reasons), ("sourced", vec!["official"]), "{line}");
+    }
+}
