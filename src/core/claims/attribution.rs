@@ -36,8 +36,8 @@ pub enum Frame {
     Belief(BeliefKind),
     /// heard, was told …
     Hearsay,
-    /// "Ben argues", "Jo calls it …": a view given by someone the page knows by a first name only
-    /// (a show's host, the writer's friend), which is the page's own voice, not a statement on record.
+    /// "Ben argues", "Ricky predicts": on show notes, a view given by someone known by a first name
+    /// only (a host), which is the show's own voice, not a statement on record.
     View(BeliefKind),
     /// "in a statement", "in a filing": no speaker named, the channel itself is the source.
     Channel,
@@ -362,7 +362,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             // "… the savings Verada has promised.", "… and it shows.": a verb that ends the sentence
             // with nobody's words before it (", Initech said.") frames nothing.
             let words_before = if before.start == 0 {
-                (before.start..i.saturating_sub(1)).any(|k| tokens.ends_chunk(k))
+                (0..i - 1).any(|k| tokens.ends_chunk(k))
             } else {
                 tokens.ends_chunk(before.start - 1)
             };
@@ -419,9 +419,8 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             }
             other => other,
         };
-        // "Ben argues the survey was a pretext", "Jo calls it consent theater": someone the page
-        // knows by a first name only, giving a view, speaks in the page's own voice (a show's host,
-        // the writer's friend), not on record.
+        // "Ben argues the survey was a pretext": on show notes, someone known by a first name only,
+        // giving a view, speaks in the show's own voice, not on record.
         let frame = if VIEW_VERBS.contains(verb_word) && lone_first_name(tokens, speaker_span, &speaker, ctx, lex) {
             Frame::View(if FORECAST_VERBS.contains(verb_word) { BeliefKind::Forecast } else { BeliefKind::Opinion })
         } else {

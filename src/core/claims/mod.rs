@@ -108,7 +108,9 @@ struct Pending {
 
 fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Pending> {
     let show_notes = is_show_notes(text, lex);
-    let mut ctx = Context { company, name_ends: Context::name_ends_in(text), show_notes, ..Context::default() };
+    // Only show notes tell first names from surnames (see `attribution::lone_first_name`).
+    let name_ends = if show_notes { Context::name_ends_in(text) } else { Default::default() };
+    let mut ctx = Context { company, name_ends, show_notes, ..Context::default() };
     let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
     let cleaned = lex.hygiene.clean(text, Kind::Article);
     let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
@@ -123,8 +125,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         let (text, source, credit, social_credit) = match trailing_credit(&text) {
             Some((rest, credit)) => {
                 let cited = credited(Some(&credit), lex, page_source.as_ref());
-                let social = !Tokens::new(&credit, lex).find(&lex.speakers.social).is_empty();
-                (rest, cited.clone().or_else(|| page_source.clone()), cited, social)
+                (rest, cited.clone().or_else(|| page_source.clone()), cited, names_social_site(&credit, lex))
             }
             None => (text, page_source.clone(), None, false),
         };
@@ -300,7 +301,7 @@ fn credited(credit: Option<&str>, lex: &Lexicon, page: Option<&Source>) -> Optio
         None if credit.contains('.') && !credit.contains(' ') => {
             lex.outlet_for_host(&credit.to_lowercase()).map_or_else(|| credit.to_lowercase(), |o| o.name().to_string())
         }
-        None if labelled && Tokens::new(credit, lex).find(&lex.speakers.social).is_empty() => credit.to_string(),
+        None if labelled && !names_social_site(credit, lex) => credit.to_string(),
         None => return None,
     };
     if page.is_some_and(|p| p.name == name) {
@@ -330,8 +331,8 @@ fn article_decision(
         _ => false,
     });
     // "X is said to be weighing …, according to three people familiar with the plans": the rumour
-    // cue is the outlet's own hedge on what its unnamed sources told it.
-    // Only "is said to": "employees speculated that …" is still their speculation.
+    // cue is the outlet's own hedge on what its unnamed sources told it. Only "is said to":
+    // "employees speculated that …" is still their speculation.
     let said_to = |h: &tokens::Span| tokens.bare[h.start..h.end].iter().any(|w| w == "said");
     let told_by_sources = attr.is_some_and(|a| a.speaker == Speaker::Anonymous)
         && second_hand.iter().all(|r| *r == SpeculativeReason::Rumour)
@@ -356,6 +357,11 @@ fn article_decision(
     let generic_subject = evidence::generic_subject(tokens, lex);
     let ctx = scorer::Context { generic_subject, names_organisation: evidence::names_organisation(tokens, lex) };
     Decision::WriterVoice { features: scorer::features(tokens, lex, ctx), generic_subject }
+}
+
+/// Whether a credit names a social site ("via Blind", "via Twitter"): a post there, not an outlet.
+fn names_social_site(credit: &str, lex: &Lexicon) -> bool {
+    !Tokens::new(credit, lex).find(&lex.speakers.social).is_empty()
 }
 
 /// "Pinecrest denied a viral TikTok video that claimed …": the company speaks first and the social
