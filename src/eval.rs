@@ -63,9 +63,14 @@ pub const CORPUS_WORLD5B: &str = include_str!("../eval/corpus-world5b.jsonl");
 /// A sixth, written blind after the fifth was tuned on: every style, shaped like what a scraper gets
 /// (live-blog times, related links, paywall leftovers, bullet facts, analysts' notes, forum threads).
 pub const CORPUS_WORLD6: &str = include_str!("../eval/corpus-world6.jsonl");
+/// Three more parts written blind: scraped article pages, community threads and podcast pages, and
+/// the writer's own voice beside plain reporting.
+pub const CORPUS_WORLD7A: &str = include_str!("../eval/corpus-world7a.jsonl");
+pub const CORPUS_WORLD7B: &str = include_str!("../eval/corpus-world7b.jsonl");
+pub const CORPUS_WORLD7C: &str = include_str!("../eval/corpus-world7c.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 10] = [
+const CORPORA: [&str; 13] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -76,6 +81,9 @@ const CORPORA: [&str; 10] = [
     CORPUS_WORLD5A,
     CORPUS_WORLD5B,
     CORPUS_WORLD6,
+    CORPUS_WORLD7A,
+    CORPUS_WORLD7B,
+    CORPUS_WORLD7C,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

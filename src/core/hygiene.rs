@@ -275,8 +275,12 @@ impl Hygiene {
         self.furniture_gate.is_match(sentence) && !self.is_exempt(sentence)
     }
 
+    /// The exemptions keep imperatives that state a consequence ("Cut them and the organization
+    /// forgets"); a sentence that opens with a subject ("I am a bot, and this action …") is no imperative.
     fn is_exempt(&self, sentence: &str) -> bool {
-        self.not_furniture.as_ref().is_some_and(|r| r.is_match(sentence))
+        let first = sentence.split_whitespace().next().unwrap_or_default().trim_end_matches(',');
+        !SUBJECT_OPENERS.iter().any(|w| first.eq_ignore_ascii_case(w))
+            && self.not_furniture.as_ref().is_some_and(|r| r.is_match(sentence))
     }
 
     /// The first furniture rule a line or sentence matches, as written in the rule file.
@@ -339,6 +343,9 @@ impl Hygiene {
         self.dependent_tails.is_match(clause.trim())
     }
 }
+
+/// Words that open a sentence as its subject, so never an imperative.
+const SUBJECT_OPENERS: &[&str] = &["i", "we", "you", "he", "she", "it", "they", "this", "that", "there"];
 
 /// The text's lines, with a line that opens in lower case joined to the one before it when that one
 /// is left unfinished: it continues that sentence ("Globex told staff on Friday / that the office

@@ -223,7 +223,42 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             None => out.extend(parts),
         }
     }
-    out
+    without_pull_quotes(out)
+}
+
+/// A pull quote repeats a line of the body to catch the eye ("\"We will hire agents first.\" — the
+/// CEO"); it is one claim, said where the body says it, so a claim the page says again in full is
+/// kept once.
+fn without_pull_quotes(mut claims: Vec<Pending>) -> Vec<Pending> {
+    const SHORTEST: usize = 30;
+    let keys: Vec<String> = claims.iter().map(|p| repeat_key(&p.text)).collect();
+    let mut keep = vec![true; claims.len()];
+    for i in 0..claims.len() {
+        if keys[i].len() < SHORTEST {
+            continue;
+        }
+        let repeated = keys.iter().enumerate().any(|(j, other)| {
+            j != i && keep[j] && (other.len() > keys[i].len() && other.contains(keys[i].as_str()) || j < i && *other == keys[i])
+        });
+        if repeated {
+            tracing::debug!(claim = %claims[i].text, "Dropped a pull quote the page says again.");
+            keep[i] = false;
+        }
+    }
+    let mut keep = keep.into_iter();
+    claims.retain(|_| keep.next().unwrap_or(true));
+    claims
+}
+
+/// The words a claim says, for spotting a repeat: a quotation standing alone or signed with a dash
+/// counts by its quoted words only.
+fn repeat_key(text: &str) -> String {
+    let quoted = text.strip_prefix(['"', '“']).and_then(|rest| {
+        let (end, close) = rest.char_indices().find(|(_, c)| matches!(c, '"' | '”'))?;
+        let after = rest[end + close.len_utf8()..].trim_start();
+        (after.is_empty() || after.starts_with(['—', '–', '-'])).then(|| &rest[..end])
+    });
+    quoted.unwrap_or(text).chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// A show host's view: opinion, with the forecasts and hedges in what they said; what they only heard
@@ -547,24 +582,54 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let cleaned = break_after_links(&lex.hygiene.clean(&message.text, Kind::Message).text());
         // A link written into the text backs what comes before it, not the remarks after it.
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
-        for sentence in by_sentence(segments(&cleaned, lex)) {
-            let after_link =
-                last_url.is_some_and(|end| cleaned.find(sentence[0].text.as_str()).is_some_and(|at| at >= end));
+        for (n, sentence) in by_sentence(segments(&cleaned, lex)).into_iter().enumerate() {
+            let at = cleaned.find(sentence[0].text.as_str());
+            let after_link = last_url.is_some_and(|end| at.is_some_and(|at| at >= end));
+            // A link written into the text backs the line it closes, a headline, or a line that says
+            // what a source says; the poster's own lines around it ("Got walked out yesterday with 30
+            // others") are theirs alone.
+            let backed = !after_link
+                && (last_url.is_none()
+                    || at.is_none_or(|at| closed_by_link(&cleaned, at, &sentence))
+                    || n == 0 && is_title(&sentence[0].text)
+                    || cites_a_source(&sentence[0].text, lex));
             let mut parts: Vec<Claim> = Vec::new();
             for seg in &sentence {
-                parts.push(claim(seg.text.clone(), !after_link, sentence.len() == 1));
+                parts.push(claim(seg.text.clone(), backed, sentence.len() == 1));
             }
             // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims. Parts that
             // are both speculative stay one claim ("Revenue was up 20% so this is AI-washing"): people
             // reading a thread take a sentence as one remark, and its fragments alone say little.
             let disagree = parts.iter().any(|c| c.verdict.is_sourced() != parts[0].verdict.is_sourced());
             match sentence[0].whole.clone() {
-                Some(whole) if !disagree => out.push(claim(whole, !after_link, true)),
+                Some(whole) if !disagree => out.push(claim(whole, backed, true)),
                 _ => out.extend(parts),
             }
         }
     }
     out
+}
+
+/// Whether a link follows the sentence at `at` with nothing but punctuation between, or sits inside
+/// it (its text was taken out of the claim, so the claim is no longer found word for word).
+fn closed_by_link(text: &str, at: usize, sentence: &[Segment]) -> bool {
+    let last = sentence.last().map_or("", |s| s.text.as_str());
+    let Some(end) = text[at..].find(last).map(|k| at + k + last.len()) else {
+        return true;
+    };
+    let rest = text[end..].trim_start_matches(|c: char| c.is_whitespace() || ":-—–→(<[".contains(c));
+    rest.starts_with("http://") || rest.starts_with("https://")
+}
+
+/// A headline shared as a message's first line: no full stop, several words.
+fn is_title(text: &str) -> bool {
+    !text.trim_end().ends_with(['.', '!', '?']) && text.split_whitespace().count() >= 4
+}
+
+/// Whether the sentence tells what a source says ("The article says 6%", "per the release").
+fn cites_a_source(text: &str, lex: &Lexicon) -> bool {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| lex.say_verbs.contains(&w.to_lowercase()) || w.eq_ignore_ascii_case("per") || w.eq_ignore_ascii_case("according"))
 }
 
 /// The text with a line break after every link that more words follow on the same line: "Zentrope
