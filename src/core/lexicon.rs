@@ -255,6 +255,7 @@ struct MarkersFile {
     layoff_actions: Vec<String>,
     plan_actions: Vec<String>,
     social_domains: Vec<String>,
+    community_sites: Vec<String>,
     ai_terms: Vec<String>,
     ai_reason_cues: Vec<String>,
 }
@@ -303,6 +304,8 @@ pub struct MarkerLexicon {
     /// Scheduled moves that make a future tense a plan ("will move to Austin in May").
     pub plan_actions: PhraseSet,
     pub social_domains: Vec<String>,
+    /// Forums and social sites by the name a page gives as its outlet ("Reddit", "Hacker News").
+    pub community_sites: Vec<String>,
     pub ai_terms: PhraseSet,
     pub ai_reason_cues: PhraseSet,
 }
@@ -469,6 +472,7 @@ impl Lexicon {
                 layoff_actions: phrases("markers.layoff_actions", &m.layoff_actions)?,
                 plan_actions: phrases("markers.plan_actions", &m.plan_actions)?,
                 social_domains: m.social_domains,
+                community_sites: m.community_sites.iter().map(|s| s.to_lowercase()).collect(),
                 ai_terms: phrases("markers.ai_terms", &m.ai_terms)?,
                 ai_reason_cues: phrases("markers.ai_reason_cues", &m.ai_reason_cues)?,
             },
@@ -503,6 +507,12 @@ impl Lexicon {
     /// Whether `host` is a social network, whose posts do not back a claim.
     pub fn is_social_host(&self, host: &str) -> bool {
         self.markers.social_domains.iter().any(|d| on_domain(host, d))
+    }
+
+    /// Whether a page's outlet is a forum or social site, whose posts no newsroom stands behind.
+    pub fn is_community_site(&self, outlet: &str) -> bool {
+        let name = outlet.trim().to_lowercase();
+        self.markers.community_sites.iter().any(|s| *s == name)
     }
 
     /// Every known company named in `text`, by canonical name, in order of first mention.

@@ -17,7 +17,7 @@ pub use scorer::Weights;
 use super::companies::companies;
 use super::hygiene::{Kind, Turn, trailing_credit};
 use super::lexicon::Lexicon;
-use super::model::{Article, Document, Thread};
+use super::model::{Article, Document, Message, Thread};
 use super::segment::{Segment, segments};
 use super::text::{article_text, host_of, normalize, urls_in};
 use attribution::{Attribution, BeliefKind, Context, Frame, Speaker};
@@ -39,8 +39,31 @@ pub fn label_document(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
 
 fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
     let text = article_text(&article.text);
+    if let Some(thread) = community_page(article, &text, lex) {
+        return label_thread(&thread, lex);
+    }
     let company = lead_company(article, &text, lex);
     label_article_text(article, &text, company, lex)
+}
+
+/// A forum or social page fetched as an article (outlet "Reddit", a news.ycombinator.com address) is
+/// people posting, not a newsroom reporting: the chat rules label it, as one message.
+fn community_page(article: &Article, text: &str, lex: &Lexicon) -> Option<Thread> {
+    let named = article.outlet.as_deref().is_some_and(|o| lex.is_community_site(o));
+    let hosted = article.url.as_deref().and_then(host_of).is_some_and(|h| lex.is_social_host(&h));
+    (named || hosted).then(|| Thread {
+        id: article.id.clone(),
+        channel: article.outlet.clone(),
+        messages: vec![Message {
+            id: article.id.clone(),
+            author: None,
+            ts: article.published,
+            // The page's headings and comment headers go as an article's would.
+            text: lex.hygiene.clean(text, Kind::Article).text(),
+            links: Vec::new(),
+            permalink: None,
+        }],
+    })
 }
 
 fn lead_company(article: &Article, text: &str, lex: &Lexicon) -> Option<String> {
