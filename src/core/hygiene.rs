@@ -628,6 +628,18 @@ mod tests {
     }
 
     #[test]
+    fn wire_notes_snippets_breadcrumbs_forum_headers_and_chat_notices_are_furniture() {
+        let text = "(Adds union comment in paragraph 7, analyst comment in paragraph 9)\nThis material may not be published, broadcast, rewritten or redistributed.\nThis story was originally featured on Fortuna Business.\nAccording to an internal Slack message reviewed by…\nHome » Tech News » Quillmark Layoffs 2026: Why Quillmark Fired 140 Support Staff\nContents [hide]\nLike this: Like Loading...\n(Image credit: Cairn Semiconductor)\nIn this comprehensive guide, we will look at the companies cutting jobs.\nWorks council vows to fight | Rhein Daily | 19h | Union calls protest | Koln Morgen | 14h\n312 points by dmoss 5 hours ago | hide | past | favorite | 88 comments\n[dead] skeptic42 3 hours ago | parent | next [–]\n3.1k points (91% upvoted)\nMore replies (4)\nlevel 2\nReply Share Report Save Follow\nmaya.r has joined the channel\neyes: 2 :+1: 1\nGG @dee, you just advanced to level 12!\nTranscripts are machine-generated and may contain errors.\n[AD BREAK — Stackhaven: use code RESET for 30% off]\nNew users get $20 with code FLOOR20.\nShe previously worked at Stackline and lives in Oakland.\nWe spoke to Jonah Feld, a former Kestrel director of engineering, now at Corallo Ventures.\nI am a bot, and this action was performed automatically.\nQuillmark cut 140 support jobs on Tuesday, the company said.";
+        assert_eq!(kept(text), vec!["Quillmark cut 140 support jobs on Tuesday, the company said."]);
+    }
+
+    #[test]
+    fn news_that_looks_like_the_new_furniture_is_kept() {
+        let text = "We spoke to Ines Carvalho, a subtitler, who said she had translated 400 episodes.\nShe joined the company in 2019 and ran its Lisbon office.\nThe union said code review work would move to Pune.\nInitech said the snippet tool was cut off\u{2026} by a bug in March.\nCut them and the organization forgets how the work was done.";
+        assert_eq!(kept(text).len(), 5, "{:?}", kept(text));
+    }
+
+    #[test]
     fn a_clause_that_only_refers_back_is_a_tail() {
         assert!(rules().is_dependent_tail("it did not say when."));
         assert!(!rules().is_dependent_tail("they will cut more by spring"));

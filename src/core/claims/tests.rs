@@ -605,3 +605,63 @@ fn a_hedge_before_an_inverted_speaker_stays_with_that_speaker() {
         assert_eq!((label.as_str(), reasons), ("sourced", vec!["official"]), "{line}");
     }
 }
+
+#[test]
+fn a_pull_quote_the_body_says_again_is_one_claim() {
+    let claims = article(
+        "The Circuit",
+        "\"Quill Assist now resolves 61 percent of tickets without a human.\"\nQuillmark said Quill Assist now resolves 61 percent of tickets without a human.\n\"We are going to hire agents before we hire people.\" — Harriet Osei\nOsei told staff in a memo: \"We are going to hire agents before we hire people.\"",
+    );
+    let texts: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "Quillmark said Quill Assist now resolves 61 percent of tickets without a human.",
+            "Osei told staff in a memo: \"We are going to hire agents before we hire people.\""
+        ]
+    );
+}
+
+#[test]
+fn a_link_in_a_message_backs_the_line_it_closes_not_the_posters_own_lines() {
+    let claims = chat(
+        "Got walked out yesterday along with 30-ish others from infrastructure ops.\nThe blog post says 18% company-wide: https://lumenfold.example/blog/smaller\nThey kept the people who had written the most Terraform.",
+        &[],
+    );
+    let got: Vec<(&str, Vec<&str>)> = labels(&claims);
+    assert_eq!(
+        got,
+        vec![
+            ("speculative", vec!["unsourced"]),
+            ("sourced", vec!["link", "official"]),
+            ("speculative", vec!["unsourced"]),
+        ],
+        "{claims:#?}"
+    );
+}
+
+#[test]
+fn a_line_that_cites_the_linked_page_is_backed_away_from_the_link() {
+    let claims = chat(
+        "The release says 1,200 roles go by June.\nAustin got the email this morning.\nInitech posted the update here: https://initech.example/newsroom/update",
+        &[],
+    );
+    assert_eq!(claims[0].verdict.reason_names(), vec!["link"], "{claims:#?}");
+    assert!(!claims[1].verdict.is_sourced(), "{claims:#?}");
+}
+
+#[test]
+fn a_forum_page_fetched_as_an_article_is_labelled_as_chat() {
+    let doc = Document::Article(Article {
+        id: Some("rd1".into()),
+        outlet: Some("Reddit".into()),
+        url: Some("https://www.reddit.com/r/layoffs/comments/abc/".into()),
+        title: Some("Marrow Bank cutting underwriters".into()),
+        text: "level 1\nmortgage_maven_ 8 hr. ago\nMarrow's underwriting pilot went live at my branch in January.\nReply Share Report Save Follow".into(),
+        published: None,
+    });
+    let claims = label_document(&doc, Lexicon::embedded());
+    let (label, reasons, _) = one(claims.clone());
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["unsourced"]), "{claims:#?}");
+    assert_eq!(claims[0].origin, "rd1");
+}
