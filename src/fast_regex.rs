@@ -51,13 +51,13 @@ impl AsciiMask {
         if text.is_ascii() || self.marks.is_empty() {
             return Cow::Borrowed(text);
         }
-        if !text.chars().all(|c| c.is_ascii() || self.marks.contains(&c)) {
+        if !non_ascii(text).all(|(_, c)| self.marks.contains(&c)) {
             return Cow::Borrowed(text);
         }
         // The ASCII runs between marks are copied whole, not a character at a time.
         let mut out = String::with_capacity(text.len());
         let mut copied = 0;
-        for (at, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+        for (at, c) in non_ascii(text) {
             out.push_str(&text[copied..at]);
             out.extend(std::iter::repeat_n('\0', c.len_utf8()));
             copied = at + c.len_utf8();
@@ -65,6 +65,19 @@ impl AsciiMask {
         out.push_str(&text[copied..]);
         Cow::Owned(out)
     }
+}
+
+/// The non-ASCII characters of `text` with their offsets. Found by their bytes, so the ASCII runs
+/// between them (nearly all of news copy) are skipped without decoding a character at a time.
+fn non_ascii(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + text.as_bytes()[from..].iter().position(|b| !b.is_ascii())?;
+        // `from` is always a character boundary, so the first non-ASCII byte after it starts one.
+        let c = text[at..].chars().next()?;
+        from = at + c.len_utf8();
+        Some((at, c))
+    })
 }
 
 /// Whether `hir` can match neither a NUL nor a typographic mark except by naming it; the marks it

@@ -365,25 +365,38 @@ fn word_offsets(s: &str) -> Vec<(usize, &str)> {
 /// Splits a sentence where a conjunction (or a semicolon) starts a new clause with its own subject.
 fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
     let words = word_offsets(sentence);
-    // An all-caps word ("IT", "US") keeps its case so it is never read as a pronoun.
-    let norm: Vec<String> = words
-        .iter()
-        .map(|(_, w)| {
-            let (mut letters, mut all_upper) = (0usize, true);
-            for c in w.chars().filter(|c| c.is_alphabetic()) {
-                letters += 1;
-                all_upper &= c.is_uppercase();
-            }
-            let upper = letters > 1 && all_upper;
-            // A plain-ASCII word trims the same in either case, so it is trimmed first and
-            // changes case in one string rather than two.
-            if w.is_ascii() {
-                let b = bare_str(w);
-                return if upper { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() };
-            }
+    // An all-caps word ("IT", "US") keeps its case so it is never read as a pronoun. Every word is
+    // written into one string and sliced from it, not given a string of its own.
+    let mut joined = String::with_capacity(sentence.len());
+    let mut ends = Vec::with_capacity(words.len());
+    for (_, w) in &words {
+        let (mut letters, mut all_upper) = (0usize, true);
+        for c in w.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            all_upper &= c.is_uppercase();
+        }
+        let upper = letters > 1 && all_upper;
+        let from = joined.len();
+        // A plain-ASCII word trims the same in either case, so it is trimmed first and changes
+        // case in place.
+        if w.is_ascii() {
+            joined.push_str(bare_str(w));
+            let word = &mut joined[from..];
+            if upper { word.make_ascii_uppercase() } else { word.make_ascii_lowercase() }
+        } else {
             let n = normalize(w);
             let b = bare_str(&n);
-            if upper { b.to_uppercase() } else { b.to_string() }
+            if upper { joined.push_str(&b.to_uppercase()) } else { joined.push_str(b) }
+        }
+        ends.push(joined.len());
+    }
+    let mut from = 0;
+    let norm: Vec<&str> = ends
+        .iter()
+        .map(|&end| {
+            let word = &joined[from..end];
+            from = end;
+            word
         })
         .collect();
     let mut cuts: Vec<(usize, usize)> = Vec::new(); // (end of left clause, start of right clause)
@@ -406,7 +419,7 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
         if i >= clause_start + 3
             && i > 0
             && words[i - 1].1.ends_with(',')
-            && ALWAYS_SPLIT.contains(&norm[i].as_str())
+            && ALWAYS_SPLIT.contains(&norm[i])
             && i + 3 <= words.len()
         {
             cuts.push((words[i - 1].0 + words[i - 1].1.len() - 1, *at));
@@ -418,10 +431,10 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
             clause_start = i + 1;
             continue;
         }
-        if i < clause_start + 3 || !CONJUNCTIONS.contains(norm[i].as_str()) {
+        if i < clause_start + 3 || !CONJUNCTIONS.contains(norm[i]) {
             continue;
         }
-        if norm[i] == "so" && norm.get(i + 1).is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(n.as_str())) {
+        if norm[i] == "so" && norm.get(i + 1).is_some_and(|n| SO_ADVERB_FOLLOWERS.contains(n)) {
             continue;
         }
         // "…, but it did not say when": a clause that only refers back stays with its sentence.
@@ -448,20 +461,20 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
 
 /// A comma splice ("5,000 is way too high, they only cut 1,200") joins two clauses; an attribution
 /// (", the company said") or a citation (", it's in the 10-K") after the comma belongs to the first.
-fn comma_starts_clause(norm: &[String], clause_start: usize, comma: usize) -> bool {
+fn comma_starts_clause(norm: &[&str], clause_start: usize, comma: usize) -> bool {
     let left = &norm[clause_start..=comma];
     // Only the next few words decide; looking further would make long comma lists quadratic.
     let right = &norm[comma + 1..norm.len().min(comma + 13)];
     // "If agents keep improving, teams will shrink": a subordinate clause belongs to what follows.
-    if SUBORDINATORS.contains(left[0].as_str()) {
+    if SUBORDINATORS.contains(left[0]) {
         return false;
     }
-    if right.len() < 3 || NOT_CLAUSE_OPENERS.contains(right[0].as_str()) || !starts_clause(right) {
+    if right.len() < 3 || NOT_CLAUSE_OPENERS.contains(right[0]) || !starts_clause(right) {
         return false;
     }
     let left_has_verb = left.iter().any(|w| {
-        FINITE_VERBS.contains(w.as_str())
-            || ATTRIBUTION_VERBS.contains(w.as_str())
+        FINITE_VERBS.contains(*w)
+            || ATTRIBUTION_VERBS.contains(*w)
             || w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))
             || w.ends_with("'s")
             || w.ends_with("'re")
@@ -470,11 +483,11 @@ fn comma_starts_clause(norm: &[String], clause_start: usize, comma: usize) -> bo
         return false;
     }
     // ", the company said (in a statement)": an attribution tail, not a clause of its own.
-    if let Some(v) = right.iter().take(7).position(|w| ATTRIBUTION_VERBS.contains(w.as_str())) {
+    if let Some(v) = right.iter().take(7).position(|w| ATTRIBUTION_VERBS.contains(*w)) {
         let after = &right[v + 1..];
         let bare_tail = after.first().is_none_or(|w| {
             matches!(
-                w.as_str(),
+                *w,
                 "in" | "on"
                     | "at"
                     | "last"
@@ -505,35 +518,29 @@ fn comma_starts_clause(norm: &[String], clause_start: usize, comma: usize) -> bo
         }
     }
     // ", it's in the 10-K" and ", per Bloomberg" cite the first clause.
-    let cites = right.windows(2).any(|p| p[0] == "in" && matches!(p[1].as_str(), "the" | "its" | "their"))
-        && right.len() <= 10
-        || right
-            .iter()
-            .any(|w| matches!(w.as_str(), "per" | "source" | "according" | "citing" | "interviewed" | "confirmed"));
+    let cites = right.windows(2).any(|p| p[0] == "in" && matches!(p[1], "the" | "its" | "their")) && right.len() <= 10
+        || right.iter().any(|w| matches!(*w, "per" | "source" | "according" | "citing" | "interviewed" | "confirmed"));
     !cites
 }
 
 /// "Solis said middle management and legacy support would take the hit": when the words after the
 /// last verb of saying hold no verb yet, the conjunction joins two subjects of what was said, and
 /// the sentence stays one claim of its speaker.
-fn inside_reported_subject(left: &[String], right: &[String]) -> bool {
-    let opens_with_pronoun = right
-        .iter()
-        .find(|w| !DISCOURSE_WORDS.contains(w.as_str()))
-        .is_some_and(|w| SUBJECT_PRONOUNS.contains(w.as_str()));
+fn inside_reported_subject(left: &[&str], right: &[&str]) -> bool {
+    let opens_with_pronoun =
+        right.iter().find(|w| !DISCOURSE_WORDS.contains(*w)).is_some_and(|w| SUBJECT_PRONOUNS.contains(*w));
     !opens_with_pronoun
-        && left.iter().rposition(|w| CLAUSE_TAKING_VERBS.contains(w.as_str())).is_some_and(|v| {
+        && left.iter().rposition(|w| CLAUSE_TAKING_VERBS.contains(*w)).is_some_and(|v| {
             v + 1 < left.len()
-                && !left[v + 1..].iter().any(|w| {
-                    FINITE_VERBS.contains(w.as_str()) || w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))
-                })
+                && !left[v + 1..]
+                    .iter()
+                    .any(|w| FINITE_VERBS.contains(*w) || w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing")))
         })
 }
 
 /// Whether `rest` (normalized words after a conjunction) opens a clause: a subject, then a verb.
-fn starts_clause(rest: &[String]) -> bool {
-    let rest: Vec<&str> =
-        rest.iter().take(12).map(String::as_str).skip_while(|w| DISCOURSE_WORDS.contains(w)).collect();
+fn starts_clause(rest: &[&str]) -> bool {
+    let rest: Vec<&str> = rest.iter().take(12).copied().skip_while(|w| DISCOURSE_WORDS.contains(w)).collect();
     if rest.len() < 3 {
         return false;
     }

@@ -128,7 +128,10 @@ pub fn detect<'a>(
     let mut total = 0;
     for link in item_links {
         total += 1;
-        let shape = host_shape(link).or_else(|| is_mastodon_status(link).then_some(FeedShape::Mastodon));
+        // Each item's link is parsed once for both tests.
+        let shape = Url::parse(link).ok().and_then(|u| {
+            u.host_str().and_then(FeedShape::of_host).or_else(|| is_mastodon_status(&u).then_some(FeedShape::Mastodon))
+        });
         if let Some(shape) = shape {
             match counts.iter_mut().find(|(s, _)| *s == shape) {
                 Some(c) => c.1 += 1,
@@ -152,11 +155,9 @@ fn is_mastodon_account(link: &str) -> bool {
 }
 
 /// `https://instance.example/@name/1234567890`: a Mastodon post.
-fn is_mastodon_status(link: &str) -> bool {
-    Url::parse(link).is_ok_and(|u| {
-        let segments: Vec<&str> = u.path_segments().map(|s| s.filter(|p| !p.is_empty()).collect()).unwrap_or_default();
-        segments.len() == 2 && segments[0].starts_with('@') && segments[1].chars().all(|c| c.is_ascii_digit())
-    })
+fn is_mastodon_status(link: &Url) -> bool {
+    let segments: Vec<&str> = link.path_segments().map(|s| s.filter(|p| !p.is_empty()).collect()).unwrap_or_default();
+    segments.len() == 2 && segments[0].starts_with('@') && segments[1].chars().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]

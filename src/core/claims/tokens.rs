@@ -19,6 +19,15 @@ pub struct Tokens<'a> {
     scan: std::cell::RefCell<Option<Vec<ScanHit>>>,
 }
 
+/// `word` without its trailing "'s" (repeated ones too), as `trim_end_matches("'s")` gives it but
+/// without building a substring searcher for each of a clause's words.
+fn without_possessives(mut word: &str) -> &str {
+    while let Some(rest) = word.strip_suffix("'s") {
+        word = rest;
+    }
+    word
+}
+
 /// A run of words `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -50,7 +59,7 @@ impl<'a> Tokens<'a> {
                 in_quote = !in_quote;
             }
             let b = n.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '%' && c != '~');
-            bare.push(b.trim_start_matches('\'').trim_end_matches("'s").trim_end_matches('\'').to_string());
+            bare.push(without_possessives(b.trim_start_matches('\'')).trim_end_matches('\'').to_string());
         }
         // An unbalanced quote mark quotes nothing.
         if in_quote {
