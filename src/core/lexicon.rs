@@ -511,8 +511,9 @@ impl Lexicon {
 
     /// Whether a page's outlet is a forum or social site, whose posts no newsroom stands behind.
     pub fn is_community_site(&self, outlet: &str) -> bool {
-        let name = outlet.trim().to_lowercase();
-        self.markers.community_sites.iter().any(|s| *s == name)
+        // "X (formerly Twitter)", "r/layoffs": the site's name without its aside, or a subreddit.
+        let name = outlet.split('(').next().unwrap_or_default().trim().to_lowercase();
+        name.starts_with("r/") || self.markers.community_sites.iter().any(|s| *s == name)
     }
 
     /// Every known company named in `text`, by canonical name, in order of first mention.
