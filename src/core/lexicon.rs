@@ -513,7 +513,7 @@ impl Lexicon {
     pub fn is_community_site(&self, outlet: &str) -> bool {
         // "X (formerly Twitter)", "r/layoffs": the site's name without its aside, or a subreddit.
         let name = outlet.split('(').next().unwrap_or_default().trim().to_lowercase();
-        name.starts_with("r/") || self.markers.community_sites.iter().any(|s| *s == name)
+        name.starts_with("r/") || self.markers.community_sites.contains(&name)
     }
 
     /// Every known company named in `text`, by canonical name, in order of first mention.

@@ -261,7 +261,9 @@ fn without_pull_quotes(mut claims: Vec<Pending>) -> Vec<Pending> {
             continue;
         }
         let repeated = keys.iter().enumerate().any(|(j, other)| {
-            j != i && keep[j] && (other.len() > keys[i].len() && other.contains(keys[i].as_str()) || j < i && *other == keys[i])
+            j != i
+                && keep[j]
+                && (other.len() > keys[i].len() && other.contains(keys[i].as_str()) || j < i && *other == keys[i])
         });
         if repeated {
             tracing::debug!(claim = %claims[i].text, "Dropped a pull quote the page says again.");
@@ -651,8 +653,11 @@ fn is_title(text: &str) -> bool {
 
 /// Whether the sentence tells what a source says ("The article says 6%", "per the release").
 fn cites_a_source(text: &str, lex: &Lexicon) -> bool {
-    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .any(|w| lex.say_verbs.contains(&w.to_lowercase()) || w.eq_ignore_ascii_case("per") || w.eq_ignore_ascii_case("according"))
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|w| {
+        lex.say_verbs.contains(&w.to_lowercase())
+            || w.eq_ignore_ascii_case("per")
+            || w.eq_ignore_ascii_case("according")
+    })
 }
 
 /// The text with a line break after every link that more words follow on the same line: "Zentrope
