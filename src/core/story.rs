@@ -807,16 +807,16 @@ fn analyse_item(mut item: NewsItem, fingerprint: u64, plain: &str, lex: &Lexicon
     let words = plain.split_whitespace().count();
     let focused = a.companies.len() == 1 || about_one_company(&format!("{}\n{plain}", item.title), lex);
     let headline_hash = xxh3_64(headline_key(&item.outlet, &item.title).as_bytes());
-    StoryItem {
-        item,
-        claims: a.claims,
-        facts: a.facts,
-        companies: a.companies,
-        simhash: fingerprint,
-        words,
-        focused,
-        headline_hash,
+    // The lists were grown by pushing, so up to half of each can be spare room; they are kept as long
+    // as the story (days, in `run`, for every story in the window), so they are cut to size once here.
+    let (mut claims, mut facts, mut companies) = (a.claims, a.facts, a.companies);
+    claims.shrink_to_fit();
+    for claim in &mut claims {
+        claim.hedges.shrink_to_fit();
     }
+    facts.shrink_to_fit();
+    companies.shrink_to_fit();
+    StoryItem { item, claims, facts, companies, simhash: fingerprint, words, focused, headline_hash }
 }
 
 fn title_words(title: &str) -> HashSet<String> {

@@ -109,8 +109,11 @@ pub fn build(items: Vec<NewsItem>, now: DateTime<Utc>, summarizer: &dyn Summariz
         skipped.push(Skipped { url, title, reason });
     }
     let stories: Vec<DigestStory> = book.stories().iter().map(|s| story(s, summarizer)).collect();
-    // An item passed over at first may have joined a story that started later.
-    skipped.retain(|s| !stories.iter().flat_map(|st| &st.items).any(|i| i.url == s.url && i.title == s.title));
+    // An item passed over at first may have joined a story that started later. Looked up in a set of
+    // the stories' items: comparing each skipped item with every story item grew with their product.
+    let placed: std::collections::HashSet<(Option<&str>, &str)> =
+        stories.iter().flat_map(|st| &st.items).map(|i| (i.url.as_deref(), i.title.as_str())).collect();
+    skipped.retain(|s| !placed.contains(&(s.url.as_deref(), s.title.as_str())));
     DigestReport { stories, skipped }
 }
 
