@@ -68,9 +68,16 @@ pub const CORPUS_WORLD6: &str = include_str!("../eval/corpus-world6.jsonl");
 pub const CORPUS_WORLD7A: &str = include_str!("../eval/corpus-world7a.jsonl");
 pub const CORPUS_WORLD7B: &str = include_str!("../eval/corpus-world7b.jsonl");
 pub const CORPUS_WORLD7C: &str = include_str!("../eval/corpus-world7c.jsonl");
+/// Four more written blind and scored before any tuning on them: podcast pages with transcripts,
+/// newsletters and tech press; Reddit and Hacker News threads and scraped pages; SEO rewrites,
+/// aggregators, wire copy and business press; team and community chat.
+pub const CORPUS_WORLD8A: &str = include_str!("../eval/corpus-world8a.jsonl");
+pub const CORPUS_WORLD8B: &str = include_str!("../eval/corpus-world8b.jsonl");
+pub const CORPUS_WORLD8C: &str = include_str!("../eval/corpus-world8c.jsonl");
+pub const CORPUS_WORLD8D: &str = include_str!("../eval/corpus-world8d.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 13] = [
+const CORPORA: [&str; 17] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -84,6 +91,10 @@ const CORPORA: [&str; 13] = [
     CORPUS_WORLD7A,
     CORPUS_WORLD7B,
     CORPUS_WORLD7C,
+    CORPUS_WORLD8A,
+    CORPUS_WORLD8B,
+    CORPUS_WORLD8C,
+    CORPUS_WORLD8D,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

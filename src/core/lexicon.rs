@@ -216,6 +216,7 @@ struct AttributionFile {
     official_channels: Vec<String>,
     document_channels: Vec<String>,
     thread_references: Vec<String>,
+    thread_reference_nouns: Vec<String>,
     show_notes_cues: Vec<String>,
     show_notes_weak_cues: Vec<String>,
     show_host_words: Vec<String>,
@@ -324,6 +325,9 @@ pub struct Lexicon {
     pub document_channels: PhraseSet,
     /// A reply pointing back at the page its thread shares ("the article says", "from the post").
     pub thread_references: PhraseSet,
+    /// What a reply calls the page it points back at when it names it ("The Signal Desk piece says",
+    /// "the newsroom post says"): one of these nouns just before a say-verb.
+    pub thread_reference_nouns: WordSet,
     /// Phrases that mark a page as a podcast's show notes, found case-insensitively in one pass.
     pub show_notes_cues: aho_corasick::AhoCorasick,
     /// Cues a news page's podcast footer shares with show notes: only several of them count.
@@ -431,6 +435,7 @@ impl Lexicon {
             official_channels: phrases("official_channels", &a.official_channels)?,
             document_channels: phrases("document_channels", &a.document_channels)?,
             thread_references: phrases("thread_references", &a.thread_references)?,
+            thread_reference_nouns: set(a.thread_reference_nouns),
             show_notes_cues: aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build(&a.show_notes_cues)

@@ -466,6 +466,7 @@ fn topics<'a>(claims: &[&'a Claim], known: &HashSet<String>) -> Vec<(String, Vec
 fn around(text: &str, word: &str) -> String {
     let says = |s: &str| content_words(s).contains(word);
     let sentence = text.split_inclusive(['.', '!', ';']).map(str::trim).find(|s| says(s)).unwrap_or(text);
+    let sentence = without_stray_quote_marks(sentence);
     let all: Vec<&str> = sentence.split_whitespace().collect();
     if all.len() <= EXAMPLE_WORDS {
         return all.join(" ");
@@ -485,11 +486,39 @@ fn around(text: &str, word: &str) -> String {
 
 /// An example of at most [`EXAMPLE_WORDS`] words, cut at a word and marked when cut.
 fn shorten(text: &str) -> String {
+    let text = without_stray_quote_marks(text);
     let all: Vec<&str> = text.split_whitespace().collect();
     if all.len() <= EXAMPLE_WORDS {
         return all.join(" ");
     }
     format!("{}…", all[..EXAMPLE_WORDS].join(" ").trim_end_matches([',', ';', ':']))
+}
+
+/// A sentence cut from a longer quotation keeps the quote mark at the quotation's end or start with
+/// no partner ("… by Friday.\""); shown alone, that mark reads as a typo, so it goes.
+fn without_stray_quote_marks(text: &str) -> &str {
+    let text = text.trim();
+    let straight = text.matches('"').count();
+    let (opens, closes) = (text.matches('“').count(), text.matches('”').count());
+    if straight % 2 == 1 {
+        if let Some(rest) = text.strip_suffix('"') {
+            return rest.trim_end();
+        }
+        if let Some(rest) = text.strip_prefix('"') {
+            return rest.trim_start();
+        }
+    }
+    if closes > opens
+        && let Some(rest) = text.strip_suffix('”')
+    {
+        return rest.trim_end();
+    }
+    if opens > closes
+        && let Some(rest) = text.strip_prefix('“')
+    {
+        return rest.trim_start();
+    }
+    text
 }
 
 /// How many messages carry these claims: what a reader counts, as the topics count.
@@ -605,6 +634,17 @@ mod tests {
         ];
         let refs: Vec<&Claim> = claims.iter().collect();
         assert!(topics(&refs, &HashSet::new()).is_empty());
+    }
+
+    #[test]
+    fn a_sentence_cut_from_a_quotation_loses_its_lone_quote_mark() {
+        assert_eq!(
+            shorten("Every colleague will hear from their manager by Friday.\""),
+            "Every colleague will hear from their manager by Friday."
+        );
+        assert_eq!(shorten("“Every colleague will hear by Friday."), "Every colleague will hear by Friday.");
+        assert_eq!(shorten("The memo said \"no more cuts\" this year."), "The memo said \"no more cuts\" this year.");
+        assert_eq!(shorten("It said “no more cuts” this year."), "It said “no more cuts” this year.");
     }
 
     #[test]

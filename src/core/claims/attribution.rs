@@ -69,28 +69,55 @@ pub struct Context {
     /// Words that end a two-word capitalised name anywhere on the page ("Ostrova" of "Dana
     /// Ostrova"): a speaker called by one of them alone is called by a surname, as reporters do.
     pub name_ends: WordSet,
+    /// Words that open such a name ("dana" of "Dana Ostrova"): a transcript turn labelled "DANA:"
+    /// is that person's, not an unknown first name's.
+    pub name_starts: WordSet,
     pub is_thread: bool,
     /// The page is a podcast's show notes, where hosts go by their first names.
     pub show_notes: bool,
 }
 
 impl Context {
-    /// The words of `text` that end a capitalised name of two or more words.
-    pub fn name_ends_in(text: &str) -> WordSet {
-        let mut out = WordSet::default();
-        let mut previous_capitalised = false;
+    /// The words of `text` that open and that end a capitalised name of two or more words.
+    pub fn name_parts_in(text: &str) -> (WordSet, WordSet) {
+        let (mut starts, mut ends) = (WordSet::default(), WordSet::default());
+        let mut previous: Option<&str> = None;
         for word in text.split_whitespace() {
             let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
             let bare = bare.strip_suffix("'s").or_else(|| bare.strip_suffix("’s")).unwrap_or(bare);
             let capitalised = bare.chars().next().is_some_and(char::is_uppercase) && bare.len() > 1;
-            if capitalised && previous_capitalised {
-                out.insert(bare.to_lowercase());
+            // "Hi Rafi", "Thanks Mei": a greeting before a first name is no name of two words.
+            if capitalised && let Some(first) = previous.filter(|w| !GREETINGS.contains(w.to_lowercase().as_str())) {
+                starts.insert(first.to_lowercase());
+                ends.insert(bare.to_lowercase());
             }
-            previous_capitalised = capitalised && !word.ends_with(['.', ',', ';', ':', '!', '?', ')']);
+            previous = (capitalised && !word.ends_with(['.', ',', ';', ':', '!', '?', ')'])).then_some(bare);
         }
-        out
+        (starts, ends)
     }
 }
+
+/// What a poster may call theirs that is a publication or an organisation, not someone they know:
+/// "my local paper says", "my company's CEO says in today's press release".
+static NOT_ACQUAINTANCES: Words = Words::new(&[
+    "paper",
+    "newspaper",
+    "news",
+    "company",
+    "employer",
+    "union",
+    "ceo",
+    "cfo",
+    "hr",
+    "feed",
+    "newsletter",
+]);
+
+/// Words that greet or thank the name after them.
+static GREETINGS: Words = Words::new(&[
+    "hi", "hey", "hello", "thanks", "thank", "cheers", "welcome", "dear", "bye", "morning", "yes", "no", "right",
+    "sure", "okay", "ok", "so", "well",
+]);
 
 const FINITE_AUX: &[&str] =
     &["will", "would", "has", "have", "had", "is", "are", "was", "were", "can", "could", "may", "might"];
@@ -421,11 +448,17 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         };
         // "Ben argues the survey was a pretext": on show notes, someone known by a first name only,
         // giving a view, speaks in the show's own voice, not on record.
-        let frame = if VIEW_VERBS.contains(verb_word) && lone_first_name(tokens, speaker_span, &speaker, ctx, lex) {
-            Frame::View(if FORECAST_VERBS.contains(verb_word) { BeliefKind::Forecast } else { BeliefKind::Opinion })
-        } else {
-            frame
-        };
+        // "RAFI: Every studio that tried this …": a turn of the show's talk, labelled by a first name,
+        // is as much the show's own voice as "Rafi argues".
+        let turn = frame_span == speaker_span
+            && tokens.orig[speaker_span.end - 1].ends_with(':')
+            && !ctx.name_starts.contains(verb_word);
+        let frame =
+            if (VIEW_VERBS.contains(verb_word) || turn) && lone_first_name(tokens, speaker_span, &speaker, ctx, lex) {
+                Frame::View(if FORECAST_VERBS.contains(verb_word) { BeliefKind::Forecast } else { BeliefKind::Opinion })
+            } else {
+                frame
+            };
         // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
         if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
             return None;
@@ -445,6 +478,10 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
 
 /// Verbs by which someone gives a view rather than a fact.
 static VIEW_VERBS: Words = Words::new(&[
+    "calls",
+    "called",
+    "dubs",
+    "dubbed",
     "argues",
     "argued",
     "argue",
@@ -635,6 +672,9 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
     while start > 0 && verb - start < 12 && !tokens.ends_chunk(start - 1) {
         start -= 1;
     }
+    if let Some(subject) = subject_before_aside(tokens, start, verb) {
+        return subject;
+    }
     // "The memo, from partner Anton Reyes, said": the subject stands before the appositive.
     if start == verb && start > 0 && !tokens.quoted[verb - 1] {
         let mut s = start - 1;
@@ -690,6 +730,113 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
     Span { start, end: verb }
 }
 
+/// "The trucking group, which employs 9,300 people, said", "Corliss, for its part, says", "The memo,
+/// sent on Wednesday night, also said", "rival Cardell Freight, which said": the words between the
+/// subject and its verb are an aside (a relative clause, a participle, a stock phrase, an adverb),
+/// and the subject is the chunk before it. `start` opens the chunk that ends at `verb`.
+fn subject_before_aside(tokens: &Tokens<'_>, start: usize, verb: usize) -> Option<Span> {
+    let adverbs_only = (start..verb).all(|k| ASIDE_ADVERBS.contains(tokens.bare[k].as_str()));
+    // "…, which said": the relative pronoun stands for the name before its comma.
+    let relative = verb - start == 1 && tokens.bare[start] == "which";
+    let mut aside_start = start;
+    if adverbs_only && !relative {
+        // "…, also said": the aside is the chunk before the adverbs, if there is one.
+        if start == 0 || !tokens.ends_chunk(start - 1) {
+            return None;
+        }
+        aside_start = start - 1;
+        while aside_start > 0 && !tokens.ends_chunk(aside_start - 1) {
+            aside_start -= 1;
+        }
+        let opener = tokens.bare[aside_start].as_str();
+        if aside_start == 0 || !(ASIDE_OPENERS.contains(opener) || opener.ends_with("ed")) {
+            return None;
+        }
+    } else if !relative {
+        return None;
+    }
+    if aside_start == 0 || !tokens.ends_chunk(aside_start - 1) || tokens.quoted[aside_start - 1] {
+        return None;
+    }
+    // "…, speaking anonymously, says", "…, which The Patchnote has seen, says": the aside says who
+    // vouches for the speaker, and the usual reading of it decides.
+    if (aside_start..verb).any(|k| VOUCHING_ASIDES.contains(tokens.bare[k].as_str())) {
+        return None;
+    }
+    // The subject: the capitalised name that ends the chunk before the aside, or that whole chunk
+    // when it is short ("The trucking and warehousing group").
+    let end = aside_start;
+    let mut subject = end - 1;
+    while subject > 0 && end - subject < 8 && !tokens.ends_chunk(subject - 1) {
+        subject -= 1;
+    }
+    let mut name = end;
+    while name > subject && tokens.capitalized(name - 1) {
+        name -= 1;
+    }
+    // "Brandt, which declined to comment, could cut …": a relative clause about the sentence's own
+    // subject is an aside of the main clause; only one about a later name ("… by rival Cardell
+    // Freight, which said …") carries the claim.
+    if relative && name < end && name > 0 {
+        subject = name;
+    } else if relative || end - subject > 6 {
+        return None;
+    }
+    Some(Span { start: subject, end })
+}
+
+/// Words that end the name of a body of people, never a person's: "Communication Workers' Alliance".
+static ORGANISATION_NAME_ENDS: Words = Words::new(&[
+    "alliance",
+    "federation",
+    "association",
+    "council",
+    "coalition",
+    "guild",
+    "institute",
+    "foundation",
+    "commission",
+    "congress",
+    "society",
+    "league",
+    "board",
+]);
+
+/// Words of an aside that tell who vouches for the speaker: anonymity, or a publication that saw it.
+static VOUCHING_ASIDES: Words = Words::new(&[
+    "anonymously",
+    "anonymity",
+    "named",
+    "identified",
+    "seen",
+    "reviewed",
+    "obtained",
+    "viewed",
+    "verified",
+]);
+
+/// Words that open an aside between a subject and its verb: "Corliss, for its part, says",
+/// "the union, in a statement, said", "Initech, meanwhile, said".
+static ASIDE_OPENERS: Words = Words::new(&[
+    "which",
+    "for",
+    "in",
+    "meanwhile",
+    "however",
+    "though",
+    "too",
+    "sent",
+    "based",
+    "founded",
+    "now",
+    "speaking",
+    "writing",
+    "asked",
+    "when",
+    "after",
+    "according",
+]);
+
 /// Classifies the words naming a speaker, or `None` when they name nobody we can place.
 fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Option<Speaker> {
     // "He also said", "the CEO later told": an adverb before the verb is not part of the speaker.
@@ -724,6 +871,17 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if !tokens.find_in(&s.acquaintances, Span { start: span.start, end: (span.start + 2).min(span.end) }).is_empty() {
         return Some(Speaker::Hearsay);
     }
+    // "The International Freight Workers Union", "Communication Workers' Alliance": a capitalised name
+    // ending in what the organisation is names that organisation, whatever words it holds.
+    let last = span.end - 1;
+    if last > span.start
+        && tokens.capitalized(last)
+        && (lex.speakers.organisation_heads.contains(tokens.bare[last].as_str())
+            || ORGANISATION_NAME_ENDS.contains(tokens.bare[last].as_str()))
+        && (span.start..=last).all(|k| tokens.capitalized(k) || tokens.bare[k] == "the" || tokens.bare[k] == "of")
+    {
+        return Some(Speaker::Official(orig));
+    }
     if has(&s.anonymous) && lex.outlet_in(&orig).is_none() {
         // Bare "sources say" with nothing about who they are is an unnamed rumour, not reporting.
         let bare_sources = span.end - span.start <= 2
@@ -752,7 +910,10 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     {
         return Some(Speaker::Official(ctx.company.clone().unwrap_or(orig)));
     }
-    if ctx.is_thread && has(&s.hearsay) && proper_name(tokens, span, lex).is_none() {
+    // "My hub manager says": in a thread, whoever the poster calls theirs is someone they know.
+    let mine = tokens.bare[span.start] == "my"
+        && !(span.start..span.end).any(|k| NOT_ACQUAINTANCES.contains(tokens.bare[k].trim_end_matches("'s")));
+    if ctx.is_thread && (has(&s.hearsay) || mine) && proper_name(tokens, span, lex).is_none() {
         return Some(Speaker::Hearsay);
     }
     let documents = tokens.find_in(&s.document, span);
@@ -763,6 +924,15 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     // "Most industry observers", "Several artists": a vague quantity names nobody.
     if !tokens.find_in(&s.weasel, Span { start: span.start, end: span.start + 1 }).is_empty() {
         return Some(Speaker::Weasel);
+    }
+    // "British telecoms operator Maristow", "rival carrier Dunmore Air": what the organisation is,
+    // then its name.
+    if let Some(head) = (span.start..span.end.saturating_sub(1))
+        .rev()
+        .find(|&k| lex.speakers.organisation_heads.contains(tokens.bare[k].as_str()) && !tokens.ends_chunk(k))
+        && (head + 1..span.end).all(|k| tokens.capitalized(k) && !tokens.quoted[k])
+    {
+        return Some(Speaker::Official(canonical_name(&tokens.original(Span { start: head + 1, end: span.end }))));
     }
     let company = company_in(tokens, span, lex);
     // "Media analysts say": a sentence's first word is capitalised whatever it is, so a lone one

@@ -132,8 +132,8 @@ struct Pending {
 fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Pending> {
     let show_notes = is_show_notes(text, lex);
     // Only show notes tell first names from surnames (see `attribution::lone_first_name`).
-    let name_ends = if show_notes { Context::name_ends_in(text) } else { Default::default() };
-    let mut ctx = Context { company, name_ends, show_notes, ..Context::default() };
+    let (name_starts, name_ends) = if show_notes { Context::name_parts_in(text) } else { Default::default() };
+    let mut ctx = Context { company, name_starts, name_ends, show_notes, ..Context::default() };
     let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
     let cleaned = lex.hygiene.clean(text, Kind::Article);
     let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
@@ -302,7 +302,32 @@ fn host_verdict(tokens: &Tokens<'_>, a: &Attribution, lex: &Lexicon) -> Verdict 
 fn is_show_notes(text: &str, lex: &Lexicon) -> bool {
     // A news page's footer ("… wherever you get your podcasts") has one weak cue; show notes have a
     // strong one ("In this episode") or several.
-    lex.show_notes_cues.is_match(text) || lex.show_notes_weak_cues.find_iter(text).nth(1).is_some()
+    lex.show_notes_cues.is_match(text)
+        || lex.show_notes_weak_cues.find_iter(text).nth(1).is_some()
+        || has_transcript_turns(text)
+}
+
+/// "MAYA: The pyramid doesn't work …" / "JONAH: Give it three years …": a talk written down as turns
+/// labelled by capitalised first names, several of them by two people or more, one speaking again.
+fn has_transcript_turns(text: &str) -> bool {
+    const NOT_NAMES: &[&str] = &["EDIT", "UPDATE", "UPDATED", "NOTE", "CORRECTION", "BREAKING", "FAQ", "TLDR", "PS"];
+    let mut names: Vec<(&str, usize)> = Vec::new();
+    let mut turns = 0;
+    for word in text.split_whitespace() {
+        // "<p><b>RAFI:</b>" as scraped: the label between its tags.
+        let label = word.rsplit('>').find(|part| part.contains(':')).unwrap_or(word);
+        let Some(name) = label.split(':').next().filter(|_| label.contains(':')) else { continue };
+        let name = name.trim_start_matches(['*', '[', '(']);
+        if name.len() >= 2 && name.chars().all(|c| c.is_ascii_uppercase()) && !NOT_NAMES.contains(&name) {
+            turns += 1;
+            match names.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => names.push((name, 1)),
+            }
+        }
+    }
+    // People talking take turns again; a roundup's datelines ("CHARLOTTE: …", "MADISON: …") do not.
+    turns >= 3 && names.len() >= 2 && names.iter().any(|(_, count)| *count >= 2)
 }
 
 /// Who a transcript turn's speaker is: an executive speaks for the company, anyone else for themself.
@@ -577,21 +602,23 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let own_link: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
         // "The article says …", "From the post: …": a reply that points back at the page the thread
         // shares is backed by that page.
-        let points_back = lex.thread_references.is_match(&normalize(&message.text));
+        let normalized = normalize(&message.text);
+        let points_back = lex.thread_references.is_match(&normalized) || names_the_page(&normalized, lex);
         let backing = own_link.clone().or_else(|| thread_link.clone().filter(|_| points_back));
         if thread_link.is_none() {
             thread_link = own_link;
         }
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         // `sentence`: the text is a whole sentence, not one clause of a sentence that may be split.
-        let mut claim = |text: String, backed: bool, sentence: bool| {
+        // `closing`: the link that closes this sentence, if one does (`Some(None)`: a social post's).
+        let mut claim = |text: String, backed: bool, sentence: bool, closing: Option<Option<&Source>>| {
             let tokens = Tokens::new(&text, lex);
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
                 attr = attribution::cited_outlet(&tokens, &text, lex).or(attr);
             }
-            let link = backing.as_ref().filter(|_| backed);
+            let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
             let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link);
             // A link backs what reads as reporting; a remark beside it ("That's more humane than
             // most") is the writer's view, which the link does not launder.
@@ -618,16 +645,17 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                     || at.is_none_or(|at| closed_by_link(&cleaned, at, &sentence))
                     || n == 0 && is_title(&sentence[0].text)
                     || cites_a_source(&sentence[0].text, lex));
+            let closing = at.and_then(|at| closing_link(&cleaned, at, &sentence)).map(|l| link_source(l, lex));
             let mut parts: Vec<Claim> = Vec::new();
             for seg in &sentence {
-                parts.push(claim(seg.text.clone(), backed, sentence.len() == 1));
+                parts.push(claim(seg.text.clone(), backed, sentence.len() == 1, closing.as_ref().map(Option::as_ref)));
             }
             // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims. Parts that
             // are both speculative stay one claim ("Revenue was up 20% so this is AI-washing"): people
             // reading a thread take a sentence as one remark, and its fragments alone say little.
             let disagree = parts.iter().any(|c| c.verdict.is_sourced() != parts[0].verdict.is_sourced());
             match sentence[0].whole.clone() {
-                Some(whole) if !disagree => out.push(claim(whole, backed, true)),
+                Some(whole) if !disagree => out.push(claim(whole, backed, true, closing.as_ref().map(Option::as_ref))),
                 _ => out.extend(parts),
             }
         }
@@ -635,15 +663,49 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     out
 }
 
+/// "The Signal Desk piece says 15%", "the newsroom post also says": a page named by what it is, just
+/// before a say-verb, is the page the thread shares.
+fn names_the_page(normalized: &str, lex: &Lexicon) -> bool {
+    let words: Vec<&str> = normalized
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\''))
+        .collect();
+    words.iter().enumerate().skip(1).any(|(i, w)| {
+        // "the … piece", "that post": a page already shared; "a Blind post", "Vantor's report" and
+        // "the other article" are others.
+        let before = &words[i.saturating_sub(3)..i];
+        let determined = before
+            .iter()
+            .rev()
+            .take_while(|b| !b.ends_with("'s") && !b.ends_with("’s"))
+            .any(|b| matches!(*b, "the" | "that" | "this"))
+            && !before.iter().any(|b| matches!(*b, "other" | "another" | "second" | "new" | "different"));
+        lex.thread_reference_nouns.contains(*w) && determined && {
+            let next = words[i + 1..].iter().find(|n| !matches!(**n, "also" | "even" | "only" | "actually"));
+            next.is_some_and(|n| lex.say_verbs.contains(*n))
+        }
+    })
+}
+
 /// Whether a link follows the sentence at `at` with nothing but punctuation between, or sits inside
 /// it (its text was taken out of the claim, so the claim is no longer found word for word).
 fn closed_by_link(text: &str, at: usize, sentence: &[Segment]) -> bool {
+    after_sentence(text, at, sentence).is_none_or(|rest| rest.starts_with("http://") || rest.starts_with("https://"))
+}
+
+/// The link that closes the sentence at `at`, when one does: on a forum page read as one message,
+/// each line is backed by its own link, not by the page's first.
+fn closing_link<'t>(text: &'t str, at: usize, sentence: &[Segment]) -> Option<&'t str> {
+    let rest = after_sentence(text, at, sentence)?;
+    (rest.starts_with("http://") || rest.starts_with("https://")).then(|| rest.split_whitespace().next()).flatten()
+}
+
+/// What follows the sentence at `at`, past the punctuation that leads to a link; `None` when the
+/// sentence is not found word for word.
+fn after_sentence<'t>(text: &'t str, at: usize, sentence: &[Segment]) -> Option<&'t str> {
     let last = sentence.last().map_or("", |s| s.text.as_str());
-    let Some(end) = text[at..].find(last).map(|k| at + k + last.len()) else {
-        return true;
-    };
-    let rest = text[end..].trim_start_matches(|c: char| c.is_whitespace() || ":-—–→(<[".contains(c));
-    rest.starts_with("http://") || rest.starts_with("https://")
+    let end = text[at..].find(last).map(|k| at + k + last.len())?;
+    Some(text[end..].trim_start_matches(|c: char| c.is_whitespace() || ":-—–→(<[".contains(c)))
 }
 
 /// A headline shared as a message's first line: no full stop, several words.
@@ -711,14 +773,70 @@ static SINGULAR_FIRST_PERSON: crate::core::text::Words =
 static FIRST_PERSON: crate::core::text::Words =
     crate::core::text::Words::new(&["i", "i'm", "i've", "i'd", "me", "my", "we", "we're", "we've", "us", "our"]);
 
-/// A link that can back a claim: any http(s) page that is not a social-media post.
+/// "Merrowind's CEO told Metro Daily …", "… told The Copy Desk": said to a publication by name, so
+/// that publication's reporting can be checked; "told Priya" names one person, and stays unchecked.
+fn told_a_publication(tokens: &Tokens<'_>, a: &Attribution) -> bool {
+    let verb = a.frame_span.end.saturating_sub(1);
+    let capital = |k: usize| {
+        tokens.orig.get(k).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)) && !tokens.quoted[k]
+    };
+    if !matches!(tokens.bare.get(verb).map(String::as_str), Some("told" | "tells")) {
+        return false;
+    }
+    let start = if tokens.bare.get(verb + 1).is_some_and(|w| w == "the") { verb + 2 } else { verb + 1 };
+    let end =
+        (start..tokens.len()).find(|&k| !capital(k) || k > start && tokens.ends_chunk(k - 1)).unwrap_or(tokens.len());
+    let enough = if start == verb + 2 { end > start } else { end > start + 1 };
+    // The name must end there: "told the Prague team" names a team, not a publication.
+    let name_ends = end == tokens.len() || tokens.ends_chunk(end - 1) || TOLD_WHAT.contains(tokens.bare[end].as_str());
+    enough && name_ends
+}
+
+/// Words that open what someone told a publication, after its name.
+static TOLD_WHAT: crate::core::text::Words = crate::core::text::Words::new(&[
+    "the",
+    "that",
+    "a",
+    "an",
+    "at",
+    "in",
+    "on",
+    "last",
+    "this",
+    "it",
+    "its",
+    "they",
+    "their",
+    "he",
+    "she",
+    "his",
+    "her",
+    "about",
+    "there",
+    "no",
+    "on",
+    "earlier",
+    "yesterday",
+    "today",
+    "we",
+    "our",
+]);
+
+/// A link that can back a claim: any http(s) page that is not a social-media post, nor a picture
+/// (a reaction GIF says nothing a reply could cite).
 fn link_source(link: &str, lex: &Lexicon) -> Option<Source> {
     let host = host_of(link)?;
-    if lex.is_social_host(&host) {
+    if lex.is_social_host(&host) || is_picture(link, &host) {
         return None;
     }
     let name = lex.outlet_for_host(&host).map_or(host.clone(), |o| o.name().to_string());
     Some(Source { name, kind: SourceKind::Link, url: Some(link.to_string()) })
+}
+
+fn is_picture(link: &str, host: &str) -> bool {
+    let path = link.split(['?', '#']).next().unwrap_or(link).to_ascii_lowercase();
+    [".gif", ".gifv", ".png", ".jpg", ".jpeg", ".webp"].iter().any(|e| path.ends_with(e))
+        || ["giphy.", "tenor.", "imgur."].iter().any(|h| host.starts_with(h) || host.contains(&format!(".{h}")))
 }
 
 fn message_verdict(
@@ -738,7 +856,9 @@ fn message_verdict(
     // ("in a statement"); "Globex already told the Prague team" is the writer's word alone.
     let checkable = attr.filter(|a| match a.speaker {
         Speaker::Outlet(_) | Speaker::Document(_) => true,
-        Speaker::Official(_) | Speaker::Person(_) => link.is_some() || a.frame == Frame::Channel || public_channel,
+        Speaker::Official(_) | Speaker::Person(_) => {
+            link.is_some() || a.frame == Frame::Channel || public_channel || told_a_publication(tokens, a)
+        }
         Speaker::Anonymous => link.is_some(),
         _ => false,
     });

@@ -31,6 +31,27 @@ fn chat(text: &str, links: &[&str]) -> Vec<Claim> {
     label_document(&doc, Lexicon::embedded())
 }
 
+/// A thread of messages "m0", "m1", …, each with its text and the link it carries ("" for none).
+fn thread(messages: &[(&str, &str)]) -> Vec<Claim> {
+    let doc = Document::Thread(Thread {
+        id: Some("t1".into()),
+        channel: None,
+        messages: messages
+            .iter()
+            .enumerate()
+            .map(|(i, (text, link))| Message {
+                id: Some(format!("m{i}")),
+                author: None,
+                ts: None,
+                text: text.to_string(),
+                links: if link.is_empty() { vec![] } else { vec![link.to_string()] },
+                permalink: None,
+            })
+            .collect(),
+    });
+    label_document(&doc, Lexicon::embedded())
+}
+
 fn one(claims: Vec<Claim>) -> (String, Vec<&'static str>, Option<String>) {
     assert_eq!(claims.len(), 1, "{claims:#?}");
     let c = &claims[0];
@@ -664,4 +685,86 @@ fn a_forum_page_fetched_as_an_article_is_labelled_as_chat() {
     let (label, reasons, _) = one(claims.clone());
     assert_eq!((label.as_str(), reasons), ("speculative", vec!["unsourced"]), "{claims:#?}");
     assert_eq!(claims[0].origin, "rd1");
+}
+
+#[test]
+fn a_speaker_stands_before_an_aside_between_it_and_its_verb() {
+    let claims = article(
+        "Tallis",
+        "<p>The trucking and warehousing group, which employs roughly 9,300 people, said the cuts would fall mainly at its Memphis headquarters.</p>\
+         <p>The memo, sent on Wednesday night, also said that \"some further realignment may be needed in 2027.\"</p>\
+         <p>Corliss, for its part, says the error rate is now below 1%.</p>\
+         <p>The cuts follow a similar move by rival Cardell Freight, which said in February it would reduce its planning staff by a third.</p>\
+         <p>British telecoms operator Maristow said on Tuesday it would close four of its seven call centres.</p>",
+    );
+    assert_eq!(claims.len(), 5, "{claims:#?}");
+    for c in &claims {
+        assert!(c.verdict.is_sourced(), "{c:#?}");
+    }
+    assert_eq!(claims[4].verdict.source().map(|s| s.name.as_str()), Some("Maristow"));
+    assert_eq!(claims[4].hedges, vec!["would"]);
+}
+
+#[test]
+fn transcript_turns_labelled_by_first_names_are_the_shows_voice() {
+    let text = "<p>Ep. 12 | 38 min</p>\
+        <p>Cindervale Games laid off 90 artists on August 14, the studio confirmed in a LinkedIn post.</p>\
+        <p>MAYA: Every studio that's tried this ends up with an art director redrawing everything.</p>\
+        <p>JONAH: Someone at Cindervale gets promoted for this anyway.</p>\
+        <p>MAYA: The pyramid doesn't work if you saw off the bottom of it.</p>";
+    let claims = article("Ship It", text);
+    let labels: Vec<&str> = claims.iter().map(|c| c.verdict.label()).collect();
+    assert_eq!(labels, ["sourced", "speculative", "speculative", "speculative"], "{claims:#?}");
+    // A guest named in full on the page speaks on record under her first name.
+    let text = "<p>In this episode, host Ellie Vance talks to curriculum designer Gabriela Soto.</p>\
+        <p>GABRIELA: I was laid off from Fablewright on January 30 with the rest of the content team.</p>\
+        <p>ELLIE: That is the most cynical reorg I have heard this year.</p>";
+    let claims = show_notes(text);
+    let labels: Vec<&str> = claims.iter().map(|c| c.verdict.label()).collect();
+    assert_eq!(labels, ["sourced", "speculative"], "{claims:#?}");
+}
+
+#[test]
+fn a_chat_line_naming_a_publication_or_the_shared_page_is_sourced() {
+    let (label, _, _) = one(chat("Merrowind's CEO told Metro Daily the centers \"served us well for 30 years\"", &[]));
+    assert_eq!(label, "sourced");
+    // "Told the Prague team" names a team, not a publication.
+    let (label, _, _) = one(chat("Globex already told the Prague team, cuts land May 7.", &[]));
+    assert_eq!(label, "speculative");
+    let claims = thread(&[
+        (
+            "Quillfeather is cutting 15% of editorial https://thesignaldesk.example/quillfeather",
+            "https://thesignaldesk.example/quillfeather",
+        ),
+        ("The Signal Desk piece says 15% of editorial, which they put at 110 people", ""),
+        ("my hub manager says the whole desk goes next", ""),
+    ]);
+    let labels: Vec<(&str, Vec<&str>)> = claims.iter().map(|c| (c.verdict.label(), c.verdict.reason_names())).collect();
+    assert_eq!(labels[1].0, "sourced", "{claims:#?}");
+    assert_eq!(labels[2], ("speculative", vec!["hearsay"]), "{claims:#?}");
+}
+
+#[test]
+fn a_forum_line_is_backed_by_the_link_that_closes_it() {
+    // The outlet alone makes the page a forum's.
+    let claims = article(
+        "Reddit",
+        "<p>Vantwell's newsroom post says about 1,900 dispatch roles go across 140 hubs: https://vantwell.example/newsroom/rollout</p>\
+         <p>The 10-K puts total dispatch and planning headcount at about 2,300: https://sec.example/vantwell/10k.htm</p>",
+    );
+    let sources: Vec<Option<&str>> = claims.iter().map(|c| c.verdict.source().map(|s| s.name.as_str())).collect();
+    assert_eq!(sources, [Some("vantwell.example"), Some("sec.example")], "{claims:#?}");
+}
+
+#[test]
+fn a_reaction_gif_backs_nothing_and_another_article_is_not_the_shared_page() {
+    let claims = thread(&[
+        ("this is fine https://giphy.example/this-is-fine.gif", "https://giphy.example/this-is-fine.gif"),
+        ("Brandt is cutting 400 jobs in Akron https://signaldesk.example/brandt", "https://signaldesk.example/brandt"),
+        ("the newsroom post says the Akron depot closes June 30", ""),
+        ("the other article says Brandt will close Toledo too", ""),
+    ]);
+    let by_origin = |o: &str| claims.iter().find(|c| c.origin == o).unwrap_or_else(|| panic!("{o}: {claims:#?}"));
+    assert_eq!(by_origin("m2").verdict.source().map(|s| s.name.as_str()), Some("signaldesk.example"), "{claims:#?}");
+    assert!(!by_origin("m3").verdict.is_sourced(), "{claims:#?}");
 }
