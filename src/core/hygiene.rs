@@ -31,6 +31,7 @@ struct HygieneFile {
     turn: String,
     turn_roles: String,
     furniture_turns: Vec<String>,
+    item_credit: String,
 }
 
 /// The compiled hygiene rules.
@@ -54,6 +55,9 @@ pub struct Hygiene {
     turn: Regex,
     turn_roles: Regex,
     furniture_turns: Vec<String>,
+    /// The line under a headline on a news aggregator's page or a search result ("Crestline Wire · 3
+    /// hours ago"): it says whose reporting the headline above it is.
+    item_credit: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -197,6 +201,8 @@ impl Hygiene {
             turn_roles: Regex::new(&file.turn_roles)
                 .map_err(|source| HygieneError::Pattern { list: "turn_roles", source })?,
             furniture_turns: lower(file.furniture_turns),
+            item_credit: Regex::new(&file.item_credit)
+                .map_err(|source| HygieneError::Pattern { list: "item_credit", source })?,
         })
     }
 
@@ -207,9 +213,24 @@ impl Hygiene {
         let mut turn: Option<Turn> = None;
         let mut furniture_turn = false;
         let mut credit = None;
+        // A headline dropped just before, which an aggregator's credit line under it may bring back.
+        let mut headline: Option<String> = None;
         for raw in joined_lines(text, kind) {
             let mut line = raw;
             if line.is_empty() {
+                continue;
+            }
+            let last_headline = headline.take();
+            if kind == Kind::Article
+                && let Some(c) = self.item_credit.captures(&line)
+            {
+                // "Headline / Crestline Wire · 3 hours ago": the headline is that outlet's report, and
+                // an opinion column's headline is its writer's view, judged on its words.
+                if let (Some(h), Some(outlet)) = (last_headline, c.name("outlet")) {
+                    let outlet = outlet.as_str().trim();
+                    lines.push(if c.name("opinion").is_some() { h } else { format!("{h} (via {outlet})") });
+                }
+                tracing::debug!(line = %line, "An aggregator's credit line names the outlet of the headline above it.");
                 continue;
             }
             if kind == Kind::Article {
@@ -261,6 +282,7 @@ impl Hygiene {
             let line = kept.to_string();
             if kind == Kind::Article && is_heading(&line) {
                 tracing::debug!(line = %line, "Dropped a heading before labelling.");
+                headline = Some(line);
                 continue;
             }
             lines.push(line);
@@ -313,7 +335,10 @@ impl Hygiene {
 
     /// The line without a label before a colon; `None` when the label makes the whole line furniture.
     fn without_label<'l>(&self, line: &'l str) -> Option<&'l str> {
-        let opener = line.trim_start_matches(['(', '[', '*', '_']);
+        // "📌 Reminder:", "**Update:**": marks and emoji before a label are not part of it.
+        let opener = line.trim_start_matches(|c: char| {
+            !c.is_alphanumeric() && !matches!(c, '"' | '\'' | '“' | '‘' | '$' | '#' | '@' | '£' | '€' | '>')
+        });
         let Some(colon) = opener.find(':').filter(|&c| c <= 40) else {
             return Some(line);
         };
@@ -645,6 +670,29 @@ mod tests {
     fn wire_notes_snippets_breadcrumbs_forum_headers_and_chat_notices_are_furniture() {
         let text = "(Adds union comment in paragraph 7, analyst comment in paragraph 9)\nThis material may not be published, broadcast, rewritten or redistributed.\nThis story was originally featured on Fortuna Business.\nAccording to an internal Slack message reviewed by…\nHome » Tech News » Quillmark Layoffs 2026: Why Quillmark Fired 140 Support Staff\nContents [hide]\nLike this: Like Loading...\n(Image credit: Cairn Semiconductor)\nIn this comprehensive guide, we will look at the companies cutting jobs.\nWorks council vows to fight | Rhein Daily | 19h | Union calls protest | Koln Morgen | 14h\n312 points by dmoss 5 hours ago | hide | past | favorite | 88 comments\n[dead] skeptic42 3 hours ago | parent | next [–]\n3.1k points (91% upvoted)\nMore replies (4)\nlevel 2\nReply Share Report Save Follow\nmaya.r has joined the channel\neyes: 2 :+1: 1\nGG @dee, you just advanced to level 12!\nTranscripts are machine-generated and may contain errors.\n[AD BREAK — Stackhaven: use code RESET for 30% off]\nNew users get $20 with code FLOOR20.\nShe previously worked at Stackline and lives in Oakland.\nWe spoke to Jonah Feld, a former Kestrel director of engineering, now at Corallo Ventures.\nI am a bot, and this action was performed automatically.\n@ghostpepper just reached level 5!\nk8s_kenji just slid into the server.\nWelcome @brightside_bea to Layoff Support!\n@brightside_bea has been given the Newcomer role.\nreply kilbride_eng 4 hours ago | parent | next [–]\nEvent updated: Company All-Hands — now 3:00 PM (Zoom)\nAldren Health cut our coding team Job Loss submitted 11 hours ago by cpc_remote_8yrs\n👀 9 😭 4\n📈 Yes 2 📉 No 4 🍿 Watching 5\nQuillmark cut 140 support jobs on Tuesday, the company said.";
         assert_eq!(kept(text), vec!["Quillmark cut 140 support jobs on Tuesday, the company said."]);
+    }
+
+    #[test]
+    fn banners_disclaimers_live_blog_times_credentials_and_system_lines_are_furniture() {
+        let text = "We use cookies to improve your experience on our site.\nBy continuing to browse, you agree to our use of cookies.\nAccept | Manage preferences\nThis note is not an offer to buy or sell securities.\nQuarry Hill Partners and/or its affiliates may hold positions in securities mentioned.\nThis interview has been edited for length and clarity.\nSupport local journalism.\nBeacon reporter Callum Osei contributed.\n3:05 p.m.\n## What we know\nOff the Clock runs every Friday.\nFormer Pellucid QA here.\nDirector here.\nkaren.b pinned a message to this channel.\n📌 Reminder: rumors go in #rumor-mill.\n537 votes · Poll closed\n👁 4.2k · 💬 73\nAnne | 14 yrs in claims | opinions my own\nKINCAID: Thank you.\nWe'll be right back.\nJoining me now is Pellworth CEO Robert Kincaid.\nThis is Midday.\nShop now\nGlobex closed its Tulsa office.";
+        assert_eq!(kept(text), vec!["Globex closed its Tulsa office."]);
+        // A credential with news after it is a first-hand account, and "This is FUD." a view.
+        let kept = kept(
+            "Ex-Fennec here, laid off Tuesday.\nThis is FUD.\nKINCAID: We will close the Dayton center in August.",
+        );
+        assert_eq!(kept.len(), 3, "{kept:?}");
+    }
+
+    #[test]
+    fn an_aggregators_credit_line_brings_back_the_headline_above_it_with_its_outlet() {
+        let text = "Top stories\nTesselate to cut 1,100 jobs as AI agents take on more coding work\nCrestline Wire · 3 hours ago\nTesselate's layoffs are about margins, not machines\nThe Circuitry · Opinion · 4 hours ago\nBack Office Hours: The Coders Who Trained Their Replacement\nMay 6 · 48 min";
+        assert_eq!(
+            kept(text),
+            vec![
+                "Tesselate to cut 1,100 jobs as AI agents take on more coding work (via Crestline Wire)",
+                "Tesselate's layoffs are about margins, not machines",
+            ]
+        );
     }
 
     #[test]

@@ -82,7 +82,8 @@ impl Context {
     pub fn name_parts_in(text: &str) -> (WordSet, WordSet) {
         let (mut starts, mut ends) = (WordSet::default(), WordSet::default());
         let mut previous: Option<&str> = None;
-        for word in text.split_whitespace() {
+        // A name does not run over a line break ("… Spotify / Maya and Sam sit down …").
+        for word in text.lines().flat_map(|line| line.split_whitespace().chain(std::iter::once("\n"))) {
             let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
             let bare = bare.strip_suffix("'s").or_else(|| bare.strip_suffix("’s")).unwrap_or(bare);
             let capitalised = bare.chars().next().is_some_and(char::is_uppercase) && bare.len() > 1;
@@ -91,7 +92,10 @@ impl Context {
                 starts.insert(first.to_lowercase());
                 ends.insert(bare.to_lowercase());
             }
-            previous = (capitalised && !word.ends_with(['.', ',', ';', ':', '!', '?', ')'])).then_some(bare);
+            // "… called “Integrations Sync.” SAM: …": a sentence closed inside its quotation ends there too.
+            let closed =
+                word.trim_end_matches(['"', '”', '’', '\'', '*', '_']).ends_with(['.', ',', ';', ':', '!', '?', ')']);
+            previous = (capitalised && !closed).then_some(bare);
         }
         (starts, ends)
     }
@@ -309,6 +313,20 @@ static NON_NAMES: Words = Words::new(&[
 
 /// Finds the attribution of a clause, if it has one whose speaker can be classified.
 pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {
+    // "I predict one more company announces cuts", "Honestly, I think they'll …": the writer (or, in
+    // a transcript, whoever's turn it is) gives a view, and whatever it names speaks in it for no one.
+    let own_view = (0..tokens.len().min(5)).any(|k| {
+        matches!(tokens.bare[k].as_str(), "i" | "we")
+            && !tokens.quoted[k]
+            && (k == 0 || tokens.ends_chunk(k - 1))
+            && tokens
+                .bare
+                .get(k + 1)
+                .is_some_and(|v| lex.belief_verbs.contains(v.as_str()) && !lex.say_verbs.contains(v.as_str()))
+    });
+    if own_view {
+        return None;
+    }
     let mut candidates: Vec<(Span, Span, Frame)> = Vec::new(); // (speaker words, frame words, frame)
 
     for prep in tokens.find(&lex.source_prepositions) {
@@ -921,6 +939,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         // "a regulatory filing": every document word, not just the first.
         return Some(Speaker::Document(tokens.original(Span { start: first.start, end: last.end })));
     }
+    // "Analysts at Hollins Grey", "Economists from the Cedar Institute": people the writer places at a
+    // named organisation speak for it, however vague their title alone.
+    if let Some(org) = named_employer(tokens, span, lex) {
+        return Some(Speaker::Official(org));
+    }
     // "Most industry observers", "Several artists": a vague quantity names nobody.
     if !tokens.find_in(&s.weasel, Span { start: span.start, end: span.start + 1 }).is_empty() {
         return Some(Speaker::Weasel);
@@ -1004,6 +1027,24 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     }
     None
 }
+
+/// The organisation a vaguely named group is placed at: "Analysts at Hollins Grey", "Researchers from
+/// the Cedar Institute". Only a plain class word opens it; a place is nobody's employer.
+fn named_employer(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> {
+    let class_end =
+        (span.start + 1..span.end.min(span.start + 3)).find(|&k| EMPLOYER_LINKS.contains(tokens.bare[k].as_str()))?;
+    let class_words_plain = (span.start..class_end).all(|k| !tokens.capitalized(k) || k == span.start);
+    if !class_words_plain || !PUBLISHING_CLASSES.contains(tokens.bare[class_end - 1].as_str()) {
+        return None;
+    }
+    let name = proper_name(tokens, Span { start: class_end + 1, end: span.end }, lex)?;
+    (!lex.speakers.places.contains(&name.to_lowercase())).then_some(name)
+}
+static EMPLOYER_LINKS: Words = Words::new(&["at", "from"]);
+/// People whose findings their organisation publishes under its name; "workers at the Dayton plant"
+/// or "employees at Initech" do not speak for where they work.
+static PUBLISHING_CLASSES: Words =
+    Words::new(&["analysts", "economists", "researchers", "strategists", "experts", "scientists", "consultants"]);
 
 /// Words that end the phrase naming a class of people: a relative clause or a prepositional phrase
 /// about them follows ("Coders I hear from", "Lawyers who handle WARN filings").
@@ -1439,6 +1480,16 @@ mod tests {
             Some(Speaker::Weasel)
         );
         assert_ne!(speaker("Union leaders said the talks had stalled.", false), Some(Speaker::Weasel));
+        // Analysts are nobody in particular until the writer says where they work.
+        assert_eq!(
+            speaker("Analysts at Hollins Grey wrote that the cuts would save $40 million a year.", false),
+            Some(Speaker::Official("Hollins Grey".into()))
+        );
+        assert_eq!(speaker("Analysts say the cuts would save $40 million a year.", false), Some(Speaker::Weasel));
+        assert_ne!(
+            speaker("Workers at the Dayton plant said the cuts came without warning.", false),
+            Some(Speaker::Official("Dayton".into()))
+        );
     }
 
     #[test]

@@ -768,3 +768,33 @@ fn a_reaction_gif_backs_nothing_and_another_article_is_not_the_shared_page() {
     assert_eq!(by_origin("m2").verdict.source().map(|s| s.name.as_str()), Some("signaldesk.example"), "{claims:#?}");
     assert!(!by_origin("m3").verdict.is_sourced(), "{claims:#?}");
 }
+
+#[test]
+fn the_writers_own_belief_gives_no_one_in_it_a_voice() {
+    let (label, reasons, _) = one(article(
+        "Tallis",
+        "I predict at least one more company announces cuts next week and calls it a reimagining.",
+    ));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["prediction"]));
+}
+
+#[test]
+fn a_first_name_after_a_closing_quote_or_a_line_break_is_still_a_first_name() {
+    // "… called “Integrations Sync.” SAM:" and "… Spotify / Maya and Sam": neither makes a full name.
+    let claims = show_notes(
+        "Listen on Spotify\nMaya and Sam talk about the Tesselate layoffs.\nJORDAN: I got an invite for a meeting called \u{201c}Integrations Sync.\u{201d}\nSAM: Classic, they always pick a bland name.\nMAYA: Honestly, Tesselate will have another round by Thanksgiving.\nSam predicts Tesselate will quietly rehire contractors within a year.",
+    );
+    for c in claims.iter().filter(|c| c.text.contains("Thanksgiving") || c.text.starts_with("Sam predicts")) {
+        assert_eq!(c.verdict.label(), "speculative", "{c:#?}");
+    }
+}
+
+#[test]
+fn an_aggregator_headline_is_its_outlets_report() {
+    let claims = article(
+        "Newsgrid",
+        "Top stories\nTesselate to cut 1,100 jobs as AI agents take on more coding work\nCrestline Wire · 3 hours ago",
+    );
+    let (label, _, source) = one(claims);
+    assert_eq!((label.as_str(), source.as_deref()), ("sourced", Some("Crestline Wire")));
+}
