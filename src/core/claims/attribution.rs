@@ -910,6 +910,9 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if let Some(outlet) = lex.outlet_in(&orig) {
         return Some(Speaker::Outlet(outlet.name().to_string()));
     }
+    if let Some(publication) = publication_in(tokens, span) {
+        return Some(Speaker::Outlet(publication));
+    }
     // "Recruiters tell me", "Lawyers who handle WARN filings say": a class of people, counted
     // ("Two current developers said": unnamed sources) or not (nobody in particular).
     if let Some(counted) = class_of_people(tokens, span, lex, ctx) {
@@ -1272,14 +1275,70 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
 /// In chat, naming the outlet a claim came from cites it: "per the Verge", "she told The Verge",
 /// "that's in the same Reuters piece".
 pub fn cited_outlet(tokens: &Tokens<'_>, text: &str, lex: &Lexicon) -> Option<Attribution> {
-    let outlet = lex.outlet_in(text)?;
+    let outlet = match lex.outlet_in(text) {
+        Some(o) => o.name().to_string(),
+        None => publication_in(tokens, Span { start: 0, end: tokens.len() })?,
+    };
     let cue = tokens.bare.iter().any(|w| CITATION_CUES.contains(w.as_str()));
     cue.then(|| Attribution {
-        speaker: Speaker::Outlet(outlet.name().to_string()),
+        speaker: Speaker::Outlet(outlet),
         frame: Frame::Statement,
         frame_span: Span { start: 0, end: tokens.len() },
     })
 }
+
+/// "Stanchion Wire", "the Tidewater Ledger", "the Ledger", "the Tribune-Post": a capitalised name
+/// ending in what publications are called names a publication that no list knows.
+pub fn publication_in(tokens: &Tokens<'_>, span: Span) -> Option<String> {
+    (span.start..span.end.min(tokens.len())).find_map(|k| {
+        let head = tokens.bare[k].rsplit('-').next().unwrap_or_default().trim_end_matches("'s");
+        if tokens.quoted[k] || !tokens.capitalized(k) || !PUBLICATION_HEADS.contains(head) {
+            return None;
+        }
+        let mut start = k;
+        while start > span.start
+            && k - start < 3
+            && tokens.capitalized(start - 1)
+            && !tokens.ends_chunk(start - 1)
+            && tokens.bare[start - 1] != "the"
+        {
+            start -= 1;
+        }
+        // A sentence's first word is capitalised whatever it is ("Daily layoffs continue").
+        let after_the = start > 0 && tokens.bare[start - 1] == "the";
+        let named = after_the || start < k && (start > 0 || tokens.capitalized(start + 1));
+        named.then(|| {
+            tokens.original(Span { start, end: k + 1 }).trim_end_matches("'s").trim_end_matches("’s").to_string()
+        })
+    })
+}
+
+/// What publications are called at the end of their names.
+static PUBLICATION_HEADS: Words = Words::new(&[
+    "wire",
+    "ledger",
+    "post",
+    "times",
+    "journal",
+    "news",
+    "herald",
+    "tribune",
+    "courier",
+    "gazette",
+    "daily",
+    "weekly",
+    "register",
+    "observer",
+    "chronicle",
+    "dispatch",
+    "bulletin",
+    "monitor",
+    "insider",
+    "telegraph",
+    "press",
+    "newsletter",
+    "magazine",
+]);
 
 static CITATION_CUES: Words = Words::new(&[
     "per",
@@ -1514,6 +1573,19 @@ mod tests {
     fn a_company_shows_nothing_on_record() {
         assert_eq!(speaker("The Halvard layoffs show that no job is safe in 2026.", false), None);
         assert_eq!(speaker("The filing shows 412 roles cut in Ohio.", false), Some(Speaker::Document("filing".into())));
+    }
+
+    #[test]
+    fn a_name_ending_in_what_publications_are_called_is_a_publication() {
+        for (text, name) in [
+            ("Stanchion Wire reported that the cuts reach 600.", "Stanchion Wire"),
+            ("The Tribune-Post said 310 roles go.", "Tribune-Post"),
+            ("According to the Tidewater Ledger, 800 roles go.", "Tidewater Ledger"),
+        ] {
+            assert_eq!(speaker(text, false), Some(Speaker::Outlet(name.into())), "{text}");
+        }
+        // A sentence's first word is capitalised whatever it is.
+        assert_ne!(speaker("Daily standups were cut, the company said.", false), Some(Speaker::Outlet("Daily".into())));
     }
 
     #[test]
