@@ -8,6 +8,7 @@
 
 use regex::Regex;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Why a hygiene rule file could not be used.
@@ -32,6 +33,7 @@ struct HygieneFile {
     turn_roles: String,
     furniture_turns: Vec<String>,
     item_credit: String,
+    named_turn: String,
 }
 
 /// The compiled hygiene rules.
@@ -58,6 +60,9 @@ pub struct Hygiene {
     /// The line under a headline on a news aggregator's page or a search result ("Crestline Wire · 3
     /// hours ago"): it says whose reporting the headline above it is.
     item_credit: Regex,
+    /// A line of an interview or a call opening on its speaker's full name ("Renata Okafor: We are
+    /// not closing branches.", "ROBERT KINCAID, CEO, PELLWORTH FOODS: …"): that person says the line.
+    named_turn: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -203,6 +208,8 @@ impl Hygiene {
             furniture_turns: lower(file.furniture_turns),
             item_credit: Regex::new(&file.item_credit)
                 .map_err(|source| HygieneError::Pattern { list: "item_credit", source })?,
+            named_turn: Regex::new(&file.named_turn)
+                .map_err(|source| HygieneError::Pattern { list: "named_turn", source })?,
         })
     }
 
@@ -213,6 +220,16 @@ impl Hygiene {
         let mut turn: Option<Turn> = None;
         let mut furniture_turn = false;
         let mut credit = None;
+        // A full name opens the turns of a talk written down when the same name opens several lines;
+        // a label such as "Key Facts:" or "Media Contact:" opens one.
+        let mut named_turns: HashMap<String, usize> = HashMap::new();
+        if kind == Kind::Article {
+            for line in text.lines() {
+                if let Some(name) = self.named_turn.captures(line.trim()).and_then(|c| c.name("name")) {
+                    *named_turns.entry(name.as_str().to_string()).or_default() += 1;
+                }
+            }
+        }
         // A headline dropped just before, which an aggregator's credit line under it may bring back.
         let mut headline: Option<String> = None;
         for raw in joined_lines(text, kind) {
@@ -280,6 +297,20 @@ impl Hygiene {
                 continue;
             };
             let line = kept.to_string();
+            if kind == Kind::Article
+                && let Some(c) = self.named_turn.captures(&line)
+                && let (Some(name), Some(rest)) = (c.name("name"), c.name("rest"))
+                && named_turns.get(name.as_str()).is_some_and(|&n| n >= 2)
+            {
+                // The line is said by the person it names; the lines around it keep their own speaker.
+                let role = c.name("role").map_or(String::new(), |r| r.as_str().trim().to_string());
+                blocks.push(Block { turn: turn.clone(), text: std::mem::take(&mut lines).join("\n") });
+                blocks.push(Block {
+                    turn: Some(Turn { name: name.as_str().trim().to_string(), role }),
+                    text: rest.as_str().to_string(),
+                });
+                continue;
+            }
             if kind == Kind::Article && is_heading(&line) {
                 tracing::debug!(line = %line, "Dropped a heading before labelling.");
                 headline = Some(line);
@@ -681,6 +712,24 @@ mod tests {
             "Ex-Fennec here, laid off Tuesday.\nThis is FUD.\nKINCAID: We will close the Dayton center in August.",
         );
         assert_eq!(kept.len(), 3, "{kept:?}");
+    }
+
+    #[test]
+    fn a_full_name_opening_several_lines_says_each_of_them_and_a_label_does_not() {
+        let rules = rules();
+        let text = "Key Facts: Initech will cut 300 jobs.\nRenata Okafor: We are not closing branches.\nBill Haverty: Will tellers be affected?\nRenata Okafor: No teller roles are included.";
+        let cleaned = rules.clean(text, Kind::Article);
+        let said: Vec<(Option<&str>, &str)> =
+            cleaned.blocks.iter().map(|b| (b.turn.as_ref().map(|t| t.name.as_str()), b.text.as_str())).collect();
+        assert_eq!(
+            said,
+            vec![
+                (None, "Key Facts: Initech will cut 300 jobs."),
+                (Some("Renata Okafor"), "We are not closing branches."),
+                (None, "Bill Haverty: Will tellers be affected?"),
+                (Some("Renata Okafor"), "No teller roles are included."),
+            ]
+        );
     }
 
     #[test]

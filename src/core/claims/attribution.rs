@@ -313,18 +313,7 @@ static NON_NAMES: Words = Words::new(&[
 
 /// Finds the attribution of a clause, if it has one whose speaker can be classified.
 pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {
-    // "I predict one more company announces cuts", "Honestly, I think they'll …": the writer (or, in
-    // a transcript, whoever's turn it is) gives a view, and whatever it names speaks in it for no one.
-    let own_view = (0..tokens.len().min(5)).any(|k| {
-        matches!(tokens.bare[k].as_str(), "i" | "we")
-            && !tokens.quoted[k]
-            && (k == 0 || tokens.ends_chunk(k - 1))
-            && tokens
-                .bare
-                .get(k + 1)
-                .is_some_and(|v| lex.belief_verbs.contains(v.as_str()) && !lex.say_verbs.contains(v.as_str()))
-    });
-    if own_view {
+    if gives_own_view(tokens, lex) {
         return None;
     }
     let mut candidates: Vec<(Span, Span, Frame)> = Vec::new(); // (speaker words, frame words, frame)
@@ -492,6 +481,20 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         return Some(cited);
     }
     first.or_else(|| channel(tokens, lex, ctx))
+}
+
+/// "I predict one more company announces cuts", "Honestly, I think they'll …": the writer (or, in a
+/// transcript, whoever's turn it is) gives a view, and whatever it names speaks in it for no one.
+pub fn gives_own_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+    (0..tokens.len().min(5)).any(|k| {
+        matches!(tokens.bare[k].as_str(), "i" | "we")
+            && !tokens.quoted[k]
+            && (k == 0 || tokens.ends_chunk(k - 1))
+            && tokens
+                .bare
+                .get(k + 1)
+                .is_some_and(|v| lex.belief_verbs.contains(v.as_str()) && !lex.say_verbs.contains(v.as_str()))
+    })
 }
 
 /// Verbs by which someone gives a view rather than a fact.

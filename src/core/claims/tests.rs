@@ -798,3 +798,16 @@ fn an_aggregator_headline_is_its_outlets_report() {
     let (label, _, source) = one(claims);
     assert_eq!((label.as_str(), source.as_deref()), ("sourced", Some("Crestline Wire")));
 }
+
+#[test]
+fn a_named_turn_speaks_on_record_but_a_guests_own_belief_is_their_view() {
+    let claims = article(
+        "Midday",
+        "Felix Abara, labor economist: Well, I suspect the billing floor would disagree with you.\nRenata Okafor, chief executive: We expect the program to remove 800 roles by June.\nFelix Abara, labor economist: The state counted 212 notices in March.\nRenata Okafor, chief executive: We are not closing branches as part of this program.",
+    );
+    let label = |needle: &str| claims.iter().find(|c| c.text.contains(needle)).map(|c| c.verdict.label());
+    assert_eq!(label("I suspect"), Some("speculative"), "{claims:#?}");
+    assert_eq!(label("We expect the program"), Some("sourced"), "{claims:#?}");
+    assert_eq!(label("212 notices"), Some("sourced"), "{claims:#?}");
+    assert_eq!(label("not closing branches"), Some("sourced"), "{claims:#?}");
+}
