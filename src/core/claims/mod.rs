@@ -848,8 +848,16 @@ fn message_verdict(
     social_link: bool,
 ) -> Verdict {
     // "I was one of the 1,100 let go": a first-hand account is the writer's word, whatever it links.
+    // "Can confirm Tampa got the invite", "Just got my notice": chat drops the "I" of a first-hand report.
+    let elided_i = matches!(
+        (tokens.bare.first().map(String::as_str), tokens.bare.get(1).map(String::as_str)),
+        (Some("can"), Some("confirm"))
+            | (Some("just"), Some("got"))
+            | (Some("got"), Some("my" | "the"))
+            | (Some("been"), Some("there"))
+    );
     let first_person =
-        tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()));
+        elided_i || tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()));
     let link = link.filter(|_| !first_person);
     let public_channel =
         !tokens.find(&lex.official_channels).is_empty() || !tokens.find(&lex.document_channels).is_empty();

@@ -811,3 +811,10 @@ fn a_named_turn_speaks_on_record_but_a_guests_own_belief_is_their_view() {
     assert_eq!(label("212 notices"), Some("sourced"), "{claims:#?}");
     assert_eq!(label("not closing branches"), Some("sourced"), "{claims:#?}");
 }
+
+#[test]
+fn a_first_hand_report_without_its_i_is_not_backed_by_the_link_beside_it() {
+    let (label, reasons, _) =
+        one(chat("Can confirm Tampa got an org update invite for next Thursday https://news.example/tampa-cuts", &[]));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["unsourced"]));
+}
