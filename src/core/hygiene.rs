@@ -705,13 +705,13 @@ mod tests {
 
     #[test]
     fn banners_disclaimers_live_blog_times_credentials_and_system_lines_are_furniture() {
-        let text = "We use cookies to improve your experience on our site.\nBy continuing to browse, you agree to our use of cookies.\nAccept | Manage preferences\nThis note is not an offer to buy or sell securities.\nQuarry Hill Partners and/or its affiliates may hold positions in securities mentioned.\nThis interview has been edited for length and clarity.\nSupport local journalism.\nBeacon reporter Callum Osei contributed.\n3:05 p.m.\n## What we know\nOff the Clock runs every Friday.\nFormer Pellucid QA here.\nDirector here.\nkaren.b pinned a message to this channel.\n📌 Reminder: rumors go in #rumor-mill.\n537 votes · Poll closed\n👁 4.2k · 💬 73\nAnne | 14 yrs in claims | opinions my own\nKINCAID: Thank you.\nWe'll be right back.\nJoining me now is Pellworth CEO Robert Kincaid.\nThis is Midday.\nShop now\nGlobex closed its Tulsa office.";
+        let text = "We use cookies to improve your experience on our site.\nBy continuing to browse, you agree to our use of cookies.\nAccept | Manage preferences\nThis note is not an offer to buy or sell securities.\nQuarry Hill Partners and/or its affiliates may hold positions in securities mentioned.\nThis interview has been edited for length and clarity.\nSupport local journalism.\nBeacon reporter Callum Osei contributed.\n3:05 p.m.\n## What we know\nOff the Clock runs every Friday.\nFormer Pellucid QA here.\nDirector here.\nkaren.b pinned a message to this channel.\n📌 Reminder: rumors go in #rumor-mill.\n537 votes · Poll closed\n👁 4.2k · 💬 73\nAnne | 14 yrs in claims | opinions my own\nKINCAID: Thank you.\nWe'll be right back.\nJoining me now is Pellworth CEO Robert Kincaid.\nThis is Midday.\nShop now\nFormer Lexavia PM.\nDemand planner, 9 years.\nCode PSPS10.\nYou currently have 0 referrals.\n(via Layoffs Daily, Meridian Wire)\nDana in Tacoma, you're on the air.\nJamal Whitcombe, thank you.\nWe'll talk to you next quarter.\nGlobex closed its Tulsa office.";
         assert_eq!(kept(text), vec!["Globex closed its Tulsa office."]);
         // A credential with news after it is a first-hand account, and "This is FUD." a view.
         let kept = kept(
-            "Ex-Fennec here, laid off Tuesday.\nThis is FUD.\nKINCAID: We will close the Dayton center in August.",
+            "Ex-Fennec here, laid off Tuesday.\nThis is FUD.\nKINCAID: We will close the Dayton center in August.\nExpect the same.\nExperts are divided.",
         );
-        assert_eq!(kept.len(), 3, "{kept:?}");
+        assert_eq!(kept.len(), 5, "{kept:?}");
     }
 
     #[test]
