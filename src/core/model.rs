@@ -28,7 +28,7 @@ pub struct Article {
     pub url: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rfc3339::optional")]
     pub published: Option<DateTime<Utc>>,
     /// Plain text or HTML; HTML is reduced to text before segmentation.
     pub text: String,
@@ -51,7 +51,7 @@ pub struct Message {
     pub id: Option<String>,
     #[serde(default)]
     pub author: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rfc3339::optional")]
     pub ts: Option<DateTime<Utc>>,
     pub text: String,
     #[serde(default)]
@@ -59,6 +59,22 @@ pub struct Message {
     /// A link back to the message on its platform, used to cite it in summaries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permalink: Option<String>,
+}
+
+/// Times in documents, read so that a malformed one says which value is wrong and what shape is
+/// wanted ("input contains invalid characters" names neither).
+mod rfc3339 {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else { return Ok(None) };
+        DateTime::parse_from_rfc3339(&text).map(|t| Some(t.with_timezone(&Utc))).map_err(|e| {
+            D::Error::custom(format!(
+                "the time {text:?} is not an RFC 3339 time ({e}); write it like 2026-04-21T17:05:00Z"
+            ))
+        })
+    }
 }
 
 /// Why a document could not be read. Each message names what was wrong and how to fix it.
@@ -172,6 +188,17 @@ mod tests {
     fn oversized_input_is_refused_before_parsing() {
         let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];
         assert!(matches!(Document::parse(&big), Err(DocumentError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn a_malformed_time_is_named_with_the_shape_wanted() {
+        let err = Document::parse(br#"{"kind":"thread","messages":[{"ts":"2026-04-21T17:05:30:00Z","text":"x"}]}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains(r#""2026-04-21T17:05:30:00Z" is not an RFC 3339 time"#), "{err}");
+        let ok = Document::parse(
+            br#"{"kind":"thread","messages":[{"ts":"2026-04-21T17:05:30.25+02:00","text":"x"},{"ts":null,"text":"y"}]}"#,
+        );
+        assert!(ok.is_ok(), "{ok:?}");
     }
 
     #[test]
