@@ -950,6 +950,17 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if let Some(org) = named_employer(tokens, span, lex) {
         return Some(Speaker::Official(org));
     }
+    // "a support director at a mid-size SaaS company", "an executive at a large insurer": an office
+    // at an organisation nobody names is nobody in particular.
+    let unnamed_office = matches!(tokens.bare[span.start].as_str(), "a" | "an")
+        && !(span.start + 1..span.end).any(|k| tokens.capitalized(k))
+        && (span.start..span.end.saturating_sub(1)).any(|k| {
+            matches!(tokens.bare[k].as_str(), "at" | "of" | "from" | "for")
+                && matches!(tokens.bare[k + 1].as_str(), "a" | "an")
+        });
+    if unnamed_office {
+        return Some(Speaker::Weasel);
+    }
     // "Most industry observers", "Several artists": a vague quantity names nobody.
     if !tokens.find_in(&s.weasel, Span { start: span.start, end: span.start + 1 }).is_empty() {
         return Some(Speaker::Weasel);
@@ -1542,6 +1553,12 @@ mod tests {
             Some(Speaker::Weasel)
         );
         assert_ne!(speaker("Union leaders said the talks had stalled.", false), Some(Speaker::Weasel));
+        // An office at an organisation nobody names is nobody in particular.
+        assert_eq!(
+            speaker("An executive at a large insurer said the cut list was final in March.", false),
+            Some(Speaker::Weasel)
+        );
+        assert_eq!(speaker("Another says her agency's rates doubled in May.", false), Some(Speaker::Weasel));
         // Analysts are nobody in particular until the writer says where they work.
         assert_eq!(
             speaker("Analysts at Hollins Grey wrote that the cuts would save $40 million a year.", false),
