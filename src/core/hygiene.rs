@@ -34,6 +34,7 @@ struct HygieneFile {
     furniture_turns: Vec<String>,
     item_credit: String,
     named_turn: String,
+    page_furniture: String,
 }
 
 /// The compiled hygiene rules.
@@ -63,6 +64,7 @@ pub struct Hygiene {
     /// A line of an interview or a call opening on its speaker's full name ("Renata Okafor: We are
     /// not closing branches.", "ROBERT KINCAID, CEO, PELLWORTH FOODS: …"): that person says the line.
     named_turn: Regex,
+    page_furniture: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -210,6 +212,8 @@ impl Hygiene {
                 .map_err(|source| HygieneError::Pattern { list: "item_credit", source })?,
             named_turn: Regex::new(&file.named_turn)
                 .map_err(|source| HygieneError::Pattern { list: "named_turn", source })?,
+            page_furniture: Regex::new(&ci(&file.page_furniture))
+                .map_err(|source| HygieneError::Pattern { list: "page_furniture", source })?,
         })
     }
 
@@ -286,6 +290,10 @@ impl Hygiene {
             if let Some(rest) = self.without_opener(&line) {
                 tracing::debug!(line = %line, "A chapter timestamp or an aside moved out of the line.");
                 line = rest.to_string();
+            }
+            if kind == Kind::Article && self.page_furniture.is_match(&line) {
+                tracing::debug!(line = %line, "Dropped a scraped page's submission title.");
+                continue;
             }
             if self.furniture_gate.whole_line.as_ref().is_some_and(|r| r.is_match(&line)) && !self.is_exempt(&line) {
                 let rule = || self.furniture_rule(&line).unwrap_or_default();
@@ -705,13 +713,13 @@ mod tests {
 
     #[test]
     fn banners_disclaimers_live_blog_times_credentials_and_system_lines_are_furniture() {
-        let text = "We use cookies to improve your experience on our site.\nBy continuing to browse, you agree to our use of cookies.\nAccept | Manage preferences\nThis note is not an offer to buy or sell securities.\nQuarry Hill Partners and/or its affiliates may hold positions in securities mentioned.\nThis interview has been edited for length and clarity.\nSupport local journalism.\nBeacon reporter Callum Osei contributed.\n3:05 p.m.\n## What we know\nOff the Clock runs every Friday.\nFormer Pellucid QA here.\nDirector here.\nkaren.b pinned a message to this channel.\n📌 Reminder: rumors go in #rumor-mill.\n537 votes · Poll closed\n👁 4.2k · 💬 73\nAnne | 14 yrs in claims | opinions my own\nKINCAID: Thank you.\nWe'll be right back.\nJoining me now is Pellworth CEO Robert Kincaid.\nThis is Midday.\nShop now\nFormer Lexavia PM.\nDemand planner, 9 years.\nCode PSPS10.\nYou currently have 0 referrals.\n(via Layoffs Daily, Meridian Wire)\nDana in Tacoma, you're on the air.\nJamal Whitcombe, thank you.\nWe'll talk to you next quarter.\ndo we know the date yet\nanyone know if Tampa is affected\nGlobex closed its Tulsa office.";
+        let text = "We use cookies to improve your experience on our site.\nBy continuing to browse, you agree to our use of cookies.\nAccept | Manage preferences\nThis note is not an offer to buy or sell securities.\nQuarry Hill Partners and/or its affiliates may hold positions in securities mentioned.\nThis interview has been edited for length and clarity.\nSupport local journalism.\nBeacon reporter Callum Osei contributed.\n3:05 p.m.\n## What we know\nOff the Clock runs every Friday.\nFormer Pellucid QA here.\nDirector here.\nkaren.b pinned a message to this channel.\n📌 Reminder: rumors go in #rumor-mill.\n537 votes · Poll closed\n👁 4.2k · 💬 73\nAnne | 14 yrs in claims | opinions my own\nKINCAID: Thank you.\nWe'll be right back.\nJoining me now is Pellworth CEO Robert Kincaid.\nThis is Midday.\nShop now\nFormer Lexavia PM.\nDemand planner, 9 years.\nCode PSPS10.\nYou currently have 0 referrals.\n(via Layoffs Daily, Meridian Wire)\nDana in Tacoma, you're on the air.\nJamal Whitcombe, thank you.\nWe'll talk to you next quarter.\ndo we know the date yet\nanyone know if Tampa is affected\n✅ ohio_oxide has been warned.\nharlan.petty updated their status: 🎤 Town hall\nkim.a shared a file: Dunmore_WARN_OK_0421.pdf\n[–] load more comments (31 replies)\nReason: posting X links without a source (rule 4)\nTavira here.\nGlobex closed its Tulsa office.";
         assert_eq!(kept(text), vec!["Globex closed its Tulsa office."]);
         // A credential with news after it is a first-hand account, and "This is FUD." a view.
         let kept = kept(
-            "Ex-Fennec here, laid off Tuesday.\nThis is FUD.\nKINCAID: We will close the Dayton center in August.\nExpect the same.\nExperts are divided.",
+            "Ex-Fennec here, laid off Tuesday.\nThis is FUD.\nKINCAID: We will close the Dayton center in August.\nExpect the same.\nExperts are divided.\nThe industry has been warned about this for years.",
         );
-        assert_eq!(kept.len(), 5, "{kept:?}");
+        assert_eq!(kept.len(), 6, "{kept:?}");
     }
 
     #[test]
@@ -730,6 +738,14 @@ mod tests {
                 (Some("Renata Okafor"), "No teller roles are included."),
             ]
         );
+    }
+
+    #[test]
+    fn a_submission_title_with_its_site_heads_a_scraped_page_but_is_a_threads_content() {
+        let rules = rules();
+        let line = "Initech cuts 300 support jobs as its chatbot takes over (news.example)";
+        assert!(rules.clean(line, Kind::Article).blocks.is_empty());
+        assert_eq!(rules.clean(line, Kind::Message).text(), line);
     }
 
     #[test]
