@@ -225,8 +225,21 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
                 && matches!(&p.decision, Decision::Rules(Verdict::Speculative { reasons, .. })
                     if reasons.iter().all(|r| matches!(r, SpeculativeReason::Hedge | SpeculativeReason::Prediction)))
         };
+        // "Castellanos conceded that …, but said it could eventually handle most calls": a clause
+        // whose subject is left out goes on with the speaker of the sentence, hedge and all.
+        let same_speaker = |i: usize, p: &Pending| {
+            let mut words =
+                p.text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase());
+            i > 0
+                && rules_label(&parts[0]) == Some(true)
+                && words.next().is_some_and(|w| matches!(w.as_str(), "and" | "but" | "while" | "though"))
+                && words.next().is_some_and(|w| lex.say_verbs.contains(w.as_str()))
+        };
         let disagree = parts.iter().any(|p| rules_label(p) == Some(true))
-            && parts.iter().enumerate().any(|(i, p)| rules_label(p) == Some(false) && !reported_on(i, p));
+            && parts
+                .iter()
+                .enumerate()
+                .any(|(i, p)| rules_label(p) == Some(false) && !reported_on(i, p) && !same_speaker(i, p));
         // An article's sentence is one claim; when the writer adds speculation to a sourced
         // statement ("…, and more cuts are likely"), the sentence as a whole is speculative.
         match sentence[0].whole.clone() {

@@ -818,3 +818,12 @@ fn a_first_hand_report_without_its_i_is_not_backed_by_the_link_beside_it() {
         one(chat("Can confirm Tampa got an org update invite for next Thursday https://news.example/tampa-cuts", &[]));
     assert_eq!((label.as_str(), reasons), ("speculative", vec!["unsourced"]));
 }
+
+#[test]
+fn a_clause_that_leaves_out_its_speaker_goes_on_with_the_speaker_before_it() {
+    let (label, reasons, source) = one(article(
+        "Tallis",
+        "Rina Castellanos conceded on Thursday that Hollie still hands four in 10 calls to human agents, but said it could eventually handle most calls.",
+    ));
+    assert_eq!((label.as_str(), reasons, source.as_deref()), ("sourced", vec!["person"], Some("Rina Castellanos")));
+}
