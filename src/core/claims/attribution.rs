@@ -460,12 +460,20 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         let turn = frame_span == speaker_span
             && tokens.orig[speaker_span.end - 1].ends_with(':')
             && !ctx.name_starts.contains(verb_word);
-        let frame =
-            if (VIEW_VERBS.contains(verb_word) || turn) && lone_first_name(tokens, speaker_span, &speaker, ctx, lex) {
-                Frame::View(if FORECAST_VERBS.contains(verb_word) { BeliefKind::Forecast } else { BeliefKind::Opinion })
-            } else {
-                frame
-            };
+        // "Jen says Hollie is the first chatbot customers turned into an insult": on show notes a
+        // first name alone saying something is a host talking, as much a view as "Jen argues".
+        let says = matches!(verb_word, "says" | "said" | "thinks" | "notes" | "adds")
+            && !lex.speakers.person_pronouns.contains(tokens.bare[speaker_span.start].as_str())
+            && !ctx.name_starts.contains(tokens.bare[speaker_span.start].as_str())
+            && tokens.find(&lex.official_channels).is_empty()
+            && tokens.find(&lex.speakers.document).is_empty();
+        let frame = if (VIEW_VERBS.contains(verb_word) || turn || says)
+            && lone_first_name(tokens, speaker_span, &speaker, ctx, lex)
+        {
+            Frame::View(if FORECAST_VERBS.contains(verb_word) { BeliefKind::Forecast } else { BeliefKind::Opinion })
+        } else {
+            frame
+        };
         // "heard" frames second-hand talk only when the hearer is the writer or someone they know.
         if frame == Frame::Hearsay && !matches!(speaker, Speaker::Hearsay | Speaker::Weasel) {
             return None;

@@ -827,3 +827,14 @@ fn a_clause_that_leaves_out_its_speaker_goes_on_with_the_speaker_before_it() {
     ));
     assert_eq!((label.as_str(), reasons, source.as_deref()), ("sourced", vec!["person"], Some("Rina Castellanos")));
 }
+
+#[test]
+fn on_show_notes_a_first_name_saying_something_is_a_view_unless_a_named_guest() {
+    let claims = show_notes(
+        "<p>Guest Jordan Pike managed integrations at Tesselate.</p><ul><li>Jen says Hollie is the first chatbot customers turned into an insult.</li><li>Jordan says his team of 11 engineers was cut to four.</li><li>Kestrel said in a statement to the show that it is installing 40 cash machines.</li></ul>",
+    );
+    let label = |needle: &str| claims.iter().find(|c| c.text.contains(needle)).map(|c| c.verdict.label());
+    assert_eq!(label("Jen says"), Some("speculative"), "{claims:#?}");
+    assert_eq!(label("Jordan says"), Some("sourced"), "{claims:#?}");
+    assert_eq!(label("Kestrel said"), Some("sourced"), "{claims:#?}");
+}
