@@ -81,9 +81,13 @@ pub const CORPUS_WORLD8D: &str = include_str!("../eval/corpus-world8d.jsonl");
 pub const CORPUS_WORLD9A: &str = include_str!("../eval/corpus-world9a.jsonl");
 pub const CORPUS_WORLD9B: &str = include_str!("../eval/corpus-world9b.jsonl");
 pub const CORPUS_WORLD9C: &str = include_str!("../eval/corpus-world9c.jsonl");
+/// Two more written blind later in the same round and scored before any tuning on them: every article
+/// style; forums, LinkedIn and team chat.
+pub const CORPUS_WORLD10A: &str = include_str!("../eval/corpus-world10a.jsonl");
+pub const CORPUS_WORLD10B: &str = include_str!("../eval/corpus-world10b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 20] = [
+const CORPORA: [&str; 22] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -104,6 +108,8 @@ const CORPORA: [&str; 20] = [
     CORPUS_WORLD9A,
     CORPUS_WORLD9B,
     CORPUS_WORLD9C,
+    CORPUS_WORLD10A,
+    CORPUS_WORLD10B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
