@@ -717,9 +717,13 @@ mod tests {
         assert_eq!(kept(text), vec!["Globex closed its Tulsa office."]);
         // A credential with news after it is a first-hand account, and "This is FUD." a view.
         let kept = kept(
-            "Ex-Fennec here, laid off Tuesday.\nThis is FUD.\nKINCAID: We will close the Dayton center in August.\nExpect the same.\nExperts are divided.\nThe industry has been warned about this for years.",
+            "Ex-Fennec here, laid off Tuesday.\nThis is FUD.\nKINCAID: We will close the Dayton center in August.\nExpect the same.\nExperts are divided.\nThe industry has been warned about this for years.\nJoining me now is Initech CEO Dana Ruiz, who confirmed this morning that 500 jobs will go.\nInitech shared a file with state regulators showing 450 layoffs, the company confirmed.\nInitech updated their status page to say 200 support roles were cut, a spokesperson said.\nBrightwater Capital and its affiliates own 12% of Initech, a filing shows.",
         );
-        assert_eq!(kept.len(), 6, "{kept:?}");
+        assert_eq!(kept.len(), 10, "{kept:?}");
+        // In chat, where a line needs no full stop to be news.
+        let chat = "Who else got cut today, Initech confirmed 300 in its press release\nInitech cut 300 in Dayton per the WARN filing, so this is not a rumour (rule 4)\nTitle says it: Initech confirmed 300 cuts in its 8-K\n## Update: Initech confirmed 300 cuts in its 8-K";
+        let cleaned = rules().clean(chat, Kind::Message).text();
+        assert_eq!(cleaned.lines().count(), 4, "{cleaned}");
     }
 
     #[test]
@@ -750,12 +754,13 @@ mod tests {
 
     #[test]
     fn an_aggregators_credit_line_brings_back_the_headline_above_it_with_its_outlet() {
-        let text = "Top stories\nTesselate to cut 1,100 jobs as AI agents take on more coding work\nCrestline Wire · 3 hours ago\nTesselate's layoffs are about margins, not machines\nThe Circuitry · Opinion · 4 hours ago\nBack Office Hours: The Coders Who Trained Their Replacement\nMay 6 · 48 min";
+        let text = "Top stories\nTesselate to cut 1,100 jobs as AI agents take on more coding work\nCrestline Wire · 3 hours ago\nTesselate's layoffs are about margins, not machines\nThe Circuitry · Opinion · 4 hours ago\nBack Office Hours: The Coders Who Trained Their Replacement\nMay 6 · 48 min\nInitech cuts 1,100 jobs, closes Dayton\nStanchion Wire · Business · 3h · 214 comments";
         assert_eq!(
             kept(text),
             vec![
                 "Tesselate to cut 1,100 jobs as AI agents take on more coding work (via Crestline Wire)",
                 "Tesselate's layoffs are about margins, not machines",
+                "Initech cuts 1,100 jobs, closes Dayton (via Stanchion Wire)",
             ]
         );
     }

@@ -462,7 +462,9 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             && !ctx.name_starts.contains(verb_word);
         // "Jen says Hollie is the first chatbot customers turned into an insult": on show notes a
         // first name alone saying something is a host talking, as much a view as "Jen argues".
+        // "Globex says it will close its Reno plant": "it" after the verb makes the speaker a company.
         let says = matches!(verb_word, "says" | "said" | "thinks" | "notes" | "adds")
+            && !tokens.bare.get(verb + 1).is_some_and(|w| matches!(w.as_str(), "it" | "its" | "it's" | "it'll"))
             && !lex.speakers.person_pronouns.contains(tokens.bare[speaker_span.start].as_str())
             && !ctx.name_starts.contains(tokens.bare[speaker_span.start].as_str())
             && tokens.find(&lex.official_channels).is_empty()
@@ -494,15 +496,23 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
 /// "I predict one more company announces cuts", "Honestly, I think they'll …": the writer (or, in a
 /// transcript, whoever's turn it is) gives a view, and whatever it names speaks in it for no one.
 pub fn gives_own_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
-    (0..tokens.len().min(5)).any(|k| {
-        matches!(tokens.bare[k].as_str(), "i" | "we")
-            && !tokens.quoted[k]
-            && (k == 0 || tokens.ends_chunk(k - 1))
-            && tokens
-                .bare
-                .get(k + 1)
-                .is_some_and(|v| lex.belief_verbs.contains(v.as_str()) && !lex.say_verbs.contains(v.as_str()))
-    })
+    // "We expect to finish by June, Initech said in a filing": a speaker named later owns the view.
+    let speaker_later = (2..tokens.len()).any(|k| {
+        !tokens.quoted[k]
+            && lex.say_verbs.contains(tokens.bare[k].as_str())
+            && (k.saturating_sub(5)..k).any(|j| tokens.ends_chunk(j))
+            && k + 6 >= tokens.len()
+    });
+    !speaker_later
+        && (0..tokens.len().min(5)).any(|k| {
+            matches!(tokens.bare[k].as_str(), "i" | "we")
+                && !tokens.quoted[k]
+                && (k == 0 || tokens.ends_chunk(k - 1))
+                && tokens
+                    .bare
+                    .get(k + 1)
+                    .is_some_and(|v| lex.belief_verbs.contains(v.as_str()) && !lex.say_verbs.contains(v.as_str()))
+        })
 }
 
 /// Verbs by which someone gives a view rather than a fact.
@@ -921,7 +931,7 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if let Some(outlet) = lex.outlet_in(&orig) {
         return Some(Speaker::Outlet(outlet.name().to_string()));
     }
-    if let Some(publication) = publication_in(tokens, span) {
+    if let Some(publication) = publication_in(tokens, span, lex) {
         return Some(Speaker::Outlet(publication));
     }
     // "Recruiters tell me", "Lawyers who handle WARN filings say": a class of people, counted
@@ -1299,7 +1309,7 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
 pub fn cited_outlet(tokens: &Tokens<'_>, text: &str, lex: &Lexicon) -> Option<Attribution> {
     let outlet = match lex.outlet_in(text) {
         Some(o) => o.name().to_string(),
-        None => publication_in(tokens, Span { start: 0, end: tokens.len() })?,
+        None => publication_in(tokens, Span { start: 0, end: tokens.len() }, lex)?,
     };
     let cue = tokens.bare.iter().any(|w| CITATION_CUES.contains(w.as_str()));
     cue.then(|| Attribution {
@@ -1311,10 +1321,16 @@ pub fn cited_outlet(tokens: &Tokens<'_>, text: &str, lex: &Lexicon) -> Option<At
 
 /// "Stanchion Wire", "the Tidewater Ledger", "the Ledger", "the Tribune-Post": a capitalised name
 /// ending in what publications are called names a publication that no list knows.
-pub fn publication_in(tokens: &Tokens<'_>, span: Span) -> Option<String> {
+pub fn publication_in(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<String> {
     (span.start..span.end.min(tokens.len())).find_map(|k| {
         let head = tokens.bare[k].rsplit('-').next().unwrap_or_default().trim_end_matches("'s");
         if tokens.quoted[k] || !tokens.capitalized(k) || !PUBLICATION_HEADS.contains(head) {
+            return None;
+        }
+        // "Hacker News" is people posting; "my Times Square office" is a place.
+        if !tokens.find_in(&lex.speakers.social, Span { start: k.saturating_sub(2), end: k + 1 }).is_empty()
+            || k > 0 && matches!(tokens.bare[k - 1].as_str(), "my" | "our" | "your")
+        {
             return None;
         }
         let mut start = k;

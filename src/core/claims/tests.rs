@@ -838,3 +838,12 @@ fn on_show_notes_a_first_name_saying_something_is_a_view_unless_a_named_guest() 
     assert_eq!(label("Jordan says"), Some("sourced"), "{claims:#?}");
     assert_eq!(label("Kestrel said"), Some("sourced"), "{claims:#?}");
 }
+
+#[test]
+fn review_mends_a_view_owned_by_a_named_speaker_and_a_company_saying_it() {
+    let (label, _, source) =
+        one(article("Tallis", "We expect to complete the reductions by June, Initech said in a filing."));
+    assert_eq!((label.as_str(), source.as_deref()), ("sourced", Some("Initech")));
+    let claims = show_notes("<ul><li>Globex says it will close its Reno plant, cutting 600 jobs.</li></ul>");
+    assert_eq!(claims.iter().find(|c| c.text.starts_with("Globex")).map(|c| c.verdict.label()), Some("sourced"));
+}
