@@ -178,6 +178,11 @@ fn ci(pattern: &str) -> String {
     format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"))
 }
 
+/// One rule of the file, compiled; a rule that does not compile names its list.
+fn compile(list: &'static str, pattern: &str) -> Result<Regex, HygieneError> {
+    Regex::new(pattern).map_err(|source| HygieneError::Pattern { list, source })
+}
+
 impl Hygiene {
     pub fn from_toml(text: &str) -> Result<Self, HygieneError> {
         let file: HygieneFile = toml::from_str(text)?;
@@ -198,22 +203,15 @@ impl Hygiene {
                 .map_err(|source| HygieneError::Pattern { list: "not_furniture", source })?,
             labels: lower(file.labels),
             line_labels: lower(file.line_labels),
-            dateline: Regex::new(&file.dateline)
-                .map_err(|source| HygieneError::Pattern { list: "dateline", source })?,
-            line_openers: Regex::new(&file.line_openers)
-                .map_err(|source| HygieneError::Pattern { list: "line_openers", source })?,
-            dependent_tails: Regex::new(&ci(&file.dependent_tails))
-                .map_err(|source| HygieneError::Pattern { list: "dependent_tails", source })?,
-            turn: Regex::new(&file.turn).map_err(|source| HygieneError::Pattern { list: "turn", source })?,
-            turn_roles: Regex::new(&file.turn_roles)
-                .map_err(|source| HygieneError::Pattern { list: "turn_roles", source })?,
+            dateline: compile("dateline", &file.dateline)?,
+            line_openers: compile("line_openers", &file.line_openers)?,
+            dependent_tails: compile("dependent_tails", &ci(&file.dependent_tails))?,
+            turn: compile("turn", &file.turn)?,
+            turn_roles: compile("turn_roles", &file.turn_roles)?,
             furniture_turns: lower(file.furniture_turns),
-            item_credit: Regex::new(&file.item_credit)
-                .map_err(|source| HygieneError::Pattern { list: "item_credit", source })?,
-            named_turn: Regex::new(&file.named_turn)
-                .map_err(|source| HygieneError::Pattern { list: "named_turn", source })?,
-            page_furniture: Regex::new(&ci(&file.page_furniture))
-                .map_err(|source| HygieneError::Pattern { list: "page_furniture", source })?,
+            item_credit: compile("item_credit", &file.item_credit)?,
+            named_turn: compile("named_turn", &file.named_turn)?,
+            page_furniture: compile("page_furniture", &ci(&file.page_furniture))?,
         })
     }
 
