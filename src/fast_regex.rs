@@ -5,11 +5,18 @@
 //! ways around it, both decided by reading the pattern with `regex-syntax`: [`AsciiMask`] hides the
 //! marks from an exact search, and [`screen`] is a boundary-free pre-filter in front of one.
 //!
+//! A third, [`MatchOnly`], serves large patterns that are only ever asked whether they match: it
+//! compiles the one automaton such a question needs, not the several the full engine builds.
+//!
 //! A leaf: it imports nothing of ours, so `core` and `feeds` share it without pointing at each other.
 
 use std::borrow::Cow;
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Anchored, Input, hybrid, nfa::thompson};
 use regex_syntax::hir::{Class, Hir, HirKind, Literal, Look};
 
 /// Typographic marks common in news copy that are neither word characters nor spaces: dashes,
@@ -153,6 +160,101 @@ fn without_unicode_word_boundaries(hir: Hir) -> Hir {
     }
 }
 
+/// A pattern asked only whether it matches, as the joined furniture rules are for every line and
+/// sentence. The full engine compiles such a pattern twice (forwards with its capture groups, and
+/// backwards to find where a match starts), and for hundreds of joined rules with Unicode classes
+/// that costs a sizeable part of start-up; a yes or no needs only the forward automaton without
+/// groups, searched lazily as the full engine searches it. A pattern that automaton cannot take
+/// (Unicode word boundaries) gets the full engine, as does any search it cannot finish.
+#[derive(Clone)]
+pub struct MatchOnly(Arc<Engine>);
+
+// Built once per pattern and kept behind the `Arc` above, so the size of a variant costs nothing.
+#[allow(clippy::large_enum_variant)]
+enum Engine {
+    Lazy {
+        dfa: hybrid::dfa::DFA,
+        /// Every match starts at the beginning (`^…`): the search stops where the pattern fails
+        /// instead of trying every later position.
+        anchored: bool,
+        caches: CachePool,
+        pattern: String,
+        /// Built only if a search cannot finish on the lazy automaton.
+        fallback: OnceLock<Regex>,
+        limits: (usize, usize),
+    },
+    Full(Regex),
+}
+
+type CachePool =
+    Pool<hybrid::dfa::Cache, Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>>;
+
+impl MatchOnly {
+    /// Compiles `pattern` with the same syntax, size limit and automaton budget as
+    /// `regex::RegexBuilder::new(pattern).size_limit(size_limit).dfa_size_limit(dfa_size_limit)`;
+    /// a pattern that builder rejects is rejected with its error.
+    pub fn new(pattern: &str, size_limit: usize, dfa_size_limit: usize) -> Result<Self, regex::Error> {
+        let full = || regex::RegexBuilder::new(pattern).size_limit(size_limit).dfa_size_limit(dfa_size_limit).build();
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new().which_captures(thompson::WhichCaptures::None).nfa_size_limit(Some(size_limit)),
+            )
+            .build(pattern);
+        let Ok(nfa) = nfa else { return full().map(|re| Self(Arc::new(Engine::Full(re)))) };
+        let anchored = nfa.is_always_start_anchored();
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(hybrid::dfa::Config::new().cache_capacity(dfa_size_limit))
+            .build_from_nfa(nfa);
+        let Ok(dfa) = dfa else { return full().map(|re| Self(Arc::new(Engine::Full(re)))) };
+        let for_caches = dfa.clone();
+        let caches: CachePool = Pool::new(Box::new(move || for_caches.create_cache()));
+        Ok(Self(Arc::new(Engine::Lazy {
+            dfa,
+            anchored,
+            caches,
+            pattern: pattern.to_string(),
+            fallback: OnceLock::new(),
+            limits: (size_limit, dfa_size_limit),
+        })))
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match &*self.0 {
+            Engine::Full(re) => re.is_match(text),
+            Engine::Lazy { dfa, anchored, caches, pattern, fallback, limits } => {
+                let how = if *anchored { Anchored::Yes } else { Anchored::No };
+                let input = Input::new(text).anchored(how).earliest(true);
+                match dfa.try_search_fwd(&mut caches.get(), &input) {
+                    Ok(found) => found.is_some(),
+                    Err(_) => fallback
+                        .get_or_init(|| {
+                            regex::RegexBuilder::new(pattern)
+                                .size_limit(limits.0)
+                                .dfa_size_limit(limits.1)
+                                .build()
+                                .expect("the pattern compiled once already")
+                        })
+                        .is_match(text),
+                }
+            }
+        }
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        match &*self.0 {
+            Engine::Full(re) => re.as_str(),
+            Engine::Lazy { pattern, .. } => pattern,
+        }
+    }
+}
+
+impl std::fmt::Debug for MatchOnly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("MatchOnly").field(&self.as_str()).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +304,33 @@ mod tests {
             assert_eq!(mask.apply("a\u{2014}b\u{2019}"), "a\u{2014}b\u{2019}", "{pattern}");
             assert_eq!(mask.apply("a\u{2026}b\u{2019}"), "a\0\0\0b\0\0\0", "{pattern}");
         }
+    }
+
+    #[test]
+    fn a_match_only_pattern_answers_as_the_full_engine_does() {
+        let texts = [
+            "",
+            "Share this article",
+            "share this on X. Acme cut 400 jobs",
+            "Acme cut 400 jobs; share this",
+            "Caf\u{00E9} Labs \u{2014} Écrit par Zoë",
+            "BY JANE DOE",
+            "by Jane Doe, staff writer",
+        ];
+        for pattern in [
+            r"(?i)^(?:(?:share this(?-u:\b).*)|(?:by\s+\p{Lu}\w+(?:\s+\p{Lu}\w+)?(?:,.*)?$))",
+            r"(?i)(?:share this)|(?:cut \d+)",
+            r"(?i)\bzoë\b|écrit",
+            r"^$",
+        ] {
+            let full = Regex::new(pattern).unwrap();
+            let only = MatchOnly::new(pattern, 10 << 20, 2 << 20).unwrap();
+            assert_eq!(only.as_str(), pattern);
+            for text in texts {
+                assert_eq!(only.is_match(text), full.is_match(text), "{pattern} on {text:?}");
+            }
+        }
+        assert!(MatchOnly::new(r"(unclosed", 10 << 20, 2 << 20).is_err());
     }
 
     #[test]

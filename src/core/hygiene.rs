@@ -6,6 +6,7 @@
 //! that continues the sentence before it is joined to it. The rules are data
 //! (`config/hygiene.toml`); what is dropped is logged at debug level with the rule that dropped it.
 
+use crate::fast_regex::MatchOnly;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -103,24 +104,20 @@ impl Cleaned {
 /// drop a paragraph for one sentence in it).
 #[derive(Debug, Clone)]
 struct FurnitureGate {
-    anchored: Option<Regex>,
-    floating: Option<Regex>,
-    whole_line: Option<Regex>,
+    anchored: Option<MatchOnly>,
+    floating: Option<MatchOnly>,
+    whole_line: Option<MatchOnly>,
 }
 
 impl FurnitureGate {
     fn new(patterns: &[String], ci: &dyn Fn(&str) -> String) -> Result<Self, regex::Error> {
-        let join = |parts: Vec<String>, prefix: &str| -> Result<Option<Regex>, regex::Error> {
+        let join = |parts: Vec<String>, prefix: &str| -> Result<Option<MatchOnly>, regex::Error> {
             if parts.is_empty() {
                 return Ok(None);
             }
             let body = parts.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
             // Patterns get more room than the default: the joined rules are one large automaton.
-            regex::RegexBuilder::new(&ci(&format!("{prefix}(?:{body})")))
-                .size_limit(64 << 20)
-                .dfa_size_limit(16 << 20)
-                .build()
-                .map(Some)
+            MatchOnly::new(&ci(&format!("{prefix}(?:{body})")), 64 << 20, 16 << 20).map(Some)
         };
         let anchored = patterns.iter().filter_map(|p| anchored_rest(p).map(str::to_string)).collect();
         let floating = patterns.iter().filter(|p| anchored_rest(p).is_none()).cloned().collect();

@@ -245,12 +245,12 @@ fn is_tagline(sentence: &str) -> bool {
 
 /// A URL followed by a capitalised word ends a sentence even without a full stop
 /// ("… https://example.com/x Big difference.").
-fn break_after_urls(text: &str) -> String {
+fn break_after_urls(text: &str) -> std::borrow::Cow<'_, str> {
     static URL_THEN_CAPITAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(https?://\S+)[ \t]+(\p{Lu}|(?:i|we|we're|they|they're|this|that's|it's|so|lol)\b)")
             .expect("valid regex")
     });
-    URL_THEN_CAPITAL.replace_all(text, "$1\n$2").into_owned()
+    URL_THEN_CAPITAL.replace_all(text, "$1\n$2")
 }
 
 fn strip_bullet(line: &str) -> &str {
@@ -271,7 +271,9 @@ fn strip_bullet(line: &str) -> &str {
 fn sentences(line: &str, lex: &Lexicon) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut glue_next = false;
-    for piece in line.split_sentence_bounds() {
+    let ascii = ascii_sentence_bounds(line);
+    let unicode = ascii.is_none().then(|| line.split_sentence_bounds());
+    for piece in ascii.into_iter().flatten().chain(unicode.into_iter().flatten()) {
         let merge = glue_next || !piece.chars().any(char::is_alphanumeric);
         match out.last_mut() {
             Some(last) if merge => last.push_str(piece),
@@ -298,6 +300,91 @@ fn sentences(line: &str, lex: &Lexicon) -> Vec<String> {
             t => Some(t.to_string()),
         })
         .collect()
+}
+
+/// The Unicode sentence boundaries (UAX #29, as `split_sentence_bounds` finds them) of a plain-ASCII
+/// line without line breaks, found byte by byte; `None` for any other line. The general search looks
+/// up every character's class in a Unicode table and, after each full stop, rescans the text ahead,
+/// on every line of every item; in ASCII the classes are a few byte ranges and the rules below need
+/// one pass.
+fn ascii_sentence_bounds(line: &str) -> Option<Vec<&str>> {
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Class {
+        Lower,
+        Upper,
+        Numeric,
+        ATerm,
+        STerm,
+        Close,
+        SContinue,
+        Sp,
+        Other,
+    }
+    fn class(b: u8) -> Class {
+        match b {
+            b'a'..=b'z' => Class::Lower,
+            b'A'..=b'Z' => Class::Upper,
+            b'0'..=b'9' => Class::Numeric,
+            b'.' => Class::ATerm,
+            b'!' | b'?' => Class::STerm,
+            b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Class::Close,
+            b',' | b'-' | b':' | b';' => Class::SContinue,
+            b' ' | b'\t' | b'\x0B' | b'\x0C' => Class::Sp,
+            _ => Class::Other,
+        }
+    }
+    // Where a terminator's run stands: just after it, in the closing marks after it, in the
+    // spaces after those.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Run {
+        None,
+        Term,
+        Close,
+        Sp,
+    }
+    if !line.is_ascii() || line.bytes().any(|b| b == b'\r' || b == b'\n') {
+        return None;
+    }
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let (mut from, mut run, mut full_stop) = (0, Run::None, false);
+    for (at, &b) in bytes.iter().enumerate() {
+        let c = class(b);
+        if at > 0 && run != Run::None {
+            let prev = class(bytes[at - 1]);
+            let letter_before = at >= 2 && matches!(class(bytes[at - 2]), Class::Lower | Class::Upper);
+            // SB8: after a full stop, no break before a lower-case word ("etc. and so on").
+            let lower_ahead = || {
+                bytes[at..]
+                    .iter()
+                    .map(|&b| class(b))
+                    .find(|c| matches!(c, Class::Lower | Class::Upper | Class::ATerm | Class::STerm))
+                    == Some(Class::Lower)
+            };
+            let joined = (prev == Class::ATerm && c == Class::Numeric) // SB6
+                || (prev == Class::ATerm && letter_before && c == Class::Upper) // SB7
+                || (full_stop && lower_ahead()) // SB8
+                || matches!(c, Class::SContinue | Class::STerm | Class::ATerm) // SB8a
+                || (run != Run::Sp && matches!(c, Class::Close | Class::Sp)) // SB9
+                || c == Class::Sp; // SB10
+            if !joined {
+                // SB11
+                out.push(&line[from..at]);
+                from = at;
+            }
+        }
+        (run, full_stop) = match (c, run) {
+            (Class::ATerm, _) => (Run::Term, true),
+            (Class::STerm, _) => (Run::Term, false),
+            (Class::Close, Run::Term | Run::Close) => (Run::Close, full_stop),
+            (Class::Sp, Run::Term | Run::Close | Run::Sp) => (Run::Sp, full_stop),
+            _ => (Run::None, false),
+        };
+    }
+    if from < bytes.len() {
+        out.push(&line[from..]);
+    }
+    Some(out)
 }
 
 /// "The layoffs are real. 1,400 people don't get cut …": Unicode's rules keep a full stop followed by
@@ -629,6 +716,40 @@ mod tests {
 
     fn texts(text: &str) -> Vec<String> {
         segments(text, Lexicon::embedded()).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn ascii_sentence_bounds_are_the_unicode_ones() {
+        // One character of each class the rules tell apart, every string of up to five of them,
+        // then longer ones drawn at random.
+        let alphabet = b"aA1.?)', \t#";
+        let check = |text: &str| {
+            let want: Vec<&str> = text.split_sentence_bounds().collect();
+            assert_eq!(ascii_sentence_bounds(text), Some(want), "{text:?}");
+        };
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            texts = texts.iter().flat_map(|t| alphabet.iter().map(move |&b| format!("{t}{}", b as char))).collect();
+            texts.iter().for_each(|t| check(t));
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let len = (seed >> 59) as usize + 6;
+            let text: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            check(&text);
+        }
+        for text in ["U.S. firms cut jobs. Acme said so.", "He left (etc.) and more. \"Why?\" she asked.", "x.\u{3b}y"]
+        {
+            check(text);
+        }
+        assert!(ascii_sentence_bounds("Caf\u{e9}. Yes").is_none() && ascii_sentence_bounds("a.\rB").is_none());
     }
 
     #[test]

@@ -45,6 +45,22 @@ pub(crate) fn html_to_plain(html: &str) -> String {
 /// Collapses runs of whitespace to one space and trims the ends.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    // Nearly every title and body is plain ASCII, whose whitespace is six bytes: those are found
+    // byte by byte instead of decoding every character to ask whether it is Unicode whitespace.
+    if s.is_ascii() {
+        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+        let bytes = s.as_bytes();
+        let mut at = 0;
+        while let Some(start) = bytes[at..].iter().position(|b| !space(b)).map(|n| at + n) {
+            let end = bytes[start..].iter().position(space).map_or(bytes.len(), |n| start + n);
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[start..end]);
+            at = end;
+        }
+        return out;
+    }
     for word in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -99,6 +115,16 @@ fn decode_entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_whitespace_collapses_as_unicode_whitespace_does() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        for text in [every_ascii.as_str(), "", " ", " \t a \x0B b\x0C\r\nc  ", "a\x1Cb\x1F c", "  one  "] {
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(text), want, "{text:?}");
+        }
+        assert_eq!(collapse_whitespace("a\u{00A0} b\u{2003}c "), "a b c");
+    }
 
     #[test]
     fn html_titles_lose_their_tags_and_entities() {
