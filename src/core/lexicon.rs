@@ -217,6 +217,7 @@ struct AttributionFile {
     document_channels: Vec<String>,
     thread_references: Vec<String>,
     thread_reference_nouns: Vec<String>,
+    view_labels: Vec<String>,
     show_notes_cues: Vec<String>,
     show_notes_weak_cues: Vec<String>,
     show_host_words: Vec<String>,
@@ -328,6 +329,8 @@ pub struct Lexicon {
     /// What a reply calls the page it points back at when it names it ("The Signal Desk piece says",
     /// "the newsroom post says"): one of these nouns just before a say-verb.
     pub thread_reference_nouns: WordSet,
+    /// Labels before a colon that give the writer's view of what follows ("Guess:", "My take:").
+    pub view_labels: Vec<String>,
     /// Phrases that mark a page as a podcast's show notes, found case-insensitively in one pass.
     pub show_notes_cues: aho_corasick::AhoCorasick,
     /// Cues a news page's podcast footer shares with show notes: only several of them count.
@@ -436,6 +439,7 @@ impl Lexicon {
             document_channels: phrases("document_channels", &a.document_channels)?,
             thread_references: phrases("thread_references", &a.thread_references)?,
             thread_reference_nouns: set(a.thread_reference_nouns),
+            view_labels: a.view_labels.iter().map(|l| l.to_lowercase()).collect(),
             show_notes_cues: aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build(&a.show_notes_cues)

@@ -329,6 +329,22 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
     // "Nina Sharpe on Squawk Box: …", "Bloomberg, citing people familiar: …" in chat.
     if let Some(colon) = (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k]) {
         let span = Span { start: 0, end: colon + 1 };
+        // "Guess: Globex is closing Reno", "My take: …": the label gives the writer's view.
+        let label = tokens.bare[..=colon].join(" ");
+        if lex.view_labels.iter().any(|l| *l == label) {
+            let future =
+                (colon + 1..tokens.len()).any(|k| matches!(tokens.bare[k].as_str(), "will" | "won't" | "going"));
+            let kind = if future || FORECAST_VERBS.contains(tokens.bare[0].as_str()) || label.contains("predict") {
+                BeliefKind::Forecast
+            } else {
+                BeliefKind::Opinion
+            };
+            return Some(Attribution {
+                speaker: Speaker::Person(tokens.original(span)),
+                frame: Frame::View(kind),
+                frame_span: span,
+            });
+        }
         candidates.push((span, span, Frame::Statement));
     }
 

@@ -847,3 +847,17 @@ fn review_mends_a_view_owned_by_a_named_speaker_and_a_company_saying_it() {
     let claims = show_notes("<ul><li>Globex says it will close its Reno plant, cutting 600 jobs.</li></ul>");
     assert_eq!(claims.iter().find(|c| c.text.starts_with("Globex")).map(|c| c.verdict.label()), Some("sourced"));
 }
+
+#[test]
+fn a_label_that_gives_the_writers_view_makes_what_follows_speculative() {
+    for (text, reasons) in [
+        ("Guess: Globex is closing its Reno plant.", vec!["opinion"]),
+        ("Prediction: Globex will cut 600 jobs in Reno.", vec!["prediction", "opinion"]),
+        ("My take: the cuts are about margins, not machines.", vec!["opinion"]),
+    ] {
+        let (label, got, _) = one(article("Tallis", text));
+        assert_eq!((label.as_str(), got), ("speculative", reasons), "{text}");
+    }
+    let (label, _, _) = one(article("Tallis", "Update: Globex confirmed 600 cuts on Friday."));
+    assert_eq!(label, "sourced");
+}
