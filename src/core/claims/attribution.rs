@@ -331,7 +331,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         let span = Span { start: 0, end: colon + 1 };
         // "Guess: Globex is closing Reno", "My take: …": the label gives the writer's view.
         let label = tokens.bare[..=colon].join(" ");
-        if lex.view_labels.iter().any(|l| *l == label) {
+        if lex.view_labels.contains(&label) {
             let future =
                 (colon + 1..tokens.len()).any(|k| matches!(tokens.bare[k].as_str(), "will" | "won't" | "going"));
             let kind = if future || FORECAST_VERBS.contains(tokens.bare[0].as_str()) || label.contains("predict") {
