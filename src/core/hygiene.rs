@@ -223,7 +223,7 @@ impl Hygiene {
         // a label such as "Key Facts:" or "Media Contact:" opens one.
         let mut named_turns: HashMap<String, usize> = HashMap::new();
         if kind == Kind::Article {
-            for line in text.lines() {
+            for line in text.lines().filter(|l| opens_on_a_label(l)) {
                 if let Some(name) = self.named_turn.captures(line.trim()).and_then(|c| c.name("name")) {
                     *named_turns.entry(name.as_str().to_string()).or_default() += 1;
                 }
@@ -238,6 +238,7 @@ impl Hygiene {
             }
             let last_headline = headline.take();
             if kind == Kind::Article
+                && line.contains(['·', '•', '|'])
                 && let Some(c) = self.item_credit.captures(&line)
             {
                 // "Headline / Crestline Wire · 3 hours ago": the headline is that outlet's report, and
@@ -301,6 +302,7 @@ impl Hygiene {
             };
             let line = kept.to_string();
             if kind == Kind::Article
+                && !named_turns.is_empty()
                 && let Some(c) = self.named_turn.captures(&line)
                 && let (Some(name), Some(rest)) = (c.name("name"), c.name("rest"))
                 && named_turns.get(name.as_str()).is_some_and(|&n| n >= 2)
@@ -401,6 +403,12 @@ impl Hygiene {
     pub fn is_dependent_tail(&self, clause: &str) -> bool {
         self.dependent_tails.is_match(clause.trim())
     }
+}
+
+/// Whether a colon stands near the start of the line, where a speaker's name or a label ends: the
+/// cheap test before the turn pattern runs on every line of every article.
+fn opens_on_a_label(line: &str) -> bool {
+    line.find(':').is_some_and(|c| c <= 120)
 }
 
 /// Words that open a sentence as its subject, so never an imperative.

@@ -479,14 +479,16 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         // "Jen says Hollie is the first chatbot customers turned into an insult": on show notes a
         // first name alone saying something is a host talking, as much a view as "Jen argues".
         // "Globex says it will close its Reno plant": "it" after the verb makes the speaker a company.
-        let says = matches!(verb_word, "says" | "said" | "thinks" | "notes" | "adds")
-            && !tokens.bare.get(verb + 1).is_some_and(|w| matches!(w.as_str(), "it" | "its" | "it's" | "it'll"))
-            && !lex.speakers.person_pronouns.contains(tokens.bare[speaker_span.start].as_str())
-            && !ctx.name_starts.contains(tokens.bare[speaker_span.start].as_str())
-            && tokens.find(&lex.official_channels).is_empty()
-            && tokens.find(&lex.speakers.document).is_empty();
-        let frame = if (VIEW_VERBS.contains(verb_word) || turn || says)
-            && lone_first_name(tokens, speaker_span, &speaker, ctx, lex)
+        let says = || {
+            matches!(verb_word, "says" | "said" | "thinks" | "notes" | "adds")
+                && !tokens.bare.get(verb + 1).is_some_and(|w| matches!(w.as_str(), "it" | "its" | "it's" | "it'll"))
+                && !lex.speakers.person_pronouns.contains(tokens.bare[speaker_span.start].as_str())
+                && !ctx.name_starts.contains(tokens.bare[speaker_span.start].as_str())
+                && tokens.find(&lex.official_channels).is_empty()
+                && tokens.find(&lex.speakers.document).is_empty()
+        };
+        let frame = if lone_first_name(tokens, speaker_span, &speaker, ctx, lex)
+            && (VIEW_VERBS.contains(verb_word) || turn || says())
         {
             Frame::View(if FORECAST_VERBS.contains(verb_word) { BeliefKind::Forecast } else { BeliefKind::Opinion })
         } else {

@@ -861,13 +861,11 @@ fn message_verdict(
     social_link: bool,
 ) -> Verdict {
     // "I was one of the 1,100 let go": a first-hand account is the writer's word, whatever it links.
-    // "Can confirm Tampa got the invite", "Just got my notice": chat drops the "I" of a first-hand report.
+    // "Can confirm Tampa got the invite", "Just got my notice": chat drops the "I" of a first-hand
+    // report ("Got my hands on the memo" with the memo's link is the memo's word, so not "got" alone).
     let elided_i = matches!(
         (tokens.bare.first().map(String::as_str), tokens.bare.get(1).map(String::as_str)),
-        (Some("can"), Some("confirm"))
-            | (Some("just"), Some("got"))
-            | (Some("got"), Some("my" | "the"))
-            | (Some("been"), Some("there"))
+        (Some("can"), Some("confirm")) | (Some("just"), Some("got"))
     );
     let first_person =
         elided_i || tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()));

@@ -861,3 +861,10 @@ fn a_label_that_gives_the_writers_view_makes_what_follows_speculative() {
     let (label, _, _) = one(article("Tallis", "Update: Globex confirmed 600 cuts on Friday."));
     assert_eq!(label, "sourced");
 }
+
+#[test]
+fn a_poster_who_got_hold_of_a_document_is_backed_by_its_link() {
+    let (label, _, _) =
+        one(chat("Got the memo: Initech is cutting 300 in Dayton https://initech.example/memo.pdf", &[]));
+    assert_eq!(label, "sourced");
+}
