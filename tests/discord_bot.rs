@@ -176,6 +176,27 @@ async fn a_retry_past_the_nonce_window_finds_the_post_by_its_content() {
     assert_eq!(fake.messages(TEXT).len(), 2);
 }
 
+/// Regression: two instances sharing a database. One started the story's thread (so it knew the
+/// thread as its own), the other posted a reply and died before recording it; past the nonce window the
+/// first took the reply over, trusted its memory of the thread and posted the reply a second time.
+#[tokio::test]
+async fn a_reply_another_instance_posted_unrecorded_is_found_not_posted_again() {
+    let (fake, a, store) = start(CommandScope::Global).await;
+    let b = DiscordBot::new(settings(&fake, CommandScope::Global), layer(&store)).unwrap();
+    let first =
+        a.channel(&TEXT.to_string()).post_story("initech/discord:100/1/post", &story(1, "1,200")).await.unwrap();
+    let key = "initech/discord:100/2/update";
+    let reply = b.channel(&TEXT.to_string()).post_update(key, Some(&first), &update()).await.unwrap();
+    fake.expire_nonces();
+
+    let channel = a.channel(&TEXT.to_string());
+    channel.may_be_posted(key);
+    let again = channel.post_update(key, Some(&first), &update()).await.unwrap();
+
+    assert_eq!(again, reply, "the take-over answers with the reply already in the thread");
+    assert_eq!(fake.messages(first.0.parse().unwrap()).len(), 1, "the reply is not posted twice");
+}
+
 #[tokio::test]
 async fn a_story_in_a_forum_is_a_tagged_post_updated_and_edited_in_its_thread() {
     let (fake, bot, _) = start(CommandScope::Global).await;

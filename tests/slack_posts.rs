@@ -157,6 +157,34 @@ async fn a_thread_reply_retried_after_a_restart_is_recognised_not_posted_again()
     assert_eq!(fake.violations(), Vec::<String>::new());
 }
 
+/// Regression: two instances sharing a database. One posted the story (so it knew the thread as its
+/// own), the other posted a reply and died before recording it; when the first took the reply over it
+/// trusted its memory of the thread and posted the reply a second time.
+#[tokio::test]
+async fn a_reply_another_instance_posted_unrecorded_is_found_not_posted_again() {
+    let fake = FakeSlack::start().await;
+    let key = "story-1/slack:C0000000001/2/update";
+    let a = support::bot(&fake, support::store().await, &[]).await;
+    let b = support::bot(&fake, support::store().await, &[]).await;
+    let story = a.channel(CHANNEL).post_story("story-1/slack:C0000000001/1/post", &post("Initech", 1, 1200)).await;
+    let story = story.unwrap();
+    let reply = b.channel(CHANNEL).post_update(key, Some(&story), &update()).await.unwrap();
+
+    // The outbox hands the reply to `a`, saying an earlier claim on it lapsed.
+    let channel = a.channel(CHANNEL);
+    channel.may_be_posted(key);
+    let again = channel.post_update(key, Some(&story), &update()).await.unwrap();
+
+    assert_eq!(again, reply, "the take-over answers with the reply already in the thread");
+    assert_eq!(fake.bot_messages().len(), 2, "{:?}", fake.bot_messages());
+    // Once settled, the next reply into the thread needs no second look.
+    let reads = fake.requests("conversations.replies").len();
+    channel.post_update("story-1/slack:C0000000001/3/update", Some(&story), &update()).await.unwrap();
+    assert_eq!(fake.requests("conversations.replies").len(), reads);
+    assert_eq!(fake.bot_messages().len(), 3);
+    assert_eq!(fake.violations(), Vec::<String>::new());
+}
+
 #[tokio::test]
 async fn a_429_is_waited_out_and_then_the_post_succeeds() {
     let fake = FakeSlack::start().await;

@@ -490,17 +490,27 @@ async fn a_claimed_delivery_is_claimed_by_no_one_else_until_the_claim_runs_out<S
     // a sends its first and dies holding the second: the claim runs out and b takes it.
     store.mark_sent(ids[0], Some("ts-1")).await.unwrap();
     assert!(store.claim_deliveries("b", now, until, 10).await.unwrap().is_empty());
-    assert_eq!(ids_of(store.claim_deliveries("b", until, at(12), 10).await.unwrap()), vec![ids[1], ids[2]]);
+    let taken = store.claim_deliveries("b", until, at(12), 10).await.unwrap();
+    let lapsed: Vec<bool> = taken.iter().map(|d| d.lapsed_claim).collect();
+    assert_eq!(ids_of(taken.clone()), vec![ids[1], ids[2]]);
+    // Both were claimed and left unfinished: either may be on the platform already.
+    assert_eq!(lapsed, vec![true, true]);
+    assert!(taken.iter().all(Delivery::may_be_posted));
 }
 
 async fn marking_a_claimed_delivery_ends_its_claim<S: Store>(store: S) {
     let id = queued_post(&store).await;
-    assert_eq!(store.claim_deliveries("a", at(10), at(11), 10).await.unwrap().len(), 1);
+    let first = store.claim_deliveries("a", at(10), at(11), 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(!first[0].may_be_posted(), "never claimed nor tried: it cannot be on the platform");
     store.defer(id, at(10)).await.unwrap();
-    assert_eq!(store.claim_deliveries("b", at(10), at(11), 10).await.unwrap().len(), 1, "deferring let go of it");
+    let again = store.claim_deliveries("b", at(10), at(11), 10).await.unwrap();
+    assert_eq!(again.len(), 1, "deferring let go of it");
+    assert!(!again[0].may_be_posted(), "a deferred delivery was never sent");
     store.mark_retry(id, "HTTP 503", at(10)).await.unwrap();
     let claimed = store.claim_deliveries("a", at(10), at(11), 10).await.unwrap();
     assert_eq!((claimed.len(), claimed[0].attempts), (1, 1), "a retry lets go of it too");
+    assert!(claimed[0].may_be_posted() && !claimed[0].lapsed_claim, "tried once, its claim ended cleanly");
     store.mark_failed(id, "channel_not_found").await.unwrap();
     assert_eq!(store.leases_held("a", at(10)).await.unwrap().deliveries, 0);
     assert_eq!(store.leases_held("a", at(10)).await.unwrap().oldest_pending, None);

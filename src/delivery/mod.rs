@@ -61,6 +61,11 @@ pub trait Destination: Send + Sync {
         thread: Option<&PostRef>,
         update: &StoryUpdate,
     ) -> Result<PostRef, DeliveryError>;
+    /// An earlier attempt at delivery `key` may have reached the platform without a record (another
+    /// instance stopped mid-send, or a call timed out): the next post of `key` must look at the
+    /// platform first, whatever this process remembers of the place. Destinations that cannot look
+    /// (webhooks, files) ignore it.
+    fn may_be_posted(&self, _key: &str) {}
     /// Replaces the first post. Only called when `capabilities().edits` is true.
     async fn edit_story(&self, key: &str, first: &PostRef, post: &StoryPost) -> Result<(), DeliveryError>;
     /// A channel's periodic digest, posted instead of live story posts. Only chat channels that chose a

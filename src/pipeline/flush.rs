@@ -92,6 +92,9 @@ impl<S: Store> Watcher<S> {
                 self.store.defer(d.id, now + Duration::seconds(5)).await?;
                 continue;
             }
+            if d.may_be_posted() {
+                dest.may_be_posted(&d.key);
+            }
             let attempt = d.attempts + 1;
             let span = info_span!("delivery", destination = %d.destination, key = %d.key, kind = %d.kind, attempt);
             match send(dest.as_ref(), &d.key, &msg, thread.as_ref()).instrument(span).await {
@@ -186,6 +189,9 @@ mod tests {
         assert_eq!(pending[0].last_error.as_deref().map(|e| e.contains("connection reset")), Some(true));
         out.answer(Answer::Ok);
         assert_eq!(w.flush(noon()).await.unwrap(), 0, "not before its backoff");
+        assert!(out.unsure.lock().unwrap().is_empty(), "a first attempt cannot have been posted");
         assert_eq!(w.flush(noon() + Duration::seconds(2)).await.unwrap(), 1);
+        // The failed attempt may have reached the platform: the retry is told to look first.
+        assert_eq!(*out.unsure.lock().unwrap(), vec![pending[0].key.clone()]);
     }
 }

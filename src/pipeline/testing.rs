@@ -34,6 +34,8 @@ pub struct Recorder {
     /// The key of the last delivery tried, whatever the answer.
     pub last_key: Mutex<Option<String>>,
     pub answer: Mutex<Answer>,
+    /// Keys the outbox said may be posted already, in order.
+    pub unsure: Mutex<Vec<String>>,
 }
 
 impl Recorder {
@@ -44,6 +46,7 @@ impl Recorder {
             attempts: Mutex::default(),
             last_key: Mutex::default(),
             answer: Mutex::new(Answer::Ok),
+            unsure: Mutex::default(),
         })
     }
 
@@ -90,6 +93,10 @@ impl Destination for Recorder {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities { threads: true, edits: true }
+    }
+
+    fn may_be_posted(&self, key: &str) {
+        self.unsure.lock().unwrap().push(key.to_string());
     }
 
     async fn post_story(&self, key: &str, post: &StoryPost) -> Result<PostRef, DeliveryError> {

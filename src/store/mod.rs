@@ -275,6 +275,18 @@ pub struct Delivery {
     pub last_error: Option<String>,
     /// The platform's reference to the sent message (e.g. a Slack `ts`, a Discord message id).
     pub platform_ref: Option<String>,
+    /// Claimed before by an instance that neither sent, retried nor deferred it: that instance stopped
+    /// mid-send, so what it sent may be on the platform without a record here.
+    pub lapsed_claim: bool,
+}
+
+impl Delivery {
+    /// Whether an earlier attempt may have reached the platform unrecorded (tried before, or left by an
+    /// instance that stopped mid-send): the destination must look before posting it again, whatever
+    /// this process remembers of the place.
+    pub fn may_be_posted(&self) -> bool {
+        self.attempts > 0 || self.lapsed_claim
+    }
 }
 
 /// Everything one feed poll decided, written by [`Store::commit_poll`] all or nothing.

@@ -281,6 +281,7 @@ fn delivery_from_row(row: &PgRow) -> Result<Delivery, StoreError> {
         next_attempt_at: col(row, "deliveries.next_attempt_at")?,
         last_error: col(row, "deliveries.last_error")?,
         platform_ref: col(row, "deliveries.platform_ref")?,
+        lapsed_claim: false,
     })
 }
 
@@ -960,12 +961,12 @@ impl Store for PgStore {
         limit: u32,
     ) -> Result<Vec<Delivery>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "WITH free AS (SELECT id FROM deliveries WHERE state = 'pending' \
+            "WITH free AS (SELECT id, claimed_by IS NOT NULL AS lapsed FROM deliveries WHERE state = 'pending' \
              AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
              AND (claimed_until IS NULL OR claimed_until <= $1) \
              ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) \
              UPDATE deliveries SET claimed_by = $3, claimed_until = $4 FROM free \
-             WHERE deliveries.id = free.id RETURNING {}",
+             WHERE deliveries.id = free.id RETURNING {}, free.lapsed",
             qualified_delivery_columns()
         )))
         .bind(now)
@@ -975,7 +976,10 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::database("claim due deliveries"))?;
-        let mut claimed = rows.iter().map(delivery_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut claimed = rows
+            .iter()
+            .map(|row| Ok(Delivery { lapsed_claim: col(row, "free.lapsed")?, ..delivery_from_row(row)? }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         claimed.sort_by_key(|d| d.id);
         Ok(claimed)
     }

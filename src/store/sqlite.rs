@@ -263,6 +263,7 @@ fn delivery_from_row(row: &SqliteRow) -> Result<Delivery, StoreError> {
         next_attempt_at: col_opt_ts(row, "deliveries.next_attempt_at")?,
         last_error: col(row, "deliveries.last_error")?,
         platform_ref: col(row, "deliveries.platform_ref")?,
+        lapsed_claim: false,
     })
 }
 
@@ -969,6 +970,18 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Delivery>, StoreError> {
         let context = "claim due deliveries";
         let mut tx = self.begin_write(context).await?;
+        // Read in the same write transaction as the claim, so it names the rows the claim takes.
+        let lapsed: HashSet<i64> = sqlx::query_scalar(
+            "SELECT id FROM deliveries WHERE state = 'pending' \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) \
+             AND (claimed_until IS NULL OR claimed_until <= ?1) AND claimed_by IS NOT NULL",
+        )
+        .bind(ts(now))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::database(context))?
+        .into_iter()
+        .collect();
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id IN \
              (SELECT id FROM deliveries WHERE state = 'pending' \
@@ -985,7 +998,10 @@ impl Store for SqliteStore {
         .await
         .map_err(StoreError::database(context))?;
         tx.commit().await.map_err(StoreError::database(context))?;
-        let mut claimed = rows.iter().map(delivery_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut claimed = rows
+            .iter()
+            .map(|row| delivery_from_row(row).map(|d| Delivery { lapsed_claim: lapsed.contains(&d.id.0), ..d }))
+            .collect::<Result<Vec<_>, _>>()?;
         claimed.sort_by_key(|d| d.id);
         Ok(claimed)
     }

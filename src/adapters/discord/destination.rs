@@ -62,6 +62,10 @@ impl DiscordChannel {
         first_piece: usize,
     ) -> Result<Option<String>, DeliveryError> {
         let mut first = None;
+        if self.api.recall.is_unsure(key) {
+            // Another instance may have posted here since this process last looked.
+            self.api.recall.forget(channel);
+        }
         for (i, piece) in pieces.iter().enumerate() {
             self.read_back(channel).await?;
             let body = piece.create_json(key, first_piece + i);
@@ -284,10 +288,14 @@ impl Destination for DiscordChannel {
         Capabilities { threads: true, edits: true }
     }
 
+    fn may_be_posted(&self, key: &str) {
+        self.api.recall.unsure(key);
+    }
+
     async fn post_story(&self, key: &str, post: &StoryPost) -> Result<PostRef, DeliveryError> {
         let pieces = embeds::story(post, false);
         let name = thread_name(&post.headline);
-        match self.kind().await? {
+        let posted = match self.kind().await? {
             ChannelKind::Text { .. } => self.post_in_text(key, &name, &pieces).await,
             ChannelKind::Forum { guild, tags, require_tag } => {
                 let forum = Forum { guild, tags: &tags, require_tag };
@@ -297,7 +305,9 @@ impl Destination for DiscordChannel {
             ChannelKind::Thread { .. } => {
                 Ok(PostRef(self.send_all(self.channel, key, &pieces, 0).await?.unwrap_or_default()))
             }
-        }
+        }?;
+        self.api.recall.settled(key);
+        Ok(posted)
     }
 
     async fn post_update(
@@ -309,6 +319,7 @@ impl Destination for DiscordChannel {
         let kind = self.kind().await?;
         let target = self.thread_channel(&kind, thread);
         let first = self.send_all(target, key, &embeds::update(update), 0).await?;
+        self.api.recall.settled(key);
         Ok(PostRef(first.unwrap_or_default()))
     }
 
@@ -340,14 +351,16 @@ impl Destination for DiscordChannel {
 
     async fn post_digest(&self, key: &str, digest: &DigestPost) -> Result<PostRef, DeliveryError> {
         let pieces = embeds::digest(digest);
-        match self.kind().await? {
+        let posted = match self.kind().await? {
             ChannelKind::Forum { guild, tags, require_tag } => {
                 let name = thread_name(&format!("layoffwatch digest {}", digest.to.format("%Y-%m-%d %H:%M")));
                 let forum = Forum { guild, tags: &tags, require_tag };
                 self.post_in_forum(key, &name, None, &["digest".into()], forum, &pieces).await
             }
             _ => Ok(PostRef(self.send_all(self.channel, key, &pieces, 0).await?.unwrap_or_default())),
-        }
+        }?;
+        self.api.recall.settled(key);
+        Ok(posted)
     }
 }
 

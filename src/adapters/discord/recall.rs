@@ -33,6 +33,9 @@ struct Inner {
     found: HashMap<(Snowflake, u64), Vec<String>>,
     /// (delivery key, piece) → the message that carries it.
     posted: HashMap<(String, usize), String>,
+    /// Deliveries an earlier attempt may have posted unrecorded (another instance's, say): each place
+    /// they go is read back again before they are posted, until they are.
+    unsure: HashSet<String>,
 }
 
 impl Recall {
@@ -81,6 +84,20 @@ impl Recall {
         let id = found.pop()?;
         inner.posted.insert((key.to_string(), piece), id.clone());
         Some(id)
+    }
+
+    /// An earlier attempt at `key` may have posted it without this process knowing.
+    pub fn unsure(&self, key: &str) {
+        self.lock().unsure.insert(key.to_string());
+    }
+
+    pub fn is_unsure(&self, key: &str) -> bool {
+        self.lock().unsure.contains(key)
+    }
+
+    /// `key` is posted (or found) in full: its places need no second look.
+    pub fn settled(&self, key: &str) {
+        self.lock().unsure.remove(key);
     }
 
     pub fn remember(&self, key: &str, piece: usize, id: &str) {

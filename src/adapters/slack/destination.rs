@@ -36,6 +36,9 @@ struct Recall {
     scanned: HashSet<Place>,
     /// (key, piece) → message ts.
     posted: HashMap<(String, usize), String>,
+    /// Deliveries an earlier attempt may have posted unrecorded (another instance's, say): their
+    /// places are read back again before they are posted, until they are.
+    unsure: HashSet<String>,
 }
 
 /// The shared posting machinery of every channel.
@@ -97,10 +100,16 @@ impl Poster {
         let destination = destination.to_string();
         let destination = destination.as_str();
         let mut first: Option<String> = None;
+        let unsure = self.recall().unsure.contains(key);
+        let mut reread: HashSet<Place> = HashSet::new();
         for (i, piece) in pieces.into_iter().enumerate() {
             let thread_ts =
                 if i == 0 { thread.map(str::to_string) } else { thread.map(str::to_string).or(first.clone()) };
             let place: Place = (channel.to_string(), thread_ts.clone());
+            if unsure && reread.insert(place.clone()) {
+                // Another instance may have posted here since this process last looked.
+                self.recall().scanned.remove(&place);
+            }
             self.ensure_scanned(&place).await.map_err(|e| delivery_error(destination, e))?;
             if let Some(ts) = self.recall().posted.get(&(key.to_string(), i)).cloned() {
                 info!(destination, key, piece = i, "Already posted; not posting again.");
@@ -136,6 +145,7 @@ impl Poster {
                 }
             }
         }
+        self.recall().unsure.remove(key);
         first.ok_or_else(|| DeliveryError::Rejected {
             destination: destination.to_string(),
             message: "the message rendered to nothing".into(),
@@ -186,6 +196,10 @@ impl Destination for SlackChannel {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities { threads: true, edits: true }
+    }
+
+    fn may_be_posted(&self, key: &str) {
+        self.poster.recall().unsure.insert(key.to_string());
     }
 
     async fn post_story(&self, key: &str, post: &StoryPost) -> Result<PostRef, DeliveryError> {
