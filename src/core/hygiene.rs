@@ -380,6 +380,12 @@ impl Hygiene {
         };
         let label = opener[..colon].trim().trim_end_matches(['*', '_']).to_lowercase().replace('’', "'");
         if self.line_labels.contains(&label) {
+            let rest = opener[colon + 1..].trim_start_matches(['*', '_']).trim();
+            // "HOST: Initech cut 450 jobs in Dayton last week, and …": a transcript's turn says
+            // something, where "Host: Jane Doe" or "Guest: Marty Lee, a former Globex VP" is a credit.
+            if TURN_LABELS.contains(&label.as_str()) && is_spoken_sentence(rest) {
+                return Some(rest);
+            }
             // "Q: Will more cuts come? A: Yes, …": an FAQ line's question is no claim, its answer is.
             return self.answer_after_question(&opener[colon + 1..]);
         }
@@ -409,6 +415,19 @@ impl Hygiene {
 /// cheap test before the turn pattern runs on every line of every article.
 fn opens_on_a_label(line: &str) -> bool {
     line.find(':').is_some_and(|c| c <= 120)
+}
+
+/// The labels of a transcript's speakers by role, which open a turn as often as a credit.
+const TURN_LABELS: &[&str] = &["host", "hosts", "guest", "guests"];
+
+/// Whether the text after a speaker's label is something said, not a name with its description: a
+/// whole sentence of eight words or more that does not open on a capitalised name.
+fn is_spoken_sentence(rest: &str) -> bool {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    words.len() >= 8
+        && rest.trim_end_matches(['"', '”', '’', '\'', ')']).ends_with(['.', '!', '?'])
+        && !(capital(&words[0]) && capital(&words[1]))
 }
 
 /// Words that open a sentence as its subject, so never an imperative.
@@ -556,6 +575,16 @@ mod tests {
             vec!["Pied Piper is cutting a fifth of its staff."]
         );
         assert_eq!(clean("Q: Will there be more cuts?\nGuest: Dr. Ada Moss, labor economist"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_transcript_turn_keeps_what_is_said_and_a_credit_is_dropped() {
+        assert_eq!(
+            clean("HOST: Initech cut 450 jobs in Dayton last week, and the memo blamed automation."),
+            vec!["Initech cut 450 jobs in Dayton last week, and the memo blamed automation."]
+        );
+        assert_eq!(clean("Host: Jane Doe covers labor and automation for the Harbor Daily."), Vec::<String>::new());
+        assert_eq!(clean("Guests: Marty Lee, a former Globex operations VP, and Ada Moss"), Vec::<String>::new());
     }
 
     #[test]

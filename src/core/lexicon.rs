@@ -154,6 +154,52 @@ impl PhraseSet {
     }
 }
 
+/// Whether a known outlet's name found right after `before` is only the end of a longer name:
+/// "Globex Insider" is not Insider, "Harbor Times" not The Times. The word before it is capitalised
+/// and is not a function word ("The Times", "At Insider", "per Reuters").
+fn ends_a_longer_name(before: &str) -> bool {
+    let Some(rest) = before.strip_suffix(' ') else { return false };
+    let word = rest.rsplit(|c: char| c.is_whitespace()).next().unwrap_or_default();
+    word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '&' | '.'))
+        && !matches!(
+            word.to_ascii_lowercase().as_str(),
+            "the"
+                | "a"
+                | "an"
+                | "at"
+                | "by"
+                | "in"
+                | "on"
+                | "to"
+                | "of"
+                | "from"
+                | "via"
+                | "and"
+                | "per"
+                | "for"
+                | "with"
+                | "as"
+                | "says"
+                | "said"
+                | "told"
+                | "tells"
+                | "reported"
+                | "reports"
+                | "but"
+                | "while"
+                | "when"
+                | "after"
+                | "before"
+                | "since"
+                | "update"
+                | "updated"
+                | "source"
+                | "sources"
+                | "credit"
+        )
+}
+
 /// Whether `host` is `domain` or a subdomain of it (compared in place: this runs for every item).
 fn on_domain(host: &str, domain: &str) -> bool {
     host == domain || host.strip_suffix(domain).is_some_and(|rest| rest.ends_with('.'))
@@ -504,8 +550,14 @@ impl Lexicon {
 
     /// The outlet named in `text` (case-sensitive, whole words), by its canonical name.
     pub fn outlet_in(&self, text: &str) -> Option<&Outlet> {
-        let found = self.outlet_names.first(text)?;
-        self.outlets.iter().find(|o| o.names.iter().any(|n| n == found))
+        // "Fortune 500 companies": a number after the name makes it a list's name, not the outlet.
+        let numbered =
+            |end: usize| text[end..].strip_prefix(' ').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+        let hits = self.outlet_names.hits(text).into_iter();
+        hits.filter(|hit| !ends_a_longer_name(&text[..hit.start]) && !numbered(hit.end)).find_map(|hit| {
+            let found = &text[hit.start..hit.end];
+            self.outlets.iter().find(|o| o.names.iter().any(|n| n == found))
+        })
     }
 
     /// The outlet that publishes at `host` (or a subdomain of it).
@@ -550,6 +602,22 @@ mod tests {
         let lex = Lexicon::embedded();
         assert!(lex.say_verbs.contains("said"));
         assert_eq!(lex.outlet_in("as Reuters reported").map(Outlet::name), Some("Reuters"));
+    }
+
+    #[test]
+    fn an_outlet_name_ending_a_longer_name_is_not_that_outlet() {
+        let lex = Lexicon::embedded();
+        assert!(lex.outlet_in("Globex Insider reported on Monday that Initech will cut jobs.").is_none());
+        assert!(lex.outlet_in("Two HR leaders at Fortune 500 companies said so.").is_none());
+        assert_eq!(
+            lex.outlet_in("The cuts, first reported by Insider, hit support.").map(Outlet::name),
+            Some("Business Insider")
+        );
+        assert_eq!(lex.outlet_in("Insider reported the cuts.").map(Outlet::name), Some("Business Insider"));
+        assert_eq!(
+            lex.outlet_in("Globex Insider and Business Insider both ran it.").map(Outlet::name),
+            Some("Business Insider")
+        );
     }
 
     #[test]

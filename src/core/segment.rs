@@ -556,6 +556,10 @@ fn comma_starts_clause(norm: &[&str], clause_start: usize, comma: usize) -> bool
     if SUBORDINATORS.contains(left[0]) {
         return false;
     }
+    // "According to the WARN notice, Tovrin is offering …": a citation opens the clause that follows.
+    if matches!(left[0], "according" | "per" | "citing" | "via") {
+        return false;
+    }
     if right.len() < 3 || NOT_CLAUSE_OPENERS.contains(right[0]) || !starts_clause(right) {
         return false;
     }
@@ -792,6 +796,14 @@ mod tests {
         assert_eq!(
             texts("Intel confirmed 15% cuts and honestly they'll cut more by spring https://example.com/x"),
             vec!["Intel confirmed 15% cuts", "honestly they'll cut more by spring"]
+        );
+    }
+
+    #[test]
+    fn a_citation_opening_the_sentence_stays_with_it() {
+        assert_eq!(
+            texts("According to the WARN notice, Tovrin is offering transfers to Tennessee."),
+            vec!["According to the WARN notice, Tovrin is offering transfers to Tennessee."]
         );
     }
 

@@ -72,16 +72,24 @@ pub struct Context {
     /// Words that open such a name ("dana" of "Dana Ostrova"): a transcript turn labelled "DANA:"
     /// is that person's, not an unknown first name's.
     pub name_starts: WordSet,
+    /// First words of names that speak on record when used alone on show notes: the guests' first
+    /// names ("Guest: Carla Benavides", "talks to designer Gabriela Soto") and companies' ("Sable
+    /// Systems"). Anyone else a show calls by a first name is one of its hosts.
+    pub on_record_starts: WordSet,
     pub is_thread: bool,
     /// The page is a podcast's show notes, where hosts go by their first names.
     pub show_notes: bool,
 }
 
 impl Context {
-    /// The words of `text` that open and that end a capitalised name of two or more words.
-    pub fn name_parts_in(text: &str) -> (WordSet, WordSet) {
-        let (mut starts, mut ends) = (WordSet::default(), WordSet::default());
+    /// The words of `text` that open and that end a capitalised name of two or more words, and the
+    /// openers of the names of guests and companies.
+    pub fn name_parts_in(text: &str, lex: &Lexicon) -> (WordSet, WordSet, WordSet) {
+        let (mut starts, mut ends, mut guests) = (WordSet::default(), WordSet::default(), WordSet::default());
         let mut previous: Option<&str> = None;
+        // Words since the last guest cue ("Guest:", "talks to", "joined by"); a name soon after one
+        // is the guest's.
+        let mut since_guest_cue = usize::MAX;
         // A name does not run over a line break ("… Spotify / Maya and Sam sit down …").
         for word in text.lines().flat_map(|line| line.split_whitespace().chain(std::iter::once("\n"))) {
             let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
@@ -91,15 +99,26 @@ impl Context {
             if capitalised && let Some(first) = previous.filter(|w| !GREETINGS.contains(w.to_lowercase().as_str())) {
                 starts.insert(first.to_lowercase());
                 ends.insert(bare.to_lowercase());
+                if since_guest_cue <= 6 || lex.speakers.company_suffixes.contains(&bare.to_lowercase()) {
+                    guests.insert(first.to_lowercase());
+                }
+            }
+            since_guest_cue = since_guest_cue.saturating_add(1);
+            if GUEST_CUES.contains(bare.to_lowercase().as_str()) {
+                since_guest_cue = 0;
             }
             // "… called “Integrations Sync.” SAM: …": a sentence closed inside its quotation ends there too.
             let closed =
                 word.trim_end_matches(['"', '”', '’', '\'', '*', '_']).ends_with(['.', ',', ';', ':', '!', '?', ')']);
             previous = (capitalised && !closed).then_some(bare);
         }
-        (starts, ends)
+        (starts, ends, guests)
     }
 }
+
+/// Words that introduce a show's guest, whose name follows within a few words.
+static GUEST_CUES: Words =
+    Words::new(&["guest", "guests", "talks", "speaks", "joined", "joins", "interviews", "welcomes", "with"]);
 
 /// What a poster may call theirs that is a publication or an organisation, not someone they know:
 /// "my local paper says", "my company's CEO says in today's press release".
@@ -317,6 +336,8 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         return None;
     }
     let mut candidates: Vec<(Span, Span, Frame)> = Vec::new(); // (speaker words, frame words, frame)
+    // A source named only as never saying something backs nothing, not even as a channel.
+    let mut unsaid = false;
 
     for prep in tokens.find(&lex.source_prepositions) {
         if tokens.quoted[prep.start] || !preposition_introduces_source(tokens, prep) {
@@ -365,6 +386,15 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         // announce", "will say": nothing said yet.
         if i > 0 && (NOUN_MARKERS.contains(tokens.bare[i - 1].as_str()) || MODALS.contains(tokens.bare[i - 1].as_str()))
         {
+            continue;
+        }
+        // "the press release never once says AI": what a source leaves unsaid is the writer's reading.
+        if (i.saturating_sub(2)..i).any(|k| tokens.bare[k] == "never") {
+            unsaid = true;
+            continue;
+        }
+        // "the United States": a capitalised word inside the sentence is a name, not a verb.
+        if i > 0 && tokens.capitalized(i) && !tokens.orig[i - 1].ends_with([':', '"', '“']) {
             continue;
         }
         let frame = if lex.hearsay_verbs.contains(w) {
@@ -448,9 +478,12 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         let told_the_press = matches!(verb_word, "told" | "tells" | "tell")
             && (tokens.bare.get(verb + 1).is_some_and(|w| w == "the" || w == "reporters")
                 || tokens.orig.get(verb + 1).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)));
+        // "Two HR leaders at Fortune 500 companies told Harbor Daily": counted people, the outlet's too.
+        let counted = COUNTS.contains(tokens.bare[speaker_span.start].as_str())
+            || tokens.bare[speaker_span.start].chars().all(|c| c.is_ascii_digit());
         let speaker = if speaker == Speaker::Weasel
             && told_the_press
-            && class_of_people(tokens, speaker_span, lex, ctx) == Some(false)
+            && (counted || class_of_people(tokens, speaker_span, lex, ctx) == Some(false))
         {
             Speaker::Anonymous
         } else {
@@ -483,7 +516,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             matches!(verb_word, "says" | "said" | "thinks" | "notes" | "adds")
                 && !tokens.bare.get(verb + 1).is_some_and(|w| matches!(w.as_str(), "it" | "its" | "it's" | "it'll"))
                 && !lex.speakers.person_pronouns.contains(tokens.bare[speaker_span.start].as_str())
-                && !ctx.name_starts.contains(tokens.bare[speaker_span.start].as_str())
+                && !ctx.on_record_starts.contains(tokens.bare[speaker_span.start].as_str())
                 && tokens.find(&lex.official_channels).is_empty()
                 && tokens.find(&lex.speakers.document).is_empty()
         };
@@ -508,7 +541,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
     {
         return Some(cited);
     }
-    first.or_else(|| channel(tokens, lex, ctx))
+    first.or_else(|| if unsaid { None } else { channel(tokens, lex, ctx) })
 }
 
 /// "I predict one more company announces cuts", "Honestly, I think they'll …": the writer (or, in a
@@ -759,7 +792,10 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         // A name, not a clause: a sentence's first word is capitalised whatever it is ("More cuts
         // could follow, the company said" has no appositive).
         let named = (s..start).any(|k| k > s && tokens.capitalized(k)) || start - s <= 3 && tokens.capitalized(s);
-        if named {
+        // "… on teams in India, the statement said": a name only ends a longer phrase, so what follows
+        // the comma is the speaker, not an appositive of it.
+        let opens_clause = s == 0 || tokens.ends_chunk(s - 1);
+        if named && opens_clause {
             start = s;
         }
     }
@@ -777,7 +813,14 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         if auxiliary && verb - k <= 2 {
             continue;
         }
-        if auxiliary || matches!(b, "that" | "and" | "but") || b.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        // "Fortune 500 companies": a number right after a capitalised word is part of a name, though
+        // not a date's ("on May 7, the people said").
+        let in_name = k > start
+            && tokens.capitalized(k - 1)
+            && !MONTHS.contains(tokens.bare[k - 1].trim_end_matches('.'))
+            && !tokens.orig[k].ends_with([',', ';', ':']);
+        let number = b.chars().next().is_some_and(|c| c.is_ascii_digit()) && !in_name;
+        if auxiliary || matches!(b, "that" | "and" | "but") || number {
             if k + 1 < verb {
                 start = k + 1;
             }
@@ -920,6 +963,16 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if has(&s.social) || (span.start..span.end).any(|k| handle(k) || super::markers::is_forum_name(tokens, k)) {
         return Some(Speaker::Social);
     }
+    // "Every insurer with an AI press release said": anyone at all, whatever they hold.
+    if matches!(tokens.bare[span.start].as_str(), "every" | "any") {
+        return Some(Speaker::Weasel);
+    }
+    // "…, the companies announced": the companies the sentence names, not companies in general.
+    let words: Vec<&str> = (span.start..span.end).map(|k| tokens.bare[k].as_str()).collect();
+    if matches!(words.as_slice(), ["the" | "both", "companies" | "firms"] | ["the", "two", "companies" | "firms"]) {
+        let all = Span { start: 0, end: tokens.len() };
+        return company_in(tokens, all, lex).or_else(|| ctx.company.clone()).map(Speaker::Official);
+    }
     // A place, a heading or a common noun is never a speaker ("United States", "Points", "Read").
     if is_implausible(tokens, span, lex) {
         return None;
@@ -939,7 +992,10 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     {
         return Some(Speaker::Official(orig));
     }
-    if has(&s.anonymous) && lex.outlet_in(&orig).is_none() {
+    // A capitalised cue after the first word is a name ("Globex Insider"), not an unnamed source.
+    let anonymous =
+        tokens.find_in(&s.anonymous, span).into_iter().any(|h| h.start == span.start || !tokens.capitalized(h.start));
+    if anonymous && lex.outlet_in(&orig).is_none() {
         // Bare "sources say" with nothing about who they are is an unnamed rumour, not reporting.
         let bare_sources = span.end - span.start <= 2
             && (span.start..span.end)
@@ -1023,7 +1079,8 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
             && (h.start > span.start && tokens.capitalized(h.start - 1)
                 || h.end < span.end && tokens.capitalized(h.end))
     };
-    let generic = tokens.find_in(&s.generic_subjects, span).iter().any(|h| !inside_name(h));
+    let generic =
+        tokens.find_in(&s.generic_subjects, span).iter().any(|h| !inside_name(h) && !tokens.superlative_most(h.start));
     if company.is_none() && generic && named.is_none() {
         return Some(Speaker::Weasel);
     }
@@ -1068,7 +1125,7 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         }
         return Some(Speaker::Person(name));
     }
-    if has(&s.weasel) {
+    if tokens.find_in(&s.weasel, span).into_iter().any(|h| !tokens.superlative_most(h.start)) {
         return Some(Speaker::Weasel);
     }
     if !ctx.is_thread && has(&s.hearsay) {
@@ -1124,6 +1181,32 @@ static CLASS_ENDS: Words = Words::new(&[
     "throughout",
 ]);
 static RELATIVES: Words = Words::new(&["who", "whom", "that", "which", "i", "i've", "i'm", "we", "we've"]);
+static MONTHS: Words = Words::new(&[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]);
 static COUNTS: Words =
     Words::new(&["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "both"]);
 /// Nouns with the endings of nouns for people that name things ("meeting documents said").

@@ -18,8 +18,9 @@ pub fn generic_subject(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
         return false;
     }
     let opening = Span { start, end };
-    let generic = !tokens.find_in(&lex.speakers.generic_subjects, opening).is_empty()
-        || !tokens.find_in(&lex.speakers.weasel, Span { start, end: start + 1 }).is_empty();
+    let generic =
+        tokens.find_in(&lex.speakers.generic_subjects, opening).iter().any(|h| !tokens.superlative_most(h.start))
+            || !tokens.find_in(&lex.speakers.weasel, Span { start, end: start + 1 }).is_empty();
     // "Most of Initech's staff" names someone after all.
     generic && !(start + 1..end).any(|k| tokens.capitalized(k))
 }
@@ -43,6 +44,8 @@ mod tests {
     #[test]
     fn generalisations_have_generic_subjects() {
         assert!(generic("Tech firms now reach for AI whenever a cut needs explaining."));
+        assert!(generic("Most executives now reach for AI."));
+        assert!(!generic("In its most recent report, the company cut 120 roles."));
         assert!(generic("Nobody is really tracking what happens to displaced workers."));
         assert!(!generic("Initech closed its Austin office."));
     }

@@ -132,8 +132,9 @@ struct Pending {
 fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Pending> {
     let show_notes = is_show_notes(text, lex);
     // Only show notes tell first names from surnames (see `attribution::lone_first_name`).
-    let (name_starts, name_ends) = if show_notes { Context::name_parts_in(text) } else { Default::default() };
-    let mut ctx = Context { company, name_starts, name_ends, show_notes, ..Context::default() };
+    let (name_starts, name_ends, on_record_starts) =
+        if show_notes { Context::name_parts_in(text, lex) } else { Default::default() };
+    let mut ctx = Context { company, name_starts, name_ends, on_record_starts, show_notes, ..Context::default() };
     let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
     let cleaned = lex.hygiene.clean(text, Kind::Article);
     let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
@@ -319,6 +320,24 @@ fn is_show_notes(text: &str, lex: &Lexicon) -> bool {
     lex.show_notes_cues.is_match(text)
         || lex.show_notes_weak_cues.find_iter(text).nth(1).is_some()
         || has_transcript_turns(text)
+        || chapter_stamps(text) >= 3
+}
+
+/// How many chapter marks the text holds: "(02:14)", "[1:07:40]", a time in brackets that is no
+/// clock time (a live blog writes "10:42 a.m." without them).
+fn chapter_stamps(text: &str) -> usize {
+    text.match_indices(['(', '['])
+        .filter(|(at, open)| {
+            let close = if *open == "(" { ')' } else { ']' };
+            let rest = &text[at + 1..];
+            let Some(end) = rest.find(close).filter(|&e| e <= 8) else { return false };
+            let parts: Vec<&str> = rest[..end].split(':').collect();
+            (2..=3).contains(&parts.len())
+                && parts[0].len() <= 2
+                && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                && parts[1..].iter().all(|p| p.len() == 2)
+        })
+        .count()
 }
 
 /// "MAYA: The pyramid doesn't work …" / "JONAH: Give it three years …": a talk written down as turns
@@ -416,7 +435,13 @@ fn article_decision(
     outlet: Option<&Source>,
 ) -> Decision {
     let rules = Decision::Rules;
-    let anonymous_cue = || !tokens.find(&lex.speakers.anonymous).into_iter().all(|h| tokens.quoted[h.start]);
+    // A capitalised cue inside the sentence is a name ("Globex Insider"), not an unnamed source.
+    let anonymous_cue = || {
+        !tokens
+            .find(&lex.speakers.anonymous)
+            .into_iter()
+            .all(|h| tokens.quoted[h.start] || h.start > 0 && tokens.capitalized(h.start))
+    };
     // An unnamed social account or a rumour outweighs anyone but a named, checkable speaker.
     let second_hand = markers::second_hand(tokens, lex);
     // A named person or a checkable organisation; "one former manager" at a company is neither.

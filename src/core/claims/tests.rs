@@ -868,3 +868,54 @@ fn a_poster_who_got_hold_of_a_document_is_backed_by_its_link() {
         one(chat("Got the memo: Initech is cutting 300 in Dayton https://initech.example/memo.pdf", &[]));
     assert_eq!(label, "sourced");
 }
+
+#[test]
+fn a_name_that_ends_in_a_known_outlets_name_is_its_own_publication() {
+    let (label, reasons, source) =
+        one(article("Tallis", "Globex Insider reported on Monday that Initech will cut 300 jobs."));
+    assert_eq!((label.as_str(), reasons, source.as_deref()), ("sourced", vec!["outlet"], Some("Globex Insider")));
+}
+
+#[test]
+fn a_superlative_is_no_crowd_and_a_ranked_list_is_no_outlet() {
+    let (label, _, source) =
+        one(article("Tallis", "In its most recent quarterly report, Corliss said it had cut 120 support roles."));
+    assert_eq!((label.as_str(), source.as_deref()), ("sourced", Some("Corliss")));
+    let (label, reasons, _) = one(article(
+        "Harbor Daily",
+        "Two HR leaders at Fortune 500 companies told Harbor Daily that they had paused hiring for analysts.",
+    ));
+    assert_eq!((label.as_str(), reasons), ("sourced", vec!["outlet", "anonymous-sources"]));
+}
+
+#[test]
+fn a_citation_opening_a_chat_remark_sources_all_of_it() {
+    let (label, reasons, _) =
+        one(chat("According to the WARN notice, Tovrin is offering transfers to Tennessee for eligible workers.", &[]));
+    assert_eq!((label.as_str(), reasons), ("sourced", vec!["document"]));
+    let (label, _, _) = one(chat("the FAQ says severance is 2 weeks per year with a 4-week minimum", &[]));
+    assert_eq!(label, "sourced");
+}
+
+#[test]
+fn what_a_source_never_says_and_what_anyone_at_all_says_are_not_on_record() {
+    let (label, _, _) = one(chat("Weird how the press release never once says AI.", &[]));
+    assert_eq!(label, "speculative");
+    let (label, reasons, _) =
+        one(article("Tallis", "Every insurer with an AI press release said the same thing in 2024."));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["weasel"]));
+}
+
+#[test]
+fn chapter_marks_make_show_notes_without_a_cue_word() {
+    let page = "<p>Theo Lindqvist and Amara Jensen-Oyelaran head to Memphis over a bad phone line.</p>\
+        <p>(02:14) Amara says the company's 14% empty-miles number is a sales deck, not a result.<br>\
+        (07:40) Benavides-Rourke says 860 of the Memphis dispatchers are union members.<br>\
+        (22:30) Theo argues that the debt load, not AI, is what is really closing the center.</p>";
+    let claims = article("Pink Slip Radio", page);
+    let amara = claims.iter().find(|c| c.text.starts_with("Amara")).expect("Amara's line is a claim");
+    assert_eq!((amara.verdict.label(), amara.verdict.reason_names()), ("speculative", vec!["opinion"]));
+    // A live blog's clock times are no chapters.
+    assert_eq!(super::chapter_stamps("10:42 a.m. Initech confirms. (11:05 a.m.) More soon. [12:30 pm]"), 0);
+    assert_eq!(super::chapter_stamps("(02:14) a (1:07:40) b [44:00] c"), 3);
+}

@@ -149,6 +149,14 @@ impl<'a> Tokens<'a> {
     pub fn capitalized(&self, i: usize) -> bool {
         self.orig[i].trim_start_matches(|c: char| !c.is_alphanumeric()).chars().next().is_some_and(char::is_uppercase)
     }
+
+    /// Whether word `i` is "most" making a superlative after a determiner ("its most recent report",
+    /// "the most candid admission"), not a vague crowd ("most analysts").
+    pub fn superlative_most(&self, i: usize) -> bool {
+        self.bare[i] == "most"
+            && i > 0
+            && matches!(self.bare[i - 1].as_str(), "the" | "its" | "their" | "his" | "her" | "our" | "my" | "your")
+    }
 }
 
 #[cfg(test)]
