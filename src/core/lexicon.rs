@@ -264,6 +264,9 @@ struct AttributionFile {
     thread_references: Vec<String>,
     thread_reference_nouns: Vec<String>,
     view_labels: Vec<String>,
+    meeting_notes_words: Vec<String>,
+    meeting_words: Vec<String>,
+    meeting_bots: Vec<String>,
     show_notes_cues: Vec<String>,
     show_notes_weak_cues: Vec<String>,
     show_host_words: Vec<String>,
@@ -377,6 +380,11 @@ pub struct Lexicon {
     pub thread_reference_nouns: WordSet,
     /// Labels before a colon that give the writer's view of what follows ("Guess:", "My take:").
     pub view_labels: Vec<String>,
+    /// What makes a chat message a meeting's notes: a notes word and a meeting word in its first
+    /// line, or a notes bot as its author.
+    pub meeting_notes_words: Vec<String>,
+    pub meeting_words: Vec<String>,
+    pub meeting_bots: Vec<String>,
     /// Phrases that mark a page as a podcast's show notes, found case-insensitively in one pass.
     pub show_notes_cues: aho_corasick::AhoCorasick,
     /// Cues a news page's podcast footer shares with show notes: only several of them count.
@@ -486,6 +494,9 @@ impl Lexicon {
             thread_references: phrases("thread_references", &a.thread_references)?,
             thread_reference_nouns: set(a.thread_reference_nouns),
             view_labels: a.view_labels.iter().map(|l| l.to_lowercase()).collect(),
+            meeting_notes_words: a.meeting_notes_words.iter().map(|l| l.to_lowercase()).collect(),
+            meeting_words: a.meeting_words.iter().map(|l| l.to_lowercase()).collect(),
+            meeting_bots: a.meeting_bots.iter().map(|l| l.to_lowercase()).collect(),
             show_notes_cues: aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build(&a.show_notes_cues)
@@ -563,6 +574,25 @@ impl Lexicon {
     /// The outlet that publishes at `host` (or a subdomain of it).
     pub fn outlet_for_host(&self, host: &str) -> Option<&Outlet> {
         self.outlets.iter().find(|o| o.domains.iter().any(|d| on_domain(host, d)))
+    }
+
+    /// Whether a chat message is the notes of a meeting the company held: its first line names
+    /// notes of a meeting ("all-hands notes", "📋 Minutes — Q2 All-Hands"), or its author is a notes bot.
+    pub fn is_meeting_notes(&self, author: Option<&str>, text: &str) -> bool {
+        let has_word = |line: &str, words: &[String]| {
+            line.split(|c: char| !c.is_alphanumeric() && c != '-')
+                .filter(|w| !w.is_empty())
+                .any(|w| words.iter().any(|m| m == w))
+                || words.iter().any(|m| m.contains(' ') && line.contains(m.as_str()))
+        };
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().to_lowercase();
+        let bot = author.is_some_and(|a| {
+            let a = a.to_lowercase();
+            self.meeting_bots.iter().any(|b| a.contains(b.as_str()))
+        });
+        bot || first.len() <= 160
+            && has_word(&first, &self.meeting_notes_words)
+            && has_word(&first, &self.meeting_words)
     }
 
     /// Whether `host` is a social network, whose posts do not back a claim.

@@ -378,7 +378,9 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         let next = |k: usize| tokens.bare.get(i + k).map(String::as_str);
         if i > 0
             && matches!(tokens.bare[i - 1].as_str(), "who" | "which")
-            && (next(1) == Some("not") || next(1) == Some("to") && next(2) == Some("be"))
+            && (next(1) == Some("not")
+                || next(1) == Some("to") && next(2) == Some("be")
+                || next(2) == Some("not") && matches!(next(1), Some("us" | "me" | "reporters" | "them")))
         {
             continue;
         }
@@ -473,6 +475,16 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         {
             return None;
         }
+        // "A Calloway editor, who did not want to be named, says": the aside makes them unnamed.
+        let asks_anonymity = (speaker_span.end..verb).any(|k| {
+            let b = tokens.bare[k].as_str();
+            matches!(b, "named" | "identified" | "anonymity" | "anonymously")
+                || b == "use" && tokens.bare.get(k + 1).is_some_and(|w| matches!(w.as_str(), "his" | "her" | "their"))
+        });
+        let speaker = match speaker {
+            Speaker::Official(_) | Speaker::Person(_) if asks_anonymity => Speaker::Anonymous,
+            other => other,
+        };
         // "Artists told the Stack Post …": people the outlet spoke to are its unnamed sources;
         // "Recruiters tell me" stays nobody in particular.
         let told_the_press = matches!(verb_word, "told" | "tells" | "tell")
@@ -794,7 +806,7 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         let named = (s..start).any(|k| k > s && tokens.capitalized(k)) || start - s <= 3 && tokens.capitalized(s);
         // "… on teams in India, the statement said": a name only ends a longer phrase, so what follows
         // the comma is the speaker, not an appositive of it.
-        let opens_clause = s == 0 || tokens.ends_chunk(s - 1);
+        let opens_clause = s == 0 || tokens.ends_chunk(s - 1) || (s..start).all(|k| tokens.capitalized(k));
         if named && opens_clause {
             start = s;
         }
@@ -956,7 +968,12 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return None;
     }
     let has = |set: &crate::core::lexicon::PhraseSet| !tokens.find_in(set, span).is_empty();
+    // "Chief Financial Officer Amadeo Kristiansen, who": the relative pronoun is no part of the name.
     let orig = tokens.original(span);
+    let orig = match orig.rsplit_once(", ") {
+        Some((name, "who" | "which" | "that")) => name.to_string(),
+        _ => orig,
+    };
     let s = &lex.speakers;
     // "@SomeAccount on X": a handle is a social account, whatever network it is on.
     let handle = |k: usize| tokens.orig[k].starts_with('@') && tokens.orig[k].len() > 2;
@@ -1000,7 +1017,16 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         let bare_sources = span.end - span.start <= 2
             && (span.start..span.end)
                 .all(|k| matches!(tokens.bare[k].as_str(), "sources" | "insiders" | "some" | "many" | "industry"));
-        return Some(if bare_sources { Speaker::Weasel } else { Speaker::Anonymous });
+        // "Many workers say", "Some longtime employees said": a vague crowd, unless the words say how
+        // the reporter knows them ("Some people familiar with the plans").
+        let vague_crowd = VAGUE_QUANTIFIERS.contains(tokens.bare[span.start].as_str())
+            && !(span.start..span.end).any(|k| {
+                let b = tokens.bare[k].as_str();
+                ["familiar", "briefed", "knowledge", "anonym", "named", "identified", "close", "aware", "authori"]
+                    .iter()
+                    .any(|cue| b.starts_with(cue))
+            });
+        return Some(if bare_sources || vague_crowd { Speaker::Weasel } else { Speaker::Anonymous });
     }
     if let Some(outlet) = lex.outlet_in(&orig) {
         return Some(Speaker::Outlet(outlet.name().to_string()));
@@ -1092,6 +1118,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     let official = tokens.find_in(&s.official, span);
     let former_role_of_a_named_person = name.as_ref().is_some_and(|n| n.contains(' ')) && official.iter().all(former);
     if !official.is_empty() && !former_role_of_a_named_person {
+        // "A former Marrowgate dispatch manager says": who once spoke for the company and is not
+        // named is the reporter's unnamed source.
+        if official.iter().all(former) && !name.as_ref().is_some_and(|n| n.contains(' ')) {
+            return Some(Speaker::Anonymous);
+        }
         return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
     }
     // "Lena Ortiz, a company spokesperson": a named person in an official role speaks for the company.
@@ -1181,6 +1212,10 @@ static CLASS_ENDS: Words = Words::new(&[
     "throughout",
 ]);
 static RELATIVES: Words = Words::new(&["who", "whom", "that", "which", "i", "i've", "i'm", "we", "we've"]);
+/// Quantifiers that count nobody in particular.
+static VAGUE_QUANTIFIERS: Words =
+    Words::new(&["many", "some", "most", "few", "numerous", "various", "countless", "other", "others"]);
+
 static MONTHS: Words = Words::new(&[
     "january",
     "february",

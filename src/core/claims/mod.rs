@@ -634,6 +634,9 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         Context { company: companies(&all_text, lex).into_iter().next(), is_thread: true, ..Context::default() };
     let mut out = Vec::new();
     let mut thread_link: Option<Source> = None;
+    // The sites linked so far, by the first label of their host ("stackwise" of stackwise.example):
+    // "Stackwise also says …" later names the outlet a link already showed.
+    let mut linked_sites: Vec<String> = Vec::new();
     for (index, message) in thread.messages.iter().enumerate() {
         let origin = message.origin(index);
         let mut links: Vec<String> = message.links.clone();
@@ -648,17 +651,35 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             thread_link = own_link;
         }
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
+        let minutes = lex.is_meeting_notes(message.author.as_deref(), &message.text);
+        for l in &links {
+            if let Some(host) = host_of(l).filter(|_| link_source(l, lex).is_some())
+                && let Some(label) = host.split('.').next().filter(|label| label.len() >= 4)
+            {
+                linked_sites.push(label.to_string());
+            }
+        }
         // `sentence`: the text is a whole sentence, not one clause of a sentence that may be split.
         // `closing`: the link that closes this sentence, if one does (`Some(None)`: a social post's).
         let mut claim = |text: String, backed: bool, sentence: bool, closing: Option<Option<&Source>>| {
             let tokens = Tokens::new(&text, lex);
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
+            // A company's own site names the company, not an outlet.
+            if let Some(a) = attr.as_mut()
+                && a.frame == Frame::Statement
+                && let Speaker::Official(name) | Speaker::Person(name) = &a.speaker
+                && lex.companies_in(name).is_empty()
+                && linked_sites.contains(&site_label(name))
+                && !tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()))
+            {
+                a.speaker = Speaker::Outlet(name.clone());
+            }
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
                 attr = attribution::cited_outlet(&tokens, &text, lex).or(attr);
             }
             let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
-            let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link);
+            let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link, minutes);
             // A link backs what reads as reporting; a remark beside it ("That's more humane than
             // most") is the writer's view, which the link does not launder.
             if sentence
@@ -700,6 +721,11 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
     }
     out
+}
+
+/// A name as a host's first label would spell it: "Scioto Post" → "sciotopost".
+fn site_label(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// "The Signal Desk piece says 15%", "the newsroom post also says": a page named by what it is, just
@@ -884,6 +910,7 @@ fn message_verdict(
     lex: &Lexicon,
     link: Option<&Source>,
     social_link: bool,
+    minutes: bool,
 ) -> Verdict {
     // "I was one of the 1,100 let go": a first-hand account is the writer's word, whatever it links.
     // "Can confirm Tampa got the invite", "Just got my notice": chat drops the "I" of a first-hand
@@ -898,11 +925,12 @@ fn message_verdict(
     let public_channel =
         !tokens.find(&lex.official_channels).is_empty() || !tokens.find(&lex.document_channels).is_empty();
     // In chat, what a company or a person said is checkable only with a link or a public channel
-    // ("in a statement"); "Globex already told the Prague team" is the writer's word alone.
+    // ("in a statement", a meeting's notes); "Globex already told the Prague team" is the writer's
+    // word alone.
     let checkable = attr.filter(|a| match a.speaker {
         Speaker::Outlet(_) | Speaker::Document(_) => true,
         Speaker::Official(_) | Speaker::Person(_) => {
-            link.is_some() || a.frame == Frame::Channel || public_channel || told_a_publication(tokens, a)
+            link.is_some() || a.frame == Frame::Channel || public_channel || minutes || told_a_publication(tokens, a)
         }
         Speaker::Anonymous => link.is_some(),
         _ => false,

@@ -919,3 +919,46 @@ fn chapter_marks_make_show_notes_without_a_cue_word() {
     assert_eq!(super::chapter_stamps("10:42 a.m. Initech confirms. (11:05 a.m.) More soon. [12:30 pm]"), 0);
     assert_eq!(super::chapter_stamps("(02:14) a (1:07:40) b [44:00] c"), 3);
 }
+
+#[test]
+fn a_vague_crowd_is_a_weasel_and_an_unnamed_or_former_insider_the_outlets_source() {
+    let (label, reasons, _) = one(article("Tallis", "Many workers say they were shocked by the news."));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["weasel"]));
+    for text in [
+        "A former Marrowgate dispatch manager, who asked us not to use his name, says Pathwise overrode a third of loads.",
+        "A Calloway editor in another state, who did not want to be named, says drafts go live after ninety seconds.",
+        "Several workers leaving the building Wednesday told the Signal they had expected the closure.",
+    ] {
+        let (label, reasons, _) = one(article("Tallis", text));
+        assert_eq!((label.as_str(), reasons), ("sourced", vec!["outlet", "anonymous-sources"]), "{text}");
+    }
+    let (_, _, source) = one(article(
+        "Tallis",
+        "Most of those came from Chief Financial Officer Amadeo Kristiansen, who said automation could cut costs.",
+    ));
+    assert_eq!(source.as_deref(), Some("Chief Financial Officer Amadeo Kristiansen"));
+}
+
+#[test]
+fn what_speakers_said_in_a_meetings_notes_is_on_record_and_the_header_is_no_claim() {
+    let claims = thread(&[(
+        "ok all-hands notes for those on the road, typed fast so forgive typos\n\
+         - Tobias said the company is reducing headcount by 340 roles, about 12%.\n\
+         - CFO Hal Brennan: severance 8 wks + 1 wk/yr, benefits thru Aug 31",
+        "",
+    )]);
+    assert_eq!(labels(&claims), vec![("sourced", vec!["official"]), ("sourced", vec!["official"])], "{claims:#?}");
+    // The same words typed outside any meeting's notes are the poster's word.
+    let (label, _, _) = one(chat("Tobias said the company is reducing headcount by 340 roles", &[]));
+    assert_eq!(label, "speculative");
+}
+
+#[test]
+fn a_site_linked_earlier_in_the_thread_is_an_outlet_when_named_again() {
+    let claims = thread(&[
+        ("Stackwise has the numbers https://stackwise.example/news/2026/verrow-cuts", ""),
+        ("Stackwise also says the Series B was $30M in January", ""),
+    ]);
+    assert_eq!(claims[1].verdict.reason_names(), vec!["outlet"], "{claims:#?}");
+    assert_eq!(claims[1].verdict.source().map(|s| s.name.as_str()), Some("Stackwise"));
+}
