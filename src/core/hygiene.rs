@@ -703,6 +703,41 @@ mod tests {
     }
 
     #[test]
+    fn bots_profiles_credentials_and_page_chrome_are_furniture_and_reporting_beside_them_is_not() {
+        let h = rules();
+        for line in [
+            "Please contact the moderators of this subreddit (/message/compose/?to=/r/Columbus) if you have any questions or concerns.*",
+            "_This summary was generated automatically and may contain errors._",
+            "📋 Minutes — Q2 All-Hands (auto-generated)",
+            "ok all-hands notes for those on the road, typed fast so forgive typos",
+            "Type /standup to add yours.",
+            "Aisha Quartey · Talent Partner at Brookvale Ventures",
+            "👍 1,204 · 287 comments",
+            "Marrowgate field guy here.",
+            "Kestrel engineer.",
+            "I run an ML team at a European insurer.",
+            "4 minute read | May 4, 2026 3:47 PM GMT | Updated 41 min ago",
+            "Market data provided by FactLine.",
+            "Letters may be edited for length and clarity.",
+            "Full List of Affected Teams appeared first on JobShiftNow.",
+            "Senior Member · Posts: 2,311",
+            "Three things that didn't make the piece",
+            "✅ Yes — 23 ❌ No — 4 🤷 Can't tell — 17",
+        ] {
+            assert!(h.is_furniture(line), "{line}");
+        }
+        for line in [
+            "Affected team members receive 10 weeks of base pay, and our alumni job board is live at https://k.example/a.",
+            "Kestrel Ledger cut 118 engineers on Wednesday.",
+            "I was one of the 900 let go from Brightwater.",
+            "This article was amended on 5 August to correct the annual savings figure.",
+            "The layoffs are here.",
+        ] {
+            assert!(!h.is_furniture(line), "{line}");
+        }
+    }
+
+    #[test]
     fn the_joined_furniture_rules_match_exactly_what_the_single_rules_match() {
         let h = rules();
         let lines = [

@@ -261,7 +261,23 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             None => out.extend(parts),
         }
     }
-    without_pull_quotes(out)
+    without_title(without_pull_quotes(out), article.title.as_deref())
+}
+
+/// A page that repeats its own headline above the story (as scraped pages do) says it as a heading,
+/// not as a claim; a stub whose only line is its headline keeps it.
+fn without_title(mut claims: Vec<Pending>, title: Option<&str>) -> Vec<Pending> {
+    let Some(key) = title.map(repeat_key).filter(|k| k.len() >= 20) else { return claims };
+    if claims.iter().any(|p| repeat_key(&p.text) != key) {
+        claims.retain(|p| {
+            let heading = repeat_key(&p.text) == key;
+            if heading {
+                tracing::debug!(claim = %p.text, "Dropped the page's own headline repeated above the story.");
+            }
+            !heading
+        });
+    }
+    claims
 }
 
 /// A pull quote repeats a line of the body to catch the eye ("\"We will hire agents first.\" — the

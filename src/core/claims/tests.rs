@@ -962,3 +962,18 @@ fn a_site_linked_earlier_in_the_thread_is_an_outlet_when_named_again() {
     assert_eq!(claims[1].verdict.reason_names(), vec!["outlet"], "{claims:#?}");
     assert_eq!(claims[1].verdict.source().map(|s| s.name.as_str()), Some("Stackwise"));
 }
+
+#[test]
+fn a_page_repeating_its_headline_above_the_story_says_it_as_a_heading() {
+    let doc = Document::Article(Article {
+        id: Some("a1".into()),
+        outlet: Some("Tallis".into()),
+        url: None,
+        title: Some("Tallowmere Insurance to cut 1,640 jobs as AI takes over small claims".into()),
+        published: None,
+        text: "Tallowmere Insurance to cut 1,640 jobs as AI takes over small claims\n\nTallowmere Insurance said on Monday it will cut 1,640 jobs.".into(),
+    });
+    let claims = label_document(&doc, Lexicon::embedded());
+    let texts: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(texts, vec!["Tallowmere Insurance said on Monday it will cut 1,640 jobs."]);
+}
