@@ -36,6 +36,8 @@ struct HygieneFile {
     item_credit: String,
     named_turn: String,
     page_furniture: String,
+    pasted_announcement: String,
+    unvouched_paste: String,
 }
 
 /// The compiled hygiene rules.
@@ -66,6 +68,8 @@ pub struct Hygiene {
     /// not closing branches.", "ROBERT KINCAID, CEO, PELLWORTH FOODS: …"): that person says the line.
     named_turn: Regex,
     page_furniture: Regex,
+    pasted_announcement: Regex,
+    unvouched_paste: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -209,6 +213,8 @@ impl Hygiene {
             item_credit: compile("item_credit", &file.item_credit)?,
             named_turn: compile("named_turn", &file.named_turn)?,
             page_furniture: compile("page_furniture", &ci(&file.page_furniture))?,
+            pasted_announcement: compile("pasted_announcement", &ci(&file.pasted_announcement))?,
+            unvouched_paste: compile("unvouched_paste", &ci(&file.unvouched_paste))?,
         })
     }
 
@@ -229,14 +235,38 @@ impl Hygiene {
                 }
             }
         }
-        // A headline dropped just before, which an aggregator's credit line under it may bring back.
+        // A headline dropped just before, which an aggregator's credit line under it may bring back,
+        // and the outlet an app names in capitals above its headline ("THE STACKLINE").
         let mut headline: Option<String> = None;
+        let mut caps_outlet: Option<String> = None;
         for raw in joined_lines(text, kind) {
             let mut line = raw;
             if line.is_empty() {
                 continue;
             }
             let last_headline = headline.take();
+            let outlet_above = caps_outlet.take();
+            // "THE STACKLINE / Quillfeather cuts 640 jobs / 2d ago": the age line credits the headline
+            // to the outlet above it; an opinion or analysis section leaves it the writer's view.
+            if kind == Kind::Article && is_age(&line) {
+                match (last_headline, outlet_above) {
+                    (Some(h), Some(outlet)) => {
+                        let section = outlet.to_lowercase();
+                        let view = ["opinion", "analysis", "commentary", "column"].iter().any(|v| section.contains(v));
+                        let name = outlet.split('·').next().unwrap_or_default().trim();
+                        lines.push(if view { h } else { format!("{h} (via {})", title_case(name)) });
+                    }
+                    (Some(h), None) => lines.push(h),
+                    _ => {}
+                }
+                continue;
+            }
+            // "Headline / Freight broker X said on Wednesday it would eliminate 900 jobs. The cuts…
+            // / Lanyard News Service · 7d": a search page's snippet stands between a headline and its
+            // credit, and does not part them.
+            if kind == Kind::Article && last_headline.is_some() && line.trim_end().ends_with(['…']) {
+                headline = last_headline.clone();
+            }
             if kind == Kind::Article
                 && line.contains(['·', '•', '|'])
                 && let Some(c) = self.item_credit.captures(&line)
@@ -318,7 +348,12 @@ impl Hygiene {
             }
             if kind == Kind::Article && is_heading(&line) {
                 tracing::debug!(line = %line, "Dropped a heading before labelling.");
-                headline = Some(line);
+                if is_caps_name(&line) {
+                    caps_outlet = Some(line);
+                } else {
+                    caps_outlet = outlet_above;
+                    headline = Some(line);
+                }
                 continue;
             }
             lines.push(line);
@@ -326,6 +361,13 @@ impl Hygiene {
         blocks.push(Block { turn, text: lines.join("\n") });
         blocks.retain(|b| !b.text.is_empty());
         Cleaned { blocks, credit }
+    }
+
+    /// Whether a chat message pastes the company's own announcement (its first line says so) and the
+    /// poster does not disown it.
+    pub fn pastes_an_announcement(&self, message: &str) -> bool {
+        let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim();
+        self.pasted_announcement.is_match(first) && !self.unvouched_paste.is_match(first)
     }
 
     /// Whether a sentence is page furniture.
@@ -462,6 +504,53 @@ const NAME_ABBREVIATIONS: &[&str] =
     &["Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "U.S.", "U.K.", "St.", "Mr.", "Ms.", "Mrs.", "Dr.", "Prof."];
 
 /// A short line with no closing punctuation is a heading, a kicker or a link, not a sentence.
+/// "2d ago", "6h ago · Hana Wojcik": how old an app's item is, on a line of its own.
+fn is_age(line: &str) -> bool {
+    let first = line.split('·').next().unwrap_or_default().trim().to_lowercase();
+    let Some(unit) = first.strip_suffix(" ago") else { return false };
+    let digits = unit.chars().take_while(char::is_ascii_digit).count();
+    let unit = unit[digits..].trim();
+    (1..=2).contains(&digits)
+        && matches!(
+            unit,
+            "m" | "min"
+                | "mins"
+                | "minutes"
+                | "h"
+                | "hr"
+                | "hrs"
+                | "hours"
+                | "hour"
+                | "d"
+                | "day"
+                | "days"
+                | "w"
+                | "wk"
+                | "weeks"
+        )
+}
+
+/// An outlet's name as a news app sets it above a headline: capitals only, a few words, perhaps with
+/// its section after a dot ("LONE STAR TECH REVIEW · ANALYSIS").
+fn is_caps_name(line: &str) -> bool {
+    let letters = line.chars().filter(|c| c.is_alphabetic());
+    line.split_whitespace().count() <= 8
+        && line.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && letters.clone().all(char::is_uppercase)
+        && !line.chars().any(|c| c.is_ascii_digit())
+}
+
+/// "THE STACKLINE" → "The Stackline".
+fn title_case(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn is_heading(line: &str) -> bool {
     let trimmed = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_'));
     // "The 10-K puts headcount at about 2,300: https://…": a statement that ends on its link.
@@ -715,7 +804,6 @@ mod tests {
             "👍 1,204 · 287 comments",
             "Marrowgate field guy here.",
             "Kestrel engineer.",
-            "I run an ML team at a European insurer.",
             "4 minute read | May 4, 2026 3:47 PM GMT | Updated 41 min ago",
             "Market data provided by FactLine.",
             "Letters may be edited for length and clarity.",
@@ -828,6 +916,27 @@ mod tests {
                 "Tesselate to cut 1,100 jobs as AI agents take on more coding work (via Crestline Wire)",
                 "Tesselate's layoffs are about margins, not machines",
                 "Initech cuts 1,100 jobs, closes Dayton (via Stanchion Wire)",
+            ]
+        );
+        // A news app sets the outlet in capitals above the headline and the age below it; a search
+        // page puts a snippet between the headline and its credit.
+        let text = "TOP STORIES
+THE STACKLINE
+Quillfeather cuts 640 jobs, says AI agents now resolve most tickets
+2d ago · Hana Wojcik
+THE HARROW REVIEW · OPINION
+Quillfeather fired the people who knew its codebase
+9h ago
+Brackwater Logistics to cut 900 brokerage jobs, says AI agent now books loads
+Freight broker Brackwater said on Wednesday it would eliminate 900 jobs. The cuts, which amount to…
+Lanyard News Service · 7d";
+        assert_eq!(
+            kept(text),
+            vec![
+                "Quillfeather cuts 640 jobs, says AI agents now resolve most tickets (via The Stackline)",
+                "Quillfeather fired the people who knew its codebase",
+                "Freight broker Brackwater said on Wednesday it would eliminate 900 jobs.",
+                "Brackwater Logistics to cut 900 brokerage jobs, says AI agent now books loads (via Lanyard News Service)",
             ]
         );
     }

@@ -668,6 +668,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         let minutes = lex.is_meeting_notes(message.author.as_deref(), &message.text);
+        let pasted = lex.hygiene.pastes_an_announcement(&message.text);
         for l in &links {
             if let Some(host) = host_of(l).filter(|_| link_source(l, lex).is_some())
                 && let Some(label) = host.split('.').next().filter(|label| label.len() >= 4)
@@ -686,7 +687,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 && a.frame == Frame::Statement
                 && let Speaker::Official(name) | Speaker::Person(name) = &a.speaker
                 && lex.companies_in(name).is_empty()
-                && linked_sites.contains(&site_label(name))
+                && names_linked_site(name, &linked_sites)
                 && !tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()))
             {
                 a.speaker = Speaker::Outlet(name.clone());
@@ -696,6 +697,30 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             }
             let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
             let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link, minutes);
+            // A pasted announcement's own lines are the company's word: "Severance is 14 weeks".
+            let own_words = || {
+                !tokens
+                    .bare
+                    .iter()
+                    .enumerate()
+                    .any(|(i, w)| !tokens.quoted[i] && SINGULAR_FIRST_PERSON.contains(w.as_str()))
+            };
+            if pasted
+                && attr.is_none()
+                && own_words()
+                && matches!(&verdict, Verdict::Speculative { reasons, .. } if reasons.iter().all(|r| matches!(
+                    r,
+                    SpeculativeReason::Unsourced
+                        | SpeculativeReason::Prediction
+                        | SpeculativeReason::Hedge
+                        | SpeculativeReason::Conditional
+                        | SpeculativeReason::Opinion
+                )))
+            {
+                let name = ctx.company.clone().unwrap_or_else(|| "the company".into());
+                verdict =
+                    Verdict::sourced(SourcedReason::Official, Source { name, kind: SourceKind::Official, url: None });
+            }
             // A link backs what reads as reporting; a remark beside it ("That's more humane than
             // most") is the writer's view, which the link does not launder.
             if sentence
@@ -707,7 +732,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let hedges = markers::hedges(&tokens, lex);
             Claim { text, verdict, origin: origin.clone(), hedges }
         };
-        let cleaned = break_after_links(&lex.hygiene.clean(&message.text, Kind::Message).text());
+        let cleaned = break_after_links(&without_link_labels(&lex.hygiene.clean(&message.text, Kind::Message).text()));
         // A link written into the text backs what comes before it, not the remarks after it.
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
         for (n, sentence) in by_sentence(segments(&cleaned, lex)).into_iter().enumerate() {
@@ -739,9 +764,17 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     out
 }
 
-/// A name as a host's first label would spell it: "Scioto Post" → "sciotopost".
-fn site_label(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+/// Whether `name` names a site linked earlier, in full ("Scioto Post" for sciotopost.example) or by
+/// the words of its name a reply keeps ("The Record" for wichitarecord.example).
+fn names_linked_site(name: &str, sites: &[String]) -> bool {
+    let name = name.trim_start_matches("The ").trim_start_matches("the ");
+    let full: String = name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 4)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    sites.iter().any(|site| *site == full || !words.is_empty() && words.iter().all(|w| site.contains(w.as_str())))
 }
 
 /// "The Signal Desk piece says 15%", "the newsroom post also says": a page named by what it is, just
@@ -751,16 +784,17 @@ fn names_the_page(normalized: &str, lex: &Lexicon) -> bool {
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\''))
         .collect();
-    words.iter().enumerate().skip(1).any(|(i, w)| {
+    words.iter().enumerate().any(|(i, w)| {
         // "the … piece", "that post": a page already shared; "a Blind post", "Vantor's report" and
-        // "the other article" are others.
+        // "the other article" are others. A reply may open on the noun alone ("article says 230").
         let before = &words[i.saturating_sub(3)..i];
-        let determined = before
-            .iter()
-            .rev()
-            .take_while(|b| !b.ends_with("'s") && !b.ends_with("’s"))
-            .any(|b| matches!(*b, "the" | "that" | "this"))
-            && !before.iter().any(|b| matches!(*b, "other" | "another" | "second" | "new" | "different"));
+        let determined = i == 0
+            || before
+                .iter()
+                .rev()
+                .take_while(|b| !b.ends_with("'s") && !b.ends_with("’s"))
+                .any(|b| matches!(*b, "the" | "that" | "this"))
+                && !before.iter().any(|b| matches!(*b, "other" | "another" | "second" | "new" | "different"));
         lex.thread_reference_nouns.contains(*w) && determined && {
             let next = words[i + 1..].iter().find(|n| !matches!(**n, "also" | "even" | "only" | "actually"));
             next.is_some_and(|n| lex.say_verbs.contains(*n))
@@ -801,6 +835,31 @@ fn cites_a_source(text: &str, lex: &Lexicon) -> bool {
             || w.eq_ignore_ascii_case("per")
             || w.eq_ignore_ascii_case("according")
     })
+}
+
+/// The text without the names that label its links ("… 380 of us. Wichita Daily Record: https://…"):
+/// the link backs the sentence before it, and its label is no claim.
+fn without_link_labels(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(": http") {
+        let head = &rest[..at];
+        let start = head.rfind(['.', '!', '?', '\n']).map_or(0, |k| k + 1);
+        let label = head[start..].trim();
+        let words = label.split_whitespace().count();
+        let named = (1..=5).contains(&words)
+            && label.split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c == '&'));
+        if named && start > 0 {
+            out.push_str(&head[..start]);
+            out.push(' ');
+        } else {
+            out.push_str(head);
+            out.push(':');
+        }
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The text with a line break after every link that more words follow on the same line: "Zentrope

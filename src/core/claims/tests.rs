@@ -977,3 +977,37 @@ fn a_page_repeating_its_headline_above_the_story_says_it_as_a_heading() {
     let texts: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(texts, vec!["Tallowmere Insurance said on Monday it will cut 1,640 jobs."]);
 }
+
+#[test]
+fn a_pasted_announcement_is_the_companys_word_unless_the_poster_disowns_it() {
+    let claims = thread(&[(
+        "pasting the People Ops email since half of you are locked out\n\
+         Today we are reducing the Content organization by 140 roles.\n\
+         Severance is 14 weeks of base pay plus one week per year of service.",
+        "",
+    )]);
+    assert_eq!(labels(&claims), vec![("sourced", vec!["official"]), ("sourced", vec!["official"])], "{claims:#?}");
+    let claims = thread(&[(
+        "posting this HR thing someone shared in the alumni group, can't vouch for it\n\
+         Severance is two weeks per year of service.",
+        "",
+    )]);
+    assert_eq!(labels(&claims), vec![("speculative", vec!["unsourced"])], "{claims:#?}");
+}
+
+#[test]
+fn a_reply_naming_a_linked_outlet_by_part_of_its_name_or_the_page_alone_is_backed() {
+    let claims = thread(&[
+        ("380 agents go. https://wichitarecord.example/business/2026/05/18/tideway", ""),
+        ("The Record says Tideway is offering relocation to Dallas for up to 90 agents", ""),
+        ("article says 230 total, 140 of them in Montreal", ""),
+    ]);
+    assert!(claims[1..].iter().all(|c| c.verdict.is_sourced()), "{claims:#?}");
+    // A link's label is no claim: the link backs the sentence before it.
+    let claims = thread(&[(
+        "Tideway will close the center, 380 agents. Wichita Daily Record: https://wichitarecord.example/a",
+        "",
+    )]);
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    assert!(claims[0].verdict.is_sourced(), "{claims:#?}");
+}
