@@ -366,7 +366,15 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
                 frame_span: span,
             });
         }
-        candidates.push((span, span, Frame::Statement));
+        // "Quillfeather: still think '64% resolved' is the year's best metric": in an article a name
+        // in title case before a colon heads the writer's item about it; a speaker's line is quoted.
+        let topic = !ctx.is_thread
+            && colon == 0
+            && !tokens.orig[0].chars().all(|c| !c.is_lowercase())
+            && !tokens.orig.get(1).is_some_and(|w| w.starts_with(['"', '“']));
+        if !topic {
+            candidates.push((span, span, Frame::Statement));
+        }
     }
 
     for i in 0..tokens.len() {
@@ -1050,7 +1058,9 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         && lex.speakers.organisation_heads.contains(tokens.bare[head_end - 1].as_str())
         && !(span.start + 1..head_end).any(|k| tokens.capitalized(k))
     {
-        return Some(Speaker::Official(ctx.company.clone().unwrap_or(orig)));
+        // "The district says": a public body or a union is not the company the story is about.
+        let company = !PUBLIC_BODIES.contains(tokens.bare[head_end - 1].as_str());
+        return Some(Speaker::Official(ctx.company.clone().filter(|_| company).unwrap_or(orig)));
     }
     // "My hub manager says": in a thread, whoever the poster calls theirs is someone they know.
     let mine = tokens.bare[span.start] == "my"
@@ -1212,6 +1222,34 @@ static CLASS_ENDS: Words = Words::new(&[
     "throughout",
 ]);
 static RELATIVES: Words = Words::new(&["who", "whom", "that", "which", "i", "i've", "i'm", "we", "we've"]);
+/// Organisations named by what they are that are never the company a story is about.
+static PUBLIC_BODIES: Words = Words::new(&[
+    "district",
+    "county",
+    "city",
+    "township",
+    "commission",
+    "board",
+    "school",
+    "college",
+    "university",
+    "council",
+    "authority",
+    "ministry",
+    "department",
+    "regulator",
+    "government",
+    "union",
+    "guild",
+    "association",
+    "federation",
+    "agency",
+    "institute",
+    "foundation",
+    "nonprofit",
+    "hospital",
+]);
+
 /// Quantifiers that count nobody in particular.
 static VAGUE_QUANTIFIERS: Words =
     Words::new(&["many", "some", "most", "few", "numerous", "various", "countless", "other", "others"]);
@@ -1733,12 +1771,11 @@ mod tests {
 
     #[test]
     fn an_organisation_named_by_what_it_is_speaks_for_itself() {
-        for text in [
-            "The packaged-food maker said it would consolidate the work near Columbus.",
-            "The staff union said 45 jobs would be lost.",
-        ] {
-            assert_eq!(speaker(text, false), Some(Speaker::Official("Initech".into())), "{text}");
-        }
+        let text = "The packaged-food maker said it would consolidate the work near Columbus.";
+        assert_eq!(speaker(text, false), Some(Speaker::Official("Initech".into())), "{text}");
+        // A union or a public body is never the company the story is about.
+        let text = "The staff union said 45 jobs would be lost.";
+        assert_eq!(speaker(text, false), Some(Speaker::Official("The staff union".into())), "{text}");
     }
 
     #[test]

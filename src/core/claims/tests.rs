@@ -1011,3 +1011,15 @@ fn a_reply_naming_a_linked_outlet_by_part_of_its_name_or_the_page_alone_is_backe
     assert_eq!(claims.len(), 1, "{claims:#?}");
     assert!(claims[0].verdict.is_sourced(), "{claims:#?}");
 }
+
+#[test]
+fn a_newsletters_topic_label_is_no_speaker_and_a_public_body_speaks_for_itself() {
+    let (label, _, _) =
+        one(article("Tallis", "Quillfeather: still think \"64% resolved\" is the most creative metric of the year."));
+    assert_eq!(label, "speculative");
+    let (label, _, source) =
+        one(article("Tallis", "The district says the aides are being cut because of a $7.4 million deficit."));
+    assert_eq!((label.as_str(), source.as_deref()), ("sourced", Some("The district")));
+    let (label, reasons, _) = one(article("Tallis", "Redfield Outplacement counted 11,300 job cuts in May."));
+    assert_eq!((label.as_str(), reasons), ("sourced", vec!["official"]));
+}
