@@ -811,6 +811,10 @@ mod tests {
             "Senior Member · Posts: 2,311",
             "Three things that didn't make the piece",
             "✅ Yes — 23 ❌ No — 4 🤷 Can't tell — 17",
+            "To continue reading, subscribe to The Ledger.",
+            "You're getting this because you signed up at respawnrate.example.",
+            "Cutline readers get six months free at sorted.example/cutline.",
+            "📌 Resources for people affected by layoffs are pinned in #job-board.",
         ] {
             assert!(h.is_furniture(line), "{line}");
         }
@@ -820,6 +824,7 @@ mod tests {
             "I was one of the 900 let go from Brightwater.",
             "This article was amended on 5 August to correct the annual savings figure.",
             "The layoffs are here.",
+            "per the Q1 board letter it was 38% not 40 — it's pinned in #exec-updates",
         ] {
             assert!(!h.is_furniture(line), "{line}");
         }
