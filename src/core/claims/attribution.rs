@@ -576,13 +576,19 @@ pub fn gives_own_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     });
     !speaker_later
         && (0..tokens.len().min(5)).any(|k| {
-            matches!(tokens.bare[k].as_str(), "i" | "we")
+            let belief = |v: &String| lex.belief_verbs.contains(v.as_str()) && !lex.say_verbs.contains(v.as_str());
+            // "I'd guess", "We don't think", "I really believe": a modal, a negation or an adverb
+            // may stand between the writer and the verb.
+            let verb = match tokens.bare.get(k + 1).map(String::as_str) {
+                Some("would" | "do" | "don't" | "really" | "honestly" | "still" | "just" | "also" | "strongly") => {
+                    tokens.bare.get(k + 2)
+                }
+                _ => tokens.bare.get(k + 1),
+            };
+            matches!(tokens.bare[k].as_str(), "i" | "we" | "i'd" | "we'd")
                 && !tokens.quoted[k]
                 && (k == 0 || tokens.ends_chunk(k - 1))
-                && tokens
-                    .bare
-                    .get(k + 1)
-                    .is_some_and(|v| lex.belief_verbs.contains(v.as_str()) && !lex.say_verbs.contains(v.as_str()))
+                && verb.is_some_and(belief)
         })
 }
 

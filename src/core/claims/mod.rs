@@ -339,21 +339,36 @@ fn is_show_notes(text: &str, lex: &Lexicon) -> bool {
         || chapter_stamps(text) >= 3
 }
 
-/// How many chapter marks the text holds: "(02:14)", "[1:07:40]", a time in brackets that is no
-/// clock time (a live blog writes "10:42 a.m." without them).
+/// How many chapter marks the text holds: "(02:14)", "[1:07:40]", or "03:20 Brenner says …" opening
+/// a line or list item; a live blog's clock times ("10:42 a.m.", "11:05 ET") are no chapters.
 fn chapter_stamps(text: &str) -> usize {
-    text.match_indices(['(', '['])
+    let is_stamp = |s: &str| {
+        let parts: Vec<&str> = s.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts[0].len() <= 2
+            && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && parts[1..].iter().all(|p| p.len() == 2)
+    };
+    let bracketed = text
+        .match_indices(['(', '['])
         .filter(|(at, open)| {
             let close = if *open == "(" { ')' } else { ']' };
             let rest = &text[at + 1..];
-            let Some(end) = rest.find(close).filter(|&e| e <= 8) else { return false };
-            let parts: Vec<&str> = rest[..end].split(':').collect();
-            (2..=3).contains(&parts.len())
-                && parts[0].len() <= 2
-                && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                && parts[1..].iter().all(|p| p.len() == 2)
+            rest.find(close).filter(|&e| e <= 8).is_some_and(|end| is_stamp(&rest[..end]))
         })
-        .count()
+        .count();
+    let clock = ["a.m.", "p.m.", "am", "pm", "a.m", "p.m", "et", "pt", "ct", "gmt", "utc", "bst"];
+    let opening = text
+        .split(['\n', '>'])
+        .filter(|line| {
+            let mut words = line.split_whitespace().skip_while(|w| matches!(*w, "•" | "-" | "*" | "–" | "·"));
+            let (Some(first), Some(next)) = (words.next(), words.next()) else { return false };
+            is_stamp(first)
+                && next.chars().next().is_some_and(char::is_uppercase)
+                && !clock.iter().any(|c| next.eq_ignore_ascii_case(c))
+        })
+        .count();
+    bracketed + opening
 }
 
 /// "MAYA: The pyramid doesn't work …" / "JONAH: Give it three years …": a talk written down as turns

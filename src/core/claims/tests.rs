@@ -918,6 +918,7 @@ fn chapter_marks_make_show_notes_without_a_cue_word() {
     // A live blog's clock times are no chapters.
     assert_eq!(super::chapter_stamps("10:42 a.m. Initech confirms. (11:05 a.m.) More soon. [12:30 pm]"), 0);
     assert_eq!(super::chapter_stamps("(02:14) a (1:07:40) b [44:00] c"), 3);
+    assert_eq!(super::chapter_stamps("• 03:20 Brenner says\n• 11:45 Nicole says\n10:42 a.m. Initech confirms"), 2);
 }
 
 #[test]
@@ -1022,4 +1023,15 @@ fn a_newsletters_topic_label_is_no_speaker_and_a_public_body_speaks_for_itself()
     assert_eq!((label.as_str(), source.as_deref()), ("sourced", Some("The district")));
     let (label, reasons, _) = one(article("Tallis", "Redfield Outplacement counted 11,300 job cuts in May."));
     assert_eq!((label.as_str(), reasons), ("sourced", vec!["official"]));
+}
+
+#[test]
+fn the_writers_own_view_with_a_modal_or_negation_between_is_still_theirs() {
+    for text in [
+        "We'd guess Grinnell Farm Mutual and one other Iowa carrier announce similar plans within a year.",
+        "I don't think leadership ever saw those tickets.",
+    ] {
+        let (label, _, _) = one(article("Tallis", text));
+        assert_eq!(label, "speculative", "{text}");
+    }
 }
