@@ -95,9 +95,13 @@ pub const CORPUS_WORLD11B: &str = include_str!("../eval/corpus-world11b.jsonl");
 /// Reddit, Hacker News, LinkedIn, Blind and forums with their bots, pastes and polls.
 pub const CORPUS_WORLD12A: &str = include_str!("../eval/corpus-world12a.jsonl");
 pub const CORPUS_WORLD12B: &str = include_str!("../eval/corpus-world12b.jsonl");
+/// Written blind at the end of the same round and scored before anything was tuned on them: every
+/// article style; team chat, Reddit, Hacker News, LinkedIn, Blind and forums.
+pub const CORPUS_WORLD13A: &str = include_str!("../eval/corpus-world13a.jsonl");
+pub const CORPUS_WORLD13B: &str = include_str!("../eval/corpus-world13b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 26] = [
+const CORPORA: [&str; 28] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -124,6 +128,8 @@ const CORPORA: [&str; 26] = [
     CORPUS_WORLD11B,
     CORPUS_WORLD12A,
     CORPUS_WORLD12B,
+    CORPUS_WORLD13A,
+    CORPUS_WORLD13B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

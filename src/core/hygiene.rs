@@ -815,6 +815,12 @@ mod tests {
             "You're getting this because you signed up at respawnrate.example.",
             "Cutline readers get six months free at sorted.example/cutline.",
             "📌 Resources for people affected by layoffs are pinned in #job-board.",
+            "From: People Team <people@quillmere.example>",
+            "Speculation → #off-topic.",
+            "Posts without sources may be removed.",
+            "1️⃣ Nimbrel 8",
+            "@gwen.o and @ravi.s, you've been matched for a coffee chat this week.",
+            "(Ruth Adeyemi, CEO)",
         ] {
             assert!(h.is_furniture(line), "{line}");
         }
@@ -825,6 +831,7 @@ mod tests {
             "This article was amended on 5 August to correct the annual savings figure.",
             "The layoffs are here.",
             "per the Q1 board letter it was 38% not 40 — it's pinned in #exec-updates",
+            "per Bloomberg it's effective Jan 15",
         ] {
             assert!(!h.is_furniture(line), "{line}");
         }

@@ -398,6 +398,13 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         {
             continue;
         }
+        // "nine days before Marrowick reports first-quarter results": a time clause, not a statement.
+        if i > 1
+            && matches!(tokens.bare[i - 2].as_str(), "before" | "after" | "until" | "once" | "whenever")
+            && tokens.capitalized(i - 1)
+        {
+            continue;
+        }
         // "the press release never once says AI": what a source leaves unsaid is the writer's reading.
         if (i.saturating_sub(2)..i).any(|k| tokens.bare[k] == "never") {
             unsaid = true;

@@ -1035,3 +1035,12 @@ fn the_writers_own_view_with_a_modal_or_negation_between_is_still_theirs() {
         assert_eq!(label, "speculative", "{text}");
     }
 }
+
+#[test]
+fn a_time_clause_frames_nothing_and_a_look_designed_is_the_writers_reading() {
+    let (label, reasons, _) = one(article(
+        "Tallis",
+        "The timing, nine days before Marrowick reports first-quarter results, looks designed to bury the news.",
+    ));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["opinion"]));
+}
