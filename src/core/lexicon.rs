@@ -6,7 +6,7 @@ use super::hygiene::{Hygiene, HygieneError};
 use crate::fast_regex::AsciiMask;
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A set of words asked about every token of every claim: hashed with foldhash (seeded per process),
 /// several times faster than the standard SipHash on short keys.
@@ -379,11 +379,25 @@ pub struct Lexicon {
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
     outlet_names: PhraseSet,
+    /// Each outlet domain → the first outlet (in file order) that lists it: every item's hosts are
+    /// looked up, and comparing a host with every outlet's every domain cost more than the lookup.
+    outlet_domains: HashMap<String, usize, foldhash::fast::RandomState>,
     pub companies: Vec<Company>,
     company_names: PhraseSet,
     pub scanner: Scanner,
     /// What on a page is neither a claim nor a speaker (`config/hygiene.toml`).
     pub hygiene: Hygiene,
+}
+
+/// Every outlet domain → the first outlet (in file order) that lists it.
+fn outlet_domains(outlets: &[Outlet]) -> HashMap<String, usize, foldhash::fast::RandomState> {
+    let mut domains = HashMap::default();
+    for (i, outlet) in outlets.iter().enumerate() {
+        for domain in &outlet.domains {
+            domains.entry(domain.clone()).or_insert(i);
+        }
+    }
+    domains
 }
 
 fn set(words: Vec<String>) -> WordSet {
@@ -530,6 +544,7 @@ impl Lexicon {
                 list: "names".into(),
                 source,
             })?,
+            outlet_domains: outlet_domains(&outlets_list),
             outlets: outlets_list,
             company_names: PhraseSet::new(&all_company_names, false).map_err(|source| LexiconError::Pattern {
                 file: "companies.toml",
@@ -548,9 +563,16 @@ impl Lexicon {
         self.outlets.iter().find(|o| o.names.iter().any(|n| n == found))
     }
 
-    /// The outlet that publishes at `host` (or a subdomain of it).
+    /// The outlet that publishes at `host` (or a subdomain of it): of the outlets with a domain
+    /// `host` is on, the first in file order. A host is on a domain that is the host itself or
+    /// follows one of its dots, so those are the only domains looked up.
     pub fn outlet_for_host(&self, host: &str) -> Option<&Outlet> {
-        self.outlets.iter().find(|o| o.domains.iter().any(|d| on_domain(host, d)))
+        let after_dots = host.match_indices('.').map(|(dot, _)| &host[dot + 1..]);
+        std::iter::once(host)
+            .chain(after_dots)
+            .filter_map(|d| self.outlet_domains.get(d))
+            .min()
+            .map(|&i| &self.outlets[i])
     }
 
     /// Whether `host` is a social network, whose posts do not back a claim.
@@ -621,6 +643,21 @@ mod tests {
         }
         assert!(deferred.is_match("Initech will lay off 300 people"));
         assert!(deferred.compiled.get().is_some());
+    }
+
+    #[test]
+    fn the_outlet_for_a_host_is_the_first_with_a_domain_the_host_is_on() {
+        let lex = Lexicon::embedded();
+        let by_scan = |host: &str| lex.outlets.iter().find(|o| o.domains.iter().any(|d| on_domain(host, d)));
+        let mut hosts: Vec<String> = lex.outlets.iter().flat_map(|o| o.domains.clone()).collect();
+        let more: Vec<String> =
+            hosts.iter().flat_map(|d| [format!("www.{d}"), format!("x{d}"), format!("a.b.{d}")]).collect();
+        hosts.extend(more);
+        hosts.extend(["", ".", "com", "news.example", "reuters.com.", "..reuters.com"].map(String::from));
+        for host in &hosts {
+            assert_eq!(lex.outlet_for_host(host).map(Outlet::name), by_scan(host).map(Outlet::name), "{host:?}");
+        }
+        assert_eq!(lex.outlet_for_host("www.reuters.com").map(Outlet::name), Some("Reuters"));
     }
 
     #[test]
