@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 use regex_automata::util::pool::Pool;
-use regex_automata::{Anchored, Input, hybrid, nfa::thompson};
+use regex_automata::{Anchored, Input, PatternID, hybrid, nfa::thompson};
 use regex_syntax::hir::{Class, Hir, HirKind, Literal, Look};
 
 /// Typographic marks common in news copy that are neither word characters nor spaces: dashes,
@@ -166,6 +166,10 @@ fn without_unicode_word_boundaries(hir: Hir) -> Hir {
 /// that costs a sizeable part of start-up; a yes or no needs only the forward automaton without
 /// groups, searched lazily as the full engine searches it. A pattern that automaton cannot take
 /// (Unicode word boundaries) gets the full engine, as does any search it cannot finish.
+///
+/// Several patterns can share one automaton ([`MatchOnly::new_many`]): it answers whether any of
+/// them matches, and whether one given pattern does, so rules asked about in two groups, one inside
+/// the other, are compiled once rather than once per group.
 #[derive(Clone)]
 pub struct MatchOnly(Arc<Engine>);
 
@@ -174,16 +178,17 @@ pub struct MatchOnly(Arc<Engine>);
 enum Engine {
     Lazy {
         dfa: hybrid::dfa::DFA,
-        /// Every match starts at the beginning (`^…`): the search stops where the pattern fails
-        /// instead of trying every later position.
+        /// Every match starts at the beginning (`^…`): the search stops where the patterns fail
+        /// instead of trying every later position, and one pattern can be searched on its own.
         anchored: bool,
         caches: CachePool,
-        pattern: String,
-        /// Built only if a search cannot finish on the lazy automaton.
-        fallback: OnceLock<Regex>,
+        patterns: Vec<String>,
+        /// One full engine per pattern, built only if a search cannot finish on the lazy automaton
+        /// (or, for a pattern asked about alone, if the patterns are not all anchored).
+        fallback: OnceLock<Vec<Regex>>,
         limits: (usize, usize),
     },
-    Full(Regex),
+    Full(Vec<Regex>),
 }
 
 type CachePool =
@@ -194,64 +199,97 @@ impl MatchOnly {
     /// `regex::RegexBuilder::new(pattern).size_limit(size_limit).dfa_size_limit(dfa_size_limit)`;
     /// a pattern that builder rejects is rejected with its error.
     pub fn new(pattern: &str, size_limit: usize, dfa_size_limit: usize) -> Result<Self, regex::Error> {
-        let full = || regex::RegexBuilder::new(pattern).size_limit(size_limit).dfa_size_limit(dfa_size_limit).build();
+        Self::new_many(&[pattern], size_limit, dfa_size_limit)
+    }
+
+    /// Compiles `patterns` into one automaton, each with the syntax and limits of [`MatchOnly::new`]
+    /// (if together they outgrow the size limit, each gets a full engine of its own); a pattern that
+    /// builder rejects is rejected with its error.
+    pub fn new_many(patterns: &[&str], size_limit: usize, dfa_size_limit: usize) -> Result<Self, regex::Error> {
+        let full = || -> Result<Self, regex::Error> {
+            let engines: Result<Vec<Regex>, _> =
+                patterns.iter().map(|p| full_engine(p, (size_limit, dfa_size_limit))).collect();
+            Ok(Self(Arc::new(Engine::Full(engines?))))
+        };
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new().which_captures(thompson::WhichCaptures::None).nfa_size_limit(Some(size_limit)),
             )
-            .build(pattern);
-        let Ok(nfa) = nfa else { return full().map(|re| Self(Arc::new(Engine::Full(re)))) };
+            .build_many(patterns);
+        let Ok(nfa) = nfa else { return full() };
         let anchored = nfa.is_always_start_anchored();
         let dfa = hybrid::dfa::DFA::builder()
-            .configure(hybrid::dfa::Config::new().cache_capacity(dfa_size_limit))
+            .configure(hybrid::dfa::Config::new().cache_capacity(dfa_size_limit).starts_for_each_pattern(anchored))
             .build_from_nfa(nfa);
-        let Ok(dfa) = dfa else { return full().map(|re| Self(Arc::new(Engine::Full(re)))) };
+        let Ok(dfa) = dfa else { return full() };
         let for_caches = dfa.clone();
         let caches: CachePool = Pool::new(Box::new(move || for_caches.create_cache()));
         Ok(Self(Arc::new(Engine::Lazy {
             dfa,
             anchored,
             caches,
-            pattern: pattern.to_string(),
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
             fallback: OnceLock::new(),
             limits: (size_limit, dfa_size_limit),
         })))
     }
 
+    /// Whether any of the patterns matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
         match &*self.0 {
-            Engine::Full(re) => re.is_match(text),
-            Engine::Lazy { dfa, anchored, caches, pattern, fallback, limits } => {
+            Engine::Full(engines) => engines.iter().any(|re| re.is_match(text)),
+            Engine::Lazy { dfa, anchored, caches, patterns, fallback, limits } => {
                 let how = if *anchored { Anchored::Yes } else { Anchored::No };
                 let input = Input::new(text).anchored(how).earliest(true);
                 match dfa.try_search_fwd(&mut caches.get(), &input) {
                     Ok(found) => found.is_some(),
-                    Err(_) => fallback
-                        .get_or_init(|| {
-                            regex::RegexBuilder::new(pattern)
-                                .size_limit(limits.0)
-                                .dfa_size_limit(limits.1)
-                                .build()
-                                .expect("the pattern compiled once already")
-                        })
-                        .is_match(text),
+                    Err(_) => fallbacks(fallback, patterns, *limits).iter().any(|re| re.is_match(text)),
                 }
             }
         }
     }
 
-    /// The pattern as written.
-    pub fn as_str(&self) -> &str {
+    /// Whether pattern number `index` (in the order given) matches `text`.
+    pub fn is_match_one(&self, index: usize, text: &str) -> bool {
         match &*self.0 {
-            Engine::Full(re) => re.as_str(),
-            Engine::Lazy { pattern, .. } => pattern,
+            Engine::Full(engines) => engines[index].is_match(text),
+            Engine::Lazy { dfa, anchored: true, caches, patterns, fallback, limits } => {
+                let input = Input::new(text).anchored(Anchored::Pattern(PatternID::must(index))).earliest(true);
+                match dfa.try_search_fwd(&mut caches.get(), &input) {
+                    Ok(found) => found.is_some(),
+                    Err(_) => fallbacks(fallback, patterns, *limits)[index].is_match(text),
+                }
+            }
+            Engine::Lazy { patterns, fallback, limits, .. } => {
+                fallbacks(fallback, patterns, *limits)[index].is_match(text)
+            }
+        }
+    }
+
+    /// The patterns as written.
+    pub fn patterns(&self) -> Vec<&str> {
+        match &*self.0 {
+            Engine::Full(engines) => engines.iter().map(Regex::as_str).collect(),
+            Engine::Lazy { patterns, .. } => patterns.iter().map(String::as_str).collect(),
         }
     }
 }
 
+/// The full engine for one pattern, with the limits a [`MatchOnly`] was given.
+fn full_engine(pattern: &str, limits: (usize, usize)) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern).size_limit(limits.0).dfa_size_limit(limits.1).build()
+}
+
+/// The full engines of patterns that compiled into the lazy automaton already, built on first use.
+fn fallbacks<'f>(fallback: &'f OnceLock<Vec<Regex>>, patterns: &[String], limits: (usize, usize)) -> &'f [Regex] {
+    fallback.get_or_init(|| {
+        patterns.iter().map(|p| full_engine(p, limits).expect("the pattern compiled once already")).collect()
+    })
+}
+
 impl std::fmt::Debug for MatchOnly {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("MatchOnly").field(&self.as_str()).finish()
+        f.debug_tuple("MatchOnly").field(&self.patterns()).finish()
     }
 }
 
@@ -325,12 +363,33 @@ mod tests {
         ] {
             let full = Regex::new(pattern).unwrap();
             let only = MatchOnly::new(pattern, 10 << 20, 2 << 20).unwrap();
-            assert_eq!(only.as_str(), pattern);
+            assert_eq!(only.patterns(), [pattern]);
             for text in texts {
                 assert_eq!(only.is_match(text), full.is_match(text), "{pattern} on {text:?}");
             }
         }
         assert!(MatchOnly::new(r"(unclosed", 10 << 20, 2 << 20).is_err());
+    }
+
+    #[test]
+    fn patterns_sharing_one_automaton_answer_as_each_one_alone() {
+        let texts =
+            ["", "Share this article", "share this", "Thanks for reading.", "By Jane Doe", "Zoë \u{2014} share"];
+        for patterns in [
+            vec![r"(?i)^(?:share this(?-u:\b).*)", r"(?i)^(?:thanks for reading\.?)$", r"(?i)^by\s+\p{Lu}\w+$"],
+            vec![r"(?i)share", r"(?i)^thanks", r"(?i)\bzoë\b"],
+        ] {
+            let many = MatchOnly::new_many(&patterns, 10 << 20, 2 << 20).unwrap();
+            assert_eq!(many.patterns(), patterns);
+            for text in texts {
+                let alone: Vec<bool> = patterns.iter().map(|p| Regex::new(p).unwrap().is_match(text)).collect();
+                assert_eq!(many.is_match(text), alone.contains(&true), "{patterns:?} on {text:?}");
+                for (i, &m) in alone.iter().enumerate() {
+                    assert_eq!(many.is_match_one(i, text), m, "{} on {text:?}", patterns[i]);
+                }
+            }
+        }
+        assert!(MatchOnly::new_many(&["a", "(unclosed"], 10 << 20, 2 << 20).is_err());
     }
 
     #[test]

@@ -105,37 +105,54 @@ impl Cleaned {
 /// The furniture rules joined by how they are anchored. Rules anchored at the start share one
 /// anchored automaton that gives up at a sentence's first unfamiliar word; the rest share one that
 /// scans; rules anchored at both ends also form the check for whole lines (any other rule could
-/// drop a paragraph for one sentence in it).
+/// drop a paragraph for one sentence in it). The whole-line rules are a pattern of their own inside
+/// the anchored automaton rather than a second automaton, so they are compiled once.
 #[derive(Debug, Clone)]
 struct FurnitureGate {
     anchored: Option<MatchOnly>,
+    /// The anchored automaton's pattern that holds the rules anchored at both ends, if any.
+    whole_line: Option<usize>,
     floating: Option<MatchOnly>,
-    whole_line: Option<MatchOnly>,
 }
 
 impl FurnitureGate {
     fn new(patterns: &[String], ci: &dyn Fn(&str) -> String) -> Result<Self, regex::Error> {
-        let join = |parts: Vec<String>, prefix: &str| -> Result<Option<MatchOnly>, regex::Error> {
-            if parts.is_empty() {
+        let join = |parts: &[&str], prefix: &str| -> Option<String> {
+            let body = parts.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+            (!parts.is_empty()).then(|| ci(&format!("{prefix}(?:{body})")))
+        };
+        let compile = |joined: &[String]| -> Result<Option<MatchOnly>, regex::Error> {
+            if joined.is_empty() {
                 return Ok(None);
             }
-            let body = parts.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+            let joined: Vec<&str> = joined.iter().map(String::as_str).collect();
             // Patterns get more room than the default: the joined rules are one large automaton.
-            MatchOnly::new(&ci(&format!("{prefix}(?:{body})")), 64 << 20, 16 << 20).map(Some)
+            MatchOnly::new_many(&joined, 64 << 20, 16 << 20).map(Some)
         };
-        let anchored = patterns.iter().filter_map(|p| anchored_rest(p).map(str::to_string)).collect();
-        let floating = patterns.iter().filter(|p| anchored_rest(p).is_none()).cloned().collect();
-        let whole_line = patterns
-            .iter()
-            .filter_map(|p| anchored_rest(p).filter(|rest| rest.ends_with('$') && !rest.ends_with("\\$")))
-            .map(str::to_string)
-            .collect();
-        Ok(Self { anchored: join(anchored, "^")?, floating: join(floating, "")?, whole_line: join(whole_line, "^")? })
+        let is_whole_line = |rest: &str| rest.ends_with('$') && !rest.ends_with("\\$");
+        let (whole_line, sentence_only): (Vec<&str>, Vec<&str>) =
+            patterns.iter().filter_map(|p| anchored_rest(p)).partition(|rest| is_whole_line(rest));
+        let floating: Vec<&str> = patterns.iter().filter(|p| anchored_rest(p).is_none()).map(String::as_str).collect();
+        let anchored: Vec<String> = [join(&sentence_only, "^"), join(&whole_line, "^")].into_iter().flatten().collect();
+        Ok(Self {
+            anchored: compile(&anchored)?,
+            whole_line: (!whole_line.is_empty()).then_some(anchored.len() - 1),
+            floating: compile(join(&floating, "").as_slice())?,
+        })
     }
 
+    /// Whether any rule matches a sentence.
     fn is_match(&self, text: &str) -> bool {
         self.anchored.as_ref().is_some_and(|r| r.is_match(text))
             || self.floating.as_ref().is_some_and(|r| r.is_match(text))
+    }
+
+    /// Whether a rule anchored at both ends matches a whole line.
+    fn is_whole_line(&self, line: &str) -> bool {
+        match (&self.anchored, self.whole_line) {
+            (Some(anchored), Some(index)) => anchored.is_match_one(index, line),
+            _ => false,
+        }
     }
 }
 
@@ -321,7 +338,7 @@ impl Hygiene {
                 tracing::debug!(line = %line, "Dropped a scraped page's submission title.");
                 continue;
             }
-            if self.furniture_gate.whole_line.as_ref().is_some_and(|r| r.is_match(&line)) && !self.is_exempt(&line) {
+            if self.furniture_gate.is_whole_line(&line) && !self.is_exempt(&line) {
                 let rule = || self.furniture_rule(&line).unwrap_or_default();
                 tracing::debug!(line = %line, rule = rule(), "Dropped page furniture before labelling.");
                 continue;

@@ -6,12 +6,12 @@ use super::hygiene::{Hygiene, HygieneError};
 use crate::fast_regex::AsciiMask;
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A set of words asked about every token of every claim: hashed with foldhash (seeded per process),
 /// several times faster than the standard SipHash on short keys.
 pub type WordSet = HashSet<String, foldhash::fast::RandomState>;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 const DEFAULT_LEXICON: &str = include_str!("../../config/lexicon.toml");
 const DEFAULT_OUTLETS: &str = include_str!("../../config/outlets.toml");
@@ -39,11 +39,20 @@ pub enum LexiconError {
 /// A set of phrases matched as whole words anywhere in a text.
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
-    regex: Option<Regex>,
-    /// Lets the regex search news copy on its fast automaton.
-    mask: AsciiMask,
+    /// The phrases joined into one pattern; `None` for an empty set, which matches nothing.
+    pattern: Option<String>,
+    /// The pattern compiled, with the mask that lets it search news copy on its fast automaton.
+    /// Compiled on first use: most sets are asked about claims through the lexicon's [`Scanner`]
+    /// only, and compiling every set's regex at start-up was a sizeable part of loading the lexicon.
+    compiled: OnceLock<Compiled>,
     /// This set's number in the lexicon's [`Scanner`], for sets matched on normalized claim text.
     id: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+struct Compiled {
+    regex: Regex,
+    mask: AsciiMask,
 }
 
 /// Every case-insensitive phrase of a lexicon in one Aho-Corasick automaton: the labeller asks a
@@ -109,9 +118,18 @@ pub struct Hit {
 }
 
 impl PhraseSet {
+    /// The set, compiled at once, so a list that cannot be compiled is reported here.
     fn new(phrases: &[String], case_insensitive: bool) -> Result<Self, regex::Error> {
+        let set = Self::deferred(phrases, case_insensitive);
+        set.compiled()?;
+        Ok(set)
+    }
+
+    /// The set, compiled on first use. Only for sets the [`Scanner`] also holds: their phrases are
+    /// escaped literals, which always parse, and the scanner was built from them already.
+    fn deferred(phrases: &[String], case_insensitive: bool) -> Self {
         if phrases.is_empty() {
-            return Ok(Self { regex: None, mask: AsciiMask::default(), id: None });
+            return Self { pattern: None, compiled: OnceLock::new(), id: None };
         }
         let mut sorted: Vec<&String> = phrases.iter().collect();
         sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
@@ -129,8 +147,25 @@ impl PhraseSet {
             })
             .collect();
         let flags = if case_insensitive { "(?i)" } else { "" };
-        let regex = Regex::new(&format!("{flags}(?:{})", alternatives.join("|")))?;
-        Ok(Self { mask: AsciiMask::for_patterns([regex.as_str()]), regex: Some(regex), id: None })
+        Self { pattern: Some(format!("{flags}(?:{})", alternatives.join("|"))), compiled: OnceLock::new(), id: None }
+    }
+
+    /// The compiled pattern, compiling it if no one has yet; `Ok(None)` for an empty set.
+    fn compiled(&self) -> Result<Option<&Compiled>, regex::Error> {
+        let Some(pattern) = &self.pattern else { return Ok(None) };
+        if let Some(compiled) = self.compiled.get() {
+            return Ok(Some(compiled));
+        }
+        let regex = Regex::new(pattern)?;
+        let mask = AsciiMask::for_patterns([regex.as_str()]);
+        Ok(Some(self.compiled.get_or_init(|| Compiled { regex, mask })))
+    }
+
+    /// The compiled pattern for a search. A deferred set joins escaped literals, so it can fail only
+    /// by outgrowing the regex size limit, which a list the scanner holds in one automaton is far
+    /// from; a list that did would stop here, naming the error.
+    fn searcher(&self) -> Option<&Compiled> {
+        self.compiled().unwrap_or_else(|e| panic!("a lexicon phrase list does not compile: {e}"))
     }
 
     /// The set's number in its lexicon's scanner, if it has one.
@@ -139,18 +174,19 @@ impl PhraseSet {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.regex.as_ref().is_some_and(|r| r.is_match(&self.mask.apply(text)))
+        self.searcher().is_some_and(|c| c.regex.is_match(&c.mask.apply(text)))
     }
 
     pub fn hits(&self, text: &str) -> Vec<Hit> {
-        match &self.regex {
-            Some(r) => r.find_iter(&self.mask.apply(text)).map(|m| Hit { start: m.start(), end: m.end() }).collect(),
+        match self.searcher() {
+            Some(c) => c.regex.find_iter(&c.mask.apply(text)).map(|m| Hit { start: m.start(), end: m.end() }).collect(),
             None => Vec::new(),
         }
     }
 
     pub fn first<'t>(&self, text: &'t str) -> Option<&'t str> {
-        self.regex.as_ref()?.find(&self.mask.apply(text)).map(|m| &text[m.range()])
+        let c = self.searcher()?;
+        c.regex.find(&c.mask.apply(text)).map(|m| &text[m.range()])
     }
 }
 
@@ -397,11 +433,25 @@ pub struct Lexicon {
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
     outlet_names: PhraseSet,
+    /// Each outlet domain → the first outlet (in file order) that lists it: every item's hosts are
+    /// looked up, and comparing a host with every outlet's every domain cost more than the lookup.
+    outlet_domains: HashMap<String, usize, foldhash::fast::RandomState>,
     pub companies: Vec<Company>,
     company_names: PhraseSet,
     pub scanner: Scanner,
     /// What on a page is neither a claim nor a speaker (`config/hygiene.toml`).
     pub hygiene: Hygiene,
+}
+
+/// Every outlet domain → the first outlet (in file order) that lists it.
+fn outlet_domains(outlets: &[Outlet]) -> HashMap<String, usize, foldhash::fast::RandomState> {
+    let mut domains = HashMap::default();
+    for (i, outlet) in outlets.iter().enumerate() {
+        for domain in &outlet.domains {
+            domains.entry(domain.clone()).or_insert(i);
+        }
+    }
+    domains
 }
 
 fn set(words: Vec<String>) -> WordSet {
@@ -472,13 +522,17 @@ impl Lexicon {
         ];
         let numbered: Vec<(u16, &[String])> = scanned.iter().enumerate().map(|(i, l)| (i as u16, *l)).collect();
         let scanner = Scanner::new(&numbered).map_err(|e| LexiconError::Scanner(e.to_string()))?;
+        // A set the scanner holds is compiled on first use, since most are only ever scanned; the
+        // others are compiled now, so a list that cannot be compiled is reported at load.
         let phrases = |list: &str, words: &[String]| -> Result<PhraseSet, LexiconError> {
-            let mut set = PhraseSet::new(words, true).map_err(|source| LexiconError::Pattern {
-                file: "lexicon.toml",
-                list: list.to_string(),
-                source,
-            })?;
-            set.id = scanned.iter().position(|l| std::ptr::eq(*l, words)).map(|i| i as u16);
+            let id = scanned.iter().position(|l| std::ptr::eq(*l, words)).map(|i| i as u16);
+            let set = match id {
+                Some(_) => Ok(PhraseSet::deferred(words, true)),
+                None => PhraseSet::new(words, true),
+            };
+            let mut set =
+                set.map_err(|source| LexiconError::Pattern { file: "lexicon.toml", list: list.to_string(), source })?;
+            set.id = id;
             Ok(set)
         };
         Ok(Self {
@@ -547,6 +601,7 @@ impl Lexicon {
                 list: "names".into(),
                 source,
             })?,
+            outlet_domains: outlet_domains(&outlets_list),
             outlets: outlets_list,
             company_names: PhraseSet::new(&all_company_names, false).map_err(|source| LexiconError::Pattern {
                 file: "companies.toml",
@@ -571,9 +626,16 @@ impl Lexicon {
         })
     }
 
-    /// The outlet that publishes at `host` (or a subdomain of it).
+    /// The outlet that publishes at `host` (or a subdomain of it): of the outlets with a domain
+    /// `host` is on, the first in file order. A host is on a domain that is the host itself or
+    /// follows one of its dots, so those are the only domains looked up.
     pub fn outlet_for_host(&self, host: &str) -> Option<&Outlet> {
-        self.outlets.iter().find(|o| o.domains.iter().any(|d| on_domain(host, d)))
+        let after_dots = host.match_indices('.').map(|(dot, _)| &host[dot + 1..]);
+        std::iter::once(host)
+            .chain(after_dots)
+            .filter_map(|d| self.outlet_domains.get(d))
+            .min()
+            .map(|&i| &self.outlets[i])
     }
 
     /// Whether a chat message is the notes of a meeting the company held: its first line names
@@ -663,6 +725,37 @@ mod tests {
         assert!(set.is_match("they may cut"));
         assert!(!set.is_match("mayhem"));
         assert!(set.is_match("they'll cut"));
+    }
+
+    #[test]
+    fn a_scanned_set_is_compiled_on_first_use_and_matches_as_one_compiled_at_once() {
+        let lex = Lexicon::from_toml(DEFAULT_LEXICON, DEFAULT_OUTLETS, DEFAULT_COMPANIES, DEFAULT_HYGIENE).unwrap();
+        let deferred = &lex.markers.layoff_actions;
+        assert!(deferred.scanner_id().is_some() && deferred.compiled.get().is_none());
+        assert!(lex.thread_references.compiled.get().is_some(), "a set without a scanner id compiles at load");
+        let at_once = PhraseSet::new(&["lay off".into(), "cut".into(), "'ll".into()], true).unwrap();
+        let later = PhraseSet::deferred(&["lay off".into(), "cut".into(), "'ll".into()], true);
+        for text in ["Acme will LAY OFF 40 and cut more", "haircuts", "they'll \u{2014} cut", ""] {
+            assert_eq!(later.hits(text), at_once.hits(text), "{text}");
+            assert_eq!(later.first(text), at_once.first(text), "{text}");
+        }
+        assert!(deferred.is_match("Initech will lay off 300 people"));
+        assert!(deferred.compiled.get().is_some());
+    }
+
+    #[test]
+    fn the_outlet_for_a_host_is_the_first_with_a_domain_the_host_is_on() {
+        let lex = Lexicon::embedded();
+        let by_scan = |host: &str| lex.outlets.iter().find(|o| o.domains.iter().any(|d| on_domain(host, d)));
+        let mut hosts: Vec<String> = lex.outlets.iter().flat_map(|o| o.domains.clone()).collect();
+        let more: Vec<String> =
+            hosts.iter().flat_map(|d| [format!("www.{d}"), format!("x{d}"), format!("a.b.{d}")]).collect();
+        hosts.extend(more);
+        hosts.extend(["", ".", "com", "news.example", "reuters.com.", "..reuters.com"].map(String::from));
+        for host in &hosts {
+            assert_eq!(lex.outlet_for_host(host).map(Outlet::name), by_scan(host).map(Outlet::name), "{host:?}");
+        }
+        assert_eq!(lex.outlet_for_host("www.reuters.com").map(Outlet::name), Some("Reuters"));
     }
 
     #[test]

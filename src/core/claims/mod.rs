@@ -314,7 +314,13 @@ fn repeat_key(text: &str) -> String {
         let after = rest[end + close.len_utf8()..].trim_start();
         (after.is_empty() || after.starts_with(['—', '–', '-'])).then(|| &rest[..end])
     });
-    quoted.unwrap_or(text).chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    let said = quoted.unwrap_or(text);
+    if said.is_ascii() {
+        // Byte by byte: for ASCII, `is_alphanumeric` and `to_lowercase` are their ASCII forms.
+        let bytes = said.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase()));
+        return bytes.collect();
+    }
+    said.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// A show host's view: opinion, with the forecasts and hedges in what they said; what they only heard
@@ -377,7 +383,7 @@ fn has_transcript_turns(text: &str) -> bool {
     const NOT_NAMES: &[&str] = &["EDIT", "UPDATE", "UPDATED", "NOTE", "CORRECTION", "BREAKING", "FAQ", "TLDR", "PS"];
     let mut names: Vec<(&str, usize)> = Vec::new();
     let mut turns = 0;
-    for word in text.split_whitespace() {
+    for word in words_with_a_colon(text) {
         // "<p><b>RAFI:</b>" as scraped: the label between its tags.
         let label = word.rsplit('>').find(|part| part.contains(':')).unwrap_or(word);
         let Some(name) = label.split(':').next().filter(|_| label.contains(':')) else { continue };
@@ -392,6 +398,23 @@ fn has_transcript_turns(text: &str) -> bool {
     }
     // People talking take turns again; a roundup's datelines ("CHARLOTTE: …", "MADISON: …") do not.
     turns >= 3 && names.len() >= 2 && names.iter().any(|(_, count)| *count >= 2)
+}
+
+/// The words of `text` (as `split_whitespace` finds them, in order) that hold a colon. Found from
+/// the colons, which few words have, so a page is not split into every one of its words.
+fn words_with_a_colon(text: &str) -> impl Iterator<Item = &str> {
+    let mut after_last = 0;
+    text.match_indices(':').filter_map(move |(colon, _)| {
+        if colon < after_last {
+            return None; // A second colon in the word just given.
+        }
+        let start = text[..colon]
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+        let end = text[colon..].find(char::is_whitespace).map_or(text.len(), |i| colon + i);
+        after_last = end;
+        Some(&text[start..end])
+    })
 }
 
 /// Who a transcript turn's speaker is: an executive speaks for the company, anyone else for themself.

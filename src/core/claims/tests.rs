@@ -1044,3 +1044,30 @@ fn a_time_clause_frames_nothing_and_a_look_designed_is_the_writers_reading() {
     ));
     assert_eq!((label.as_str(), reasons), ("speculative", vec!["opinion"]));
 }
+
+#[test]
+fn the_words_with_a_colon_are_the_whitespace_words_that_hold_one() {
+    for text in [
+        "",
+        ":",
+        "MAYA: The pyramid doesn't work. JONAH: Give it three years.",
+        "a::b c: :d  e:f:g\u{a0}h:\u{2003}<p><b>RAFI:</b> x",
+        "no colon here at all",
+        "Zoë:\tÉcrit:par\u{3000}Hé: 12:30 p.m.",
+        "  trailing:  ",
+    ] {
+        let expected: Vec<&str> = text.split_whitespace().filter(|w| w.contains(':')).collect();
+        assert_eq!(words_with_a_colon(text).collect::<Vec<_>>(), expected, "{text:?}");
+    }
+}
+
+#[test]
+fn a_repeat_key_of_ascii_text_is_its_letters_and_digits_lower_cased() {
+    for text in ["Initech cut 1,900 jobs.", "ALL CAPS 42% - said Jo", "", "a_b-c'd"] {
+        let slow: String = text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        assert_eq!(repeat_key(text), slow, "{text:?}");
+    }
+    assert_eq!(repeat_key("\"We may cut,\" - Jo"), "wemaycut");
+    assert_eq!(repeat_key("\u{201C}Nous coupons\u{201D} \u{2014} Zoë"), "nouscoupons");
+    assert_eq!(repeat_key("Zoë ÉCRIT 42"), "zoëécrit42");
+}
