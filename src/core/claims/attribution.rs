@@ -850,7 +850,7 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         // not a date's ("on May 7, the people said").
         let in_name = k > start
             && tokens.capitalized(k - 1)
-            && !MONTHS.contains(tokens.bare[k - 1].trim_end_matches('.'))
+            && !super::scorer::MONTHS_AND_DAYS.contains(tokens.bare[k - 1].trim_end_matches('.'))
             && !tokens.orig[k].ends_with([',', ';', ':']);
         let number = b.chars().next().is_some_and(|c| c.is_ascii_digit()) && !in_name;
         if auxiliary || matches!(b, "that" | "and" | "but") || number {
@@ -1267,32 +1267,6 @@ static PUBLIC_BODIES: Words = Words::new(&[
 static VAGUE_QUANTIFIERS: Words =
     Words::new(&["many", "some", "most", "few", "numerous", "various", "countless", "other", "others"]);
 
-static MONTHS: Words = Words::new(&[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-]);
 static COUNTS: Words =
     Words::new(&["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "both"]);
 /// Nouns with the endings of nouns for people that name things ("meeting documents said").

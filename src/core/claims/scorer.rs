@@ -64,7 +64,8 @@ static FIRST_SECOND_PERSON: Words =
     Words::new(&["i", "i'm", "i've", "i'd", "me", "my", "we", "we're", "we've", "us", "our", "you", "your", "you're"]);
 static PRONOUN_SUBJECTS: Words = Words::new(&["it", "they", "he", "she", "its", "their", "his", "her"]);
 static DEMONSTRATIVES: Words = Words::new(&["this", "that", "these", "those", "there", "here", "such"]);
-static MONTHS_AND_DAYS: Words = Words::new(&[
+/// Month and weekday names, which a figure after them makes a date ("May 7").
+pub(super) static MONTHS_AND_DAYS: Words = Words::new(&[
     "january",
     "february",
     "march",
