@@ -197,9 +197,12 @@ pub fn scorer_training_sha256() -> String {
 
 /// The seed of the scorer's training order; fixed, so retraining is reproducible.
 const SCORER_SEED: u64 = 0x1a7e_1105;
-/// Probability of "sourced" a writer's-voice claim needs: above one half, since a false "sourced"
-/// misleads and a false "speculative" only asks the reader to check.
-const SCORER_THRESHOLD: f64 = 0.6;
+/// Probability of "sourced" a writer's-voice claim needs: well above one half, since a false
+/// "sourced" misleads and a false "speculative" only asks the reader to check. On the corpus's
+/// development part the bar costs no accuracy up to 0.8 while its false-sourced rate falls (0.6:
+/// 0.908 / 0.044; 0.75: 0.908 / 0.038; 0.8: 0.908 / 0.036; 0.9: 0.905 / 0.035); above 0.75 plain
+/// background ("The cuts follow a hiring spree, when Initech doubled its headcount") turns opinion.
+const SCORER_THRESHOLD: f64 = 0.75;
 
 /// Trains the scorer on [`scorer_training_data`]: every writer's-voice claim the rules leave to it,
 /// labelled by the expected claim it matches.

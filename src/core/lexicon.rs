@@ -337,6 +337,7 @@ struct MarkersFile {
     weasel: Vec<String>,
     conditional: Vec<String>,
     conditional_exceptions: Vec<String>,
+    no_comment: Vec<String>,
     exceptions: Vec<String>,
     vague_future: Vec<String>,
     layoff_actions: Vec<String>,
@@ -384,6 +385,9 @@ pub struct MarkerLexicon {
     pub weasel: PhraseSet,
     pub conditional: PhraseSet,
     pub conditional_exceptions: PhraseSet,
+    /// What an outlet reports of its own reporting ("declined to comment", "could not be reached for
+    /// comment"): the outlet's checkable account, whatever the scorer makes of it.
+    pub no_comment: PhraseSet,
     /// Phrases that contain a cue but assert nothing speculative ("could not be reached").
     pub exceptions: PhraseSet,
     pub vague_future: WordSet,
@@ -587,6 +591,7 @@ impl Lexicon {
                 weasel: phrases("markers.weasel", &m.weasel)?,
                 conditional: phrases("markers.conditional", &m.conditional)?,
                 conditional_exceptions: phrases("markers.conditional_exceptions", &m.conditional_exceptions)?,
+                no_comment: phrases("markers.no_comment", &m.no_comment)?,
                 exceptions: phrases("markers.exceptions", &m.exceptions)?,
                 vague_future: set(m.vague_future),
                 layoff_actions: phrases("markers.layoff_actions", &m.layoff_actions)?,

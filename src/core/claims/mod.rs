@@ -531,6 +531,12 @@ fn article_decision(
     if tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && SINGULAR_FIRST_PERSON.contains(w.as_str())) {
         return rules(Verdict::speculative(vec![SpeculativeReason::Opinion]));
     }
+    // "A Hooli spokesperson couldn't be reached for comment": the outlet's account of its reporting.
+    if let Some(outlet) = outlet
+        && !tokens.find(&lex.markers.no_comment).is_empty()
+    {
+        return rules(Verdict::sourced(SourcedReason::Outlet, outlet.clone()));
+    }
     // The writer's own voice with no cue either way: sourced only on positive evidence.
     let generic_subject = evidence::generic_subject(tokens, lex);
     let ctx = scorer::Context { generic_subject, names_organisation: evidence::names_organisation(tokens, lex) };
@@ -937,8 +943,12 @@ fn reads_as_reporting(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     let generic_subject = evidence::generic_subject(tokens, lex);
     let scorer = Weights::embedded();
     let ctx = scorer::Context { generic_subject, names_organisation };
-    !generic_subject && scorer.probability(&scorer::features(tokens, lex, ctx)) >= scorer.threshold
+    !generic_subject && scorer.probability(&scorer::features(tokens, lex, ctx)) >= LINKED_REMARK_BAR
 }
+
+/// How likely to read as reporting a remark beside a link must be for the link to back it: lower than
+/// the bar for the writer's own voice in articles, since the link beside it is evidence already.
+const LINKED_REMARK_BAR: f64 = 0.6;
 
 /// Words that open a remark rather than a name when they start a sentence with a capital.
 static REMARK_OPENERS: crate::core::text::Words = crate::core::text::Words::new(&[
