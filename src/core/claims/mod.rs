@@ -528,7 +528,7 @@ fn article_decision(
         return rules(Verdict::speculative(reasons));
     }
     // "I've read forty of these": a columnist speaking for themself is giving a view.
-    if tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && SINGULAR_FIRST_PERSON.contains(w.as_str())) {
+    if says_unquoted(tokens, &SINGULAR_FIRST_PERSON) {
         return rules(Verdict::speculative(vec![SpeculativeReason::Opinion]));
     }
     // "A Hooli spokesperson couldn't be reached for comment": the outlet's account of its reporting.
@@ -732,7 +732,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 && let Speaker::Official(name) | Speaker::Person(name) = &a.speaker
                 && lex.companies_in(name).is_empty()
                 && names_linked_site(name, &linked_sites)
-                && !tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()))
+                && !says_unquoted(&tokens, &FIRST_PERSON)
             {
                 a.speaker = Speaker::Outlet(name.clone());
             }
@@ -741,29 +741,8 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             }
             let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
             let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link, minutes);
-            // A pasted announcement's own lines are the company's word: "Severance is 14 weeks".
-            let own_words = || {
-                !tokens
-                    .bare
-                    .iter()
-                    .enumerate()
-                    .any(|(i, w)| !tokens.quoted[i] && SINGULAR_FIRST_PERSON.contains(w.as_str()))
-            };
-            if pasted
-                && attr.is_none()
-                && own_words()
-                && matches!(&verdict, Verdict::Speculative { reasons, .. } if reasons.iter().all(|r| matches!(
-                    r,
-                    SpeculativeReason::Unsourced
-                        | SpeculativeReason::Prediction
-                        | SpeculativeReason::Hedge
-                        | SpeculativeReason::Conditional
-                        | SpeculativeReason::Opinion
-                )))
-            {
-                let name = ctx.company.clone().unwrap_or_else(|| "the company".into());
-                verdict =
-                    Verdict::sourced(SourcedReason::Official, Source { name, kind: SourceKind::Official, url: None });
+            if pasted && attr.is_none() {
+                verdict = pasted_verdict(&tokens, verdict, ctx.company.as_deref());
             }
             // A link backs what reads as reporting; a remark beside it ("That's more humane than
             // most") is the writer's view, which the link does not launder.
@@ -806,6 +785,30 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
     }
     out
+}
+
+/// Whether the text, outside its quotations, uses one of `words` ("I", "my", "we").
+fn says_unquoted(tokens: &Tokens<'_>, words: &crate::core::text::Words) -> bool {
+    tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && words.contains(w.as_str()))
+}
+
+/// The verdict on a line of a pasted company announcement that names no speaker of its own
+/// ("Severance is 14 weeks of base pay"): the company's word, unless the poster speaks for themself
+/// or the line is second-hand talk.
+fn pasted_verdict(tokens: &Tokens<'_>, verdict: Verdict, company: Option<&str>) -> Verdict {
+    let own_lines = matches!(&verdict, Verdict::Speculative { reasons, .. } if reasons.iter().all(|r| matches!(
+        r,
+        SpeculativeReason::Unsourced
+            | SpeculativeReason::Prediction
+            | SpeculativeReason::Hedge
+            | SpeculativeReason::Conditional
+            | SpeculativeReason::Opinion
+    )));
+    if !own_lines || says_unquoted(tokens, &SINGULAR_FIRST_PERSON) {
+        return verdict;
+    }
+    let name = company.unwrap_or("the company").to_string();
+    Verdict::sourced(SourcedReason::Official, Source { name, kind: SourceKind::Official, url: None })
 }
 
 /// Whether `name` names a site linked earlier, in full ("Scioto Post" for sciotopost.example) or by
@@ -1042,8 +1045,7 @@ fn message_verdict(
         (tokens.bare.first().map(String::as_str), tokens.bare.get(1).map(String::as_str)),
         (Some("can"), Some("confirm")) | (Some("just"), Some("got"))
     );
-    let first_person =
-        elided_i || tokens.bare.iter().enumerate().any(|(i, w)| !tokens.quoted[i] && FIRST_PERSON.contains(w.as_str()));
+    let first_person = elided_i || says_unquoted(tokens, &FIRST_PERSON);
     let link = link.filter(|_| !first_person);
     let public_channel =
         !tokens.find(&lex.official_channels).is_empty() || !tokens.find(&lex.document_channels).is_empty();
