@@ -325,6 +325,7 @@ struct SpeakersFile {
     places: Vec<String>,
     not_speakers: Vec<String>,
     organisation_heads: Vec<String>,
+    people_nouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -370,6 +371,9 @@ pub struct SpeakerLexicon {
     pub not_speakers: WordSet,
     /// Head nouns of an organisation named by what it is ("the packaged-food maker").
     pub organisation_heads: WordSet,
+    /// Plural nouns for people that no agent ending gives away ("veterans", "employees"): a class
+    /// of people, nobody in particular unless counted.
+    pub people_nouns: WordSet,
 }
 
 /// Phrase sets that mark speculation.
@@ -580,6 +584,7 @@ impl Lexicon {
                 places: set(s.places),
                 not_speakers: set(s.not_speakers),
                 organisation_heads: set(s.organisation_heads),
+                people_nouns: set(s.people_nouns),
             },
             markers: MarkerLexicon {
                 hedge_cues: phrases("hedges.cues", &lex.hedges.cues)?,

@@ -394,7 +394,29 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         }
         // "for fear of losing severance", "the estimate", "their claims": a noun, not a verb; "could
         // announce", "will say": nothing said yet.
-        if i > 0 && (NOUN_MARKERS.contains(tokens.bare[i - 1].as_str()) || MODALS.contains(tokens.bare[i - 1].as_str()))
+        // "in May, said" is a month, not a modal.
+        let modal = |k: usize| {
+            MODALS.contains(tokens.bare[k].as_str())
+                && !tokens.ends_chunk(k)
+                && !(k > 0 && tokens.bare[k] == "may" && tokens.capitalized(k))
+        };
+        if i > 0 && (NOUN_MARKERS.contains(tokens.bare[i - 1].as_str()) || modal(i - 1)) {
+            continue;
+        }
+        // "Nurses interviewed by Wired, including …, said": a participle describing the subject of
+        // the verb that follows.
+        if i > 0
+            && w.ends_with("ed")
+            && tokens.bare.get(i + 1).is_some_and(|n| n == "by")
+            && !tokens.ends_chunk(i - 1)
+            && (i + 2..tokens.len()).any(|k| lex.say_verbs.contains(tokens.bare[k].as_str()) && !tokens.quoted[k])
+        {
+            continue;
+        }
+        // "because tax credits are tied to headcount": a plural noun before its own verb, not a verb.
+        if w.ends_with('s')
+            && tokens.bare.get(i + 1).is_some_and(|n| PLURAL_NOUN_VERBS.contains(n.as_str()))
+            && !tokens.ends_chunk(i)
         {
             continue;
         }
@@ -647,6 +669,10 @@ static NOUN_MARKERS: Words = Words::new(&[
     "for", "of", "the", "a", "an", "no", "his", "her", "their", "its", "our", "my", "your", "this", "these",
 ]);
 
+/// Verbs that follow a plural subject: a say verb's plural-noun twin before one of them is the
+/// subject ("the credits are", "reports were").
+static PLURAL_NOUN_VERBS: Words = Words::new(&["are", "were", "have", "remain", "aren't", "weren't", "haven't"]);
+
 static MODALS: Words =
     Words::new(&["could", "may", "might", "will", "would", "should", "can", "must", "won't", "wouldn't"]);
 
@@ -839,7 +865,13 @@ fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
     if verb - start > 9 && !describes_speaker && !(start..verb).any(|k| tokens.ends_chunk(k)) {
         start = verb - 9;
     }
+    let relative = (start + 1..verb).find(|&k| matches!(tokens.bare[k].as_str(), "who" | "whose"));
     for k in (start..verb).rev() {
+        // "People who have sat through its pitches say": the relative clause's own verbs are the
+        // speaker's description.
+        if relative.is_some_and(|r| k > r) {
+            continue;
+        }
         let b = tokens.bare[k].as_str();
         let auxiliary = matches!(b, "will" | "would" | "has" | "have" | "had" | "is" | "are" | "was" | "were");
         // "Critics have long argued": an auxiliary of the verb itself is part of its phrase.
@@ -872,6 +904,11 @@ fn subject_before_aside(tokens: &Tokens<'_>, start: usize, verb: usize) -> Optio
     // "…, which said": the relative pronoun stands for the name before its comma.
     let relative = verb - start == 1 && tokens.bare[start] == "which";
     let mut aside_start = start;
+    // "An operations director at a large insurer, speaking after the keynote, said", "Initech,
+    // citing weaker demand, said": a participle opens an aside as a relative clause does.
+    let participle = |w: &str| {
+        w.len() > 5 && w.ends_with("ing") && !matches!(w, "including" | "according" | "regarding" | "following")
+    };
     if adverbs_only && !relative {
         // "…, also said": the aside is the chunk before the adverbs, if there is one.
         if start == 0 || !tokens.ends_chunk(start - 1) {
@@ -882,7 +919,7 @@ fn subject_before_aside(tokens: &Tokens<'_>, start: usize, verb: usize) -> Optio
             aside_start -= 1;
         }
         let opener = tokens.bare[aside_start].as_str();
-        if aside_start == 0 || !(ASIDE_OPENERS.contains(opener) || opener.ends_with("ed")) {
+        if aside_start == 0 || !(ASIDE_OPENERS.contains(opener) || opener.ends_with("ed") || participle(opener)) {
             return None;
         }
     } else if !relative {
@@ -912,7 +949,7 @@ fn subject_before_aside(tokens: &Tokens<'_>, start: usize, verb: usize) -> Optio
     // Freight, which said …") carries the claim.
     if relative && name < end && name > 0 {
         subject = name;
-    } else if relative || end - subject > 6 {
+    } else if relative || end - subject > if participle(tokens.bare[aside_start].as_str()) { 8 } else { 6 } {
         return None;
     }
     Some(Span { start: subject, end })
@@ -1345,10 +1382,14 @@ fn class_of_people(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context
     if known_name {
         return None;
     }
-    let plural = head.ends_with('s');
+    let plural = head.ends_with('s') || lex.speakers.people_nouns.contains(head);
     let endings = if counted { AGENT_ENDINGS_SINGULAR } else { AGENT_ENDINGS };
-    let agent = (AGENT_ENDINGS.iter().chain(endings).any(|e| head.ends_with(e))) && head.len() > 4;
-    let organisation = (span.start..end).any(|k| lex.speakers.organisation_heads.contains(tokens.bare[k].as_str()))
+    let agent = (AGENT_ENDINGS.iter().chain(endings).any(|e| head.ends_with(e))) && head.len() > 4
+        || lex.speakers.people_nouns.contains(head);
+    // "Studio veterans", "bank employees": people named by where they work are still people.
+    let people = lex.speakers.people_nouns.contains(head);
+    let organisation = (span.start..end)
+        .any(|k| lex.speakers.organisation_heads.contains(tokens.bare[k].as_str()) && !(people && k + 1 < end))
         || NOT_PEOPLE.contains(head)
         || !tokens.find_in(&lex.speakers.document, Span { start: end - 1, end }).is_empty();
     let modifiers_plain = (span.start..end - 1).all(|k| {
