@@ -37,6 +37,8 @@ struct HygieneFile {
     named_turn: String,
     page_furniture: String,
     pasted_announcement: String,
+    paste_introducer: String,
+    paste_not_official: String,
     unvouched_paste: String,
 }
 
@@ -69,6 +71,10 @@ pub struct Hygiene {
     named_turn: Regex,
     page_furniture: Regex,
     pasted_announcement: Regex,
+    /// What a line says before the colon that opens a paste of a company text ("from the email SVP
+    /// Mendes just sent to merch:", "memo from the CEO is in everyone's inbox. key bits:").
+    paste_introducer: Regex,
+    paste_not_official: Regex,
     unvouched_paste: Regex,
 }
 
@@ -231,6 +237,8 @@ impl Hygiene {
             named_turn: compile("named_turn", &file.named_turn)?,
             page_furniture: compile("page_furniture", &ci(&file.page_furniture))?,
             pasted_announcement: compile("pasted_announcement", &ci(&file.pasted_announcement))?,
+            paste_introducer: compile("paste_introducer", &ci(&file.paste_introducer))?,
+            paste_not_official: compile("paste_not_official", &ci(&file.paste_not_official))?,
             unvouched_paste: compile("unvouched_paste", &ci(&file.unvouched_paste))?,
         })
     }
@@ -330,6 +338,11 @@ impl Hygiene {
                     line = line[end..].to_string();
                 }
             }
+            // "from the email SVP Mendes just sent:" introduces a paste and says nothing itself.
+            if kind == Kind::Message && self.after_paste_introducer(&line).is_some_and(str::is_empty) {
+                tracing::debug!(line = %line, "Dropped the line introducing a paste.");
+                continue;
+            }
             if let Some(rest) = self.without_opener(&line) {
                 tracing::debug!(line = %line, "A chapter timestamp or an aside moved out of the line.");
                 line = rest.to_string();
@@ -380,11 +393,66 @@ impl Hygiene {
         Cleaned { blocks, credit }
     }
 
-    /// Whether a chat message pastes the company's own announcement (its first line says so) and the
-    /// poster does not disown it.
-    pub fn pastes_an_announcement(&self, message: &str) -> bool {
+    /// The byte ranges of a chat message that paste a company's own text, which the poster does not
+    /// disown: the whole message when its first line says it pastes an announcement; otherwise what
+    /// follows a line introducing a company text and ending on a colon ("from the email SVP Mendes
+    /// just sent to merch:"), the quoted lines ("> …") just under it or everything after it, or a
+    /// quotation right after such a colon on the same line. The poster's own lines before the paste,
+    /// and after a quotation closes, stay theirs.
+    pub fn pasted_spans(&self, message: &str) -> Vec<(usize, usize)> {
         let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim();
-        self.pasted_announcement.is_match(first) && !self.unvouched_paste.is_match(first)
+        if self.pasted_announcement.is_match(first) && !self.unvouched_paste.is_match(first) {
+            return vec![(0, message.len())];
+        }
+        let mut spans = Vec::new();
+        let mut offset = 0;
+        let lines: Vec<&str> = message.split_inclusive('\n').collect();
+        // A quotation opening at `open` runs to its closing mark, or to the end of the message.
+        let quotation = |open: usize| {
+            let close = message[open + 1..].find(['"', '”']).map_or(message.len(), |c| open + 1 + c + 1);
+            (open, close)
+        };
+        for (n, line) in lines.iter().enumerate() {
+            let start = offset;
+            offset += line.len();
+            let Some(rest) = self.after_paste_introducer(line) else { continue };
+            if rest.starts_with(['"', '“']) {
+                // `rest` is a slice of `line`: its offset there is where the quotation opens.
+                spans.push(quotation(start + (rest.as_ptr() as usize - line.as_ptr() as usize)));
+            } else if rest.is_empty() {
+                let blank: usize = lines[n + 1..].iter().take_while(|l| l.trim().is_empty()).map(|l| l.len()).sum();
+                let from = offset + blank;
+                let next = lines[n + 1..].iter().find(|l| !l.trim().is_empty()).map_or("", |l| l.trim_start());
+                if next.starts_with(['"', '“']) {
+                    spans.push(quotation(from + message[from..].find(['"', '“']).unwrap_or(0)));
+                } else if next.starts_with('>') {
+                    let quoted: usize = lines[n + 1..]
+                        .iter()
+                        .skip_while(|l| l.trim().is_empty())
+                        .take_while(|l| l.trim_start().starts_with('>'))
+                        .map(|l| l.len())
+                        .sum();
+                    spans.push((from, from + quoted));
+                } else {
+                    spans.push((from, message.len()));
+                }
+            }
+        }
+        spans
+    }
+
+    /// What follows the colon of a line that introduces a paste of a company's own text: empty when
+    /// the paste is on the lines below, a quotation when it follows on the same line; `None` for
+    /// any other line.
+    pub fn after_paste_introducer<'l>(&self, line: &'l str) -> Option<&'l str> {
+        let colon = line.find(':')?;
+        let (intro, rest) = (&line[..colon], line[colon + 1..].trim());
+        let introduces = !intro.trim_start().starts_with('>')
+            && self.paste_introducer.is_match(intro)
+            && !self.paste_not_official.is_match(intro)
+            && !self.unvouched_paste.is_match(line)
+            && (rest.is_empty() || rest.starts_with(['"', '“']));
+        introduces.then_some(rest)
     }
 
     /// Whether a sentence is page furniture.

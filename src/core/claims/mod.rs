@@ -712,7 +712,14 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         let minutes = lex.is_meeting_notes(message.author.as_deref(), &message.text);
-        let pasted = lex.hygiene.pastes_an_announcement(&message.text);
+        let pasted_spans = lex.hygiene.pasted_spans(&message.text);
+        // A sentence is pasted when it stands inside a pasted span of the message as written.
+        let whole_paste = pasted_spans.first() == Some(&(0, message.text.len()));
+        let pasted = |text: &str| {
+            let probe: String = text.chars().take(24).collect();
+            whole_paste
+                || message.text.find(probe.as_str()).is_some_and(|at| pasted_spans.iter().any(|&(s, e)| at >= s && at < e))
+        };
         for l in &links {
             if let Some(host) = host_of(l).filter(|_| link_source(l, lex).is_some())
                 && let Some(label) = host.split('.').next().filter(|label| label.len() >= 4)
@@ -741,7 +748,7 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             }
             let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
             let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link, minutes);
-            if pasted && attr.is_none() {
+            if attr.is_none() && pasted(&text) {
                 verdict = pasted_verdict(&tokens, verdict, ctx.company.as_deref());
             }
             // A link backs what reads as reporting; a remark beside it ("That's more humane than

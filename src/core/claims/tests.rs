@@ -1071,3 +1071,56 @@ fn a_repeat_key_of_ascii_text_is_its_letters_and_digits_lower_cased() {
     assert_eq!(repeat_key("\u{201C}Nous coupons\u{201D} \u{2014} Zoë"), "nouscoupons");
     assert_eq!(repeat_key("Zoë ÉCRIT 42"), "zoëécrit42");
 }
+
+#[test]
+fn a_paste_introduced_on_any_line_is_the_companys_word_and_the_posters_own_lines_stay_theirs() {
+    let claims = thread(&[(
+        "Quillon laid off the whole copy desk, i was one of them.\n\
+         from the email our SVP just sent to merch:\n\
+         \"Your role is not affected by today's announcement. Category managers will take on review of the agent's drafts.\"\n\
+         honestly this is a bloodbath",
+        "",
+    )]);
+    let texts: Vec<(&str, &str)> = claims.iter().map(|c| (c.text.as_str(), c.verdict.label())).collect();
+    assert!(texts.iter().any(|(t, l)| t.contains("Your role is not affected") && *l == "sourced"), "{texts:?}");
+    assert!(texts.iter().any(|(t, l)| t.contains("Category managers") && *l == "sourced"), "{texts:?}");
+    assert!(texts.iter().any(|(t, l)| t.contains("bloodbath") && *l == "speculative"), "{texts:?}");
+    // A quoted block under the line that introduces it; a social post or a summary is no company text.
+    let claims = thread(&[(
+        "here's the relevant part of the letter, copied exactly:\n\n\
+         > Your position will be eliminated effective June 30. You will receive 12 weeks of base pay.\n\n\
+         which is less than they gave the last round",
+        "",
+    )]);
+    assert_eq!(
+        claims.iter().map(|c| c.verdict.label()).collect::<Vec<_>>(),
+        vec!["sourced", "sourced", "speculative"],
+        "{claims:#?}"
+    );
+    for intro in ["pasting a LinkedIn post from their VP Eng:", "tl;dr of the memo:"] {
+        let claims = thread(&[(&format!("{intro}\n\"Our agents now resolve 58% of incidents.\""), "")]);
+        assert!(claims.iter().all(|c| !c.verdict.is_sourced()), "{intro}: {claims:#?}");
+    }
+}
+
+#[test]
+fn a_class_of_people_named_by_where_they_work_or_by_a_relative_clause_names_nobody() {
+    for text in [
+        "Studio veterans say Montreal got off lighter because Quebec tax credits are tied to headcount.",
+        "People who have sat through Corvantis sales pitches say the 30% figure appears on slide three.",
+        "An operations director at a large insurer, speaking in the hallway after the keynote, said her CFO had budgeted the savings.",
+    ] {
+        let (label, reasons, _) = one(article("Harbor Ledger", text));
+        assert_eq!((label.as_str(), reasons.first().copied()), ("speculative", Some("weasel")), "{text}");
+    }
+    // A participle aside, a month before the verb and a participle describing the subject leave
+    // the speaker on record.
+    for (text, source) in [
+        ("Initech, citing weaker demand, said it would cut 300 jobs.", "Initech"),
+        ("Initech, having cut 300 jobs in May, said it would cut 200 more.", "Initech"),
+        ("Nurses interviewed by the Ledger, including Lorna Yeboah, an ICU nurse in Memphis, said the unit closed.", "Lorna Yeboah"),
+    ] {
+        let (label, _, name) = one(article("Harbor Ledger", text));
+        assert_eq!((label.as_str(), name.as_deref()), ("sourced", Some(source)), "{text}");
+    }
+}
