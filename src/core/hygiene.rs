@@ -264,6 +264,7 @@ impl Hygiene {
         // and the outlet an app names in capitals above its headline ("THE STACKLINE").
         let mut headline: Option<String> = None;
         let mut caps_outlet: Option<String> = None;
+        let mut pasted_quote = false;
         for raw in joined_lines(text, kind) {
             let mut line = raw;
             if line.is_empty() {
@@ -341,7 +342,14 @@ impl Hygiene {
             // "from the email SVP Mendes just sent:" introduces a paste and says nothing itself.
             if kind == Kind::Message && self.after_paste_introducer(&line).is_some_and(str::is_empty) {
                 tracing::debug!(line = %line, "Dropped the line introducing a paste.");
+                pasted_quote = true;
                 continue;
+            }
+            // "> Your position will be eliminated …" under that line is the paste, not a reply's
+            // quotation of an earlier message.
+            match line.trim_start().strip_prefix('>') {
+                Some(quoted) if pasted_quote => line = quoted.trim_start().to_string(),
+                _ => pasted_quote = false,
             }
             if let Some(rest) = self.without_opener(&line) {
                 tracing::debug!(line = %line, "A chapter timestamp or an aside moved out of the line.");
