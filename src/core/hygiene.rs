@@ -265,6 +265,8 @@ impl Hygiene {
         let mut headline: Option<String> = None;
         let mut caps_outlet: Option<String> = None;
         let mut pasted_quote = false;
+        let linked_snippet = kind == Kind::Message && (text.contains("https://") || text.contains("http://"));
+        let mut first_line = true;
         for raw in joined_lines(text, kind) {
             let mut line = raw;
             if line.is_empty() {
@@ -345,12 +347,16 @@ impl Hygiene {
                 pasted_quote = true;
                 continue;
             }
-            // "> Your position will be eliminated …" under that line is the paste, not a reply's
-            // quotation of an earlier message.
+            // "> Your position will be eliminated …" under that line is the paste, and under a
+            // headline with its link, the linked page's snippet: not a reply's quotation of an earlier
+            // message, which opens the reply.
             match line.trim_start().strip_prefix('>') {
-                Some(quoted) if pasted_quote => line = quoted.trim_start().to_string(),
+                Some(quoted) if pasted_quote || linked_snippet && !first_line => {
+                    line = quoted.trim_start().to_string()
+                }
                 _ => pasted_quote = false,
             }
+            first_line = false;
             if let Some(rest) = self.without_opener(&line) {
                 tracing::debug!(line = %line, "A chapter timestamp or an aside moved out of the line.");
                 line = rest.to_string();
