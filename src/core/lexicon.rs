@@ -343,6 +343,7 @@ struct MarkersFile {
     vague_future: Vec<String>,
     layoff_actions: Vec<String>,
     plan_actions: Vec<String>,
+    forecast_verbs: Vec<String>,
     social_domains: Vec<String>,
     community_sites: Vec<String>,
     ai_terms: Vec<String>,
@@ -398,6 +399,8 @@ pub struct MarkerLexicon {
     pub layoff_actions: PhraseSet,
     /// Scheduled moves that make a future tense a plan ("will move to Austin in May").
     pub plan_actions: PhraseSet,
+    /// Verbs whose future forecasts rather than announces ("will pass", "will not survive").
+    pub forecast_verbs: WordSet,
     pub social_domains: Vec<String>,
     /// Forums and social sites by the name a page gives as its outlet ("Reddit", "Hacker News").
     pub community_sites: Vec<String>,
@@ -601,6 +604,7 @@ impl Lexicon {
                 vague_future: set(m.vague_future),
                 layoff_actions: phrases("markers.layoff_actions", &m.layoff_actions)?,
                 plan_actions: phrases("markers.plan_actions", &m.plan_actions)?,
+                forecast_verbs: set(m.forecast_verbs),
                 social_domains: m.social_domains,
                 community_sites: m.community_sites.iter().map(|s| s.to_lowercase()).collect(),
                 ai_terms: phrases("markers.ai_terms", &m.ai_terms)?,

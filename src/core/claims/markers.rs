@@ -138,8 +138,20 @@ fn is_announced_plan(tokens: &Tokens<'_>, lex: &Lexicon, predictions: &[Span]) -
         || !tokens.find(&lex.markers.layoff_actions).is_empty()
         || !tokens.find(&lex.markers.plan_actions).is_empty() && has_date(tokens);
     let vague = tokens.bare.iter().any(|w| lex.markers.vague_future.contains(w));
-    concrete && !vague
+    // "will pass 100,000 by September", "will not survive 2027": a future whose verb forecasts is a
+    // forecast, however concrete its numbers.
+    let forecasts = predictions.iter().any(|h| {
+        let mut k = h.end;
+        while tokens.bare.get(k).is_some_and(|w| PLAN_FILLERS.contains(&w.as_str()) || w.len() > 3 && w.ends_with("ly")) {
+            k += 1;
+        }
+        tokens.bare.get(k).is_some_and(|w| lex.markers.forecast_verbs.contains(w.as_str()))
+    });
+    concrete && !vague && !forecasts
 }
+
+/// Words between a future's auxiliary and its verb: "will not", "will now", "will then be".
+const PLAN_FILLERS: &[&str] = &["not", "now", "then", "also", "still", "first", "instead", "only"];
 
 /// The uncertainty cues of a claim, quotations included, in order and without repeats: what the
 /// contract lists as `hedges` whatever the label. "May" the month and cue words inside fixed phrases
