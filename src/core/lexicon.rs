@@ -326,6 +326,7 @@ struct SpeakersFile {
     not_speakers: Vec<String>,
     organisation_heads: Vec<String>,
     people_nouns: Vec<String>,
+    outlet_nouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -375,6 +376,8 @@ pub struct SpeakerLexicon {
     /// Plural nouns for people that no agent ending gives away ("veterans", "employees"): a class
     /// of people, nobody in particular unless counted.
     pub people_nouns: WordSet,
+    /// What a publication is called when it goes unnamed ("one tech site", "a trade publication").
+    pub outlet_nouns: WordSet,
 }
 
 /// Phrase sets that mark speculation.
@@ -588,6 +591,7 @@ impl Lexicon {
                 not_speakers: set(s.not_speakers),
                 organisation_heads: set(s.organisation_heads),
                 people_nouns: set(s.people_nouns),
+                outlet_nouns: set(s.outlet_nouns),
             },
             markers: MarkerLexicon {
                 hedge_cues: phrases("hedges.cues", &lex.hedges.cues)?,

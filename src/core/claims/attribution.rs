@@ -1053,7 +1053,10 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return None;
     }
     // "A friend who works there tells me", "a listener": someone the writer knows, not a source.
-    if !tokens.find_in(&s.acquaintances, Span { start: span.start, end: (span.start + 2).min(span.end) }).is_empty() {
+    // "Our Tulsa readers tell us": after "our" or "my", a word may stand before them.
+    let reach = if matches!(tokens.bare[span.start].as_str(), "our" | "my") { 3 } else { 2 };
+    if !tokens.find_in(&s.acquaintances, Span { start: span.start, end: (span.start + reach).min(span.end) }).is_empty()
+    {
         return Some(Speaker::Hearsay);
     }
     // "The International Freight Workers Union", "Communication Workers' Alliance": a capitalised name
@@ -1136,7 +1139,12 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
             matches!(tokens.bare[k].as_str(), "at" | "of" | "from" | "for")
                 && matches!(tokens.bare[k + 1].as_str(), "a" | "an")
         });
-    if unnamed_office {
+    // "One tech site found", "a trade publication reported": an outlet nobody names.
+    let unnamed_outlet = matches!(tokens.bare[span.start].as_str(), "a" | "an" | "one" | "another")
+        && span.end - span.start <= 4
+        && !(span.start + 1..span.end).any(|k| tokens.capitalized(k))
+        && s.outlet_nouns.contains(tokens.bare[span.end - 1].as_str());
+    if unnamed_office || unnamed_outlet {
         return Some(Speaker::Weasel);
     }
     // "Most industry observers", "Several artists": a vague quantity names nobody.
