@@ -1087,6 +1087,41 @@ Lanyard News Service · 7d";
     }
 
     #[test]
+    fn page_meta_paywalls_disclaimers_funding_bios_and_episode_intros_are_furniture_and_news_beside_them_is_not() {
+        let text = "Capstan Press Agency • Thu, May 7, 2026, 5:05 PM EDT • 3 min read\n\
+            You have 2 free articles remaining this month.\n\
+            Cordwain Markets does not provide investment advice.\n\
+            Data delayed at least 15 minutes.\n\
+            When you buy through links on our site, we may earn an affiliate commission.\n\
+            Guest essays reflect the views of their authors.\n\
+            Submit a tip.\n\
+            Contributions are tax-deductible to the extent allowed by law.\n\
+            This story is part of the Courier's Work in Progress series, supported in part by the Three Rivers Fund.\n\
+            Summaries are generated automatically and may contain errors.\n\
+            Update, May 8: This article has been updated with comment from Harrowgate Mutual.\n\
+            He has covered property and casualty carriers for 12 years.\n\
+            Bree Tallis is a personal finance writer who has covered banking since 2018.\n\
+            Hospitals turn to AI to chase unpaid claims · Pennsylvania hospital margins improve but rural sites lag\n\
+            (Meridian Wire, Byteharbor)\n\
+            Marguerite Oyelaran and Tobin Reyes-Hart talk through Harrowgate's job cuts with an adjuster.\n\
+            Harrowgate said it does not provide severance to contractors.\n\
+            The cuts take three minutes to read about and years to recover from.\n\
+            (Of course they did.)\n\
+            Before joining Initech, Roe ran the claims unit at Globex.\n\
+            Initech cut 300 jobs · the memo gave no reason.";
+        assert_eq!(
+            kept(text),
+            vec![
+                "Harrowgate said it does not provide severance to contractors.",
+                "The cuts take three minutes to read about and years to recover from.",
+                "(Of course they did.)",
+                "Before joining Initech, Roe ran the claims unit at Globex.",
+                "Initech cut 300 jobs · the memo gave no reason."
+            ]
+        );
+    }
+
+    #[test]
     fn advice_to_the_reader_is_furniture_but_news_opening_on_the_same_word_stays() {
         let text = "Update your LinkedIn now.\nFile for unemployment the first week.\nDon't touch the 401k.\nPlan for 2027 includes 400 more cuts, the memo said.\nUpdate on the Initech layoffs: the company said 300 more roles would go.\nCut them and the organization forgets.";
         assert_eq!(
