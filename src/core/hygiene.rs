@@ -39,6 +39,7 @@ struct HygieneFile {
     pasted_announcement: String,
     paste_introducer: String,
     paste_not_official: String,
+    profile_card: String,
     unvouched_paste: String,
 }
 
@@ -76,6 +77,8 @@ pub struct Hygiene {
     paste_introducer: Regex,
     paste_not_official: Regex,
     unvouched_paste: Regex,
+    /// The first line of an author's card above a copied post ("Derek Vann • 2nd").
+    profile_card: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -239,12 +242,14 @@ impl Hygiene {
             pasted_announcement: compile("pasted_announcement", &ci(&file.pasted_announcement))?,
             paste_introducer: compile("paste_introducer", &ci(&file.paste_introducer))?,
             paste_not_official: compile("paste_not_official", &ci(&file.paste_not_official))?,
+            profile_card: compile("profile_card", &file.profile_card)?,
             unvouched_paste: compile("unvouched_paste", &ci(&file.unvouched_paste))?,
         })
     }
 
     /// Cleans a document's plain text line by line.
     pub fn clean(&self, text: &str, kind: Kind) -> Cleaned {
+        let text = if kind == Kind::Message { self.without_profile_header(text) } else { text };
         let mut blocks: Vec<Block> = Vec::new();
         let mut lines: Vec<String> = Vec::new();
         let mut turn: Option<Turn> = None;
@@ -405,6 +410,20 @@ impl Hygiene {
         blocks.push(Block { turn, text: lines.join("\n") });
         blocks.retain(|b| !b.text.is_empty());
         Cleaned { blocks, credit }
+    }
+
+    /// A post copied from a social or forum page opens on its author's card: a name, perhaps with how
+    /// the reader is connected ("Derek Vann • 2nd") or an anonymous handle ("Kilnworth · qLp7z"), then a
+    /// headline and an age ("President & CEO at Halvorsen Mutual", "1d • 🌐"), none of it a sentence.
+    /// The card, up to the first blank line, is no part of what the post says.
+    fn without_profile_header<'t>(&self, text: &'t str) -> &'t str {
+        let body = text.trim_start();
+        let Some((card, rest)) = body.split_once("\n\n") else { return text };
+        let lines: Vec<&str> = card.lines().map(str::trim).collect();
+        let is_card = lines.first().is_some_and(|l| self.profile_card.is_match(l))
+            && lines.len() <= 4
+            && lines.iter().all(|l| !l.ends_with(['.', '!', '?', ':']));
+        if is_card { rest } else { text }
     }
 
     /// The byte ranges of a chat message that paste a company's own text, which the poster does not
