@@ -40,6 +40,7 @@ struct HygieneFile {
     paste_introducer: String,
     paste_not_official: String,
     profile_card: String,
+    submission_credit: String,
     unvouched_paste: String,
 }
 
@@ -79,6 +80,8 @@ pub struct Hygiene {
     unvouched_paste: Regex,
     /// The first line of an author's card above a copied post ("Derek Vann • 2nd").
     profile_card: Regex,
+    /// The line under a link's title on a link aggregator ("312 points by rkessler 6 hours ago").
+    submission_credit: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -243,6 +246,7 @@ impl Hygiene {
             paste_introducer: compile("paste_introducer", &ci(&file.paste_introducer))?,
             paste_not_official: compile("paste_not_official", &ci(&file.paste_not_official))?,
             profile_card: compile("profile_card", &file.profile_card)?,
+            submission_credit: compile("submission_credit", &ci(&file.submission_credit))?,
             unvouched_paste: compile("unvouched_paste", &ci(&file.unvouched_paste))?,
         })
     }
@@ -272,8 +276,15 @@ impl Hygiene {
         let mut pasted_quote = false;
         let linked_snippet = kind == Kind::Message && (text.contains("https://") || text.contains("http://"));
         let mut first_line = true;
-        for raw in joined_lines(text, kind) {
-            let mut line = raw;
+        let all = joined_lines(text, kind);
+        for (n, raw) in all.iter().enumerate() {
+            let mut line = raw.clone();
+            // "Initech cuts 300 support jobs (news.example)" over "312 points by rkessler 6 hours ago":
+            // a link's submission title repeats the page's headline.
+            if kind == Kind::Message && all.get(n + 1).is_some_and(|next| self.submission_credit.is_match(next)) {
+                tracing::debug!(line = %line, "Dropped a submission's title.");
+                continue;
+            }
             if line.is_empty() {
                 continue;
             }
@@ -1103,6 +1114,20 @@ Lanyard News Service · 7d";
                 "The union has covered legal costs for 40 members."
             ]
         );
+    }
+
+    #[test]
+    fn an_authors_card_and_a_submissions_title_are_no_part_of_a_post() {
+        let rules = rules();
+        let post = "Derek Vann • 2nd\nFormer Senior Adjuster at Halvorsen Mutual\n1d • 🌐\n\nOn my desk it was closer to 20%.";
+        assert_eq!(rules.clean(post, Kind::Message).text(), "On my desk it was closer to 20%.");
+        let blind = "Kilnworth · qLp7z\n\nMy whole team in Payments Infra got cut.";
+        assert_eq!(rules.clean(blind, Kind::Message).text(), "My whole team in Payments Infra got cut.");
+        // A message that opens on a sentence, or a card-like line over a sentence, keeps it.
+        let news = "Initech Cuts Jobs\nThe memo went out at 9.\n\nMore later.";
+        assert!(rules.clean(news, Kind::Message).text().contains("The memo went out at 9."));
+        let hn = "Nimbrel lays off 22% of staff (nimbrel.example)\n312 points by rkessler 6 hours ago | hide | past | favorite | 241 comments\nThe post says 310 people.";
+        assert_eq!(rules.clean(hn, Kind::Message).text(), "The post says 310 people.");
     }
 
     #[test]
