@@ -1152,7 +1152,11 @@ Lanyard News Service · 7d";
             The cuts take three minutes to read about and years to recover from.\n\
             (Of course they did.)\n\
             Before joining Initech, Roe ran the claims unit at Globex.\n\
-            Initech cut 300 jobs · the memo gave no reason.";
+            Initech cut 300 jobs · the memo gave no reason.\n\
+            From: Office of the Managing Partner\n\
+            — Dr. Anselm Whitfield, President and CEO\n\
+            Evelyn Strand\n\
+            — and 300 more jobs go in May.";
         assert_eq!(
             kept(text),
             vec![
@@ -1160,7 +1164,8 @@ Lanyard News Service · 7d";
                 "The cuts take three minutes to read about and years to recover from.",
                 "(Of course they did.)",
                 "Before joining Initech, Roe ran the claims unit at Globex.",
-                "Initech cut 300 jobs · the memo gave no reason."
+                "Initech cut 300 jobs · the memo gave no reason.",
+                "— and 300 more jobs go in May."
             ]
         );
     }
