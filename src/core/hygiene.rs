@@ -1165,7 +1165,7 @@ Lanyard News Service · 7d";
                 "(Of course they did.)",
                 "Before joining Initech, Roe ran the claims unit at Globex.",
                 "Initech cut 300 jobs · the memo gave no reason.",
-                "— and 300 more jobs go in May."
+                "and 300 more jobs go in May."
             ]
         );
     }
