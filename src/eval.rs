@@ -99,9 +99,13 @@ pub const CORPUS_WORLD12B: &str = include_str!("../eval/corpus-world12b.jsonl");
 /// article style; team chat, Reddit, Hacker News, LinkedIn, Blind and forums.
 pub const CORPUS_WORLD13A: &str = include_str!("../eval/corpus-world13a.jsonl");
 pub const CORPUS_WORLD13B: &str = include_str!("../eval/corpus-world13b.jsonl");
+/// Written blind in the first 2026-12-06 round and scored before anything was tuned on them: every
+/// article style with trade and local press; team chat, news bots, Reddit, Hacker News, LinkedIn, Blind.
+pub const CORPUS_WORLD14A: &str = include_str!("../eval/corpus-world14a.jsonl");
+pub const CORPUS_WORLD14B: &str = include_str!("../eval/corpus-world14b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 28] = [
+const CORPORA: [&str; 30] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -130,6 +134,8 @@ const CORPORA: [&str; 28] = [
     CORPUS_WORLD12B,
     CORPUS_WORLD13A,
     CORPUS_WORLD13B,
+    CORPUS_WORLD14A,
+    CORPUS_WORLD14B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
