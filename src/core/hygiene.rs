@@ -41,6 +41,7 @@ struct HygieneFile {
     paste_not_official: String,
     profile_card: String,
     submission_credit: String,
+    show_intro: Vec<String>,
     unvouched_paste: String,
 }
 
@@ -82,6 +83,8 @@ pub struct Hygiene {
     profile_card: Regex,
     /// The line under a link's title on a link aggregator ("312 points by rkessler 6 hours ago").
     submission_credit: Regex,
+    /// On show notes, sentences about the episode rather than the news (see the config).
+    show_intro: regex::RegexSet,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -247,6 +250,8 @@ impl Hygiene {
             paste_not_official: compile("paste_not_official", &ci(&file.paste_not_official))?,
             profile_card: compile("profile_card", &file.profile_card)?,
             submission_credit: compile("submission_credit", &ci(&file.submission_credit))?,
+            show_intro: regex::RegexSet::new(file.show_intro.iter().map(|p| ci(p)))
+                .map_err(|source| HygieneError::Pattern { list: "show_intro", source })?,
             unvouched_paste: compile("unvouched_paste", &ci(&file.unvouched_paste))?,
         })
     }
@@ -435,6 +440,12 @@ impl Hygiene {
             && lines.len() <= 4
             && lines.iter().all(|l| !l.ends_with(['.', '!', '?', ':']));
         if is_card { rest } else { text }
+    }
+
+    /// Whether a sentence of a podcast's show notes is about the episode (who joins whom, a guest's
+    /// bio, where to listen, a sponsor read) rather than the news it covers.
+    pub fn is_show_intro(&self, sentence: &str) -> bool {
+        self.show_intro.is_match(sentence.trim())
     }
 
     /// The byte ranges of a chat message that paste a company's own text, which the poster does not

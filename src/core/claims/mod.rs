@@ -210,6 +210,11 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         .iter()
         .flat_map(|b| by_sentence(segments(&b.text, lex)).into_iter().map(move |s| (s, b.turn.as_ref())))
     {
+        // Show notes say who joins the episode and where to hear it; that is not the news, though it
+        // names the people the notes go on to quote.
+        let about_the_episode = |text: &str| show_notes && lex.hygiene.is_show_intro(text);
+        let episode = sentence[0].whole.as_deref().map_or_else(|| about_the_episode(&sentence[0].text), about_the_episode);
+        let claims_before = out.len();
         let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone(), turn)).collect();
         let rules_label = |p: &Pending| match &p.decision {
             Decision::Rules(v) => Some(v.is_sourced()),
@@ -259,6 +264,9 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             }
             Some(whole) => out.push(pending(whole, turn)),
             None => out.extend(parts),
+        }
+        if episode {
+            out.truncate(claims_before);
         }
     }
     without_title(without_pull_quotes(out), article.title.as_deref())

@@ -1124,3 +1124,40 @@ fn a_class_of_people_named_by_where_they_work_or_by_a_relative_clause_names_nobo
         assert_eq!((label.as_str(), name.as_deref()), ("sourced", Some(source)), "{text}");
     }
 }
+
+#[test]
+fn show_notes_about_the_episode_are_no_claims_and_what_guests_say_stays() {
+    let text = "Back Office Hours, episode 88: hosts Rafa Duarte and Jen Kowalski.\n\
+        Rafa Duarte and Jen Kowalski are joined by former Ridgeback art director Sun-hee Park to talk about the studio's last year.\n\
+        (02:10) Intro\n(09:40) The memo\n(31:05) What comes next\n\
+        Park says 40 of the studio's 55 artists were let go in March.\n\
+        About our guest: Sun-hee Park is a concept artist and former art director at Ridgeback.\n\
+        Listen to Back Office Hours on Apple Podcasts, Spotify or wherever you get podcasts.\n\
+        Tallyworks helps finance teams close the books three days faster.\n\
+        TERRELL: Fifteen years in June.\n\
+        JO: Ha.";
+    let claims = article("Back Office Hours", text);
+    let texts: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
+    assert!(texts.contains(&"Park says 40 of the studio's 55 artists were let go in March."), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("Fifteen years in June")), "{texts:?}");
+    for gone in ["are joined by", "About our guest", "Listen to", "Tallyworks helps", "Ha."] {
+        assert!(!texts.iter().any(|t| t.contains(gone)), "{gone}: {texts:?}");
+    }
+}
+
+#[test]
+fn a_forecast_verb_unnamed_outlets_and_readers_are_speculative() {
+    for text in [
+        "At this pace, AI-attributed cuts will pass 100,000 for the year by September.",
+        "The $5,000 ceiling will not survive 2027.",
+        "One tech site found the bot solved 27 out of 40 test calls.",
+        "Our Tulsa readers tell us the bot cannot process a return without a receipt.",
+        "A tipster tells us a second hospital system is piloting the software.",
+    ] {
+        let (label, _, _) = one(article("Harbor Ledger", text));
+        assert_eq!(label, "speculative", "{text}");
+    }
+    // An announced plan with a date stays reporting.
+    let (label, _, _) = one(article("Harbor Ledger", "Initech will close its Reno plant on May 20, affecting 300 workers."));
+    assert_eq!(label, "sourced");
+}
