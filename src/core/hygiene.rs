@@ -335,7 +335,9 @@ impl Hygiene {
                     .turn
                     .captures(&line)
                     .and_then(|c| Some((c.name("name")?, c.name("role")?)))
-                    .filter(|(_, role)| self.turn_roles.is_match(role.as_str()));
+                    .filter(|(_, role)| self.turn_roles.is_match(role.as_str()))
+                    // "By Garrison Tull – Senior Reporter, …" is a byline, not a turn of a talk.
+                    .filter(|(name, _)| !name.as_str().starts_with("By "));
                 if self.furniture_turns.contains(&bare) || named.is_some() {
                     blocks.push(Block { turn: turn.take(), text: std::mem::take(&mut lines).join("\n") });
                     furniture_turn = named.is_none();
