@@ -472,7 +472,20 @@ impl Hygiene {
         for (n, line) in lines.iter().enumerate() {
             let start = offset;
             offset += line.len();
+            // A letter's salutation ("\"Dear Contributor, …") opens a paste of the letter.
+            let opening = line.trim_start().trim_start_matches(['"', '“']);
+            if opening.starts_with("Dear ") && opening[5..].starts_with(char::is_uppercase) && opening.contains(',') {
+                let at = start + (line.len() - line.trim_start().len());
+                spans.push(if line.trim_start().starts_with(['"', '“']) { quotation(at) } else { (at, message.len()) });
+                continue;
+            }
             let Some(rest) = self.after_paste_introducer(line) else { continue };
+            // A pasted post that opens on its author's handle ("@frontrange_vc: …") is a social post.
+            let next = lines[n + 1..].iter().find(|l| !l.trim().is_empty()).map_or("", |l| l.trim());
+            let first = if rest.is_empty() { next } else { rest };
+            if first.trim_start_matches(['"', '“', '>', ' ']).starts_with('@') {
+                continue;
+            }
             if rest.starts_with(['"', '“']) {
                 // `rest` is a slice of `line`: its offset there is where the quotation opens.
                 spans.push(quotation(start + (rest.as_ptr() as usize - line.as_ptr() as usize)));

@@ -1097,7 +1097,15 @@ fn a_paste_introduced_on_any_line_is_the_companys_word_and_the_posters_own_lines
         vec!["sourced", "sourced", "speculative"],
         "{claims:#?}"
     );
-    for intro in ["pasting a LinkedIn post from their VP Eng:", "tl;dr of the memo:"] {
+    // A letter's salutation opens a paste; a paste verb introduces one as a document does.
+    for text in [
+        "\"Dear Colleague, your final day of employment will be June 5.\"",
+        "just got this, pasting:\n\nYour final day of employment will be June 5.",
+    ] {
+        let claims = thread(&[(text, "")]);
+        assert!(claims.iter().any(|c| c.text.contains("June 5") && c.verdict.is_sourced()), "{text}: {claims:#?}");
+    }
+    for intro in ["pasting a LinkedIn post from their VP Eng:", "tl;dr of the memo:", "pasted from the memo thread:\n\"@vc_guy:"] {
         let claims = thread(&[(&format!("{intro}\n\"Our agents now resolve 58% of incidents.\""), "")]);
         assert!(claims.iter().all(|c| !c.verdict.is_sourced()), "{intro}: {claims:#?}");
     }
