@@ -103,9 +103,13 @@ pub const CORPUS_WORLD13B: &str = include_str!("../eval/corpus-world13b.jsonl");
 /// article style with trade and local press; team chat, news bots, Reddit, Hacker News, LinkedIn, Blind.
 pub const CORPUS_WORLD14A: &str = include_str!("../eval/corpus-world14a.jsonl");
 pub const CORPUS_WORLD14B: &str = include_str!("../eval/corpus-world14b.jsonl");
+/// Written blind later in the same round and scored when they arrived: every article style with
+/// trade press and news aggregators; team chat, Reddit, Hacker News, forums, Mastodon and Bluesky.
+pub const CORPUS_WORLD15A: &str = include_str!("../eval/corpus-world15a.jsonl");
+pub const CORPUS_WORLD15B: &str = include_str!("../eval/corpus-world15b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 30] = [
+const CORPORA: [&str; 32] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -136,6 +140,8 @@ const CORPORA: [&str; 30] = [
     CORPUS_WORLD13B,
     CORPUS_WORLD14A,
     CORPUS_WORLD14B,
+    CORPUS_WORLD15A,
+    CORPUS_WORLD15B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
