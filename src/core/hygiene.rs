@@ -374,9 +374,7 @@ impl Hygiene {
             // headline with its link, the linked page's snippet: not a reply's quotation of an earlier
             // message, which opens the reply.
             match line.trim_start().strip_prefix('>') {
-                Some(quoted) if pasted_quote || linked_snippet && !first_line => {
-                    line = quoted.trim_start().to_string()
-                }
+                Some(quoted) if pasted_quote || linked_snippet && !first_line => line = quoted.trim_start().to_string(),
                 _ => pasted_quote = false,
             }
             first_line = false;
@@ -476,7 +474,11 @@ impl Hygiene {
             let opening = line.trim_start().trim_start_matches(['"', '“']);
             if opening.starts_with("Dear ") && opening[5..].starts_with(char::is_uppercase) && opening.contains(',') {
                 let at = start + (line.len() - line.trim_start().len());
-                spans.push(if line.trim_start().starts_with(['"', '“']) { quotation(at) } else { (at, message.len()) });
+                spans.push(if line.trim_start().starts_with(['"', '“']) {
+                    quotation(at)
+                } else {
+                    (at, message.len())
+                });
                 continue;
             }
             let Some(rest) = self.after_paste_introducer(line) else { continue };
@@ -1145,7 +1147,8 @@ Lanyard News Service · 7d";
     #[test]
     fn an_authors_card_and_a_submissions_title_are_no_part_of_a_post() {
         let rules = rules();
-        let post = "Derek Vann • 2nd\nFormer Senior Adjuster at Halvorsen Mutual\n1d • 🌐\n\nOn my desk it was closer to 20%.";
+        let post =
+            "Derek Vann • 2nd\nFormer Senior Adjuster at Halvorsen Mutual\n1d • 🌐\n\nOn my desk it was closer to 20%.";
         assert_eq!(rules.clean(post, Kind::Message).text(), "On my desk it was closer to 20%.");
         let blind = "Kilnworth · qLp7z\n\nMy whole team in Payments Infra got cut.";
         assert_eq!(rules.clean(blind, Kind::Message).text(), "My whole team in Payments Infra got cut.");

@@ -142,7 +142,8 @@ fn is_announced_plan(tokens: &Tokens<'_>, lex: &Lexicon, predictions: &[Span]) -
     // forecast, however concrete its numbers.
     let forecasts = predictions.iter().any(|h| {
         let mut k = h.end;
-        while tokens.bare.get(k).is_some_and(|w| PLAN_FILLERS.contains(&w.as_str()) || w.len() > 3 && w.ends_with("ly")) {
+        while tokens.bare.get(k).is_some_and(|w| PLAN_FILLERS.contains(&w.as_str()) || w.len() > 3 && w.ends_with("ly"))
+        {
             k += 1;
         }
         tokens.bare.get(k).is_some_and(|w| lex.markers.forecast_verbs.contains(w.as_str()))

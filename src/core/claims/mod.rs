@@ -213,7 +213,8 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         // Show notes say who joins the episode and where to hear it; that is not the news, though it
         // names the people the notes go on to quote.
         let about_the_episode = |text: &str| show_notes && lex.hygiene.is_show_intro(text);
-        let episode = sentence[0].whole.as_deref().map_or_else(|| about_the_episode(&sentence[0].text), about_the_episode);
+        let episode =
+            sentence[0].whole.as_deref().map_or_else(|| about_the_episode(&sentence[0].text), about_the_episode);
         let claims_before = out.len();
         let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone(), turn)).collect();
         let rules_label = |p: &Pending| match &p.decision {
@@ -726,7 +727,10 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let pasted = |text: &str| {
             let probe: String = text.chars().take(24).collect();
             whole_paste
-                || message.text.find(probe.as_str()).is_some_and(|at| pasted_spans.iter().any(|&(s, e)| at >= s && at < e))
+                || message
+                    .text
+                    .find(probe.as_str())
+                    .is_some_and(|at| pasted_spans.iter().any(|&(s, e)| at >= s && at < e))
         };
         for l in &links {
             if let Some(host) = host_of(l).filter(|_| link_source(l, lex).is_some())

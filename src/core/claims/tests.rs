@@ -1105,7 +1105,9 @@ fn a_paste_introduced_on_any_line_is_the_companys_word_and_the_posters_own_lines
         let claims = thread(&[(text, "")]);
         assert!(claims.iter().any(|c| c.text.contains("June 5") && c.verdict.is_sourced()), "{text}: {claims:#?}");
     }
-    for intro in ["pasting a LinkedIn post from their VP Eng:", "tl;dr of the memo:", "pasted from the memo thread:\n\"@vc_guy:"] {
+    for intro in
+        ["pasting a LinkedIn post from their VP Eng:", "tl;dr of the memo:", "pasted from the memo thread:\n\"@vc_guy:"]
+    {
         let claims = thread(&[(&format!("{intro}\n\"Our agents now resolve 58% of incidents.\""), "")]);
         assert!(claims.iter().all(|c| !c.verdict.is_sourced()), "{intro}: {claims:#?}");
     }
@@ -1126,7 +1128,10 @@ fn a_class_of_people_named_by_where_they_work_or_by_a_relative_clause_names_nobo
     for (text, source) in [
         ("Initech, citing weaker demand, said it would cut 300 jobs.", "Initech"),
         ("Initech, having cut 300 jobs in May, said it would cut 200 more.", "Initech"),
-        ("Nurses interviewed by the Ledger, including Lorna Yeboah, an ICU nurse in Memphis, said the unit closed.", "Lorna Yeboah"),
+        (
+            "Nurses interviewed by the Ledger, including Lorna Yeboah, an ICU nurse in Memphis, said the unit closed.",
+            "Lorna Yeboah",
+        ),
     ] {
         let (label, _, name) = one(article("Harbor Ledger", text));
         assert_eq!((label.as_str(), name.as_deref()), ("sourced", Some(source)), "{text}");
@@ -1166,6 +1171,7 @@ fn a_forecast_verb_unnamed_outlets_and_readers_are_speculative() {
         assert_eq!(label, "speculative", "{text}");
     }
     // An announced plan with a date stays reporting.
-    let (label, _, _) = one(article("Harbor Ledger", "Initech will close its Reno plant on May 20, affecting 300 workers."));
+    let (label, _, _) =
+        one(article("Harbor Ledger", "Initech will close its Reno plant on May 20, affecting 300 workers."));
     assert_eq!(label, "sourced");
 }
