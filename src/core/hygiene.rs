@@ -463,8 +463,10 @@ impl Hygiene {
         let mut offset = 0;
         let lines: Vec<&str> = message.split_inclusive('\n').collect();
         // A quotation opening at `open` runs to its closing mark, or to the end of the message.
+        let width = |at: usize| message[at..].chars().next().map_or(1, char::len_utf8);
         let quotation = |open: usize| {
-            let close = message[open + 1..].find(['"', '”']).map_or(message.len(), |c| open + 1 + c + 1);
+            let body = open + width(open);
+            let close = message[body..].find(['"', '”']).map_or(message.len(), |c| body + c + width(body + c));
             (open, close)
         };
         for (n, line) in lines.iter().enumerate() {

@@ -722,15 +722,15 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         let minutes = lex.is_meeting_notes(message.author.as_deref(), &message.text);
         let pasted_spans = lex.hygiene.pasted_spans(&message.text);
-        // A sentence is pasted when it stands inside a pasted span of the message as written.
+        // A sentence is pasted when it stands inside a pasted span of the message as written, or
+        // opens one ("from the email HR sent: “Your final day …”").
         let whole_paste = pasted_spans.first() == Some(&(0, message.text.len()));
         let pasted = |text: &str| {
             let probe: String = text.chars().take(24).collect();
             whole_paste
-                || message
-                    .text
-                    .find(probe.as_str())
-                    .is_some_and(|at| pasted_spans.iter().any(|&(s, e)| at >= s && at < e))
+                || message.text.find(probe.as_str()).is_some_and(|at| {
+                    pasted_spans.iter().any(|&(s, e)| at >= s && at < e || s > at && s < at + text.len())
+                })
         };
         for l in &links {
             if let Some(host) = host_of(l).filter(|_| link_source(l, lex).is_some())
@@ -760,6 +760,10 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             }
             let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
             let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link, minutes);
+            // "from the email HR sent: “…”": the line introducing a paste names no speaker of its own.
+            if lex.hygiene.after_paste_introducer(&text).is_some_and(|rest| !rest.is_empty()) {
+                attr = None;
+            }
             if attr.is_none() && pasted(&text) {
                 verdict = pasted_verdict(&tokens, verdict, ctx.company.as_deref());
             }

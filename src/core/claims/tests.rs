@@ -1101,6 +1101,8 @@ fn a_paste_introduced_on_any_line_is_the_companys_word_and_the_posters_own_lines
     for text in [
         "\"Dear Colleague, your final day of employment will be June 5.\"",
         "just got this, pasting:\n\nYour final day of employment will be June 5.",
+        "from the email HR sent: “Your final day of employment will be June 5.” ugh",
+        "“Dear Colleague, your final day of employment will be June 5.”",
     ] {
         let claims = thread(&[(text, "")]);
         assert!(claims.iter().any(|c| c.text.contains("June 5") && c.verdict.is_sourced()), "{text}: {claims:#?}");
