@@ -484,8 +484,8 @@ impl Hygiene {
                 continue;
             }
             let Some(rest) = self.after_paste_introducer(line) else { continue };
-            // A pasted post that opens on its author's handle ("@frontrange_vc: …") is a social post.
             let next = lines[n + 1..].iter().find(|l| !l.trim().is_empty()).map_or("", |l| l.trim());
+            // A pasted post that opens on its author's handle ("@frontrange_vc: …") is a social post.
             let first = if rest.is_empty() { next } else { rest };
             if first.trim_start_matches(['"', '“', '>', ' ']).starts_with('@') {
                 continue;
@@ -493,10 +493,9 @@ impl Hygiene {
             if rest.starts_with(['"', '“']) {
                 // `rest` is a slice of `line`: its offset there is where the quotation opens.
                 spans.push(quotation(start + (rest.as_ptr() as usize - line.as_ptr() as usize)));
-            } else if rest.is_empty() {
+            } else {
                 let blank: usize = lines[n + 1..].iter().take_while(|l| l.trim().is_empty()).map(|l| l.len()).sum();
                 let from = offset + blank;
-                let next = lines[n + 1..].iter().find(|l| !l.trim().is_empty()).map_or("", |l| l.trim_start());
                 if next.starts_with(['"', '“']) {
                     spans.push(quotation(from + message[from..].find(['"', '“']).unwrap_or(0)));
                 } else if next.starts_with('>') {
@@ -1185,6 +1184,8 @@ Lanyard News Service · 7d";
             Before joining Initech, Roe ran the claims unit at Globex.\n\
             Initech cut 300 jobs · the memo gave no reason.\n\
             From: Office of the Managing Partner\n\
+            Sent: Tuesday, May 19, 2026 9:02 AM\n\
+            Date: June 30 is the last day for everyone in Reno.\n\
             — Dr. Anselm Whitfield, President and CEO\n\
             Evelyn Strand\n\
             — and 300 more jobs go in May.";
@@ -1196,6 +1197,7 @@ Lanyard News Service · 7d";
                 "(Of course they did.)",
                 "Before joining Initech, Roe ran the claims unit at Globex.",
                 "Initech cut 300 jobs · the memo gave no reason.",
+                "Date: June 30 is the last day for everyone in Reno.",
                 "and 300 more jobs go in May."
             ]
         );
