@@ -258,6 +258,8 @@ impl Hygiene {
 
     /// Cleans a document's plain text line by line.
     pub fn clean(&self, text: &str, kind: Kind) -> Cleaned {
+        let unfenced = without_code_blocks(text);
+        let text = unfenced.as_ref();
         let text = if kind == Kind::Message { self.without_profile_header(text) } else { text };
         let mut blocks: Vec<Block> = Vec::new();
         let mut lines: Vec<String> = Vec::new();
@@ -315,6 +317,7 @@ impl Hygiene {
             // credit, and does not part them.
             if kind == Kind::Article && last_headline.is_some() && line.trim_end().ends_with(['…']) {
                 headline = last_headline.clone();
+                caps_outlet = outlet_above.clone();
             }
             if kind == Kind::Article
                 && line.contains(['·', '•', '|'])
@@ -389,6 +392,11 @@ impl Hygiene {
             if self.furniture_gate.is_whole_line(&line) && !self.is_exempt(&line) {
                 let rule = || self.furniture_rule(&line).unwrap_or_default();
                 tracing::debug!(line = %line, rule = rule(), "Dropped page furniture before labelling.");
+                // "Raccoon River Courier", a name alone on its line, may be the outlet of the
+                // headline under it.
+                if kind == Kind::Article && is_outlet_name(&line) {
+                    caps_outlet = Some(line);
+                }
                 continue;
             }
             let Some(kept) = self.without_label(&line) else {
@@ -416,7 +424,9 @@ impl Hygiene {
                 if is_caps_name(&line) {
                     caps_outlet = Some(line);
                 } else {
-                    caps_outlet = outlet_above;
+                    // "Kernelwatch / Orrin Labs raises at $3 billion / 15 hours ago": a name set over a
+                    // headline is its outlet, as a name in capitals is.
+                    caps_outlet = last_headline.filter(|h| is_outlet_name(h)).or(outlet_above);
                     headline = Some(line);
                 }
                 continue;
@@ -436,7 +446,11 @@ impl Hygiene {
         let body = text.trim_start();
         let Some((card, rest)) = body.split_once("\n\n") else { return text };
         let lines: Vec<&str> = card.lines().map(str::trim).collect();
-        let is_card = lines.first().is_some_and(|l| self.profile_card.is_match(l))
+        // "Docket & Brief Weekly / 12,400 followers / 5d": a page's card says how many follow it.
+        let followers =
+            |l: &&str| l.strip_suffix(" followers").is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+        let is_card = (lines.first().is_some_and(|l| self.profile_card.is_match(l))
+            || lines.get(1).is_some_and(followers))
             && lines.len() <= 4
             && lines.iter().all(|l| !l.ends_with(['.', '!', '?', ':']));
         if is_card { rest } else { text }
@@ -611,6 +625,24 @@ impl Hygiene {
     }
 }
 
+/// The text without its fenced code blocks ("```yaml … ```"): a config file, a log line or a table
+/// pasted as code is shown, not asserted. A fence left open keeps the text after it.
+fn without_code_blocks(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("```") {
+        return text.into();
+    }
+    let parts: Vec<&str> = text.split("```").collect();
+    let closed = if parts.len() % 2 == 1 { parts.len() } else { parts.len() - 1 };
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 || i >= closed {
+            out.push_str(part);
+            out.push('\n');
+        }
+    }
+    out.into()
+}
+
 /// Whether a colon stands near the start of the line, where a speaker's name or a label ends: the
 /// cheap test before the turn pattern runs on every line of every article.
 fn opens_on_a_label(line: &str) -> bool {
@@ -665,7 +697,11 @@ const NAME_ABBREVIATIONS: &[&str] =
 /// "2d ago", "6h ago · Hana Wojcik": how old an app's item is, on a line of its own.
 fn is_age(line: &str) -> bool {
     let first = line.split('·').next().unwrap_or_default().trim().to_lowercase();
-    let Some(unit) = first.strip_suffix(" ago") else { return false };
+    // "5 days ago By Oriel Fanshawe": the age may run on into the byline beside it.
+    let Some((unit, after)) = first.split_once(" ago") else { return false };
+    if !(after.is_empty() || after.starts_with(' ') && after.len() <= 60 && !after.contains(['.', '!', '?', ':'])) {
+        return false;
+    }
     let digits = unit.chars().take_while(char::is_ascii_digit).count();
     let unit = unit[digits..].trim();
     (1..=2).contains(&digits)
@@ -686,6 +722,33 @@ fn is_age(line: &str) -> bool {
                 | "wk"
                 | "weeks"
         )
+}
+
+/// An outlet's name as an aggregator sets it above a headline in title case ("Raccoon River Courier",
+/// "The Counting House · Opinion"): a few capitalised words, no figures, not a section of the page.
+fn is_outlet_name(line: &str) -> bool {
+    const JOINERS: &[&str] = &["of", "the", "and", "&", "for", "de", "la"];
+    const SECTIONS: &[&str] = &[
+        "top",
+        "latest",
+        "more",
+        "related",
+        "trending",
+        "popular",
+        "stories",
+        "coverage",
+        "headlines",
+        "updates",
+        "posts",
+        "following",
+    ];
+    let name = line.split('·').next().unwrap_or_default().trim();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && words[0].starts_with(char::is_uppercase)
+        && !name.contains(|c: char| c.is_ascii_digit() || matches!(c, '.' | '!' | '?' | ':' | ',' | '"' | '“' | '\''))
+        && words.iter().all(|w| w.starts_with(char::is_uppercase) || JOINERS.contains(w))
+        && !words.iter().any(|w| SECTIONS.contains(&w.to_lowercase().as_str()))
 }
 
 /// An outlet's name as a news app sets it above a headline: capitals only, a few words, perhaps with
@@ -1093,6 +1156,17 @@ mod tests {
                 "Initech cuts 1,100 jobs, closes Dayton (via Stanchion Wire)",
             ]
         );
+        // An aggregator sets the outlet in title case above the headline, and the age, perhaps with
+        // its byline, below it or below the snippet.
+        let text = "Top news\nHalberd Wire\nHarrowgate Mutual to cut 1,850 jobs as Sable takes over claims\nHarrowgate said on Monday it would cut about 1,850 jobs by the end of…\n5 days ago By Oriel Fanshawe\nThe Ashford Review · Opinion\nHarrowgate's claimants are about to meet the new normal\n3 days ago Celestine Marwood\nRelated Coverage\nInitech cuts 300 jobs in Reno\n2 hours ago";
+        assert_eq!(
+            kept(text),
+            vec![
+                "Harrowgate Mutual to cut 1,850 jobs as Sable takes over claims (via Halberd Wire)",
+                "Harrowgate's claimants are about to meet the new normal",
+                "Initech cuts 300 jobs in Reno",
+            ]
+        );
         // A news app sets the outlet in capitals above the headline and the age below it; a search
         // page puts a snippet between the headline and its credit.
         let text = "TOP STORIES
@@ -1158,6 +1232,30 @@ Lanyard News Service · 7d";
         assert!(rules.clean(news, Kind::Message).text().contains("The memo went out at 9."));
         let hn = "Nimbrel lays off 22% of staff (nimbrel.example)\n312 points by rkessler 6 hours ago | hide | past | favorite | 241 comments\nThe post says 310 people.";
         assert_eq!(rules.clean(hn, Kind::Message).text(), "The post says 310 people.");
+    }
+
+    #[test]
+    fn forum_and_social_exports_chrome_email_footers_bots_and_code_are_furniture() {
+        let lex = crate::core::lexicon::Lexicon::embedded();
+        let text = |t: &str| {
+            let sentences = crate::core::segment::segments(&lex.hygiene.clean(t, Kind::Message).text(), lex);
+            sentences.into_iter().map(|s| s.text).collect::<Vec<_>>().join("\n")
+        };
+        let sky = "Akiko Sunder @akikosunder.bsky.example · 2d\n\nI've had three clients ask if I'm still human.\n\n💬 48 🔁 612 ❤️ 2.1K";
+        assert_eq!(text(sky), "I've had three clients ask if I'm still human.");
+        let page = "Docket & Brief Weekly\n12,400 followers\n5d\n\nWe reported 26 paralegal roles cut on June 2.";
+        assert_eq!(text(page), "We reported 26 paralegal roles cut on June 2.");
+        let forum = "Re: Carraway County going to AI transcripts\n« Reply #2 on: May 02, 2026, 09:49:37 AM »\n\nIt's on the agenda for May 12, item 14.\n\n👍 41 · Reply\nContinue this thread →\n4 more replies";
+        assert_eq!(text(forum), "It's on the agenda for May 12, item 14.");
+        let email = "Forwarded message\nDear colleagues\nThe Reno office closes on June 30.\nWarm regards\nThis message may contain confidential information.\nIf you are not the intended recipient, please delete it.";
+        assert_eq!(text(email), "The Reno office closes on June 30.");
+        let bots = "🔀 *acme/platform* PR #8841 merged by svc-bot: \"remove QA gate\"\n🎫 QA-2291 was reassigned from Sam Ibarra to Unassigned\n👋 Welcome **quietlancer** to the server!\nThis post has been deleted by its author.";
+        assert_eq!(text(bots), "");
+        let code = "someone merged this:\n```yaml\nqa_signoff:\n  required: false\n```\nso QA sign-off is gone";
+        assert_eq!(text(code), "someone merged this\nso QA sign-off is gone");
+        // Lines in the same shapes that say something stay.
+        let news = "Re the memo: it says 300 jobs go in Reno.\nDear God, they cut the whole Reno desk.\nRegards to everyone we lost: 40 people in QA.";
+        assert_eq!(text(news), news);
     }
 
     #[test]

@@ -38,8 +38,57 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "dt",
     "hr",
 ];
-/// Elements whose content is never prose.
-const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "head", "object"];
+/// Elements whose content is never prose, or never the story: navigation, a page's footer, fine print.
+const SKIPPED_ELEMENTS: &[&str] =
+    &["script", "style", "noscript", "template", "svg", "iframe", "head", "object", "nav", "footer", "small"];
+/// Words in a class or id by which pages mark a box that is not the story (an ad, a sponsor read, a
+/// newsletter sign-up, related links, an author's bio, a disclaimer, a share bar): pages name their
+/// boxes so for their own stylesheets, and no sentence in such a box is a claim of the story. Words
+/// that also name boxes holding the story's own lines stay out: "meta" holds an aggregator's credit
+/// line, "social" an embedded post, "byline" and "credit" the credit the labeller reads.
+const FURNITURE_CLASS_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "related",
+    "newsletter",
+    "share",
+    "sharing",
+    "bio",
+    "disclaimer",
+    "disclosure",
+    "copyright",
+    "toc",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumbs",
+    "cookie",
+    "consent",
+    "paywall",
+    "cta",
+    "subscribe",
+    "signup",
+    "popular",
+    "tagline",
+    "outbrain",
+    "taboola",
+];
+/// Whole class names of the same kind whose words alone say too little ("more", "read").
+const FURNITURE_CLASSES: &[&str] = &["more", "read-more", "more-from", "read-next", "also-read", "most-read"];
+
+/// Whether a page marks the element as furniture by its class or id.
+fn is_furniture_element(element: &scraper::node::Element) -> bool {
+    let names = element.attr("class").into_iter().chain(element.attr("id")).flat_map(str::split_whitespace);
+    names.into_iter().any(|name| {
+        let name = name.to_ascii_lowercase();
+        FURNITURE_CLASSES.contains(&name.as_str())
+            || name.split(['-', '_']).any(|word| FURNITURE_CLASS_WORDS.contains(&word))
+    })
+}
 
 /// A fixed list of words looked up by hashing: the segmenter and labeller ask such lists about every
 /// word of every claim, and a linear scan showed up in profiles.
@@ -80,7 +129,7 @@ fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String, caption: bool) {
             Node::Text(t) => out.push_str(t),
             Node::Element(e) => {
                 let name = e.name();
-                if SKIPPED_ELEMENTS.contains(&name) {
+                if SKIPPED_ELEMENTS.contains(&name) || is_furniture_element(e) {
                     continue;
                 }
                 let block = BLOCK_ELEMENTS.contains(&name);
@@ -179,6 +228,17 @@ mod tests {
         let text = article_text("<p>One &amp; two.</p><ul><li>First</li><li>Second</li></ul>");
         let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         assert_eq!(lines, vec!["One & two.", "• First", "• Second"]);
+    }
+
+    #[test]
+    fn boxes_a_page_marks_as_furniture_are_dropped_and_the_story_around_them_kept() {
+        let html = "<p>Initech will cut 300 jobs.</p><div class=\"sponsor-read\"><p>Ledgerbee closes your books fast.</p></div>\
+            <aside id=\"newsletter_box\">Get the Daily Build.</aside><div class=\"author-bio\">Ana covers work.</div>\
+            <p><small>Not investment advice.</small></p><ul class=\"more-from\"><li>Another story</li></ul>\
+            <div class=\"meta\">Crestline Wire · 3h</div><div class=\"leader\"><p>Globex kept its Reno office.</p></div>";
+        let text = article_text(html);
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, vec!["Initech will cut 300 jobs.", "Crestline Wire · 3h", "Globex kept its Reno office."]);
     }
 
     #[test]

@@ -368,10 +368,18 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         }
         // "Quillfeather: still think '64% resolved' is the year's best metric": in an article a name
         // in title case before a colon heads the writer's item about it; a speaker's line is quoted.
-        let topic = !ctx.is_thread
-            && colon == 0
-            && !tokens.orig[0].chars().all(|c| !c.is_lowercase())
-            && !tokens.orig.get(1).is_some_and(|w| w.starts_with(['"', '“']));
+        // "Harrowgate's Sable math: the claims desk as a line item": a headline's label that ends on
+        // a common noun names its topic, where "Nina Sharpe on Squawk Box:" names who speaks.
+        let headline_topic = !ctx.is_thread
+            && (1..5).contains(&colon)
+            && tokens.orig[colon].starts_with(|c: char| c.is_lowercase())
+            && !tokens.bare[..colon].iter().any(|w| w == "on" || w == "to")
+            && !tokens.orig.get(colon + 1).is_some_and(|w| w.starts_with(['"', '“']));
+        let topic = headline_topic
+            || !ctx.is_thread
+                && colon == 0
+                && !tokens.orig[0].chars().all(|c| !c.is_lowercase())
+                && !tokens.orig.get(1).is_some_and(|w| w.starts_with(['"', '“']));
         if !topic {
             candidates.push((span, span, Frame::Statement));
         }

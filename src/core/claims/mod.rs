@@ -127,6 +127,9 @@ struct Pending {
     hedges: Vec<String>,
     source: Option<Source>,
     decision: Decision,
+    /// Whether its speaker is named at its end (", the company said on Wednesday."), which frames
+    /// every clause before it.
+    attributed_at_end: bool,
 }
 
 fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Pending> {
@@ -202,7 +205,10 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             decision = Decision::Rules(Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial]));
         }
         let hedges = markers::hedges(&tokens, lex);
-        Pending { text, origin: origin.clone(), hedges, source, decision }
+        let attributed_at_end = attr.as_ref().is_some_and(|a| {
+            a.frame_span.start > 0 && tokens.ends_chunk(a.frame_span.start - 1) && a.frame_span.end + 4 >= tokens.len()
+        });
+        Pending { text, origin: origin.clone(), hedges, source, decision, attributed_at_end }
     };
     let mut out = Vec::new();
     for (sentence, turn) in cleaned
@@ -251,16 +257,23 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         // statement ("…, and more cuts are likely"), the sentence as a whole is speculative.
         match sentence[0].whole.clone() {
             Some(whole) if disagree => {
-                let reasons: Vec<SpeculativeReason> = parts
-                    .iter()
-                    .filter_map(|p| match &p.decision {
-                        Decision::Rules(Verdict::Speculative { reasons, .. }) => Some(reasons.clone()),
-                        _ => None,
-                    })
-                    .flatten()
-                    .collect();
+                // "Telvora will eliminate 4,000 jobs over two years as its platform takes over
+                // billing and plan changes, the company said": a speaker named at the end of the
+                // sentence says all of it, whatever its clauses say on their own.
                 let mut merged = pending(whole, turn);
-                merged.decision = Decision::Rules(Verdict::speculative(reasons));
+                let said_at_end =
+                    merged.attributed_at_end && matches!(&merged.decision, Decision::Rules(v) if v.is_sourced());
+                if !said_at_end {
+                    let reasons: Vec<SpeculativeReason> = parts
+                        .iter()
+                        .filter_map(|p| match &p.decision {
+                            Decision::Rules(Verdict::Speculative { reasons, .. }) => Some(reasons.clone()),
+                            _ => None,
+                        })
+                        .flatten()
+                        .collect();
+                    merged.decision = Decision::Rules(Verdict::speculative(reasons));
+                }
                 out.push(merged);
             }
             Some(whole) => out.push(pending(whole, turn)),

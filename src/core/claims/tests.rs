@@ -1177,3 +1177,17 @@ fn a_forecast_verb_unnamed_outlets_and_readers_are_speculative() {
         one(article("Harbor Ledger", "Initech will close its Reno plant on May 20, affecting 300 workers."));
     assert_eq!(label, "sourced");
 }
+
+#[test]
+fn a_speaker_named_at_the_end_of_a_sentence_says_all_its_clauses() {
+    let lede = "Telvora Communications will eliminate about 4,000 customer-care jobs over the next two years as its \
+                artificial intelligence platform takes over billing questions, outage calls and plan changes, the \
+                company said on Wednesday.";
+    assert_eq!(
+        one(article("Halberd Wire", lede)),
+        ("sourced".into(), vec!["official"], Some("Telvora Communications".into()))
+    );
+    // Speculation the writer adds after the speaker's words stays the writer's.
+    let added = "Telvora said it would cut 4,000 jobs over two years, and more cuts are likely to follow.";
+    assert_eq!(one(article("Halberd Wire", added)).0, "speculative");
+}
