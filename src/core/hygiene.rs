@@ -43,6 +43,7 @@ struct HygieneFile {
     submission_credit: String,
     show_intro: Vec<String>,
     unvouched_paste: String,
+    link_list_heading: String,
 }
 
 /// The compiled hygiene rules.
@@ -85,6 +86,9 @@ pub struct Hygiene {
     submission_credit: Regex,
     /// On show notes, sentences about the episode rather than the news (see the config).
     show_intro: regex::RegexSet,
+    /// A heading over a list of links or sources ("Links mentioned", "SHOW LINKS"): the list's items
+    /// are titles of pages, not claims.
+    link_list_heading: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -253,6 +257,7 @@ impl Hygiene {
             show_intro: regex::RegexSet::new(file.show_intro.iter().map(|p| ci(p)))
                 .map_err(|source| HygieneError::Pattern { list: "show_intro", source })?,
             unvouched_paste: compile("unvouched_paste", &ci(&file.unvouched_paste))?,
+            link_list_heading: compile("link_list_heading", &ci(&file.link_list_heading))?,
         })
     }
 
@@ -283,6 +288,7 @@ impl Hygiene {
         let mut pasted_quote = false;
         let linked_snippet = kind == Kind::Message && (text.contains("https://") || text.contains("http://"));
         let mut first_line = true;
+        let mut link_list = false;
         let all = joined_lines(text, kind);
         for (n, raw) in all.iter().enumerate() {
             let mut line = raw.clone();
@@ -295,6 +301,16 @@ impl Hygiene {
             if line.is_empty() {
                 continue;
             }
+            // "Links mentioned / • Tollhaven Bancorp Form 8-K (May 7, 2026) / • Cordwain Markets: …":
+            // the items of a list of links are the titles of the pages linked.
+            // An item that is a whole sentence ("Globex cut 300 jobs (Ledger).") is a claim the
+            // list reports.
+            let sentence = line.trim_end_matches(['"', '”', '’', '\'', ' ']).ends_with(['.', '!', '?']);
+            if link_list && line.trim_start().starts_with(['•', '-', '*', '·']) && !sentence {
+                tracing::debug!(line = %line, "Dropped an item of a list of links.");
+                continue;
+            }
+            link_list = self.link_list_heading.is_match(line.trim().trim_matches(['*', '#', '_', ' ']));
             let last_headline = headline.take();
             let outlet_above = caps_outlet.take();
             // "THE STACKLINE / Quillfeather cuts 640 jobs / 2d ago": the age line credits the headline
@@ -1232,6 +1248,30 @@ Lanyard News Service · 7d";
         assert!(rules.clean(news, Kind::Message).text().contains("The memo went out at 9."));
         let hn = "Nimbrel lays off 22% of staff (nimbrel.example)\n312 points by rkessler 6 hours ago | hide | past | favorite | 241 comments\nThe post says 310 people.";
         assert_eq!(rules.clean(hn, Kind::Message).text(), "The post says 310 people.");
+    }
+
+    #[test]
+    fn author_boxes_ratings_live_blog_notices_and_show_credits_are_furniture_and_news_beside_them_is_not() {
+        let text = "Jaxon Ferreira-Lund — Gaming enthusiast since the cartridge days.\n\
+            Mike Daniels | Tech Careers Editor at HireHorizon.\n\
+            Rate this post ★★★★☆ (4.6/5 from 212 votes)\n\
+            We track every company cutting jobs because of AI so you don't have to.\n\
+            (2026 Guide)\n\
+            This is a developing story.\n\
+            Refresh for updates.\n\
+            Top image: A Halvorsen Freight truck outside Joliet, Illinois.\n\
+            Back Office Hours is a Sundial Media production.\n\
+            Our theme is \"Pica\" by Lettered Lane.\n\
+            Hosts and guests may hold positions in securities discussed.\n\
+            Halvorsen Freight will cut 400 dispatch jobs in Joliet, the company said.\n\
+            Nettlefield Airlines – rumored cuts to reservations staff, not confirmed yet.";
+        assert_eq!(
+            kept(text),
+            vec![
+                "Halvorsen Freight will cut 400 dispatch jobs in Joliet, the company said.",
+                "Nettlefield Airlines – rumored cuts to reservations staff, not confirmed yet.",
+            ]
+        );
     }
 
     #[test]

@@ -1191,3 +1191,27 @@ fn a_speaker_named_at_the_end_of_a_sentence_says_all_its_clauses() {
     let added = "Telvora said it would cut 4,000 jobs over two years, and more cuts are likely to follow.";
     assert_eq!(one(article("Halberd Wire", added)).0, "speculative");
 }
+
+#[test]
+fn show_notes_bios_credits_sponsor_reads_and_link_lists_are_no_claims() {
+    let text = "(02:10) Intro\n\
+        Park says 40 of the studio's 55 artists were let go in March.\n\
+        Teodora Balan-Fitch was an environment artist at Quillon for six years until April 29.\n\
+        Dev Anand-Richter teaches actuarial science at Olentangy State University.\n\
+        She now organizes with the Mid-South Workers Center.\n\
+        Our guest, Ji-woo Park, was a staff engineer on Fennec's storage team until the cuts.\n\
+        Oxbow Cloud — deploy agents in minutes.\n\
+        Educators get 20% off at chalkline.example/staffroom.\n\
+        RAFA: Walk me through the morning you found out.\n\
+        Links mentioned\n\
+        • Quillon Games Form 8-K (May 7, 2026)\n\
+        • Cordwain Markets: Quillon's AI art tool and the studio's last year\n\
+        • Quillon cut 310 artists in April, staff told the Ledger (Ledger).\n\
+        Back Office Hours is a Sundial Media production.\n\
+        Our executive producer is Wendell Ashby.";
+    let claims = article("Back Office Hours", text);
+    let texts: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
+    assert!(texts.contains(&"Park says 40 of the studio's 55 artists were let go in March."), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Quillon cut 310 artists in April")), "{texts:?}");
+    assert_eq!(texts.len(), 2, "{texts:?}");
+}
