@@ -1215,3 +1215,22 @@ fn show_notes_bios_credits_sponsor_reads_and_link_lists_are_no_claims() {
     assert!(texts.iter().any(|t| t.starts_with("Quillon cut 310 artists in April")), "{texts:?}");
     assert_eq!(texts.len(), 2, "{texts:?}");
 }
+
+#[test]
+fn posting_or_showing_a_text_here_introduces_a_paste() {
+    let claims = thread(&[(
+        "Hey everyone 👋 Posting this from the studio so you hear it from us first:\n\n\
+         > Today we said goodbye to 64 colleagues in our Leeds QA team. Everyone affected receives three months' pay.\n\n\
+         Please keep it respectful in here.",
+        "",
+    )]);
+    let texts: Vec<(&str, &str)> = claims.iter().map(|c| (c.text.as_str(), c.verdict.label())).collect();
+    assert!(texts.iter().any(|(t, l)| t.starts_with("Today we said goodbye") && *l == "sourced"), "{texts:?}");
+    assert!(texts.iter().any(|(t, l)| t.starts_with("Everyone affected") && *l == "sourced"), "{texts:?}");
+    let claims = thread(&[(
+        "just paralegals and lit support. here:\n\n> As a result, 26 paralegal positions will be eliminated.",
+        "",
+    )]);
+    let texts: Vec<(&str, &str)> = claims.iter().map(|c| (c.text.as_str(), c.verdict.label())).collect();
+    assert!(texts.iter().any(|(t, l)| t.starts_with("As a result, 26 paralegal") && *l == "sourced"), "{texts:?}");
+}
