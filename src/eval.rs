@@ -113,9 +113,14 @@ pub const CORPUS_WORLD15B: &str = include_str!("../eval/corpus-world15b.jsonl");
 pub const CORPUS_WORLD16A: &str = include_str!("../eval/corpus-world16a.jsonl");
 pub const CORPUS_WORLD16B: &str = include_str!("../eval/corpus-world16b.jsonl");
 pub const CORPUS_WORLD16C: &str = include_str!("../eval/corpus-world16c.jsonl");
+/// Written blind in the same round: pages from many publishing systems, as HTML and as plain text
+/// (podcast hosts, newsletters, SEO sites, live blogs); threads as old and new Reddit, Reddit's
+/// JSON, Hacker News, Slack, Discord with feed and poll bots, and a WhatsApp export.
+pub const CORPUS_WORLD17A: &str = include_str!("../eval/corpus-world17a.jsonl");
+pub const CORPUS_WORLD17B: &str = include_str!("../eval/corpus-world17b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 35] = [
+const CORPORA: [&str; 37] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -151,6 +156,8 @@ const CORPORA: [&str; 35] = [
     CORPUS_WORLD16A,
     CORPUS_WORLD16B,
     CORPUS_WORLD16C,
+    CORPUS_WORLD17A,
+    CORPUS_WORLD17B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

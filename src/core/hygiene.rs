@@ -588,8 +588,12 @@ impl Hygiene {
     /// The line without the chapter timestamp or aside that opens it, if one does. A clock time that
     /// is part of the sentence ("12:30 p.m. ET") stays.
     fn without_opener<'l>(&self, line: &'l str) -> Option<&'l str> {
-        let end = self.line_openers.find(line)?.end();
-        let rest = &line[end..];
+        let opener = self.line_openers.find(line)?;
+        let rest = &line[opener.end()..];
+        // "6/8/26, 6:46 PM - Aunt Bev: that's the letter": a chat export's stamp and sender.
+        if opener.as_str().contains(" - ") || opener.as_str().contains(" – ") {
+            return (!rest.is_empty()).then_some(rest);
+        }
         // "12:30 p.m. ET", "10:30 ET —", "7:30 was when …": a time the sentence is about.
         let first = rest.split_whitespace().next().unwrap_or_default().trim_end_matches([',', ':']);
         let clock = ["am", "pm", "a.m.", "p.m.", "a.m", "p.m", "et", "pt", "ct", "gmt", "utc", "bst", "cet"]
@@ -1272,6 +1276,27 @@ Lanyard News Service · 7d";
                 "Nettlefield Airlines – rumored cuts to reservations staff, not confirmed yet.",
             ]
         );
+    }
+
+    #[test]
+    fn exports_of_reddit_hacker_news_whatsapp_polls_and_feed_bots_keep_only_what_people_say() {
+        let lex = crate::core::lexicon::Lexicon::embedded();
+        let text = |t: &str| {
+            let sentences = crate::core::segment::segments(&lex.hygiene.clean(t, Kind::Message).text(), lex);
+            sentences.into_iter().map(|s| s.text).collect::<Vec<_>>()
+        };
+        let old_reddit = "[–] kanji_kid 87 points 13 hours ago\nOur agency cut rates by 40% in March.\npermalink embed save parent report give award reply";
+        assert_eq!(text(old_reddit), vec!["Our agency cut rates by 40% in March."]);
+        let json = "kind: t1\nparent_id: t3_1dbq7xk\nscore: -14\nupvote_ratio: 0.96\nbody: The studio let 43 artists go on Monday.";
+        assert_eq!(text(json), vec!["The studio let 43 artists go on Monday."]);
+        let hn = "freightnerd 6 hours ago | parent | context | flag | on: Brightwater Logistics to cut 900 jobs\nMemphis is the hub being cut.";
+        assert_eq!(text(hn), vec!["Memphis is the hub being cut."]);
+        let whatsapp = "6/8/26, 7:37 PM - Aunt Bev: they cut 40 of us at the Reno plant\n6/8/26, 7:36 PM - Aunt Bev: <Media omitted>";
+        assert_eq!(text(whatsapp), vec!["they cut 40 of us at the Reno plant"]);
+        let poll = "◉ Yes, and cut staff — 38%\n1️⃣ No — 47 votes\nPoll ends in 23 hours";
+        assert!(text(poll).is_empty(), "{:?}", text(poll));
+        let bot = "📡 New from Kinwell Wire\n⚠️ Feed error\nreturned 403.\nRetrying in 30 min.\nraj.m has been deactivated.\nSVP, Revenue Cycle\nQuentin Abernathy-Sloan, MD";
+        assert!(text(bot).is_empty(), "{:?}", text(bot));
     }
 
     #[test]

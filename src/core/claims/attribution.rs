@@ -421,6 +421,16 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         {
             continue;
         }
+        // "an AI tool called RouteWeaver", "a system it calls “Sable”", "a driver calls in sick":
+        // naming something, or a phrasal verb, not speech.
+        if matches!(w, "called" | "calls" | "call")
+            && tokens.orig.get(i + 1).is_some_and(|n| {
+                n.starts_with(|c: char| c.is_uppercase() || matches!(c, '"' | '“' | '\'' | '‘'))
+                    || matches!(*n, "in" | "off" | "out" | "back" | "up" | "it" | "them" | "him" | "her")
+            })
+        {
+            continue;
+        }
         // "because tax credits are tied to headcount": a plural noun before its own verb, not a verb.
         if w.ends_with('s')
             && tokens.bare.get(i + 1).is_some_and(|n| PLURAL_NOUN_VERBS.contains(n.as_str()))
@@ -783,6 +793,10 @@ fn starts_with_preposition(tokens: &Tokens<'_>, span: Span) -> bool {
 
 /// The speaker phrase after a verb or preposition: up to the next chunk boundary, plus an appositive
 /// ("Jane Roe, a spokeswoman for Initech").
+/// Verbs that make the words after a comma a clause of their own, not an appositive.
+const CLAUSE_VERBS: &[&str] =
+    &["is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "plans", "said", "says"];
+
 fn chunk_after(tokens: &Tokens<'_>, from: usize) -> Span {
     let mut end = from;
     while end < tokens.len() && end - from < 12 {
@@ -797,7 +811,10 @@ fn chunk_after(tokens: &Tokens<'_>, from: usize) -> Span {
         && APPOSITIVE_OPENERS.contains(tokens.bare[end].as_str())
     {
         let more = chunk_after(tokens, end);
-        if more.end - from <= 16 {
+        // "according to Jane Doe, the company's CFO" names her again; "according to reports, the
+        // company is using …" goes on with the sentence itself.
+        let clause = (more.start..more.end).any(|k| CLAUSE_VERBS.contains(&tokens.bare[k].as_str()));
+        if more.end - from <= 16 && !clause {
             end = more.end;
         }
     }

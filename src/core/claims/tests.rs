@@ -1234,3 +1234,28 @@ fn posting_or_showing_a_text_here_introduces_a_paste() {
     let texts: Vec<(&str, &str)> = claims.iter().map(|c| (c.text.as_str(), c.verdict.label())).collect();
     assert!(texts.iter().any(|(t, l)| t.starts_with("As a result, 26 paralegal") && *l == "sourced"), "{texts:?}");
 }
+
+#[test]
+fn naming_something_is_no_speech_and_a_clause_after_a_source_is_not_its_name() {
+    let (label, _, _) = one(article(
+        "Test Ledger",
+        "Halcyra reportedly let go of 230 QA testers after adopting an AI testing agent called Sift.",
+    ));
+    assert_eq!(label, "speculative");
+    let (label, _, _) =
+        one(article("Test Ledger", "It falls apart the minute a driver calls in sick outside Wheeling."));
+    assert_eq!(label, "speculative");
+    let (label, reasons, _) = one(article(
+        "Test Ledger",
+        "According to reports, the company is using an AI tool called RouteWeaver to plan routes.",
+    ));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["weasel"]));
+    // An appositive still names the source, and a characterisation is still speech.
+    let (_, _, source) = one(article(
+        "Test Ledger",
+        "According to Jane Doe, the company's chief financial officer, the cuts will save $40 million.",
+    ));
+    assert!(source.is_some_and(|s| s.starts_with("Jane Doe")));
+    let (label, _, _) = one(article("Test Ledger", "The CEO called the cuts \"painful but necessary\" in a memo."));
+    assert_eq!(label, "sourced");
+}
