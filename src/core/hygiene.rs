@@ -1300,6 +1300,20 @@ Lanyard News Service · 7d";
     }
 
     #[test]
+    fn a_newsletters_asides_about_itself_are_furniture_and_its_news_is_not() {
+        let text = "Morning, burners.\n\
+            Short one this week because I'm on a train with terrible Wi-Fi.\n\
+            Platform Shift is a weekly note on software, work and money.\n\
+            People Ops Weekly is published by Tallis Media LLC.\n\
+            [Chart: AI-attributed job cuts by month, Jan-Apr 2026.\n\
+            Today's chart: insurers vs. the index, year to date.\n\
+            Quorra closed 40 stores in Ohio last week.\n\
+            That's it.\n\
+            I read everything, eventually.";
+        assert_eq!(kept(text), vec!["Quorra closed 40 stores in Ohio last week."]);
+    }
+
+    #[test]
     fn forum_and_social_exports_chrome_email_footers_bots_and_code_are_furniture() {
         let lex = crate::core::lexicon::Lexicon::embedded();
         let text = |t: &str| {
