@@ -494,6 +494,18 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
                 continue;
             }
         }
+        // "Okimbo CEO Brandon Teale laid off 410 people on Monday and told staff it would …": a
+        // second verb of the sentence's subject is said by that subject.
+        if i > 2 && matches!(tokens.bare[i - 1].as_str(), "and" | "but") && !tokens.quoted[0] {
+            let end =
+                if tokens.bare[0] == "the" { 2 } else { (1..i - 1).find(|&k| !tokens.capitalized(k)).unwrap_or(i - 1) };
+            // Both verbs in the past, the first right after the subject: "X laid off … and told …",
+            // not "Customer support and claims processing …" or "… but expect fewer openings".
+            let past = |w: &str| w.ends_with("ed") || PAST_VERBS.contains(&w);
+            if end < i - 1 && end <= 6 && past(tokens.bare[end].as_str()) && past(w) {
+                candidates.push((Span { start: 0, end }, Span { start: i - 1, end: i + 1 }, frame));
+            }
+        }
         if i > 0 {
             let before = chunk_before(tokens, i);
             // "… the savings Verada has promised.", "… and it shows.": a verb that ends the sentence
@@ -793,6 +805,12 @@ fn starts_with_preposition(tokens: &Tokens<'_>, span: Span) -> bool {
 
 /// The speaker phrase after a verb or preposition: up to the next chunk boundary, plus an appositive
 /// ("Jane Roe, a spokeswoman for Initech").
+/// Irregular past tenses a sentence's subject opens on before a second verb of saying.
+const PAST_VERBS: &[&str] = &[
+    "cut", "laid", "shed", "let", "took", "made", "said", "told", "gave", "set", "put", "sent", "wrote", "began",
+    "held", "paid", "sold", "kept", "left", "shut", "met", "spoke", "hit", "struck", "chose", "froze",
+];
+
 /// Verbs that make the words after a comma a clause of their own, not an appositive.
 const CLAUSE_VERBS: &[&str] =
     &["is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "plans", "said", "says"];

@@ -1259,3 +1259,21 @@ fn naming_something_is_no_speech_and_a_clause_after_a_source_is_not_its_name() {
     let (label, _, _) = one(article("Test Ledger", "The CEO called the cuts \"painful but necessary\" in a memo."));
     assert_eq!(label, "sourced");
 }
+
+#[test]
+fn a_second_verb_of_saying_is_said_by_the_sentences_subject() {
+    let (label, reasons, _) = one(article(
+        "Test Ledger",
+        "Okimbo CEO Brandon Teale laid off 410 people on Monday and told the rest of the company it would become “AI-first.”",
+    ));
+    assert_eq!((label.as_str(), reasons), ("sourced", vec!["official"]));
+    // A noun after "and" is no verb, and an imperative after "but" has no speaker.
+    let (label, _, _) = one(article(
+        "Test Ledger",
+        "Customer support and claims processing, where work arrives as tickets, seem to be the functions where the replacement is most concrete.",
+    ));
+    assert_eq!(label, "speculative");
+    let (label, _, _) =
+        one(article("Test Ledger", "Game QA jobs might still be a good entry point, but expect fewer openings."));
+    assert_eq!(label, "speculative");
+}
