@@ -118,9 +118,14 @@ pub const CORPUS_WORLD16C: &str = include_str!("../eval/corpus-world16c.jsonl");
 /// JSON, Hacker News, Slack, Discord with feed and poll bots, and a WhatsApp export.
 pub const CORPUS_WORLD17A: &str = include_str!("../eval/corpus-world17a.jsonl");
 pub const CORPUS_WORLD17B: &str = include_str!("../eval/corpus-world17b.jsonl");
+/// The round's last two, written blind and scored on arrival: article styles as scraped pages, feed
+/// bodies and pasted text; community Discord servers, team Slack workspaces and public forums in a
+/// layoff week.
+pub const CORPUS_WORLD18A: &str = include_str!("../eval/corpus-world18a.jsonl");
+pub const CORPUS_WORLD18B: &str = include_str!("../eval/corpus-world18b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 37] = [
+const CORPORA: [&str; 39] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -158,6 +163,8 @@ const CORPORA: [&str; 37] = [
     CORPUS_WORLD16C,
     CORPUS_WORLD17A,
     CORPUS_WORLD17B,
+    CORPUS_WORLD18A,
+    CORPUS_WORLD18B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

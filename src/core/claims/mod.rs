@@ -138,6 +138,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
     let (name_starts, name_ends, on_record_starts) =
         if show_notes { Context::name_parts_in(text, lex) } else { Default::default() };
     let mut ctx = Context { company, name_starts, name_ends, on_record_starts, show_notes, ..Context::default() };
+    let ctx_at_start = ctx.clone();
     let origin = article.id.clone().or_else(|| article.url.clone()).unwrap_or_else(|| "article".into());
     let cleaned = lex.hygiene.clean(text, Kind::Article);
     let outlet = article.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty());
@@ -148,7 +149,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
     let hosts = if show_notes { show_notes::host_names(text, lex) } else { Default::default() };
     let mut last_speaker: Option<Speaker> = None;
     let mut last_unnamed_guest = false;
-    let mut pending = |text: String, turn: Option<&Turn>| {
+    let mut pending = |text: String, turn: Option<&Turn>, quoted_by: Option<&Speaker>| {
         let (text, source, credit, social_credit) = match trailing_credit(&text) {
             Some((rest, credit)) => {
                 let cited = credited(Some(&credit), lex, page_source.as_ref());
@@ -168,6 +169,17 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         {
             attr =
                 Some(Attribution { speaker, frame: Frame::Statement, frame_span: tokens::Span { start: 0, end: 0 } });
+        }
+        // A sentence of a quotation whose speaker is named where it closes ("“It could be coding. It
+        // could be payers,” said …") is said by that speaker.
+        if attr.is_none()
+            && let Some(speaker) = quoted_by
+        {
+            attr = Some(Attribution {
+                speaker: speaker.clone(),
+                frame: Frame::Statement,
+                frame_span: tokens::Span { start: 0, end: 0 },
+            });
         }
         // A quotation standing alone continues the speaker of the sentence before it.
         if attr.is_none() && is_quotation(&text) {
@@ -211,18 +223,21 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         Pending { text, origin: origin.clone(), hedges, source, decision, attributed_at_end }
     };
     let mut out = Vec::new();
-    for (sentence, turn) in cleaned
+    let sentences: Vec<(Vec<Segment>, Option<&Turn>)> = cleaned
         .blocks
         .iter()
         .flat_map(|b| by_sentence(segments(&b.text, lex)).into_iter().map(move |s| (s, b.turn.as_ref())))
-    {
+        .collect();
+    let quote_speakers = speakers_named_where_quotations_close(&sentences, lex, &ctx_at_start);
+    for (index, (sentence, turn)) in sentences.into_iter().enumerate() {
+        let quoted_by = quote_speakers[index].as_ref();
         // Show notes say who joins the episode and where to hear it; that is not the news, though it
         // names the people the notes go on to quote.
         let about_the_episode = |text: &str| show_notes && lex.hygiene.is_show_intro(text);
         let episode =
             sentence[0].whole.as_deref().map_or_else(|| about_the_episode(&sentence[0].text), about_the_episode);
         let claims_before = out.len();
-        let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone(), turn)).collect();
+        let parts: Vec<Pending> = sentence.iter().map(|seg| pending(seg.text.clone(), turn, quoted_by)).collect();
         let rules_label = |p: &Pending| match &p.decision {
             Decision::Rules(v) => Some(v.is_sourced()),
             Decision::WriterVoice { .. } => None,
@@ -260,7 +275,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
                 // "Telvora will eliminate 4,000 jobs over two years as its platform takes over
                 // billing and plan changes, the company said": a speaker named at the end of the
                 // sentence says all of it, whatever its clauses say on their own.
-                let mut merged = pending(whole, turn);
+                let mut merged = pending(whole, turn, quoted_by);
                 let said_at_end =
                     merged.attributed_at_end && matches!(&merged.decision, Decision::Rules(v) if v.is_sourced());
                 if !said_at_end {
@@ -276,7 +291,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
                 }
                 out.push(merged);
             }
-            Some(whole) => out.push(pending(whole, turn)),
+            Some(whole) => out.push(pending(whole, turn, quoted_by)),
             None => out.extend(parts),
         }
         if episode {
@@ -447,6 +462,50 @@ fn turn_speaker(turn: &Turn, ctx: &Context, lex: &Lexicon) -> Speaker {
     } else {
         Speaker::Official(ctx.company.clone().unwrap_or_else(|| turn.name.clone()))
     }
+}
+
+/// For each sentence, the speaker named after the quotation it belongs to when that quotation opens
+/// in it or before it and closes in a later sentence that names who said it: "“It could be coding. /
+/// It could be payers. / You would need the data to know,” said Nia Vance." Only a person or an
+/// organisation on record counts, and a quotation runs over six sentences at most.
+fn speakers_named_where_quotations_close(
+    sentences: &[(Vec<Segment>, Option<&Turn>)],
+    lex: &Lexicon,
+    ctx: &Context,
+) -> Vec<Option<Speaker>> {
+    let text = |i: usize| {
+        let s = &sentences[i].0;
+        s[0].whole.clone().unwrap_or_else(|| s.iter().map(|seg| seg.text.as_str()).collect::<Vec<_>>().join(" "))
+    };
+    let marks = |t: &str| t.chars().filter(|c| matches!(c, '"' | '“' | '”')).count();
+    let opens = |t: &str| t.trim_start().starts_with(['"', '“']) && marks(t) % 2 == 1;
+    let mut out = vec![None; sentences.len()];
+    let mut i = 0;
+    while i < sentences.len() {
+        if !opens(&text(i)) {
+            i += 1;
+            continue;
+        }
+        let close =
+            (i + 1..sentences.len().min(i + 6)).take_while(|&j| !opens(&text(j))).find(|&j| marks(&text(j)) % 2 == 1);
+        let Some(close) = close else {
+            i += 1;
+            continue;
+        };
+        let closing = text(close);
+        let tokens = Tokens::new(&closing, lex);
+        let speaker = attribution::find(&tokens, lex, ctx)
+            .filter(|a| a.frame_span.start > 0)
+            .map(|a| a.speaker)
+            .filter(|s| matches!(s, Speaker::Person(_) | Speaker::Official(_)));
+        if speaker.is_some() {
+            for slot in &mut out[i..close] {
+                slot.clone_from(&speaker);
+            }
+        }
+        i = close + 1;
+    }
+    out
 }
 
 /// Whether a sentence is a quotation, or the end of one that began in an earlier sentence.

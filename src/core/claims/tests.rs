@@ -1277,3 +1277,20 @@ fn a_second_verb_of_saying_is_said_by_the_sentences_subject() {
         one(article("Test Ledger", "Game QA jobs might still be a good entry point, but expect fewer openings."));
     assert_eq!(label, "speculative");
 }
+
+#[test]
+fn a_quotation_over_several_sentences_is_said_by_whoever_it_names_where_it_closes() {
+    let claims = article(
+        "Test Ledger",
+        "\"It could be coding. It could be payers. You would need the claim-level data to know,\" said Nia Vance, \
+         a professor at Castlemere University.",
+    );
+    assert_eq!(claims.len(), 3, "{claims:#?}");
+    for claim in &claims {
+        assert_eq!(claim.verdict.source().map(|s| s.name.as_str()), Some("Nia Vance"), "{claim:#?}");
+    }
+    // A quotation whose closing sentence names nobody leaves its sentences to be judged on their own.
+    let claims =
+        article("Test Ledger", "\"This is the end of the desk. Nobody will say so.\" That is the mood in Reno.");
+    assert!(claims.iter().all(|c| c.verdict.label() == "speculative"), "{claims:#?}");
+}
