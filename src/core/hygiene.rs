@@ -305,12 +305,16 @@ impl Hygiene {
             // the items of a list of links are the titles of the pages linked.
             // An item that is a whole sentence ("Globex cut 300 jobs (Ledger).") is a claim the
             // list reports.
-            let sentence = line.trim_end_matches(['"', '”', '’', '\'', ' ']).ends_with(['.', '!', '?']);
-            if link_list && line.trim_start().starts_with(['•', '-', '*', '·']) && !sentence {
-                tracing::debug!(line = %line, "Dropped an item of a list of links.");
-                continue;
+            let item = line.trim_start().starts_with(['•', '-', '*', '·']);
+            if link_list && item {
+                let sentence = line.trim_end_matches(['"', '”', '’', '\'', ' ']).ends_with(['.', '!', '?']);
+                if !sentence {
+                    tracing::debug!(line = %line, "Dropped an item of a list of links.");
+                    continue;
+                }
+            } else {
+                link_list = self.link_list_heading.is_match(line.trim().trim_matches(['*', '#', '_', ' ']));
             }
-            link_list = self.link_list_heading.is_match(line.trim().trim_matches(['*', '#', '_', ' ']));
             let last_headline = headline.take();
             let outlet_above = caps_outlet.take();
             // "THE STACKLINE / Quillfeather cuts 640 jobs / 2d ago": the age line credits the headline
@@ -862,11 +866,12 @@ mod tests {
 
     /// What is left to label: lines cleaned, then sentences, whose furniture rules drop them too.
     fn kept(text: &str) -> Vec<String> {
+        kept_as(text, Kind::Article)
+    }
+
+    fn kept_as(text: &str, kind: Kind) -> Vec<String> {
         let lex = crate::core::lexicon::Lexicon::embedded();
-        crate::core::segment::segments(&lex.hygiene.clean(text, Kind::Article).text(), lex)
-            .into_iter()
-            .map(|s| s.text)
-            .collect()
+        crate::core::segment::segments(&lex.hygiene.clean(text, kind).text(), lex).into_iter().map(|s| s.text).collect()
     }
 
     #[test]
@@ -1280,11 +1285,7 @@ Lanyard News Service · 7d";
 
     #[test]
     fn exports_of_reddit_hacker_news_whatsapp_polls_and_feed_bots_keep_only_what_people_say() {
-        let lex = crate::core::lexicon::Lexicon::embedded();
-        let text = |t: &str| {
-            let sentences = crate::core::segment::segments(&lex.hygiene.clean(t, Kind::Message).text(), lex);
-            sentences.into_iter().map(|s| s.text).collect::<Vec<_>>()
-        };
+        let text = |t: &str| kept_as(t, Kind::Message);
         let old_reddit = "[–] kanji_kid 87 points 13 hours ago\nOur agency cut rates by 40% in March.\npermalink embed save parent report give award reply";
         assert_eq!(text(old_reddit), vec!["Our agency cut rates by 40% in March."]);
         let json = "kind: t1\nparent_id: t3_1dbq7xk\nscore: -14\nupvote_ratio: 0.96\nbody: The studio let 43 artists go on Monday.";
@@ -1315,11 +1316,7 @@ Lanyard News Service · 7d";
 
     #[test]
     fn forum_and_social_exports_chrome_email_footers_bots_and_code_are_furniture() {
-        let lex = crate::core::lexicon::Lexicon::embedded();
-        let text = |t: &str| {
-            let sentences = crate::core::segment::segments(&lex.hygiene.clean(t, Kind::Message).text(), lex);
-            sentences.into_iter().map(|s| s.text).collect::<Vec<_>>().join("\n")
-        };
+        let text = |t: &str| kept_as(t, Kind::Message).join("\n");
         let sky = "Akiko Sunder @akikosunder.bsky.example · 2d\n\nI've had three clients ask if I'm still human.\n\n💬 48 🔁 612 ❤️ 2.1K";
         assert_eq!(text(sky), "I've had three clients ask if I'm still human.");
         let page = "Docket & Brief Weekly\n12,400 followers\n5d\n\nWe reported 26 paralegal roles cut on June 2.";

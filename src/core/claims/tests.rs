@@ -1205,8 +1205,8 @@ fn show_notes_bios_credits_sponsor_reads_and_link_lists_are_no_claims() {
         RAFA: Walk me through the morning you found out.\n\
         Links mentioned\n\
         • Quillon Games Form 8-K (May 7, 2026)\n\
-        • Cordwain Markets: Quillon's AI art tool and the studio's last year\n\
         • Quillon cut 310 artists in April, staff told the Ledger (Ledger).\n\
+        • Cordwain Markets: Quillon's AI art tool and the studio's last year\n\
         Back Office Hours is a Sundial Media production.\n\
         Our executive producer is Wendell Ashby.";
     let claims = article("Back Office Hours", text);
