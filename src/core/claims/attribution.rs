@@ -431,6 +431,17 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         {
             continue;
         }
+        // "routine calls to an automated agent", "claims of bias", "reports from the field": a plural
+        // noun before a preposition, not a verb of saying.
+        if matches!(w, "calls" | "reports" | "claims" | "notes" | "records" | "lists" | "posts" | "details" | "counts")
+            && !tokens.ends_chunk(i)
+            && tokens
+                .bare
+                .get(i + 1)
+                .is_some_and(|n| matches!(n.as_str(), "to" | "and" | "of" | "from" | "in" | "with" | "or"))
+        {
+            continue;
+        }
         // "because tax credits are tied to headcount": a plural noun before its own verb, not a verb.
         if w.ends_with('s')
             && tokens.bare.get(i + 1).is_some_and(|n| PLURAL_NOUN_VERBS.contains(n.as_str()))
@@ -1226,6 +1237,15 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         (h.start.saturating_sub(3)..h.start).any(|k| matches!(tokens.bare[k].as_str(), "former" | "ex" | "retired"))
             || tokens.bare[h.start].starts_with("ex-")
     };
+    // "the wireless carrier", "the Ohio-based insurer": the company by a description of it, "the
+    // carrier" with words between.
+    let described = (3..=5).contains(&(span.end - span.start))
+        && tokens.bare[span.start] == "the"
+        && s.official.is_match(&format!("the {}", tokens.bare[span.end - 1]))
+        && !(span.start..span.end).any(|k| matches!(tokens.bare[k].as_str(), "former" | "retired" | "rival" | "other"));
+    if described {
+        return Some(Speaker::Official(company.or_else(|| ctx.company.clone()).unwrap_or(orig)));
+    }
     let official = tokens.find_in(&s.official, span);
     let former_role_of_a_named_person = name.as_ref().is_some_and(|n| n.contains(' ')) && official.iter().all(former);
     if !official.is_empty() && !former_role_of_a_named_person {

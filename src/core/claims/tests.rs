@@ -1294,3 +1294,13 @@ fn a_quotation_over_several_sentences_is_said_by_whoever_it_names_where_it_close
         article("Test Ledger", "\"This is the end of the desk. Nobody will say so.\" That is the mood in Reno.");
     assert!(claims.iter().all(|c| c.verdict.label() == "speculative"), "{claims:#?}");
 }
+
+#[test]
+fn a_company_named_by_a_description_speaks_for_itself() {
+    let (label, reasons, _) = one(article(
+        "Halberd Wire",
+        "Vantis Telecom plans to close two customer-service centers and cut 3,100 jobs by the end of the year, \
+         the wireless carrier told employees on Tuesday.",
+    ));
+    assert_eq!((label.as_str(), reasons), ("sourced", vec!["official"]));
+}
