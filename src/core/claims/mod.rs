@@ -869,6 +869,18 @@ pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             for seg in &sentence {
                 parts.push(claim(seg.text.clone(), backed, sentence.len() == 1, closing.as_ref().map(Option::as_ref)));
             }
+            // "the Tribune already wrote it up and they say it's 11 jobs": "they" is the outlet the
+            // clause before it named.
+            for i in 1..parts.len() {
+                let they = parts[i].text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("they"));
+                let outlet_before = matches!(&parts[i - 1].verdict, Verdict::Sourced { source, .. }
+                    if matches!(source.kind, SourceKind::Outlet | SourceKind::Link));
+                let hearsay = matches!(&parts[i].verdict, Verdict::Speculative { reasons, .. }
+                    if reasons.first() == Some(&SpeculativeReason::Hearsay));
+                if they && outlet_before && hearsay {
+                    parts[i].verdict = parts[i - 1].verdict.clone();
+                }
+            }
             // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims. Parts that
             // are both speculative stay one claim ("Revenue was up 20% so this is AI-washing"): people
             // reading a thread take a sentence as one remark, and its fragments alone say little.

@@ -1304,3 +1304,17 @@ fn a_company_named_by_a_description_speaks_for_itself() {
     ));
     assert_eq!((label.as_str(), reasons), ("sourced", vec!["official"]));
 }
+
+#[test]
+fn they_after_a_linked_outlet_is_that_outlet() {
+    let claims = thread(&[(
+        "the Tribune already wrote it up and they say it's 11 jobs plus four unfilled openings \
+         https://plainsviewtribune.example/media/2026/05/20/marrowick-copy-desk",
+        "https://plainsviewtribune.example/media/2026/05/20/marrowick-copy-desk",
+    )]);
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    assert_eq!(claims[0].verdict.label(), "sourced");
+    // Without an outlet before it, "they say" stays second-hand.
+    let (label, reasons, _) = one(thread(&[("my manager told us and they say it's 40 people", "")]));
+    assert_eq!((label.as_str(), reasons), ("speculative", vec!["hearsay"]));
+}
