@@ -1250,6 +1250,9 @@ Lanyard News Service · 7d";
         let post =
             "Derek Vann • 2nd\nFormer Senior Adjuster at Halvorsen Mutual\n1d • 🌐\n\nOn my desk it was closer to 20%.";
         assert_eq!(rules.clean(post, Kind::Message).text(), "On my desk it was closer to 20%.");
+        // A name that opens on a letter outside ASCII is a name all the same.
+        let accented = "Émilie Łukasz • 2nd\nClaims Lead at Halvorsen Mutual\n1d • 🌐\n\nOur unit lost 12 people.";
+        assert_eq!(rules.clean(accented, Kind::Message).text(), "Our unit lost 12 people.");
         let blind = "Kilnworth · qLp7z\n\nMy whole team in Payments Infra got cut.";
         assert_eq!(rules.clean(blind, Kind::Message).text(), "My whole team in Payments Infra got cut.");
         // A message that opens on a sentence, or a card-like line over a sentence, keeps it.

@@ -473,27 +473,27 @@ fn speakers_named_where_quotations_close(
     lex: &Lexicon,
     ctx: &Context,
 ) -> Vec<Option<Speaker>> {
-    let text = |i: usize| {
-        let s = &sentences[i].0;
-        s[0].whole.clone().unwrap_or_else(|| s.iter().map(|seg| seg.text.as_str()).collect::<Vec<_>>().join(" "))
-    };
-    let marks = |t: &str| t.chars().filter(|c| matches!(c, '"' | '“' | '”')).count();
-    let opens = |t: &str| t.trim_start().starts_with(['"', '“']) && marks(t) % 2 == 1;
-    let mut out = vec![None; sentences.len()];
+    let texts: Vec<String> = sentences
+        .iter()
+        .map(|(s, _)| {
+            s[0].whole.clone().unwrap_or_else(|| s.iter().map(|seg| seg.text.as_str()).collect::<Vec<_>>().join(" "))
+        })
+        .collect();
+    let odd_marks = |t: &str| t.chars().filter(|c| matches!(c, '"' | '“' | '”')).count() % 2 == 1;
+    let opens = |t: &str| t.trim_start().starts_with(['"', '“']) && odd_marks(t);
+    let mut out = vec![None; texts.len()];
     let mut i = 0;
-    while i < sentences.len() {
-        if !opens(&text(i)) {
+    while i < texts.len() {
+        if !opens(&texts[i]) {
             i += 1;
             continue;
         }
-        let close =
-            (i + 1..sentences.len().min(i + 6)).take_while(|&j| !opens(&text(j))).find(|&j| marks(&text(j)) % 2 == 1);
+        let close = (i + 1..texts.len().min(i + 6)).take_while(|&j| !opens(&texts[j])).find(|&j| odd_marks(&texts[j]));
         let Some(close) = close else {
             i += 1;
             continue;
         };
-        let closing = text(close);
-        let tokens = Tokens::new(&closing, lex);
+        let tokens = Tokens::new(&texts[close], lex);
         let speaker = attribution::find(&tokens, lex, ctx)
             .filter(|a| a.frame_span.start > 0)
             .map(|a| a.speaker)
