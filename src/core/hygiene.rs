@@ -289,7 +289,7 @@ impl Hygiene {
         let linked_snippet = kind == Kind::Message && (text.contains("https://") || text.contains("http://"));
         let mut first_line = true;
         let mut link_list = false;
-        let all = joined_lines(text, kind);
+        let all = joined_lines(text, kind, |line| self.furniture_gate.is_whole_line(line));
         for (n, raw) in all.iter().enumerate() {
             let mut line = raw.clone();
             // "Initech cuts 300 support jobs (news.example)" over "312 points by rkessler 6 hours ago":
@@ -691,8 +691,9 @@ const SUBJECT_OPENERS: &[&str] = &["i", "we", "you", "he", "she", "it", "they", 
 
 /// The text's lines, with a line that opens in lower case joined to the one before it when that one
 /// is left unfinished: it continues that sentence ("Globex told staff on Friday / that the office
-/// would close"). After a finished sentence, a line in lower case is its own (a post quoted as typed).
-fn joined_lines(text: &str, kind: Kind) -> Vec<String> {
+/// would close"). After a finished sentence, a line in lower case is its own (a post quoted as typed),
+/// and so is one under a line that is furniture on its own: the text under "@handle · 4h" is the post.
+fn joined_lines(text: &str, kind: Kind, is_furniture_line: impl Fn(&str) -> bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let unfinished = out.last().is_some_and(|prev: &String| {
@@ -700,7 +701,10 @@ fn joined_lines(text: &str, kind: Kind) -> Vec<String> {
             !end.ends_with(['.', '!', '?', '…'])
                 || end.rsplit(' ').next().is_some_and(|w| NAME_ABBREVIATIONS.contains(&w.trim_start_matches('(')))
         });
-        let continues = kind == Kind::Article && unfinished && line.chars().next().is_some_and(char::is_lowercase);
+        let continues = kind == Kind::Article
+            && unfinished
+            && line.chars().next().is_some_and(char::is_lowercase)
+            && out.last().is_none_or(|prev| !is_furniture_line(prev));
         match out.last_mut() {
             Some(prev) if continues => {
                 prev.push(' ');
@@ -978,6 +982,32 @@ mod tests {
         assert_eq!(c.credit.as_deref(), Some("Reuters"));
         let c = rules().clean("LONDON (Bloomberg) — Hooli froze hiring.", Kind::Article);
         assert_eq!((c.text().as_str(), c.credit.as_deref()), ("Hooli froze hiring.", Some("Bloomberg")));
+    }
+
+    #[test]
+    fn teasers_cut_short_ratings_and_publishing_systems_boxes_are_furniture() {
+        let text = "A spokesperson…\nThe remaining roles...\n★ 4.8 (1,204)\n2025 (31)\nWritten by Hal Brenner · Reviewed by Ops Desk · Updated May 2, 2026\nMar 3, 2026, 9:14 AM UTC 48 Comments / 3 New\n12 thoughts on “Initech cuts 300”\nResponses (21)\nLogin or Subscribe to participate in polls.\nIf you buy through our links we may earn a commission.\nIf you value our reporting, please consider supporting us.\nThis story has been updated with comment from Initech.\nYou can read the full memo below.\nNext week: the robots in accounts payable.\nIf you work at Initech and want to talk, reach me on Signal.\nWord of the week: \"rightsizing\"\nInitech cut 300 support jobs on Friday, the company said.\nThe Ohio site, which employs 900 people, will close in May, according to a WARN notice filed on Monday and seen by the paper…\nQuote of the week: \"We are done hiring support staff,\" Jane Roe told us.";
+        assert_eq!(
+            kept(text),
+            vec![
+                "Initech cut 300 support jobs on Friday, the company said.",
+                "The Ohio site, which employs 900 people, will close in May, according to a WARN notice filed on Monday and seen by the paper…",
+                "Quote of the week: \"We are done hiring support staff,\" Jane Roe told us."
+            ]
+        );
+    }
+
+    #[test]
+    fn comment_chrome_from_apps_readers_and_exporters_is_furniture_and_the_posts_under_it_are_kept() {
+        let text = "u/copy_kat • 4mo ago • ⬆ 191\nthey cut 40 in Denver\n├─ ksenia_m · 7h\n│ Reply ⬆ 156 ⬇\n🥇 1 ▲ 1.3k ▼ Reply Award Share\n3 hr. ago\n/u/kyc_kelsey** (210 pts) · 🏅 Helpful ×2\n#4 · 06-17-2026, 10:05 PM\nPosts: 388 · Joined: Nov 2021\nOriginally Posted by nightshift_noreen\nLast edited by GrumpyCharge on Wed Jul 08, 2026 6:02 am, edited 1 time in total.\nView Entire Discussion (98 Comments)\n12 replies\nreplied to a thread\n#layoffs #initech\nSent from my iPhone\nBlind is better in the app.\nThe Denver office lost its whole QA team on Tuesday.";
+        assert_eq!(
+            kept_as(text, Kind::Message),
+            vec!["they cut 40 in Denver", "The Denver office lost its whole QA team on Tuesday."]
+        );
+        assert_eq!(
+            kept("├─ ksenia_m · 7h\nthey cut 40 in Denver, the whole QA floor."),
+            vec!["they cut 40 in Denver, the whole QA floor."]
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ const BLOCK_ELEMENTS: &[&str] = &[
 const SKIPPED_ELEMENTS: &[&str] =
     &["script", "style", "noscript", "template", "svg", "iframe", "head", "object", "nav", "footer", "small"];
 /// Words in a class or id by which pages mark a box that is not the story (an ad, a sponsor read, a
-/// newsletter sign-up, related links, an author's bio, a disclaimer, a share bar): pages name their
+/// newsletter sign-up, related links, an author's bio or card, an email's preheader, a disclaimer, a share bar): pages name their
 /// boxes so for their own stylesheets, and no sentence in such a box is a claim of the story. Words
 /// that also name boxes holding the story's own lines stay out: "meta" holds an aggregator's credit
 /// line, "social" an embedded post, "byline" and "credit" the credit the labeller reads.
@@ -59,6 +59,8 @@ const FURNITURE_CLASS_WORDS: &[&str] = &[
     "share",
     "sharing",
     "bio",
+    "author",
+    "preheader",
     "disclaimer",
     "disclosure",
     "copyright",
@@ -234,6 +236,7 @@ mod tests {
     fn boxes_a_page_marks_as_furniture_are_dropped_and_the_story_around_them_kept() {
         let html = "<p>Initech will cut 300 jobs.</p><div class=\"sponsor-read\"><p>Ledgerbee closes your books fast.</p></div>\
             <aside id=\"newsletter_box\">Get the Daily Build.</aside><div class=\"author-bio\">Ana covers work.</div>\
+            <div class=\"pw-author-card\"><p>Aviation nerd.</p></div><p class=\"email-preheader\">Four cuts, one excuse.</p>\
             <p><small>Not investment advice.</small></p><ul class=\"more-from\"><li>Another story</li></ul>\
             <div class=\"meta\">Crestline Wire · 3h</div><div class=\"leader\"><p>Globex kept its Reno office.</p></div>";
         let text = article_text(html);
