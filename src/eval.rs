@@ -130,9 +130,14 @@ pub const CORPUS_WORLD18B: &str = include_str!("../eval/corpus-world18b.jsonl");
 pub const CORPUS_WORLD19A: &str = include_str!("../eval/corpus-world19a.jsonl");
 pub const CORPUS_WORLD19B: &str = include_str!("../eval/corpus-world19b.jsonl");
 pub const CORPUS_WORLD19C: &str = include_str!("../eval/corpus-world19c.jsonl");
+/// Written blind later in the same round and scored on arrival: podcast pages, tech press, SEO
+/// sites, wire copy, columns and aggregator rivers; Reddit, Hacker News, team and community chat, and
+/// LinkedIn posts with their comments.
+pub const CORPUS_WORLD20A: &str = include_str!("../eval/corpus-world20a.jsonl");
+pub const CORPUS_WORLD20B: &str = include_str!("../eval/corpus-world20b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 42] = [
+const CORPORA: [&str; 44] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -175,6 +180,8 @@ const CORPORA: [&str; 42] = [
     CORPUS_WORLD19A,
     CORPUS_WORLD19B,
     CORPUS_WORLD19C,
+    CORPUS_WORLD20A,
+    CORPUS_WORLD20B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

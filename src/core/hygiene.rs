@@ -998,6 +998,15 @@ mod tests {
     }
 
     #[test]
+    fn old_reddit_and_flagged_rows_job_hunts_show_fine_print_and_rivers_cut_on_a_dash_are_furniture() {
+        let text = "Initech just cut its whole QA floor in Dayton (self.gamedev)\nsubmitted 7 hours ago* by qa_lifer\n[–]shader_sam 98 points 6 hours ago\nspamacct_77 1 hour ago [flagged] [dead]\nTop 1% Commenter\nOpen to QA lead or test automation roles, remote or Montreal.\nanyone hiring narrative designers, I have a portfolio\nHosted on Podwell.\nSome links above are affiliate links.\n“Ben” is a pseudonym.\nFirst month free with code RESPAWN at pixel.example\nInitech lays off 480 as its support agent closes most tickets —\nGreat episode, thank you Ama!!\nAnyone hiring should grab her.\nThe Dayton QA floor had 60 testers until Friday.";
+        assert_eq!(
+            kept_as(text, Kind::Message),
+            vec!["Anyone hiring should grab her.", "The Dayton QA floor had 60 testers until Friday."]
+        );
+    }
+
+    #[test]
     fn comment_chrome_from_apps_readers_and_exporters_is_furniture_and_the_posts_under_it_are_kept() {
         let text = "u/copy_kat • 4mo ago • ⬆ 191\nthey cut 40 in Denver\n├─ ksenia_m · 7h\n│ Reply ⬆ 156 ⬇\n🥇 1 ▲ 1.3k ▼ Reply Award Share\n3 hr. ago\n/u/kyc_kelsey** (210 pts) · 🏅 Helpful ×2\n#4 · 06-17-2026, 10:05 PM\nPosts: 388 · Joined: Nov 2021\nOriginally Posted by nightshift_noreen\nLast edited by GrumpyCharge on Wed Jul 08, 2026 6:02 am, edited 1 time in total.\nView Entire Discussion (98 Comments)\n12 replies\nreplied to a thread\n#layoffs #initech\nSent from my iPhone\nBlind is better in the app.\nThe Denver office lost its whole QA team on Tuesday.";
         assert_eq!(

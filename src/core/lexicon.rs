@@ -299,6 +299,7 @@ struct AttributionFile {
     document_channels: Vec<String>,
     thread_references: Vec<String>,
     thread_reference_nouns: Vec<String>,
+    cited_document_nouns: Vec<String>,
     view_labels: Vec<String>,
     meeting_notes_words: Vec<String>,
     meeting_words: Vec<String>,
@@ -428,6 +429,7 @@ pub struct Lexicon {
     /// What a reply calls the page it points back at when it names it ("The Signal Desk piece says",
     /// "the newsroom post says"): one of these nouns just before a say-verb.
     pub thread_reference_nouns: WordSet,
+    pub cited_document_nouns: WordSet,
     /// Labels before a colon that give the writer's view of what follows ("Guess:", "My take:").
     pub view_labels: Vec<String>,
     /// What makes a chat message a meeting's notes: a notes word and a meeting word in its first
@@ -561,6 +563,7 @@ impl Lexicon {
             document_channels: phrases("document_channels", &a.document_channels)?,
             thread_references: phrases("thread_references", &a.thread_references)?,
             thread_reference_nouns: set(a.thread_reference_nouns),
+            cited_document_nouns: set(a.cited_document_nouns),
             view_labels: a.view_labels.iter().map(|l| l.to_lowercase()).collect(),
             meeting_notes_words: a.meeting_notes_words.iter().map(|l| l.to_lowercase()).collect(),
             meeting_words: a.meeting_words.iter().map(|l| l.to_lowercase()).collect(),

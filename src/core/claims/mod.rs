@@ -1154,8 +1154,10 @@ fn message_verdict(
     );
     let first_person = elided_i || says_unquoted(tokens, &FIRST_PERSON);
     let link = link.filter(|_| !first_person);
-    let public_channel =
-        !tokens.find(&lex.official_channels).is_empty() || !tokens.find(&lex.document_channels).is_empty();
+    let cited = cited_document(tokens, lex);
+    let public_channel = cited.is_some()
+        || !tokens.find(&lex.official_channels).is_empty()
+        || !tokens.find(&lex.document_channels).is_empty();
     // In chat, what a company or a person said is checkable only with a link or a public channel
     // ("in a statement", a meeting's notes); "Globex already told the Prague team" is the writer's
     // word alone.
@@ -1209,8 +1211,55 @@ fn message_verdict(
             Verdict::Sourced { reasons: vec![reason], anonymous, source: Source { name, kind, url: None } }
         }
         (None, None) if social_link => Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial]),
-        (None, None) => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
+        (None, None) => match cited {
+            Some(name) => Verdict::Sourced {
+                reasons: vec![SourcedReason::Document],
+                anonymous: false,
+                source: Source { name, kind: SourceKind::Document, url: None },
+            },
+            None => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
+        },
     }
+}
+
+/// The document a chat line cites by "per" or "according to" ("severance is 10 weeks, per the HR
+/// letter", "according to their own 10-Ks"): a determiner or a possessive opens it and a document noun
+/// (`cited_document_nouns`) closes it within a few words. A social site named in or just after it
+/// makes it a post, not a document ("per a post in a private Facebook group").
+fn cited_document(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<String> {
+    const DETERMINERS: &[&str] = &["the", "their", "our", "its", "his", "her", "a", "an", "this", "that", "my", "your"];
+    const SOCIAL: &[&str] = &[
+        "facebook",
+        "threads",
+        "x",
+        "twitter",
+        "tiktok",
+        "blind",
+        "reddit",
+        "instagram",
+        "discord",
+        "fishbowl",
+        "glassdoor",
+    ];
+    let bare = &tokens.bare;
+    (0..bare.len()).find_map(|i| {
+        let start = match bare[i].as_str() {
+            "per" => i + 1,
+            "according" if bare.get(i + 1).is_some_and(|w| w == "to") => i + 2,
+            _ => return None,
+        };
+        let opener = bare.get(start)?;
+        if !DETERMINERS.contains(&opener.as_str()) && !opener.ends_with("'s") {
+            return None;
+        }
+        let end = (start + 6).min(bare.len());
+        let noun = (start + 1..end).find(|&k| lex.cited_document_nouns.contains(bare[k].as_str()))?;
+        let phrase_end = (noun + 6).min(bare.len());
+        if bare[start..phrase_end].iter().any(|w| SOCIAL.contains(&w.as_str())) || tokens.quoted[noun] {
+            return None;
+        }
+        Some(bare[start + 1..=noun].join(" "))
+    })
 }
 
 #[cfg(test)]

@@ -1318,3 +1318,24 @@ fn they_after_a_linked_outlet_is_that_outlet() {
     let (label, reasons, _) = one(thread(&[("my manager told us and they say it's 40 people", "")]));
     assert_eq!((label.as_str(), reasons), ("speculative", vec!["hearsay"]));
 }
+
+#[test]
+fn in_chat_a_line_citing_a_document_by_per_or_according_to_rests_on_it() {
+    let claims = thread(&[
+        ("Halden Analytics is cutting 400 KYC analysts.", ""),
+        ("Statutory plus four weeks, per the HR letter we got after the call.", ""),
+        ("Neither Halden nor Sorrel has rehired since the 2025 cuts, according to their own 10-Ks.", ""),
+        ("there's 171 selectors on the pick line per the last seniority list", ""),
+        ("They cut 40 in Denver, per a post in a private Facebook group.", ""),
+        ("They cut 40 in Denver and sent a letter.", ""),
+    ]);
+    let label = |origin: &str| claims.iter().find(|c| c.origin == origin).map(|c| c.verdict.label().to_string());
+    for origin in ["m1", "m2", "m3"] {
+        assert_eq!(label(origin).as_deref(), Some("sourced"), "{origin}: {claims:#?}");
+    }
+    let listed = claims.iter().find(|c| c.origin == "m3").and_then(|c| c.verdict.source()).map(|s| s.name.clone());
+    assert_eq!(listed.as_deref(), Some("last seniority list"));
+    // A post on a social site is no document, and without "per" a document noun alone cites nothing.
+    assert_eq!(label("m4").as_deref(), Some("speculative"));
+    assert_eq!(label("m5").as_deref(), Some("speculative"));
+}
