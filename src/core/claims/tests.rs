@@ -1339,3 +1339,19 @@ fn in_chat_a_line_citing_a_document_by_per_or_according_to_rests_on_it() {
     assert_eq!(label("m4").as_deref(), Some("speculative"));
     assert_eq!(label("m5").as_deref(), Some("speculative"));
 }
+
+#[test]
+fn a_line_saying_someone_just_sent_this_introduces_a_paste_and_its_signature_is_furniture() {
+    let claims = thread(&[
+        ("Wexcombe Tax is restructuring the preparer teams.", ""),
+        (
+            "ok so it's official, Graham just sent this to all of tax:\n\n> Team,\n>\n> As of today we are consolidating return preparation into our agent workflow. This affects 26 preparer roles in Wexcombe.\n>\n> — Graham Teller, Partner",
+            "",
+        ),
+        ("Signed, Dale Whitford, General Manager", ""),
+    ]);
+    let pasted: Vec<_> = claims.iter().filter(|c| c.origin == "m1").collect();
+    assert_eq!(pasted.len(), 2, "{claims:#?}");
+    assert!(pasted.iter().all(|c| c.verdict.label() == "sourced"), "{pasted:#?}");
+    assert!(!claims.iter().any(|c| c.origin == "m2"), "{claims:#?}");
+}
