@@ -135,9 +135,14 @@ pub const CORPUS_WORLD19C: &str = include_str!("../eval/corpus-world19c.jsonl");
 /// LinkedIn posts with their comments.
 pub const CORPUS_WORLD20A: &str = include_str!("../eval/corpus-world20a.jsonl");
 pub const CORPUS_WORLD20B: &str = include_str!("../eval/corpus-world20b.jsonl");
+/// The round's last two, written blind and scored on arrival: article styles as scraped pages and
+/// reader-app copies, local news among them; Reddit, team and community chat, Hacker News, Blind and
+/// forums, Mastodon and Bluesky.
+pub const CORPUS_WORLD21A: &str = include_str!("../eval/corpus-world21a.jsonl");
+pub const CORPUS_WORLD21B: &str = include_str!("../eval/corpus-world21b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 44] = [
+const CORPORA: [&str; 46] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -182,6 +187,8 @@ const CORPORA: [&str; 44] = [
     CORPUS_WORLD19C,
     CORPUS_WORLD20A,
     CORPUS_WORLD20B,
+    CORPUS_WORLD21A,
+    CORPUS_WORLD21B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
