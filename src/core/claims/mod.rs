@@ -1224,23 +1224,10 @@ fn message_verdict(
 
 /// The document a chat line cites by "per" or "according to" ("severance is 10 weeks, per the HR
 /// letter", "according to their own 10-Ks"): a determiner or a possessive opens it and a document noun
-/// (`cited_document_nouns`) closes it within a few words. A social site named in or just after it
-/// makes it a post, not a document ("per a post in a private Facebook group").
+/// (`cited_document_nouns`) closes it within a few words. A forum or social site (`community_sites`)
+/// named in or just after it makes it a post, not a document ("per a post in a private Facebook group").
 fn cited_document(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<String> {
     const DETERMINERS: &[&str] = &["the", "their", "our", "its", "his", "her", "a", "an", "this", "that", "my", "your"];
-    const SOCIAL: &[&str] = &[
-        "facebook",
-        "threads",
-        "x",
-        "twitter",
-        "tiktok",
-        "blind",
-        "reddit",
-        "instagram",
-        "discord",
-        "fishbowl",
-        "glassdoor",
-    ];
     let bare = &tokens.bare;
     (0..bare.len()).find_map(|i| {
         let start = match bare[i].as_str() {
@@ -1255,7 +1242,7 @@ fn cited_document(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<String> {
         let end = (start + 6).min(bare.len());
         let noun = (start + 1..end).find(|&k| lex.cited_document_nouns.contains(bare[k].as_str()))?;
         let phrase_end = (noun + 6).min(bare.len());
-        if bare[start..phrase_end].iter().any(|w| SOCIAL.contains(&w.as_str())) || tokens.quoted[noun] {
+        if bare[start..phrase_end].iter().any(|w| lex.is_community_site(w)) || tokens.quoted[noun] {
             return None;
         }
         Some(bare[start + 1..=noun].join(" "))
