@@ -637,6 +637,14 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
 /// "I predict one more company announces cuts", "Honestly, I think they'll …": the writer (or, in a
 /// transcript, whoever's turn it is) gives a view, and whatever it names speaks in it for no one.
 pub fn gives_own_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+    // "My hunch is …", "Our read is …": the view named as such, as its label before a colon would.
+    let named_view = |k: usize| {
+        tokens.bare.get(k + 2).is_some_and(|v| matches!(v.as_str(), "is" | "was" | "remains"))
+            && lex.view_labels.contains(&format!("{} {}", tokens.bare[k], tokens.bare[k + 1]))
+    };
+    if (0..tokens.len().min(3)).any(|k| matches!(tokens.bare[k].as_str(), "my" | "our") && named_view(k)) {
+        return true;
+    }
     // "We expect to finish by June, Initech said in a filing": a speaker named later owns the view.
     let speaker_later = (2..tokens.len()).any(|k| {
         !tokens.quoted[k]

@@ -5,6 +5,7 @@
 
 mod attribution;
 mod evidence;
+pub mod gate;
 mod markers;
 pub mod model;
 pub mod scorer;
@@ -31,19 +32,43 @@ pub fn hedges_in(text: &str, lex: &Lexicon) -> Vec<String> {
 
 /// Labels every claim of a document, in document order.
 pub fn label_document(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
+    labelled(doc, lex, Some(gate::embedded()))
+}
+
+/// Every line the labeller would emit before the claim gate drops those it reads as no assertion:
+/// what the gate is trained on.
+pub fn label_document_ungated(doc: &Document, lex: &Lexicon) -> Vec<Claim> {
+    labelled(doc, lex, None)
+}
+
+fn labelled(doc: &Document, lex: &Lexicon, gate: Option<&Weights>) -> Vec<Claim> {
     match doc {
-        Document::Article(a) => label_article(a, lex),
-        Document::Thread(t) => label_thread(t, lex),
+        Document::Article(a) => label_article(a, lex, gate),
+        Document::Thread(t) => gated_thread(t, thread_claims(t, lex), gate),
     }
 }
 
-fn label_article(article: &Article, lex: &Lexicon) -> Vec<Claim> {
+fn label_article(article: &Article, lex: &Lexicon, gate: Option<&Weights>) -> Vec<Claim> {
     let text = article_text(&article.text);
     if let Some(thread) = community_page(article, &text, lex) {
-        return label_thread(&thread, lex);
+        return gated_thread(&thread, thread_claims(&thread, lex), gate);
     }
     let company = lead_company(article, &text, lex);
-    label_article_text(article, &text, company, lex)
+    gated_article(&text, article_text_claims(article, &text, company, lex), gate)
+}
+
+fn gated_article(text: &str, claims: Vec<Claim>, gate: Option<&Weights>) -> Vec<Claim> {
+    match gate {
+        Some(weights) => gate::keep(claims, weights, |_| (text, false)),
+        None => claims,
+    }
+}
+
+fn gated_thread(thread: &Thread, claims: Vec<Claim>, gate: Option<&Weights>) -> Vec<Claim> {
+    let Some(weights) = gate else { return claims };
+    let texts: std::collections::HashMap<String, &str> =
+        thread.messages.iter().enumerate().map(|(i, m)| (m.origin(i), m.text.as_str())).collect();
+    gate::keep(claims, weights, |c| (texts.get(&c.origin).copied().unwrap_or_default(), true))
 }
 
 /// A forum or social page fetched as an article (outlet "Reddit", a news.ycombinator.com address) is
@@ -74,6 +99,10 @@ fn lead_company(article: &Article, text: &str, lex: &Lexicon) -> Option<String> 
 /// Labels an article whose HTML is already reduced to `text` and whose lead company is known, so a
 /// caller that needs both for other purposes does the work once.
 pub fn label_article_text(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Claim> {
+    gated_article(text, article_text_claims(article, text, company, lex), Some(gate::embedded()))
+}
+
+fn article_text_claims(article: &Article, text: &str, company: Option<String>, lex: &Lexicon) -> Vec<Claim> {
     let scorer = Weights::embedded();
     article_claims(article, text, company, lex)
         .into_iter()
@@ -770,6 +799,10 @@ fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
 }
 
 pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
+    gated_thread(thread, thread_claims(thread, lex), Some(gate::embedded()))
+}
+
+fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     let all_text: String = thread.messages.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("\n");
     let mut ctx =
         Context { company: companies(&all_text, lex).into_iter().next(), is_thread: true, ..Context::default() };

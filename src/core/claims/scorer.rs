@@ -46,6 +46,12 @@ impl Weights {
         &EMBEDDED
     }
 
+    /// The weights file compiled into the binary, as text: the claim gate learns from the labeller's
+    /// output with these weights, so its record hashes them too.
+    pub fn embedded_file() -> &'static str {
+        EMBEDDED_WEIGHTS
+    }
+
     /// The probability that a claim with these features is sourced reporting.
     pub fn probability(&self, features: &[String]) -> f64 {
         let z: f64 = features.iter().filter_map(|f| self.weights.get(f)).sum::<f64>()

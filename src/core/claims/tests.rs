@@ -1355,3 +1355,32 @@ fn a_line_saying_someone_just_sent_this_introduces_a_paste_and_its_signature_is_
     assert!(pasted.iter().all(|c| c.verdict.label() == "sourced"), "{pasted:#?}");
     assert!(!claims.iter().any(|c| c.origin == "m2"), "{claims:#?}");
 }
+
+#[test]
+fn the_claim_gate_drops_a_line_addressed_to_readers_and_keeps_the_reporting_around_it() {
+    let text = "<p>Glenmore Health laid off 140 medical coders on Tuesday, according to a WARN notice filed with the state.</p>\n<p>The company said the coding work will move to an AI vendor.</p>\n<p>The cuts come two months after Glenmore signed a $4 million contract with Codexa, a billing software firm.</p>\n<p>Do share it with your friends and family who work in healthcare!</p>";
+    let doc = Document::Article(Article {
+        id: Some("a1".into()),
+        outlet: Some("Jobs Daily".into()),
+        url: Some("https://jobs.example/a1".into()),
+        title: None,
+        published: None,
+        text: text.into(),
+    });
+    let texts = |claims: Vec<Claim>| claims.into_iter().map(|c| c.text).collect::<Vec<_>>();
+    let ungated = texts(label_document_ungated(&doc, Lexicon::embedded()));
+    let gated = texts(label_document(&doc, Lexicon::embedded()));
+    assert!(ungated.iter().any(|t| t.starts_with("Do share it")), "the rules keep the ask: {ungated:?}");
+    assert_eq!(gated.len(), 3, "{gated:?}");
+    assert!(gated.iter().all(|t| !t.starts_with("Do share it")), "{gated:?}");
+}
+
+#[test]
+fn the_claim_gate_never_drops_a_claim_attributed_to_someone_checkable() {
+    let claims = article(
+        "The Wire",
+        "\"@everyone, please read this before the 2 p.m. all-hands,\" began a Slack message that Ferro Labs chief operating officer Dana Ruiz posted on Monday, according to a screenshot shared with The Wire.",
+    );
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    assert!(claims[0].verdict.is_sourced(), "{claims:#?}");
+}
