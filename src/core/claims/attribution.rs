@@ -1121,6 +1121,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     {
         return Some(Speaker::Hearsay);
     }
+    // "A picker in Reno says", "one nurse at Mercy Hollow said": a single person nobody names, placed
+    // somewhere; neither the place nor the employer is who speaks.
+    if is_unnamed_individual(tokens, span, lex) {
+        return Some(Speaker::Anonymous);
+    }
     // "The International Freight Workers Union", "Communication Workers' Alliance": a capitalised name
     // ending in what the organisation is names that organisation, whatever words it holds.
     let last = span.end - 1;
@@ -1306,6 +1311,27 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         return ctx.last_person.clone().map(Speaker::Person).or(Some(Speaker::Person(lone.to_string())));
     }
     None
+}
+
+/// "A picker in Reno", "an adjuster from Tulsa", "one nurse at Mercy Hollow": one person, by a plain
+/// word for what they do, then where they are. A spokesperson or an executive speaks for their
+/// employer, and "a union in Ohio" is an organisation, so neither is read so.
+fn is_unnamed_individual(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
+    if !matches!(tokens.bare[span.start].as_str(), "a" | "an" | "one" | "another") {
+        return false;
+    }
+    let Some(link) = (span.start + 2..span.end.min(span.start + 5))
+        .find(|&k| matches!(tokens.bare[k].as_str(), "in" | "at" | "from" | "near" | "outside"))
+    else {
+        return false;
+    };
+    let role = Span { start: span.start + 1, end: link };
+    link + 1 < span.end
+        && tokens.capitalized(link + 1)
+        && (role.start..role.end).all(|k| !tokens.capitalized(k) && !tokens.quoted[k])
+        && tokens.find_in(&lex.speakers.official_titles, role).is_empty()
+        && tokens.find_in(&lex.speakers.official, role).is_empty()
+        && !lex.speakers.organisation_heads.contains(tokens.bare[link - 1].as_str())
 }
 
 /// The organisation a vaguely named group is placed at: "Analysts at Hollins Grey", "Researchers from
@@ -1758,6 +1784,21 @@ mod tests {
     #[test]
     fn per_cent_is_not_a_source() {
         assert_eq!(speaker("Staff fell 10 per cent last year.", false), None);
+    }
+
+    #[test]
+    fn one_person_nobody_names_is_no_place_and_no_employer() {
+        for text in [
+            "A picker in Reno says her warehouse docks her pay.",
+            "An adjuster from Tulsa said the cuts hit claims first.",
+            "One nurse at Mercy Hollow said the unit lost six clerks.",
+        ] {
+            assert_eq!(speaker(text, false), Some(Speaker::Anonymous), "{text}");
+        }
+        assert!(matches!(
+            speaker("A spokesperson in London said the cuts hit claims.", false),
+            Some(Speaker::Official(_))
+        ));
     }
 
     #[test]
