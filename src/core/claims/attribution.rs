@@ -595,10 +595,12 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         // "Ben argues the survey was a pretext": on show notes, someone known by a first name only,
         // giving a view, speaks in the show's own voice, not on record.
         // "RAFI: Every studio that tried this …": a turn of the show's talk, labelled by a first name,
-        // is as much the show's own voice as "Rafi argues".
+        // is as much the show's own voice as "Rafi argues", and so is a host's turn when the page
+        // gives the host's full name ("Priya Anand and Jonah Kessler sit down with …"); a guest's
+        // first name ("DOLORES:" of "Guests: Dolores Mbeki") labels that guest's words on record.
         let turn = frame_span == speaker_span
             && tokens.orig[speaker_span.end - 1].ends_with(':')
-            && !ctx.name_starts.contains(verb_word);
+            && (!ctx.name_starts.contains(verb_word) || !ctx.on_record_starts.contains(verb_word));
         // "Jen says Hollie is the first chatbot customers turned into an insult": on show notes a
         // first name alone saying something is a host talking, as much a view as "Jen argues".
         // "Globex says it will close its Reno plant": "it" after the verb makes the speaker a company.

@@ -4,15 +4,18 @@ use super::*;
 use crate::core::model::Message;
 
 fn article(outlet: &str, text: &str) -> Vec<Claim> {
-    let doc = Document::Article(Article {
+    label_document(&article_doc(outlet, text), Lexicon::embedded())
+}
+
+fn article_doc(outlet: &str, text: &str) -> Document {
+    Document::Article(Article {
         id: Some("a1".into()),
         outlet: Some(outlet.into()),
         url: Some("https://news.example/a1".into()),
         title: None,
         published: None,
         text: text.into(),
-    });
-    label_document(&doc, Lexicon::embedded())
+    })
 }
 
 fn chat(text: &str, links: &[&str]) -> Vec<Claim> {
@@ -1359,14 +1362,7 @@ fn a_line_saying_someone_just_sent_this_introduces_a_paste_and_its_signature_is_
 #[test]
 fn the_claim_gate_drops_a_line_addressed_to_readers_and_keeps_the_reporting_around_it() {
     let text = "<p>Glenmore Health laid off 140 medical coders on Tuesday, according to a WARN notice filed with the state.</p>\n<p>The company said the coding work will move to an AI vendor.</p>\n<p>The cuts come two months after Glenmore signed a $4 million contract with Codexa, a billing software firm.</p>\n<p>Do share it with your friends and family who work in healthcare!</p>";
-    let doc = Document::Article(Article {
-        id: Some("a1".into()),
-        outlet: Some("Jobs Daily".into()),
-        url: Some("https://jobs.example/a1".into()),
-        title: None,
-        published: None,
-        text: text.into(),
-    });
+    let doc = article_doc("Jobs Daily", text);
     let texts = |claims: Vec<Claim>| claims.into_iter().map(|c| c.text).collect::<Vec<_>>();
     let ungated = texts(label_document_ungated(&doc, Lexicon::embedded()));
     let gated = texts(label_document(&doc, Lexicon::embedded()));
