@@ -307,9 +307,10 @@ pub fn train_scorer(lex: &Lexicon) -> Result<Weights, EvalError> {
 /// The seed of the claim gate's training order.
 const GATE_SEED: u64 = 0x9a7e_0001;
 /// Probability of being an assertion a line needs to be kept. Low on purpose: the gate drops a line
-/// only when it is nearly sure, because a lost claim costs the reader more than a stray line. On the
-/// corpus's development part, trained without it (spurious dropped / claims lost of 342 / 3,874):
-/// 0.5 drops 163 / 57, 0.3 drops 89 / 16, 0.2 drops 58 / 4, 0.1 drops 25 / 1.
+/// only when it is nearly sure, because a lost claim costs the reader more than a stray line. Set from
+/// a first prototype of the model on the corpus's development part, which it was not fitted to
+/// (spurious lines dropped / claims lost, of 342 / 3,874): 0.5 drops 163 / 57, 0.3 drops 89 / 16,
+/// 0.2 drops 58 / 4, 0.1 drops 25 / 1.
 const GATE_THRESHOLD: f64 = 0.2;
 /// Lines a feature must appear on to be learned.
 const GATE_MIN_LINES: usize = 5;
