@@ -153,6 +153,18 @@ mod tests {
     }
 
     #[test]
+    fn only_the_outlets_own_voice_and_speculative_lines_are_the_gates_to_drop() {
+        use super::super::model::{Source, SourceKind, SourcedReason, SpeculativeReason, Verdict};
+        let claim = |verdict| Claim { text: "Line.".into(), verdict, origin: "a1".into(), hedges: Vec::new() };
+        let source = |kind| Source { name: "Ferro Labs".into(), kind, url: None };
+        let official = Verdict::sourced(SourcedReason::Official, source(SourceKind::Official));
+        let outlet = Verdict::sourced(SourcedReason::Outlet, source(SourceKind::Outlet));
+        assert!(!may_drop(&claim(official)));
+        assert!(may_drop(&claim(outlet)));
+        assert!(may_drop(&claim(Verdict::speculative(vec![SpeculativeReason::Opinion]))));
+    }
+
+    #[test]
     fn the_reader_addressed_and_a_cut_off_teaser_are_features() {
         let f = feats("Do share it with your friends who work in insurance…", "");
         assert!(f.contains(&"you".to_string()) && f.contains(&"end:ellipsis".to_string()), "{f:?}");

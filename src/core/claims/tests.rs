@@ -1375,8 +1375,8 @@ fn the_claim_gate_drops_a_line_addressed_to_readers_and_keeps_the_reporting_arou
 fn the_claim_gate_never_drops_a_claim_attributed_to_someone_checkable() {
     let claims = article(
         "The Wire",
-        "\"@everyone, please read this before the 2 p.m. all-hands,\" began a Slack message that Ferro Labs chief operating officer Dana Ruiz posted on Monday, according to a screenshot shared with The Wire.",
+        "<p>\"@everyone, please read this before the 2 p.m. all-hands,\" began a Slack message that Ferro Labs chief operating officer Dana Ruiz posted on Monday, according to a screenshot shared with The Wire.</p>\n<p>Ferro Labs cut 240 jobs on Monday.</p>\n<p>The company said the cuts were part of an AI plan.</p>\n<p>Ruiz did not respond to a request for comment.</p>",
     );
-    assert_eq!(claims.len(), 1, "{claims:#?}");
-    assert!(claims[0].verdict.is_sourced(), "{claims:#?}");
+    assert_eq!(claims.len(), 4, "{claims:#?}");
+    assert!(claims[0].text.starts_with("\"@everyone") && claims[0].verdict.is_sourced(), "{claims:#?}");
 }
