@@ -371,10 +371,7 @@ pub fn gate_training_sha256() -> String {
 /// is a chat message.
 fn origin_texts(doc: &Document) -> HashMap<String, (String, bool)> {
     match doc {
-        Document::Article(a) => {
-            let origin = a.id.clone().or_else(|| a.url.clone()).unwrap_or_else(|| "article".into());
-            HashMap::from([(origin, (article_text(&a.text), false))])
-        }
+        Document::Article(a) => HashMap::from([(doc.id(), (article_text(&a.text), false))]),
         Document::Thread(t) => {
             t.messages.iter().enumerate().map(|(i, m)| (m.origin(i), (m.text.clone(), true))).collect()
         }
