@@ -325,6 +325,7 @@ struct SpeakersFile {
     acquaintances: Vec<String>,
     places: Vec<String>,
     not_speakers: Vec<String>,
+    event_nouns: Vec<String>,
     organisation_heads: Vec<String>,
     people_nouns: Vec<String>,
     outlet_nouns: Vec<String>,
@@ -372,6 +373,9 @@ pub struct SpeakerLexicon {
     pub places: WordSet,
     /// Common nouns and page words that look like names at the start of a line ("Points", "Read").
     pub not_speakers: WordSet,
+    /// Head nouns of what happens rather than who speaks ("layoffs", "cuts"): "the layoffs confirm
+    /// that …" is the writer's reading of events.
+    pub event_nouns: WordSet,
     /// Head nouns of an organisation named by what it is ("the packaged-food maker").
     pub organisation_heads: WordSet,
     /// Plural nouns for people that no agent ending gives away ("veterans", "employees"): a class
@@ -592,6 +596,7 @@ impl Lexicon {
                 acquaintances: phrases("speakers.acquaintances", &s.acquaintances)?,
                 places: set(s.places),
                 not_speakers: set(s.not_speakers),
+                event_nouns: set(s.event_nouns),
                 organisation_heads: set(s.organisation_heads),
                 people_nouns: set(s.people_nouns),
                 outlet_nouns: set(s.outlet_nouns),

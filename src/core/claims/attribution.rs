@@ -64,6 +64,9 @@ pub struct Context {
     pub company: Option<String>,
     /// The last person named, for "he said".
     pub last_person: Option<String>,
+    /// The last speaker was someone the writer relays (a caller, a listener's email): "She says"
+    /// after it goes on relaying them.
+    pub last_relayed: bool,
     /// Surnames of people named so far, so "Roe said" is a person and not a company.
     pub surnames: Vec<String>,
     /// Words that end a two-word capitalised name anywhere on the page ("Ostrova" of "Dana
@@ -375,7 +378,11 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             && tokens.orig[colon].starts_with(|c: char| c.is_lowercase())
             && !tokens.bare[..colon].iter().any(|w| w == "on" || w == "to")
             && !tokens.orig.get(colon + 1).is_some_and(|w| w.starts_with(['"', '“']));
+        // "There is a new ritual in European boardrooms: …": a clause with its own verb before the
+        // colon is the writer's lead-in, not a name.
+        let clause = !ctx.is_thread && (0..colon).any(|k| LEAD_IN_VERBS.contains(tokens.bare[k].as_str()));
         let topic = headline_topic
+            || clause
             || !ctx.is_thread
                 && colon == 0
                 && !tokens.orig[0].chars().all(|c| !c.is_lowercase())
@@ -428,6 +435,13 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
                 n.starts_with(|c: char| c.is_uppercase() || matches!(c, '"' | '“' | '\'' | '‘'))
                     || matches!(*n, "in" | "off" | "out" | "back" | "up" | "it" | "them" | "him" | "her")
             })
+        {
+            continue;
+        }
+        // "when the IRS letter shows up", "wrote off the loan": a phrasal verb, not speech.
+        if !ctx.is_thread
+            && lex.say_verbs.contains(w)
+            && tokens.bare.get(i + 1).is_some_and(|n| matches!(n.as_str(), "up" | "off" | "down"))
         {
             continue;
         }
@@ -561,6 +575,19 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         });
         let speaker = match speaker {
             Speaker::Official(_) | Speaker::Person(_) if asks_anonymity => Speaker::Anonymous,
+            other => other,
+        };
+        // "A former Tessaly artist posted on LinkedIn that …": someone who speaks for nobody, on a
+        // social site, is a post nobody checked; a company's own post there is still its word.
+        let on_social = matches!(tokens.bare.get(verb + 1).map(String::as_str), Some("on" | "in"))
+            && (verb + 2..(verb + 5).min(tokens.len()))
+                .any(|k| tokens.bare[k] == "linkedin" || lex.is_community_site(&tokens.bare[k]));
+        let speaks_for_nobody = matches!(tokens.bare[speaker_span.start].as_str(), "a" | "an" | "one" | "another")
+            && tokens.find_in(&lex.speakers.official_titles, speaker_span).is_empty()
+            && tokens.find_in(&lex.speakers.official, speaker_span).is_empty();
+        let speaker = match speaker {
+            Speaker::Anonymous | Speaker::Weasel if on_social => Speaker::Social,
+            Speaker::Official(_) if on_social && speaks_for_nobody => Speaker::Social,
             other => other,
         };
         // "Artists told the Stack Post …": people the outlet spoke to are its unnamed sources;
@@ -729,6 +756,9 @@ static MODALS: Words =
 
 /// Verbs by which evidence speaks ("the filing shows"); with a company or a person as subject they
 /// are the writer's reading of events, not a statement.
+/// Words that make the words before a colon a clause rather than a speaker's name.
+static LEAD_IN_VERBS: Words = Words::new(&["is", "are", "was", "were", "there"]);
+
 static INTERPRETIVE_VERBS: Words = Words::new(&[
     "show",
     "shows",
@@ -1106,6 +1136,13 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     if matches!(tokens.bare[span.start].as_str(), "every" | "any") {
         return Some(Speaker::Weasel);
     }
+    // "a company says it is replacing workers": any company at all.
+    if span.end - span.start == 2
+        && matches!(tokens.bare[span.start].as_str(), "a" | "an")
+        && lex.speakers.organisation_heads.contains(tokens.bare[span.start + 1].as_str())
+    {
+        return Some(Speaker::Weasel);
+    }
     // "…, the companies announced": the companies the sentence names, not companies in general.
     let words: Vec<&str> = (span.start..span.end).map(|k| tokens.bare[k].as_str()).collect();
     if matches!(words.as_slice(), ["the" | "both", "companies" | "firms"] | ["the", "two", "companies" | "firms"]) {
@@ -1121,6 +1158,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     let reach = if matches!(tokens.bare[span.start].as_str(), "our" | "my") { 3 } else { 2 };
     if !tokens.find_in(&s.acquaintances, Span { start: span.start, end: (span.start + reach).min(span.end) }).is_empty()
     {
+        return Some(Speaker::Hearsay);
+    }
+    // "We got a voice message from a QA tester at Sable Reach who says", "This week's email comes
+    // from a load planner who writes": someone unnamed who wrote or called in, relayed by the host.
+    if relayed_message(tokens, span) {
         return Some(Speaker::Hearsay);
     }
     // "A picker in Reno says", "one nurse at Mercy Hollow said": a single person nobody names, placed
@@ -1310,10 +1352,36 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
     }
     let lone = tokens.bare[span.start].as_str();
     if span.end - span.start == 1 && s.person_pronouns.contains(lone) {
+        if ctx.last_person.is_none() && ctx.last_relayed {
+            return Some(Speaker::Hearsay);
+        }
         return ctx.last_person.clone().map(Speaker::Person).or(Some(Speaker::Person(lone.to_string())));
     }
     None
 }
+
+/// Whether the speaker is someone unnamed whose message reached the writer: a message noun, "from"
+/// (or "comes from"), then "a", "an", "one" or "another".
+fn relayed_message(tokens: &Tokens<'_>, span: Span) -> bool {
+    let bare = |k: usize| tokens.bare.get(k).map_or("", String::as_str);
+    (span.start.saturating_sub(6)..span.end).any(|k| {
+        let from = match bare(k + 1) {
+            "from" => k + 1,
+            "comes" | "came" if bare(k + 2) == "from" => k + 2,
+            _ => return false,
+        };
+        MESSAGE_NOUNS.contains(bare(k))
+            && from + 1 >= span.start
+            && from < span.end.max(span.start)
+            && matches!(bare(from + 1), "a" | "an" | "one" | "another")
+    })
+}
+
+/// What someone sends to a show or a newsletter.
+static MESSAGE_NOUNS: Words = Words::new(&[
+    "voicemail", "message", "messages", "email", "emails", "e-mail", "note", "dm", "text", "mail", "call",
+    "letter", "question", "submission", "tip",
+]);
 
 /// "A picker in Reno", "an adjuster from Tulsa", "one nurse at Mercy Hollow": one person, by a plain
 /// word for what they do, then where they are. A spokesperson or an executive speaks for their
@@ -1534,9 +1602,12 @@ fn is_implausible(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
     let words: Vec<&str> =
         tokens.bare[span.start..span.end].iter().map(String::as_str).filter(|w| !w.is_empty()).collect();
     let joined = words.join(" ");
+    // "Kinsale Air layoffs 2026", "the cuts": the head is the last word that is no number.
+    let head = (span.start..span.end).rev().find(|&k| tokens.bare[k].chars().any(char::is_alphabetic));
     lex.speakers.places.contains(&joined)
         || words.len() == 1 && lex.speakers.not_speakers.contains(words[0])
         || words.first().is_some_and(|w| matches!(*w, "what" | "how" | "why" | "whatever" | "whoever"))
+        || head.is_some_and(|k| !tokens.capitalized(k) && lex.speakers.event_nouns.contains(tokens.bare[k].as_str()))
 }
 
 /// A company named in the span: a known one, or a capitalised name ending in an organisation suffix.
@@ -1717,7 +1788,11 @@ static CITATION_CUES: Words = Words::new(&[
 
 /// "in a statement", "in a filing": the channel names the source when no speaker does.
 fn channel(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribution> {
-    if let Some(hit) = tokens.find(&lex.document_channels).into_iter().find(|h| !tokens.quoted[h.start]) {
+    // "remote folks don't show up in WARN filings": where something appears, not who says it.
+    let after_particle = |h: &Span| h.start > 0 && tokens.bare[h.start - 1] == "up";
+    if let Some(hit) =
+        tokens.find(&lex.document_channels).into_iter().find(|h| !tokens.quoted[h.start] && !after_particle(h))
+    {
         let named =
             tokens.find_in(&lex.speakers.document, Span { start: hit.start, end: chunk_after(tokens, hit.start).end });
         let name = match named.last() {

@@ -788,9 +788,16 @@ fn reads_minds(tokens: &Tokens<'_>, a: &Attribution) -> bool {
 }
 
 fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
+    if let Some(Attribution { speaker: Speaker::Hearsay, .. }) = attr
+        && !ctx.is_thread
+    {
+        ctx.last_person = None;
+        ctx.last_relayed = true;
+    }
     if let Some(Attribution { speaker: Speaker::Person(name), .. }) = attr
         && name.contains(' ')
     {
+        ctx.last_relayed = false;
         if let Some(surname) = name.split_whitespace().last() {
             ctx.surnames.push(surname.to_string());
         }
