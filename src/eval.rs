@@ -147,9 +147,17 @@ pub const CORPUS_WORLD21B: &str = include_str!("../eval/corpus-world21b.jsonl");
 pub const CORPUS_WORLD22A: &str = include_str!("../eval/corpus-world22a.jsonl");
 pub const CORPUS_WORLD22B: &str = include_str!("../eval/corpus-world22b.jsonl");
 pub const CORPUS_WORLD22C: &str = include_str!("../eval/corpus-world22c.jsonl");
+/// The fifth 2026-12-06 round, written blind and scored before tuning: podcast pages with listener
+/// mail, LinkedIn posts and newsletters; SEO, tech press with embedded posts, aggregators, columns and
+/// business press; Reddit, Hacker News, community chat and forums; podcast and broadcast
+/// transcripts, earnings calls, local news and press releases.
+pub const CORPUS_WORLD23A: &str = include_str!("../eval/corpus-world23a.jsonl");
+pub const CORPUS_WORLD23B: &str = include_str!("../eval/corpus-world23b.jsonl");
+pub const CORPUS_WORLD23C: &str = include_str!("../eval/corpus-world23c.jsonl");
+pub const CORPUS_WORLD23D: &str = include_str!("../eval/corpus-world23d.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 49] = [
+const CORPORA: [&str; 53] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -199,6 +207,10 @@ const CORPORA: [&str; 49] = [
     CORPUS_WORLD22A,
     CORPUS_WORLD22B,
     CORPUS_WORLD22C,
+    CORPUS_WORLD23A,
+    CORPUS_WORLD23B,
+    CORPUS_WORLD23C,
+    CORPUS_WORLD23D,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

@@ -380,7 +380,9 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             && !tokens.orig.get(colon + 1).is_some_and(|w| w.starts_with(['"', '“']));
         // "There is a new ritual in European boardrooms: …": a clause with its own verb before the
         // colon is the writer's lead-in, not a name.
-        let clause = !ctx.is_thread && (0..colon).any(|k| LEAD_IN_VERBS.contains(tokens.bare[k].as_str()));
+        let clause = !ctx.is_thread
+            && (0..colon).any(|k| LEAD_IN_VERBS.contains(tokens.bare[k].as_str()))
+            && !tokens.orig.get(colon + 1).is_some_and(|w| w.starts_with("http"));
         let topic = headline_topic
             || clause
             || !ctx.is_thread
@@ -665,11 +667,23 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
 
 /// "I predict one more company announces cuts", "Honestly, I think they'll …": the writer (or, in a
 /// transcript, whoever's turn it is) gives a view, and whatever it names speaks in it for no one.
+/// Whether the sentence gives the view of one person ("I think", "my hunch is"), which an
+/// executive's turn in a call does not make the company's outlook the way "we expect" does.
+pub fn gives_personal_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+    gives_own_view(tokens, lex)
+        && (0..tokens.len().min(6)).any(|k| matches!(tokens.bare[k].as_str(), "i" | "i'd" | "my") && !tokens.quoted[k])
+}
+
 pub fn gives_own_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     // "My hunch is …", "Our read is …": the view named as such, as its label before a colon would.
+    // "My personal view is", "my gut says": an adjective may stand before the label, and a gut speaks.
     let named_view = |k: usize| {
-        tokens.bare.get(k + 2).is_some_and(|v| matches!(v.as_str(), "is" | "was" | "remains"))
-            && lex.view_labels.contains(&format!("{} {}", tokens.bare[k], tokens.bare[k + 1]))
+        let label = match tokens.bare.get(k + 1).map(String::as_str) {
+            Some("personal" | "own" | "honest" | "strong" | "best") => k + 2,
+            _ => k + 1,
+        };
+        tokens.bare.get(label + 1).is_some_and(|v| matches!(v.as_str(), "is" | "was" | "remains" | "says" | "tells"))
+            && lex.view_labels.contains(&format!("{} {}", tokens.bare[k], tokens.bare[label]))
     };
     if (0..tokens.len().min(3)).any(|k| matches!(tokens.bare[k].as_str(), "my" | "our") && named_view(k)) {
         return true;
@@ -1364,13 +1378,11 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
 /// (or "comes from"), then "a", "an", "one" or "another".
 fn relayed_message(tokens: &Tokens<'_>, span: Span) -> bool {
     let bare = |k: usize| tokens.bare.get(k).map_or("", String::as_str);
-    (span.start.saturating_sub(6)..span.end).any(|k| {
-        let from = match bare(k + 1) {
-            "from" => k + 1,
-            "comes" | "came" if bare(k + 2) == "from" => k + 2,
-            _ => return false,
-        };
+    (span.start.saturating_sub(8)..span.end).any(|k| {
+        // "a voicemail this week from", "this week's email comes from".
+        let Some(from) = (k + 1..k + 4).find(|&j| bare(j) == "from") else { return false };
         MESSAGE_NOUNS.contains(bare(k))
+            && (k + 1..from).all(|j| matches!(bare(j), "comes" | "came" | "this" | "last" | "week" | "today" | "in"))
             && from + 1 >= span.start
             && from < span.end.max(span.start)
             && matches!(bare(from + 1), "a" | "an" | "one" | "another")
@@ -2036,5 +2048,52 @@ mod tests {
             speaker("Fjellstad Markets analyst Henrik Aas called the target achievable.", false),
             Some(Speaker::Person(_))
         ));
+    }
+
+    #[test]
+    fn what_a_company_is_may_stand_before_its_name() {
+        assert_eq!(
+            speaker("German freight forwarder Stahlfeld Logistik said on Tuesday it would cut 1,900 jobs.", false),
+            Some(Speaker::Official("Stahlfeld Logistik".into()))
+        );
+    }
+
+    #[test]
+    fn events_and_phrasal_verbs_say_nothing() {
+        assert_eq!(speaker("Kinsale Air layoffs 2026 confirm that AI is coming for office jobs first.", false), None);
+        assert_eq!(speaker("Small firms buy someone to call when the IRS letter shows up.", false), None);
+    }
+
+    #[test]
+    fn a_clause_before_a_colon_names_nobody() {
+        assert_eq!(
+            speaker("There is a new ritual in European boardrooms: announce cuts and watch the stock climb.", false),
+            None
+        );
+    }
+
+    #[test]
+    fn any_company_at_all_is_nobody_in_particular() {
+        assert_eq!(speaker("Too often a company says it is replacing workers with AI.", false), Some(Speaker::Weasel));
+    }
+
+    #[test]
+    fn a_message_sent_in_by_someone_unnamed_is_relayed() {
+        assert_eq!(
+            speaker("We got a voicemail this week from a QA tester at Sable Reach who says the team was told to train the tool.", false),
+            Some(Speaker::Hearsay)
+        );
+    }
+
+    #[test]
+    fn someone_who_speaks_for_nobody_posting_on_a_social_site_is_social() {
+        assert_eq!(
+            speaker("A former Tessaly environment artist posted on LinkedIn that her team was let go.", false),
+            Some(Speaker::Social)
+        );
+        assert_eq!(
+            speaker("Initech CEO Bill Lumbergh said in a post on LinkedIn that the cuts were final.", false),
+            Some(Speaker::Official("Initech".into()))
+        );
     }
 }

@@ -190,11 +190,15 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         let mut attr = attribution::find(&tokens, lex, &ctx);
         // In a transcript, what nobody else is said to say is said by the speaker whose turn it is;
         // a guest's "I suspect …" is their view, judged on its words, while an executive's "we
-        // expect" is the company's outlook on record.
+        // expect" is the company's outlook on record and their "I think" their own view.
         if attr.is_none()
             && let Some(t) = turn
             && let speaker = turn_speaker(t, &ctx, lex)
-            && (matches!(speaker, Speaker::Official(_)) || !attribution::gives_own_view(&tokens, lex))
+            && if matches!(speaker, Speaker::Official(_)) {
+                !attribution::gives_personal_view(&tokens, lex)
+            } else {
+                !attribution::gives_own_view(&tokens, lex)
+            }
         {
             attr =
                 Some(Attribution { speaker, frame: Frame::Statement, frame_span: tokens::Span { start: 0, end: 0 } });

@@ -816,6 +816,18 @@ fn a_named_turn_speaks_on_record_but_a_guests_own_belief_is_their_view() {
 }
 
 #[test]
+fn an_executives_own_i_think_in_a_call_is_their_view_and_we_expect_the_companys() {
+    let claims = article(
+        "Midday",
+        "Renata Okafor, chief executive: Look, I'll be honest, I think the whole sector will run this way within five years.\nFelix Abara, labor economist: The state counted 212 notices in March.\nRenata Okafor, chief executive: We expect the program to remove 800 roles by June.\nFelix Abara, labor economist: My personal view is that agents become more valuable.",
+    );
+    let label = |needle: &str| claims.iter().find(|c| c.text.contains(needle)).map(|c| c.verdict.label());
+    assert_eq!(label("I think the whole sector"), Some("speculative"), "{claims:#?}");
+    assert_eq!(label("We expect the program"), Some("sourced"), "{claims:#?}");
+    assert_eq!(label("My personal view"), Some("speculative"), "{claims:#?}");
+}
+
+#[test]
 fn a_first_hand_report_without_its_i_is_not_backed_by_the_link_beside_it() {
     let (label, reasons, _) =
         one(chat("Can confirm Tampa got an org update invite for next Thursday https://news.example/tampa-cuts", &[]));
