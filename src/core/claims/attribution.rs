@@ -341,6 +341,8 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
     let mut candidates: Vec<(Span, Span, Frame)> = Vec::new(); // (speaker words, frame words, frame)
     // A source named only as never saying something backs nothing, not even as a channel.
     let mut unsaid = false;
+    // A speaker's label before a colon ("CASTELLANOS: …", "Nina Sharpe on Squawk Box: …").
+    let mut colon_label: Option<Span> = None;
 
     for prep in tokens.find(&lex.source_prepositions) {
         if tokens.quoted[prep.start] || !preposition_introduces_source(tokens, prep) {
@@ -391,6 +393,7 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
                 && !tokens.orig.get(1).is_some_and(|w| w.starts_with(['"', '“']));
         if !topic {
             candidates.push((span, span, Frame::Statement));
+            colon_label = Some(span);
         }
     }
 
@@ -445,6 +448,10 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             && lex.say_verbs.contains(w)
             && tokens.bare.get(i + 1).is_some_and(|n| matches!(n.as_str(), "up" | "off" | "down"))
         {
+            continue;
+        }
+        // "Which tells you exactly who the statement was for": the writer's reading, said to nobody.
+        if matches!(w, "tells" | "tell") && tokens.bare.get(i + 1).is_some_and(|n| n == "you") {
             continue;
         }
         // "routine calls to an automated agent", "claims of bias", "reports from the field": a plural
@@ -555,8 +562,22 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         let condition_end = (0..tokens.len()).find(|&k| tokens.ends_chunk(k)).unwrap_or(tokens.len());
         candidates.retain(|(_, frame_span, _)| frame_span.start > condition_end);
     }
-    // The attribution that comes first in the sentence frames it.
-    candidates.sort_by_key(|(_, frame_span, _)| frame_span.start);
+    // The attribution that comes first in the sentence frames it; a speaker's label before a colon
+    // only when what follows names no source of its own ("CASTELLANOS: In a statement, Ridgeback
+    // said …" is Ridgeback's word, relayed by the reporter).
+    let label_end = colon_label.map_or(0, |span| span.end);
+    // "the Guild's statement is up: … they say …" points back at the label.
+    let pronoun = |span: &Span| span.end == span.start + 1 && PRONOUNS.contains(tokens.bare[span.start].as_str());
+    // Only a transcript's label set in capitals, as broadcasts and calls write their speakers.
+    let capitals =
+        colon_label.is_some_and(|span| (span.start..span.end).all(|k| !tokens.orig[k].chars().any(char::is_lowercase)));
+    let relays = !ctx.is_thread
+        && capitals
+        && candidates.iter().any(|(speaker, frame_span, _)| frame_span.start >= label_end && !pronoun(speaker));
+    candidates.sort_by_key(|(_, frame_span, _)| {
+        let is_label = colon_label.is_some_and(|span| *frame_span == span);
+        (is_label && relays, frame_span.start)
+    });
     let mut found = candidates.into_iter().filter_map(|(speaker_span, frame_span, frame)| {
         let speaker = classify(tokens, speaker_span, lex, ctx)?;
         // "The Halvard layoffs show that no job is safe": a company or a person "shows that" nothing
@@ -1389,10 +1410,26 @@ fn relayed_message(tokens: &Tokens<'_>, span: Span) -> bool {
     })
 }
 
+/// Words that point back at someone named before.
+static PRONOUNS: Words = Words::new(&["he", "she", "they", "it", "we", "i", "you"]);
+
 /// What someone sends to a show or a newsletter.
 static MESSAGE_NOUNS: Words = Words::new(&[
-    "voicemail", "message", "messages", "email", "emails", "e-mail", "note", "dm", "text", "mail", "call",
-    "letter", "question", "submission", "tip",
+    "voicemail",
+    "message",
+    "messages",
+    "email",
+    "emails",
+    "e-mail",
+    "note",
+    "dm",
+    "text",
+    "mail",
+    "call",
+    "letter",
+    "question",
+    "submission",
+    "tip",
 ]);
 
 /// "A picker in Reno", "an adjuster from Tulsa", "one nurse at Mercy Hollow": one person, by a plain
@@ -2080,7 +2117,10 @@ mod tests {
     #[test]
     fn a_message_sent_in_by_someone_unnamed_is_relayed() {
         assert_eq!(
-            speaker("We got a voicemail this week from a QA tester at Sable Reach who says the team was told to train the tool.", false),
+            speaker(
+                "We got a voicemail this week from a QA tester at Sable Reach who says the team was told to train the tool.",
+                false
+            ),
             Some(Speaker::Hearsay)
         );
     }
@@ -2095,5 +2135,26 @@ mod tests {
             speaker("Initech CEO Bill Lumbergh said in a post on LinkedIn that the cuts were final.", false),
             Some(Speaker::Official("Initech".into()))
         );
+    }
+
+    #[test]
+    fn a_reporter_relaying_a_source_in_a_transcript_gives_that_source() {
+        assert_eq!(
+            speaker("CASTELLANOS: In a statement, Ridgeback said the move would modernize service.", false),
+            Some(Speaker::Official("Ridgeback".into()))
+        );
+        assert_eq!(
+            speaker("CASTELLANOS: Some economists warn the region could lose 600 jobs.", false),
+            Some(Speaker::Weasel)
+        );
+        assert!(matches!(
+            speaker("Dana Roe: We reduced support by 300 people in May.", false),
+            Some(Speaker::Person(_))
+        ));
+    }
+
+    #[test]
+    fn what_tells_you_something_is_the_writers_reading() {
+        assert_eq!(speaker("Which tells you exactly who the statement was written for.", false), None);
     }
 }

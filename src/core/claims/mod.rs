@@ -615,7 +615,14 @@ fn article_decision(
     // A named person or a checkable organisation; "one former manager" at a company is neither.
     let named = attr.is_some_and(|a| match &a.speaker {
         Speaker::Outlet(_) | Speaker::Document(_) => true,
-        Speaker::Person(name) => name.contains(' '),
+        // A named person's turn, line or quotation passing on posts or rumours ("LARS PETTERSEN:
+        // There are posts on Blind from people claiming …") is still second-hand: no frame of theirs names where it came
+        // from. What they were told themselves ("management told us") is their account on record.
+        Speaker::Person(name) => {
+            let own_words = a.frame_span.end == a.frame_span.start
+                || a.frame_span.start == 0 && tokens.orig[a.frame_span.end - 1].ends_with(':');
+            name.contains(' ') && (!own_words || second_hand.iter().all(|r| *r == SpeculativeReason::Hearsay))
+        }
         Speaker::Official(_) => {
             markers::named_poster(tokens, lex)
                 || markers::social_cue(tokens, lex).is_none_or(|cue| denied(tokens, lex, a, cue))

@@ -828,6 +828,15 @@ fn an_executives_own_i_think_in_a_call_is_their_view_and_we_expect_the_companys(
 }
 
 #[test]
+fn a_named_speaker_passing_on_posts_is_still_second_hand() {
+    let claims = article(
+        "Call Transcripts",
+        "LARS PETTERSEN: There are posts on Blind from people claiming to be Initech adjusters saying claims are denied.",
+    );
+    assert_eq!(labels(&claims), vec![("speculative", vec!["unverified-social"])]);
+}
+
+#[test]
 fn a_first_hand_report_without_its_i_is_not_backed_by_the_link_beside_it() {
     let (label, reasons, _) =
         one(chat("Can confirm Tampa got an org update invite for next Thursday https://news.example/tampa-cuts", &[]));
