@@ -616,8 +616,9 @@ fn article_decision(
     let named = attr.is_some_and(|a| match &a.speaker {
         Speaker::Outlet(_) | Speaker::Document(_) => true,
         // A named person's turn, line or quotation passing on posts or rumours ("LARS PETTERSEN:
-        // There are posts on Blind from people claiming …") is still second-hand: no frame of theirs names where it came
-        // from. What they were told themselves ("management told us") is their account on record.
+        // There are posts on Blind from people claiming …") is still second-hand: no frame of
+        // theirs names where it came from. What they were told themselves ("management told us")
+        // is their account on record.
         Speaker::Person(name) => {
             let own_words = a.frame_span.end == a.frame_span.start
                 || a.frame_span.start == 0 && tokens.orig[a.frame_span.end - 1].ends_with(':');
