@@ -284,6 +284,8 @@ const SCORER_SEED: u64 = 0x1a7e_1105;
 /// 0.908 / 0.044; 0.75: 0.908 / 0.038; 0.8: 0.908 / 0.036; 0.9: 0.905 / 0.035); above 0.75 plain
 /// background ("The cuts follow a hiring spree, when Initech doubled its headcount") turns opinion.
 const SCORER_THRESHOLD: f64 = 0.75;
+/// Examples a feature must appear in to be learned by the scorer.
+const SCORER_MIN_EXAMPLES: usize = 3;
 
 /// Trains the scorer on [`scorer_training_data`]: every writer's-voice claim the rules leave to it,
 /// labelled by the expected claim it matches.
@@ -307,6 +309,7 @@ pub fn train_scorer(lex: &Lexicon) -> Result<Weights, EvalError> {
             }
         }
     }
+    keep_common_features(&mut examples, SCORER_MIN_EXAMPLES);
     Ok(Weights {
         feature_version: FEATURE_VERSION,
         training_data_sha256: scorer_training_sha256(),
@@ -349,16 +352,7 @@ pub fn train_gate(lex: &Lexicon) -> Result<Weights, EvalError> {
             examples.push((gate::features(&claim.text, place), used.contains(&k)));
         }
     }
-    // A word seen on a handful of lines is a name of the corpus's invented world, not a shape.
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for name in examples.iter().flat_map(|(f, _)| f) {
-        *seen.entry(name.as_str()).or_default() += 1;
-    }
-    let common: HashSet<String> =
-        seen.into_iter().filter(|(_, n)| *n >= GATE_MIN_LINES).map(|(name, _)| name.to_string()).collect();
-    for (features, _) in &mut examples {
-        features.retain(|f| common.contains(f));
-    }
+    keep_common_features(&mut examples, GATE_MIN_LINES);
     Ok(Weights {
         feature_version: gate::FEATURE_VERSION,
         training_data_sha256: gate_training_sha256(),
@@ -366,6 +360,21 @@ pub fn train_gate(lex: &Lexicon) -> Result<Weights, EvalError> {
         threshold: GATE_THRESHOLD,
         weights: scorer::train(&examples, GATE_SEED),
     })
+}
+
+/// Drops every feature seen in fewer than `min` examples: a word or word pair that rare is a name
+/// of the corpus's invented world or one writer's phrasing, not a shape of writing, and a weight
+/// learned for it would memorise its few claims rather than generalise.
+fn keep_common_features(examples: &mut [(Vec<String>, bool)], min: usize) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for name in examples.iter().flat_map(|(f, _)| f) {
+        *seen.entry(name.as_str()).or_default() += 1;
+    }
+    let common: HashSet<String> =
+        seen.into_iter().filter(|(_, n)| *n >= min).map(|(name, _)| name.to_string()).collect();
+    for (features, _) in examples {
+        features.retain(|f| common.contains(f));
+    }
 }
 
 /// SHA-256 of what the claim gate learns from: the scorer's training data and the scorer's weights,

@@ -35,6 +35,8 @@ struct HygieneFile {
     furniture_turns: Vec<String>,
     item_credit: String,
     named_turn: String,
+    name_line: String,
+    roster_line: String,
     page_furniture: String,
     pasted_announcement: String,
     paste_introducer: String,
@@ -73,6 +75,12 @@ pub struct Hygiene {
     /// A line of an interview or a call opening on its speaker's full name ("Renata Okafor: We are
     /// not closing branches.", "ROBERT KINCAID, CEO, PELLWORTH FOODS: …"): that person says the line.
     named_turn: Regex,
+    /// A line that is a person's full name and nothing else ("Helen Vasquez-Obi"): in a call
+    /// transcript that writes its speakers so, the name opens that person's turn.
+    name_line: Regex,
+    /// A line of a call's list of participants ("Carl Brandvold - Chief Financial Officer"): it gives
+    /// the role of the speaker whose bare name opens a turn later.
+    roster_line: Regex,
     page_furniture: Regex,
     pasted_announcement: Regex,
     /// What a line says before the colon that opens a paste of a company text ("from the email SVP
@@ -248,6 +256,8 @@ impl Hygiene {
             furniture_turns: lower(file.furniture_turns),
             item_credit: compile("item_credit", &file.item_credit)?,
             named_turn: compile("named_turn", &file.named_turn)?,
+            name_line: compile("name_line", &file.name_line)?,
+            roster_line: compile("roster_line", &file.roster_line)?,
             page_furniture: compile("page_furniture", &ci(&file.page_furniture))?,
             pasted_announcement: compile("pasted_announcement", &ci(&file.pasted_announcement))?,
             paste_introducer: compile("paste_introducer", &ci(&file.paste_introducer))?,
@@ -259,6 +269,42 @@ impl Hygiene {
             unvouched_paste: compile("unvouched_paste", &ci(&file.unvouched_paste))?,
             link_list_heading: compile("link_list_heading", &ci(&file.link_list_heading))?,
         })
+    }
+
+    /// The people a call transcript names alone on a line to open their turns, with the role its list
+    /// of participants gives each ("" when it gives none). Only a talk counts: an operator's or a
+    /// moderator's turn, or a list of participants, and two speakers or more. A name counts when it
+    /// stands alone on two lines, or on one and in the list; a heading in title case does neither.
+    fn speakers_named_alone(&self, text: &str) -> HashMap<String, String> {
+        // Most pages are no call: a word every such transcript holds is looked for before its lines.
+        if !["perator", "oderator", "articipants"].iter().any(|w| text.contains(w)) {
+            return HashMap::new();
+        }
+        let mut alone: HashMap<&str, usize> = HashMap::new();
+        let mut roster: HashMap<&str, &str> = HashMap::new();
+        let mut chaired = false;
+        for line in text.lines().map(str::trim) {
+            if self.name_line.is_match(line) {
+                *alone.entry(line).or_default() += 1;
+            } else if let Some(c) = self.roster_line.captures(line)
+                && let (Some(name), Some(role)) = (c.name("name"), c.name("role"))
+            {
+                roster.insert(name.as_str(), role.as_str().trim());
+            } else if self.furniture_turns.iter().any(|t| line.eq_ignore_ascii_case(t)) {
+                chaired = true;
+            }
+        }
+        let names: HashMap<String, String> = alone
+            .into_iter()
+            .filter(|(name, n)| *n >= 2 || roster.contains_key(name))
+            .map(|(name, _)| (name.to_string(), roster.get(name).copied().unwrap_or_default().to_string()))
+            .collect();
+        if names.len() >= 2 && (chaired || roster.len() >= 2) { names } else { HashMap::new() }
+    }
+
+    /// `line` without the dateline that opens it, if any.
+    pub fn without_dateline<'l>(&self, line: &'l str) -> &'l str {
+        self.dateline.find(line).map_or(line, |m| &line[m.end()..])
     }
 
     /// Cleans a document's plain text line by line.
@@ -274,12 +320,19 @@ impl Hygiene {
         // A full name opens the turns of a talk written down when the same name opens several lines;
         // a label such as "Key Facts:" or "Media Contact:" opens one.
         let mut named_turns: HashMap<String, usize> = HashMap::new();
+        let mut spoken_names: HashMap<String, String> = HashMap::new();
         if kind == Kind::Article {
             for line in text.lines().filter(|l| opens_on_a_label(l)) {
-                if let Some(name) = self.named_turn.captures(line.trim()).and_then(|c| c.name("name")) {
-                    *named_turns.entry(name.as_str().to_string()).or_default() += 1;
+                if let Some(c) = self.named_turn.captures(line.trim())
+                    && let Some(name) = c.name("name")
+                {
+                    // "Celia Marchetti, Senior Director, Investor Relations: Thank you." speaks once
+                    // in a call, and her role says she is a speaker, not a heading.
+                    let titled = c.name("role").is_some_and(|r| self.turn_roles.is_match(r.as_str()));
+                    *named_turns.entry(name.as_str().to_string()).or_default() += if titled { 2 } else { 1 };
                 }
             }
+            spoken_names = self.speakers_named_alone(text);
         }
         // A headline dropped just before, which an aggregator's credit line under it may bring back,
         // and the outlet an app names in capitals above its headline ("THE STACKLINE").
@@ -351,6 +404,20 @@ impl Hygiene {
                 }
                 tracing::debug!(line = %line, "An aggregator's credit line names the outlet of the headline above it.");
                 continue;
+            }
+            if kind == Kind::Article && !spoken_names.is_empty() {
+                let alone = line.trim();
+                if let Some(role) = spoken_names.get(alone) {
+                    blocks.push(Block { turn: turn.take(), text: std::mem::take(&mut lines).join("\n") });
+                    furniture_turn = false;
+                    turn = Some(Turn { name: alone.to_string(), role: role.clone() });
+                    tracing::debug!(line = %line, "A speaker's name alone opens their turn.");
+                    continue;
+                }
+                if self.roster_line.captures(alone).and_then(|c| c.name("name")).is_some_and(|n| spoken_names.contains_key(n.as_str())) {
+                    tracing::debug!(line = %line, "Dropped a line of a call's list of participants.");
+                    continue;
+                }
             }
             if kind == Kind::Article {
                 let bare = line.trim_matches(['*', '_', ':', ' ']).to_lowercase();

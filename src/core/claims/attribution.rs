@@ -353,7 +353,14 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
     }
 
     // "Nina Sharpe on Squawk Box: …", "Bloomberg, citing people familiar: …" in chat.
-    if let Some(colon) = (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k]) {
+    // "Quillon Financial Group (NYSE: QFG)": a colon inside brackets labels a ticker, not a speaker.
+    // "TAMSIN (20:02):" closes its bracket before the colon and is a label.
+    let bracketed = |k: usize| {
+        !tokens.orig[k].contains(')') && (0..=k).rev().take(3).any(|j| tokens.orig[j].starts_with('('))
+    };
+    if let Some(colon) =
+        (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k] && !bracketed(k))
+    {
         let span = Span { start: 0, end: colon + 1 };
         // "Guess: Globex is closing Reno", "My take: …": the label gives the writer's view.
         let label = tokens.bare[..=colon].join(" ");
@@ -697,6 +704,15 @@ pub fn gives_personal_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
         && (0..tokens.len().min(6)).any(|k| matches!(tokens.bare[k].as_str(), "i" | "i'd" | "my") && !tokens.quoted[k])
 }
 
+/// "Honestly, the stock is telling you the market loves this.", "Frankly, we're further ahead …": a
+/// line of a talk that opens on the speaker's stance gives their reading, not a fact on record.
+pub fn opens_on_stance(tokens: &Tokens<'_>) -> bool {
+    tokens.len() > 3 && tokens.ends_chunk(0) && STANCE_OPENERS.contains(tokens.bare[0].as_str())
+}
+
+static STANCE_OPENERS: Words =
+    Words::new(&["honestly", "frankly", "candidly", "personally", "admittedly", "arguably", "truthfully", "bluntly"]);
+
 pub fn gives_own_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     // "My hunch is …", "Our read is …": the view named as such, as its label before a colon would.
     // "My personal view is", "my gut says": an adjective may stand before the label, and a gut speaks.
@@ -723,10 +739,10 @@ pub fn gives_own_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
             let belief = |v: &String| lex.belief_verbs.contains(v.as_str()) && !lex.say_verbs.contains(v.as_str());
             // "I'd guess", "We don't think", "I really believe": a modal, a negation or an adverb
             // may stand between the writer and the verb.
+            // "I genuinely believe": any adverb in -ly may.
             let verb = match tokens.bare.get(k + 1).map(String::as_str) {
-                Some("would" | "do" | "don't" | "really" | "honestly" | "still" | "just" | "also" | "strongly") => {
-                    tokens.bare.get(k + 2)
-                }
+                Some("would" | "do" | "don't" | "still" | "just" | "also") => tokens.bare.get(k + 2),
+                Some(w) if w.len() > 4 && w.ends_with("ly") => tokens.bare.get(k + 2),
                 _ => tokens.bare.get(k + 1),
             };
             matches!(tokens.bare[k].as_str(), "i" | "we" | "i'd" | "we'd")
@@ -930,7 +946,20 @@ fn chunk_after(tokens: &Tokens<'_>, from: usize) -> Span {
 /// The speaker phrase before a verb: back to the previous chunk boundary, then over an appositive
 /// ("Jane Roe, a spokeswoman, said"). A finite verb or a number inside means the phrase is a clause,
 /// so only what follows it is kept ("cut 800 jobs the company said" → "the company").
+/// The subject before a verb, without a bracket that closes it: "Quillon Financial Group (NYSE: QFG)
+/// said" is said by the company, not its ticker.
 fn chunk_before(tokens: &Tokens<'_>, verb: usize) -> Span {
+    if verb > 0
+        && tokens.orig[verb - 1].ends_with(')')
+        && let Some(open) = (verb.saturating_sub(5)..verb).rev().find(|&k| tokens.orig[k].starts_with('('))
+        && open > 0
+    {
+        return words_before(tokens, open);
+    }
+    words_before(tokens, verb)
+}
+
+fn words_before(tokens: &Tokens<'_>, verb: usize) -> Span {
     // "The company has spent heavily … and told investors": the subject opens the clause.
     if verb > 0 && matches!(tokens.bare[verb - 1].as_str(), "and" | "but" | "then") {
         let mut start = verb - 1;

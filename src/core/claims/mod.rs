@@ -174,7 +174,11 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
     let outlet_source =
         outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
     // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
-    let page_source = credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source);
+    // A press release's own voice is its issuer's, not the site's that carries it.
+    let issuer = press_release_issuer(text, outlet, lex)
+        .map(|name| Source { name, kind: SourceKind::Official, url: article.url.clone() });
+    let page_source =
+        issuer.clone().or_else(|| credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source));
     let hosts = if show_notes { show_notes::host_names(text, lex) } else { Default::default() };
     let mut last_speaker: Option<Speaker> = None;
     let mut last_unnamed_guest = false;
@@ -194,6 +198,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         if attr.is_none()
             && let Some(t) = turn
             && let speaker = turn_speaker(t, &ctx, lex)
+            && !attribution::opens_on_stance(&tokens)
             && if matches!(speaker, Speaker::Official(_)) {
                 !attribution::gives_personal_view(&tokens, lex)
             } else {
@@ -248,6 +253,16 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             decision = Decision::Rules(Verdict::sourced(SourcedReason::Outlet, outlet));
         } else if social_credit && !matches!(&decision, Decision::Rules(v) if !v.is_sourced()) {
             decision = Decision::Rules(Verdict::speculative(vec![SpeculativeReason::UnverifiedSocial]));
+        }
+        // "Savings from the plan will be redirected to …": in its own release, what the issuer
+        // plans or expects is its outlook on record, as "we expect" is in an executive's mouth.
+        // A promise in the release's praise of itself ("will set a new gold standard") stays its
+        // view: only a plan with concrete detail counts.
+        if let (Some(issuer), None, Decision::Rules(Verdict::Speculative { reasons, .. })) = (&issuer, &attr, &decision)
+            && reasons.iter().all(|r| matches!(r, SpeculativeReason::Prediction | SpeculativeReason::Hedge))
+            && scorer::is_concrete_plan(&tokens)
+        {
+            decision = Decision::Rules(Verdict::sourced(SourcedReason::Official, issuer.clone()));
         }
         let hedges = markers::hedges(&tokens, lex);
         let attributed_at_end = attr.as_ref().is_some_and(|a| {
@@ -487,6 +502,38 @@ fn words_with_a_colon(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Who issues a press release ("FOR IMMEDIATE RELEASE", or a newswire's "/Wire Name/ --" after
+/// its dateline): the organisation its lead says "today announced" (or filed, said, released), named
+/// up to its first comma or bracket ("Quillon Financial Group (NYSE: QFG), a leading provider of …,
+/// today announced"); when the lead names none, the site that publishes it.
+fn press_release_issuer(text: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<String> {
+    const MARKS: &[&str] = &["FOR IMMEDIATE RELEASE", "For Immediate Release", "For immediate release", "/ -- ", "/ — "];
+    const LEADS: &[&str] = &[
+        "today announced",
+        "announced today",
+        "today said",
+        "said today",
+        "today filed",
+        "today released",
+        "today launched",
+        "today unveiled",
+        "today reported",
+    ];
+    if !MARKS.iter().any(|m| text.contains(m)) {
+        return None;
+    }
+    let named = text.lines().find_map(|line| {
+        let at = LEADS.iter().filter_map(|v| line.find(v)).min()?;
+        let lead = lex.hygiene.without_dateline(&line[..at]);
+        let name = lead.split([',', '(']).next()?.trim();
+        let words = name.split_whitespace().count();
+        ((1..=8).contains(&words) && name.starts_with(char::is_uppercase)).then(|| name.to_string())
+    });
+    // A newswire only carries the release; its name says nothing of who issued it.
+    let site = outlet.filter(|o| !o.to_lowercase().contains("wire")).map(str::to_string);
+    named.or(site)
+}
+
 /// Who a transcript turn's speaker is: an executive speaks for the company, anyone else for themself.
 fn turn_speaker(turn: &Turn, ctx: &Context, lex: &Lexicon) -> Speaker {
     let role = Tokens::new(&turn.role, lex);
@@ -566,6 +613,7 @@ fn by_sentence(segments: Vec<Segment>) -> Vec<Vec<Segment>> {
 /// analysis (`weasel` when the subject is nobody in particular).
 fn writer_voice_verdict(sourced: bool, generic_subject: bool, outlet: Option<Source>) -> Verdict {
     match outlet {
+        Some(o) if sourced && o.kind == SourceKind::Official => Verdict::sourced(SourcedReason::Official, o),
         Some(o) if sourced => Verdict::sourced(SourcedReason::Outlet, o),
         _ if generic_subject => Verdict::speculative(vec![SpeculativeReason::Weasel]),
         Some(_) => Verdict::speculative(vec![SpeculativeReason::Opinion]),

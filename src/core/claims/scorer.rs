@@ -364,6 +364,19 @@ pub fn features(tokens: &Tokens<'_>, lex: &Lexicon, ctx: Context) -> Vec<String>
     f
 }
 
+/// Whether a clause gives a plan in concrete detail, not in praise: a number, a date or two names
+/// besides its first word, and no evaluative word ("Savings will go to Brightwell Copilot and a new
+/// team in Toronto", not "Together we will set a new gold standard").
+pub fn is_concrete_plan(tokens: &Tokens<'_>) -> bool {
+    let bare = &tokens.bare;
+    let detail = bare.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()) || MONTHS_AND_DAYS.contains(w.as_str()))
+        || (1..tokens.len()).filter(|&k| tokens.capitalized(k) && !tokens.quoted[k]).count() >= 2;
+    detail && !bare.iter().any(|w| EVALUATIVE.contains(w.as_str()) || SUPERLATIVES.contains(w.as_str()))
+}
+
+static SUPERLATIVES: Words =
+    Words::new(&["most", "finest", "greatest", "leading", "premier", "trusted", "world-class", "best-in-class"]);
+
 /// Trains a logistic regression on `(features, sourced)` examples with seeded SGD: the same examples
 /// in the same order always give the same weights, bit for bit.
 pub fn train(examples: &[(Vec<String>, bool)], seed: u64) -> BTreeMap<String, f64> {
