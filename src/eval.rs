@@ -155,9 +155,16 @@ pub const CORPUS_WORLD23A: &str = include_str!("../eval/corpus-world23a.jsonl");
 pub const CORPUS_WORLD23B: &str = include_str!("../eval/corpus-world23b.jsonl");
 pub const CORPUS_WORLD23C: &str = include_str!("../eval/corpus-world23c.jsonl");
 pub const CORPUS_WORLD23D: &str = include_str!("../eval/corpus-world23d.jsonl");
+/// The sixth round (2026-12-06, second session), written blind and scored before tuning: wire,
+/// business, tech and trade press; opinion columns, newsletters, SEO pages and aggregators; Reddit,
+/// Hacker News, chat and forums; show notes, earnings calls, LinkedIn posts and press releases.
+pub const CORPUS_WORLD24A: &str = include_str!("../eval/corpus-world24a.jsonl");
+pub const CORPUS_WORLD24B: &str = include_str!("../eval/corpus-world24b.jsonl");
+pub const CORPUS_WORLD24C: &str = include_str!("../eval/corpus-world24c.jsonl");
+pub const CORPUS_WORLD24D: &str = include_str!("../eval/corpus-world24d.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 53] = [
+const CORPORA: [&str; 57] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -211,6 +218,10 @@ const CORPORA: [&str; 53] = [
     CORPUS_WORLD23B,
     CORPUS_WORLD23C,
     CORPUS_WORLD23D,
+    CORPUS_WORLD24A,
+    CORPUS_WORLD24B,
+    CORPUS_WORLD24C,
+    CORPUS_WORLD24D,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

@@ -1110,6 +1110,43 @@ mod tests {
     }
 
     #[test]
+    fn a_call_that_names_its_speakers_alone_on_a_line_gives_each_their_turn() {
+        let text = "Company Participants\nHelen Vasquez-Obi - Chief Executive Officer\nCarl Brandvold - Chief Financial Officer\n\nOperator\nWelcome to the call.\nHelen Vasquez-Obi\nHeadcount declined by 640.\nCarl Brandvold\nWe recorded $27 million in severance.\nPresentation Notes\nThe slides are online.";
+        let c = rules().clean(text, Kind::Article);
+        let turns: Vec<(Option<(&str, &str)>, &str)> = c
+            .blocks
+            .iter()
+            .map(|b| (b.turn.as_ref().map(|t| (t.name.as_str(), t.role.as_str())), b.text.as_str()))
+            .collect();
+        assert_eq!(
+            turns,
+            vec![
+                (Some(("Helen Vasquez-Obi", "Chief Executive Officer")), "Headcount declined by 640."),
+                (
+                    Some(("Carl Brandvold", "Chief Financial Officer")),
+                    "We recorded $27 million in severance.\nThe slides are online."
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_alone_on_a_line_of_an_article_is_no_turn() {
+        let text = "Dana Roe\nInitech cut 300 jobs on Monday.\nDana Roe\nThe company declined to comment.";
+        let c = rules().clean(text, Kind::Article);
+        assert!(c.blocks.iter().all(|b| b.turn.is_none()), "{c:?}");
+    }
+
+    #[test]
+    fn a_newswire_dateline_leaves_the_release() {
+        let c = rules().clean(
+            "MINNEAPOLIS, May 7, 2026 /Wire Name/ -- Initech, Inc. today announced a plan to cut 212 roles.",
+            Kind::Article,
+        );
+        assert_eq!(c.blocks[0].text, "Initech, Inc. today announced a plan to cut 212 roles.");
+    }
+
+    #[test]
     fn a_trailing_credit_leaves_the_claim() {
         assert_eq!(
             trailing_credit("Initech is cutting 500 support jobs (Reuters)."),

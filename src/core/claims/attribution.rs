@@ -990,6 +990,20 @@ fn words_before(tokens: &Tokens<'_>, verb: usize) -> Span {
         let mut chunks = 0;
         while s > 0 && verb - s < 14 {
             if tokens.ends_chunk(s - 1) {
+                // "Another user, whose profile lists Vantora's Krakow office, claimed": a relative
+                // clause describes the subject before its comma.
+                // One that asks for anonymity ("who asked not to be named", "whose voice we
+                // altered") says how far the speaker is on record, and the usual reading keeps it.
+                let anonymity = (s..verb).any(|k| {
+                    matches!(tokens.bare[k].as_str(), "named" | "name" | "identified" | "altered" | "anonymity")
+                });
+                if chunks == 0 && matches!(tokens.bare[s].as_str(), "who" | "whose") && !anonymity {
+                    let mut b = s - 1;
+                    while b > 0 && !tokens.ends_chunk(b - 1) && s - b < 8 {
+                        b -= 1;
+                    }
+                    return Span { start: b, end: s };
+                }
                 chunks += 1;
                 if chunks == 2
                     || !APPOSITIVE_OPENERS.contains(tokens.bare[s].as_str())
@@ -2130,6 +2144,30 @@ mod tests {
     fn events_and_phrasal_verbs_say_nothing() {
         assert_eq!(speaker("Kinsale Air layoffs 2026 confirm that AI is coming for office jobs first.", false), None);
         assert_eq!(speaker("Small firms buy someone to call when the IRS letter shows up.", false), None);
+    }
+
+    #[test]
+    fn a_ticker_in_brackets_is_not_a_speaker() {
+        assert_eq!(
+            speaker("Quillon Financial Group (NYSE: QFG) said on Monday it would cut 300 jobs.", false),
+            Some(Speaker::Official("Quillon Financial Group".into()))
+        );
+    }
+
+    #[test]
+    fn a_relative_clause_describes_the_speaker_before_it() {
+        assert_eq!(
+            speaker(
+                "Another user, whose profile lists Vantora's Krakow office, claimed the team was asked to document every edge case.",
+                false
+            ),
+            Some(Speaker::Social)
+        );
+        // Asking not to be named keeps the speaker unnamed.
+        assert_eq!(
+            speaker("An engineer, who asked not to be named, said the team was cut by half.", false),
+            Some(Speaker::Anonymous)
+        );
     }
 
     #[test]

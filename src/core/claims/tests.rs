@@ -828,6 +828,32 @@ fn an_executives_own_i_think_in_a_call_is_their_view_and_we_expect_the_companys(
 }
 
 #[test]
+fn a_stance_or_an_adverbed_belief_in_a_call_is_the_speakers_view() {
+    let claims = article(
+        "Call Transcripts",
+        "Operator\nWelcome.\nDana Roe -- Chief Executive Officer\nWe reduced support by 300 people in March.\nI genuinely believe every store will run this way.\nFrankly, we are further ahead on model risk than anyone in our peer group.\nOperator\nNext question.\nDana Roe -- Chief Executive Officer\nWe expect the program to remove 800 roles by June.",
+    );
+    let label = |needle: &str| claims.iter().find(|c| c.text.contains(needle)).map(|c| c.verdict.label());
+    assert_eq!(label("We reduced support"), Some("sourced"), "{claims:#?}");
+    assert_eq!(label("I genuinely believe"), Some("speculative"), "{claims:#?}");
+    assert_eq!(label("Frankly"), Some("speculative"), "{claims:#?}");
+    assert_eq!(label("We expect the program"), Some("sourced"), "{claims:#?}");
+}
+
+#[test]
+fn a_press_release_speaks_for_its_issuer_but_its_praise_of_itself_is_a_view() {
+    let claims = article(
+        "Wire Name",
+        "FOR IMMEDIATE RELEASE\nMINNEAPOLIS, May 7, 2026 /Wire Name/ -- Brightwell Software, Inc. (NASDAQ: BRWL), a maker of revenue tools, today announced a plan that will reduce its workforce by 212 positions.\nSavings from the plan will be redirected to Brightwell Copilot and a new research team in Toronto.\nTogether, the two teams will set a new gold standard for the industry.",
+    );
+    let verdict = |needle: &str| {
+        claims.iter().find(|c| c.text.contains(needle)).map(|c| (c.verdict.label(), c.verdict.source().map(|s| s.name.clone())))
+    };
+    assert_eq!(verdict("Savings from the plan"), Some(("sourced", Some("Brightwell Software".into()))), "{claims:#?}");
+    assert_eq!(verdict("gold standard").map(|v| v.0), Some("speculative"), "{claims:#?}");
+}
+
+#[test]
 fn a_named_speaker_passing_on_posts_is_still_second_hand() {
     let claims = article(
         "Call Transcripts",
