@@ -414,7 +414,12 @@ impl Hygiene {
                     tracing::debug!(line = %line, "A speaker's name alone opens their turn.");
                     continue;
                 }
-                if self.roster_line.captures(alone).and_then(|c| c.name("name")).is_some_and(|n| spoken_names.contains_key(n.as_str())) {
+                if self
+                    .roster_line
+                    .captures(alone)
+                    .and_then(|c| c.name("name"))
+                    .is_some_and(|n| spoken_names.contains_key(n.as_str()))
+                {
                     tracing::debug!(line = %line, "Dropped a line of a call's list of participants.");
                     continue;
                 }

@@ -355,9 +355,8 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
     // "Nina Sharpe on Squawk Box: …", "Bloomberg, citing people familiar: …" in chat.
     // "Quillon Financial Group (NYSE: QFG)": a colon inside brackets labels a ticker, not a speaker.
     // "TAMSIN (20:02):" closes its bracket before the colon and is a label.
-    let bracketed = |k: usize| {
-        !tokens.orig[k].contains(')') && (0..=k).rev().take(3).any(|j| tokens.orig[j].starts_with('('))
-    };
+    let bracketed =
+        |k: usize| !tokens.orig[k].contains(')') && (0..=k).rev().take(3).any(|j| tokens.orig[j].starts_with('('));
     if let Some(colon) =
         (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k] && !bracketed(k))
     {

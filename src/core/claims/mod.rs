@@ -175,8 +175,11 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         outlet.map(|name| Source { name: name.to_string(), kind: SourceKind::Outlet, url: article.url.clone() });
     // A dateline's credit ("(Reuters)") names whose reporting a republished article carries.
     // A press release's own voice is its issuer's, not the site's that carries it.
-    let issuer = press_release_issuer(text, outlet, lex)
-        .map(|name| Source { name, kind: SourceKind::Official, url: article.url.clone() });
+    let issuer = press_release_issuer(text, outlet, lex).map(|name| Source {
+        name,
+        kind: SourceKind::Official,
+        url: article.url.clone(),
+    });
     let page_source =
         issuer.clone().or_else(|| credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source));
     let hosts = if show_notes { show_notes::host_names(text, lex) } else { Default::default() };
@@ -507,7 +510,8 @@ fn words_with_a_colon(text: &str) -> impl Iterator<Item = &str> {
 /// up to its first comma or bracket ("Quillon Financial Group (NYSE: QFG), a leading provider of …,
 /// today announced"); when the lead names none, the site that publishes it.
 fn press_release_issuer(text: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<String> {
-    const MARKS: &[&str] = &["FOR IMMEDIATE RELEASE", "For Immediate Release", "For immediate release", "/ -- ", "/ — "];
+    const MARKS: &[&str] =
+        &["FOR IMMEDIATE RELEASE", "For Immediate Release", "For immediate release", "/ -- ", "/ — "];
     const LEADS: &[&str] = &[
         "today announced",
         "announced today",

@@ -847,7 +847,10 @@ fn a_press_release_speaks_for_its_issuer_but_its_praise_of_itself_is_a_view() {
         "FOR IMMEDIATE RELEASE\nMINNEAPOLIS, May 7, 2026 /Wire Name/ -- Brightwell Software, Inc. (NASDAQ: BRWL), a maker of revenue tools, today announced a plan that will reduce its workforce by 212 positions.\nSavings from the plan will be redirected to Brightwell Copilot and a new research team in Toronto.\nTogether, the two teams will set a new gold standard for the industry.",
     );
     let verdict = |needle: &str| {
-        claims.iter().find(|c| c.text.contains(needle)).map(|c| (c.verdict.label(), c.verdict.source().map(|s| s.name.clone())))
+        claims
+            .iter()
+            .find(|c| c.text.contains(needle))
+            .map(|c| (c.verdict.label(), c.verdict.source().map(|s| s.name.clone())))
     };
     assert_eq!(verdict("Savings from the plan"), Some(("sourced", Some("Brightwell Software".into()))), "{claims:#?}");
     assert_eq!(verdict("gold standard").map(|v| v.0), Some("speculative"), "{claims:#?}");
