@@ -709,6 +709,15 @@ pub fn opens_on_stance(tokens: &Tokens<'_>) -> bool {
     tokens.len() > 3 && tokens.ends_chunk(0) && STANCE_OPENERS.contains(tokens.bare[0].as_str())
 }
 
+/// "If that's true, it would be the first big bank …": a guest's line on a condition asserts
+/// nothing on record. "If demand slips, we would look at …" says what the speaker's organisation
+/// would do, its outlook on record, whether or not the transcript gives the speaker's role.
+pub fn opens_on_condition(tokens: &Tokens<'_>) -> bool {
+    tokens.bare.first().is_some_and(|w| w == "if")
+        && (1..tokens.len().min(8)).any(|k| tokens.ends_chunk(k))
+        && !tokens.bare.iter().any(|w| matches!(w.as_str(), "we" | "our" | "us" | "we'd" | "we'll"))
+}
+
 static STANCE_OPENERS: Words =
     Words::new(&["honestly", "frankly", "candidly", "personally", "admittedly", "arguably", "truthfully", "bluntly"]);
 

@@ -205,7 +205,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             && if matches!(speaker, Speaker::Official(_)) {
                 !attribution::gives_personal_view(&tokens, lex)
             } else {
-                !attribution::gives_own_view(&tokens, lex)
+                !attribution::gives_own_view(&tokens, lex) && !attribution::opens_on_condition(&tokens)
             }
         {
             attr =
@@ -674,7 +674,9 @@ fn article_decision(
         Speaker::Person(name) => {
             let own_words = a.frame_span.end == a.frame_span.start
                 || a.frame_span.start == 0 && tokens.orig[a.frame_span.end - 1].ends_with(':');
-            name.contains(' ') && (!own_words || second_hand.iter().all(|r| *r == SpeculativeReason::Hearsay))
+            // What they only heard ("I've heard from people in the newsroom that …") is not.
+            let heard = tokens.bare.iter().any(|w| matches!(w.as_str(), "heard" | "hearing" | "hear"));
+            name.contains(' ') && (!own_words || !heard && second_hand.iter().all(|r| *r == SpeculativeReason::Hearsay))
         }
         Speaker::Official(_) => {
             markers::named_poster(tokens, lex)

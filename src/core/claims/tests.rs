@@ -841,6 +841,19 @@ fn a_stance_or_an_adverbed_belief_in_a_call_is_the_speakers_view() {
 }
 
 #[test]
+fn a_named_guests_condition_or_what_they_only_heard_is_not_on_record() {
+    let claims = article(
+        "Call Transcripts",
+        "MARA LINDQVIST: Initech cut 300 support jobs in Dayton in March.\nJONAS REED: If that's true, it would be the first big bank to hand fraud review to a model.\nMARA LINDQVIST: I've heard from people in the newsroom that the tool flagged the mayor's name as a typo.\nJONAS REED: If demand slips again, we would look at more cuts in Lansing.\nMARA LINDQVIST: The state counted 212 notices in March.",
+    );
+    let label = |needle: &str| claims.iter().find(|c| c.text.contains(needle)).map(|c| c.verdict.label());
+    assert_eq!(label("Initech cut 300"), Some("sourced"), "{claims:#?}");
+    assert_eq!(label("If that's true"), Some("speculative"), "{claims:#?}");
+    assert_eq!(label("I've heard from people"), Some("speculative"), "{claims:#?}");
+    assert_eq!(label("we would look at"), Some("sourced"), "{claims:#?}");
+}
+
+#[test]
 fn a_press_release_speaks_for_its_issuer_but_its_praise_of_itself_is_a_view() {
     let claims = article(
         "Wire Name",
