@@ -302,6 +302,60 @@ impl Hygiene {
         if names.len() >= 2 && (chaired || roster.len() >= 2) { names } else { HashMap::new() }
     }
 
+    /// The roles a talk's list of participants gives its speakers, by lower-cased name: one a line
+    /// ("Rhea Lindqvist — Chief Executive Officer") or several to a line after a heading and
+    /// between semicolons ("Corporate: Rhea Lindqvist — Chief Executive Officer; Tomasz Eberle — …").
+    fn roster(&self, text: &str) -> HashMap<String, String> {
+        let mut roles = HashMap::new();
+        for line in text.lines().filter(|l| l.contains(['-', '–', '—'])) {
+            for part in line.split(';') {
+                let part = part.trim();
+                let part = match part.split_once(':') {
+                    Some((head, rest)) if head.split_whitespace().count() <= 3 => rest.trim(),
+                    _ => part,
+                };
+                if let Some(c) = self.roster_line.captures(part)
+                    && let (Some(name), Some(role)) = (c.name("name"), c.name("role"))
+                {
+                    roles.insert(name.as_str().to_lowercase(), role.as_str().trim().to_string());
+                }
+            }
+        }
+        roles
+    }
+
+    /// The speaker a line's label names, with what they say: a full name used as a label more than
+    /// once, or in capitals with a role ("TOMASZ EBERLE: …", "MAYA ODUNSI, RESERVATIONS AGENT: …"),
+    /// or the surname alone of one such speaker ("PLATT: …", "BRENNER (voice-over): …").
+    fn named_speaker(
+        &self,
+        line: &str,
+        named_turns: &HashMap<String, (usize, String)>,
+        surnames: &HashMap<String, String>,
+    ) -> Option<(Turn, String)> {
+        let turn_of = |name: &str| {
+            named_turns.get(name).filter(|(n, _)| *n >= 2).map(|(_, role)| Turn { name: name.to_string(), role: role.clone() })
+        };
+        if let Some(c) = self.named_turn.captures(line)
+            && let (Some(name), Some(rest)) = (c.name("name"), c.name("rest"))
+            && let Some(mut speaker) = turn_of(name.as_str().trim())
+        {
+            if let Some(role) = c.name("role") {
+                speaker.role = role.as_str().trim().to_string();
+            }
+            return Some((speaker, rest.as_str().to_string()));
+        }
+        let (label, rest) = line.split_once(':')?;
+        let label = label.split('(').next()?.trim();
+        let rest = rest.trim();
+        let caps = label.len() >= 2 && label.chars().all(|c| c.is_uppercase() || matches!(c, '-' | '\'' | '’'));
+        if !caps || rest.is_empty() {
+            return None;
+        }
+        let speaker = turn_of(surnames.get(&label.to_lowercase())?)?;
+        Some((speaker, rest.to_string()))
+    }
+
     /// `line` without the dateline that opens it, if any.
     pub fn without_dateline<'l>(&self, line: &'l str) -> &'l str {
         self.dateline.find(line).map_or(line, |m| &line[m.end()..])
@@ -319,7 +373,7 @@ impl Hygiene {
         let mut credit = None;
         // A full name opens the turns of a talk written down when the same name opens several lines;
         // a label such as "Key Facts:" or "Media Contact:" opens one.
-        let mut named_turns: HashMap<String, usize> = HashMap::new();
+        let mut named_turns: HashMap<String, (usize, String)> = HashMap::new();
         let mut spoken_names: HashMap<String, String> = HashMap::new();
         if kind == Kind::Article {
             for line in text.lines().filter(|l| opens_on_a_label(l)) {
@@ -328,11 +382,30 @@ impl Hygiene {
                 {
                     // "Celia Marchetti, Senior Director, Investor Relations: Thank you." speaks once
                     // in a call, and her role says she is a speaker, not a heading.
-                    let titled = c.name("role").is_some_and(|r| self.turn_roles.is_match(r.as_str()));
-                    *named_turns.entry(name.as_str().to_string()).or_default() += if titled { 2 } else { 1 };
+                    // A name in capitals with a role after it ("MAYA ODUNSI, RESERVATIONS AGENT:") is
+                    // how broadcast transcripts label a speaker.
+                    let titled = c.name("role").is_some_and(|r| {
+                        self.turn_roles.is_match(r.as_str()) || !name.as_str().chars().any(char::is_lowercase)
+                    });
+                    let role = c.name("role").map_or("", |r| r.as_str().trim());
+                    let entry = named_turns.entry(name.as_str().to_string()).or_insert((0, String::new()));
+                    entry.0 += if titled { 2 } else { 1 };
+                    if entry.1.is_empty() {
+                        entry.1 = role.to_string();
+                    }
                 }
             }
             spoken_names = self.speakers_named_alone(text);
+            if !named_turns.is_empty() {
+                let roster = self.roster(text);
+                for (name, (_, role)) in named_turns.iter_mut() {
+                    if role.is_empty()
+                        && let Some(listed) = roster.get(&name.to_lowercase())
+                    {
+                        role.clone_from(listed);
+                    }
+                }
+            }
         }
         // A headline dropped just before, which an aggregator's credit line under it may bring back,
         // and the outlet an app names in capitals above its headline ("THE STACKLINE").
@@ -342,9 +415,20 @@ impl Hygiene {
         let linked_snippet = kind == Kind::Message && (text.contains("https://") || text.contains("http://"));
         let mut first_line = true;
         let mut link_list = false;
-        let all = joined_lines(text, kind, |line| self.furniture_gate.is_whole_line(line));
+        let (all, paragraph_opens) = joined_lines(text, kind, |line| self.furniture_gate.is_whole_line(line));
+        // A talk's speaker named at the start of a line ("RHEA LINDQVIST: Thanks, Anita.") goes on
+        // speaking on the lines after it until a blank line, a heading or another label; `outer`
+        // keeps the turn that was running before theirs.
+        let mut outer: Option<Option<Turn>> = None;
+        let surnames = spoken_surnames(&named_turns);
         for (n, raw) in all.iter().enumerate() {
             let mut line = raw.clone();
+            if outer.is_some()
+                && (paragraph_opens[n] || opens_on_a_label(&line) || is_heading(&line) || is_stamp_line(&line))
+                && let Some(before) = outer.take()
+            {
+                blocks.push(Block { turn: std::mem::replace(&mut turn, before), text: std::mem::take(&mut lines).join("\n") });
+            }
             // "Initech cuts 300 support jobs (news.example)" over "312 points by rkessler 6 hours ago":
             // a link's submission title repeats the page's headline.
             if kind == Kind::Message && all.get(n + 1).is_some_and(|next| self.submission_credit.is_match(next)) {
@@ -435,6 +519,7 @@ impl Hygiene {
                     .filter(|(name, _)| !name.as_str().starts_with("By "));
                 if self.furniture_turns.contains(&bare) || named.is_some() {
                     blocks.push(Block { turn: turn.take(), text: std::mem::take(&mut lines).join("\n") });
+                    outer = None;
                     furniture_turn = named.is_none();
                     turn =
                         named.map(|(n, r)| Turn { name: n.as_str().to_string(), role: r.as_str().trim().to_string() });
@@ -498,17 +583,16 @@ impl Hygiene {
             let line = kept.to_string();
             if kind == Kind::Article
                 && !named_turns.is_empty()
-                && let Some(c) = self.named_turn.captures(&line)
-                && let (Some(name), Some(rest)) = (c.name("name"), c.name("rest"))
-                && named_turns.get(name.as_str()).is_some_and(|&n| n >= 2)
+                && let Some((speaker, rest)) = self.named_speaker(&line, &named_turns, &surnames)
             {
-                // The line is said by the person it names; the lines around it keep their own speaker.
-                let role = c.name("role").map_or(String::new(), |r| r.as_str().trim().to_string());
+                // The line is said by the person it names, and so are the lines after it in its
+                // paragraph; the lines around them keep their own speaker.
                 blocks.push(Block { turn: turn.clone(), text: std::mem::take(&mut lines).join("\n") });
-                blocks.push(Block {
-                    turn: Some(Turn { name: name.as_str().trim().to_string(), role }),
-                    text: rest.as_str().to_string(),
-                });
+                if outer.is_none() {
+                    outer = Some(turn.take());
+                }
+                turn = Some(speaker);
+                lines.push(rest);
                 continue;
             }
             if kind == Kind::Article && is_heading(&line) {
@@ -765,9 +849,16 @@ const SUBJECT_OPENERS: &[&str] = &["i", "we", "you", "he", "she", "it", "they", 
 /// is left unfinished: it continues that sentence ("Globex told staff on Friday / that the office
 /// would close"). After a finished sentence, a line in lower case is its own (a post quoted as typed),
 /// and so is one under a line that is furniture on its own: the text under "@handle · 4h" is the post.
-fn joined_lines(text: &str, kind: Kind, is_furniture_line: impl Fn(&str) -> bool) -> Vec<String> {
+fn joined_lines(text: &str, kind: Kind, is_furniture_line: impl Fn(&str) -> bool) -> (Vec<String>, Vec<bool>) {
     let mut out: Vec<String> = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    // Whether each line opens a paragraph: a blank line stands before it.
+    let mut opens: Vec<bool> = Vec::new();
+    let mut blank = false;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
         let unfinished = out.last().is_some_and(|prev: &String| {
             let end = prev.trim_end_matches(['"', '”', '’', '\'', ')']);
             !end.ends_with(['.', '!', '?', '…'])
@@ -782,10 +873,37 @@ fn joined_lines(text: &str, kind: Kind, is_furniture_line: impl Fn(&str) -> bool
                 prev.push(' ');
                 prev.push_str(line);
             }
-            _ => out.push(line.to_string()),
+            _ => {
+                out.push(line.to_string());
+                opens.push(blank);
+            }
+        }
+        blank = false;
+    }
+    (out, opens)
+}
+
+/// The speakers of a talk by their surname alone, lower-cased ("platt" for "GIDEON PLATT"), where
+/// no two speakers share it.
+fn spoken_surnames(named_turns: &HashMap<String, (usize, String)>) -> HashMap<String, String> {
+    let mut by_surname: HashMap<String, Option<String>> = HashMap::new();
+    for (name, (n, _)) in named_turns {
+        if *n >= 2
+            && let Some(last) = name.rsplit([' ', '-']).next()
+        {
+            let entry = by_surname.entry(last.to_lowercase()).or_insert_with(|| Some(name.clone()));
+            if entry.as_deref() != Some(name.as_str()) {
+                *entry = None;
+            }
         }
     }
-    out
+    by_surname.into_iter().filter_map(|(surname, name)| Some((surname, name?))).collect()
+}
+
+/// A chapter mark alone on its line ("[03:30]", "(14:40)"), which opens a new stretch of talk.
+fn is_stamp_line(line: &str) -> bool {
+    let inner = line.trim().trim_start_matches(['[', '(']).trim_end_matches([']', ')']);
+    inner.len() <= 8 && inner.contains(':') && inner.chars().all(|c| c.is_ascii_digit() || c == ':')
 }
 
 /// Abbreviations that end a name, not a sentence, so a line ending on one is unfinished ("Shares fell

@@ -308,6 +308,7 @@ struct AttributionFile {
     show_notes_weak_cues: Vec<String>,
     show_host_words: Vec<String>,
     show_guest_words: Vec<String>,
+    show_staff_roles: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -449,6 +450,9 @@ pub struct Lexicon {
     pub show_host_words: WordSet,
     /// Words naming a show's guests and callers: unnamed, nobody vouches for them.
     pub show_guest_words: WordSet,
+    /// A transcript speaker's role that makes them the show's own voice ("NEWS 9 ANCHOR", "MNN
+    /// CORRESPONDENT"): what they say unattributed is the show's reporting or view.
+    pub show_staff_roles: WordSet,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -582,6 +586,7 @@ impl Lexicon {
                 .map_err(|e| LexiconError::Scanner(e.to_string()))?,
             show_host_words: set(a.show_host_words),
             show_guest_words: set(a.show_guest_words),
+            show_staff_roles: set(a.show_staff_roles),
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,

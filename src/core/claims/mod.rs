@@ -183,6 +183,12 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
     let page_source =
         issuer.clone().or_else(|| credited(cleaned.credit.as_deref(), lex, outlet_source.as_ref()).or(outlet_source));
     let hosts = if show_notes { show_notes::host_names(text, lex) } else { Default::default() };
+    let presenters = if show_notes {
+        let turns = cleaned.blocks.iter().filter_map(|b| b.turn.as_ref());
+        show_notes::presenters(turns, text, &hosts, &ctx.on_record_starts, lex)
+    } else {
+        Default::default()
+    };
     let mut last_speaker: Option<Speaker> = None;
     let mut last_unnamed_guest = false;
     let mut pending = |text: String, turn: Option<&Turn>, quoted_by: Option<&Speaker>| {
@@ -200,6 +206,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         // expect" is the company's outlook on record and their "I think" their own view.
         if attr.is_none()
             && let Some(t) = turn
+            && !presenters.contains(&t.name.to_lowercase())
             && let speaker = turn_speaker(t, &ctx, lex)
             && !attribution::opens_on_stance(&tokens)
             && if matches!(speaker, Speaker::Official(_)) {

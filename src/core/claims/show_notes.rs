@@ -5,6 +5,7 @@
 
 use super::attribution::{Attribution, Speaker};
 use super::tokens::Tokens;
+use crate::core::hygiene::Turn;
 use crate::core::lexicon::{Lexicon, WordSet};
 
 /// How the show notes' own voice changes an attribution.
@@ -42,12 +43,81 @@ pub fn host_names(text: &str, lex: &Lexicon) -> WordSet {
                 break;
             }
             names.insert(name.to_lowercase());
-            if next.ends_with(['.', ';', ':', ')', ',']) {
+            // "Hosts: Sam Okafor, Riley Chen" lists them; "hosted by Mei Tan, a former …" describes one.
+            let listing = bare.ends_with('s') && next.ends_with(',');
+            if next.ends_with(['.', ';', ':', ')', ',']) && !listing {
                 break;
             }
         }
     }
     names
+}
+
+/// The speakers of a talk's turns who present the show: what they say without naming anyone else is
+/// the show's own reporting or view, judged as a writer's words are, not a statement on record. A
+/// presenter is labelled by a presenting role ("MARISOL TEAGUE, NEWS 9 ANCHOR"), named after a host
+/// word ("Hosts: Nell Aurand & Kofi Mensah-Boyd"), or called by their first name alone elsewhere on
+/// the page ("Marcus and Tova pick through the deck"), when that name is no guest's.
+pub fn presenters<'t>(
+    turns: impl Iterator<Item = &'t Turn>,
+    text: &str,
+    hosts: &WordSet,
+    guests: &WordSet,
+    lex: &Lexicon,
+) -> WordSet {
+    // Hosts introduce their show before the talk starts; a first name inside the talk is as often
+    // a guest or an executive addressed by a caller ("Howard, is there any scenario …").
+    let intro = text.lines().take_while(|line| !opens_on_a_turn(line)).collect::<Vec<_>>().join("\n");
+    let mut out = WordSet::default();
+    for turn in turns {
+        let name = turn.name.to_lowercase();
+        if out.contains(&name) {
+            continue;
+        }
+        let mut parts = name.split([' ', '-']).filter(|w| !w.is_empty());
+        let (Some(first), Some(last)) = (parts.next(), name.rsplit([' ', '-']).next()) else { continue };
+        let role_says = turn
+            .role
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .any(|w| lex.show_staff_roles.contains(&w.to_lowercase()));
+        let presenting = role_says
+            || turn.role.is_empty()
+                && first != last
+                && !guests.contains(first)
+                && (hosts.contains(first) || called_alone(&intro, first, last));
+        if presenting {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Whether a line opens on a speaker's label in capitals ("NELL AURAND:", "PLATT (voice-over):").
+fn opens_on_a_turn(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(label, _)| {
+        let label = label.split('(').next().unwrap_or_default().trim();
+        label.len() >= 2
+            && label.len() <= 60
+            && label.chars().any(char::is_alphabetic)
+            && !label.chars().any(|c| c.is_lowercase() || c.is_ascii_digit())
+    })
+}
+
+/// Whether the page calls someone by `first` name alone, not followed by their `last` name.
+fn called_alone(text: &str, first: &str, last: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let bare = bare.strip_suffix("'s").or_else(|| bare.strip_suffix("’s")).unwrap_or(bare);
+        bare.len() > 1
+            && bare.chars().next().is_some_and(char::is_uppercase)
+            && bare.chars().skip(1).any(char::is_lowercase)
+            && bare.eq_ignore_ascii_case(first)
+            && !w.ends_with([':', ','])
+            && words.get(i + 1).is_none_or(|n| {
+                !n.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase().starts_with(last)
+            })
+    })
 }
 
 /// Whether the speaker of `attr` is one of the show's hosts or a guest with no name.
