@@ -306,22 +306,23 @@ impl Hygiene {
     /// ("Rhea Lindqvist — Chief Executive Officer") or several to a line after a heading and
     /// between semicolons ("Corporate: Rhea Lindqvist — Chief Executive Officer; Tomasz Eberle — …").
     fn roster(&self, text: &str) -> HashMap<String, String> {
-        let mut roles = HashMap::new();
-        for line in text.lines().filter(|l| l.contains(['-', '–', '—'])) {
-            for part in line.split(';') {
-                let part = part.trim();
-                let part = match part.split_once(':') {
-                    Some((head, rest)) if head.split_whitespace().count() <= 3 => rest.trim(),
-                    _ => part,
-                };
-                if let Some(c) = self.roster_line.captures(part)
-                    && let (Some(name), Some(role)) = (c.name("name"), c.name("role"))
-                {
-                    roles.insert(name.as_str().to_lowercase(), role.as_str().trim().to_string());
-                }
-            }
+        text.lines().filter_map(|line| self.roster_entries(line)).flatten().collect()
+    }
+
+    /// The people a line of a list of participants names, with their roles, by lower-cased name:
+    /// `None` unless every part of the line between semicolons names one.
+    fn roster_entries(&self, line: &str) -> Option<Vec<(String, String)>> {
+        if !line.contains(['-', '–', '—']) {
+            return None;
         }
-        roles
+        let head = line.split_once(':').filter(|(head, _)| head.split_whitespace().count() <= 3);
+        let list = head.map_or(line, |(_, rest)| rest);
+        list.split(';')
+            .map(|part| {
+                let c = self.roster_line.captures(part.trim())?;
+                Some((c.name("name")?.as_str().to_lowercase(), c.name("role")?.as_str().trim().to_string()))
+            })
+            .collect()
     }
 
     /// The speaker a line's label names, with what they say: a full name used as a label more than
@@ -438,6 +439,22 @@ impl Hygiene {
             if line.is_empty() {
                 continue;
             }
+            // A page's own labels ("Key Takeaway: …") are furniture, not speakers.
+            if kind == Kind::Article
+                && !named_turns.is_empty()
+                && self.without_label(&line).is_some_and(|kept| kept.len() == line.len())
+                && let Some((speaker, rest)) = self.named_speaker(&line, &named_turns, &surnames)
+            {
+                // The line is said by the person it names, and so are the lines after it in its
+                // paragraph; the lines around them keep their own speaker. What they say still
+                // passes the furniture rules ("Thank you, operator.").
+                blocks.push(Block { turn: turn.clone(), text: std::mem::take(&mut lines).join("\n") });
+                if outer.is_none() {
+                    outer = Some(turn.take());
+                }
+                turn = Some(speaker);
+                line = rest;
+            }
             // "Links mentioned / • Tollhaven Bancorp Form 8-K (May 7, 2026) / • Cordwain Markets: …":
             // the items of a list of links are the titles of the pages linked.
             // An item that is a whole sentence ("Globex cut 300 jobs (Ledger).") is a claim the
@@ -487,6 +504,16 @@ impl Hygiene {
                     lines.push(if c.name("opinion").is_some() { h } else { format!("{h} (via {outlet})") });
                 }
                 tracing::debug!(line = %line, "An aggregator's credit line names the outlet of the headline above it.");
+                continue;
+            }
+            // "Corporate: Rhea Lindqvist — Chief Executive Officer; Tomasz Eberle — …" lists who
+            // speaks in the talk below it.
+            if kind == Kind::Article
+                && !named_turns.is_empty()
+                && line.contains(';')
+                && self.roster_entries(&line).is_some_and(|people| people.len() >= 2)
+            {
+                tracing::debug!(line = %line, "Dropped a line of a talk's list of participants.");
                 continue;
             }
             if kind == Kind::Article && !spoken_names.is_empty() {
@@ -581,20 +608,6 @@ impl Hygiene {
                 continue;
             };
             let line = kept.to_string();
-            if kind == Kind::Article
-                && !named_turns.is_empty()
-                && let Some((speaker, rest)) = self.named_speaker(&line, &named_turns, &surnames)
-            {
-                // The line is said by the person it names, and so are the lines after it in its
-                // paragraph; the lines around them keep their own speaker.
-                blocks.push(Block { turn: turn.clone(), text: std::mem::take(&mut lines).join("\n") });
-                if outer.is_none() {
-                    outer = Some(turn.take());
-                }
-                turn = Some(speaker);
-                lines.push(rest);
-                continue;
-            }
             if kind == Kind::Article && is_heading(&line) {
                 tracing::debug!(line = %line, "Dropped a heading before labelling.");
                 if is_caps_name(&line) {
