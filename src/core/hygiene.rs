@@ -335,7 +335,10 @@ impl Hygiene {
         surnames: &HashMap<String, String>,
     ) -> Option<(Turn, String)> {
         let turn_of = |name: &str| {
-            named_turns.get(name).filter(|(n, _)| *n >= 2).map(|(_, role)| Turn { name: name.to_string(), role: role.clone() })
+            named_turns
+                .get(name)
+                .filter(|(n, _)| *n >= 2)
+                .map(|(_, role)| Turn { name: name.to_string(), role: role.clone() })
         };
         if let Some(c) = self.named_turn.captures(line)
             && let (Some(name), Some(rest)) = (c.name("name"), c.name("rest"))
@@ -428,7 +431,10 @@ impl Hygiene {
                 && (paragraph_opens[n] || opens_on_a_label(&line) || is_heading(&line) || is_stamp_line(&line))
                 && let Some(before) = outer.take()
             {
-                blocks.push(Block { turn: std::mem::replace(&mut turn, before), text: std::mem::take(&mut lines).join("\n") });
+                blocks.push(Block {
+                    turn: std::mem::replace(&mut turn, before),
+                    text: std::mem::take(&mut lines).join("\n"),
+                });
             }
             // "Initech cuts 300 support jobs (news.example)" over "312 points by rkessler 6 hours ago":
             // a link's submission title repeats the page's headline.

@@ -940,6 +940,26 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             {
                 a.speaker = Speaker::Outlet(name.clone());
             }
+            // "Bayline now reports the Brannock office closes June 30": a name that reports is a
+            // publication, whether or not a list knows it; a company says, announces or confirms.
+            if let Some(a) = attr.as_mut()
+                && a.frame == Frame::Statement
+                && let Speaker::Official(name) | Speaker::Person(name) = &a.speaker
+                && (a.frame_span.start..a.frame_span.end.min(tokens.len())).any(|k| {
+                    let verb = match tokens.bare[k].as_str() {
+                        "reports" | "reported" => true,
+                        "reporting" => k > 0 && matches!(tokens.bare[k - 1].as_str(), "is" | "was" | "are" | "now"),
+                        _ => false,
+                    };
+                    // "Halvorsen reported a 9% drop in revenue": a company reports its results.
+                    verb && tokens.bare.get(k + 1).is_some_and(|w| {
+                        !RESULTS_OPENERS.contains(w.as_str())
+                            && !w.starts_with(|c: char| c.is_ascii_digit() || c == '$')
+                    })
+                })
+            {
+                a.speaker = Speaker::Outlet(name.clone());
+            }
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
                 attr = attribution::cited_outlet(&tokens, &text, lex).or(attr);
             }
@@ -1174,6 +1194,34 @@ fn reads_as_reporting(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
 const LINKED_REMARK_BAR: f64 = 0.6;
 
 /// Words that open a remark rather than a name when they start a sentence with a capital.
+/// Words that open what a company reports of its own results ("reported a loss", "reports its
+/// quarterly revenue"), not a clause a publication reports.
+static RESULTS_OPENERS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "a",
+    "an",
+    "its",
+    "their",
+    "record",
+    "revenue",
+    "revenues",
+    "earnings",
+    "profit",
+    "profits",
+    "sales",
+    "net",
+    "quarterly",
+    "annual",
+    "results",
+    "losses",
+    "loss",
+    "income",
+    "growth",
+    "strong",
+    "weak",
+    "higher",
+    "lower",
+]);
+
 static REMARK_OPENERS: crate::core::text::Words = crate::core::text::Words::new(&[
     "that", "that's", "this", "it", "it's", "they", "they're", "there", "there's", "some", "most", "the", "a", "an",
     "what", "honestly", "sounds", "step", "so", "and", "but", "i", "we", "you",
