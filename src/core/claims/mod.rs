@@ -662,6 +662,16 @@ fn article_decision(
     outlet: Option<&Source>,
 ) -> Decision {
     let rules = Decision::Rules;
+    // "Quillfern did not respond to a request for comment about the Blind post.", "Tervo did not say
+    // how much the programme would cost.": whoever would not answer, the sentence is the outlet's
+    // account of its own reporting, whatever the question it was asked was about.
+    if let Some(outlet) = outlet
+        && attr.is_none_or(|a| a.frame_span.end <= a.frame_span.start)
+        && tokens.find(&lex.markers.no_comment).first().is_some_and(|h| h.start <= 6 && !tokens.quoted[h.start])
+        && (0..tokens.len().min(6)).all(|k| !tokens.quoted[k])
+    {
+        return rules(Verdict::sourced(SourcedReason::Outlet, outlet.clone()));
+    }
     // A capitalised cue inside the sentence is a name ("Globex Insider"), not an unnamed source.
     let anonymous_cue = || {
         !tokens
