@@ -512,13 +512,13 @@ fn words_with_a_colon(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Who issues a press release ("FOR IMMEDIATE RELEASE", or a newswire's "/Wire Name/ --" after
-/// its dateline): the organisation its lead says "today announced" (or filed, said, released), named
+/// Who issues a press release ("FOR IMMEDIATE RELEASE", or a newswire's "/Wire Name/ --" or
+/// "--(WIRE NAME)--" after its dateline): the organisation its lead says "today announced" (or filed, said, released), named
 /// up to its first comma or bracket ("Quillon Financial Group (NYSE: QFG), a leading provider of …,
 /// today announced"); when the lead names none, the site that publishes it.
 fn press_release_issuer(text: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<String> {
     const MARKS: &[&str] =
-        &["FOR IMMEDIATE RELEASE", "For Immediate Release", "For immediate release", "/ -- ", "/ — "];
+        &["FOR IMMEDIATE RELEASE", "For Immediate Release", "For immediate release", "/ -- ", "/ — ", ")-- ", ")—"];
     const LEADS: &[&str] = &[
         "today announced",
         "announced today",

@@ -7,6 +7,7 @@ use super::attribution::{Attribution, Speaker};
 use super::tokens::Tokens;
 use crate::core::hygiene::Turn;
 use crate::core::lexicon::{Lexicon, WordSet};
+use crate::core::text::Words;
 
 /// How the show notes' own voice changes an attribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,14 +84,39 @@ pub fn presenters<'t>(
         let presenting = role_says
             || turn.role.is_empty()
                 && first != last
-                && !guests.contains(first)
-                && (hosts.contains(first) || called_alone(&intro, first, last));
+                && (hosts.contains(first) && !guests.contains(first)
+                    || called_alone(&intro, first, last) && !introduced_as_guest(&intro, first));
         if presenting {
             out.insert(name);
         }
     }
     out
 }
+
+/// Whether the page introduces `first` as a guest: their name within a few words after a word
+/// that brings a guest on ("Guest: Jonah Ferreira", "(w/ Jonah Ferreira)", "talk to former QA lead
+/// Jonah Ferreira"). A show's title "with" its host ("MARGIN CALL with Teddy Vance") does not.
+fn introduced_as_guest(intro: &str, first: &str) -> bool {
+    intro.lines().any(|line| {
+        let raw: Vec<&str> = line.split_whitespace().collect();
+        let words: Vec<String> = raw
+            .iter()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/').to_lowercase())
+            .collect();
+        words.iter().enumerate().any(|(i, w)| {
+            // "MARGIN CALL with Teddy Vance": a show's name in capitals, then its host.
+            let masthead = w == "with" && raw[..i].iter().all(|r| !r.chars().any(char::is_lowercase));
+            GUEST_INTRODUCTIONS.contains(w.as_str())
+                && !masthead
+                && words[i + 1..].iter().take(6).any(|n| n == first)
+        })
+    })
+}
+
+static GUEST_INTRODUCTIONS: Words = Words::new(&[
+    "guest", "guests", "w/", "ft", "feat", "featuring", "joined", "joins", "welcomes", "welcome", "interviews",
+    "interview", "to", "talks", "speaks", "caller", "callers", "with",
+]);
 
 /// Whether a line opens on a speaker's label in capitals ("NELL AURAND:", "PLATT (voice-over):").
 fn opens_on_a_turn(line: &str) -> bool {
