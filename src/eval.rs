@@ -162,9 +162,17 @@ pub const CORPUS_WORLD24A: &str = include_str!("../eval/corpus-world24a.jsonl");
 pub const CORPUS_WORLD24B: &str = include_str!("../eval/corpus-world24b.jsonl");
 pub const CORPUS_WORLD24C: &str = include_str!("../eval/corpus-world24c.jsonl");
 pub const CORPUS_WORLD24D: &str = include_str!("../eval/corpus-world24d.jsonl");
+/// The seventh round (2026-12-06, third session), written blind and scored before tuning: Reddit
+/// and Hacker News; chat, forums, Mastodon and Bluesky, and internal Slack threads; show notes,
+/// earnings calls, broadcast transcripts and press releases; wire, tech press, newsletters,
+/// aggregators, columns and local news.
+pub const CORPUS_WORLD25A: &str = include_str!("../eval/corpus-world25a.jsonl");
+pub const CORPUS_WORLD25B: &str = include_str!("../eval/corpus-world25b.jsonl");
+pub const CORPUS_WORLD25C: &str = include_str!("../eval/corpus-world25c.jsonl");
+pub const CORPUS_WORLD25D: &str = include_str!("../eval/corpus-world25d.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 57] = [
+const CORPORA: [&str; 61] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -222,6 +230,10 @@ const CORPORA: [&str; 57] = [
     CORPUS_WORLD24B,
     CORPUS_WORLD24C,
     CORPUS_WORLD24D,
+    CORPUS_WORLD25A,
+    CORPUS_WORLD25B,
+    CORPUS_WORLD25C,
+    CORPUS_WORLD25D,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

@@ -1261,6 +1261,27 @@ fn told_a_publication(tokens: &Tokens<'_>, a: &Attribution) -> bool {
     enough && name_ends
 }
 
+/// "Hal Brennan said on Radio Kestrel this morning that …", "said on the Capital Circuit podcast":
+/// what a named speaker said on a named programme is on record, checkable by anyone who listens.
+fn said_on_air(tokens: &Tokens<'_>, a: &Attribution) -> bool {
+    let verb = a.frame_span.end.saturating_sub(1);
+    if tokens.bare.get(verb + 1).is_none_or(|w| w != "on") {
+        return false;
+    }
+    let start = if tokens.bare.get(verb + 2).is_some_and(|w| w == "the") { verb + 3 } else { verb + 2 };
+    let capital = |k: usize| {
+        tokens.orig.get(k).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)) && !tokens.quoted[k]
+    };
+    let end = (start..tokens.len()).find(|&k| !capital(k)).unwrap_or(tokens.len());
+    end > start && (start..(end + 1).min(tokens.len())).any(|k| PROGRAMME_NOUNS.contains(tokens.bare[k].as_str()))
+}
+
+/// Words that name a broadcast or a show ("Radio Kestrel", "the Bayline Radio hour").
+static PROGRAMME_NOUNS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "radio", "podcast", "show", "hour", "program", "programme", "tv", "television", "broadcast", "livestream",
+    "channel", "newshour", "tonight", "today", "weekly", "daily", "live", "interview",
+]);
+
 /// Words that open what someone told a publication, after its name.
 static TOLD_WHAT: crate::core::text::Words = crate::core::text::Words::new(&[
     "the",
@@ -1335,7 +1356,12 @@ fn message_verdict(
     let checkable = attr.filter(|a| match a.speaker {
         Speaker::Outlet(_) | Speaker::Document(_) => true,
         Speaker::Official(_) | Speaker::Person(_) => {
-            link.is_some() || a.frame == Frame::Channel || public_channel || minutes || told_a_publication(tokens, a)
+            link.is_some()
+                || a.frame == Frame::Channel
+                || public_channel
+                || minutes
+                || told_a_publication(tokens, a)
+                || said_on_air(tokens, a)
         }
         Speaker::Anonymous => link.is_some(),
         _ => false,
