@@ -971,7 +971,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 a.speaker = Speaker::Outlet(name.clone());
             }
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
-                attr = attribution::cited_outlet(&tokens, &text, lex).or(attr);
+                attr = page_citation(&tokens, lex).or_else(|| attribution::cited_outlet(&tokens, &text, lex)).or(attr);
             }
             let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
             let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link, minutes);
@@ -1024,6 +1024,22 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                     parts[i].verdict = parts[i - 1].verdict.clone();
                 }
             }
+            // "Orvane's statement says nobody is being replaced and the roles are being transitioned":
+            // a clause with no cue of its own after a sourced one goes on saying what its source says,
+            // unless the poster speaks for themself in it.
+            let reports = parts.first().is_some_and(|p| {
+                p.verdict.is_sourced()
+                    && Tokens::new(&p.text, lex).bare.iter().any(|w| lex.say_verbs.contains(w.as_str()))
+            });
+            for i in 1..parts.len() {
+                let clause = Tokens::new(&parts[i].text, lex);
+                let bare_clause = matches!(&parts[i].verdict, Verdict::Speculative { reasons, .. }
+                    if reasons == &[SpeculativeReason::Unsourced]);
+                let remark = clause.bare.first().is_some_and(|w| REMARK_LINKS.contains(w.as_str()));
+                if bare_clause && reports && !remark && !says_unquoted(&clause, &FIRST_PERSON) {
+                    parts[i].verdict = parts[0].verdict.clone();
+                }
+            }
             // "Intel confirmed 15% cuts and honestly they'll cut more": two labels, two claims. Parts that
             // are both speculative stay one claim ("Revenue was up 20% so this is AI-washing"): people
             // reading a thread take a sentence as one remark, and its fragments alone say little.
@@ -1035,6 +1051,71 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
     }
     out
+}
+
+/// "Kelvara's own press release says …", "Orvane's statement to Bayline says …", "Bayline's
+/// follow-up says …", "The Northgate article quotes …": a reply that opens by citing a page by whose
+/// it is and what it is. A company's own statement, release or filing is its word on record, which
+/// anyone can check without a link; a publication's story is that publication's report.
+fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
+    let n = tokens.len();
+    let bare = |k: usize| tokens.bare[k].as_str();
+    let mut k = 0;
+    while k < n.min(3) && matches!(bare(k), "also" | "and" | "but" | "plus" | "so" | "the" | "their") {
+        k += 1;
+    }
+    let the_opened = k > 0 && bare(k - 1) == "the";
+    let start = k;
+    let mut possessive = false;
+    while k < n && k - start < 4 && tokens.capitalized(k) && !tokens.quoted[k] {
+        let word = tokens.orig[k].trim_end_matches(|c: char| !c.is_alphanumeric());
+        possessive = word.ends_with("'s") || word.ends_with("’s");
+        k += 1;
+        if possessive {
+            break;
+        }
+    }
+    if k == start || !possessive && !the_opened {
+        return None;
+    }
+    let name = tokens.orig[start..k].join(" ");
+    let name = name.trim_end_matches("'s").trim_end_matches("’s").trim_matches(|c: char| !c.is_alphanumeric());
+    if name.is_empty() || !Tokens::new(name, lex).find(&lex.speakers.social).is_empty() {
+        return None;
+    }
+    while k < n && matches!(bare(k), "own" | "new" | "latest" | "full" | "original" | "official" | "earlier") {
+        k += 1;
+    }
+    let two = (k + 1 < n).then(|| format!("{} {}", bare(k), bare(k + 1)));
+    let (noun, after) = match two.as_deref() {
+        Some(pair @ ("press release" | "blog post" | "annual report" | "warn notice" | "earnings release")) => {
+            (pair.to_string(), k + 2)
+        }
+        _ if k < n => (bare(k).to_string(), k + 1),
+        _ => return None,
+    };
+    // "Orvane's statement to Bayline says": a few words may stand between the page and its verb.
+    let verb = (after..n.min(after + 4)).find(|&v| {
+        lex.say_verbs.contains(bare(v)) || matches!(bare(v), "quotes" | "has" | "puts" | "lists" | "gives" | "projects")
+    })?;
+    if (after..verb).any(|v| tokens.quoted[v]) {
+        return None;
+    }
+    let frame_span = tokens::Span { start: 0, end: verb + 1 };
+    let (speaker, frame) = match noun.as_str() {
+        "story" | "article" | "piece" | "follow-up" | "followup" | "coverage" | "writeup" | "write-up" | "scoop"
+        | "investigation" => (Speaker::Outlet(name.to_string()), Frame::Statement),
+        "8-k" | "10-k" | "10-q" | "s-1" | "filing" | "warn notice" | "annual report" | "earnings release" => {
+            let written = tokens.orig[after - noun.split(' ').count()..after].join(" ");
+            let written = written.trim_matches(|c: char| !c.is_alphanumeric());
+            (Speaker::Document(format!("{name}'s {written}")), Frame::Statement)
+        }
+        "statement" | "press release" | "release" | "memo" | "letter" | "blog post" | "announcement" | "deck" => {
+            (Speaker::Official(name.to_string()), Frame::Channel)
+        }
+        _ => return None,
+    };
+    Some(Attribution { speaker, frame, frame_span })
 }
 
 /// Whether the text, outside its quotations, uses one of `words` ("I", "my", "we").
@@ -1204,6 +1285,12 @@ fn reads_as_reporting(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
 const LINKED_REMARK_BAR: f64 = 0.6;
 
 /// Words that open a remark rather than a name when they start a sentence with a capital.
+/// Words that open a clause remarking on what was said before it ("so this was coming anyway",
+/// "which is doing a lot of work"), not going on reporting it.
+static REMARK_LINKS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "so", "which", "because", "but", "though", "although", "yet", "while", "lol", "honestly", "meaning",
+]);
+
 /// Words that open what a company reports of its own results ("reported a loss", "reports its
 /// quarterly revenue"), not a clause a publication reports.
 static RESULTS_OPENERS: crate::core::text::Words = crate::core::text::Words::new(&[
@@ -1278,8 +1365,24 @@ fn said_on_air(tokens: &Tokens<'_>, a: &Attribution) -> bool {
 
 /// Words that name a broadcast or a show ("Radio Kestrel", "the Bayline Radio hour").
 static PROGRAMME_NOUNS: crate::core::text::Words = crate::core::text::Words::new(&[
-    "radio", "podcast", "show", "hour", "program", "programme", "tv", "television", "broadcast", "livestream",
-    "channel", "newshour", "tonight", "today", "weekly", "daily", "live", "interview",
+    "radio",
+    "podcast",
+    "show",
+    "hour",
+    "program",
+    "programme",
+    "tv",
+    "television",
+    "broadcast",
+    "livestream",
+    "channel",
+    "newshour",
+    "tonight",
+    "today",
+    "weekly",
+    "daily",
+    "live",
+    "interview",
 ]);
 
 /// Words that open what someone told a publication, after its name.

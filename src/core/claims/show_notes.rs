@@ -99,23 +99,35 @@ pub fn presenters<'t>(
 fn introduced_as_guest(intro: &str, first: &str) -> bool {
     intro.lines().any(|line| {
         let raw: Vec<&str> = line.split_whitespace().collect();
-        let words: Vec<String> = raw
-            .iter()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/').to_lowercase())
-            .collect();
+        let words: Vec<String> =
+            raw.iter().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/').to_lowercase()).collect();
         words.iter().enumerate().any(|(i, w)| {
             // "MARGIN CALL with Teddy Vance": a show's name in capitals, then its host.
             let masthead = w == "with" && raw[..i].iter().all(|r| !r.chars().any(char::is_lowercase));
-            GUEST_INTRODUCTIONS.contains(w.as_str())
-                && !masthead
-                && words[i + 1..].iter().take(6).any(|n| n == first)
+            GUEST_INTRODUCTIONS.contains(w.as_str()) && !masthead && words[i + 1..].iter().take(6).any(|n| n == first)
         })
     })
 }
 
 static GUEST_INTRODUCTIONS: Words = Words::new(&[
-    "guest", "guests", "w/", "ft", "feat", "featuring", "joined", "joins", "welcomes", "welcome", "interviews",
-    "interview", "to", "talks", "speaks", "caller", "callers", "with",
+    "guest",
+    "guests",
+    "w/",
+    "ft",
+    "feat",
+    "featuring",
+    "joined",
+    "joins",
+    "welcomes",
+    "welcome",
+    "interviews",
+    "interview",
+    "to",
+    "talks",
+    "speaks",
+    "caller",
+    "callers",
+    "with",
 ]);
 
 /// Whether a line opens on a speaker's label in capitals ("NELL AURAND:", "PLATT (voice-over):").
