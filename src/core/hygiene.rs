@@ -402,11 +402,13 @@ impl Hygiene {
             spoken_names = self.speakers_named_alone(text);
             if !named_turns.is_empty() {
                 let roster = self.roster(text);
-                for (name, (_, role)) in named_turns.iter_mut() {
-                    if role.is_empty()
-                        && let Some(listed) = roster.get(&name.to_lowercase())
-                    {
-                        role.clone_from(listed);
+                // A name on the list of participants is a speaker the first time it labels a line.
+                for (name, (uses, role)) in named_turns.iter_mut() {
+                    if let Some(listed) = roster.get(&name.to_lowercase()) {
+                        *uses += 1;
+                        if role.is_empty() {
+                            role.clone_from(listed);
+                        }
                     }
                 }
             }
@@ -1676,5 +1678,61 @@ Lanyard News Service · 7d";
                 "Cut them and the organization forgets."
             ]
         );
+    }
+
+    #[test]
+    fn a_named_speaker_goes_on_speaking_until_a_blank_line_or_another_label() {
+        let text = "CALL PARTICIPANTS\nCorporate: Rhea Lindqvist — Chief Executive Officer; Tomasz Eberle — Chief Financial Officer\n\nRHEA LINDQVIST: Thanks, Anita, and good afternoon, everyone.\nOstrander closed 2025 with premiums of $8.2 billion.\nTOMASZ EBERLE: Thank you, Rhea.\nWe expect savings of $210 million by the end of 2026.\nOPERATOR: Our first question comes from Felix Arnaud.\nRHEA LINDQVIST: Assist resolved 58% of calls in December.\n\nShares rose 3% after the call.";
+        let cleaned = rules().clean(text, Kind::Article);
+        let said_by = |needle: &str| {
+            let block = cleaned.blocks.iter().find(|b| b.text.contains(needle)).expect(needle);
+            block.turn.as_ref().map(|t| (t.name.clone(), t.role.clone()))
+        };
+        let ceo = Some(("RHEA LINDQVIST".to_string(), "Chief Executive Officer".to_string()));
+        assert_eq!(said_by("Ostrander closed 2025"), ceo, "{cleaned:#?}");
+        assert_eq!(said_by("We expect savings").map(|(_, role)| role).as_deref(), Some("Chief Financial Officer"));
+        assert_eq!(said_by("Assist resolved"), ceo);
+        // A blank line ends the turn, and the list of participants is no claim.
+        assert_eq!(said_by("Shares rose"), None);
+        assert!(!cleaned.text().contains("Corporate:"), "{cleaned:#?}");
+    }
+
+    #[test]
+    fn a_broadcast_speaker_in_capitals_with_a_role_speaks_at_once_and_then_by_surname() {
+        let text = "GIDEON PLATT, NEWS 9 REPORTER: Employees carried out boxes this afternoon.\n\nRENATA FUCHS, FORMER BILLING CODER: They told us at 9 a.m.\n\nPLATT: In a statement, Calloway said the system reduces denials.\nThe company said workers will get 12 weeks of severance.";
+        let cleaned = rules().clean(text, Kind::Article);
+        let said_by = |needle: &str| {
+            let block = cleaned.blocks.iter().find(|b| b.text.contains(needle)).expect(needle);
+            block.turn.as_ref().map(|t| t.name.clone())
+        };
+        assert_eq!(said_by("They told us").as_deref(), Some("RENATA FUCHS"), "{cleaned:#?}");
+        assert_eq!(said_by("In a statement").as_deref(), Some("GIDEON PLATT"), "{cleaned:#?}");
+        assert_eq!(said_by("12 weeks").as_deref(), Some("GIDEON PLATT"), "{cleaned:#?}");
+    }
+
+    #[test]
+    fn a_page_label_is_no_speaker_however_often_it_is_used() {
+        let text =
+            "Key Takeaway: Rao says the cuts came through attrition.\nKey Takeaway: Nobody tracks displaced workers.";
+        let cleaned = rules().clean(text, Kind::Article);
+        assert!(cleaned.blocks.iter().all(|b| b.turn.is_none()), "{cleaned:#?}");
+    }
+
+    #[test]
+    fn chat_notices_alt_text_and_asides_about_the_poster_are_furniture() {
+        let lines = [
+            "🔁 boosted @dana_ferro's post",
+            "/giphy this is fine",
+            "🎵 Now playing: lofi beats to organise to",
+            "🐟 This post is trending in Insurance Professionals",
+            "Hannah Wu pinned a message to this channel.",
+            "🎉 GG @rin.exe, you just reached **level 12**!",
+            "Alt text: Screenshot of a homepage with a red BREAKING banner.",
+            "(ex-Quorra dispatch, Tarrow hub, laid off in January)",
+        ];
+        for line in lines {
+            let text = format!("{line}\nQuorra cut 80 dispatch jobs on Monday.");
+            assert_eq!(kept_as(&text, Kind::Message), vec!["Quorra cut 80 dispatch jobs on Monday."], "{line}");
+        }
     }
 }

@@ -950,25 +950,17 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             {
                 a.speaker = Speaker::Outlet(name.clone());
             }
-            // "Bayline now reports the Brannock office closes June 30": a name that reports is a
-            // publication, whether or not a list knows it; a company says, announces or confirms.
+            // "The Pitchboard reported it was 160 of us": a name found saying something by reporting
+            // it is a publication; its own sentence opens on the name when `page_citation` finds it.
             if let Some(a) = attr.as_mut()
                 && a.frame == Frame::Statement
                 && let Speaker::Official(name) | Speaker::Person(name) = &a.speaker
-                && (a.frame_span.start..a.frame_span.end.min(tokens.len())).any(|k| {
-                    let verb = match tokens.bare[k].as_str() {
-                        "reports" | "reported" => true,
-                        "reporting" => k > 0 && matches!(tokens.bare[k - 1].as_str(), "is" | "was" | "are" | "now"),
-                        _ => false,
-                    };
-                    // "Halvorsen reported a 9% drop in revenue": a company reports its results.
-                    verb && tokens.bare.get(k + 1).is_some_and(|w| {
-                        !RESULTS_OPENERS.contains(w.as_str())
-                            && !w.starts_with(|c: char| c.is_ascii_digit() || c == '$')
-                    })
-                })
+                && let Some(start) =
+                    tokens.orig.iter().position(|w| name.starts_with(w.trim_matches(|c: char| !c.is_alphanumeric())))
+                && let Some(end) = (start..tokens.len()).find(|&k| !tokens.capitalized(k))
+                && let Some(outlet) = reported_by(&tokens, end, name)
             {
-                a.speaker = Speaker::Outlet(name.clone());
+                *a = outlet;
             }
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
                 attr = page_citation(&tokens, lex).or_else(|| attribution::cited_outlet(&tokens, &text, lex)).or(attr);
@@ -1075,13 +1067,16 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
             break;
         }
     }
-    if k == start || !possessive && !the_opened {
+    if k == start {
         return None;
     }
     let name = tokens.orig[start..k].join(" ");
     let name = name.trim_end_matches("'s").trim_end_matches("’s").trim_matches(|c: char| !c.is_alphanumeric());
     if name.is_empty() || !Tokens::new(name, lex).find(&lex.speakers.social).is_empty() {
         return None;
+    }
+    if !possessive && !the_opened {
+        return reported_by(tokens, k, name);
     }
     while k < n && matches!(bare(k), "own" | "new" | "latest" | "full" | "original" | "official" | "earlier") {
         k += 1;
@@ -1116,6 +1111,30 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
         _ => return None,
     };
     Some(Attribution { speaker, frame, frame_span })
+}
+
+/// "Bayline now reports the Brannock office closes June 30": a name that reports what happened is a
+/// publication, whether or not a list knows it; a company says, announces or confirms, and what it
+/// reports is its results ("Halvorsen reported a 9% drop in revenue").
+fn reported_by(tokens: &Tokens<'_>, mut k: usize, name: &str) -> Option<Attribution> {
+    let n = tokens.len();
+    while k < n && matches!(tokens.bare[k].as_str(), "now" | "also" | "just" | "already" | "today" | "first") {
+        k += 1;
+    }
+    let verb = match tokens.bare.get(k).map(String::as_str)? {
+        "reports" | "reported" => k,
+        "is" | "was" | "are" if tokens.bare.get(k + 1).is_some_and(|w| w == "reporting") => k + 1,
+        _ => return None,
+    };
+    let next = tokens.bare.get(verb + 1)?;
+    if RESULTS_OPENERS.contains(next.as_str()) || next.starts_with(|c: char| c.is_ascii_digit() || c == '$') {
+        return None;
+    }
+    Some(Attribution {
+        speaker: Speaker::Outlet(name.to_string()),
+        frame: Frame::Statement,
+        frame_span: tokens::Span { start: 0, end: verb + 1 },
+    })
 }
 
 /// Whether the text, outside its quotations, uses one of `words` ("I", "my", "we").

@@ -1443,3 +1443,89 @@ fn the_claim_gate_never_drops_a_claim_attributed_to_someone_checkable() {
     assert_eq!(claims.len(), 4, "{claims:#?}");
     assert!(claims[0].text.starts_with("\"@everyone") && claims[0].verdict.is_sourced(), "{claims:#?}");
 }
+
+#[test]
+fn a_call_executive_goes_on_speaking_after_the_line_that_names_them() {
+    let text = "CALL PARTICIPANTS\nCorporate: Rhea Lindqvist — Chief Executive Officer; Tomasz Eberle — Chief Financial Officer\n\nOPERATOR: Welcome to the Ostrander Mutual call.\nRHEA LINDQVIST: Thanks, and good afternoon.\nWe are reducing our workforce by approximately 1,400 roles over the next three quarters.\nTOMASZ EBERLE: Thank you, Rhea.\nWe expect the program to deliver $210 million in savings by the end of 2026.\nRHEA LINDQVIST: Thanks again.\n\nShares of Ostrander rose 3% in late trading.";
+    let claims = label_document_ungated(&article_doc("StreetScript", text), Lexicon::embedded());
+    let find = |needle: &str| {
+        claims.iter().find(|c| c.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {claims:#?}"))
+    };
+    for needle in ["reducing our workforce", "We expect the program"] {
+        let c = find(needle);
+        assert!(c.verdict.is_sourced(), "{c:#?}");
+        assert_eq!(c.verdict.source().map(|s| s.kind), Some(SourceKind::Official), "{c:#?}");
+    }
+    // After a blank line the page speaks again.
+    assert_eq!(find("Shares of Ostrander").verdict.source().map(|s| s.kind), Some(SourceKind::Outlet));
+}
+
+#[test]
+fn a_presenters_turn_is_the_shows_own_voice_and_a_guests_is_on_record() {
+    let text = "THE ORG CHART\nEp. 140: Tessaly's 800 (ft. Benedikt Saar)\n\nGuest: Benedikt Saar — workforce consultant, Saar & Pike Advisory\nHosts: Nell Aurand, Kofi Mensah-Boyd\n\nPARTIAL TRANSCRIPT\nNELL AURAND: Benedikt, welcome back to the show.\nBENEDIKT SAAR: Supervisor roles are the canary here, because orchestration software takes over scheduling.\nKOFI MENSAH-BOYD: Every HR leader listening is getting the Tessaly question from their board right now.\nFully funded, just like my retirement account.\nBENEDIKT SAAR: In my experience the reskilling line is the first thing finance trims.";
+    let claims = label_document_ungated(&article_doc("Fieldnote Audio", text), Lexicon::embedded());
+    let find = |needle: &str| {
+        claims.iter().find(|c| c.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {claims:#?}"))
+    };
+    let guest = find("Supervisor roles are the canary");
+    assert_eq!(guest.verdict.source().map(|s| s.name.as_str()), Some("BENEDIKT SAAR"), "{guest:#?}");
+    for needle in ["Every HR leader", "Fully funded"] {
+        let c = find(needle);
+        assert!(!c.verdict.is_sourced(), "a host's remark is the show's view: {c:#?}");
+    }
+}
+
+#[test]
+fn a_show_named_with_its_host_in_capitals_makes_that_speaker_its_presenter() {
+    let text = "MARGIN CALL with Teddy Vance\nEp. 57 — Three layoffs, one excuse\nThree layoffs, one excuse: Teddy on Merriton and Solvane.\n(00:00) Cold open\n(02:30) Merriton Publishing\n(09:45) Solvane Pharma\n\nTRANSCRIPT\nTEDDY VANCE: Merriton Publishing told staff in a memo on Monday that it is cutting 160 jobs.\nI've read a lot of layoff memos and this one is the most beige thing I've ever seen.\nTEDDY VANCE: Solvane Pharma is a weirder story.";
+    let claims = label_document_ungated(&article_doc("Margin Call", text), Lexicon::embedded());
+    let find = |needle: &str| {
+        claims.iter().find(|c| c.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {claims:#?}"))
+    };
+    assert!(find("told staff in a memo").verdict.is_sourced());
+    assert!(!find("most beige thing").verdict.is_sourced(), "{claims:#?}");
+}
+
+#[test]
+fn a_wire_services_release_dateline_makes_the_release_its_issuers_word() {
+    let text = "ALDERMERE--(BUSINESS LINE)-- Greyholt Consulting today announced Greyholt Next, a firm-wide transformation.\n\nAs part of the transformation, Greyholt will reduce its global headcount by approximately 1,800 roles, or 7 percent, over the next twelve months.";
+    let claims = label_document_ungated(&article_doc("BusinessLine Newswire", text), Lexicon::embedded());
+    let cut = claims.iter().find(|c| c.text.contains("1,800 roles")).expect("the plan is a claim");
+    assert!(cut.verdict.is_sourced(), "{cut:#?}");
+    assert_eq!(cut.verdict.source().map(|s| s.name.as_str()), Some("Greyholt Consulting"), "{cut:#?}");
+}
+
+#[test]
+fn who_would_not_answer_is_the_outlets_account_whatever_the_question_was() {
+    for text in [
+        "Tervo did not say how much the programme would cost.",
+        "Quillfern did not respond to a request for comment about the Blind post.",
+    ] {
+        let (label, reasons, source) =
+            one(label_document_ungated(&article_doc("Crestline Wire", text), Lexicon::embedded()));
+        assert_eq!((label.as_str(), reasons), ("sourced", vec!["outlet"]), "{text}");
+        assert_eq!(source.as_deref(), Some("Crestline Wire"));
+    }
+}
+
+#[test]
+fn in_a_thread_a_page_cited_by_whose_it_is_and_what_it_is_speaks_for_its_owner() {
+    let claims = thread(&[
+        ("Kelvara's own press release says affected staff get 12 weeks of severance.", ""),
+        ("Tessaly's 8-K also puts severance and related costs at $14M to $17M, booked in Q2.", ""),
+        ("Bayline's follow-up says Orvane will keep 120 claims staff at Harlow Creek.", ""),
+        ("Bayline now reports the Brannock office closes June 30.", ""),
+        ("Hal Brennan from the adjusters' union said on Radio Kestrel this morning that it's closer to 900.", ""),
+        ("My manager's email says we're fine.", ""),
+    ]);
+    let verdict = |origin: &str| {
+        let c = claims.iter().find(|c| c.origin == origin).unwrap_or_else(|| panic!("{origin}: {claims:#?}"));
+        (c.verdict.label().to_string(), c.verdict.source().map(|s| s.kind))
+    };
+    assert_eq!(verdict("m0"), ("sourced".into(), Some(SourceKind::Official)));
+    assert_eq!(verdict("m1"), ("sourced".into(), Some(SourceKind::Document)));
+    assert_eq!(verdict("m2"), ("sourced".into(), Some(SourceKind::Outlet)));
+    assert_eq!(verdict("m3"), ("sourced".into(), Some(SourceKind::Outlet)));
+    assert_eq!(verdict("m4"), ("sourced".into(), Some(SourceKind::Person)));
+    assert_eq!(verdict("m5").0, "speculative");
+}
