@@ -1529,3 +1529,20 @@ fn in_a_thread_a_page_cited_by_whose_it_is_and_what_it_is_speaks_for_its_owner()
     assert_eq!(verdict("m4"), ("sourced".into(), Some(SourceKind::Person)));
     assert_eq!(verdict("m5").0, "speculative");
 }
+
+#[test]
+fn a_markets_widest_move_in_the_day_is_reported_not_guessed() {
+    let (label, reasons, _) = one(label_document_ungated(
+        &article_doc(
+            "Crestline Wire",
+            "Shares of Vorland rose as much as 6.1% on Thursday, their biggest gain since 2022.",
+        ),
+        Lexicon::embedded(),
+    ));
+    assert_eq!((label.as_str(), reasons), ("sourced", vec!["outlet"]));
+    let (label, _, _) = one(label_document_ungated(
+        &article_doc("Crestline Wire", "The cuts could reach as many as 3,000 jobs."),
+        Lexicon::embedded(),
+    ));
+    assert_eq!(label, "speculative");
+}
