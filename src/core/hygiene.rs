@@ -1084,6 +1084,11 @@ mod tests {
         kept_as(text, Kind::Article)
     }
 
+    /// The turn of the block whose text holds `needle`.
+    fn turn_of(cleaned: &Cleaned, needle: &str) -> Option<Turn> {
+        cleaned.blocks.iter().find(|b| b.text.contains(needle)).expect(needle).turn.clone()
+    }
+
     fn kept_as(text: &str, kind: Kind) -> Vec<String> {
         let lex = crate::core::lexicon::Lexicon::embedded();
         crate::core::segment::segments(&lex.hygiene.clean(text, kind).text(), lex).into_iter().map(|s| s.text).collect()
@@ -1684,10 +1689,7 @@ Lanyard News Service · 7d";
     fn a_named_speaker_goes_on_speaking_until_a_blank_line_or_another_label() {
         let text = "CALL PARTICIPANTS\nCorporate: Rhea Lindqvist — Chief Executive Officer; Tomasz Eberle — Chief Financial Officer\n\nRHEA LINDQVIST: Thanks, Anita, and good afternoon, everyone.\nOstrander closed 2025 with premiums of $8.2 billion.\nTOMASZ EBERLE: Thank you, Rhea.\nWe expect savings of $210 million by the end of 2026.\nOPERATOR: Our first question comes from Felix Arnaud.\nRHEA LINDQVIST: Assist resolved 58% of calls in December.\n\nShares rose 3% after the call.";
         let cleaned = rules().clean(text, Kind::Article);
-        let said_by = |needle: &str| {
-            let block = cleaned.blocks.iter().find(|b| b.text.contains(needle)).expect(needle);
-            block.turn.as_ref().map(|t| (t.name.clone(), t.role.clone()))
-        };
+        let said_by = |needle: &str| turn_of(&cleaned, needle).map(|t| (t.name, t.role));
         let ceo = Some(("RHEA LINDQVIST".to_string(), "Chief Executive Officer".to_string()));
         assert_eq!(said_by("Ostrander closed 2025"), ceo, "{cleaned:#?}");
         assert_eq!(said_by("We expect savings").map(|(_, role)| role).as_deref(), Some("Chief Financial Officer"));
@@ -1701,10 +1703,7 @@ Lanyard News Service · 7d";
     fn a_broadcast_speaker_in_capitals_with_a_role_speaks_at_once_and_then_by_surname() {
         let text = "GIDEON PLATT, NEWS 9 REPORTER: Employees carried out boxes this afternoon.\n\nRENATA FUCHS, FORMER BILLING CODER: They told us at 9 a.m.\n\nPLATT: In a statement, Calloway said the system reduces denials.\nThe company said workers will get 12 weeks of severance.";
         let cleaned = rules().clean(text, Kind::Article);
-        let said_by = |needle: &str| {
-            let block = cleaned.blocks.iter().find(|b| b.text.contains(needle)).expect(needle);
-            block.turn.as_ref().map(|t| t.name.clone())
-        };
+        let said_by = |needle: &str| turn_of(&cleaned, needle).map(|t| t.name);
         assert_eq!(said_by("They told us").as_deref(), Some("RENATA FUCHS"), "{cleaned:#?}");
         assert_eq!(said_by("In a statement").as_deref(), Some("GIDEON PLATT"), "{cleaned:#?}");
         assert_eq!(said_by("12 weeks").as_deref(), Some("GIDEON PLATT"), "{cleaned:#?}");

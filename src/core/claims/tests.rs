@@ -55,6 +55,11 @@ fn thread(messages: &[(&str, &str)]) -> Vec<Claim> {
     label_document(&doc, Lexicon::embedded())
 }
 
+/// The claim whose text holds `needle`.
+fn containing<'c>(claims: &'c [Claim], needle: &str) -> &'c Claim {
+    claims.iter().find(|c| c.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {claims:#?}"))
+}
+
 fn one(claims: Vec<Claim>) -> (String, Vec<&'static str>, Option<String>) {
     assert_eq!(claims.len(), 1, "{claims:#?}");
     let c = &claims[0];
@@ -1448,9 +1453,7 @@ fn the_claim_gate_never_drops_a_claim_attributed_to_someone_checkable() {
 fn a_call_executive_goes_on_speaking_after_the_line_that_names_them() {
     let text = "CALL PARTICIPANTS\nCorporate: Rhea Lindqvist — Chief Executive Officer; Tomasz Eberle — Chief Financial Officer\n\nOPERATOR: Welcome to the Ostrander Mutual call.\nRHEA LINDQVIST: Thanks, and good afternoon.\nWe are reducing our workforce by approximately 1,400 roles over the next three quarters.\nTOMASZ EBERLE: Thank you, Rhea.\nWe expect the program to deliver $210 million in savings by the end of 2026.\nRHEA LINDQVIST: Thanks again.\n\nShares of Ostrander rose 3% in late trading.";
     let claims = label_document_ungated(&article_doc("StreetScript", text), Lexicon::embedded());
-    let find = |needle: &str| {
-        claims.iter().find(|c| c.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {claims:#?}"))
-    };
+    let find = |needle: &str| containing(&claims, needle);
     for needle in ["reducing our workforce", "We expect the program"] {
         let c = find(needle);
         assert!(c.verdict.is_sourced(), "{c:#?}");
@@ -1464,9 +1467,7 @@ fn a_call_executive_goes_on_speaking_after_the_line_that_names_them() {
 fn a_presenters_turn_is_the_shows_own_voice_and_a_guests_is_on_record() {
     let text = "THE ORG CHART\nEp. 140: Tessaly's 800 (ft. Benedikt Saar)\n\nGuest: Benedikt Saar — workforce consultant, Saar & Pike Advisory\nHosts: Nell Aurand, Kofi Mensah-Boyd\n\nPARTIAL TRANSCRIPT\nNELL AURAND: Benedikt, welcome back to the show.\nBENEDIKT SAAR: Supervisor roles are the canary here, because orchestration software takes over scheduling.\nKOFI MENSAH-BOYD: Every HR leader listening is getting the Tessaly question from their board right now.\nFully funded, just like my retirement account.\nBENEDIKT SAAR: In my experience the reskilling line is the first thing finance trims.";
     let claims = label_document_ungated(&article_doc("Fieldnote Audio", text), Lexicon::embedded());
-    let find = |needle: &str| {
-        claims.iter().find(|c| c.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {claims:#?}"))
-    };
+    let find = |needle: &str| containing(&claims, needle);
     let guest = find("Supervisor roles are the canary");
     assert_eq!(guest.verdict.source().map(|s| s.name.as_str()), Some("BENEDIKT SAAR"), "{guest:#?}");
     for needle in ["Every HR leader", "Fully funded"] {
@@ -1479,9 +1480,7 @@ fn a_presenters_turn_is_the_shows_own_voice_and_a_guests_is_on_record() {
 fn a_show_named_with_its_host_in_capitals_makes_that_speaker_its_presenter() {
     let text = "MARGIN CALL with Teddy Vance\nEp. 57 — Three layoffs, one excuse\nThree layoffs, one excuse: Teddy on Merriton and Solvane.\n(00:00) Cold open\n(02:30) Merriton Publishing\n(09:45) Solvane Pharma\n\nTRANSCRIPT\nTEDDY VANCE: Merriton Publishing told staff in a memo on Monday that it is cutting 160 jobs.\nI've read a lot of layoff memos and this one is the most beige thing I've ever seen.\nTEDDY VANCE: Solvane Pharma is a weirder story.";
     let claims = label_document_ungated(&article_doc("Margin Call", text), Lexicon::embedded());
-    let find = |needle: &str| {
-        claims.iter().find(|c| c.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {claims:#?}"))
-    };
+    let find = |needle: &str| containing(&claims, needle);
     assert!(find("told staff in a memo").verdict.is_sourced());
     assert!(!find("most beige thing").verdict.is_sourced(), "{claims:#?}");
 }
