@@ -14,12 +14,13 @@
 use super::{Backend, Commands, Reply};
 use crate::core::analyze::analyze;
 use crate::core::claims::Claim;
+use crate::core::injection::addresses_a_model;
 use crate::core::lexicon::Lexicon;
 use crate::core::message::ShownClaim;
 use crate::core::model::{Document, Thread};
 use crate::core::relevance::Topic;
 use crate::core::story::{StoredItem, StoryBook, StoryRules};
-use crate::core::summarize::grounding::{addresses_a_model, without_injections};
+use crate::core::summarize::grounding::without_injections;
 use crate::store::StoreError;
 use std::collections::HashSet;
 use tracing::Instrument;

@@ -302,7 +302,8 @@ impl Hygiene {
         if names.len() >= 2 && (chaired || roster.len() >= 2) { names } else { HashMap::new() }
     }
 
-    /// The roles a talk's list of participants gives its speakers, by lower-cased name: one a line
+    /// The roles a talk's list of participants gives its speakers, by lower-cased name, so a label
+    /// without a role ("TOMASZ EBERLE:") still tells an executive from an analyst: one a line
     /// ("Rhea Lindqvist — Chief Executive Officer") or several to a line after a heading and
     /// between semicolons ("Corporate: Rhea Lindqvist — Chief Executive Officer; Tomasz Eberle — …").
     fn roster(&self, text: &str) -> HashMap<String, String> {
@@ -323,6 +324,22 @@ impl Hygiene {
                 Some((c.name("name")?.as_str().to_lowercase(), c.name("role")?.as_str().trim().to_string()))
             })
             .collect()
+    }
+
+    /// Whether a line opens on a label that ends a speaker's turn: one in capitals ("OPERATOR:",
+    /// "PLATT (voice-over):"), another person's name ("Bill Haverty: Will tellers be affected?") or
+    /// one of the page's own ("Key Takeaway:"), not a clause of what the speaker says ("Our two
+    /// priorities for 2026: growth and cost").
+    fn is_other_label(&self, line: &str) -> bool {
+        let Some((label, _)) = line.split_once(": ") else { return false };
+        let label = label.split('(').next().unwrap_or_default().trim();
+        let capitals = label.len() >= 2
+            && label.split_whitespace().count() <= 6
+            && label.chars().any(char::is_alphabetic)
+            && !label.chars().any(char::is_lowercase);
+        capitals
+            || self.named_turn.is_match(line)
+            || self.without_label(line).is_none_or(|kept| kept.len() < line.len())
     }
 
     /// The speaker a line's label names, with what they say: a full name used as a label more than
@@ -378,6 +395,8 @@ impl Hygiene {
         // A full name opens the turns of a talk written down when the same name opens several lines;
         // a label such as "Key Facts:" or "Media Contact:" opens one.
         let mut named_turns: HashMap<String, (usize, String)> = HashMap::new();
+        // Names in capitals labelled with a role in capitals, as broadcast transcripts write them.
+        let mut captioned: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut spoken_names: HashMap<String, String> = HashMap::new();
         if kind == Kind::Article {
             for line in text.lines().filter(|l| opens_on_a_label(l)) {
@@ -388,14 +407,28 @@ impl Hygiene {
                     // in a call, and her role says she is a speaker, not a heading.
                     // A name in capitals with a role after it ("MAYA ODUNSI, RESERVATIONS AGENT:") is
                     // how broadcast transcripts label a speaker.
-                    let titled = c.name("role").is_some_and(|r| {
-                        self.turn_roles.is_match(r.as_str()) || !name.as_str().chars().any(char::is_lowercase)
-                    });
+                    // It counts once there are two such speakers, so a kicker ("TOP STORY, PART 2:")
+                    // or a dateline ("NEW YORK, May 7:") alone is none.
+                    let titled = c.name("role").is_some_and(|r| self.turn_roles.is_match(r.as_str()));
                     let role = c.name("role").map_or("", |r| r.as_str().trim());
+                    if !titled
+                        && !role.is_empty()
+                        && !name.as_str().chars().any(char::is_lowercase)
+                        && !role.chars().any(|c| c.is_lowercase() || c.is_ascii_digit())
+                    {
+                        captioned.insert(name.as_str().to_string());
+                    }
                     let entry = named_turns.entry(name.as_str().to_string()).or_insert((0, String::new()));
                     entry.0 += if titled { 2 } else { 1 };
                     if entry.1.is_empty() {
                         entry.1 = role.to_string();
+                    }
+                }
+            }
+            if captioned.len() >= 2 {
+                for name in &captioned {
+                    if let Some(entry) = named_turns.get_mut(name) {
+                        entry.0 += 1;
                     }
                 }
             }
@@ -425,18 +458,19 @@ impl Hygiene {
         // A talk's speaker named at the start of a line ("RHEA LINDQVIST: Thanks, Anita.") goes on
         // speaking on the lines after it until a blank line, a heading or another label; `outer`
         // keeps the turn that was running before theirs.
-        let mut outer: Option<Option<Turn>> = None;
+        let mut outer: Option<(Option<Turn>, bool)> = None;
         let surnames = spoken_surnames(&named_turns);
         for (n, raw) in all.iter().enumerate() {
             let mut line = raw.clone();
             if outer.is_some()
-                && (paragraph_opens[n] || opens_on_a_label(&line) || is_heading(&line) || is_stamp_line(&line))
-                && let Some(before) = outer.take()
+                && (paragraph_opens[n] || self.is_other_label(&line) || is_heading(&line) || is_stamp_line(&line))
+                && let Some((before, furniture_before)) = outer.take()
             {
                 blocks.push(Block {
                     turn: std::mem::replace(&mut turn, before),
                     text: std::mem::take(&mut lines).join("\n"),
                 });
+                furniture_turn = furniture_before;
             }
             // "Initech cuts 300 support jobs (news.example)" over "312 points by rkessler 6 hours ago":
             // a link's submission title repeats the page's headline.
@@ -448,18 +482,21 @@ impl Hygiene {
                 continue;
             }
             // A page's own labels ("Key Takeaway: …") are furniture, not speakers.
+            // "[03:30] RHEA LINDQVIST: …": a chapter mark may stand before the label.
+            let labelled = self.without_opener(&line).unwrap_or(&line);
             if kind == Kind::Article
                 && !named_turns.is_empty()
-                && self.without_label(&line).is_some_and(|kept| kept.len() == line.len())
-                && let Some((speaker, rest)) = self.named_speaker(&line, &named_turns, &surnames)
+                && self.without_label(labelled).is_some_and(|kept| kept.len() == labelled.len())
+                && let Some((speaker, rest)) = self.named_speaker(labelled, &named_turns, &surnames)
             {
                 // The line is said by the person it names, and so are the lines after it in its
                 // paragraph; the lines around them keep their own speaker. What they say still
                 // passes the furniture rules ("Thank you, operator.").
                 blocks.push(Block { turn: turn.clone(), text: std::mem::take(&mut lines).join("\n") });
                 if outer.is_none() {
-                    outer = Some(turn.take());
+                    outer = Some((turn.take(), furniture_turn));
                 }
+                furniture_turn = false;
                 turn = Some(speaker);
                 line = rest;
             }
@@ -905,12 +942,12 @@ fn joined_lines(text: &str, kind: Kind, is_furniture_line: impl Fn(&str) -> bool
 }
 
 /// The speakers of a talk by their surname alone, lower-cased ("platt" for "GIDEON PLATT"), where
-/// no two speakers share it.
+/// no two speakers share it: broadcast transcripts label a speaker in full once, then by surname.
 fn spoken_surnames(named_turns: &HashMap<String, (usize, String)>) -> HashMap<String, String> {
     let mut by_surname: HashMap<String, Option<String>> = HashMap::new();
     for (name, (n, _)) in named_turns {
         if *n >= 2
-            && let Some(last) = name.rsplit([' ', '-']).next()
+            && let Some(last) = name.rsplit(' ').next()
         {
             let entry = by_surname.entry(last.to_lowercase()).or_insert_with(|| Some(name.clone()));
             if entry.as_deref() != Some(name.as_str()) {
@@ -1701,7 +1738,7 @@ Lanyard News Service · 7d";
 
     #[test]
     fn a_broadcast_speaker_in_capitals_with_a_role_speaks_at_once_and_then_by_surname() {
-        let text = "GIDEON PLATT, NEWS 9 REPORTER: Employees carried out boxes this afternoon.\n\nRENATA FUCHS, FORMER BILLING CODER: They told us at 9 a.m.\n\nPLATT: In a statement, Calloway said the system reduces denials.\nThe company said workers will get 12 weeks of severance.";
+        let text = "GIDEON PLATT, NEWS 9 REPORTER: Employees carried out boxes this afternoon.\n\nRENATA FUCHS, FORMER BILLING CODER: They told us at 9 a.m.\n\nMAYA ODUNSI, RESERVATIONS AGENT: I trained the chatbot.\n\nPLATT: In a statement, Calloway said the system reduces denials.\nThe company said workers will get 12 weeks of severance.";
         let cleaned = rules().clean(text, Kind::Article);
         let said_by = |needle: &str| turn_of(&cleaned, needle).map(|t| t.name);
         assert_eq!(said_by("They told us").as_deref(), Some("RENATA FUCHS"), "{cleaned:#?}");

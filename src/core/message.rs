@@ -5,8 +5,8 @@
 use super::claims::{Claim, Source};
 use super::facts::{LayoffFact, group_thousands};
 use super::id::StoryId;
+use super::injection::addresses_a_model;
 use super::story::Story;
-use super::summarize::grounding::addresses_a_model;
 use super::summarize::{Summarizer, Summary};
 use super::text::defuse_mentions;
 use chrono::{DateTime, Utc};

@@ -23,6 +23,7 @@ pub mod facts;
 pub mod glance;
 pub mod hygiene;
 pub mod id;
+pub mod injection;
 pub mod lexicon;
 pub mod message;
 pub mod model;

@@ -518,7 +518,7 @@ fn words_with_a_colon(text: &str) -> impl Iterator<Item = &str> {
 /// today announced"); when the lead names none, the site that publishes it.
 fn press_release_issuer(text: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<String> {
     const MARKS: &[&str] =
-        &["FOR IMMEDIATE RELEASE", "For Immediate Release", "For immediate release", "/ -- ", "/ — ", ")-- ", ")—"];
+        &["FOR IMMEDIATE RELEASE", "For Immediate Release", "For immediate release", "/ -- ", "/ — ", ")--"];
     const LEADS: &[&str] = &[
         "today announced",
         "announced today",
@@ -955,9 +955,11 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             if let Some(a) = attr.as_mut()
                 && a.frame == Frame::Statement
                 && let Speaker::Official(name) | Speaker::Person(name) = &a.speaker
+                && let Some(first) = name.split_whitespace().next()
                 && let Some(start) =
-                    tokens.orig.iter().position(|w| name.starts_with(w.trim_matches(|c: char| !c.is_alphanumeric())))
+                    tokens.orig.iter().position(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == first)
                 && let Some(end) = (start..tokens.len()).find(|&k| !tokens.capitalized(k))
+                && !is_pronoun(first, lex)
                 && let Some(outlet) = reported_by(&tokens, end, name)
             {
                 *a = outlet;
@@ -1075,7 +1077,11 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
     if name.is_empty() || !Tokens::new(name, lex).find(&lex.speakers.social).is_empty() {
         return None;
     }
+    // "I reported …", "We reported it to HR": a poster or someone they know is no publication.
     if !possessive && !the_opened {
+        if k - start == 1 && is_pronoun(bare(start), lex) {
+            return None;
+        }
         return reported_by(tokens, k, name);
     }
     while k < n && matches!(bare(k), "own" | "new" | "latest" | "full" | "original" | "official" | "earlier") {
@@ -1111,6 +1117,12 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
         _ => return None,
     };
     Some(Attribution { speaker, frame, frame_span })
+}
+
+/// Whether a word that opens a sentence is a pronoun ("I", "We", "They"), not a name.
+fn is_pronoun(word: &str, lex: &Lexicon) -> bool {
+    let word = word.to_lowercase();
+    lex.speakers.person_pronouns.contains(word.as_str()) || FIRST_PERSON.contains(word.as_str())
 }
 
 /// "Bayline now reports the Brannock office closes June 30": a name that reports what happened is a
@@ -1303,7 +1315,6 @@ fn reads_as_reporting(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
 /// the bar for the writer's own voice in articles, since the link beside it is evidence already.
 const LINKED_REMARK_BAR: f64 = 0.6;
 
-/// Words that open a remark rather than a name when they start a sentence with a capital.
 /// Words that open a clause remarking on what was said before it ("so this was coming anyway",
 /// "which is doing a lot of work"), not going on reporting it.
 static REMARK_LINKS: crate::core::text::Words = crate::core::text::Words::new(&[
@@ -1338,6 +1349,7 @@ static RESULTS_OPENERS: crate::core::text::Words = crate::core::text::Words::new
     "lower",
 ]);
 
+/// Words that open a remark rather than a name when they start a sentence with a capital.
 static REMARK_OPENERS: crate::core::text::Words = crate::core::text::Words::new(&[
     "that", "that's", "this", "it", "it's", "they", "they're", "there", "there's", "some", "most", "the", "a", "an",
     "what", "honestly", "sounds", "step", "so", "and", "but", "i", "we", "you",
@@ -1379,8 +1391,25 @@ fn said_on_air(tokens: &Tokens<'_>, a: &Attribution) -> bool {
         tokens.orig.get(k).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)) && !tokens.quoted[k]
     };
     let end = (start..tokens.len()).find(|&k| !capital(k)).unwrap_or(tokens.len());
-    end > start && (start..(end + 1).min(tokens.len())).any(|k| PROGRAMME_NOUNS.contains(tokens.bare[k].as_str()))
+    // "Radio Kestrel", "the Capital Circuit podcast"; not "on Slack today" or "on the Daily standup".
+    let named = (start..end).any(|k| PROGRAMME_NOUNS.contains(tokens.bare[k].as_str()));
+    let genre = tokens.bare.get(end).is_some_and(|w| PROGRAMME_GENRES.contains(w.as_str()));
+    end > start && (named || genre)
 }
+
+/// What a named programme is, after its name ("the Capital Circuit podcast").
+static PROGRAMME_GENRES: crate::core::text::Words = crate::core::text::Words::new(&[
+    "radio",
+    "podcast",
+    "show",
+    "hour",
+    "program",
+    "programme",
+    "broadcast",
+    "livestream",
+    "interview",
+    "newshour",
+]);
 
 /// Words that name a broadcast or a show ("Radio Kestrel", "the Bayline Radio hour").
 static PROGRAMME_NOUNS: crate::core::text::Words = crate::core::text::Words::new(&[

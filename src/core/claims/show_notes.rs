@@ -57,8 +57,8 @@ pub fn host_names(text: &str, lex: &Lexicon) -> WordSet {
 /// The speakers of a talk's turns who present the show: what they say without naming anyone else is
 /// the show's own reporting or view, judged as a writer's words are, not a statement on record. A
 /// presenter is labelled by a presenting role ("MARISOL TEAGUE, NEWS 9 ANCHOR"), named after a host
-/// word ("Hosts: Nell Aurand & Kofi Mensah-Boyd"), or called by their first name alone elsewhere on
-/// the page ("Marcus and Tova pick through the deck"), when that name is no guest's.
+/// word ("Hosts: Nell Aurand & Kofi Mensah-Boyd"), or called by their first name alone before the
+/// talk starts ("Marcus and Tova pick through the deck"), when the page brings no guest on by it.
 pub fn presenters<'t>(
     turns: impl Iterator<Item = &'t Turn>,
     text: &str,
@@ -69,12 +69,16 @@ pub fn presenters<'t>(
     // Hosts introduce their show before the talk starts; a first name inside the talk is as often
     // a guest or an executive addressed by a caller ("Howard, is there any scenario …").
     let intro = text.lines().take_while(|line| !opens_on_a_turn(line)).collect::<Vec<_>>().join("\n");
+    let intro_words: Vec<&str> = intro.split_whitespace().collect();
     let mut out = WordSet::default();
+    // Each speaker is judged once, however many turns they take.
+    let mut seen = WordSet::default();
     for turn in turns {
         let name = turn.name.to_lowercase();
-        if out.contains(&name) {
+        if seen.contains(&name) {
             continue;
         }
+        seen.insert(name.clone());
         let mut parts = name.split([' ', '-']).filter(|w| !w.is_empty());
         let (Some(first), Some(last)) = (parts.next(), name.rsplit([' ', '-']).next()) else { continue };
         let role_says = turn
@@ -85,7 +89,7 @@ pub fn presenters<'t>(
             || turn.role.is_empty()
                 && first != last
                 && (hosts.contains(first) && !guests.contains(first)
-                    || called_alone(&intro, first, last) && !introduced_as_guest(&intro, first));
+                    || called_alone(&intro_words, first, last) && !introduced_as_guest(&intro, first));
         if presenting {
             out.insert(name);
         }
@@ -119,10 +123,8 @@ static GUEST_INTRODUCTIONS: Words = Words::new(&[
     "joined",
     "joins",
     "welcomes",
-    "welcome",
     "interviews",
     "interview",
-    "to",
     "talks",
     "speaks",
     "caller",
@@ -141,9 +143,8 @@ fn opens_on_a_turn(line: &str) -> bool {
     })
 }
 
-/// Whether the page calls someone by `first` name alone, not followed by their `last` name.
-fn called_alone(text: &str, first: &str, last: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
+/// Whether `words` call someone by `first` name alone, not followed by their `last` name.
+fn called_alone(words: &[&str], first: &str, last: &str) -> bool {
     words.iter().enumerate().any(|(i, w)| {
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
         let bare = bare.strip_suffix("'s").or_else(|| bare.strip_suffix("’s")).unwrap_or(bare);
