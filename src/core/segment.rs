@@ -513,7 +513,11 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
             clause_start = i;
             continue;
         }
-        if w.ends_with(',') && i >= clause_start + 2 && comma_starts_clause(&norm, clause_start, i) {
+        if w.ends_with(',')
+            && i >= clause_start + 2
+            && !names_after_a_title(&norm[clause_start..=i], words.get(i + 1).map(|(_, w)| *w), lex)
+            && comma_starts_clause(&norm, clause_start, i)
+        {
             cuts.push((at + w.len() - 1, words[i + 1].0));
             clause_start = i + 1;
             continue;
@@ -544,6 +548,23 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
     }
     out.push(sentence[start..].to_string());
     out
+}
+
+/// "Bayline reports Nordhaven's CEO, Erik Sandvall, will face questions": a comma after a title
+/// ("CEO", "spokesperson", "chief financial officer") before a capitalised name opens the name of
+/// the person who holds it, not a clause of its own.
+fn names_after_a_title(left: &[&str], next: Option<&str>, lex: &Lexicon) -> bool {
+    let capitalised = next.is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+    if !capitalised || next.is_some_and(|w| SUBJECT_PRONOUNS.contains(bare_str(w).to_lowercase().as_str())) {
+        return false;
+    }
+    let titled = |n: usize| {
+        left.len() >= n && {
+            let tail = left[left.len() - n..].join(" ");
+            lex.speakers.official_titles.hits(&tail).iter().any(|h| h.start == 0 && h.end == tail.len())
+        }
+    };
+    titled(1) || titled(2) || titled(3)
 }
 
 /// A comma splice ("5,000 is way too high, they only cut 1,200") joins two clauses; an attribution
@@ -797,6 +818,12 @@ mod tests {
             texts("Intel confirmed 15% cuts and honestly they'll cut more by spring https://example.com/x"),
             vec!["Intel confirmed 15% cuts", "honestly they'll cut more by spring"]
         );
+    }
+
+    #[test]
+    fn a_name_after_a_title_and_a_comma_stays_with_its_sentence() {
+        let one = "Bayline reports Nordhaven's CEO, Erik Sandvall, will face questions on April 9";
+        assert_eq!(texts(one), vec![one]);
     }
 
     #[test]

@@ -1791,13 +1791,32 @@ pub fn proper_name(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> Option<Str
 pub fn cited_outlet(tokens: &Tokens<'_>, text: &str, lex: &Lexicon) -> Option<Attribution> {
     let outlet = match lex.outlet_in(text) {
         Some(o) => o.name().to_string(),
-        None => publication_in(tokens, Span { start: 0, end: tokens.len() }, lex)?,
+        None => {
+            publication_in(tokens, Span { start: 0, end: tokens.len() }, lex).or_else(|| quoted_in_a_piece(tokens))?
+        }
     };
     let cue = tokens.bare.iter().any(|w| CITATION_CUES.contains(w.as_str()));
     cue.then(|| Attribution {
         speaker: Speaker::Outlet(outlet),
         frame: Frame::Statement,
         frame_span: Span { start: 0, end: tokens.len() },
+    })
+}
+
+/// "is also quoted in the GameDesk piece": whoever published the piece a speaker was quoted in, by
+/// the name the thread gives it, when no list knows it and it ends in no publication's word.
+fn quoted_in_a_piece(tokens: &Tokens<'_>) -> Option<String> {
+    let bare = |k: usize| tokens.bare[k].as_str();
+    let n = tokens.len();
+    (0..n.saturating_sub(4)).find_map(|k| {
+        if !(bare(k) == "quoted" && bare(k + 1) == "in" && bare(k + 2) == "the") {
+            return None;
+        }
+        let start = k + 3;
+        let end = (start..n.min(start + 3)).find(|&j| !tokens.capitalized(j) || tokens.quoted[j])?;
+        let noun = (end > start).then(|| bare(end))?;
+        matches!(noun, "piece" | "story" | "article" | "interview" | "writeup" | "write-up" | "feature")
+            .then(|| tokens.original(Span { start, end }).trim_end_matches(|c: char| !c.is_alphanumeric()).to_string())
     })
 }
 

@@ -1070,7 +1070,7 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
         }
     }
     if k == start {
-        return None;
+        return if the_opened { public_record(tokens, start, None, lex) } else { None };
     }
     let name = tokens.orig[start..k].join(" ");
     let name = name.trim_end_matches("'s").trim_end_matches("’s").trim_matches(|c: char| !c.is_alphanumeric());
@@ -1096,9 +1096,13 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
         _ => return None,
     };
     // "Orvane's statement to Bayline says": a few words may stand between the page and its verb.
-    let verb = (after..n.min(after + 4)).find(|&v| {
-        lex.say_verbs.contains(bare(v)) || matches!(bare(v), "quotes" | "has" | "puts" | "lists" | "gives" | "projects")
-    })?;
+    let Some(verb) = (after..n.min(after + 5)).find(|&v| {
+        lex.say_verbs.contains(bare(v))
+            || matches!(bare(v), "quotes" | "has" | "puts" | "lists" | "gives" | "projects" | "calls")
+    }) else {
+        // "The PDF lists …": the noun in capitals was read as a name.
+        return if the_opened && !possessive { public_record(tokens, start, None, lex) } else { None };
+    };
     if (after..verb).any(|v| tokens.quoted[v]) {
         return None;
     }
@@ -1114,9 +1118,43 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
         "statement" | "press release" | "release" | "memo" | "letter" | "blog post" | "announcement" | "deck" => {
             (Speaker::Official(name.to_string()), Frame::Channel)
         }
+        // "The Tarrow notice gives …"
+        _ if the_opened && !possessive => return public_record(tokens, start, Some(k), lex),
         _ => return None,
     };
     Some(Attribution { speaker, frame, frame_span })
+}
+
+/// "The notice gives \"technological change\" as the reason", "The PDF lists 318 employees", "The
+/// Tarrow notice gives …": a public record a thread has been passing round, named by what it is,
+/// speaks for itself; an internal page named that way ("the memo says") is only the poster's word.
+/// `noun_at` is where the record's noun starts, after the name of whose it is when one is given.
+fn public_record(tokens: &Tokens<'_>, start: usize, noun_at: Option<usize>, lex: &Lexicon) -> Option<Attribution> {
+    let n = tokens.len();
+    let bare = |k: usize| tokens.bare[k].as_str();
+    let k = noun_at.unwrap_or(start);
+    let nouns = if k + 1 < n && matches!((bare(k), bare(k + 1)), ("warn", "notice") | ("job", "listing" | "posting")) {
+        2
+    } else if k < n
+        && matches!(bare(k), "notice" | "pdf" | "filing" | "listing" | "8-k" | "10-k" | "10-q" | "s-1" | "warn")
+    {
+        1
+    } else {
+        return None;
+    };
+    let after = k + nouns;
+    let verb = (after..n.min(after + 2)).find(|&v| {
+        matches!(bare(v), "says" | "lists" | "gives" | "shows" | "puts" | "names" | "cites" | "covers" | "counts")
+    })?;
+    if (start..verb).any(|v| tokens.quoted[v]) || lex.speakers.social.is_match(&tokens.orig[start..after].join(" ")) {
+        return None;
+    }
+    let written = format!("the {}", tokens.orig[start..after].join(" "));
+    Some(Attribution {
+        speaker: Speaker::Document(written.trim_matches(|c: char| !c.is_alphanumeric()).to_string()),
+        frame: Frame::Statement,
+        frame_span: tokens::Span { start: 0, end: verb + 1 },
+    })
 }
 
 /// Whether a word that opens a sentence is a pronoun ("I", "We", "They"), not a name.
@@ -1224,13 +1262,16 @@ fn closing_link<'t>(text: &'t str, at: usize, sentence: &[Segment]) -> Option<&'
     (rest.starts_with("http://") || rest.starts_with("https://")).then(|| rest.split_whitespace().next()).flatten()
 }
 
-/// What follows the sentence at `at`, past the punctuation that leads to a link; `None` when the
-/// sentence is not found word for word.
+/// What follows the sentence at `at`, past the punctuation or pointer that leads to a link ("→",
+/// "🔗", "👉"); `None` when the sentence is not found word for word.
 fn after_sentence<'t>(text: &'t str, at: usize, sentence: &[Segment]) -> Option<&'t str> {
     let last = sentence.last().map_or("", |s| s.text.as_str());
     let end = text[at..].find(last).map(|k| at + k + last.len())?;
-    Some(text[end..].trim_start_matches(|c: char| c.is_whitespace() || ":-—–→(<[".contains(c)))
+    Some(text[end..].trim_start_matches(|c: char| c.is_whitespace() || LINK_POINTERS.contains(c)))
 }
+
+/// Marks and emoji that point at the link after them.
+const LINK_POINTERS: &str = ":-—–→(<[»↳➡⬇🔗👉👇📎\u{fe0f}";
 
 /// A headline shared as a message's first line: no full stop, several words.
 fn is_title(text: &str) -> bool {
@@ -1393,23 +1434,16 @@ fn said_on_air(tokens: &Tokens<'_>, a: &Attribution) -> bool {
     let end = (start..tokens.len()).find(|&k| !capital(k)).unwrap_or(tokens.len());
     // "Radio Kestrel", "the Capital Circuit podcast"; not "on Slack today" or "on the Daily standup".
     let named = (start..end).any(|k| PROGRAMME_NOUNS.contains(tokens.bare[k].as_str()));
-    let genre = tokens.bare.get(end).is_some_and(|w| PROGRAMME_GENRES.contains(w.as_str()));
+    // What a named programme is, after its name ("the Capital Circuit podcast").
+    let genre =
+        tokens.bare.get(end).is_some_and(|w| PROGRAMME_NOUNS.contains(w.as_str()) && !NOT_GENRES.contains(w.as_str()));
     end > start && (named || genre)
 }
 
-/// What a named programme is, after its name ("the Capital Circuit podcast").
-static PROGRAMME_GENRES: crate::core::text::Words = crate::core::text::Words::new(&[
-    "radio",
-    "podcast",
-    "show",
-    "hour",
-    "program",
-    "programme",
-    "broadcast",
-    "livestream",
-    "interview",
-    "newshour",
-]);
+/// Words that name a broadcast without saying what kind of show it is, so they make no genre after
+/// a name ("on Slack today", "the Kestrel channel").
+static NOT_GENRES: crate::core::text::Words =
+    crate::core::text::Words::new(&["tv", "television", "channel", "tonight", "today", "weekly", "daily", "live"]);
 
 /// Words that name a broadcast or a show ("Radio Kestrel", "the Bayline Radio hour").
 static PROGRAMME_NOUNS: crate::core::text::Words = crate::core::text::Words::new(&[

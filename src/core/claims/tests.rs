@@ -670,6 +670,42 @@ fn a_link_in_a_message_backs_the_line_it_closes_not_the_posters_own_lines() {
 }
 
 #[test]
+fn a_link_after_a_pointer_emoji_on_the_next_line_backs_the_line_before_it() {
+    let claims = chat(
+        "⚠️ **New WARN notice**\nNordhaven Telecom will lay off 312 workers at its Port Calloway contact centre effective May 29.\n🔗 https://labor.example/warn/2026/0331-nordhaven",
+        &[],
+    );
+    let notice = containing(&claims, "312 workers");
+    assert_eq!(notice.verdict.reason_names(), vec!["link"], "{claims:#?}");
+}
+
+#[test]
+fn a_public_record_named_by_what_it_is_speaks_for_itself_in_a_thread() {
+    let claims = thread(&[
+        ("Tarrow filed a WARN notice today https://labor.example/warn/tarrow.pdf", ""),
+        ("The PDF lists 318 employees at the Tessford service center.", ""),
+        ("The Tarrow notice gives \"technological change\" as the reason.", ""),
+    ]);
+    for needle in ["318 employees", "technological change"] {
+        let claim = containing(&claims, needle);
+        assert_eq!(claim.verdict.reason_names(), vec!["document"], "{claims:#?}");
+    }
+    let internal = thread(&[("we got laid off this morning", ""), ("the memo says nobody else is affected", "")]);
+    assert!(!containing(&internal, "the memo says").verdict.is_sourced(), "{internal:#?}");
+}
+
+#[test]
+fn a_speaker_quoted_in_a_named_piece_and_a_statement_that_calls_it_something_are_sourced() {
+    let claims = thread(&[
+        ("GWA organizer Teodora Vance is also quoted in the GameDesk piece calling it \"a layoff\".", ""),
+        ("Pellam's statement to the Brennock Gazette calls it \"freeing our people\".", ""),
+    ]);
+    let quoted = containing(&claims, "GameDesk");
+    assert_eq!(quoted.verdict.source().map(|s| s.name.as_str()), Some("GameDesk"), "{claims:#?}");
+    assert_eq!(containing(&claims, "Pellam's").verdict.reason_names(), vec!["official"], "{claims:#?}");
+}
+
+#[test]
 fn a_line_that_cites_the_linked_page_is_backed_away_from_the_link() {
     let claims = chat(
         "The release says 1,200 roles go by June.\nAustin got the email this morning.\nInitech posted the update here: https://initech.example/newsroom/update",
