@@ -515,8 +515,8 @@ fn clauses(sentence: &str, lex: &Lexicon) -> Vec<String> {
         }
         if w.ends_with(',')
             && i >= clause_start + 2
-            && !names_after_a_title(&norm[clause_start..=i], words.get(i + 1).map(|(_, w)| *w), lex)
             && comma_starts_clause(&norm, clause_start, i)
+            && !names_after_a_title(&norm[clause_start..=i], words.get(i + 1).map(|(_, w)| *w), lex)
         {
             cuts.push((at + w.len() - 1, words[i + 1].0));
             clause_start = i + 1;

@@ -1146,7 +1146,11 @@ fn public_record(tokens: &Tokens<'_>, start: usize, noun_at: Option<usize>, lex:
     let verb = (after..n.min(after + 2)).find(|&v| {
         matches!(bare(v), "says" | "lists" | "gives" | "shows" | "puts" | "names" | "cites" | "covers" | "counts")
     })?;
-    if (start..verb).any(|v| tokens.quoted[v]) || lex.speakers.social.is_match(&tokens.orig[start..after].join(" ")) {
+    // "The notice says my last day is May 3": a poster's own notice is their word, not a record.
+    if (start..verb).any(|v| tokens.quoted[v])
+        || says_unquoted(tokens, &FIRST_PERSON)
+        || lex.speakers.social.is_match(&tokens.orig[start..after].join(" "))
+    {
         return None;
     }
     let written = format!("the {}", tokens.orig[start..after].join(" "));

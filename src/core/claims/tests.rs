@@ -690,8 +690,13 @@ fn a_public_record_named_by_what_it_is_speaks_for_itself_in_a_thread() {
         let claim = containing(&claims, needle);
         assert_eq!(claim.verdict.reason_names(), vec!["document"], "{claims:#?}");
     }
-    let internal = thread(&[("we got laid off this morning", ""), ("the memo says nobody else is affected", "")]);
+    let internal = thread(&[
+        ("we got laid off this morning", ""),
+        ("the memo says nobody else is affected", ""),
+        ("The notice says my last day is May 3", ""),
+    ]);
     assert!(!containing(&internal, "the memo says").verdict.is_sourced(), "{internal:#?}");
+    assert!(!containing(&internal, "my last day").verdict.is_sourced(), "{internal:#?}");
 }
 
 #[test]
