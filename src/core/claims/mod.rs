@@ -1146,7 +1146,7 @@ fn public_record(tokens: &Tokens<'_>, start: usize, noun_at: Option<usize>, lex:
     let verb = (after..n.min(after + 2)).find(|&v| {
         matches!(bare(v), "says" | "lists" | "gives" | "shows" | "puts" | "names" | "cites" | "covers" | "counts")
     })?;
-    // "The notice says my last day is May 3": a poster's own notice is their word, not a record.
+    // "The PDF lists me among the 318": a poster's own place in a record is their word.
     if (start..verb).any(|v| tokens.quoted[v])
         || says_unquoted(tokens, &FIRST_PERSON)
         || lex.speakers.social.is_match(&tokens.orig[start..after].join(" "))

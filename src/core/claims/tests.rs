@@ -693,10 +693,10 @@ fn a_public_record_named_by_what_it_is_speaks_for_itself_in_a_thread() {
     let internal = thread(&[
         ("we got laid off this morning", ""),
         ("the memo says nobody else is affected", ""),
-        ("The notice says my last day is May 3", ""),
+        ("The PDF lists me among the 318 employees at Tessford", ""),
     ]);
     assert!(!containing(&internal, "the memo says").verdict.is_sourced(), "{internal:#?}");
-    assert!(!containing(&internal, "my last day").verdict.is_sourced(), "{internal:#?}");
+    assert!(!containing(&internal, "lists me").verdict.is_sourced(), "{internal:#?}");
 }
 
 #[test]
