@@ -808,8 +808,10 @@ impl Hygiene {
     fn without_opener<'l>(&self, line: &'l str) -> Option<&'l str> {
         let opener = self.line_openers.find(line)?;
         let rest = &line[opener.end()..];
-        // "6/8/26, 6:46 PM - Aunt Bev: that's the letter": a chat export's stamp and sender.
-        if opener.as_str().contains(" - ") || opener.as_str().contains(" – ") {
+        // "6/8/26, 6:46 PM - Aunt Bev: that's the letter" (Android) and "[10/03/26, 06:02] Bree K:
+        // …" (iPhone): a chat export's stamp and sender.
+        let stamp = opener.as_str();
+        if stamp.contains(" - ") || stamp.contains(" – ") || stamp.starts_with('[') && stamp.contains('/') {
             return (!rest.is_empty()).then_some(rest);
         }
         // "12:30 p.m. ET", "10:30 ET —", "7:30 was when …": a time the sentence is about.
@@ -1626,6 +1628,8 @@ Lanyard News Service · 7d";
         assert_eq!(text(hn), vec!["Memphis is the hub being cut."]);
         let whatsapp = "6/8/26, 7:37 PM - Aunt Bev: they cut 40 of us at the Reno plant\n6/8/26, 7:36 PM - Aunt Bev: <Media omitted>";
         assert_eq!(text(whatsapp), vec!["they cut 40 of us at the Reno plant"]);
+        let iphone = "[10/03/26, 06:09] Luis Ortega: reviewed = cut lol\n[10/03/26, 06:12] Sam Dutta: the notice went up on the break room board at 6";
+        assert_eq!(text(iphone), vec!["reviewed = cut lol", "the notice went up on the break room board at 6"]);
         let poll = "◉ Yes, and cut staff — 38%\n1️⃣ No — 47 votes\nPoll ends in 23 hours";
         assert!(text(poll).is_empty(), "{:?}", text(poll));
         let bot = "📡 New from Kinwell Wire\n⚠️ Feed error\nreturned 403.\nRetrying in 30 min.\nraj.m has been deactivated.\nSVP, Revenue Cycle\nQuentin Abernathy-Sloan, MD";

@@ -968,6 +968,15 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 attr = page_citation(&tokens, lex).or_else(|| attribution::cited_outlet(&tokens, &text, lex)).or(attr);
             }
             let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
+            // "The piece says the announcement could come as early as Tuesday": the page a link
+            // backs says it, hedge and all, as "Bayline reports …" would.
+            if let Some(page) = link.filter(|_| attr.is_none() && opens_on_the_page_saying(&tokens, lex)) {
+                attr = Some(Attribution {
+                    speaker: Speaker::Outlet(page.name.clone()),
+                    frame: Frame::Statement,
+                    frame_span: tokens::Span { start: 0, end: 0 },
+                });
+            }
             let mut verdict = message_verdict(&tokens, attr.as_ref(), lex, link, social_link, minutes);
             // "from the email HR sent: “…”": the line introducing a paste names no speaker of its own.
             if lex.hygiene.after_paste_introducer(&text).is_some_and(|rest| !rest.is_empty()) {
@@ -1006,16 +1015,39 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             for seg in &sentence {
                 parts.push(claim(seg.text.clone(), backed, sentence.len() == 1, closing.as_ref().map(Option::as_ref)));
             }
-            // "the Tribune already wrote it up and they say it's 11 jobs": "they" is the outlet the
-            // clause before it named.
+            // "the Tribune already wrote it up and they say it's 11 jobs", "The Quarry Post has it
+            // now, and they say …": "they" is the outlet the clause before it named.
+            let mut relayed = false;
             for i in 1..parts.len() {
-                let they = parts[i].text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("they"));
+                let clause = Tokens::new(&parts[i].text, lex);
+                let they = clause.bare.iter().skip_while(|w| matches!(w.as_str(), "and" | "but" | "so")).next();
+                let they = they.is_some_and(|w| matches!(w.as_str(), "they" | "they're" | "theyre"));
                 let outlet_before = matches!(&parts[i - 1].verdict, Verdict::Sourced { source, .. }
                     if matches!(source.kind, SourceKind::Outlet | SourceKind::Link));
                 let hearsay = matches!(&parts[i].verdict, Verdict::Speculative { reasons, .. }
                     if reasons.first() == Some(&SpeculativeReason::Hearsay));
                 if they && outlet_before && hearsay {
                     parts[i].verdict = parts[i - 1].verdict.clone();
+                    relayed = true;
+                } else if they
+                    && clause.bare.iter().any(|w| lex.say_verbs.contains(w.as_str()) || w == "saying")
+                    && let Some(outlet) = carries_the_story(&Tokens::new(&parts[i - 1].text, lex))
+                {
+                    let link = closing.as_ref().map_or(backing.as_ref(), Option::as_ref).filter(|_| backed);
+                    let verdict = match link {
+                        Some(l) => Verdict::Sourced {
+                            reasons: vec![SourcedReason::Link, SourcedReason::Outlet],
+                            anonymous: false,
+                            source: l.clone(),
+                        },
+                        None => Verdict::sourced(
+                            SourcedReason::Outlet,
+                            Source { name: outlet, kind: SourceKind::Outlet, url: None },
+                        ),
+                    };
+                    parts[i - 1].verdict = verdict.clone();
+                    parts[i].verdict = verdict;
+                    relayed = true;
                 }
             }
             // "Orvane's statement says nobody is being replaced and the roles are being transitioned":
@@ -1039,12 +1071,54 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             // reading a thread take a sentence as one remark, and its fragments alone say little.
             let disagree = parts.iter().any(|c| c.verdict.is_sourced() != parts[0].verdict.is_sourced());
             match sentence[0].whole.clone() {
-                Some(whole) if !disagree => out.push(claim(whole, backed, true, closing.as_ref().map(Option::as_ref))),
+                Some(whole) if !disagree => {
+                    let mut whole = claim(whole, backed, true, closing.as_ref().map(Option::as_ref));
+                    // The sentence as a whole says what its relayed clauses say, "they" and all.
+                    if relayed {
+                        whole.verdict = parts[parts.len() - 1].verdict.clone();
+                    }
+                    out.push(whole);
+                }
                 _ => out.extend(parts),
             }
         }
     }
     out
+}
+
+/// "Bayline has a story up now", "The Ledger picked it up too", "Northgate Business Journal ran it
+/// this morning": a clause that says a publication carries the story, and which one. A name in
+/// capitals (a leading "The" allowed) is followed by what publications do with a story.
+fn carries_the_story(tokens: &Tokens<'_>) -> Option<String> {
+    let n = tokens.len();
+    let mut k = usize::from(tokens.bare.first().is_some_and(|w| w == "the"));
+    let start = k;
+    while k < n && k - start < 4 && tokens.capitalized(k) && !tokens.quoted[k] {
+        k += 1;
+    }
+    if k == start || k >= n {
+        return None;
+    }
+    let carries = matches!(tokens.bare[k].as_str(), "has" | "had" | "ran" | "published" | "picked" | "posted" | "wrote");
+    let story = (k + 1..n.min(k + 4)).any(|j| {
+        matches!(tokens.bare[j].as_str(), "story" | "piece" | "article" | "it" | "this" | "report" | "write-up")
+    });
+    (carries && story).then(|| tokens.orig[start..k].join(" ").trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+}
+
+/// "The piece says …", "Article also says …", "the story quotes …": a line that opens on the
+/// shared page saying something.
+fn opens_on_the_page_saying(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+    let bare = &tokens.bare;
+    let mut k = usize::from(bare.first().is_some_and(|w| matches!(w.as_str(), "the" | "this" | "that")));
+    if !bare.get(k).is_some_and(|w| matches!(w.as_str(), "article" | "piece" | "story" | "report" | "write-up")) {
+        return false;
+    }
+    k += 1;
+    while bare.get(k).is_some_and(|w| matches!(w.as_str(), "also" | "even" | "now" | "further")) {
+        k += 1;
+    }
+    bare.get(k).is_some_and(|w| lex.say_verbs.contains(w.as_str()) || matches!(w.as_str(), "quotes" | "notes"))
 }
 
 /// "Kelvara's own press release says …", "Orvane's statement to Bayline says …", "Bayline's
@@ -1536,16 +1610,26 @@ fn message_verdict(
     let first_person = elided_i || says_unquoted(tokens, &FIRST_PERSON);
     let link = link.filter(|_| !first_person);
     let cited = cited_document(tokens, lex);
+    // "Per the 8-K it's 1,140 roles": a line that opens by citing a document is that document's,
+    // whatever "it" or "they" it goes on with.
+    let opens_on_citation =
+        cited.is_some() && matches!(tokens.bare.first().map(String::as_str), Some("per" | "according"));
+    let attr = attr.filter(|a| {
+        !(opens_on_citation && matches!(a.speaker, Speaker::Anonymous | Speaker::Hearsay | Speaker::Weasel))
+    });
     let public_channel = cited.is_some()
         || !tokens.find(&lex.official_channels).is_empty()
         || !tokens.find(&lex.document_channels).is_empty();
     // In chat, what a company or a person said is checkable only with a link or a public channel
     // ("in a statement", a meeting's notes); "Globex already told the Prague team" is the writer's
     // word alone.
-    let checkable = attr.filter(|a| match a.speaker {
-        Speaker::Outlet(_) | Speaker::Document(_) => true,
+    let checkable = attr.filter(|a| match &a.speaker {
+        Speaker::Outlet(_) => true,
+        // "The notice says my last day is April 17": a poster's own papers are their word.
+        Speaker::Document(name) => !first_person || !is_personal_paper(name),
         Speaker::Official(_) | Speaker::Person(_) => {
             link.is_some()
+                || named_with_a_role(tokens, lex)
                 || a.frame == Frame::Channel
                 || public_channel
                 || minutes
@@ -1606,6 +1690,33 @@ fn message_verdict(
             None => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
         },
     }
+}
+
+/// A paper a poster gets about their own job ("the notice", "my offer letter"), not a public record
+/// (a WARN notice, a filing).
+fn is_personal_paper(name: &str) -> bool {
+    let name = name.to_lowercase();
+    let last = name.split_whitespace().last().unwrap_or_default();
+    !name.contains("warn") && matches!(last, "notice" | "letter" | "email" | "e-mail" | "memo" | "paperwork" | "offer" | "packet" | "package" | "agreement")
+}
+
+/// "CFO Ines Barros says …", "Dana Roe, a Local 212 steward, said …": a speaker named in full
+/// with their office, before what they say, is on record, checkable by whoever reads the line;
+/// "our VP said" or "my manager was told by his VP" is not.
+fn named_with_a_role(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
+    const ROLES: &[&str] = &["steward", "organizer", "organiser", "union", "local", "chair", "representative"];
+    let Some(verb) = tokens.bare.iter().position(|w| lex.say_verbs.contains(w.as_str())) else { return false };
+    let titled = |k: usize| {
+        ROLES.contains(&tokens.bare[k].as_str()) || lex.speakers.official_titles.is_match(&tokens.bare[k])
+    };
+    let name_word = |k: usize| {
+        tokens.capitalized(k)
+            && !tokens.quoted[k]
+            && !titled(k)
+            && !["'s", "’s"].iter().any(|s| tokens.orig[k].trim_end_matches([',', ':']).ends_with(s))
+    };
+    let full_name = (1..verb).any(|k| name_word(k - 1) && name_word(k) && !is_pronoun(&tokens.orig[k - 1], lex));
+    full_name && (0..verb).any(titled)
 }
 
 /// The document a chat line cites by "per" or "according to" ("severance is 10 weeks, per the HR
