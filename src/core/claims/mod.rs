@@ -901,6 +901,8 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     // The sites linked so far, by the first label of their host ("stackwise" of stackwise.example):
     // "Stackwise also says …" later names the outlet a link already showed.
     let mut linked_sites: Vec<String> = Vec::new();
+    // The named speaker a poster last quoted on record, for their "She said …" after it.
+    let mut on_record: Option<(Option<String>, Verdict)> = None;
     for (index, message) in thread.messages.iter().enumerate() {
         let origin = message.origin(index);
         let mut links: Vec<String> = message.links.clone();
@@ -996,6 +998,9 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let hedges = markers::hedges(&tokens, lex);
             Claim { text, verdict, origin: origin.clone(), hedges }
         };
+        if on_record.as_ref().is_some_and(|(author, _)| author.as_deref() != message.author.as_deref()) {
+            on_record = None;
+        }
         let cleaned = break_after_links(&without_link_labels(&lex.hygiene.clean(&message.text, Kind::Message).text()));
         // A link written into the text backs what comes before it, not the remarks after it.
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
@@ -1070,6 +1075,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             // are both speculative stay one claim ("Revenue was up 20% so this is AI-washing"): people
             // reading a thread take a sentence as one remark, and its fragments alone say little.
             let disagree = parts.iter().any(|c| c.verdict.is_sourced() != parts[0].verdict.is_sourced());
+            let claims_before = out.len();
             match sentence[0].whole.clone() {
                 Some(whole) if !disagree => {
                     let mut whole = claim(whole, backed, true, closing.as_ref().map(Option::as_ref));
@@ -1081,9 +1087,32 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 }
                 _ => out.extend(parts),
             }
+            for claim in &mut out[claims_before..] {
+                if let Verdict::Sourced { reasons, .. } = &claim.verdict
+                    && !reasons.contains(&SourcedReason::Link)
+                    && reasons.iter().any(|r| matches!(r, SourcedReason::Official | SourcedReason::Person))
+                {
+                    on_record = Some((message.author.clone(), claim.verdict.clone()));
+                } else if let Some((_, verdict)) = &on_record
+                    && matches!(&claim.verdict, Verdict::Speculative { reasons, .. } if reasons == &[SpeculativeReason::Unsourced])
+                    && goes_on_quoting(&claim.text, lex)
+                {
+                    claim.verdict = verdict.clone();
+                }
+            }
         }
     }
     out
+}
+
+/// "She said notifications go out by noon", "He added that …": a line that opens on a pronoun and
+/// what they said goes on quoting the speaker before it.
+fn goes_on_quoting(text: &str, lex: &Lexicon) -> bool {
+    let mut words = text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase());
+    words.next().is_some_and(|w| matches!(w.as_str(), "he" | "she"))
+        && words.next().is_some_and(|w| {
+            lex.say_verbs.contains(w.as_str()) || matches!(w.as_str(), "guided" | "added" | "confirmed" | "also")
+        })
 }
 
 /// "Bayline has a story up now", "The Ledger picked it up too", "Northgate Business Journal ran it
@@ -1642,6 +1671,13 @@ fn message_verdict(
     // What a checkable speaker said keeps their label, as in articles; second-hand cues count anyway.
     let mut reasons = markers::find(tokens, lex, |_| checkable.is_none());
     reasons.extend(markers::second_hand(tokens, lex));
+    // "Mariana Teles of the GameWorkers union told me by phone …": who told the poster is named
+    // in full with their office, so it is no hearsay.
+    if checkable.is_some_and(|a| matches!(a.speaker, Speaker::Official(_) | Speaker::Person(_)))
+        && named_with_a_role(tokens, lex)
+    {
+        reasons.retain(|r| *r != SpeculativeReason::Hearsay);
+    }
     if let Some(a) = attr {
         match a.speaker {
             Speaker::Social => reasons.insert(0, SpeculativeReason::UnverifiedSocial),
@@ -1705,7 +1741,11 @@ fn is_personal_paper(name: &str) -> bool {
 /// "our VP said" or "my manager was told by his VP" is not.
 fn named_with_a_role(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     const ROLES: &[&str] = &["steward", "organizer", "organiser", "union", "local", "chair", "representative"];
-    let Some(verb) = tokens.bare.iter().position(|w| lex.say_verbs.contains(w.as_str())) else { return false };
+    // "CFO Marcus Lindqvist now: severance is …": a live-poster's label before a colon names the
+    // speaker as a say-verb would.
+    let label = (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k]).map(|k| k + 1);
+    let said = tokens.bare.iter().position(|w| lex.say_verbs.contains(w.as_str()));
+    let Some(verb) = said.into_iter().chain(label).min() else { return false };
     let titled = |k: usize| {
         ROLES.contains(&tokens.bare[k].as_str()) || lex.speakers.official_titles.is_match(&tokens.bare[k])
     };
@@ -1715,7 +1755,13 @@ fn named_with_a_role(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
             && !titled(k)
             && !["'s", "’s"].iter().any(|s| tokens.orig[k].trim_end_matches([',', ':']).ends_with(s))
     };
-    let full_name = (1..verb).any(|k| name_word(k - 1) && name_word(k) && !is_pronoun(&tokens.orig[k - 1], lex));
+    let full_name = (1..verb).any(|k| {
+        name_word(k - 1)
+            && name_word(k)
+            && tokens.orig[k - 1].ends_with(|c: char| c.is_alphanumeric())
+            && !is_pronoun(&tokens.orig[k - 1], lex)
+            && !is_pronoun(&tokens.orig[k], lex)
+    });
     full_name && (0..verb).any(titled)
 }
 
