@@ -1765,17 +1765,24 @@ fn named_with_a_role(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     full_name && (0..verb).any(titled)
 }
 
+/// Filings a company makes in public, which a line can cite by where a fact stands in them.
+const PUBLIC_FILINGS: &[&str] = &["10-k", "10-ks", "10-q", "10-qs", "8-k", "8-ks", "s-1", "filing", "filings", "proxy"];
+
 /// The document a chat line cites by "per" or "according to" ("severance is 10 weeks, per the HR
-/// letter", "according to their own 10-Ks"): a determiner or a possessive opens it and a document noun
-/// (`cited_document_nouns`) closes it within a few words. A forum or social site (`community_sites`)
+/// letter", "according to their own 10-Ks"), or a filing it places a fact in ("in their own 10-K",
+/// "from the 10-K"): a determiner or a possessive opens it and a document noun
+/// (`cited_document_nouns`, or [`PUBLIC_FILINGS`] after "in", "from" or "on") closes it within a few words. A forum or social site (`community_sites`)
 /// named in or just after it makes it a post, not a document ("per a post in a private Facebook group").
 fn cited_document(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<String> {
     const DETERMINERS: &[&str] = &["the", "their", "our", "its", "his", "her", "a", "an", "this", "that", "my", "your"];
     let bare = &tokens.bare;
     (0..bare.len()).find_map(|i| {
-        let start = match bare[i].as_str() {
-            "per" => i + 1,
-            "according" if bare.get(i + 1).is_some_and(|w| w == "to") => i + 2,
+        let (start, filings_only) = match bare[i].as_str() {
+            "per" => (i + 1, false),
+            "according" if bare.get(i + 1).is_some_and(|w| w == "to") => (i + 2, false),
+            // "it's right there in their own 10-K", "from the 10-K", "on the filing": where a fact
+            // stands is a public record only when it is a filing; "in the memo" is hearsay's place.
+            "in" | "from" | "on" => (i + 1, true),
             _ => return None,
         };
         let opener = bare.get(start)?;
@@ -1783,7 +1790,15 @@ fn cited_document(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<String> {
             return None;
         }
         let end = (start + 6).min(bare.len());
-        let noun = (start + 1..end).find(|&k| lex.cited_document_nouns.contains(bare[k].as_str()))?;
+        let noun = if filings_only {
+            let mut k = start + 1;
+            while k < end && matches!(bare[k].as_str(), "own" | "last" | "latest" | "prior" | "previous" | "recent" | "new") {
+                k += 1;
+            }
+            (k < end && PUBLIC_FILINGS.contains(&bare[k].as_str())).then_some(k)?
+        } else {
+            (start + 1..end).find(|&k| lex.cited_document_nouns.contains(bare[k].as_str()))?
+        };
         let phrase_end = (noun + 6).min(bare.len());
         if bare[start..phrase_end].iter().any(|w| lex.is_community_site(w)) || tokens.quoted[noun] {
             return None;
