@@ -37,6 +37,8 @@ struct HygieneFile {
     named_turn: String,
     name_line: String,
     roster_line: String,
+    roster_entry: String,
+    roster_headings: Vec<String>,
     page_furniture: String,
     pasted_announcement: String,
     paste_introducer: String,
@@ -81,6 +83,12 @@ pub struct Hygiene {
     /// A line of a call's list of participants ("Carl Brandvold - Chief Financial Officer"): it gives
     /// the role of the speaker whose bare name opens a turn later.
     roster_line: Regex,
+    /// One person in a list of participants set out under its heading, with their role after a
+    /// comma or in brackets ("Company: Marguerite Dunne, President and Chief Executive Officer; …",
+    /// "Participants: Lorraine Vickery (CEO), Dmitri Oduya (CFO); …").
+    roster_entry: Regex,
+    /// The headings ("Company:", "Analysts:") under which `roster_entry` reads a list.
+    roster_headings: Vec<String>,
     page_furniture: Regex,
     pasted_announcement: Regex,
     /// What a line says before the colon that opens a paste of a company text ("from the email SVP
@@ -258,6 +266,8 @@ impl Hygiene {
             named_turn: compile("named_turn", &file.named_turn)?,
             name_line: compile("name_line", &file.name_line)?,
             roster_line: compile("roster_line", &file.roster_line)?,
+            roster_entry: compile("roster_entry", &file.roster_entry)?,
+            roster_headings: lower(file.roster_headings),
             page_furniture: compile("page_furniture", &ci(&file.page_furniture))?,
             pasted_announcement: compile("pasted_announcement", &ci(&file.pasted_announcement))?,
             paste_introducer: compile("paste_introducer", &ci(&file.paste_introducer))?,
@@ -313,17 +323,38 @@ impl Hygiene {
     /// The people a line of a list of participants names, with their roles, by lower-cased name:
     /// `None` unless every part of the line between semicolons names one.
     fn roster_entries(&self, line: &str) -> Option<Vec<(String, String)>> {
-        if !line.contains(['-', '–', '—']) {
-            return None;
-        }
         let head = line.split_once(':').filter(|(head, _)| head.split_whitespace().count() <= 3);
         let list = head.map_or(line, |(_, rest)| rest);
-        list.split(';')
-            .map(|part| {
-                let c = self.roster_line.captures(part.trim())?;
-                Some((c.name("name")?.as_str().to_lowercase(), c.name("role")?.as_str().trim().to_string()))
-            })
-            .collect()
+        let dashed = line.contains(['-', '–', '—']).then(|| {
+            list.split(';')
+                .map(|part| {
+                    let c = self.roster_line.captures(part.trim())?;
+                    Some((c.name("name")?.as_str().to_lowercase(), c.name("role")?.as_str().trim().to_string()))
+                })
+                .collect::<Option<Vec<_>>>()
+        });
+        if let Some(Some(people)) = dashed {
+            return Some(people);
+        }
+        // Roles after a comma or in brackets are a list only under a heading that says so.
+        let (heading, _) = head?;
+        if !self.roster_headings.contains(&heading.trim().to_lowercase()) {
+            return None;
+        }
+        let mut people = Vec::new();
+        for part in list.split(';') {
+            // "analysts Ben Castellan (Aldous Brothers) and …": a group's word before its names.
+            let part = part.trim_start().trim_start_matches(|c: char| c.is_lowercase() || c == ' ');
+            let before = people.len();
+            for c in self.roster_entry.captures_iter(part) {
+                let role = c.name("role").or_else(|| c.name("after_comma"))?;
+                people.push((c.name("name")?.as_str().to_lowercase(), role.as_str().trim().to_string()));
+            }
+            if people.len() == before {
+                return None;
+            }
+        }
+        Some(people)
     }
 
     /// Whether a line opens on a label that ends a speaker's turn: one in capitals ("OPERATOR:",
