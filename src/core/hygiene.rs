@@ -1607,6 +1607,19 @@ Lanyard News Service · 7d";
     }
 
     #[test]
+    fn a_call_in_shows_hand_offs_and_introductions_are_no_claims() {
+        let rules = rules();
+        let show = "PRIYA CASTELLANOS, HOST: On the line with us is Jen Takahashi, Harrow's vice president for communications.\n\
+            Let's take some calls.\n\
+            Ben in Kellsby, you're on The Open Line.\n\
+            After the break, we'll talk about what retraining money is actually available.\n\
+            Coming up in our next half hour: the spring ferry schedule.\n\
+            We'll have to leave it there.\n\
+            Harrow will close its Kellsby coding office on June 30.";
+        assert_eq!(rules.clean(show, Kind::Article).text(), "Harrow will close its Kellsby coding office on June 30.");
+    }
+
+    #[test]
     fn an_authors_card_and_a_submissions_title_are_no_part_of_a_post() {
         let rules = rules();
         let post =
