@@ -170,9 +170,12 @@ pub const CORPUS_WORLD25A: &str = include_str!("../eval/corpus-world25a.jsonl");
 pub const CORPUS_WORLD25B: &str = include_str!("../eval/corpus-world25b.jsonl");
 pub const CORPUS_WORLD25C: &str = include_str!("../eval/corpus-world25c.jsonl");
 pub const CORPUS_WORLD25D: &str = include_str!("../eval/corpus-world25d.jsonl");
+pub const CORPUS_WORLD26A: &str = include_str!("../eval/corpus-world26a.jsonl");
+pub const CORPUS_WORLD26B: &str = include_str!("../eval/corpus-world26b.jsonl");
+pub const CORPUS_WORLD26C: &str = include_str!("../eval/corpus-world26c.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 61] = [
+const CORPORA: [&str; 64] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -234,6 +237,9 @@ const CORPORA: [&str; 61] = [
     CORPUS_WORLD25B,
     CORPUS_WORLD25C,
     CORPUS_WORLD25D,
+    CORPUS_WORLD26A,
+    CORPUS_WORLD26B,
+    CORPUS_WORLD26C,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

@@ -1586,3 +1586,85 @@ fn a_markets_widest_move_in_the_day_is_reported_not_guessed() {
     ));
     assert_eq!(label, "speculative");
 }
+
+/// `thread`'s messages, each by the author given, labelled by the rules alone (no claim gate).
+fn authored_thread(messages: &[(&str, &str)]) -> Vec<Claim> {
+    let doc = Document::Thread(Thread {
+        id: Some("t1".into()),
+        channel: None,
+        messages: messages
+            .iter()
+            .enumerate()
+            .map(|(i, (author, text))| Message {
+                id: Some(format!("m{i}")),
+                author: Some(author.to_string()),
+                ts: None,
+                text: text.to_string(),
+                links: vec![],
+                permalink: None,
+            })
+            .collect(),
+    });
+    label_document_ungated(&doc, Lexicon::embedded())
+}
+
+#[test]
+fn in_a_thread_a_speaker_named_in_full_with_their_office_is_on_record() {
+    let claims = authored_thread(&[
+        ("kit", "CFO Ines Barros says the care agent now handles over half of chat contacts."),
+        ("kit", "She said notifications go out by email by noon Pacific today."),
+        ("rowan", "Dana Roe, a Local 212 steward, told me drivers are not in this round."),
+        ("rowan", "our VP said nothing changes for us"),
+        ("rowan", "my manager was told by his VP that the agent number is from a pilot"),
+        ("mo", "She said it's fine."),
+    ]);
+    let kind = |needle: &str| containing(&claims, needle).verdict.source().map(|s| s.kind);
+    assert_eq!(kind("CFO Ines Barros"), Some(SourceKind::Official));
+    // The same poster's "She said …" goes on quoting her; another poster's does not.
+    assert_eq!(kind("notifications go out"), Some(SourceKind::Official));
+    assert_eq!(kind("Dana Roe"), Some(SourceKind::Person));
+    assert_eq!(kind("our VP said"), None);
+    assert_eq!(kind("my manager was told"), None);
+    assert_eq!(kind("it's fine"), None);
+}
+
+#[test]
+fn in_a_thread_an_outlet_said_to_carry_the_story_speaks_in_the_they_say_after_it() {
+    let claims = authored_thread(&[
+        ("a", "Bayline has a story up now, they're saying 1,200 people total."),
+        ("b", "The Ledger picked it up too, they say revenue fell 18% last year."),
+        ("c", "they say it's 2,000 but who knows"),
+    ]);
+    let source = |needle: &str| containing(&claims, needle).verdict.source().map(|s| (s.kind, s.name.clone()));
+    assert_eq!(source("Bayline has"), Some((SourceKind::Outlet, "Bayline".into())));
+    assert_eq!(source("The Ledger"), Some((SourceKind::Outlet, "The Ledger".into())));
+    assert_eq!(source("who knows"), None);
+}
+
+#[test]
+fn in_a_thread_a_filing_cited_or_placed_speaks_and_a_posters_own_notice_does_not() {
+    let claims = authored_thread(&[
+        ("a", "Per the 8-K it's 1,140 roles out of 8,050 employees at year end."),
+        ("b", "Revenue growth went from 31% to 9% in two years, it's right there in their own 10-K."),
+        ("c", "That language wasn't in the prior 10-Q."),
+        ("d", "The notice says my last day is April 17 and that I get 10 weeks of severance."),
+        ("e", "It was in the memo, trust me."),
+    ]);
+    let kind = |needle: &str| containing(&claims, needle).verdict.source().map(|s| s.kind);
+    assert_eq!(kind("Per the 8-K"), Some(SourceKind::Document));
+    assert_eq!(kind("their own 10-K"), Some(SourceKind::Document));
+    assert_eq!(kind("prior 10-Q"), Some(SourceKind::Document));
+    assert_eq!(kind("my last day"), None);
+    assert_eq!(kind("in the memo"), None);
+}
+
+#[test]
+fn in_a_thread_the_shared_page_that_says_something_speaks_for_its_link() {
+    let claims = thread(&[
+        ("Nimbrel could cut several hundred roles, sources say https://bayline.example/2026/nimbrel", ""),
+        ("The piece says the announcement could come as early as Tuesday.", ""),
+    ]);
+    let c = containing(&claims, "The piece says");
+    assert_eq!(c.verdict.label(), "sourced", "{c:#?}");
+    assert_eq!(c.hedges, vec!["could".to_string()]);
+}
