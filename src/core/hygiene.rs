@@ -1613,7 +1613,6 @@ Lanyard News Service · 7d";
             Let's take some calls.\n\
             Ben in Kellsby, you're on The Open Line.\n\
             After the break, we'll talk about what retraining money is actually available.\n\
-            Coming up in our next half hour: the spring ferry schedule.\n\
             We'll have to leave it there.\n\
             Harrow will close its Kellsby coding office on June 30.";
         assert_eq!(rules.clean(show, Kind::Article).text(), "Harrow will close its Kellsby coding office on June 30.");

@@ -911,7 +911,9 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         // "The article says …", "From the post: …": a reply that points back at the page the thread
         // shares is backed by that page.
         let normalized = normalize(&message.text);
-        let points_back = lex.thread_references.is_match(&normalized) || names_the_page(&normalized, lex);
+        let points_back = lex.thread_references.is_match(&normalized)
+            || names_the_page(&normalized, lex)
+            || opens_on_the_page_saying(&Tokens::new(&message.text, lex), lex);
         let backing = own_link.clone().or_else(|| thread_link.clone().filter(|_| points_back));
         if thread_link.is_none() {
             thread_link = own_link;
@@ -1025,7 +1027,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let mut relayed = false;
             for i in 1..parts.len() {
                 let clause = Tokens::new(&parts[i].text, lex);
-                let they = clause.bare.iter().skip_while(|w| matches!(w.as_str(), "and" | "but" | "so")).next();
+                let they = clause.bare.iter().find(|w| !matches!(w.as_str(), "and" | "but" | "so"));
                 let they = they.is_some_and(|w| matches!(w.as_str(), "they" | "they're" | "theyre"));
                 let outlet_before = matches!(&parts[i - 1].verdict, Verdict::Sourced { source, .. }
                     if matches!(source.kind, SourceKind::Outlet | SourceKind::Link));
@@ -1128,7 +1130,8 @@ fn carries_the_story(tokens: &Tokens<'_>) -> Option<String> {
     if k == start || k >= n {
         return None;
     }
-    let carries = matches!(tokens.bare[k].as_str(), "has" | "had" | "ran" | "published" | "picked" | "posted" | "wrote");
+    let carries =
+        matches!(tokens.bare[k].as_str(), "has" | "had" | "ran" | "published" | "picked" | "posted" | "wrote");
     let story = (k + 1..n.min(k + 4)).any(|j| {
         matches!(tokens.bare[j].as_str(), "story" | "piece" | "article" | "it" | "this" | "report" | "write-up")
     });
@@ -1733,7 +1736,20 @@ fn message_verdict(
 fn is_personal_paper(name: &str) -> bool {
     let name = name.to_lowercase();
     let last = name.split_whitespace().last().unwrap_or_default();
-    !name.contains("warn") && matches!(last, "notice" | "letter" | "email" | "e-mail" | "memo" | "paperwork" | "offer" | "packet" | "package" | "agreement")
+    !name.contains("warn")
+        && matches!(
+            last,
+            "notice"
+                | "letter"
+                | "email"
+                | "e-mail"
+                | "memo"
+                | "paperwork"
+                | "offer"
+                | "packet"
+                | "package"
+                | "agreement"
+        )
 }
 
 /// "CFO Ines Barros says …", "Dana Roe, a Local 212 steward, said …": a speaker named in full
@@ -1746,9 +1762,8 @@ fn named_with_a_role(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     let label = (0..tokens.len().min(8)).find(|&k| tokens.orig[k].ends_with(':') && !tokens.quoted[k]).map(|k| k + 1);
     let said = tokens.bare.iter().position(|w| lex.say_verbs.contains(w.as_str()));
     let Some(verb) = said.into_iter().chain(label).min() else { return false };
-    let titled = |k: usize| {
-        ROLES.contains(&tokens.bare[k].as_str()) || lex.speakers.official_titles.is_match(&tokens.bare[k])
-    };
+    let titled =
+        |k: usize| ROLES.contains(&tokens.bare[k].as_str()) || lex.speakers.official_titles.is_match(&tokens.bare[k]);
     let name_word = |k: usize| {
         tokens.capitalized(k)
             && !tokens.quoted[k]
@@ -1759,8 +1774,8 @@ fn named_with_a_role(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
         name_word(k - 1)
             && name_word(k)
             && tokens.orig[k - 1].ends_with(|c: char| c.is_alphanumeric())
-            && !is_pronoun(&tokens.orig[k - 1], lex)
-            && !is_pronoun(&tokens.orig[k], lex)
+            && !is_pronoun(tokens.orig[k - 1], lex)
+            && !is_pronoun(tokens.orig[k], lex)
     });
     full_name && (0..verb).any(titled)
 }
@@ -1792,7 +1807,9 @@ fn cited_document(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<String> {
         let end = (start + 6).min(bare.len());
         let noun = if filings_only {
             let mut k = start + 1;
-            while k < end && matches!(bare[k].as_str(), "own" | "last" | "latest" | "prior" | "previous" | "recent" | "new") {
+            while k < end
+                && matches!(bare[k].as_str(), "own" | "last" | "latest" | "prior" | "previous" | "recent" | "new")
+            {
                 k += 1;
             }
             (k < end && PUBLIC_FILINGS.contains(&bare[k].as_str())).then_some(k)?
