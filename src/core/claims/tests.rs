@@ -36,23 +36,28 @@ fn chat(text: &str, links: &[&str]) -> Vec<Claim> {
 
 /// A thread of messages "m0", "m1", …, each with its text and the link it carries ("" for none).
 fn thread(messages: &[(&str, &str)]) -> Vec<Claim> {
-    let doc = Document::Thread(Thread {
+    let messages: Vec<(Option<&str>, &str, &str)> = messages.iter().map(|&(text, link)| (None, text, link)).collect();
+    label_document(&thread_doc(&messages), Lexicon::embedded())
+}
+
+/// A thread of messages "m0", "m1", …, each with its author (if any), text and link ("" for none).
+fn thread_doc(messages: &[(Option<&str>, &str, &str)]) -> Document {
+    Document::Thread(Thread {
         id: Some("t1".into()),
         channel: None,
         messages: messages
             .iter()
             .enumerate()
-            .map(|(i, (text, link))| Message {
+            .map(|(i, (author, text, link))| Message {
                 id: Some(format!("m{i}")),
-                author: None,
+                author: author.map(str::to_string),
                 ts: None,
                 text: text.to_string(),
                 links: if link.is_empty() { vec![] } else { vec![link.to_string()] },
                 permalink: None,
             })
             .collect(),
-    });
-    label_document(&doc, Lexicon::embedded())
+    })
 }
 
 /// The claim whose text holds `needle`.
@@ -1589,23 +1594,9 @@ fn a_markets_widest_move_in_the_day_is_reported_not_guessed() {
 
 /// `thread`'s messages, each by the author given, labelled by the rules alone (no claim gate).
 fn authored_thread(messages: &[(&str, &str)]) -> Vec<Claim> {
-    let doc = Document::Thread(Thread {
-        id: Some("t1".into()),
-        channel: None,
-        messages: messages
-            .iter()
-            .enumerate()
-            .map(|(i, (author, text))| Message {
-                id: Some(format!("m{i}")),
-                author: Some(author.to_string()),
-                ts: None,
-                text: text.to_string(),
-                links: vec![],
-                permalink: None,
-            })
-            .collect(),
-    });
-    label_document_ungated(&doc, Lexicon::embedded())
+    let messages: Vec<(Option<&str>, &str, &str)> =
+        messages.iter().map(|&(author, text)| (Some(author), text, "")).collect();
+    label_document_ungated(&thread_doc(&messages), Lexicon::embedded())
 }
 
 #[test]
