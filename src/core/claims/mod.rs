@@ -913,7 +913,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let normalized = normalize(&message.text);
         let points_back = lex.thread_references.is_match(&normalized)
             || names_the_page(&normalized, lex)
-            || opens_on_the_page_saying(&Tokens::new(&message.text, lex), lex);
+            || opens_on_a_page_noun(&normalized) && opens_on_the_page_saying(&Tokens::new(&message.text, lex), lex);
         let backing = own_link.clone().or_else(|| thread_link.clone().filter(|_| points_back));
         if thread_link.is_none() {
             thread_link = own_link;
@@ -1136,6 +1136,14 @@ fn carries_the_story(tokens: &Tokens<'_>) -> Option<String> {
         matches!(tokens.bare[j].as_str(), "story" | "piece" | "article" | "it" | "this" | "report" | "write-up")
     });
     (carries && story).then(|| tokens.orig[start..k].join(" ").trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+}
+
+/// Whether a normalized message opens on a word `opens_on_the_page_saying` looks for, so other
+/// messages are not tokenized whole for it.
+fn opens_on_a_page_noun(normalized: &str) -> bool {
+    let first = normalized.split_whitespace().find(|w| w.chars().any(char::is_alphanumeric)).unwrap_or_default();
+    let first = first.trim_matches(|c: char| !c.is_alphanumeric());
+    matches!(first, "the" | "this" | "that" | "article" | "piece" | "story" | "report" | "write-up")
 }
 
 /// "The piece says …", "Article also says …", "the story quotes …": a line that opens on the
@@ -1655,13 +1663,16 @@ fn message_verdict(
     // In chat, what a company or a person said is checkable only with a link or a public channel
     // ("in a statement", a meeting's notes); "Globex already told the Prague team" is the writer's
     // word alone.
+    // Asked once, and only of a person or an official, since it reads the words before the verb.
+    let named_officer = attr.is_some_and(|a| matches!(a.speaker, Speaker::Official(_) | Speaker::Person(_)))
+        && named_with_a_role(tokens, lex);
     let checkable = attr.filter(|a| match &a.speaker {
         Speaker::Outlet(_) => true,
         // "The notice says my last day is April 17": a poster's own papers are their word.
         Speaker::Document(name) => !first_person || !is_personal_paper(name),
         Speaker::Official(_) | Speaker::Person(_) => {
             link.is_some()
-                || named_with_a_role(tokens, lex)
+                || named_officer
                 || a.frame == Frame::Channel
                 || public_channel
                 || minutes
@@ -1676,9 +1687,7 @@ fn message_verdict(
     reasons.extend(markers::second_hand(tokens, lex));
     // "Mariana Teles of the GameWorkers union told me by phone …": who told the poster is named
     // in full with their office, so it is no hearsay.
-    if checkable.is_some_and(|a| matches!(a.speaker, Speaker::Official(_) | Speaker::Person(_)))
-        && named_with_a_role(tokens, lex)
-    {
+    if named_officer && checkable.is_some() {
         reasons.retain(|r| *r != SpeculativeReason::Hearsay);
     }
     if let Some(a) = attr {
