@@ -356,29 +356,14 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
             out.truncate(claims_before);
         }
     }
-    without_title(without_pull_quotes(out), article.title.as_deref())
+    without_repeats(out, article.title.as_deref())
 }
 
+/// A claim the page says twice is kept once. A pull quote repeats a line of the body to catch the
+/// eye ("\"We will hire agents first.\" — the CEO"); it is one claim, said where the body says it.
 /// A page that repeats its own headline above the story (as scraped pages do) says it as a heading,
 /// not as a claim; a stub whose only line is its headline keeps it.
-fn without_title(mut claims: Vec<Pending>, title: Option<&str>) -> Vec<Pending> {
-    let Some(key) = title.map(repeat_key).filter(|k| k.len() >= 20) else { return claims };
-    if claims.iter().any(|p| repeat_key(&p.text) != key) {
-        claims.retain(|p| {
-            let heading = repeat_key(&p.text) == key;
-            if heading {
-                tracing::debug!(claim = %p.text, "Dropped the page's own headline repeated above the story.");
-            }
-            !heading
-        });
-    }
-    claims
-}
-
-/// A pull quote repeats a line of the body to catch the eye ("\"We will hire agents first.\" — the
-/// CEO"); it is one claim, said where the body says it, so a claim the page says again in full is
-/// kept once.
-fn without_pull_quotes(mut claims: Vec<Pending>) -> Vec<Pending> {
+fn without_repeats(mut claims: Vec<Pending>, title: Option<&str>) -> Vec<Pending> {
     const SHORTEST: usize = 30;
     let keys: Vec<String> = claims.iter().map(|p| repeat_key(&p.text)).collect();
     let mut keep = vec![true; claims.len()];
@@ -386,14 +371,26 @@ fn without_pull_quotes(mut claims: Vec<Pending>) -> Vec<Pending> {
         if keys[i].len() < SHORTEST {
             continue;
         }
+        let within = memchr::memmem::Finder::new(keys[i].as_bytes());
         let repeated = keys.iter().enumerate().any(|(j, other)| {
             j != i
                 && keep[j]
-                && (other.len() > keys[i].len() && other.contains(keys[i].as_str()) || j < i && *other == keys[i])
+                && (other.len() > keys[i].len() && within.find(other.as_bytes()).is_some()
+                    || j < i && *other == keys[i])
         });
         if repeated {
             tracing::debug!(claim = %claims[i].text, "Dropped a pull quote the page says again.");
             keep[i] = false;
+        }
+    }
+    if let Some(heading) = title.map(repeat_key).filter(|k| k.len() >= 20)
+        && keys.iter().zip(&keep).any(|(key, kept)| *kept && *key != heading)
+    {
+        for (i, key) in keys.iter().enumerate() {
+            if keep[i] && *key == heading {
+                tracing::debug!(claim = %claims[i].text, "Dropped the page's own headline repeated above the story.");
+                keep[i] = false;
+            }
         }
     }
     let mut keep = keep.into_iter();

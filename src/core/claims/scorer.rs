@@ -13,8 +13,8 @@
 use super::tokens::Tokens;
 use crate::core::lexicon::Lexicon;
 use crate::core::text::Words;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 /// Bump when [`features`] changes, so the weights check asks for retraining.
@@ -37,7 +37,18 @@ pub struct Weights {
     /// Below this probability of "sourced", a claim is speculative. Above one half on purpose: a false
     /// "sourced" costs the reader more than a false "speculative".
     pub threshold: f64,
-    pub weights: BTreeMap<String, f64>,
+    /// Looked up for every feature of every claim and line of every item: hashed, not searched in a
+    /// sorted map, which cost a few hundred string comparisons a claim. Written in key order.
+    #[serde(serialize_with = "in_key_order")]
+    pub weights: WeightTable,
+}
+
+/// The weights by feature name.
+pub type WeightTable = HashMap<String, f64, foldhash::fast::FixedState>;
+
+/// A weights file is diffed and hashed: the same weights always write the same text.
+fn in_key_order<S: Serializer>(weights: &WeightTable, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(weights.iter().collect::<BTreeMap<_, _>>())
 }
 
 impl Weights {
@@ -379,11 +390,11 @@ static SUPERLATIVES: Words =
 
 /// Trains a logistic regression on `(features, sourced)` examples with seeded SGD: the same examples
 /// in the same order always give the same weights, bit for bit.
-pub fn train(examples: &[(Vec<String>, bool)], seed: u64) -> BTreeMap<String, f64> {
+pub fn train(examples: &[(Vec<String>, bool)], seed: u64) -> WeightTable {
     const EPOCHS: usize = 40;
     const RATE: f64 = 0.1;
     const L2: f64 = 1e-4;
-    let mut weights: BTreeMap<String, f64> = BTreeMap::new();
+    let mut weights = WeightTable::default();
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut state = seed.max(1);
     for epoch in 0..EPOCHS {
