@@ -173,9 +173,15 @@ pub const CORPUS_WORLD25D: &str = include_str!("../eval/corpus-world25d.jsonl");
 pub const CORPUS_WORLD26A: &str = include_str!("../eval/corpus-world26a.jsonl");
 pub const CORPUS_WORLD26B: &str = include_str!("../eval/corpus-world26b.jsonl");
 pub const CORPUS_WORLD26C: &str = include_str!("../eval/corpus-world26c.jsonl");
+/// The tenth round (2026-12-07, second session), written blind and scored before tuning: Reddit,
+/// Hacker News and Discord with news bots; internal Slack with app posts, community Discord and
+/// Blind-style forums; wire, business press, columns, SEO rewrites and local news.
+pub const CORPUS_WORLD27A: &str = include_str!("../eval/corpus-world27a.jsonl");
+pub const CORPUS_WORLD27B: &str = include_str!("../eval/corpus-world27b.jsonl");
+pub const CORPUS_WORLD27C: &str = include_str!("../eval/corpus-world27c.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 64] = [
+const CORPORA: [&str; 67] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -240,6 +246,9 @@ const CORPORA: [&str; 64] = [
     CORPUS_WORLD26A,
     CORPUS_WORLD26B,
     CORPUS_WORLD26C,
+    CORPUS_WORLD27A,
+    CORPUS_WORLD27B,
+    CORPUS_WORLD27C,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

@@ -1607,6 +1607,20 @@ Lanyard News Service · 7d";
     }
 
     #[test]
+    fn the_lines_chat_apps_and_bots_put_around_a_post_are_furniture() {
+        let rules = rules();
+        let slack = "NewsBot APP 9:02 AM\nJira Cloud APP 10:31 AM\n\
+            PLAT-1187 *Sunset on-call rotation for ingest-gateway* created by Nadia Rahman\n\
+            Dee Harlan shared *Tier-2 Billing Runbook v7*\nRenata Oyelaran shared a file in #general\n\
+            NewsHook BOT — Today at 11:00 AM\nThe Reno office closes in May.";
+        assert_eq!(rules.clean(slack, Kind::Message).text(), "The Reno office closes in May.");
+        assert!(rules.is_furniture("📋 You have 1 pending task: *Complete Q1 Compliance Training* (due Mar 14)"));
+        assert!(rules.is_furniture("FILE PHOTO: The logo of Corvane Logistics at its headquarters in Brackwater."));
+        // Who shared what with whom is news when it is not an app's notice.
+        assert!(!rules.is_furniture("Dana Ruiz shared the memo with two reporters on Friday."));
+    }
+
+    #[test]
     fn a_call_in_shows_hand_offs_and_introductions_are_no_claims() {
         let rules = rules();
         let show = "PRIYA CASTELLANOS, HOST: On the line with us is Jen Takahashi, Harrow's vice president for communications.\n\

@@ -229,6 +229,50 @@ pub fn segments(text: &str, lex: &Lexicon) -> Vec<Segment> {
     out
 }
 
+/// Chat writes in lower case ("got the invite at 9:02. pretty sure this is it. someone on Blind said
+/// …"), where the Unicode rules see no sentence after a full stop; each such sentence is put on a
+/// line of its own. Not after an abbreviation, an initial or an ellipsis, nor after fewer than four
+/// words ("same for ES. my PM said …" is one remark). One pass: words are counted as they go by.
+pub fn break_lowercase_sentences<'t>(text: &'t str, lex: &Lexicon) -> std::borrow::Cow<'t, str> {
+    let bytes = text.as_bytes();
+    let mut breaks: Vec<usize> = Vec::new();
+    let (mut words, mut word_start, mut in_word) = (0usize, 0usize, false);
+    for (at, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_whitespace() {
+            in_word = false;
+            if b == b'\n' {
+                words = 0;
+            }
+            continue;
+        }
+        if !in_word {
+            in_word = true;
+            words += 1;
+            word_start = at;
+        }
+        if b != b'.' || words < 4 || bytes.get(at + 1) != Some(&b' ') || at > 0 && bytes[at - 1] == b'.' {
+            continue;
+        }
+        let next = at + 1 + bytes[at + 1..].iter().take_while(|&&c| c == b' ').count();
+        if bytes.get(next).is_some_and(u8::is_ascii_lowercase) && !ends_with_abbreviation(&text[word_start..=at], lex) {
+            breaks.push(next);
+            words = 0;
+        }
+    }
+    if breaks.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + breaks.len());
+    let mut from = 0;
+    for at in breaks {
+        out.push_str(text[from..at].trim_end_matches(' '));
+        out.push('\n');
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Words of the furniture a slogan or an aside follows: a sponsor read, a request for reviews.
 const SPONSOR_AND_ASK_WORDS: &[&str] =
     &["support", "sponsor", "brought to you", "presented by", "review", "rating", "subscribe", "comes from"];
@@ -897,5 +941,23 @@ mod tests {
     #[test]
     fn emoji_do_not_break_segmentation() {
         assert_eq!(texts("Globex just cut 400 people 😬🔥"), vec!["Globex just cut 400 people 😬🔥"]);
+    }
+
+    #[test]
+    fn chat_in_lower_case_breaks_at_a_full_stop_after_a_few_words() {
+        let lex = Lexicon::embedded();
+        let chat = "my whole team got a calendar invite from HR. pretty sure this is it. same for ES. my PM said so";
+        assert_eq!(
+            break_lowercase_sentences(chat, lex),
+            "my whole team got a calendar invite from HR.\npretty sure this is it.\nsame for ES. my PM said so"
+        );
+        let kept = [
+            "the call starts at 9 a.m. tomorrow for everyone",
+            "i mean... we all saw it coming lol",
+            "the whole eng dept. got the invite at 9",
+        ];
+        for line in kept {
+            assert_eq!(break_lowercase_sentences(line, lex), line);
+        }
     }
 }

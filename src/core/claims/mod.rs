@@ -19,7 +19,7 @@ use super::companies::companies;
 use super::hygiene::{Kind, Turn, trailing_credit};
 use super::lexicon::Lexicon;
 use super::model::{Article, Document, Message, Thread};
-use super::segment::{Segment, segments};
+use super::segment::{Segment, break_lowercase_sentences, segments};
 use super::text::{article_text, host_of, normalize, urls_in};
 use attribution::{Attribution, BeliefKind, Context, Frame, Speaker};
 use show_notes::ShowVoice;
@@ -1000,20 +1000,26 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         if on_record.as_ref().is_some_and(|(author, _)| author.as_deref() != message.author.as_deref()) {
             on_record = None;
         }
+        // What the page or publication this message relays says, for its "They also quote …" after.
+        let mut page_said: Option<Verdict> = None;
         let cleaned = break_after_links(&without_link_labels(&lex.hygiene.clean(&message.text, Kind::Message).text()));
+        let cleaned = break_lowercase_sentences(&cleaned, lex).into_owned();
         // A link written into the text backs what comes before it, not the remarks after it.
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
+        let preview = last_url.and_then(|end| page_preview(&cleaned, end));
         for (n, sentence) in by_sentence(segments(&cleaned, lex)).into_iter().enumerate() {
             let at = cleaned.find(sentence[0].text.as_str());
             let after_link = last_url.is_some_and(|end| at.is_some_and(|at| at >= end));
             // A link written into the text backs the line it closes, a headline, or a line that says
             // what a source says; the poster's own lines around it ("Got walked out yesterday with 30
             // others") are theirs alone.
-            let backed = !after_link
-                && (last_url.is_none()
-                    || at.is_none_or(|at| closed_by_link(&cleaned, at, &sentence))
-                    || n == 0 && is_title(&sentence[0].text)
-                    || cites_a_source(&sentence[0].text, lex));
+            let previewed = preview.as_ref().is_some_and(|span| at.is_some_and(|at| span.contains(&at)));
+            let backed = previewed
+                || !after_link
+                    && (last_url.is_none()
+                        || at.is_none_or(|at| closed_by_link(&cleaned, at, &sentence))
+                        || n == 0 && is_title(&sentence[0].text)
+                        || cites_a_source(&sentence[0].text, lex));
             let closing = at.and_then(|at| closing_link(&cleaned, at, &sentence)).map(|l| link_source(l, lex));
             let mut parts: Vec<Claim> = Vec::new();
             for seg in &sentence {
@@ -1087,6 +1093,19 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 _ => out.extend(parts),
             }
             for claim in &mut out[claims_before..] {
+                if let Verdict::Sourced { source, .. } = &claim.verdict
+                    && matches!(source.kind, SourceKind::Outlet | SourceKind::Link)
+                {
+                    page_said = Some(claim.verdict.clone());
+                } else if let Some(verdict) = &page_said
+                    && matches!(&claim.verdict, Verdict::Speculative { reasons, .. }
+                        if matches!(reasons.first(), Some(SpeculativeReason::Unsourced | SpeculativeReason::Hearsay)))
+                    && goes_on_reporting(&Tokens::new(&claim.text, lex))
+                {
+                    claim.verdict = verdict.clone();
+                }
+            }
+            for claim in &mut out[claims_before..] {
                 if let Verdict::Sourced { reasons, .. } = &claim.verdict
                     && !reasons.contains(&SourcedReason::Link)
                     && reasons.iter().any(|r| matches!(r, SourcedReason::Official | SourcedReason::Person))
@@ -1112,6 +1131,46 @@ fn goes_on_quoting(text: &str, lex: &Lexicon) -> bool {
         && words.next().is_some_and(|w| {
             lex.say_verbs.contains(w.as_str()) || matches!(w.as_str(), "guided" | "added" | "confirmed" | "also")
         })
+}
+
+/// "They say the Reno office takes most of it", "It also quotes a spokesperson …", "and it notes
+/// that …": after a line that relays a page or a publication, a line that opens on "they" or "it"
+/// telling what was said goes on relaying it, unless the poster speaks for themself.
+fn goes_on_reporting(tokens: &Tokens<'_>) -> bool {
+    const TELLS: &[&str] = &[
+        "say",
+        "says",
+        "said",
+        "saying",
+        "quote",
+        "quotes",
+        "quoted",
+        "quoting",
+        "mention",
+        "mentions",
+        "mentioned",
+        "note",
+        "notes",
+        "noted",
+        "cite",
+        "cites",
+        "cited",
+        "claim",
+        "claims",
+        "list",
+        "lists",
+        "listed",
+        "reports",
+        "reported",
+        "adds",
+        "added",
+    ];
+    let mut words = tokens.bare.iter().map(String::as_str).skip_while(|w| matches!(*w, "and" | "but" | "so" | "then"));
+    words.next().is_some_and(|w| matches!(w, "they" | "they're" | "theyre" | "it"))
+        && words
+            .find(|w| !matches!(*w, "also" | "even" | "further" | "now" | "then"))
+            .is_some_and(|w| TELLS.contains(&w))
+        && !says_unquoted(tokens, &FIRST_PERSON)
 }
 
 /// "Bayline has a story up now", "The Ledger picked it up too", "Northgate Business Journal ran it
@@ -1387,6 +1446,30 @@ fn after_sentence<'t>(text: &'t str, at: usize, sentence: &[Segment]) -> Option<
 
 /// Marks and emoji that point at the link after them.
 const LINK_POINTERS: &str = ":-—–→(<[»↳➡⬇🔗👉👇📎\u{fe0f}";
+
+/// Where a message shows a page's opening lines under its link, as a news bot's post does: at most
+/// three lines before the link, one of them the outlet set off as bots set it ("📰 Ledgerline ·
+/// Business", "*The Harbour Courier* | …", "**The Render Post** — …"), none a sentence; the line right
+/// under the link is the page's, backed by it. A person bolding a headline and writing under it
+/// speaks for themself.
+fn page_preview(text: &str, url_end: usize) -> Option<std::ops::Range<usize>> {
+    let url_start =
+        text[..url_end].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(k, c)| k + c.len_utf8());
+    let heads: Vec<&str> = text[..url_start].lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let emphasis = |l: &&str| l.contains("**") || l.starts_with(['*', '_']);
+    let separated = |l: &&str| [" | ", " · ", " — ", " – "].iter().any(|sep| l.contains(sep));
+    let outlet_line = |l: &&str| l.contains(['📰', '🗞']) || emphasis(l) && separated(l);
+    if heads.is_empty()
+        || heads.len() > 3
+        || !heads.iter().any(outlet_line)
+        || heads.iter().any(|l| l.ends_with(['.', '!', '?']))
+    {
+        return None;
+    }
+    let body = text[url_end..].strip_prefix('\n').filter(|b| b.starts_with(|c: char| !c.is_whitespace()))?;
+    let start = url_end + 1;
+    Some(start..start + body.find('\n').unwrap_or(body.len()))
+}
 
 /// A headline shared as a message's first line: no full stop, several words.
 fn is_title(text: &str) -> bool {
@@ -1682,6 +1765,15 @@ fn message_verdict(
     // What a checkable speaker said keeps their label, as in articles; second-hand cues count anyway.
     let mut reasons = markers::find(tokens, lex, |_| checkable.is_none());
     reasons.extend(markers::second_hand(tokens, lex));
+    // "hearing the sales org is next": chat drops the "I'm" of "I'm hearing"; a headline's "Hearing
+    // set in …" and "hearing aids" are the noun.
+    let elided_hearing = tokens.orig.first().is_some_and(|w| *w == "hearing")
+        && tokens.bare.get(1).is_some_and(|w| {
+            !matches!(w.as_str(), "is" | "was" | "set" | "on" | "in" | "aid" | "aids" | "date" | "officer" | "loss")
+        });
+    if elided_hearing && !reasons.contains(&SpeculativeReason::Hearsay) {
+        reasons.insert(0, SpeculativeReason::Hearsay);
+    }
     // "Mariana Teles of the GameWorkers union told me by phone …": who told the poster is named
     // in full with their office, so it is no hearsay.
     if named_officer && checkable.is_some() {

@@ -1657,3 +1657,52 @@ fn in_a_thread_the_shared_page_that_says_something_speaks_for_its_link() {
     assert_eq!(c.verdict.label(), "sourced", "{c:#?}");
     assert_eq!(c.hedges, vec!["could".to_string()]);
 }
+
+#[test]
+fn in_a_thread_a_news_bots_preview_under_its_link_is_the_pages_and_a_posters_words_under_a_headline_are_theirs() {
+    let claims = authored_thread(&[
+        (
+            "NewsBot",
+            "NewsBot APP 9:02 AM\n*The Harbour Courier* | Quillon to cut 510 claims jobs as AI adjuster rolls out\n\
+             https://harbourcourier.example/business/quillon-claims-ai-cuts\n\
+             Quillon will eliminate about 510 claims-handling roles over six months, the company said Wednesday.",
+        ),
+        (
+            "gio",
+            "Quillon to cut 510 claims jobs as AI adjuster rolls out\n\
+             https://harbourcourier.example/business/quillon-claims-ai-cuts\n\
+             Those usually take a year or more.",
+        ),
+        (
+            "rae",
+            "**Quillon to cut 510 claims jobs**\nhttps://harbourcourier.example/business/quillon-claims-ai-cuts\n\
+             Management has been planning this since Q2, the whole Reno floor knew.",
+        ),
+    ]);
+    assert!(claims.iter().all(|c| !c.text.contains("APP 9:02")), "{claims:#?}");
+    let excerpt = containing(&claims, "the company said Wednesday");
+    assert_eq!(excerpt.verdict.source().map(|s| s.kind), Some(SourceKind::Link), "{excerpt:#?}");
+    assert!(excerpt.verdict.reason_names().contains(&"official"), "{excerpt:#?}");
+    assert_eq!(containing(&claims, "Those usually").verdict.label(), "speculative");
+    // A bolded headline is no bot's post: the poster's line under it is theirs.
+    assert_eq!(containing(&claims, "planning this since Q2").verdict.label(), "speculative");
+}
+
+#[test]
+fn in_a_thread_they_or_it_telling_what_was_said_after_a_relayed_page_goes_on_relaying_it() {
+    let claims = authored_thread(&[
+        (
+            "priya",
+            "The Freight Ledger already has a story up saying Tallowmere is cutting 340 jobs \
+             https://freightledger.example/carriers/tallowmere-cuts-340\n\
+             They say the Columbus and Reno offices take most of it.\n\
+             They also quote a spokesperson saying no further reductions are planned.",
+        ),
+        ("dev", "They say the Reno cross-dock is next, my manager heard it too."),
+    ]);
+    let source = |needle: &str| containing(&claims, needle).verdict.source().map(|s| s.kind);
+    assert_eq!(source("Columbus and Reno"), Some(SourceKind::Link));
+    assert_eq!(source("also quote a spokesperson"), Some(SourceKind::Link));
+    // Another message's "they say" is no page's: nothing it relays stands before it.
+    assert_eq!(source("cross-dock"), None);
+}
