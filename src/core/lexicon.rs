@@ -309,6 +309,8 @@ struct AttributionFile {
     show_host_words: Vec<String>,
     show_guest_words: Vec<String>,
     show_staff_roles: Vec<String>,
+    org_account_roles: Vec<String>,
+    org_account_bodies: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -453,6 +455,10 @@ pub struct Lexicon {
     /// A transcript speaker's role that makes them the show's own voice ("NEWS 9 ANCHOR", "MNN
     /// CORRESPONDENT"): what they say unattributed is the show's reporting or view.
     pub show_staff_roles: WordSet,
+    /// What names a chat account as a team that speaks for its organisation ("People Ops").
+    org_account_roles: Vec<String>,
+    /// What a name's " | " tag calls a union or workers' body its poster speaks for.
+    org_account_bodies: WordSet,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -587,6 +593,8 @@ impl Lexicon {
             show_host_words: set(a.show_host_words),
             show_guest_words: set(a.show_guest_words),
             show_staff_roles: set(a.show_staff_roles),
+            org_account_roles: a.org_account_roles.iter().map(|l| l.to_lowercase()).collect(),
+            org_account_bodies: set(a.org_account_bodies),
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,
@@ -686,6 +694,54 @@ impl Lexicon {
         bot || first.len() <= 160
             && has_word(&first, &self.meeting_notes_words)
             && has_word(&first, &self.meeting_words)
+    }
+
+    /// The organisation a chat account speaks for, as its name shows it: the union of a " | " tag
+    /// or a bracketed role, or the whole name of a team account ("Orrin People Team", "renata.o
+    /// (People Team)", "HR Direct (Harrowgate)", "@people@social.example").
+    pub fn speaks_for(&self, author: &str) -> Option<String> {
+        let author = author.trim();
+        let lower = author.to_lowercase();
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric() && c != '&').filter(|w| !w.is_empty()).map(str::to_string).collect()
+        };
+        let a_body = |tag: &str| words(tag).iter().any(|w| self.org_account_bodies.contains(w.as_str()));
+        let a_role = |s: &str| self.org_account_roles.iter().any(|r| r == s.trim());
+        // A role among a tag's words: "Chief People Officer at …", "People & Culture Partner at …".
+        let names_a_role = |tag: &str| {
+            let tag = format!(" {} ", words(tag).join(" "));
+            self.org_account_roles.iter().any(|r| tag.contains(&format!(" {} ", words(r).join(" "))))
+        };
+        if let Some((_, tag)) = author.rsplit_once(" | ").filter(|(_, tag)| a_body(tag)) {
+            return Some(tag.trim().to_string());
+        }
+        // A profile's headline, "Title at Organisation" or "Title, Organisation"; a forum's "Pinecrest
+        // · HR" is a poster's department, not a headline.
+        if let Some((_, headline)) = lower.split_once(" · ")
+            && (headline.contains(" at ") || headline.contains(", "))
+            && (a_body(headline) || names_a_role(headline))
+        {
+            return Some(author.to_string());
+        }
+        if let Some((name, inner)) = lower.strip_suffix(')').and_then(|s| s.rsplit_once('('))
+            && (a_role(inner) || a_role(name) || names_a_role(inner) || a_body(inner))
+        {
+            return Some(author.to_string());
+        }
+        // "@people@social.example": a team's handle on its organisation's own server.
+        if let Some(handle) = lower.strip_prefix('@').and_then(|h| h.split_once('@')).map(|(local, _)| local)
+            && a_role(handle)
+        {
+            return Some(author.to_string());
+        }
+        // "Orrin People Team": the role after a plain name.
+        let team = self.org_account_roles.iter().any(|r| {
+            lower == *r
+                || lower.strip_suffix(r.as_str()).and_then(|s| s.strip_suffix(' ')).is_some_and(|name| {
+                    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '\'' | '&' | '-'))
+                })
+        });
+        team.then(|| author.to_string())
     }
 
     /// Whether `host` is a social network, whose posts do not back a claim.

@@ -418,6 +418,19 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         {
             continue;
         }
+        // "the people who write severance letters": a relative clause's verb with a plain object
+        // says what the people do, not what anyone said.
+        if i > 0
+            && tokens.bare[i - 1] == "who"
+            && i + 4 >= tokens.len()
+            && i + 1 < tokens.len()
+            && !tokens.orig[i].ends_with(':')
+            && (i + 1..tokens.len()).all(|k| {
+                !tokens.quoted[k] && !matches!(tokens.bare[k].as_str(), "that" | "it" | "they" | "he" | "she")
+            })
+        {
+            continue;
+        }
         // "for fear of losing severance", "the estimate", "their claims": a noun, not a verb; "could
         // announce", "will say": nothing said yet.
         // "in May, said" is a month, not a modal.
@@ -733,6 +746,11 @@ pub fn gives_own_view(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
             && lex.view_labels.contains(&format!("{} {}", tokens.bare[k], tokens.bare[label]))
     };
     if (0..tokens.len().min(3)).any(|k| matches!(tokens.bare[k].as_str(), "my" | "our") && named_view(k)) {
+        return true;
+    }
+    // "Expect every carrier's next earnings call to include a slide on AI": the writer's forecast,
+    // told to the reader, whatever channel it names.
+    if tokens.bare.first().is_some_and(|w| w == "expect") && tokens.bare.get(1).is_some_and(|w| w != "to") {
         return true;
     }
     // "We expect to finish by June, Initech said in a filing": a speaker named later owns the view.

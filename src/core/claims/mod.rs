@@ -1007,14 +1007,22 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         // A link written into the text backs what comes before it, not the remarks after it.
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
         let preview = last_url.and_then(|end| page_preview(&cleaned, end));
+        let message_start = out.len();
         for (n, sentence) in by_sentence(segments(&cleaned, lex)).into_iter().enumerate() {
+            if sentence.len() == 1 && is_link_label(&sentence[0].text) {
+                continue;
+            }
             let at = cleaned.find(sentence[0].text.as_str());
             let after_link = last_url.is_some_and(|end| at.is_some_and(|at| at >= end));
             // A link written into the text backs the line it closes, a headline, or a line that says
             // what a source says; the poster's own lines around it ("Got walked out yesterday with 30
             // others") are theirs alone.
             let previewed = preview.as_ref().is_some_and(|span| at.is_some_and(|at| span.contains(&at)));
+            // "Have you all seen this? https://… ⏎ Article says Lindqvist will cut 60 of 140": a line
+            // under the link that tells what the page says is the page's.
+            let retold = after_link && opens_on_a_page_reference(&sentence[0].text, lex);
             let backed = previewed
+                || retold
                 || !after_link
                     && (last_url.is_none()
                         || at.is_none_or(|at| closed_by_link(&cleaned, at, &sentence))
@@ -1119,8 +1127,30 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 }
             }
         }
+        if let Some(organisation) = message.author.as_deref().and_then(|a| lex.speaks_for(a)) {
+            for claim in &mut out[message_start..] {
+                speak_for(claim, &organisation, lex);
+            }
+        }
     }
     out
+}
+
+/// "Severance is eight weeks of base pay", "We will share any changes with employees first", posted
+/// by the People Team's account or a union's organiser: the organisation's word on record. What the
+/// account relays, hedges, or gives as a view ("I'm proud of how our leaders showed up", "That slide
+/// is exactly what matters") keeps its own label.
+fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
+    let Verdict::Speculative { reasons, .. } = &claim.verdict else { return };
+    let tokens = Tokens::new(&claim.text, lex);
+    let our_plan = reasons == &[SpeculativeReason::Prediction] && tokens.bare.first().is_some_and(|w| w == "we");
+    let plain = reasons == &[SpeculativeReason::Unsourced] || our_plan;
+    if plain && !says_unquoted(&tokens, &SINGULAR_FIRST_PERSON) && reads_as_reporting(&tokens, lex) {
+        claim.verdict = Verdict::sourced(
+            SourcedReason::Official,
+            Source { name: organisation.to_string(), kind: SourceKind::Official, url: None },
+        );
+    }
 }
 
 /// "She said notifications go out by noon", "He added that …": a line that opens on a pronoun and
@@ -1458,7 +1488,7 @@ fn page_preview(text: &str, url_end: usize) -> Option<std::ops::Range<usize>> {
     let heads: Vec<&str> = text[..url_start].lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let emphasis = |l: &&str| l.contains("**") || l.starts_with(['*', '_']);
     let separated = |l: &&str| [" | ", " · ", " — ", " – "].iter().any(|sep| l.contains(sep));
-    let outlet_line = |l: &&str| l.contains(['📰', '🗞']) || emphasis(l) && separated(l);
+    let outlet_line = |l: &&str| l.contains(['📰', '🗞']) || emphasis(l) && separated(l) || is_link_label(l);
     if heads.is_empty()
         || heads.len() > 3
         || !heads.iter().any(outlet_line)
@@ -1469,6 +1499,21 @@ fn page_preview(text: &str, url_end: usize) -> Option<std::ops::Range<usize>> {
     let body = text[url_end..].strip_prefix('\n').filter(|b| b.starts_with(|c: char| !c.is_whitespace()))?;
     let start = url_end + 1;
     Some(start..start + body.find('\n').unwrap_or(body.len()))
+}
+
+/// Whether a sentence opens by pointing at the page its message shares and saying what it says
+/// ("The article says …", "it also says …").
+fn opens_on_a_page_reference(text: &str, lex: &Lexicon) -> bool {
+    // Chat drops the article's "the": "Article says 58% of billing calls".
+    let normalized = format!("the {}", normalize(text).trim_start_matches("the "));
+    lex.thread_references.hits(&normalized).first().is_some_and(|h| h.start == 0) && cites_a_source(text, lex)
+}
+
+/// "The Mercer Ledger ·" before its link: an outlet's name set off as the label of the link after
+/// it, which is no claim.
+fn is_link_label(line: &str) -> bool {
+    let line = line.trim();
+    line.ends_with(['·', '|', '—', '–']) && line.split_whitespace().count() <= 6
 }
 
 /// A headline shared as a message's first line: no full stop, several words.
@@ -1488,9 +1533,13 @@ fn cites_a_source(text: &str, lex: &Lexicon) -> bool {
 /// The text without the names that label its links ("… 380 of us. Wichita Daily Record: https://…"):
 /// the link backs the sentence before it, and its label is no claim.
 fn without_link_labels(text: &str) -> String {
+    // "Wichita Daily Record: https://…", a bot's "The Mercer Ledger · https://…".
+    const LABEL_ENDS: [&str; 4] = [": http", " · http", " | http", " — http"];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(": http") {
+    while let Some((at, mark)) =
+        LABEL_ENDS.iter().filter_map(|m| rest.find(m).map(|at| (at, &m[..m.len() - 5]))).min_by_key(|&(at, _)| at)
+    {
         let head = &rest[..at];
         let start = head.rfind(['.', '!', '?', '\n']).map_or(0, |k| k + 1);
         let label = head[start..].trim();
@@ -1502,9 +1551,9 @@ fn without_link_labels(text: &str) -> String {
             out.push(' ');
         } else {
             out.push_str(head);
-            out.push(':');
+            out.push_str(mark);
         }
-        rest = &rest[at + 1..];
+        rest = &rest[at + mark.len()..];
     }
     out.push_str(rest);
     out
