@@ -905,6 +905,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let mut links: Vec<String> = message.links.clone();
         links.extend(urls_in(&message.text));
         let own_link: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
+        let own_link_here = own_link.is_some();
         // "The article says …", "From the post: …": a reply that points back at the page the thread
         // shares is backed by that page.
         let normalized = normalize(&message.text);
@@ -938,7 +939,12 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         // `sentence`: the text is a whole sentence, not one clause of a sentence that may be split.
         // `closing`: the link that closes this sentence, if one does (`Some(None)`: a social post's).
         let mut claim = |text: String, backed: bool, sentence: bool, closing: Option<Option<&Source>>| {
-            let tokens = Tokens::new(&text, lex);
+            // A page's sentence pasted in quotation marks is labelled as the page wrote it, its
+            // "the airline said" and all.
+            let tokens = match own_link_here && quoted_whole(&text) {
+                true => Tokens::new(text.trim().trim_matches(['"', '“', '”', '.', ',', ';']), lex),
+                false => Tokens::new(&text, lex),
+            };
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
             // A company's own site names the company, not an outlet.
@@ -1020,7 +1026,9 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let previewed = preview.as_ref().is_some_and(|span| at.is_some_and(|at| span.contains(&at)));
             // "Have you all seen this? https://… ⏎ Article says Lindqvist will cut 60 of 140": a line
             // under the link that tells what the page says is the page's.
-            let retold = after_link && opens_on_a_page_reference(&sentence[0].text, lex);
+            // A sentence quoted whole in a message that links a page is the page's words, pasted.
+            let retold = after_link && opens_on_a_page_reference(&sentence[0].text, lex)
+                || own_link_here && quoted_whole(&sentence[0].text);
             let backed = previewed
                 || retold
                 || !after_link
@@ -1509,6 +1517,16 @@ fn opens_on_a_page_reference(text: &str, lex: &Lexicon) -> bool {
     lex.thread_references.hits(&normalized).first().is_some_and(|h| h.start == 0) && cites_a_source(text, lex)
 }
 
+/// "“Dunmore Air will phase out its call centers by September, the airline said.”": a sentence
+/// inside quotation marks from end to end.
+fn quoted_whole(text: &str) -> bool {
+    let text = text.trim();
+    let inner = text.trim_start_matches(['"', '“']);
+    inner.len() < text.len()
+        && text.trim_end_matches(['.', ',', ';']).ends_with(['"', '”'])
+        && !inner.trim_end_matches(['.', ',', ';']).trim_end_matches(['"', '”']).contains(['"', '“', '”'])
+}
+
 /// "The Mercer Ledger ·" before its link: an outlet's name set off as the label of the link after
 /// it, which is no claim.
 fn is_link_label(line: &str) -> bool {
@@ -1782,7 +1800,7 @@ fn message_verdict(
     // "Per the 8-K it's 1,140 roles": a line that opens by citing a document is that document's,
     // whatever "it" or "they" it goes on with.
     let opens_on_citation =
-        cited.is_some() && matches!(tokens.bare.first().map(String::as_str), Some("per" | "according"));
+        cited.is_some() && matches!(tokens.bare.first().map(String::as_str), Some("per" | "according" | "from"));
     let attr = attr.filter(|a| {
         !(opens_on_citation && matches!(a.speaker, Speaker::Anonymous | Speaker::Hearsay | Speaker::Weasel))
     });
