@@ -715,9 +715,12 @@ impl Lexicon {
         if let Some((_, tag)) = author.rsplit_once(" | ").filter(|(_, tag)| a_body(tag)) {
             return Some(tag.trim().to_string());
         }
-        // A profile's headline, "Title at Organisation" or "Title, Organisation"; a forum's "Pinecrest
-        // · HR" is a poster's department, not a headline.
+        // A profile's headline, "Title at Organisation" or "Title, Organisation": a union's or a
+        // people team's; a forum's "Pinecrest · HR" is a poster's department, not a headline. An
+        // officer's own profile posts are left to the labeller: writers read a chief executive's
+        // boast on LinkedIn as their word alone.
         if let Some((_, headline)) = lower.split_once(" · ")
+            && let headline = headline.split(" | ").next().unwrap_or_default()
             && (headline.contains(" at ") || headline.contains(", "))
             && (a_body(headline) || names_a_role(headline))
         {
@@ -728,9 +731,10 @@ impl Lexicon {
         {
             return Some(author.to_string());
         }
-        // "@people@social.example": a team's handle on its organisation's own server.
-        if let Some(handle) = lower.strip_prefix('@').and_then(|h| h.split_once('@')).map(|(local, _)| local)
-            && a_role(handle)
+        // "@people@social.example": a team's handle on its organisation's own server, or the
+        // organisation's own ("@halvix@social.halvix.example").
+        if let Some((handle, server)) = lower.strip_prefix('@').and_then(|h| h.split_once('@'))
+            && (a_role(handle) || handle.len() >= 4 && server.split('.').rev().nth(1) == Some(handle))
         {
             return Some(author.to_string());
         }

@@ -1135,13 +1135,23 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 }
             }
         }
-        if let Some(organisation) = message.author.as_deref().and_then(|a| lex.speaks_for(a)) {
+        let organisation = message.author.as_deref().and_then(|a| {
+            lex.speaks_for(a).or_else(|| ctx.company.clone().filter(|company| company_handle(a, company)))
+        });
+        if let Some(organisation) = organisation {
             for claim in &mut out[message_start..] {
                 speak_for(claim, &organisation, lex);
             }
         }
     }
     out
+}
+
+/// "@nerada.bsky.social" in a thread about Nerada Health: the company's own account.
+fn company_handle(author: &str, company: &str) -> bool {
+    let Some(handle) = author.strip_prefix('@').and_then(|h| h.split(['.', '@']).next()) else { return false };
+    let first = company.split_whitespace().next().unwrap_or_default();
+    handle.len() >= 4 && first.eq_ignore_ascii_case(handle)
 }
 
 /// "Severance is eight weeks of base pay", "We will share any changes with employees first", posted
@@ -1153,7 +1163,10 @@ fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
     let tokens = Tokens::new(&claim.text, lex);
     let our_plan = reasons == &[SpeculativeReason::Prediction] && tokens.bare.first().is_some_and(|w| w == "we");
     let plain = reasons == &[SpeculativeReason::Unsourced] || our_plan;
-    if plain && !says_unquoted(&tokens, &SINGULAR_FIRST_PERSON) && reads_as_reporting(&tokens, lex) {
+    // "Today I shared with our teams that …": an officer announcing speaks for the company.
+    let own_view = says_unquoted(&tokens, &SINGULAR_FIRST_PERSON)
+        && !tokens.bare.iter().any(|w| lex.say_verbs.contains(w.as_str()) || w == "shared");
+    if plain && !own_view && reads_as_reporting(&tokens, lex) {
         claim.verdict = Verdict::sourced(
             SourcedReason::Official,
             Source { name: organisation.to_string(), kind: SourceKind::Official, url: None },
