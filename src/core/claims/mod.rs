@@ -906,6 +906,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         links.extend(urls_in(&message.text));
         let own_link: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
         let own_link_here = own_link.is_some();
+        let pasted_quotes = if own_link_here { quotation_blocks(&message.text) } else { Vec::new() };
         // "The article says …", "From the post: …": a reply that points back at the page the thread
         // shares is backed by that page.
         let normalized = normalize(&message.text);
@@ -941,9 +942,19 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let mut claim = |text: String, backed: bool, sentence: bool, closing: Option<Option<&Source>>| {
             // A page's sentence pasted in quotation marks is labelled as the page wrote it, its
             // "the airline said" and all.
-            let tokens = match own_link_here && quoted_whole(&text) {
-                true => Tokens::new(text.trim().trim_matches(['"', '“', '”', '.', ',', ';']), lex),
-                false => Tokens::new(&text, lex),
+            // One sentence of a statement pasted over several is all the statement's words, its
+            // "we" and "our" included.
+            let quoted;
+            let tokens = if own_link_here && quoted_whole(&text) {
+                Tokens::new(text.trim().trim_matches(['"', '“', '”', '.', ',', ';']), lex)
+            } else if own_link_here
+                && (quote_part(&text)
+                    || message.text.find(text.as_str()).is_some_and(|at| pasted_quotes.iter().any(|q| q.contains(&at))))
+            {
+                quoted = format!("“{}”", text.trim().trim_matches(['"', '“', '”']));
+                Tokens::new(&quoted, lex)
+            } else {
+                Tokens::new(&text, lex)
             };
             let mut attr = attribution::find(&tokens, lex, &ctx);
             remember_people(&attr, &mut ctx);
@@ -1014,6 +1025,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
         let preview = last_url.and_then(|end| page_preview(&cleaned, end));
         let message_start = out.len();
+        let quotations = quotation_blocks(&cleaned);
         for (n, sentence) in by_sentence(segments(&cleaned, lex)).into_iter().enumerate() {
             if sentence.len() == 1 && is_link_label(&sentence[0].text) {
                 continue;
@@ -1028,7 +1040,9 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             // under the link that tells what the page says is the page's.
             // A sentence quoted whole in a message that links a page is the page's words, pasted.
             let retold = after_link && opens_on_a_page_reference(&sentence[0].text, lex)
-                || own_link_here && quoted_whole(&sentence[0].text);
+                || own_link_here
+                    && (quoted_whole(&sentence[0].text)
+                        || at.is_some_and(|at| quotations.iter().any(|q| q.contains(&at))));
             let backed = previewed
                 || retold
                 || !after_link
@@ -1538,6 +1552,33 @@ fn quoted_whole(text: &str) -> bool {
     inner.len() < text.len()
         && text.trim_end_matches(['.', ',', ';']).ends_with(['"', '”'])
         && !inner.trim_end_matches(['.', ',', ';']).trim_end_matches(['"', '”']).contains(['"', '“', '”'])
+}
+
+/// The quotations that open a line and run over several sentences ("“Management gave the Guild
+/// less than 24 hours' notice. … Our members will.”"): a statement pasted whole.
+fn quotation_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut blocks = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset + (line.len() - line.trim_start().len());
+        offset += line.len();
+        let Some(open) = line.trim_start().chars().next().filter(|c| matches!(c, '"' | '“')) else { continue };
+        let body = start + open.len_utf8();
+        if let Some(close) = text[body..].find(['"', '”']).map(|k| body + k)
+            && text[body..close].contains(". ")
+        {
+            blocks.push(start..close + 1);
+        }
+    }
+    blocks
+}
+
+/// A sentence that opens or closes a quotation and holds no other quotation mark: one sentence of
+/// a statement pasted whole.
+fn quote_part(text: &str) -> bool {
+    let text = text.trim();
+    let marks = text.matches(['"', '“', '”']).count();
+    marks == 1 && (text.starts_with(['"', '“']) || text.trim_end_matches(['.', ',', ';']).ends_with(['"', '”']))
 }
 
 /// "The Mercer Ledger ·" before its link: an outlet's name set off as the label of the link after
