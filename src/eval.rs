@@ -179,9 +179,16 @@ pub const CORPUS_WORLD26C: &str = include_str!("../eval/corpus-world26c.jsonl");
 pub const CORPUS_WORLD27A: &str = include_str!("../eval/corpus-world27a.jsonl");
 pub const CORPUS_WORLD27B: &str = include_str!("../eval/corpus-world27b.jsonl");
 pub const CORPUS_WORLD27C: &str = include_str!("../eval/corpus-world27c.jsonl");
+/// The eleventh round (2026-12-07, third session), written blind and scored before tuning: Reddit,
+/// Hacker News and forums; internal Slack, Teams and community Discord; Mastodon, Bluesky,
+/// LinkedIn, newsletters and show notes; wire, tech press, columns, SEO rewrites and local news.
+pub const CORPUS_WORLD28A: &str = include_str!("../eval/corpus-world28a.jsonl");
+pub const CORPUS_WORLD28B: &str = include_str!("../eval/corpus-world28b.jsonl");
+pub const CORPUS_WORLD28C: &str = include_str!("../eval/corpus-world28c.jsonl");
+pub const CORPUS_WORLD28D: &str = include_str!("../eval/corpus-world28d.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 67] = [
+const CORPORA: [&str; 71] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -249,6 +256,10 @@ const CORPORA: [&str; 67] = [
     CORPUS_WORLD27A,
     CORPUS_WORLD27B,
     CORPUS_WORLD27C,
+    CORPUS_WORLD28A,
+    CORPUS_WORLD28B,
+    CORPUS_WORLD28C,
+    CORPUS_WORLD28D,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

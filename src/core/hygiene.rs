@@ -1622,6 +1622,18 @@ Lanyard News Service · 7d";
         assert!(rules.is_furniture("FILE PHOTO: The logo of Corvane Logistics at its headquarters in Brackwater."));
         // Who shared what with whom is news when it is not an app's notice.
         assert!(!rules.is_furniture("Dana Ruiz shared the memo with two reporters on Friday."));
+        // A bot's name alone over its post, a score in thousands, a Slashdot byline and a summary
+        // bot's own lines; a remark about an app is the poster's.
+        for line in [
+            "NewsHound BOT",
+            "[–] marrow_lane 1.2k points 6 hours ago",
+            "by grendel_iv (88213) on Tuesday March 03, 2026 @11:05AM",
+            "This is the best tl;dr I could make, original reduced by 81%. (I'm a bot)",
+            "Extended Summary | FAQ | Feedback",
+        ] {
+            assert!(rules.is_furniture(line), "{line}");
+        }
+        assert!(!rules.is_furniture("honestly I hate this new bot"));
     }
 
     #[test]

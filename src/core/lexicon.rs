@@ -788,6 +788,35 @@ mod tests {
     }
 
     #[test]
+    fn an_account_speaks_for_an_organisation_only_when_its_name_says_so() {
+        let lex = Lexicon::embedded();
+        for (author, speaks) in [
+            ("renata.oyelaran (People Team)", Some("renata.oyelaran (People Team)")),
+            ("Orrin People Team", Some("Orrin People Team")),
+            ("People Ops", Some("People Ops")),
+            ("HR Direct (Harrowgate)", Some("HR Direct (Harrowgate)")),
+            ("dex | Sonoran Tech Workers Union", Some("Sonoran Tech Workers Union")),
+            ("Osei, Kwame (BWA rep)", Some("Osei, Kwame (BWA rep)")),
+            (
+                "Gordon M · Regional Organiser, Aviation Staff Union",
+                Some("Gordon M · Regional Organiser, Aviation Staff Union"),
+            ),
+            ("@people@social.tallowick.example", Some("@people@social.tallowick.example")),
+            ("@halvix@social.halvix.example", Some("@halvix@social.halvix.example")),
+            // A forum's department tag, a handle that merely names a union, a chief executive's
+            // own profile and people who are just people.
+            ("Pinecrest · HR", None),
+            ("@kestrel@union.place.example", None),
+            ("union_strong", None),
+            ("Celeste Varga · CEO at Oxbay Bank", None),
+            ("Alicia F · Team Lead | Bilingual EN/ES | #OpenToWork", None),
+            ("marcus.t", None),
+        ] {
+            assert_eq!(lex.speaks_for(author).as_deref(), speaks, "{author}");
+        }
+    }
+
+    #[test]
     fn an_outlet_name_ending_a_longer_name_is_not_that_outlet() {
         let lex = Lexicon::embedded();
         assert!(lex.outlet_in("Globex Insider reported on Monday that Initech will cut jobs.").is_none());

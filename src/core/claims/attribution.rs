@@ -425,9 +425,8 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
             && i + 4 >= tokens.len()
             && i + 1 < tokens.len()
             && !tokens.orig[i].ends_with(':')
-            && (i + 1..tokens.len()).all(|k| {
-                !tokens.quoted[k] && !matches!(tokens.bare[k].as_str(), "that" | "it" | "they" | "he" | "she")
-            })
+            && (i + 1..tokens.len())
+                .all(|k| !tokens.quoted[k] && !matches!(tokens.bare[k].as_str(), "that" | "it" | "they" | "he" | "she"))
         {
             continue;
         }

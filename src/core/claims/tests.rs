@@ -1706,3 +1706,58 @@ fn in_a_thread_they_or_it_telling_what_was_said_after_a_relayed_page_goes_on_rel
     // Another message's "they say" is no page's: nothing it relays stands before it.
     assert_eq!(source("cross-dock"), None);
 }
+
+#[test]
+fn in_a_thread_a_team_or_union_account_speaks_for_its_organisation_but_not_in_its_own_view() {
+    let claims = authored_thread(&[
+        ("Orrin People Team", "Severance is eight weeks of base pay plus one week per full year of service."),
+        ("Orrin People Team", "We will share any future changes directly with employees first."),
+        ("Tamsin | GWAQ organiser", "We are calling on Stormglass to extend severance to 16 weeks."),
+        ("Tamsin | GWAQ organiser", "I'm proud of how our members have shown up this week."),
+        ("marcus.t", "Severance is eight weeks of base pay plus one week per full year of service."),
+    ]);
+    let kinds: Vec<Option<SourceKind>> = claims.iter().map(|c| c.verdict.source().map(|s| s.kind)).collect();
+    assert_eq!(kinds, [Some(SourceKind::Official), Some(SourceKind::Official), Some(SourceKind::Official), None, None]);
+    assert_eq!(claims[2].verdict.source().map(|s| s.name.as_str()), Some("GWAQ organiser"));
+}
+
+#[test]
+fn in_a_thread_a_page_quoted_or_retold_beside_its_link_is_the_pages() {
+    let claims = authored_thread(&[
+        (
+            "omar",
+            "Statement from the Guild: https://guild.example/statements/copy-desk\n\"Management gave the Guild less \
+             than a day's notice of the closure. We have filed a grievance over the effects.\"\n— Omar H, unit chair",
+        ),
+        (
+            "henrik",
+            "Have you all seen this? https://spel.example/nyheter/lindqvist-cuts\nArticle says Lindqvist will cut 60 of \
+             140 art staff. Honestly the art team saw this coming.",
+        ),
+        (
+            "tldr-bot",
+            "This is the best tl;dr I could make, original reduced by 81%. (I'm a bot)\n\nBrightfold will close two call \
+             centers by April 30, eliminating about 1,050 jobs, the company said Monday.\n\nExtended Summary | FAQ | Feedback",
+        ),
+    ]);
+    let sourced = |needle: &str| containing(&claims, needle).verdict.is_sourced();
+    assert!(sourced("Management gave the Guild"));
+    // "We" inside the pasted statement is the Guild's, not the poster's.
+    assert!(sourced("We have filed a grievance"));
+    assert!(sourced("Article says Lindqvist"));
+    assert!(!sourced("saw this coming"));
+    assert!(sourced("Brightfold will close"));
+    assert!(!claims.iter().any(|c| c.text.contains("best tl;dr") || c.text.contains("Extended Summary")));
+}
+
+#[test]
+fn in_a_thread_a_news_bots_outlet_label_before_its_link_is_no_claim_and_backs_the_preview() {
+    let claims = authored_thread(&[(
+        "NewsHound",
+        "NewsHound BOT\n📰 **Velora Retail to cut 1,200 store jobs as AI handles scheduling**\nThe Mercer Ledger · \
+         https://mercerledger.example/business/velora-ai-cuts\nVelora Retail Group said on Monday it will eliminate \
+         1,200 store-support roles by the end of the year.",
+    )]);
+    assert!(!claims.iter().any(|c| c.text.contains("Mercer Ledger ·") || c.text.contains("NewsHound BOT")));
+    assert!(containing(&claims, "Velora Retail Group said").verdict.is_sourced());
+}
