@@ -703,7 +703,10 @@ impl Lexicon {
         let author = author.trim();
         let lower = author.to_lowercase();
         let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric() && c != '&').filter(|w| !w.is_empty()).map(str::to_string).collect()
+            s.split(|c: char| !c.is_alphanumeric() && c != '&')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
         };
         let a_body = |tag: &str| words(tag).iter().any(|w| self.org_account_bodies.contains(w.as_str()));
         let a_role = |s: &str| self.org_account_roles.iter().any(|r| r == s.trim());

@@ -1711,7 +1711,7 @@ fn in_a_thread_they_or_it_telling_what_was_said_after_a_relayed_page_goes_on_rel
 fn in_a_thread_a_team_or_union_account_speaks_for_its_organisation_but_not_in_its_own_view() {
     let claims = authored_thread(&[
         ("Orrin People Team", "Severance is eight weeks of base pay plus one week per full year of service."),
-        ("Orrin People Team", "We will share any future changes directly with employees first."),
+        ("Orrin People Team", "We will pay everyone affected through May 15."),
         ("Tamsin | GWAQ organiser", "We are calling on Stormglass to extend severance to 16 weeks."),
         ("Tamsin | GWAQ organiser", "I'm proud of how our members have shown up this week."),
         ("marcus.t", "Severance is eight weeks of base pay plus one week per full year of service."),
