@@ -1168,7 +1168,7 @@ fn company_handle(author: &str, company: &str) -> bool {
     handle.len() >= 4 && first.eq_ignore_ascii_case(handle)
 }
 
-/// "Severance is eight weeks of base pay", "We will share any changes with employees first", posted
+/// "Severance is eight weeks of base pay", "We will pay everyone affected through May 15", posted
 /// by the People Team's account or a union's organiser: the organisation's word on record. What the
 /// account relays, hedges, or gives as a view ("I'm proud of how our leaders showed up", "That slide
 /// is exactly what matters") keeps its own label.
