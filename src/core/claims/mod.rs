@@ -907,6 +907,9 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let own_link: Option<Source> = links.iter().find_map(|l| link_source(l, lex));
         let own_link_here = own_link.is_some();
         let pasted_quotes = if own_link_here { quotation_blocks(&message.text) } else { Vec::new() };
+        // Whether a sentence stands inside a statement the message pastes in quotation marks.
+        let in_pasted_quote =
+            |text: &str| message.text.find(text).is_some_and(|at| pasted_quotes.iter().any(|q| q.contains(&at)));
         // "The article says …", "From the post: …": a reply that points back at the page the thread
         // shares is backed by that page.
         let normalized = normalize(&message.text);
@@ -947,10 +950,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let quoted;
             let tokens = if own_link_here && quoted_whole(&text) {
                 Tokens::new(text.trim().trim_matches(['"', '“', '”', '.', ',', ';']), lex)
-            } else if own_link_here
-                && (quote_part(&text)
-                    || message.text.find(text.as_str()).is_some_and(|at| pasted_quotes.iter().any(|q| q.contains(&at))))
-            {
+            } else if own_link_here && (quote_part(&text) || in_pasted_quote(&text)) {
                 quoted = format!("“{}”", text.trim().trim_matches(['"', '“', '”']));
                 Tokens::new(&quoted, lex)
             } else {
@@ -1025,7 +1025,6 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
         let preview = last_url.and_then(|end| page_preview(&cleaned, end));
         let message_start = out.len();
-        let quotations = quotation_blocks(&cleaned);
         for (n, sentence) in by_sentence(segments(&cleaned, lex)).into_iter().enumerate() {
             if sentence.len() == 1 && is_link_label(&sentence[0].text) {
                 continue;
@@ -1040,9 +1039,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             // under the link that tells what the page says is the page's.
             // A sentence quoted whole in a message that links a page is the page's words, pasted.
             let retold = after_link && opens_on_a_page_reference(&sentence[0].text, lex)
-                || own_link_here
-                    && (quoted_whole(&sentence[0].text)
-                        || at.is_some_and(|at| quotations.iter().any(|q| q.contains(&at))));
+                || own_link_here && (quoted_whole(&sentence[0].text) || in_pasted_quote(&sentence[0].text));
             let backed = previewed
                 || retold
                 || !after_link
