@@ -48,6 +48,8 @@ struct HygieneFile {
     show_intro: Vec<String>,
     unvouched_paste: String,
     link_list_heading: String,
+    chat_lead_in: String,
+    comment_header: String,
 }
 
 /// The compiled hygiene rules.
@@ -105,6 +107,11 @@ pub struct Hygiene {
     /// A heading over a list of links or sources ("Links mentioned", "SHOW LINKS"): the list's items
     /// are titles of pages, not claims.
     link_list_heading: Regex,
+    /// A chat line's lead-in before a colon that frames what follows ("URW Local 77 update:", "To
+    /// clarify a few questions:", "for anyone affected:"): no part of the claim.
+    chat_lead_in: Regex,
+    /// A comment's header on a forum page copied whole ("• 8h ago", "wrenfield 5 hours ago [–]").
+    comment_header: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -278,6 +285,8 @@ impl Hygiene {
                 .map_err(|source| HygieneError::Pattern { list: "show_intro", source })?,
             unvouched_paste: compile("unvouched_paste", &ci(&file.unvouched_paste))?,
             link_list_heading: compile("link_list_heading", &ci(&file.link_list_heading))?,
+            chat_lead_in: compile("chat_lead_in", &ci(&file.chat_lead_in))?,
+            comment_header: compile("comment_header", &ci(&file.comment_header))?,
         })
     }
 
@@ -411,6 +420,22 @@ impl Hygiene {
     /// `line` without the dateline that opens it, if any.
     pub fn without_dateline<'l>(&self, line: &'l str) -> &'l str {
         self.dateline.find(line).map_or(line, |m| &line[m.end()..])
+    }
+
+    /// A forum page's text cut into its posts at each comment header, which opens the post after it.
+    pub fn posts<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        let mut posts = Vec::new();
+        let mut start = 0;
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            if at > start && self.comment_header.is_match(line.trim()) {
+                posts.push(&text[start..at]);
+                start = at;
+            }
+            at += line.len();
+        }
+        posts.push(&text[start..]);
+        posts
     }
 
     /// Cleans a document's plain text line by line.
@@ -683,7 +708,15 @@ impl Hygiene {
                 tracing::debug!(line = %line, "Dropped a labelled line that is no claim.");
                 continue;
             };
-            let line = kept.to_string();
+            let mut line = kept.to_string();
+            if kind == Kind::Message
+                && let Some(lead) = self.chat_lead_in.find(&line)
+                && line[lead.end()..].split_whitespace().count() >= 4
+                && !cites_a_source(lead.as_str())
+            {
+                tracing::debug!(line = %line, "Dropped a chat line's lead-in before its colon.");
+                line = line[lead.end()..].to_string();
+            }
             if kind == Kind::Article && is_heading(&line) {
                 tracing::debug!(line = %line, "Dropped a heading before labelling.");
                 if is_caps_name(&line) {
@@ -918,6 +951,13 @@ fn without_code_blocks(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// Whether a lead-in before a colon says where what follows comes from ("From the HR note:",
+/// "Their update:", "The company's statement:").
+fn cites_a_source(lead: &str) -> bool {
+    let lead = lead.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    ["from ", "per ", "via ", "according", "their ", "the ", "its ", "our "].iter().any(|w| lead.starts_with(w))
+}
+
 /// Whether a colon stands near the start of the line, where a speaker's name or a label ends: the
 /// cheap test before the turn pattern runs on every line of every article.
 fn opens_on_a_label(line: &str) -> bool {
@@ -954,15 +994,19 @@ fn joined_lines(text: &str, kind: Kind, is_furniture_line: impl Fn(&str) -> bool
             blank = true;
             continue;
         }
+        // A line that ends on its link ("… in a statement to Harbor Wire: https://…") is finished.
         let unfinished = out.last().is_some_and(|prev: &String| {
             let end = prev.trim_end_matches(['"', '”', '’', '\'', ')']);
-            !end.ends_with(['.', '!', '?', '…'])
-                || end.rsplit(' ').next().is_some_and(|w| NAME_ABBREVIATIONS.contains(&w.trim_start_matches('(')))
+            let last = end.rsplit(' ').next().unwrap_or_default();
+            !end.ends_with(['.', '!', '?', '…']) && !last.starts_with("https://") && !last.starts_with("http://")
+                || NAME_ABBREVIATIONS.contains(&last.trim_start_matches('('))
         });
+        // "reply" under a comment is the forum's button, not the rest of its sentence.
         let continues = kind == Kind::Article
             && unfinished
             && line.chars().next().is_some_and(char::is_lowercase)
-            && out.last().is_none_or(|prev| !is_furniture_line(prev));
+            && out.last().is_none_or(|prev| !is_furniture_line(prev))
+            && !is_furniture_line(line);
         match out.last_mut() {
             Some(prev) if continues => {
                 prev.push(' ');

@@ -311,6 +311,7 @@ struct AttributionFile {
     show_staff_roles: Vec<String>,
     org_account_roles: Vec<String>,
     org_account_bodies: Vec<String>,
+    org_account_reps: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -459,6 +460,8 @@ pub struct Lexicon {
     org_account_roles: Vec<String>,
     /// What a name's " | " tag calls a union or workers' body its poster speaks for.
     org_account_bodies: WordSet,
+    /// What a name's tag calls someone who speaks for such a body ("BWA rep").
+    org_account_reps: WordSet,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -595,6 +598,7 @@ impl Lexicon {
             show_staff_roles: set(a.show_staff_roles),
             org_account_roles: a.org_account_roles.iter().map(|l| l.to_lowercase()).collect(),
             org_account_bodies: set(a.org_account_bodies),
+            org_account_reps: set(a.org_account_reps),
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,
@@ -700,7 +704,10 @@ impl Lexicon {
     /// or a bracketed role, or the whole name of a team account ("Orrin People Team", "renata.o
     /// (People Team)", "HR Direct (Harrowgate)", "@people@social.example").
     pub fn speaks_for(&self, author: &str) -> Option<String> {
+        // "Halvern People Team APP": the chat app's mark after an integration's name is no part of it.
         let author = author.trim();
+        let author =
+            [" APP", " BOT", " [bot]"].iter().find_map(|mark| author.strip_suffix(mark)).unwrap_or(author).trim();
         let lower = author.to_lowercase();
         let words = |s: &str| -> Vec<String> {
             s.split(|c: char| !c.is_alphanumeric() && c != '&')
@@ -708,7 +715,11 @@ impl Lexicon {
                 .map(str::to_lowercase)
                 .collect()
         };
-        let a_body = |tag: &str| words(tag).iter().any(|w| self.org_account_bodies.contains(w.as_str()));
+        let a_body = |tag: &str| {
+            words(tag)
+                .iter()
+                .any(|w| self.org_account_bodies.contains(w.as_str()) || self.org_account_reps.contains(w.as_str()))
+        };
         let a_role = |s: &str| self.org_account_roles.iter().any(|r| r == s.trim());
         // A role among a tag's words: "Chief People Officer at …", "People & Culture Partner at …".
         let names_a_role = |tag: &str| {
@@ -717,6 +728,18 @@ impl Lexicon {
         };
         if let Some((_, tag)) = author.rsplit_once(" | ").filter(|(_, tag)| a_body(tag)) {
             return Some(tag.trim().to_string());
+        }
+        // "CCWU Rep | Dana Okafor": the tag before the name.
+        if let Some((tag, _)) = author.split_once(" | ").filter(|(tag, _)| a_body(tag) || names_a_role(tag)) {
+            return Some(tag.trim().to_string());
+        }
+        // "PMG Meridian Chapel", "Tech Workers Coalition": the body's own account, named by what it is.
+        if lower.split_whitespace().count() >= 2
+            // "URW Local 77" ends on its number; a name ending "Local" is no branch.
+            && lower.rsplit(' ').next().is_some_and(|last| self.org_account_bodies.contains(last) && last != "local")
+            && !author.contains(['(', '·', '@'])
+        {
+            return Some(author.to_string());
         }
         // A profile's headline, "Title at Organisation" or "Title, Organisation": a union's or a
         // people team's; a forum's "Pinecrest · HR" is a poster's department, not a headline. An
@@ -814,6 +837,16 @@ mod tests {
             ("Celeste Varga · CEO at Oxbay Bank", None),
             ("Alicia F · Team Lead | Bilingual EN/ES | #OpenToWork", None),
             ("marcus.t", None),
+            // An app's mark, a tag before the name, a body's own account and a community manager.
+            ("Halvern People Team APP", Some("Halvern People Team")),
+            ("CCWU Rep | Dana Okafor", Some("CCWU Rep")),
+            ("PMG Meridian Chapel", Some("PMG Meridian Chapel")),
+            ("Skyreach | Bram (CM)", Some("Skyreach | Bram (CM)")),
+            ("Nadia Brennan (UMU Branch Sec)", Some("Nadia Brennan (UMU Branch Sec)")),
+            ("Kestrel Exchange Official", Some("Kestrel Exchange Official")),
+            ("mod | Brisk", None),
+            ("Marta Steward", None),
+            ("Amrit (sports desk)", None),
         ] {
             assert_eq!(lex.speaks_for(author).as_deref(), speaks, "{author}");
         }

@@ -51,7 +51,11 @@ fn labelled(doc: &Document, lex: &Lexicon, gate: Option<&Weights>) -> Vec<Claim>
 fn label_article(article: &Article, lex: &Lexicon, gate: Option<&Weights>) -> Vec<Claim> {
     let text = article_text(&article.text);
     if let Some(thread) = community_page(article, &text, lex) {
-        return gated_thread(&thread, thread_claims(&thread, lex), gate);
+        let claims = thread_claims(&thread, lex);
+        let Some(weights) = gate else { return claims };
+        // The gate reads a claim's line among the page's lines, all its posts together.
+        let page = thread.messages.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("\n");
+        return gate::keep(claims, weights, |_| (page.as_str(), true));
     }
     let company = lead_company(article, &text, lex);
     gated_article(&text, article_text_claims(article, &text, company, lex), gate)
@@ -72,23 +76,31 @@ fn gated_thread(thread: &Thread, claims: Vec<Claim>, gate: Option<&Weights>) -> 
 }
 
 /// A forum or social page fetched as an article (outlet "Reddit", a news.ycombinator.com address) is
-/// people posting, not a newsroom reporting: the chat rules label it, as one message.
+/// people posting, not a newsroom reporting: the chat rules label it, each post under its comment
+/// header as a message of its own, so a link in one post backs nothing in the next.
 fn community_page(article: &Article, text: &str, lex: &Lexicon) -> Option<Thread> {
     let named = article.outlet.as_deref().is_some_and(|o| lex.is_community_site(o));
     let hosted = article.url.as_deref().and_then(host_of).is_some_and(|h| lex.is_social_host(&h));
-    (named || hosted).then(|| Thread {
-        id: article.id.clone(),
-        channel: article.outlet.clone(),
-        messages: vec![Message {
+    if !(named || hosted) {
+        return None;
+    }
+    let messages = lex
+        .hygiene
+        .posts(text)
+        .into_iter()
+        // The page's headings and comment headers go as an article's would.
+        .map(|post| lex.hygiene.clean(post, Kind::Article).text())
+        .filter(|post| !post.trim().is_empty())
+        .map(|text| Message {
             id: article.id.clone(),
             author: None,
             ts: article.published,
-            // The page's headings and comment headers go as an article's would.
-            text: lex.hygiene.clean(text, Kind::Article).text(),
+            text,
             links: Vec::new(),
             permalink: None,
-        }],
-    })
+        })
+        .collect();
+    Some(Thread { id: article.id.clone(), channel: article.outlet.clone(), messages })
 }
 
 fn lead_company(article: &Article, text: &str, lex: &Lexicon) -> Option<String> {
@@ -1146,9 +1158,13 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 }
             }
         }
-        let organisation = message.author.as_deref().and_then(|a| {
-            lex.speaks_for(a).or_else(|| ctx.company.clone().filter(|company| company_handle(a, company)))
-        });
+        let organisation = message
+            .author
+            .as_deref()
+            .and_then(|a| {
+                lex.speaks_for(a).or_else(|| ctx.company.clone().filter(|company| company_handle(a, company)))
+            })
+            .or_else(|| posted_on_behalf_of(&message.text).map(str::to_string));
         if let Some(organisation) = organisation {
             for claim in &mut out[message_start..] {
                 speak_for(claim, &organisation, lex);
@@ -1156,6 +1172,15 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
     }
     out
+}
+
+/// "Workflows posted on behalf of Amberline HR": a work app's post of an announcement says whose it
+/// is on its first line, whatever account the app posts as.
+fn posted_on_behalf_of(text: &str) -> Option<&str> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?.trim();
+    const MARK: &str = "posted on behalf of ";
+    let at = first.to_ascii_lowercase().find(MARK)?;
+    Some(first[at + MARK.len()..].trim()).filter(|whom| !whom.is_empty())
 }
 
 /// "@nerada.bsky.social" in a thread about Nerada Health: the company's own account.
@@ -1172,7 +1197,10 @@ fn company_handle(author: &str, company: &str) -> bool {
 fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
     let Verdict::Speculative { reasons, .. } = &claim.verdict else { return };
     let tokens = Tokens::new(&claim.text, lex);
-    let our_plan = reasons == &[SpeculativeReason::Prediction] && tokens.bare.first().is_some_and(|w| w == "we");
+    // "We will pay everyone through May 15", "Work will move to the Harrowgate hub over the
+    // following months": an organisation's own account telling its plan states it on record, where
+    // "Six months' notice is better than most, and we'll say so" is its view.
+    let our_plan = reasons == &[SpeculativeReason::Prediction] && !scorer::evaluates(&tokens);
     let plain = reasons == &[SpeculativeReason::Unsourced] || our_plan;
     // "Today I shared with our teams that …": an officer announcing speaks for the company.
     let own_view = says_unquoted(&tokens, &SINGULAR_FIRST_PERSON)

@@ -382,7 +382,12 @@ pub fn is_concrete_plan(tokens: &Tokens<'_>) -> bool {
     let bare = &tokens.bare;
     let detail = bare.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()) || MONTHS_AND_DAYS.contains(w.as_str()))
         || (1..tokens.len()).filter(|&k| tokens.capitalized(k) && !tokens.quoted[k]).count() >= 2;
-    detail && !bare.iter().any(|w| EVALUATIVE.contains(w.as_str()) || SUPERLATIVES.contains(w.as_str()))
+    detail && !evaluates(tokens)
+}
+
+/// Whether a clause judges rather than tells: an evaluative word or a superlative in it.
+pub fn evaluates(tokens: &Tokens<'_>) -> bool {
+    tokens.bare.iter().any(|w| EVALUATIVE.contains(w.as_str()) || SUPERLATIVES.contains(w.as_str()))
 }
 
 static SUPERLATIVES: Words =
