@@ -50,6 +50,7 @@ struct HygieneFile {
     link_list_heading: String,
     chat_lead_in: String,
     comment_header: String,
+    forum_quote_header: String,
 }
 
 /// The compiled hygiene rules.
@@ -112,6 +113,8 @@ pub struct Hygiene {
     chat_lead_in: Regex,
     /// A comment's header on a forum page copied whole ("• 8h ago", "wrenfield 5 hours ago [–]").
     comment_header: Regex,
+    /// The line over a forum's quotation of an earlier post ("Originally Posted by RustyGasket").
+    forum_quote_header: Regex,
 }
 
 /// A document's text after hygiene, with the credit its dateline named.
@@ -287,6 +290,7 @@ impl Hygiene {
             link_list_heading: compile("link_list_heading", &ci(&file.link_list_heading))?,
             chat_lead_in: compile("chat_lead_in", &ci(&file.chat_lead_in))?,
             comment_header: compile("comment_header", &ci(&file.comment_header))?,
+            forum_quote_header: compile("forum_quote_header", &ci(&file.forum_quote_header))?,
         })
     }
 
@@ -516,8 +520,25 @@ impl Hygiene {
         // keeps the turn that was running before theirs.
         let mut outer: Option<(Option<Turn>, bool)> = None;
         let surnames = spoken_surnames(&named_turns);
+        // A forum's quotation of an earlier post, under "Originally Posted by …", runs to the end of
+        // its paragraph; it was said where it was posted.
+        let mut forum_quote = false;
         for (n, raw) in all.iter().enumerate() {
             let mut line = raw.clone();
+            // A forum signature: everything under its rule ("__________") is the poster's card.
+            if line.len() >= 5 && line.chars().all(|c| c == '_') {
+                tracing::debug!("Dropped a forum signature.");
+                break;
+            }
+            forum_quote &= !paragraph_opens[n];
+            if forum_quote {
+                tracing::debug!(line = %line, "Dropped a forum's quotation of an earlier post.");
+                continue;
+            }
+            if self.forum_quote_header.is_match(line.trim()) {
+                forum_quote = true;
+                continue;
+            }
             if outer.is_some()
                 && (paragraph_opens[n] || self.is_other_label(&line) || is_heading(&line) || is_stamp_line(&line))
                 && let Some((before, furniture_before)) = outer.take()

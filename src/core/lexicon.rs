@@ -771,7 +771,26 @@ impl Lexicon {
                     !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '\'' | '&' | '-'))
                 })
         });
-        team.then(|| author.to_string())
+        if team {
+            return Some(author.to_string());
+        }
+        // "u/VantorPeopleTeam": a handle that runs the words of a team's name together.
+        let handle = author.strip_prefix("u/").unwrap_or(author);
+        let humps =
+            handle.as_bytes().windows(2).filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase()).count();
+        if humps >= 1 && !handle.contains([' ', '@', '(', '|', '·']) {
+            let mut spaced = String::with_capacity(handle.len() + humps);
+            let mut after_lower = false;
+            for c in handle.chars() {
+                if after_lower && c.is_ascii_uppercase() {
+                    spaced.push(' ');
+                }
+                after_lower = c.is_ascii_lowercase();
+                spaced.push(c);
+            }
+            return self.speaks_for(&spaced).map(|_| author.to_string());
+        }
+        None
     }
 
     /// Whether `host` is a social network, whose posts do not back a claim.
@@ -847,6 +866,9 @@ mod tests {
             ("mod | Brisk", None),
             ("Marta Steward", None),
             ("Amrit (sports desk)", None),
+            ("u/VantorPeopleTeam", Some("u/VantorPeopleTeam")),
+            ("u/NotHRJustBored", None),
+            ("AcmeHR", Some("AcmeHR")),
         ] {
             assert_eq!(lex.speaks_for(author).as_deref(), speaks, "{author}");
         }

@@ -280,8 +280,17 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         // plans or expects is its outlook on record, as "we expect" is in an executive's mouth.
         // A promise in the release's praise of itself ("will set a new gold standard") stays its
         // view: only a plan with concrete detail counts.
-        if let (Some(issuer), None, Decision::Rules(Verdict::Speculative { reasons, .. })) = (&issuer, &attr, &decision)
-            && reasons.iter().all(|r| matches!(r, SpeculativeReason::Prediction | SpeculativeReason::Hedge))
+        // "The company expects to incur charges of $14 million", "The company believes the plan will
+        // save $32 million": the release's own name for its issuer says so too.
+        let issuer_speaks = matches!(tokens.bare.as_slice(), [the, company, ..]
+            if the == "the" && matches!(company.as_str(), "company" | "firm"));
+        let own_voice = attr.is_none() || issuer_speaks;
+        if let (Some(issuer), true, Decision::Rules(Verdict::Speculative { reasons, .. })) =
+            (&issuer, own_voice, &decision)
+            && reasons.iter().all(|r| {
+                matches!(r, SpeculativeReason::Prediction | SpeculativeReason::Hedge)
+                    || issuer_speaks && matches!(r, SpeculativeReason::Weasel | SpeculativeReason::Opinion)
+            })
             && scorer::is_concrete_plan(&tokens)
         {
             decision = Decision::Rules(Verdict::sourced(SourcedReason::Official, issuer.clone()));
