@@ -523,8 +523,18 @@ impl Hygiene {
         // A forum's quotation of an earlier post, under "Originally Posted by …", runs to the end of
         // its paragraph; it was said where it was posted.
         let mut forum_quote = false;
+        // A work app's post on behalf of a team ("Workflows posted on behalf of Amberline HR") has a
+        // subject line under that one, as an email has.
+        let mut subject_next = false;
         for (n, raw) in all.iter().enumerate() {
             let mut line = raw.clone();
+            if kind == Kind::Message && std::mem::take(&mut subject_next) && !ends_a_sentence(&line) {
+                tracing::debug!(line = %line, "Dropped the subject line of a post made on someone's behalf.");
+                continue;
+            }
+            if kind == Kind::Message && n == 0 && line.to_ascii_lowercase().contains("posted on behalf of ") {
+                subject_next = true;
+            }
             // A forum signature: everything under its rule ("__________") is the poster's card.
             if line.len() >= 5 && line.chars().all(|c| c == '_') {
                 tracing::debug!("Dropped a forum signature.");
@@ -970,6 +980,11 @@ fn without_code_blocks(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.into()
+}
+
+/// Whether a line closes on a sentence's punctuation.
+fn ends_a_sentence(line: &str) -> bool {
+    line.trim_end().trim_end_matches(['"', '”', '’', '\'', ')', '*', '_']).ends_with(['.', '!', '?', '…'])
 }
 
 /// Whether a lead-in before a colon says where what follows comes from ("From the HR note:",

@@ -1211,9 +1211,10 @@ fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
     // "Six months' notice is better than most, and we'll say so" is its view.
     let our_plan = reasons == &[SpeculativeReason::Prediction] && !scorer::evaluates(&tokens);
     let plain = reasons == &[SpeculativeReason::Unsourced] || our_plan;
-    // "Today I shared with our teams that …": an officer announcing speaks for the company.
+    // "Today I shared with our teams that …", "Today I'm sharing a decision that affects 96 of our
+    // colleagues": an officer announcing speaks for the company.
     let own_view = says_unquoted(&tokens, &SINGULAR_FIRST_PERSON)
-        && !tokens.bare.iter().any(|w| lex.say_verbs.contains(w.as_str()) || w == "shared");
+        && !tokens.bare.iter().any(|w| lex.say_verbs.contains(w.as_str()) || matches!(w.as_str(), "shared" | "sharing"));
     if plain && !own_view && reads_as_reporting(&tokens, lex) {
         claim.verdict = Verdict::sourced(
             SourcedReason::Official,
