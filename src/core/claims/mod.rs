@@ -969,9 +969,18 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             // One sentence of a statement pasted over several is all the statement's words, its
             // "we" and "our" included.
             let quoted;
-            let tokens = if own_link_here && quoted_whole(&text) {
-                Tokens::new(text.trim().trim_matches(['"', '“', '”', '.', ',', ';']), lex)
-            } else if own_link_here && (quote_part(&text) || in_pasted_quote(&text)) {
+            // A quoted sentence that names no speaker ("“Our agents do the work a first-year engineer
+            // did.”") stays in quotation marks, so its "our" is not the poster's.
+            let unquoted = own_link_here
+                .then(|| {
+                    quoted_whole(&text)
+                        .then(|| Tokens::new(text.trim().trim_matches(['"', '“', '”', '.', ',', ';']), lex))
+                })
+                .flatten()
+                .filter(|t| !says_unquoted(t, &FIRST_PERSON) || attribution::find(t, lex, &ctx).is_some());
+            let tokens = if let Some(unquoted) = unquoted {
+                unquoted
+            } else if own_link_here && (quoted_whole(&text) || quote_part(&text) || in_pasted_quote(&text)) {
                 quoted = format!("“{}”", text.trim().trim_matches(['"', '“', '”']));
                 Tokens::new(&quoted, lex)
             } else {
@@ -1214,7 +1223,10 @@ fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
     // "Today I shared with our teams that …", "Today I'm sharing a decision that affects 96 of our
     // colleagues": an officer announcing speaks for the company.
     let own_view = says_unquoted(&tokens, &SINGULAR_FIRST_PERSON)
-        && !tokens.bare.iter().any(|w| lex.say_verbs.contains(w.as_str()) || matches!(w.as_str(), "shared" | "sharing"));
+        && !tokens
+            .bare
+            .iter()
+            .any(|w| lex.say_verbs.contains(w.as_str()) || matches!(w.as_str(), "shared" | "sharing"));
     if plain && !own_view && reads_as_reporting(&tokens, lex) {
         claim.verdict = Verdict::sourced(
             SourcedReason::Official,
