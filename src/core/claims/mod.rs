@@ -939,7 +939,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             || opens_on_a_page_noun(&normalized) && opens_on_the_page_saying(&Tokens::new(&message.text, lex), lex);
         let backing = own_link.clone().or_else(|| thread_link.clone().filter(|_| points_back));
         if thread_link.is_none() {
-            thread_link = own_link;
+            thread_link = own_link.clone();
         }
         let social_link = links.iter().any(|l| host_of(l).is_some_and(|h| lex.is_social_host(&h)));
         let minutes = lex.is_meeting_notes(message.author.as_deref(), &message.text);
@@ -963,6 +963,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
         // `sentence`: the text is a whole sentence, not one clause of a sentence that may be split.
         // `closing`: the link that closes this sentence, if one does (`Some(None)`: a social post's).
+        let mut pointed = false;
         let mut claim = |text: String, backed: bool, sentence: bool, closing: Option<Option<&Source>>| {
             // A page's sentence pasted in quotation marks is labelled as the page wrote it, its
             // "the airline said" and all.
@@ -1015,7 +1016,22 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
                 attr = page_citation(&tokens, lex).or_else(|| attribution::cited_outlet(&tokens, &text, lex)).or(attr);
             }
-            let link = closing.unwrap_or(backing.as_ref()).filter(|_| backed);
+            // A page shared earlier in the thread backs the lines of a reply that point back at it,
+            // not the rest of the reply ("The AI bit is for the press release.").
+            let points_here = || {
+                let normalized = normalize(&text);
+                lex.thread_references.is_match(&normalized)
+                    || names_the_page(&normalized, lex)
+                    || opens_on_the_page_saying(&tokens, lex)
+            };
+            // After such a line, "She also said …" and "It also says …" go on telling what the page
+            // says.
+            let here = !own_link_here && points_here();
+            pointed |= here;
+            let backing = backing.as_ref().filter(|_| {
+                own_link_here || here || pointed && (goes_on_quoting(&text, lex) || goes_on_reporting(&tokens))
+            });
+            let link = closing.unwrap_or(backing).filter(|_| backed);
             // "The piece says the announcement could come as early as Tuesday": the page a link
             // backs says it, hedge and all, as "Bayline reports …" would.
             if let Some(page) = link.filter(|_| attr.is_none() && opens_on_the_page_saying(&tokens, lex)) {
@@ -1049,6 +1065,9 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
         // What the page or publication this message relays says, for its "They also quote …" after.
         let mut page_said: Option<Verdict> = None;
+        // Whether the message has said a publication carries the story it links ("Ledgerline has the
+        // memo."): its plain reporting after that retells the page.
+        let mut carried = false;
         let cleaned = break_after_links(&without_link_labels(&lex.hygiene.clean(&message.text, Kind::Message).text()));
         let cleaned = break_lowercase_sentences(&cleaned, lex).into_owned();
         // A link written into the text backs what comes before it, not the remarks after it.
@@ -1150,10 +1169,26 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 _ => out.extend(parts),
             }
             for claim in &mut out[claims_before..] {
+                let tokens = Tokens::new(&claim.text, lex);
+                if let Some(link) = own_link.as_ref().filter(|_| !claim.verdict.is_sourced())
+                    && carries_the_story(&tokens).is_some()
+                {
+                    claim.verdict = Verdict::Sourced {
+                        reasons: vec![SourcedReason::Link, SourcedReason::Outlet],
+                        anonymous: false,
+                        source: link.clone(),
+                    };
+                    carried = true;
+                }
                 if let Verdict::Sourced { source, .. } = &claim.verdict
                     && matches!(source.kind, SourceKind::Outlet | SourceKind::Link)
                 {
                     page_said = Some(claim.verdict.clone());
+                } else if let Some(verdict) = page_said.as_ref().filter(|_| carried)
+                    && matches!(&claim.verdict, Verdict::Speculative { reasons, .. } if reasons == &[SpeculativeReason::Unsourced])
+                    && retells(&tokens)
+                {
+                    claim.verdict = verdict.clone();
                 } else if let Some(verdict) = &page_said
                     && matches!(&claim.verdict, Verdict::Speculative { reasons, .. }
                         if matches!(reasons.first(), Some(SpeculativeReason::Unsourced | SpeculativeReason::Hearsay)))
@@ -1285,6 +1320,15 @@ fn goes_on_reporting(tokens: &Tokens<'_>) -> bool {
         && !says_unquoted(tokens, &FIRST_PERSON)
 }
 
+/// "Vantor is eliminating about 1,200 roles, roughly 9% of the company": a line that tells what
+/// happened in concrete detail (a figure, or a name past its first word), neither judging it nor
+/// speaking of the poster.
+fn retells(tokens: &Tokens<'_>) -> bool {
+    let detail = tokens.bare.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+        || (1..tokens.len()).any(|k| tokens.capitalized(k) && !tokens.quoted[k]);
+    detail && !scorer::evaluates(tokens) && !says_unquoted(tokens, &FIRST_PERSON)
+}
+
 /// "Bayline has a story up now", "The Ledger picked it up too", "Northgate Business Journal ran it
 /// this morning": a clause that says a publication carries the story, and which one. A name in
 /// capitals (a leading "The" allowed) is followed by what publications do with a story.
@@ -1295,13 +1339,22 @@ fn carries_the_story(tokens: &Tokens<'_>) -> Option<String> {
     while k < n && k - start < 4 && tokens.capitalized(k) && !tokens.quoted[k] {
         k += 1;
     }
-    if k == start || k >= n {
+    // "I wrote more about it here": a person, not a publication.
+    if k == start
+        || k >= n
+        || k == start + 1
+            && (FIRST_PERSON.contains(tokens.bare[start].as_str())
+                || matches!(tokens.bare[start].as_str(), "he" | "she" | "they" | "it" | "you"))
+    {
         return None;
     }
     let carries =
         matches!(tokens.bare[k].as_str(), "has" | "had" | "ran" | "published" | "picked" | "posted" | "wrote");
     let story = (k + 1..n.min(k + 4)).any(|j| {
-        matches!(tokens.bare[j].as_str(), "story" | "piece" | "article" | "it" | "this" | "report" | "write-up")
+        matches!(
+            tokens.bare[j].as_str(),
+            "story" | "piece" | "article" | "it" | "this" | "report" | "write-up" | "memo" | "numbers" | "details"
+        )
     });
     (carries && story).then(|| tokens.orig[start..k].join(" ").trim_matches(|c: char| !c.is_alphanumeric()).to_string())
 }
@@ -1318,8 +1371,20 @@ fn opens_on_a_page_noun(normalized: &str) -> bool {
 /// shared page saying something.
 fn opens_on_the_page_saying(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     let bare = &tokens.bare;
+    let page_noun = |k: usize| {
+        bare.get(k).is_some_and(|w| matches!(w.as_str(), "article" | "piece" | "story" | "report" | "write-up"))
+    };
     let mut k = usize::from(bare.first().is_some_and(|w| matches!(w.as_str(), "the" | "this" | "that")));
-    if !bare.get(k).is_some_and(|w| matches!(w.as_str(), "article" | "piece" | "story" | "report" | "write-up")) {
+    // "the ledgerline piece says": a publication's name, typed in lower case as chat types it, before
+    // the noun (a name in capitals is found as the publication it is).
+    if k == 1 && !page_noun(k) {
+        k = (2..=3)
+            .find(|&j| {
+                page_noun(j) && (1..j).all(|i| !tokens.capitalized(i) && !lex.say_verbs.contains(bare[i].as_str()))
+            })
+            .unwrap_or(k);
+    }
+    if !page_noun(k) {
         return false;
     }
     k += 1;
