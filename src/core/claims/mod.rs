@@ -283,7 +283,11 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         // "The company expects to incur charges of $14 million", "The company believes the plan will
         // save $32 million": the release's own name for its issuer says so too.
         let issuer_speaks = matches!(tokens.bare.as_slice(), [the, company, ..]
-            if the == "the" && matches!(company.as_str(), "company" | "firm"));
+            if the == "the" && matches!(company.as_str(), "company" | "firm"))
+            || issuer.as_ref().is_some_and(|issuer| {
+                matches!(&attr, Some(Attribution { speaker: Speaker::Official(name), .. })
+                    if issuer.name.starts_with(name.as_str()) && tokens.orig.first().is_some_and(|w| name.starts_with(*w)))
+            });
         let own_voice = attr.is_none() || issuer_speaks;
         if let (Some(issuer), true, Decision::Rules(Verdict::Speculative { reasons, .. })) =
             (&issuer, own_voice, &decision)
