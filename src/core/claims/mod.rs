@@ -960,7 +960,8 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         };
         for l in &links {
             if let Some(host) = host_of(l).filter(|_| link_source(l, lex).is_some())
-                && let Some(label) = host.split('.').next().filter(|label| label.len() >= 4)
+                // "nbj.example" for the Northgate Business Journal: a reply may name it "NBJ".
+                && let Some(label) = host.trim_start_matches("www.").split('.').next().filter(|label| label.len() >= 3)
             {
                 linked_sites.push(label.to_string());
             }
