@@ -186,9 +186,23 @@ pub const CORPUS_WORLD28A: &str = include_str!("../eval/corpus-world28a.jsonl");
 pub const CORPUS_WORLD28B: &str = include_str!("../eval/corpus-world28b.jsonl");
 pub const CORPUS_WORLD28C: &str = include_str!("../eval/corpus-world28c.jsonl");
 pub const CORPUS_WORLD28D: &str = include_str!("../eval/corpus-world28d.jsonl");
+/// The twelfth round (2026-12-07, fourth session), written blind and scored before tuning: Discord,
+/// Telegram, WhatsApp and Matrix; internal Slack and Teams with work apps' posts; Reddit, Hacker
+/// News, Blind and forums; local TV, trade press, newsletters, press releases, transcripts and
+/// aggregators.
+pub const CORPUS_WORLD29A: &str = include_str!("../eval/corpus-world29a.jsonl");
+pub const CORPUS_WORLD29B: &str = include_str!("../eval/corpus-world29b.jsonl");
+pub const CORPUS_WORLD29C: &str = include_str!("../eval/corpus-world29c.jsonl");
+pub const CORPUS_WORLD29D: &str = include_str!("../eval/corpus-world29d.jsonl");
+/// The thirteenth round (same session), written blind while the twelfth round's rules were made and
+/// scored with them before any tuning on it: chat of every kind; forums and social pages; news and
+/// commentary pages.
+pub const CORPUS_WORLD30A: &str = include_str!("../eval/corpus-world30a.jsonl");
+pub const CORPUS_WORLD30B: &str = include_str!("../eval/corpus-world30b.jsonl");
+pub const CORPUS_WORLD30C: &str = include_str!("../eval/corpus-world30c.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 71] = [
+const CORPORA: [&str; 78] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -260,6 +274,13 @@ const CORPORA: [&str; 71] = [
     CORPUS_WORLD28B,
     CORPUS_WORLD28C,
     CORPUS_WORLD28D,
+    CORPUS_WORLD29A,
+    CORPUS_WORLD29B,
+    CORPUS_WORLD29C,
+    CORPUS_WORLD29D,
+    CORPUS_WORLD30A,
+    CORPUS_WORLD30B,
+    CORPUS_WORLD30C,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");
