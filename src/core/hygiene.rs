@@ -540,7 +540,8 @@ impl Hygiene {
                 tracing::debug!("Dropped a forum signature.");
                 break;
             }
-            forum_quote &= !paragraph_opens[n];
+            // The quotation ends at its paragraph's end, or where the page's chrome resumes.
+            forum_quote &= !paragraph_opens[n] && !self.furniture_gate.is_whole_line(&line);
             if forum_quote {
                 tracing::debug!(line = %line, "Dropped a forum's quotation of an earlier post.");
                 continue;
@@ -1373,6 +1374,40 @@ mod tests {
         assert_eq!(
             kept_as(text, Kind::Message),
             vec!["Anyone hiring should grab her.", "The Dayton QA floor had 60 testers until Friday."]
+        );
+    }
+
+    #[test]
+    fn a_forums_quotation_of_an_earlier_post_its_signature_and_its_post_headers_are_furniture() {
+        let text = "RustyGasket\nSenior Member\nJoin Date: Aug 2009\nPosts: 4,112\n\nQuote:\nOriginally Posted by halden\n\
+                    Nobody she knows is moving.\n\nThat is the whole point of offering a move nobody takes.\n\n\
+                    __________________\nRusty\n'If it compiles, ship it.'";
+        assert_eq!(kept_as(text, Kind::Message), vec!["That is the whole point of offering a move nobody takes."]);
+    }
+
+    #[test]
+    fn a_forum_page_is_cut_into_posts_at_its_comment_headers() {
+        let hygiene = &crate::core::lexicon::Lexicon::embedded().hygiene;
+        let page = "Title (site.example)\nwrenfield 5 hours ago [–]\nFirst post.\n  ostrom 4 hours ago [–]\n  \
+                    Second post.\n• 8h ago\nThird post.\nlevel 2 · u/kat · 3h\nFourth post.";
+        let posts = hygiene.posts(page);
+        assert_eq!(posts.len(), 5, "{posts:?}");
+        assert!(posts[2].contains("Second post.") && !posts[2].contains("Third"));
+    }
+
+    #[test]
+    fn a_work_apps_subject_line_and_a_chat_lead_in_are_no_part_of_the_claim() {
+        let text = "Workflows posted on behalf of Amberline HR\nSeverance terms for Store Support colleagues\n\
+                    Severance will be paid in line with the collective agreement.\n\
+                    Ballot timetable: an indicative ballot opens Monday 16 March.\n\
+                    From the HR note: severance is 10 weeks of base pay.";
+        assert_eq!(
+            kept_as(text, Kind::Message),
+            vec![
+                "Severance will be paid in line with the collective agreement.",
+                "an indicative ballot opens Monday 16 March.",
+                "From the HR note: severance is 10 weeks of base pay."
+            ]
         );
     }
 

@@ -969,6 +969,13 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         // `sentence`: the text is a whole sentence, not one clause of a sentence that may be split.
         // `closing`: the link that closes this sentence, if one does (`Some(None)`: a social post's).
         let mut pointed = false;
+        // A bot's message that opens by pointing at the page ("This is the best tl;dr I could make,
+        // original reduced by 81%") retells it throughout.
+        let opens_pointing = message.text.lines().find(|l| !l.trim().is_empty()).is_some_and(|first| {
+            first.split_inclusive(['.', '!', '?']).any(|sentence| {
+                lex.thread_references.is_match(&normalize(sentence)) && lex.hygiene.is_furniture(sentence.trim())
+            })
+        });
         let mut claim = |text: String, backed: bool, sentence: bool, closing: Option<Option<&Source>>| {
             // A page's sentence pasted in quotation marks is labelled as the page wrote it, its
             // "the airline said" and all.
@@ -1021,11 +1028,11 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
                 attr = page_citation(&tokens, lex).or_else(|| attribution::cited_outlet(&tokens, &text, lex)).or(attr);
             }
-            // A page shared earlier in the thread backs the lines of a reply that point back at it,
-            // not the rest of the reply ("The AI bit is for the press release.").
+            // A page shared earlier in the thread backs the lines of a reply that point back at it
+            // and tell what it says, not the rest of the reply ("The AI bit is for the press release.").
             let points_here = || {
                 let normalized = normalize(&text);
-                lex.thread_references.is_match(&normalized)
+                lex.thread_references.is_match(&normalized) && cites_a_source(&text, lex)
                     || names_the_page(&normalized, lex)
                     || opens_on_the_page_saying(&tokens, lex)
             };
@@ -1034,7 +1041,10 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             let here = !own_link_here && points_here();
             pointed |= here;
             let backing = backing.as_ref().filter(|_| {
-                own_link_here || here || pointed && (goes_on_quoting(&text, lex) || goes_on_reporting(&tokens))
+                own_link_here
+                    || here
+                    || opens_pointing
+                    || pointed && (goes_on_quoting(&text, lex) || goes_on_reporting(&tokens))
             });
             let link = closing.unwrap_or(backing).filter(|_| backed);
             // "The piece says the announcement could come as early as Tuesday": the page a link
@@ -1353,8 +1363,10 @@ fn carries_the_story(tokens: &Tokens<'_>) -> Option<String> {
     {
         return None;
     }
+    // "Management has been planning this" is no publication carrying a story.
     let carries =
-        matches!(tokens.bare[k].as_str(), "has" | "had" | "ran" | "published" | "picked" | "posted" | "wrote");
+        matches!(tokens.bare[k].as_str(), "has" | "had" | "ran" | "published" | "picked" | "posted" | "wrote")
+            && tokens.bare.get(k + 1).is_none_or(|w| !matches!(w.as_str(), "been" | "to" | "not" | "no"));
     let story = (k + 1..n.min(k + 4)).any(|j| {
         matches!(
             tokens.bare[j].as_str(),
@@ -1385,7 +1397,12 @@ fn opens_on_the_page_saying(tokens: &Tokens<'_>, lex: &Lexicon) -> bool {
     if k == 1 && !page_noun(k) {
         k = (2..=3)
             .find(|&j| {
-                page_noun(j) && (1..j).all(|i| !tokens.capitalized(i) && !lex.say_verbs.contains(bare[i].as_str()))
+                page_noun(j)
+                    && (1..j).all(|i| {
+                        !tokens.capitalized(i)
+                            && !lex.say_verbs.contains(bare[i].as_str())
+                            && !matches!(bare[i].as_str(), "other" | "another" | "second" | "new" | "different")
+                    })
             })
             .unwrap_or(k);
     }
