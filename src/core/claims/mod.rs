@@ -1267,8 +1267,15 @@ fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
     let tokens = Tokens::new(&claim.text, lex);
     // "We will pay everyone through May 15", "Work will move to the Harrowgate hub over the
     // following months": an organisation's own account telling its plan states it on record, where
-    // "Six months' notice is better than most, and we'll say so" is its view.
-    let our_plan = reasons == &[SpeculativeReason::Prediction] && !scorer::evaluates(&tokens);
+    // "Six months' notice is better than most, and we'll say so" is its view and "Management will
+    // regret this" its forecast: a plan says what it does, or names where, when or what.
+    let names_its_plan = tokens.bare.first().is_some_and(|w| matches!(w.as_str(), "we" | "we'll"))
+        || scorer::is_concrete_plan(&tokens)
+        || (1..tokens.len()).any(|k| tokens.capitalized(k))
+        // "AI tools will assist …", "Twelve vacant positions will not be filled."
+        || tokens.orig.first().is_some_and(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+        || tokens.bare.iter().any(|w| NUMBER_WORDS.contains(w.as_str()));
+    let our_plan = reasons == &[SpeculativeReason::Prediction] && !scorer::evaluates(&tokens) && names_its_plan;
     let plain = reasons == &[SpeculativeReason::Unsourced] || our_plan;
     // "Today I shared with our teams that …", "Today I'm sharing a decision that affects 96 of our
     // colleagues": an officer announcing speaks for the company.
@@ -1284,6 +1291,32 @@ fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
         );
     }
 }
+
+/// Counts written as words, which give a plan its detail as figures do.
+static NUMBER_WORDS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "hundred",
+    "hundreds",
+    "dozen",
+    "dozens",
+    "thousand",
+    "thousands",
+]);
 
 /// "She said notifications go out by noon", "He added that …": a line that opens on a pronoun and
 /// what they said goes on quoting the speaker before it.

@@ -1773,6 +1773,7 @@ fn a_work_apps_post_on_behalf_of_a_team_is_that_teams_word_and_its_subject_line_
         ),
         ("Halvern People Team APP", "Impacted colleagues will receive a meeting invite before 11:00 today."),
         ("Tideline Workers Chapel", "Six months' notice is better than most, and we'll say so."),
+        ("Tideline Workers Chapel", "Management will regret this."),
     ]);
     assert!(!claims.iter().any(|c| c.text.contains("posted on behalf") || c.text.contains("Severance terms")));
     for needle in ["collective agreement", "Ostvik hub", "meeting invite"] {
@@ -1780,6 +1781,7 @@ fn a_work_apps_post_on_behalf_of_a_team_is_that_teams_word_and_its_subject_line_
     }
     // A plan it states is on record; its view of the plan is not.
     assert!(!containing(&claims, "better than most").verdict.is_sourced());
+    assert!(!containing(&claims, "will regret this").verdict.is_sourced());
 }
 
 #[test]
