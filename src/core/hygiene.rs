@@ -532,7 +532,7 @@ impl Hygiene {
                 tracing::debug!(line = %line, "Dropped the subject line of a post made on someone's behalf.");
                 continue;
             }
-            if kind == Kind::Message && n == 0 && line.to_ascii_lowercase().contains("posted on behalf of ") {
+            if kind == Kind::Message && n == 0 && posted_on_behalf_of(&line).is_some() {
                 subject_next = true;
             }
             // A forum signature: everything under its rule ("__________") is the poster's card.
@@ -744,7 +744,7 @@ impl Hygiene {
             if kind == Kind::Message
                 && let Some(lead) = self.chat_lead_in.find(&line)
                 && line[lead.end()..].split_whitespace().count() >= 4
-                && !cites_a_source(lead.as_str())
+                && !names_its_source(lead.as_str())
             {
                 tracing::debug!(line = %line, "Dropped a chat line's lead-in before its colon.");
                 line = line[lead.end()..].to_string();
@@ -983,6 +983,15 @@ fn without_code_blocks(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// "Workflows posted on behalf of Amberline HR": whom a work app's post speaks for, said on its first
+/// line whatever account the app posts as.
+pub fn posted_on_behalf_of(text: &str) -> Option<&str> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?.trim();
+    const MARK: &str = "posted on behalf of ";
+    let at = first.to_ascii_lowercase().find(MARK)?;
+    Some(first[at + MARK.len()..].trim()).filter(|whom| !whom.is_empty())
+}
+
 /// Whether a line closes on a sentence's punctuation.
 fn ends_a_sentence(line: &str) -> bool {
     line.trim_end().trim_end_matches(['"', '”', '’', '\'', ')', '*', '_']).ends_with(['.', '!', '?', '…'])
@@ -990,7 +999,7 @@ fn ends_a_sentence(line: &str) -> bool {
 
 /// Whether a lead-in before a colon says where what follows comes from ("From the HR note:",
 /// "Their update:", "The company's statement:").
-fn cites_a_source(lead: &str) -> bool {
+fn names_its_source(lead: &str) -> bool {
     let lead = lead.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     ["from ", "per ", "via ", "according", "their ", "the ", "its ", "our "].iter().any(|w| lead.starts_with(w))
 }

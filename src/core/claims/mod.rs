@@ -1232,7 +1232,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             .and_then(|a| {
                 lex.speaks_for(a).or_else(|| ctx.company.clone().filter(|company| company_handle(a, company)))
             })
-            .or_else(|| posted_on_behalf_of(&message.text).map(str::to_string));
+            .or_else(|| crate::core::hygiene::posted_on_behalf_of(&message.text).map(str::to_string));
         if let Some(organisation) = organisation {
             for claim in &mut out[message_start..] {
                 speak_for(claim, &organisation, lex);
@@ -1240,15 +1240,6 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         }
     }
     out
-}
-
-/// "Workflows posted on behalf of Amberline HR": a work app's post of an announcement says whose it
-/// is on its first line, whatever account the app posts as.
-fn posted_on_behalf_of(text: &str) -> Option<&str> {
-    let first = text.lines().find(|l| !l.trim().is_empty())?.trim();
-    const MARK: &str = "posted on behalf of ";
-    let at = first.to_ascii_lowercase().find(MARK)?;
-    Some(first[at + MARK.len()..].trim()).filter(|whom| !whom.is_empty())
 }
 
 /// "@nerada.bsky.social" in a thread about Nerada Health: the company's own account.
