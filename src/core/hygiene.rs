@@ -43,6 +43,8 @@ struct HygieneFile {
     pasted_announcement: String,
     paste_introducer: String,
     paste_not_official: String,
+    email_header: String,
+    statement_label: String,
     profile_card: String,
     submission_credit: String,
     show_intro: Vec<String>,
@@ -98,6 +100,8 @@ pub struct Hygiene {
     /// Mendes just sent to merch:", "memo from the CEO is in everyone's inbox. key bits:").
     paste_introducer: Regex,
     paste_not_official: Regex,
+    email_header: Regex,
+    statement_label: Regex,
     unvouched_paste: Regex,
     /// The first line of an author's card above a copied post ("Derek Vann • 2nd").
     profile_card: Regex,
@@ -282,6 +286,8 @@ impl Hygiene {
             pasted_announcement: compile("pasted_announcement", &ci(&file.pasted_announcement))?,
             paste_introducer: compile("paste_introducer", &ci(&file.paste_introducer))?,
             paste_not_official: compile("paste_not_official", &ci(&file.paste_not_official))?,
+            email_header: compile("email_header", &ci(&file.email_header))?,
+            statement_label: compile("statement_label", &ci(&file.statement_label))?,
             profile_card: compile("profile_card", &file.profile_card)?,
             submission_credit: compile("submission_credit", &ci(&file.submission_credit))?,
             show_intro: regex::RegexSet::new(file.show_intro.iter().map(|p| ci(p)))
@@ -799,9 +805,19 @@ impl Hygiene {
     /// quotation right after such a colon on the same line. The poster's own lines before the paste,
     /// and after a quotation closes, stay theirs.
     pub fn pasted_spans(&self, message: &str) -> Vec<(usize, usize)> {
-        let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim();
-        if self.pasted_announcement.is_match(first) && !self.unvouched_paste.is_match(first) {
+        let mut opening = message.lines().filter(|l| !l.trim().is_empty()).map(str::trim);
+        let first = opening.next().unwrap_or_default();
+        // A work app names itself on the first line ("Workflows") and the announcement on the next.
+        let second = opening.next().filter(|_| !first.contains(char::is_whitespace) && !first.contains(':'));
+        if [Some(first), second]
+            .into_iter()
+            .flatten()
+            .any(|line| self.pasted_announcement.is_match(line) && !self.unvouched_paste.is_match(line))
+        {
             return vec![(0, message.len())];
+        }
+        if let Some(span) = self.pasted_email(message) {
+            return vec![span];
         }
         let mut spans = Vec::new();
         let mut offset = 0;
@@ -826,6 +842,16 @@ impl Hygiene {
                     (at, message.len())
                 });
                 continue;
+            }
+            // "RDSU statement: we are seeking urgent talks …": the statement runs on after its label.
+            if let Some((label, rest)) = line.split_once(':')
+                && self.statement_label.is_match(label)
+                && !rest.trim().is_empty()
+                && !rest.trim_start().starts_with(['"', '“'])
+                && !self.paste_not_official.is_match(label)
+            {
+                spans.push((start + label.len() + 1, message.len()));
+                break;
             }
             let Some(rest) = self.after_paste_introducer(line) else { continue };
             let next = lines[n + 1..].iter().find(|l| !l.trim().is_empty()).map_or("", |l| l.trim());
@@ -856,6 +882,35 @@ impl Hygiene {
             }
         }
         spans
+    }
+
+    /// Where a pasted email runs: from a "From:" line with another header line ("Sent:", "To:",
+    /// "Subject:") among the three under it, to the end of the message, or, when it is quoted line by
+    /// line ("> From: …"), to the end of the quotation.
+    fn pasted_email(&self, message: &str) -> Option<(usize, usize)> {
+        let lines: Vec<(usize, &str)> = message
+            .split_inclusive('\n')
+            .scan(0, |at, line| {
+                let start = *at;
+                *at += line.len();
+                Some((start, line))
+            })
+            .collect();
+        lines.iter().enumerate().find_map(|(n, &(start, line))| {
+            let opens = line.trim_start().trim_start_matches(['>', '*', ' ']).to_lowercase().starts_with("from:");
+            let more = lines[n + 1..].iter().take(3).any(|(_, l)| self.email_header.is_match(l.trim()));
+            if !opens || !more || self.unvouched_paste.is_match(&message[start..]) {
+                return None;
+            }
+            if !line.trim_start().starts_with('>') {
+                return Some((start, message.len()));
+            }
+            let end = lines[n + 1..]
+                .iter()
+                .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('>'))
+                .map_or(message.len(), |&(at, _)| at);
+            Some((start, end))
+        })
     }
 
     /// What follows the colon of a line that introduces a paste of a company's own text: empty when

@@ -312,6 +312,9 @@ struct AttributionFile {
     org_account_roles: Vec<String>,
     org_account_bodies: Vec<String>,
     org_account_reps: Vec<String>,
+    org_channel_teams: Vec<String>,
+    org_channel_words: Vec<String>,
+    org_account_own_bodies: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -462,6 +465,13 @@ pub struct Lexicon {
     org_account_bodies: WordSet,
     /// What a name's tag calls someone who speaks for such a body ("BWA rep").
     org_account_reps: WordSet,
+    /// Teams whose name among a channel's words makes it the team's channel ("Vantora HR Connect").
+    org_channel_teams: WordSet,
+    /// Words that name a channel or an integration rather than a person ("Connect", "announcements").
+    org_channel_words: WordSet,
+    /// Bodies that name an account only as the last word of its name ("CWA Telvara Branch"), never
+    /// in a tag ("Branch Manager").
+    org_account_own_bodies: WordSet,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -599,6 +609,9 @@ impl Lexicon {
             org_account_roles: a.org_account_roles.iter().map(|l| l.to_lowercase()).collect(),
             org_account_bodies: set(a.org_account_bodies),
             org_account_reps: set(a.org_account_reps),
+            org_channel_teams: a.org_channel_teams.iter().map(|l| l.to_lowercase()).collect(),
+            org_channel_words: set(a.org_channel_words),
+            org_account_own_bodies: set(a.org_account_own_bodies),
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,
@@ -708,6 +721,12 @@ impl Lexicon {
         let author = author.trim();
         let author =
             [" APP", " BOT", " [bot]"].iter().find_map(|mark| author.strip_suffix(mark)).unwrap_or(author).trim();
+        // "CWA Telvara Branch ✔": a platform's verified mark is no part of the name either.
+        let author = author.trim_end_matches(['✔', '✓', '☑', '\u{fe0f}', ' ']);
+        // "Cllr Amy Roper [Councillor]": square brackets tag a name as round ones do.
+        let bracketed =
+            author.strip_suffix(']').and_then(|s| s.rsplit_once('[')).map(|(name, tag)| format!("{name}({tag})"));
+        let author = bracketed.as_deref().unwrap_or(author);
         let lower = author.to_lowercase();
         let words = |s: &str| -> Vec<String> {
             s.split(|c: char| !c.is_alphanumeric() && c != '&')
@@ -733,11 +752,34 @@ impl Lexicon {
         if let Some((tag, _)) = author.split_once(" | ").filter(|(tag, _)| a_body(tag) || names_a_role(tag)) {
             return Some(tag.trim().to_string());
         }
+        // "Jo Marsh – Kettleby Steward": a rep's or a body's tag after a dash.
+        if let Some((_, tag)) = [" – ", " — ", " - "].iter().find_map(|dash| author.rsplit_once(dash))
+            && (a_body(tag) || names_a_role(tag))
+        {
+            return Some(author.to_string());
+        }
+        // "Kev GMLU Rep": a rep named by the body's initials.
+        if let [.., body, rep] = author.split_whitespace().collect::<Vec<_>>()[..]
+            && self.org_account_reps.contains(rep.to_lowercase().as_str())
+            && body.len() >= 2
+            && body.chars().all(|c| c.is_ascii_uppercase())
+        {
+            return Some(author.to_string());
+        }
+        // "Quillbrook Unit (MWG)": a body's own account with its initials in brackets.
+        let unbracketed = author
+            .strip_suffix(')')
+            .and_then(|s| s.rsplit_once(" ("))
+            .filter(|(_, inner)| inner.len() >= 2 && inner.chars().all(|c| c.is_ascii_uppercase()))
+            .map_or(author, |(name, _)| name);
+        let lower_name = unbracketed.to_lowercase();
         // "PMG Meridian Chapel", "Tech Workers Coalition": the body's own account, named by what it is.
-        if lower.split_whitespace().count() >= 2
+        if lower_name.split_whitespace().count() >= 2
             // "URW Local 77" ends on its number; a name ending "Local" is no branch.
-            && lower.rsplit(' ').next().is_some_and(|last| self.org_account_bodies.contains(last) && last != "local")
-            && !author.contains(['(', '·', '@'])
+            && lower_name.rsplit(' ').next().is_some_and(|last| {
+                (self.org_account_bodies.contains(last) || self.org_account_own_bodies.contains(last)) && last != "local"
+            })
+            && !unbracketed.contains(['(', '·', '@'])
         {
             return Some(author.to_string());
         }
@@ -758,10 +800,21 @@ impl Lexicon {
             return Some(author.to_string());
         }
         // "@people@social.example": a team's handle on its organisation's own server, or the
-        // organisation's own ("@halvix@social.halvix.example").
-        if let Some((handle, server)) = lower.strip_prefix('@').and_then(|h| h.split_once('@'))
-            && (a_role(handle) || handle.len() >= 4 && server.split('.').rev().nth(1) == Some(handle))
+        // organisation's own ("@halvix@social.halvix.example"); on Matrix, "@press:rdsu.example",
+        // which may follow a display name in brackets.
+        let handle = lower.rsplit_once("(@").map_or(lower.as_str(), |(_, h)| h.trim_end_matches(')'));
+        if let Some((handle, server)) =
+            handle.strip_prefix('@').and_then(|h| h.split_once('@').or_else(|| h.split_once(':')))
+            && (a_role(handle)
+                || handle == "press"
+                || handle.len() >= 4 && server.split('.').rev().nth(1) == Some(handle))
         {
+            return Some(author.to_string());
+        }
+        // "Vantora HR Connect", "People Ops Update", "@corvane-comms", "@hr-announcements": a team's
+        // name among the words of a channel's name. Not a forum's "Pinecrest · HR" department tag,
+        // nor a person's handle ("hr_lady_99", "NotHRJustBored").
+        if !author.contains(['·', '|', '(']) && self.names_a_team_channel(author) {
             return Some(author.to_string());
         }
         // "Orrin People Team": the role after a plain name.
@@ -791,6 +844,34 @@ impl Lexicon {
             return self.speaks_for(&spaced).map(|_| author.to_string());
         }
         None
+    }
+
+    /// Whether a channel's or an integration's name holds a team's name among words that name a
+    /// channel ("Connect", "announcements") or the organisation (a capitalised word, or one word of a
+    /// handle: "corvane-comms"). "HR" alone needs such company, as people put it in their own handles.
+    fn names_a_team_channel(&self, author: &str) -> bool {
+        let words: Vec<&str> =
+            author.split(|c: char| !c.is_alphanumeric() && c != '&').filter(|w| !w.is_empty()).collect();
+        if words.is_empty() || words.len() > 5 || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
+            return false;
+        }
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        (0..lower.len()).any(|start| {
+            (start + 1..=lower.len()).any(|end| {
+                let team = lower[start..end].join(" ");
+                let strong = self.org_channel_teams.contains(team.as_str());
+                let others: Vec<usize> = (0..lower.len()).filter(|k| *k < start || *k >= end).collect();
+                let lowercase_others = others
+                    .iter()
+                    .filter(|&&k| {
+                        !words[k].starts_with(char::is_uppercase) && !self.org_channel_words.contains(lower[k].as_str())
+                    })
+                    .count();
+                strong
+                    && !others.is_empty()
+                    && (lowercase_others == 0 || team != "hr" && lowercase_others == 1 && others.len() == 1)
+            })
+        })
     }
 
     /// Whether `host` is a social network, whose posts do not back a claim.
@@ -869,6 +950,24 @@ mod tests {
             ("u/VantorPeopleTeam", Some("u/VantorPeopleTeam")),
             ("u/NotHRJustBored", None),
             ("AcmeHR", Some("AcmeHR")),
+            // Verified marks, square brackets, a tag after a dash, a rep by the body's initials, a
+            // body's account with its initials, a Matrix handle and a team's channel.
+            ("CWA Telvara Branch ✔", Some("CWA Telvara Branch")),
+            ("Rae [Union Organiser • GMLU]", Some("Rae (Union Organiser • GMLU)")),
+            ("Cllr Amy Roper [Councillor]", Some("Cllr Amy Roper (Councillor)")),
+            ("Jo Marsh – Kettleby Steward", Some("Jo Marsh – Kettleby Steward")),
+            ("Kev GMLU Rep", Some("Kev GMLU Rep")),
+            ("Quillbrook Unit (MWG)", Some("Quillbrook Unit (MWG)")),
+            ("RDSU Press (@press:rdsu.example)", Some("RDSU Press (@press:rdsu.example)")),
+            ("Vantora HR Connect", Some("Vantora HR Connect")),
+            ("People Ops Update APP", Some("People Ops Update")),
+            ("@corvane-comms BOT", Some("@corvane-comms")),
+            ("@hr-announcements BOT", Some("@hr-announcements")),
+            ("hr_lady_99", None),
+            ("hr throwaway", None),
+            ("Ben - Sales", None),
+            ("Kira [she/her]", None),
+            ("Curtis Mbatha · Branch Manager (former), Brightwater Bancorp", None),
         ] {
             assert_eq!(lex.speaks_for(author).as_deref(), speaks, "{author}");
         }

@@ -1230,7 +1230,17 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             .author
             .as_deref()
             .and_then(|a| {
-                lex.speaks_for(a).or_else(|| ctx.company.clone().filter(|company| company_handle(a, company)))
+                lex.speaks_for(a).or_else(|| {
+                    // The company detection may take a poster's own name, heading their post, for a
+                    // company ("Akiko Sunder @akikosunder…"): a company others write about, outside
+                    // the lines that name accounts ("↪ Quoting Ingrid Vale @ingridvale…"), is one.
+                    ctx.company.clone().filter(|company| {
+                        company_handle(a, company)
+                            && thread.messages.iter().filter(|m| m.author.as_deref() != Some(a)).any(|m| {
+                                m.text.lines().any(|line| line.contains(company.as_str()) && !line.contains('@'))
+                            })
+                    })
+                })
             })
             .or_else(|| crate::core::hygiene::posted_on_behalf_of(&message.text).map(str::to_string));
         if let Some(organisation) = organisation {
@@ -1242,11 +1252,61 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     out
 }
 
-/// "@nerada.bsky.social" in a thread about Nerada Health: the company's own account.
+/// "@nerada.bsky.social" in a thread about Nerada Health: the company's own account. So is one
+/// whose display name is the company's ("Fennick Air @FennickAir", "Quillstack @quillstack.example"),
+/// perhaps with a word an official account adds ("Brightmoor Logistics Response", "@KestrelPeakHQ",
+/// "@SolstrandMedia").
 fn company_handle(author: &str, company: &str) -> bool {
-    let Some(handle) = author.strip_prefix('@').and_then(|h| h.split(['.', '@']).next()) else { return false };
     let first = company.split_whitespace().next().unwrap_or_default();
-    handle.len() >= 4 && first.eq_ignore_ascii_case(handle)
+    if let Some(handle) = author.strip_prefix('@').and_then(|h| h.split(['.', '@']).next())
+        && handle.len() >= 4
+        && first.eq_ignore_ascii_case(handle)
+    {
+        return true;
+    }
+    let author = author.trim().trim_end_matches(['✔', '✓', '\u{fe0f}', ' ']);
+    let (display, handle) = match author.split_once(" @").or_else(|| author.split_once(" (@")) {
+        Some((display, handle)) => (display.trim_end_matches(['✔', '✓', ' ']), Some(handle)),
+        None if author.starts_with('@') => ("", Some(&author[1..])),
+        None => (author, None),
+    };
+    let handle = handle.map(|h| h.split(['@', ':', '.', ')', ' ']).next().unwrap_or_default());
+    let company_words: Vec<String> = company.split_whitespace().map(str::to_lowercase).collect();
+    let names_the_company = |words: Vec<String>| {
+        first.len() >= 4
+            && words.first() == company_words.first()
+            && words.len() <= company_words.len() + 1
+            && words.iter().skip(1).all(|w| company_words.contains(w) || OFFICIAL_ACCOUNT_WORDS.contains(&w.as_str()))
+    };
+    // A display name alone could be a person the company detection took for one ("Dana Ferreira ·
+    // 1st" heading her own post), so it needs a word only an organisation's account adds.
+    let display_words: Vec<String> = display.split_whitespace().map(str::to_lowercase).collect();
+    let adds_a_word =
+        display_words.iter().any(|w| OFFICIAL_ACCOUNT_WORDS.contains(&w.as_str()) && !company_words.contains(w));
+    let joined: String = company_words.concat();
+    adds_a_word && names_the_company(display_words)
+        || handle.is_some_and(|h| {
+            !h.contains(['_', '-'])
+                && (names_the_company(camel_words(h)) || h.len() >= 4 && h.eq_ignore_ascii_case(&joined))
+        })
+}
+
+/// Words an organisation's own account adds to its name.
+const OFFICIAL_ACCOUNT_WORDS: &[&str] = &["hq", "official", "response", "newsroom", "news", "media", "team", "inc"];
+
+/// "KestrelPeakHQ" → "kestrel", "peak", "hq": a handle's words, where its capitals start them.
+fn camel_words(handle: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut previous: Option<char> = None;
+    for c in handle.chars() {
+        let starts = c.is_uppercase() && previous.is_some_and(|p| p.is_lowercase());
+        match words.last_mut() {
+            Some(word) if !starts => word.extend(c.to_lowercase()),
+            _ => words.push(c.to_lowercase().collect()),
+        }
+        previous = Some(c);
+    }
+    words
 }
 
 /// "Severance is eight weeks of base pay", "We will pay everyone affected through May 15", posted
@@ -1268,6 +1328,12 @@ fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
         || tokens.bare.iter().any(|w| NUMBER_WORDS.contains(w.as_str()));
     let our_plan = reasons == &[SpeculativeReason::Prediction] && !scorer::evaluates(&tokens) && names_its_plan;
     let plain = reasons == &[SpeculativeReason::Unsourced] || our_plan;
+    // "We are making changes to how engineering is organised", "We don't have anything on record
+    // about specific sites yet": what the organisation says of what it does is on record however
+    // little it names, where "We're grateful for their work" is its view.
+    let says_what_we_do =
+        tokens.bare.first().is_some_and(|w| matches!(w.as_str(), "we" | "we're" | "we've" | "we'll" | "our"))
+            && !scorer::evaluates(&tokens);
     // "Today I shared with our teams that …", "Today I'm sharing a decision that affects 96 of our
     // colleagues": an officer announcing speaks for the company.
     let own_view = says_unquoted(&tokens, &SINGULAR_FIRST_PERSON)
@@ -1275,7 +1341,7 @@ fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
             .bare
             .iter()
             .any(|w| lex.say_verbs.contains(w.as_str()) || matches!(w.as_str(), "shared" | "sharing"));
-    if plain && !own_view && reads_as_reporting(&tokens, lex) {
+    if plain && !own_view && (says_what_we_do || reads_as_reporting(&tokens, lex)) {
         claim.verdict = Verdict::sourced(
             SourcedReason::Official,
             Source { name: organisation.to_string(), kind: SourceKind::Official, url: None },
