@@ -1028,6 +1028,13 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_))) {
                 attr = page_citation(&tokens, lex).or_else(|| attribution::cited_outlet(&tokens, &text, lex)).or(attr);
             }
+            // A record named as the subject of what it shows outranks a speaker found inside its
+            // name ("Kestrel's") or its clause ("they filed").
+            if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_)))
+                && let Some(record) = cited_record(&tokens)
+            {
+                attr = Some(record);
+            }
             // A page shared earlier in the thread backs the lines of a reply that point back at it
             // and tell what it says, not the rest of the reply ("The AI bit is for the press release.").
             let points_here = || {
@@ -1583,6 +1590,67 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
     };
     Some(Attribution { speaker, frame, frame_span })
 }
+
+/// "Kestrel's 2024 annual report lists the closure", "their Q4 report showed revenue down 18%", "the
+/// 10-Q they filed last month already lists a $14M charge", "the firm's own transparency report says
+/// …": a record others can look up, named as the subject of what it shows, is what a thread's
+/// poster cites. Not the poster's own papers ("my contract says"), nor an internal note ("the memo
+/// says"), which is only their word.
+fn cited_record(tokens: &Tokens<'_>) -> Option<Attribution> {
+    let n = tokens.len();
+    let bare = |k: usize| tokens.bare[k].as_str();
+    let mut k = 0;
+    while k < n.min(3) && matches!(bare(k), "also" | "and" | "but" | "plus" | "yes" | "fwiw" | "btw" | "actually") {
+        k += 1;
+    }
+    let start = k;
+    // Whose record: "the", "their", "its", or a name ending in "'s".
+    if k < n && matches!(bare(k), "the" | "their" | "its" | "this" | "that") {
+        k += 1;
+    } else {
+        while k < n && k - start < 4 && tokens.capitalized(k) && !tokens.quoted[k] {
+            let word = tokens.orig[k].trim_end_matches(|c: char| !c.is_alphanumeric());
+            k += 1;
+            if word.ends_with("'s") || word.ends_with("’s") {
+                break;
+            }
+        }
+        let word = tokens.orig[k.saturating_sub(1)].trim_end_matches(|c: char| !c.is_alphanumeric());
+        if k == start || !(word.ends_with("'s") || word.ends_with("’s")) {
+            return None;
+        }
+    }
+    // What kind of record, after up to four words that say which ("2024 annual", "Q4", "own
+    // transparency", "January labour").
+    let noun = (k..n.min(k + 5)).find(|&j| RECORD_NOUNS.contains(bare(j)))?;
+    if (k..noun).any(|j| tokens.quoted[j] || FIRST_PERSON.contains(bare(j))) {
+        return None;
+    }
+    // What it shows, perhaps after a clause about it ("they filed last month already").
+    let verb = (noun + 1..n.min(noun + 7)).find(|&j| RECORD_VERBS.contains(bare(j)))?;
+    if (noun + 1..verb).any(|j| tokens.quoted[j] || matches!(bare(j), "i" | "my" | "me" | "says" | "said")) {
+        return None;
+    }
+    let written = tokens.orig[start..=noun].join(" ");
+    Some(Attribution {
+        speaker: Speaker::Document(written.trim_matches(|c: char| !c.is_alphanumeric()).to_string()),
+        frame: Frame::Statement,
+        frame_span: tokens::Span { start: 0, end: verb + 1 },
+    })
+}
+
+/// Records a thread's poster may cite by name.
+static RECORD_NOUNS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "report", "survey", "filing", "10-k", "10-q", "8-k", "s-1", "audit", "study", "dataset", "prospectus", "disclosure",
+    "proxy", "index", "deck", "minutes", "census",
+]);
+
+/// What such a record does with what it holds.
+static RECORD_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "lists", "listed", "shows", "showed", "says", "said", "puts", "put", "found", "finds", "includes", "included",
+    "counts", "counted", "estimates", "estimated", "reports", "reported", "notes", "noted", "mentions", "mentioned",
+    "cites", "cited", "names", "named", "gives", "projects", "projected", "has", "had",
+]);
 
 /// "The notice gives \"technological change\" as the reason", "The PDF lists 318 employees", "The
 /// Tarrow notice gives …": a public record a thread has been passing round, named by what it is,
