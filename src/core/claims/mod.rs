@@ -1090,7 +1090,9 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         // Whether the message has said a publication carries the story it links ("Ledgerline has the
         // memo."): its plain reporting after that retells the page.
         let mut carried = false;
-        let cleaned = break_after_links(&without_link_labels(&lex.hygiene.clean(&message.text, Kind::Message).text()));
+        let bot_headline = news_bot_headline(&message.text);
+        let text = bot_headline.as_deref().unwrap_or(&message.text);
+        let cleaned = break_after_links(&without_link_labels(&lex.hygiene.clean(text, Kind::Message).text()));
         let cleaned = break_lowercase_sentences(&cleaned, lex).into_owned();
         // A link written into the text backs what comes before it, not the remarks after it.
         let last_url = urls_in(&cleaned).last().and_then(|u| cleaned.rfind(u.as_str()).map(|at| at + u.len()));
@@ -1878,6 +1880,57 @@ fn quote_part(text: &str) -> bool {
 fn is_link_label(line: &str) -> bool {
     let line = line.trim();
     line.ends_with(['·', '|', '—', '–']) && line.split_whitespace().count() <= 6
+}
+
+/// "📰 **Stormgale Studios cuts 85 QA testers** | Pixel Ledger", "New item in feed 'Industry News':
+/// Vantora Health to move coding to AI" over its link and nothing under it: a news bot's post of a
+/// headline alone, set off as bots set it. It comes back as a person would share it, the headline over
+/// its link, so the link backs the headline as it backs theirs.
+fn news_bot_headline(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let is_url = |l: &str| l.starts_with("https://") || l.starts_with("http://") || l.starts_with("<http");
+    // A work app's name, its sign-off and a single word ("Workflows", "Posted via Workflows").
+    let chrome = |l: &str| {
+        l.split_whitespace().count() == 1 || l.starts_with("Posted via") || l.contains(" APP ") || l.ends_with(" APP")
+    };
+    let url_at = lines.iter().position(|l| is_url(l))?;
+    if lines[url_at + 1..].iter().any(|l| !chrome(l)) || lines[url_at].contains(char::is_whitespace) {
+        return None;
+    }
+    let heads: Vec<&str> = lines[..url_at].iter().copied().filter(|l| !chrome(l)).collect();
+    let [head] = heads[..] else { return None };
+    let lower = head.to_lowercase();
+    let fed = ["new item in feed", "new rss item", "new post in", "new article in"].iter().any(|p| lower.starts_with(p));
+    let marked = fed || head.contains("**") || head.starts_with(['*', '📰', '🗞', '🔗', '⚡', '🆕']);
+    if !marked || head.trim_end_matches(['*', '_']).ends_with(['.', '!', '?']) {
+        return None;
+    }
+    let mut headline = if fed { head.split_once(": ").map_or(head, |(_, rest)| rest) } else { head };
+    headline = headline.trim_start_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '"' | '“' | '*'));
+    // "**Brackwater Echo** | Brightmoor: …": the outlet set in bold before the headline.
+    if let Some((outlet, rest)) = headline.split_once(" | ")
+        && outlet.starts_with("**")
+        && outlet.ends_with("**")
+        && outlet.split_whitespace().count() <= 4
+    {
+        headline = rest;
+    }
+    // "… | Pixel Ledger", "… - Valley Courier": the outlet after it.
+    for separator in [" | ", " — ", " – ", " - "] {
+        if let Some((rest, outlet)) = headline.rsplit_once(separator)
+            && (1..=5).contains(&outlet.split_whitespace().count())
+            && outlet.split_whitespace().all(|w| w.starts_with(|c: char| c.is_uppercase() || c == '*'))
+        {
+            headline = rest;
+            break;
+        }
+    }
+    let headline = headline.trim().trim_matches(['*', '_']).trim();
+    let headline = match (headline.chars().next(), headline.chars().last()) {
+        (Some('\'' | '"' | '“'), Some('\'' | '"' | '”')) if headline.len() > 2 => headline[1..headline.len() - 1].trim(),
+        _ => headline,
+    };
+    (headline.split_whitespace().count() >= 4).then(|| format!("{headline}\n{}", lines[url_at]))
 }
 
 /// A headline shared as a message's first line: no full stop, several words.
