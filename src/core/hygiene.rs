@@ -808,7 +808,10 @@ impl Hygiene {
         let mut opening = message.lines().filter(|l| !l.trim().is_empty()).map(str::trim);
         let first = opening.next().unwrap_or_default();
         // A work app names itself on the first line ("Workflows") and the announcement on the next.
-        let second = opening.next().filter(|_| !first.contains(char::is_whitespace) && !first.contains(':'));
+        // So does a forwarded post ("Forwarded from Brenmoor Colleague Updates", then "A message from
+        // our COO, …").
+        let forwarded = first.to_lowercase().starts_with("forwarded");
+        let second = opening.next().filter(|_| forwarded || !first.contains(char::is_whitespace) && !first.contains(':'));
         if [Some(first), second]
             .into_iter()
             .flatten()

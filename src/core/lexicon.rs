@@ -758,12 +758,15 @@ impl Lexicon {
         {
             return Some(author.to_string());
         }
-        // "Kev GMLU Rep": a rep named by the body's initials.
-        if let [.., body, rep] = author.split_whitespace().collect::<Vec<_>>()[..]
+        // "Kev GMLU Rep", "FWU Marrowby Rep": a rep named with the body's initials.
+        if let [rest @ .., rep] = &author.split_whitespace().collect::<Vec<_>>()[..]
             && self.org_account_reps.contains(rep.to_lowercase().as_str())
-            && body.len() >= 2
-            && body.chars().all(|c| c.is_ascii_uppercase())
+            && rest.iter().any(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
         {
+            return Some(author.to_string());
+        }
+        // "Office of Cllr Peter Mensah · Public agency": an office speaks for its holder.
+        if lower.starts_with("office of ") {
             return Some(author.to_string());
         }
         // "Quillbrook Unit (MWG)": a body's own account with its initials in brackets.
@@ -968,6 +971,10 @@ mod tests {
             ("Ben - Sales", None),
             ("Kira [she/her]", None),
             ("Curtis Mbatha · Branch Manager (former), Brightwater Bancorp", None),
+            ("FWU Marrowby Rep", Some("FWU Marrowby Rep")),
+            ("Sunita Rao (Works Council)", Some("Sunita Rao (Works Council)")),
+            ("Pellham Staff Association", Some("Pellham Staff Association")),
+            ("hr-notify Bot", Some("hr-notify Bot")),
         ] {
             assert_eq!(lex.speaks_for(author).as_deref(), speaks, "{author}");
         }

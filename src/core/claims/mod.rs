@@ -1251,7 +1251,8 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                     })
                 })
             })
-            .or_else(|| crate::core::hygiene::posted_on_behalf_of(&message.text).map(str::to_string));
+            .or_else(|| crate::core::hygiene::posted_on_behalf_of(&message.text).map(str::to_string))
+            .or_else(|| marks_itself_official(&message.text).then(|| message.author.clone()).flatten());
         if let Some(organisation) = organisation {
             for claim in &mut out[message_start..] {
                 speak_for(claim, &organisation, lex);
@@ -1290,14 +1291,29 @@ fn company_handle(author: &str, company: &str) -> bool {
     // A display name alone could be a person the company detection took for one ("Dana Ferreira ·
     // 1st" heading her own post), so it needs a word only an organisation's account adds.
     let display_words: Vec<String> = display.split_whitespace().map(str::to_lowercase).collect();
-    let adds_a_word =
-        display_words.iter().any(|w| OFFICIAL_ACCOUNT_WORDS.contains(&w.as_str()) && !company_words.contains(w));
+    // A platform's verified mark vouches for the name as such a word does ("Quillmark Bank ✓").
+    let adds_a_word = author.contains(['✔', '✓'])
+        || display_words.iter().any(|w| OFFICIAL_ACCOUNT_WORDS.contains(&w.as_str()) && !company_words.contains(w));
     let joined: String = company_words.concat();
     adds_a_word && names_the_company(display_words)
         || handle.is_some_and(|h| {
             !h.contains(['_', '-'])
                 && (names_the_company(camel_words(h)) || h.len() >= 4 && h.eq_ignore_ascii_case(&joined))
         })
+}
+
+/// "Halvorsen_Freight · Official · 5h", "KellwynTalent · Official - Kellwyn Talent Team", "✔ Verified
+/// Company Representative", a company page's "Company · Insurance · 48,210 followers", "**[Official]
+/// Update on …**": a post whose opening lines, as the platform shows them, say the account is an
+/// organisation's own.
+fn marks_itself_official(text: &str) -> bool {
+    text.lines().filter(|l| !l.trim().is_empty()).take(3).any(|line| {
+        let line = line.trim().trim_start_matches(['*', '_', ' ']);
+        line.contains("· Official")
+            || line.contains("Verified Company Representative")
+            || line.starts_with("[Official]")
+            || line.starts_with("Company · ") && line.contains("followers")
+    })
 }
 
 /// Words an organisation's own account adds to its name.
