@@ -1316,6 +1316,25 @@ fn marks_itself_official(text: &str) -> bool {
     })
 }
 
+/// "Statement from Harrowgate Logistics - Pellbridge Fulfilment Centre", "Ferrimont Insurance ✓",
+/// "Thank 31 · Reply": a heading, a name or a platform's line set over or under what an account
+/// posts, which states nothing on its behalf: no closing punctuation, and every word capitalised but
+/// the small ones and no figure, or the platform's " · " between its parts.
+fn is_header_line(text: &str) -> bool {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', '"', '”']) {
+        return false;
+    }
+    const SMALL: &[&str] = &["from", "of", "the", "and", "for", "to", "on", "at", "in", "a", "an", "&"];
+    text.contains(" · ")
+        || text.split_whitespace().count() <= 10
+            // "New York | 140 | 96": a table's row states its figures.
+            && !text.contains(|c: char| c.is_ascii_digit())
+            && text.split_whitespace().all(|w| {
+                !w.starts_with(char::is_lowercase) || SMALL.contains(&w) || !w.chars().any(char::is_alphabetic)
+            })
+}
+
 /// Words an organisation's own account adds to its name.
 const OFFICIAL_ACCOUNT_WORDS: &[&str] = &["hq", "official", "response", "newsroom", "news", "media", "team", "inc"];
 
@@ -1340,6 +1359,9 @@ fn camel_words(handle: &str) -> Vec<String> {
 /// is exactly what matters") keeps its own label.
 fn speak_for(claim: &mut Claim, organisation: &str, lex: &Lexicon) {
     let Verdict::Speculative { reasons, .. } = &claim.verdict else { return };
+    if is_header_line(&claim.text) {
+        return;
+    }
     let tokens = Tokens::new(&claim.text, lex);
     // "We will pay everyone through May 15", "Work will move to the Harrowgate hub over the
     // following months": an organisation's own account telling its plan states it on record, where
@@ -1753,7 +1775,7 @@ fn pasted_verdict(tokens: &Tokens<'_>, verdict: Verdict, company: Option<&str>) 
             | SpeculativeReason::Conditional
             | SpeculativeReason::Opinion
     )));
-    if !own_lines || says_unquoted(tokens, &SINGULAR_FIRST_PERSON) {
+    if !own_lines || says_unquoted(tokens, &SINGULAR_FIRST_PERSON) || is_header_line(&tokens.orig.join(" ")) {
         return verdict;
     }
     let name = company.unwrap_or("the company").to_string();
