@@ -727,6 +727,14 @@ impl Lexicon {
         let bracketed =
             author.strip_suffix(']').and_then(|s| s.rsplit_once('[')).map(|(name, tag)| format!("{name}({tag})"));
         let author = bracketed.as_deref().unwrap_or(author);
+        // "AWLW Local 88 @awlw88.union.example": a social display name, then its handle; either may
+        // say whom the account speaks for.
+        if let Some((display, handle)) = author.split_once(" @")
+            && !display.trim().is_empty()
+        {
+            let display = display.trim().trim_end_matches(['✔', '✓', '\u{fe0f}', ' ']);
+            return self.speaks_for(display).or_else(|| self.speaks_for(&format!("@{handle}"))).map(|_| author.to_string());
+        }
         let lower = author.to_lowercase();
         let words = |s: &str| -> Vec<String> {
             s.split(|c: char| !c.is_alphanumeric() && c != '&')
@@ -762,6 +770,13 @@ impl Lexicon {
         if let [rest @ .., rep] = &author.split_whitespace().collect::<Vec<_>>()[..]
             && self.org_account_reps.contains(rep.to_lowercase().as_str())
             && rest.iter().any(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            return Some(author.to_string());
+        }
+        // "URW Local 77": a union's local, numbered.
+        if let [.., local, number] = &author.split_whitespace().collect::<Vec<_>>()[..]
+            && local.eq_ignore_ascii_case("local")
+            && number.chars().all(|c| c.is_ascii_digit())
         {
             return Some(author.to_string());
         }
@@ -975,6 +990,9 @@ mod tests {
             ("Sunita Rao (Works Council)", Some("Sunita Rao (Works Council)")),
             ("Pellham Staff Association", Some("Pellham Staff Association")),
             ("hr-notify Bot", Some("hr-notify Bot")),
+            ("AWLW Local 88 @awlw88.union.example", Some("AWLW Local 88 @awlw88.union.example")),
+            ("Akiko Sunder @akikosunder.bsky.example", None),
+            ("URW Local 77", Some("URW Local 77")),
         ] {
             assert_eq!(lex.speaks_for(author).as_deref(), speaks, "{author}");
         }
