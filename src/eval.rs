@@ -200,9 +200,23 @@ pub const CORPUS_WORLD29D: &str = include_str!("../eval/corpus-world29d.jsonl");
 pub const CORPUS_WORLD30A: &str = include_str!("../eval/corpus-world30a.jsonl");
 pub const CORPUS_WORLD30B: &str = include_str!("../eval/corpus-world30b.jsonl");
 pub const CORPUS_WORLD30C: &str = include_str!("../eval/corpus-world30c.jsonl");
+/// The fourteenth round (2026-12-07, fifth session), written blind and scored before tuning: team
+/// chat with work apps, bots and pasted emails; Reddit, Hacker News, Blind, Glassdoor and social
+/// pages with company accounts; WhatsApp, Telegram, Signal, Matrix and union channels; every article
+/// style.
+pub const CORPUS_WORLD31A: &str = include_str!("../eval/corpus-world31a.jsonl");
+pub const CORPUS_WORLD31B: &str = include_str!("../eval/corpus-world31b.jsonl");
+pub const CORPUS_WORLD31C: &str = include_str!("../eval/corpus-world31c.jsonl");
+pub const CORPUS_WORLD31D: &str = include_str!("../eval/corpus-world31d.jsonl");
+/// The fifteenth round (same session), written blind while the fourteenth round's rules were made
+/// and scored with them before any tuning on it: team chat; community and worker group chats;
+/// forums and social pages.
+pub const CORPUS_WORLD32A: &str = include_str!("../eval/corpus-world32a.jsonl");
+pub const CORPUS_WORLD32B: &str = include_str!("../eval/corpus-world32b.jsonl");
+pub const CORPUS_WORLD32C: &str = include_str!("../eval/corpus-world32c.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 78] = [
+const CORPORA: [&str; 85] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -281,6 +295,13 @@ const CORPORA: [&str; 78] = [
     CORPUS_WORLD30A,
     CORPUS_WORLD30B,
     CORPUS_WORLD30C,
+    CORPUS_WORLD31A,
+    CORPUS_WORLD31B,
+    CORPUS_WORLD31C,
+    CORPUS_WORLD31D,
+    CORPUS_WORLD32A,
+    CORPUS_WORLD32B,
+    CORPUS_WORLD32C,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

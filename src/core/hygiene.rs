@@ -811,7 +811,8 @@ impl Hygiene {
         // So does a forwarded post ("Forwarded from Brenmoor Colleague Updates", then "A message from
         // our COO, …").
         let forwarded = first.to_lowercase().starts_with("forwarded");
-        let second = opening.next().filter(|_| forwarded || !first.contains(char::is_whitespace) && !first.contains(':'));
+        let second =
+            opening.next().filter(|_| forwarded || !first.contains(char::is_whitespace) && !first.contains(':'));
         if [Some(first), second]
             .into_iter()
             .flatten()

@@ -733,7 +733,10 @@ impl Lexicon {
             && !display.trim().is_empty()
         {
             let display = display.trim().trim_end_matches(['✔', '✓', '\u{fe0f}', ' ']);
-            return self.speaks_for(display).or_else(|| self.speaks_for(&format!("@{handle}"))).map(|_| author.to_string());
+            return self
+                .speaks_for(display)
+                .or_else(|| self.speaks_for(&format!("@{handle}")))
+                .map(|_| author.to_string());
         }
         let lower = author.to_lowercase();
         let words = |s: &str| -> Vec<String> {

@@ -1681,15 +1681,58 @@ fn cited_record(tokens: &Tokens<'_>) -> Option<Attribution> {
 
 /// Records a thread's poster may cite by name.
 static RECORD_NOUNS: crate::core::text::Words = crate::core::text::Words::new(&[
-    "report", "survey", "filing", "10-k", "10-q", "8-k", "s-1", "audit", "study", "dataset", "prospectus", "disclosure",
-    "proxy", "index", "deck", "minutes", "census",
+    "report",
+    "survey",
+    "filing",
+    "10-k",
+    "10-q",
+    "8-k",
+    "s-1",
+    "audit",
+    "study",
+    "dataset",
+    "prospectus",
+    "disclosure",
+    "proxy",
+    "index",
+    "deck",
+    "minutes",
+    "census",
 ]);
 
 /// What such a record does with what it holds.
 static RECORD_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
-    "lists", "listed", "shows", "showed", "says", "said", "puts", "put", "found", "finds", "includes", "included",
-    "counts", "counted", "estimates", "estimated", "reports", "reported", "notes", "noted", "mentions", "mentioned",
-    "cites", "cited", "names", "named", "gives", "projects", "projected", "has", "had",
+    "lists",
+    "listed",
+    "shows",
+    "showed",
+    "says",
+    "said",
+    "puts",
+    "put",
+    "found",
+    "finds",
+    "includes",
+    "included",
+    "counts",
+    "counted",
+    "estimates",
+    "estimated",
+    "reports",
+    "reported",
+    "notes",
+    "noted",
+    "mentions",
+    "mentioned",
+    "cites",
+    "cited",
+    "names",
+    "named",
+    "gives",
+    "projects",
+    "projected",
+    "has",
+    "had",
 ]);
 
 /// "The notice gives \"technological change\" as the reason", "The PDF lists 318 employees", "The
@@ -1938,7 +1981,8 @@ fn news_bot_headline(text: &str) -> Option<String> {
     let heads: Vec<&str> = lines[..url_at].iter().copied().filter(|l| !chrome(l)).collect();
     let [head] = heads[..] else { return None };
     let lower = head.to_lowercase();
-    let fed = ["new item in feed", "new rss item", "new post in", "new article in"].iter().any(|p| lower.starts_with(p));
+    let fed =
+        ["new item in feed", "new rss item", "new post in", "new article in"].iter().any(|p| lower.starts_with(p));
     let marked = fed || head.contains("**") || head.starts_with(['*', '📰', '🗞', '🔗', '⚡', '🆕']);
     if !marked || head.trim_end_matches(['*', '_']).ends_with(['.', '!', '?']) {
         return None;
@@ -1965,7 +2009,9 @@ fn news_bot_headline(text: &str) -> Option<String> {
     }
     let headline = headline.trim().trim_matches(['*', '_']).trim();
     let headline = match (headline.chars().next(), headline.chars().last()) {
-        (Some('\'' | '"' | '“'), Some('\'' | '"' | '”')) if headline.len() > 2 => headline[1..headline.len() - 1].trim(),
+        (Some('\'' | '"' | '“'), Some('\'' | '"' | '”')) if headline.len() > 2 => {
+            headline[1..headline.len() - 1].trim()
+        }
         _ => headline,
     };
     (headline.split_whitespace().count() >= 4).then(|| format!("{headline}\n{}", lines[url_at]))
