@@ -45,6 +45,7 @@ struct HygieneFile {
     paste_not_official: String,
     email_header: String,
     statement_label: String,
+    self_introduction: String,
     profile_card: String,
     submission_credit: String,
     show_intro: Vec<String>,
@@ -102,6 +103,7 @@ pub struct Hygiene {
     paste_not_official: Regex,
     email_header: Regex,
     statement_label: Regex,
+    self_introduction: Regex,
     unvouched_paste: Regex,
     /// The first line of an author's card above a copied post ("Derek Vann • 2nd").
     profile_card: Regex,
@@ -288,6 +290,7 @@ impl Hygiene {
             paste_not_official: compile("paste_not_official", &ci(&file.paste_not_official))?,
             email_header: compile("email_header", &ci(&file.email_header))?,
             statement_label: compile("statement_label", &ci(&file.statement_label))?,
+            self_introduction: compile("self_introduction", &ci(&file.self_introduction))?,
             profile_card: compile("profile_card", &file.profile_card)?,
             submission_credit: compile("submission_credit", &ci(&file.submission_credit))?,
             show_intro: regex::RegexSet::new(file.show_intro.iter().map(|p| ci(p)))
@@ -886,6 +889,21 @@ impl Hygiene {
             }
         }
         spans
+    }
+
+    /// Whom a message's poster says, as it opens, they speak for ("Lou here from CWA", "Oskar Held
+    /// here, CEO of Tessary"): the words after "here" or "from", for the lexicon to judge.
+    pub fn self_introduced<'m>(&self, message: &'m str) -> Option<&'m str> {
+        let first = message.lines().find(|l| !l.trim().is_empty())?.trim();
+        let caps = self.self_introduction.captures(first)?;
+        // "Heard from a director …" and "CFP here, not your CFP" introduce nobody.
+        let name = caps.name("name")?.as_str().to_lowercase();
+        if matches!(name.as_str(), "heard" | "got" | "came" | "back" | "straight" | "word" | "news" | "just" | "fresh")
+        {
+            return None;
+        }
+        let tag = caps.name("here").or_else(|| caps.name("from"))?.as_str();
+        (!tag.starts_with("not ")).then_some(tag)
     }
 
     /// Where a pasted email runs: from a "From:" line with another header line ("Sent:", "To:",

@@ -315,6 +315,7 @@ struct AttributionFile {
     org_channel_teams: Vec<String>,
     org_channel_words: Vec<String>,
     org_account_own_bodies: Vec<String>,
+    officer_titles: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -472,6 +473,8 @@ pub struct Lexicon {
     /// Bodies that name an account only as the last word of its name ("CWA Telvara Branch"), never
     /// in a tag ("Branch Manager").
     org_account_own_bodies: WordSet,
+    /// An officer's titles, as a poster introducing themself gives them ("CEO of Tessary").
+    officer_titles: Vec<String>,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -612,6 +615,7 @@ impl Lexicon {
             org_channel_teams: a.org_channel_teams.iter().map(|l| l.to_lowercase()).collect(),
             org_channel_words: set(a.org_channel_words),
             org_account_own_bodies: set(a.org_account_own_bodies),
+            officer_titles: a.officer_titles.iter().map(|t| t.to_lowercase()).collect(),
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,
@@ -823,7 +827,7 @@ impl Lexicon {
         // "@people@social.example": a team's handle on its organisation's own server, or the
         // organisation's own ("@halvix@social.halvix.example"); on Matrix, "@press:rdsu.example",
         // which may follow a display name in brackets.
-        let handle = lower.rsplit_once("(@").map_or(lower.as_str(), |(_, h)| h.trim_end_matches(')'));
+        let handle = lower.rsplit_once("(@").map_or(lower.clone(), |(_, h)| format!("@{}", h.trim_end_matches(')')));
         if let Some((handle, server)) =
             handle.strip_prefix('@').and_then(|h| h.split_once('@').or_else(|| h.split_once(':')))
             && (a_role(handle)
@@ -865,6 +869,29 @@ impl Lexicon {
             return self.speaks_for(&spaced).map(|_| author.to_string());
         }
         None
+    }
+
+    /// Whether the words a poster introduces themself with ("from CWA", "CEO of Tessary", "UWF
+    /// regional organiser", "from Halvorsen communications") make them the voice of an organisation:
+    /// a role, a body, an officer's title, or a union's initials.
+    pub fn introduces_a_spokesperson(&self, tag: &str) -> bool {
+        let words: Vec<String> = tag
+            .split(|c: char| !c.is_alphanumeric() && c != '&')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let joined = format!(" {} ", words.join(" "));
+        let initials = tag.split_whitespace().any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase())
+        });
+        initials
+            || words.iter().any(|w| {
+                self.org_account_bodies.contains(w.as_str())
+                    || self.org_account_reps.contains(w.as_str())
+                    || self.org_channel_teams.contains(w.as_str())
+            })
+            || self.officer_titles.iter().any(|t| joined.contains(&format!(" {t} ")))
     }
 
     /// Whether a channel's or an integration's name holds a team's name among words that name a
@@ -998,6 +1025,21 @@ mod tests {
             ("URW Local 77", Some("URW Local 77")),
         ] {
             assert_eq!(lex.speaks_for(author).as_deref(), speaks, "{author}");
+        }
+    }
+
+    #[test]
+    fn a_poster_introducing_themself_speaks_for_a_body_only_by_its_role() {
+        let lex = Lexicon::embedded();
+        for (tag, speaks) in [
+            ("from CWA", true),
+            ("CEO of Tessary", true),
+            ("UWF regional organiser", true),
+            ("from Halvorsen communications", true),
+            ("a longtime lurker", false),
+            ("from Ohio", false),
+        ] {
+            assert_eq!(lex.introduces_a_spokesperson(tag), speaks, "{tag}");
         }
     }
 

@@ -1252,7 +1252,13 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 })
             })
             .or_else(|| crate::core::hygiene::posted_on_behalf_of(&message.text).map(str::to_string))
-            .or_else(|| marks_itself_official(&message.text).then(|| message.author.clone()).flatten());
+            .or_else(|| marks_itself_official(&message.text).then(|| message.author.clone()).flatten())
+            .or_else(|| {
+                lex.hygiene
+                    .self_introduced(&message.text)
+                    .filter(|tag| lex.introduces_a_spokesperson(tag))
+                    .map(|tag| tag.trim_start_matches("from ").trim().to_string())
+            });
         if let Some(organisation) = organisation {
             for claim in &mut out[message_start..] {
                 speak_for(claim, &organisation, lex);
