@@ -316,6 +316,7 @@ struct AttributionFile {
     org_channel_words: Vec<String>,
     org_account_own_bodies: Vec<String>,
     officer_titles: Vec<String>,
+    not_body_initials: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -475,6 +476,8 @@ pub struct Lexicon {
     org_account_own_bodies: WordSet,
     /// An officer's titles, as a poster introducing themself gives them ("CEO of Tessary").
     officer_titles: Vec<String>,
+    /// Initials that name a place or a credential, not a body ("NYC", "CFP").
+    not_body_initials: WordSet,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -616,6 +619,7 @@ impl Lexicon {
             org_channel_words: set(a.org_channel_words),
             org_account_own_bodies: set(a.org_account_own_bodies),
             officer_titles: a.officer_titles.iter().map(|t| t.to_lowercase()).collect(),
+            not_body_initials: set(a.not_body_initials),
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,
@@ -881,10 +885,15 @@ impl Lexicon {
             .map(str::to_lowercase)
             .collect();
         let joined = format!(" {} ", words.join(" "));
-        let initials = tag.split_whitespace().any(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase())
-        });
+        // "from CWA": a body's initials, in a short tag, and not a place's or a credential's ("from
+        // NYC", "CFP here").
+        let initials = words.len() <= 3
+            && tag.split_whitespace().any(|w| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                (2..=6).contains(&w.len())
+                    && w.chars().all(|c| c.is_ascii_uppercase())
+                    && !self.not_body_initials.contains(w.to_lowercase().as_str())
+            });
         initials
             || words.iter().any(|w| {
                 self.org_account_bodies.contains(w.as_str())
@@ -1038,6 +1047,8 @@ mod tests {
             ("from Halvorsen communications", true),
             ("a longtime lurker", false),
             ("from Ohio", false),
+            ("from NYC", false),
+            ("from NYC, laid off last week after nine years", false),
         ] {
             assert_eq!(lex.introduces_a_spokesperson(tag), speaks, "{tag}");
         }
