@@ -1839,3 +1839,33 @@ fn a_forum_page_is_labelled_post_by_post() {
     assert!(containing(&claims, "Granger Road closure").verdict.is_sourced(), "{claims:#?}");
     assert!(!containing(&claims, "phone menus").verdict.is_sourced(), "{claims:#?}");
 }
+
+#[test]
+fn in_a_thread_an_organisations_word_posted_or_pasted_is_on_record_and_a_bots_headline_is_its_links() {
+    let claims = authored_thread(&[
+        ("Vantora HR Connect", "The Employee Assistance Program is available around the clock at 1-800-555-0142."),
+        (
+            "kendra",
+            "Forwarding what Lorna sent to all managers:\n\nFrom: Lorna Pettigrew <lp@vantora.example>\nSubject: \
+             Coding transition\n\nApproximately 310 coding positions will be eliminated between May and September.",
+        ),
+        ("Lou", "Hi all, Lou here from CWA. Members voted 96% to move to a formal ballot."),
+        (
+            "NewsHawk APP",
+            "📰 **Stormgale Studios cuts 85 QA testers, shifts to AI playtesting** | Pixel Ledger\nhttps://pixelledger.example/news/stormgale-qa",
+        ),
+        ("tomasz", "Kestrel's 2024 annual report lists the Ashgrove Vale closure under restructuring costs."),
+        ("hr_lady_99", "Severance is eight weeks of base pay."),
+        ("Sam", "Sam here from NYC. Severance is eight weeks of base pay."),
+    ]);
+    let reasons = |needle: &str| containing(&claims, needle).verdict.reason_names();
+    assert_eq!(reasons("Employee Assistance Program"), ["official"]);
+    assert_eq!(reasons("310 coding positions"), ["official"]);
+    assert_eq!(reasons("Members voted 96%"), ["official"]);
+    assert_eq!(reasons("Stormgale Studios cuts 85"), ["link"]);
+    assert_eq!(reasons("Kestrel's 2024 annual report"), ["document"]);
+    // A person's handle with "hr" in it, and a poster from a place, speak for themselves.
+    let unsourced: Vec<bool> =
+        claims.iter().filter(|c| c.text.starts_with("Severance")).map(|c| c.verdict.is_sourced()).collect();
+    assert_eq!(unsourced, [false, false]);
+}
