@@ -292,6 +292,8 @@ struct HedgesFile {
 #[derive(Deserialize)]
 struct AttributionFile {
     say_verbs: Vec<String>,
+    record_nouns: Vec<String>,
+    record_verbs: Vec<String>,
     belief_verbs: Vec<String>,
     hearsay_verbs: Vec<String>,
     source_prepositions: Vec<String>,
@@ -317,6 +319,7 @@ struct AttributionFile {
     org_account_own_bodies: Vec<String>,
     officer_titles: Vec<String>,
     not_body_initials: Vec<String>,
+    official_account_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -432,6 +435,10 @@ pub struct Lexicon {
     pub ambiguous_abbreviations: WordSet,
     pub sentence_openers: WordSet,
     pub say_verbs: WordSet,
+    /// Records a thread's poster may cite as the subject of what they show ("the 10-Q lists …").
+    pub record_nouns: WordSet,
+    /// What such a record does with what it holds ("lists", "shows", "puts").
+    pub record_verbs: WordSet,
     pub belief_verbs: WordSet,
     pub hearsay_verbs: WordSet,
     pub source_prepositions: PhraseSet,
@@ -478,6 +485,8 @@ pub struct Lexicon {
     officer_titles: Vec<String>,
     /// Initials that name a place or a credential, not a body ("NYC", "CFP").
     not_body_initials: WordSet,
+    /// Words an organisation's own account adds to its name ("Brightmoor Logistics Response").
+    pub official_account_words: WordSet,
     pub speakers: SpeakerLexicon,
     pub markers: MarkerLexicon,
     pub outlets: Vec<Outlet>,
@@ -589,6 +598,8 @@ impl Lexicon {
             ambiguous_abbreviations: set(lex.ambiguous_abbreviations),
             sentence_openers: set(lex.sentence_openers),
             say_verbs: set(a.say_verbs),
+            record_nouns: set(a.record_nouns),
+            record_verbs: set(a.record_verbs),
             belief_verbs: set(a.belief_verbs),
             hearsay_verbs: set(a.hearsay_verbs),
             source_prepositions: phrases("source_prepositions", &a.source_prepositions)?,
@@ -620,6 +631,7 @@ impl Lexicon {
             org_account_own_bodies: set(a.org_account_own_bodies),
             officer_titles: a.officer_titles.iter().map(|t| t.to_lowercase()).collect(),
             not_body_initials: set(a.not_body_initials),
+            official_account_words: set(a.official_account_words),
             speakers: SpeakerLexicon {
                 social: phrases("speakers.social", &s.social)?,
                 hearsay: phrases("speakers.hearsay", &s.hearsay)?,

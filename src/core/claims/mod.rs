@@ -1031,7 +1031,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             // A record named as the subject of what it shows outranks a speaker found inside its
             // name ("Kestrel's") or its clause ("they filed").
             if !attr.as_ref().is_some_and(|a| matches!(a.speaker, Speaker::Outlet(_) | Speaker::Document(_)))
-                && let Some(record) = cited_record(&tokens)
+                && let Some(record) = cited_record(&tokens, lex)
             {
                 attr = Some(record);
             }
@@ -1244,7 +1244,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                     // company ("Akiko Sunder @akikosunder…"): a company others write about, outside
                     // the lines that name accounts ("↪ Quoting Ingrid Vale @ingridvale…"), is one.
                     ctx.company.clone().filter(|company| {
-                        company_handle(a, company)
+                        company_handle(a, company, lex)
                             && thread.messages.iter().filter(|m| m.author.as_deref() != Some(a)).any(|m| {
                                 m.text.lines().any(|line| line.contains(company.as_str()) && !line.contains('@'))
                             })
@@ -1272,7 +1272,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
 /// whose display name is the company's ("Fennick Air @FennickAir", "Quillstack @quillstack.example"),
 /// perhaps with a word an official account adds ("Brightmoor Logistics Response", "@KestrelPeakHQ",
 /// "@SolstrandMedia").
-fn company_handle(author: &str, company: &str) -> bool {
+fn company_handle(author: &str, company: &str, lex: &Lexicon) -> bool {
     let first = company.split_whitespace().next().unwrap_or_default();
     if let Some(handle) = author.strip_prefix('@').and_then(|h| h.split(['.', '@']).next())
         && handle.len() >= 4
@@ -1292,14 +1292,17 @@ fn company_handle(author: &str, company: &str) -> bool {
         first.len() >= 4
             && words.first() == company_words.first()
             && words.len() <= company_words.len() + 1
-            && words.iter().skip(1).all(|w| company_words.contains(w) || OFFICIAL_ACCOUNT_WORDS.contains(&w.as_str()))
+            && words
+                .iter()
+                .skip(1)
+                .all(|w| company_words.contains(w) || lex.official_account_words.contains(w.as_str()))
     };
     // A display name alone could be a person the company detection took for one ("Dana Ferreira ·
     // 1st" heading her own post), so it needs a word only an organisation's account adds.
     let display_words: Vec<String> = display.split_whitespace().map(str::to_lowercase).collect();
     // A platform's verified mark vouches for the name as such a word does ("Quillmark Bank ✓").
     let adds_a_word = author.contains(['✔', '✓'])
-        || display_words.iter().any(|w| OFFICIAL_ACCOUNT_WORDS.contains(&w.as_str()) && !company_words.contains(w));
+        || display_words.iter().any(|w| lex.official_account_words.contains(w.as_str()) && !company_words.contains(w));
     let joined: String = company_words.concat();
     adds_a_word && names_the_company(display_words)
         || handle.is_some_and(|h| {
@@ -1340,9 +1343,6 @@ fn is_header_line(text: &str) -> bool {
                 !w.starts_with(char::is_lowercase) || SMALL.contains(&w) || !w.chars().any(char::is_alphabetic)
             })
 }
-
-/// Words an organisation's own account adds to its name.
-const OFFICIAL_ACCOUNT_WORDS: &[&str] = &["hq", "official", "response", "newsroom", "news", "media", "team", "inc"];
 
 /// "KestrelPeakHQ" → "kestrel", "peak", "hq": a handle's words, where its capitals start them.
 fn camel_words(handle: &str) -> Vec<String> {
@@ -1642,7 +1642,7 @@ fn page_citation(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
 /// …": a record others can look up, named as the subject of what it shows, is what a thread's
 /// poster cites. Not the poster's own papers ("my contract says"), nor an internal note ("the memo
 /// says"), which is only their word.
-fn cited_record(tokens: &Tokens<'_>) -> Option<Attribution> {
+fn cited_record(tokens: &Tokens<'_>, lex: &Lexicon) -> Option<Attribution> {
     let n = tokens.len();
     let bare = |k: usize| tokens.bare[k].as_str();
     let mut k = 0;
@@ -1668,12 +1668,12 @@ fn cited_record(tokens: &Tokens<'_>) -> Option<Attribution> {
     }
     // What kind of record, after up to four words that say which ("2024 annual", "Q4", "own
     // transparency", "January labour").
-    let noun = (k..n.min(k + 5)).find(|&j| RECORD_NOUNS.contains(bare(j)))?;
+    let noun = (k..n.min(k + 5)).find(|&j| lex.record_nouns.contains(bare(j)))?;
     if (k..noun).any(|j| tokens.quoted[j] || FIRST_PERSON.contains(bare(j))) {
         return None;
     }
     // What it shows, perhaps after a clause about it ("they filed last month already").
-    let verb = (noun + 1..n.min(noun + 7)).find(|&j| RECORD_VERBS.contains(bare(j)))?;
+    let verb = (noun + 1..n.min(noun + 7)).find(|&j| lex.record_verbs.contains(bare(j)))?;
     if (noun + 1..verb).any(|j| tokens.quoted[j] || matches!(bare(j), "i" | "my" | "me" | "says" | "said")) {
         return None;
     }
@@ -1684,62 +1684,6 @@ fn cited_record(tokens: &Tokens<'_>) -> Option<Attribution> {
         frame_span: tokens::Span { start: 0, end: verb + 1 },
     })
 }
-
-/// Records a thread's poster may cite by name.
-static RECORD_NOUNS: crate::core::text::Words = crate::core::text::Words::new(&[
-    "report",
-    "survey",
-    "filing",
-    "10-k",
-    "10-q",
-    "8-k",
-    "s-1",
-    "audit",
-    "study",
-    "dataset",
-    "prospectus",
-    "disclosure",
-    "proxy",
-    "index",
-    "deck",
-    "minutes",
-    "census",
-]);
-
-/// What such a record does with what it holds.
-static RECORD_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
-    "lists",
-    "listed",
-    "shows",
-    "showed",
-    "says",
-    "said",
-    "puts",
-    "put",
-    "found",
-    "finds",
-    "includes",
-    "included",
-    "counts",
-    "counted",
-    "estimates",
-    "estimated",
-    "reports",
-    "reported",
-    "notes",
-    "noted",
-    "mentions",
-    "mentioned",
-    "cites",
-    "cited",
-    "names",
-    "named",
-    "gives",
-    "projects",
-    "projected",
-    "has",
-    "had",
-]);
 
 /// "The notice gives \"technological change\" as the reason", "The PDF lists 318 employees", "The
 /// Tarrow notice gives …": a public record a thread has been passing round, named by what it is,
