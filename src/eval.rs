@@ -214,9 +214,21 @@ pub const CORPUS_WORLD31D: &str = include_str!("../eval/corpus-world31d.jsonl");
 pub const CORPUS_WORLD32A: &str = include_str!("../eval/corpus-world32a.jsonl");
 pub const CORPUS_WORLD32B: &str = include_str!("../eval/corpus-world32b.jsonl");
 pub const CORPUS_WORLD32C: &str = include_str!("../eval/corpus-world32c.jsonl");
+/// The sixteenth round (2026-12-07, sixth session), written blind and scored before tuning: wire,
+/// business, tech, local and trade press and live blogs; columns, newsletters, SEO and aggregator
+/// rewrites, show notes and explainers; Hacker News, Reddit, Blind and forums; community and team chat.
+pub const CORPUS_WORLD33A: &str = include_str!("../eval/corpus-world33a.jsonl");
+pub const CORPUS_WORLD33B: &str = include_str!("../eval/corpus-world33b.jsonl");
+pub const CORPUS_WORLD33C: &str = include_str!("../eval/corpus-world33c.jsonl");
+pub const CORPUS_WORLD33D: &str = include_str!("../eval/corpus-world33d.jsonl");
+/// The seventeenth round (same session), written blind while the sixteenth round's rules were made
+/// and scored with them before any tuning on it: press, columns, newsletters and aggregators; Hacker
+/// News, Reddit, Discord and Slack.
+pub const CORPUS_WORLD34A: &str = include_str!("../eval/corpus-world34a.jsonl");
+pub const CORPUS_WORLD34B: &str = include_str!("../eval/corpus-world34b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 85] = [
+const CORPORA: [&str; 91] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -302,6 +314,12 @@ const CORPORA: [&str; 85] = [
     CORPUS_WORLD32A,
     CORPUS_WORLD32B,
     CORPUS_WORLD32C,
+    CORPUS_WORLD33A,
+    CORPUS_WORLD33B,
+    CORPUS_WORLD33C,
+    CORPUS_WORLD33D,
+    CORPUS_WORLD34A,
+    CORPUS_WORLD34B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

@@ -354,6 +354,7 @@ struct MarkersFile {
     conditional: Vec<String>,
     conditional_exceptions: Vec<String>,
     no_comment: Vec<String>,
+    not_disclosed: Vec<String>,
     exceptions: Vec<String>,
     vague_future: Vec<String>,
     layoff_actions: Vec<String>,
@@ -413,6 +414,8 @@ pub struct MarkerLexicon {
     /// What an outlet reports of its own reporting ("declined to comment", "could not be reached for
     /// comment"): the outlet's checkable account, whatever the scorer makes of it.
     pub no_comment: PhraseSet,
+    /// What a company has not said or shown, right after it is named ("has not said whether").
+    pub not_disclosed: PhraseSet,
     /// Phrases that contain a cue but assert nothing speculative ("could not be reached").
     pub exceptions: PhraseSet,
     pub vague_future: WordSet,
@@ -662,6 +665,7 @@ impl Lexicon {
                 conditional: phrases("markers.conditional", &m.conditional)?,
                 conditional_exceptions: phrases("markers.conditional_exceptions", &m.conditional_exceptions)?,
                 no_comment: phrases("markers.no_comment", &m.no_comment)?,
+                not_disclosed: phrases("markers.not_disclosed", &m.not_disclosed)?,
                 exceptions: phrases("markers.exceptions", &m.exceptions)?,
                 vague_future: set(m.vague_future),
                 layoff_actions: phrases("markers.layoff_actions", &m.layoff_actions)?,

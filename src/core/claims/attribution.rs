@@ -506,6 +506,16 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         if i > 0 && tokens.capitalized(i) && !tokens.orig[i - 1].ends_with([':', '"', '“']) {
             continue;
         }
+        // "Two coders, who spoke on condition of anonymity because they feared losing severance,
+        // said": a reason given inside a clause about the speaker, not what anyone said.
+        if i > 1
+            && tokens.bare[i - 2] == "because"
+            && matches!(tokens.bare[i - 1].as_str(), "they" | "he" | "she")
+            && lex.belief_verbs.contains(w)
+            && !lex.say_verbs.contains(w)
+        {
+            continue;
+        }
         let frame = if lex.hearsay_verbs.contains(w) {
             Frame::Hearsay
         } else if lex.say_verbs.contains(w) && !is_belief_only(w) {
@@ -1022,12 +1032,19 @@ fn words_before(tokens: &Tokens<'_>, verb: usize) -> Span {
                 let anonymity = (s..verb).any(|k| {
                     matches!(tokens.bare[k].as_str(), "named" | "name" | "identified" | "altered" | "anonymity")
                 });
-                if chunks == 0 && matches!(tokens.bare[s].as_str(), "who" | "whose") && !anonymity {
+                if chunks == 0 && matches!(tokens.bare[s].as_str(), "who" | "whose") {
                     let mut b = s - 1;
                     while b > 0 && !tokens.ends_chunk(b - 1) && s - b < 8 {
                         b -= 1;
                     }
-                    return Span { start: b, end: s };
+                    if !anonymity {
+                        return Span { start: b, end: s };
+                    }
+                    // Counted people ("Two coders, who spoke on condition of anonymity because
+                    // they feared …") with the clause that says they are unnamed, however long.
+                    if COUNTS.contains(tokens.bare[b].as_str()) {
+                        return Span { start: b, end: verb };
+                    }
                 }
                 chunks += 1;
                 if chunks == 2

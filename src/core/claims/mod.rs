@@ -689,7 +689,8 @@ fn article_decision(
     // account of its own reporting, whatever the question it was asked was about.
     if let Some(outlet) = outlet
         && attr.is_none_or(|a| a.frame_span.end <= a.frame_span.start)
-        && tokens.find(&lex.markers.no_comment).first().is_some_and(|h| h.start <= 6 && !tokens.quoted[h.start])
+        && (tokens.find(&lex.markers.no_comment).first().is_some_and(|h| h.start <= 6 && !tokens.quoted[h.start])
+            || tokens.find(&lex.markers.not_disclosed).first().is_some_and(|h| h.start <= 3 && !tokens.quoted[h.start]))
         && (0..tokens.len().min(6)).all(|k| !tokens.quoted[k])
     {
         return rules(Verdict::sourced(SourcedReason::Outlet, outlet.clone()));
@@ -717,6 +718,9 @@ fn article_decision(
             let heard = tokens.bare.iter().any(|w| matches!(w.as_str(), "heard" | "hearing" | "hear"));
             name.contains(' ') && (!own_words || !heard && second_hand.iter().all(|r| *r == SpeculativeReason::Hearsay))
         }
+        // "I've heard from two people elsewhere that their bosses forwarded the memo": what the
+        // writer heard before the official is named is still hearsay.
+        Speaker::Official(_) if heard_before(tokens, lex, a) => false,
         Speaker::Official(_) => {
             markers::named_poster(tokens, lex)
                 || markers::social_cue(tokens, lex).is_none_or(|cue| denied(tokens, lex, a, cue))
@@ -730,7 +734,18 @@ fn article_decision(
     let told_by_sources = attr.is_some_and(|a| a.speaker == Speaker::Anonymous)
         && second_hand.iter().all(|r| *r == SpeculativeReason::Rumour)
         && tokens.find(&lex.markers.rumour).iter().all(said_to);
-    if !second_hand.is_empty() && !named && !told_by_sources {
+    // "Three former analysts, who asked not to be named, told me they …": in an article the "me" is
+    // the reporter, and unnamed sources telling the reporter is the outlet's reporting.
+    let told_the_writer = attr.is_some_and(|a| {
+        a.speaker == Speaker::Anonymous
+            && tokens.bare.iter().any(|w| matches!(w.as_str(), "anonymity" | "named" | "identified" | "anonymously"))
+            && second_hand.iter().all(|r| *r == SpeculativeReason::Hearsay)
+            && tokens
+                .find(&lex.markers.hearsay)
+                .iter()
+                .all(|h| h.start + 1 >= a.frame_span.end && h.start <= a.frame_span.end)
+    });
+    if !second_hand.is_empty() && !named && !told_by_sources && !told_the_writer {
         return rules(Verdict::speculative(second_hand));
     }
     if let Some(a) = attr
@@ -756,6 +771,11 @@ fn article_decision(
     let generic_subject = evidence::generic_subject(tokens, lex);
     let ctx = scorer::Context { generic_subject, names_organisation: evidence::names_organisation(tokens, lex) };
     Decision::WriterVoice { features: scorer::features(tokens, lex, ctx), generic_subject }
+}
+
+/// Whether a hearsay cue outside quotations stands before the attribution's speaker.
+fn heard_before(tokens: &Tokens<'_>, lex: &Lexicon, a: &Attribution) -> bool {
+    tokens.find(&lex.markers.hearsay).iter().any(|h| h.end <= a.frame_span.start && !tokens.quoted[h.start])
 }
 
 /// Whether a credit names a social site ("via Blind", "via Twitter"): a post there, not an outlet.

@@ -339,6 +339,38 @@ fn family_5_cues_that_over_fire_are_held_back() {
 }
 
 #[test]
+fn what_a_company_has_not_said_is_the_outlets_account_only_after_a_short_subject() {
+    for line in [
+        "The company has not said whether the 3,000 figure includes contractors.",
+        "Halvern has not published any data showing how many tickets its agents close.",
+        "Greyholm has been approached for comment.",
+        "Trundle did not return calls seeking comment Friday.",
+    ] {
+        let (label, reasons, _) = one(article("The Ledger", line));
+        assert_eq!((label.as_str(), reasons), ("sourced", vec!["outlet"]), "{line}");
+    }
+    let claims = article("The Ledger", "That is the kind of number Brindlecourt has not published.");
+    assert_eq!(claims[0].verdict.label(), "speculative");
+}
+
+#[test]
+fn unnamed_sources_with_a_long_reason_and_what_the_writer_heard() {
+    let line = "Two Meadowlark coders, who spoke on condition of anonymity because they feared losing \
+                severance, said the AI system's suggestions were often rejected during the pilot.";
+    assert_eq!(labels(&article("The Ledger", line)), vec![("sourced", vec!["outlet", "anonymous-sources"])]);
+    let line = "Three former Lumisoft analysts, who asked not to be named because they signed separation \
+                agreements, told me they spent much of last year fixing the dashboards by hand.";
+    assert_eq!(article("The Ledger", line)[0].verdict.label(), "sourced");
+    let line = "I've heard from two people at other publishers that their bosses forwarded the Pellridge memo \
+                around with a note.";
+    assert_eq!(labels(&article("The Ledger", line)), vec![("speculative", vec!["hearsay"])]);
+    let line = "There is talk among workers that Ardent is scouting smaller office space downtown.";
+    assert_eq!(article("The Ledger", line)[0].verdict.label(), "speculative");
+    let line = "The AI layoff wave will reverse within 18 months, as companies discover the cost of mistakes.";
+    assert_eq!(labels(&article("The Ledger", line)), vec![("speculative", vec!["prediction"])]);
+}
+
+#[test]
 fn family_6_a_hedge_inside_a_sourced_statement_is_listed() {
     let claims = article("Bloomberg", "Two people said the cuts could reach 15% of staff at Initech.");
     assert_eq!(labels(&claims), vec![("sourced", vec!["outlet", "anonymous-sources"])]);
