@@ -635,6 +635,12 @@ impl Hygiene {
                 headline = last_headline.clone();
                 caps_outlet = outlet_above.clone();
             }
+            // "Meridian Wire · 1 hour ago" under a news bot's headline in chat: the post's link is
+            // its source, and the credit line states nothing.
+            if kind != Kind::Article && line.contains(['·', '•', '|']) && self.item_credit.is_match(line.trim()) {
+                tracing::debug!(line = %line, "Dropped a news item's credit line in a chat post.");
+                continue;
+            }
             if kind == Kind::Article
                 && line.contains(['·', '•', '|'])
                 && let Some(c) = self.item_credit.captures(&line)

@@ -839,8 +839,15 @@ impl Lexicon {
         {
             return Some(author.to_string());
         }
+        // "Priya Okonkwo (CEO)", "Marguerite Osei (VP Eng)": an officer's title in brackets, as team
+        // chat shows it, is the poster speaking for the company; "(former CEO)" is not.
+        let an_officer = |tag: &str| {
+            let tag = format!(" {} ", words(tag).join(" "));
+            self.officer_titles.iter().any(|t| tag.contains(&format!(" {t} ")))
+                && !["former", "ex", "retired", "fmr"].iter().any(|w| tag.contains(&format!(" {w} ")))
+        };
         if let Some((name, inner)) = lower.strip_suffix(')').and_then(|s| s.rsplit_once('('))
-            && (a_role(inner) || a_role(name) || names_a_role(inner) || a_body(inner))
+            && (a_role(inner) || a_role(name) || names_a_role(inner) || a_body(inner) || an_officer(inner))
         {
             return Some(author.to_string());
         }

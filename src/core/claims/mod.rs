@@ -2324,7 +2324,7 @@ fn message_verdict(
     let attributed = checkable.map(|a| match &a.speaker {
         Speaker::Outlet(n) => (SourcedReason::Outlet, n.clone(), SourceKind::Outlet),
         Speaker::Document(n) => (SourcedReason::Document, n.clone(), SourceKind::Document),
-        Speaker::Official(n) => (SourcedReason::Official, n.clone(), SourceKind::Official),
+        Speaker::Official(n) => (SourcedReason::Official, issuer(n), SourceKind::Official),
         Speaker::Person(n) => (SourcedReason::Person, n.clone(), SourceKind::Person),
         _ => (SourcedReason::Outlet, "unnamed sources".to_string(), SourceKind::Outlet),
     });
@@ -2347,6 +2347,17 @@ fn message_verdict(
             None => Verdict::speculative(vec![SpeculativeReason::Unsourced]),
         },
     }
+}
+
+/// "the union issued a statement" names the union: whoever put a statement out speaks, not the
+/// phrase that says they did.
+fn issuer(name: &str) -> String {
+    let cut = [" issued ", " put out ", " released ", " published ", " posted "]
+        .iter()
+        .filter_map(|verb| name.find(verb))
+        .filter(|&at| name[at..].contains("statement") || name[at..].contains("release"))
+        .min();
+    cut.map_or_else(|| name.to_string(), |at| name[..at].to_string())
 }
 
 /// A paper a poster gets about their own job ("the notice", "my offer letter"), not a public record

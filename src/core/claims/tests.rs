@@ -371,6 +371,28 @@ fn unnamed_sources_with_a_long_reason_and_what_the_writer_heard() {
 }
 
 #[test]
+fn in_chat_an_officer_in_brackets_and_a_statement_put_out_are_on_record() {
+    let text = "Today we are reducing Nettlefield by 140 roles, about 11% of the company, mostly in production.";
+    for (author, label) in [("Priya Okonkwo (CEO)", "sourced"), ("Priya Okonkwo (former CEO)", "speculative")] {
+        let claims = label_document(&thread_doc(&[(Some(author), text, "")]), Lexicon::embedded());
+        assert_eq!(claims[0].verdict.label(), label, "{author}");
+    }
+    let claims = chat("the union issued a statement saying it will file a grievance.", &[]);
+    assert_eq!(labels(&claims), vec![("sourced", vec!["official"])]);
+    assert_eq!(claims[0].verdict.source().map(|s| s.name.as_str()), Some("the union"));
+    let claims = chat("Vantor's annual report literally brags that QA cost per title fell 31%.", &[]);
+    assert_eq!(labels(&claims), vec![("sourced", vec!["document"])]);
+}
+
+#[test]
+fn a_news_items_credit_line_in_a_bot_post_is_no_claim() {
+    let text = "Corvane Systems to cut 2,400 jobs\nMeridian Wire · 1 hour ago\nCorvane said in a statement it \
+                will reduce its workforce by about 9%.\nhttps://www.meridianwire.example/tech/corvane-cuts";
+    let claims = chat(text, &["https://www.meridianwire.example/tech/corvane-cuts"]);
+    assert!(claims.iter().all(|c| !c.text.contains("1 hour ago")), "{claims:#?}");
+}
+
+#[test]
 fn family_6_a_hedge_inside_a_sourced_statement_is_listed() {
     let claims = article("Bloomberg", "Two people said the cuts could reach 15% of staff at Initech.");
     assert_eq!(labels(&claims), vec![("sourced", vec!["outlet", "anonymous-sources"])]);
