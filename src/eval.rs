@@ -226,9 +226,14 @@ pub const CORPUS_WORLD33D: &str = include_str!("../eval/corpus-world33d.jsonl");
 /// News, Reddit, Discord and Slack.
 pub const CORPUS_WORLD34A: &str = include_str!("../eval/corpus-world34a.jsonl");
 pub const CORPUS_WORLD34B: &str = include_str!("../eval/corpus-world34b.jsonl");
+/// Written blind at the end of the same session and scored with all of its rules before joining the
+/// corpus: press, columns, newsletters, SEO pages, show notes and local news; Hacker News, Reddit,
+/// Discord, Slack and WhatsApp.
+pub const CORPUS_WORLD35A: &str = include_str!("../eval/corpus-world35a.jsonl");
+pub const CORPUS_WORLD35B: &str = include_str!("../eval/corpus-world35b.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 91] = [
+const CORPORA: [&str; 93] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -320,6 +325,8 @@ const CORPORA: [&str; 91] = [
     CORPUS_WORLD33D,
     CORPUS_WORLD34A,
     CORPUS_WORLD34B,
+    CORPUS_WORLD35A,
+    CORPUS_WORLD35B,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

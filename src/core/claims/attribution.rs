@@ -483,6 +483,17 @@ pub fn find(tokens: &Tokens<'_>, lex: &Lexicon, ctx: &Context) -> Option<Attribu
         {
             continue;
         }
+        // "Bold claim, given the complaints table", "Big promises, little detail": a noun that ends
+        // its phrase at a comma, with no quotation after it, names a claim rather than making one.
+        if matches!(
+            w,
+            "claim" | "claims" | "promise" | "promises" | "estimate" | "estimates" | "guess" | "bet" | "report"
+        ) && tokens.orig[i].ends_with(',')
+            && !tokens.quoted.get(i + 1).copied().unwrap_or(false)
+            && i <= 2
+        {
+            continue;
+        }
         // "because tax credits are tied to headcount": a plural noun before its own verb, not a verb.
         if w.ends_with('s')
             && tokens.bare.get(i + 1).is_some_and(|n| PLURAL_NOUN_VERBS.contains(n.as_str()))

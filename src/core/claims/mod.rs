@@ -773,9 +773,10 @@ fn article_decision(
     Decision::WriterVoice { features: scorer::features(tokens, lex, ctx), generic_subject }
 }
 
-/// Whether a hearsay cue outside quotations stands before the attribution's speaker.
+/// Whether a hearsay cue outside quotations stands before the attribution's verb ("I heard from a
+/// Quillfeather editor who said …"), not after it ("the CEO told me").
 fn heard_before(tokens: &Tokens<'_>, lex: &Lexicon, a: &Attribution) -> bool {
-    tokens.find(&lex.markers.hearsay).iter().any(|h| h.end <= a.frame_span.start && !tokens.quoted[h.start])
+    tokens.find(&lex.markers.hearsay).iter().any(|h| h.end < a.frame_span.end && !tokens.quoted[h.start])
 }
 
 /// Whether a credit names a social site ("via Blind", "via Twitter"): a post there, not an outlet.

@@ -371,6 +371,14 @@ fn unnamed_sources_with_a_long_reason_and_what_the_writer_heard() {
 }
 
 #[test]
+fn a_lone_noun_before_a_comma_makes_no_claim_and_what_the_writer_heard_stays_hearsay() {
+    let line = "Bold claim, given Solvane came bottom of the regulator's complaints table last year.";
+    assert_eq!(article("The Ledger", line)[0].verdict.label(), "speculative");
+    let line = "I heard from a Quillfeather editor on Friday who said her desk was told to review output.";
+    assert_eq!(labels(&article("The Ledger", line)), vec![("speculative", vec!["hearsay"])]);
+}
+
+#[test]
 fn in_chat_an_officer_in_brackets_and_a_statement_put_out_are_on_record() {
     let text = "Today we are reducing Nettlefield by 140 roles, about 11% of the company, mostly in production.";
     for (author, label) in [("Priya Okonkwo (CEO)", "sourced"), ("Priya Okonkwo (former CEO)", "speculative")] {
