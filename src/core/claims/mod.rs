@@ -716,7 +716,12 @@ fn article_decision(
                 || a.frame_span.start == 0 && tokens.orig[a.frame_span.end - 1].ends_with(':');
             // What they only heard ("I've heard from people in the newsroom that …") is not.
             let heard = tokens.bare.iter().any(|w| matches!(w.as_str(), "heard" | "hearing" | "hear"));
-            name.contains(' ') && (!own_words || !heard && second_hand.iter().all(|r| *r == SpeculativeReason::Hearsay))
+            // "Co-founder and CTO Lena Ostrova confirmed the cuts in a LinkedIn post": a named
+            // officer's own post is on record, as for an official speaker.
+            let own_post = markers::named_poster(tokens, lex)
+                && second_hand.iter().all(|r| *r == SpeculativeReason::UnverifiedSocial);
+            name.contains(' ')
+                && (!own_words || !heard && second_hand.iter().all(|r| *r == SpeculativeReason::Hearsay) || own_post)
         }
         // "I've heard from two people elsewhere that their bosses forwarded the memo": what the
         // writer heard before the official is named is still hearsay.

@@ -379,6 +379,14 @@ fn a_lone_noun_before_a_comma_makes_no_claim_and_what_the_writer_heard_stays_hea
 }
 
 #[test]
+fn a_linkedin_post_from_someone_unnamed_is_social_and_an_officers_own_is_on_record() {
+    let line = "A LinkedIn post from a former Hollowmere QA lead claims the test team was cut from 64 to 22.";
+    assert_eq!(labels(&article("The Ledger", line)), vec![("speculative", vec!["unverified-social"])]);
+    let line = "Chief Executive Rafe Connolly wrote in a LinkedIn post that AI agents now draft most routine code.";
+    assert_eq!(article("The Ledger", line)[0].verdict.label(), "sourced");
+}
+
+#[test]
 fn in_chat_an_officer_in_brackets_and_a_statement_put_out_are_on_record() {
     let text = "Today we are reducing Nettlefield by 140 roles, about 11% of the company, mostly in production.";
     for (author, label) in [("Priya Okonkwo (CEO)", "sourced"), ("Priya Okonkwo (former CEO)", "speculative")] {
