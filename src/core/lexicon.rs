@@ -763,12 +763,7 @@ impl Lexicon {
                 .map(|_| author.to_string());
         }
         let lower = author.to_lowercase();
-        let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !c.is_alphanumeric() && c != '&')
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect()
-        };
+        let words = tag_words;
         let a_body = |tag: &str| {
             words(tag)
                 .iter()
@@ -842,9 +837,9 @@ impl Lexicon {
         // "Priya Okonkwo (CEO)", "Marguerite Osei (VP Eng)": an officer's title in brackets, as team
         // chat shows it, is the poster speaking for the company; "(former CEO)" is not.
         let an_officer = |tag: &str| {
-            let tag = format!(" {} ", words(tag).join(" "));
-            self.officer_titles.iter().any(|t| tag.contains(&format!(" {t} ")))
-                && !["former", "ex", "retired", "fmr"].iter().any(|w| tag.contains(&format!(" {w} ")))
+            let words = tag_words(tag);
+            self.holds_officer_title(&words)
+                && !words.iter().any(|w| matches!(w.as_str(), "former" | "ex" | "retired" | "fmr"))
         };
         if let Some((name, inner)) = lower.strip_suffix(')').and_then(|s| s.rsplit_once('('))
             && (a_role(inner) || a_role(name) || names_a_role(inner) || a_body(inner) || an_officer(inner))
@@ -902,12 +897,7 @@ impl Lexicon {
     /// regional organiser", "from Halvorsen communications") make them the voice of an organisation:
     /// a role, a body, an officer's title, or a union's initials.
     pub fn introduces_a_spokesperson(&self, tag: &str) -> bool {
-        let words: Vec<String> = tag
-            .split(|c: char| !c.is_alphanumeric() && c != '&')
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        let joined = format!(" {} ", words.join(" "));
+        let words = tag_words(tag);
         // "from CWA": a body's initials, in a short tag, and not a place's or a credential's ("from
         // NYC", "CFP here").
         let initials = words.len() <= 3
@@ -923,7 +913,13 @@ impl Lexicon {
                     || self.org_account_reps.contains(w.as_str())
                     || self.org_channel_teams.contains(w.as_str())
             })
-            || self.officer_titles.iter().any(|t| joined.contains(&format!(" {t} ")))
+            || self.holds_officer_title(&words)
+    }
+
+    /// Whether a tag's words hold an officer's title ("ceo", "vice president", "head of").
+    fn holds_officer_title(&self, words: &[String]) -> bool {
+        let joined = format!(" {} ", words.join(" "));
+        self.officer_titles.iter().any(|t| joined.contains(&format!(" {t} ")))
     }
 
     /// Whether a channel's or an integration's name holds a team's name among words that name a
@@ -980,6 +976,11 @@ impl Lexicon {
         }
         found
     }
+}
+
+/// A name's or a tag's words, lower-cased, split at anything but letters, digits and "&".
+fn tag_words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '&').filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]
