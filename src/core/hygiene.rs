@@ -801,6 +801,23 @@ impl Hygiene {
         if is_card { rest } else { text }
     }
 
+    /// Who a copied social post's author says they are: the headline on the card the post opens with
+    /// ("CEO at Tavira | Building the autonomous supply chain" under "Gideon Strand • 2nd"), or after
+    /// the name on a one-line card ("Helen Ashcombe • Managing Partner at Ashcombe & Reyes LLP").
+    pub fn profile_headline<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let body = text.trim_start();
+        let first = body.lines().next()?.trim();
+        let with_at = |line: &'t str| line.contains(" at ").then_some(line);
+        if self.profile_card.is_match(first) {
+            let card = body.split_once("\n\n").map_or(body, |(card, _)| card);
+            return card.lines().skip(1).take(3).map(str::trim).find_map(with_at);
+        }
+        let (name, headline) = first.split_once(" • ").or_else(|| first.split_once(" · "))?;
+        (self.profile_card.is_match(name.trim()) && body.lines().nth(1).is_some())
+            .then(|| with_at(headline.trim()))
+            .flatten()
+    }
+
     /// Whether a sentence of a podcast's show notes is about the episode (who joins whom, a guest's
     /// bio, where to listen, a sponsor read) rather than the news it covers.
     pub fn is_show_intro(&self, sentence: &str) -> bool {
@@ -1339,6 +1356,16 @@ mod tests {
     fn kept_as(text: &str, kind: Kind) -> Vec<String> {
         let lex = crate::core::lexicon::Lexicon::embedded();
         crate::core::segment::segments(&lex.hygiene.clean(text, kind).text(), lex).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn a_social_cards_headline_is_who_the_poster_says_they_are() {
+        let h = &crate::core::lexicon::Lexicon::embedded().hygiene;
+        let card = "Gideon Strand • 2nd\nCEO at Tavira | Building things\n3h • Edited • 🌐\n\nToday was hard.";
+        assert_eq!(h.profile_headline(card), Some("CEO at Tavira | Building things"));
+        let one_line = "Helen Ashcombe • Managing Partner at Ashcombe & Reyes LLP\nMarisol, thank you.";
+        assert_eq!(h.profile_headline(one_line), Some("Managing Partner at Ashcombe & Reyes LLP"));
+        assert_eq!(h.profile_headline("We cut 40 jobs at Tavira today.\nMore soon."), None);
     }
 
     #[test]

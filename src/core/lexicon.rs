@@ -825,8 +825,8 @@ impl Lexicon {
         }
         // A profile's headline, "Title at Organisation" or "Title, Organisation": a union's or a
         // people team's; a forum's "Pinecrest · HR" is a poster's department, not a headline. An
-        // officer's own profile posts are left to the labeller: writers read a chief executive's
-        // boast on LinkedIn as their word alone.
+        // officer's headline names the company they announce for, not an account of it: see
+        // [`Lexicon::officer_at`].
         if let Some((_, headline)) = lower.split_once(" · ")
             && let headline = headline.split(" | ").next().unwrap_or_default()
             && (headline.contains(" at ") || headline.contains(", "))
@@ -916,6 +916,20 @@ impl Lexicon {
             || self.holds_officer_title(&words)
     }
 
+    /// The organisation a profile's headline says its owner runs: "CEO at Tavira", "President & CEO
+    /// at Halvorsen Mutual | Board member". An officer posting as themself announces for the company;
+    /// "Former CEO at …", "Talent Partner at …" or "Implementation Consultant at …" does not.
+    pub fn officer_at(&self, headline: &str) -> Option<String> {
+        let first = headline.split(" | ").next()?.trim();
+        let (title, organisation) = first.rsplit_once(" at ")?;
+        let words = tag_words(title);
+        let organisation = organisation.trim();
+        (self.holds_officer_title(&words)
+            && !words.iter().any(|w| matches!(w.as_str(), "former" | "ex" | "retired" | "fmr" | "incoming"))
+            && organisation.starts_with(char::is_uppercase))
+        .then(|| organisation.to_string())
+    }
+
     /// Whether a tag's words hold an officer's title ("ceo", "vice president", "head of").
     fn holds_officer_title(&self, words: &[String]) -> bool {
         let joined = format!(" {} ", words.join(" "));
@@ -986,6 +1000,24 @@ fn tag_words(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_officers_headline_names_the_company_they_announce_for() {
+        let lex = Lexicon::embedded();
+        let at = |h: &str| lex.officer_at(h);
+        assert_eq!(at("CEO at Tavira | Building the autonomous supply chain").as_deref(), Some("Tavira"));
+        assert_eq!(at("President & CEO at Halvorsen Mutual").as_deref(), Some("Halvorsen Mutual"));
+        assert_eq!(at("Managing Partner at Ashcombe & Reyes LLP").as_deref(), Some("Ashcombe & Reyes LLP"));
+        for headline in [
+            "Former CEO at Tavira",
+            "Talent Partner at Quorra Recruiting",
+            "Senior Implementation Consultant | #OpenToWork",
+            "Implementation Consultant at Tavira",
+            "CEO at the moment, sadly",
+        ] {
+            assert_eq!(at(headline), None, "{headline}");
+        }
+    }
 
     #[test]
     fn the_embedded_lexicon_loads() {

@@ -1279,6 +1279,22 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             })
             .or_else(|| crate::core::hygiene::posted_on_behalf_of(&message.text).map(str::to_string))
             .or_else(|| marks_itself_official(&message.text).then(|| message.author.clone()).flatten())
+            // A chief executive posting as themself ("Gideon Strand • 2nd / CEO at Tavira") announces
+            // for the company, as the display name "Hollis Grange · CEO at Orchard & Finch" does.
+            .or_else(|| {
+                let display =
+                    message.author.as_deref().and_then(|a| a.split_once(" · ").or_else(|| a.split_once(" • ")));
+                let headline =
+                    display.map(|(_, headline)| headline).or_else(|| lex.hygiene.profile_headline(&message.text))?;
+                let firm = lex.officer_at(headline)?;
+                // An officer of another firm, praising someone else's post, speaks for nobody here:
+                // the firm is the thread's, or the post names it below the card.
+                let below_card = message.text.split_once(headline).map_or(message.text.as_str(), |(_, rest)| rest);
+                let first = firm.split_whitespace().next().unwrap_or(&firm);
+                (below_card.contains(first)
+                    || ctx.company.as_deref().is_some_and(|c| crate::core::companies::same_company(c, &firm)))
+                .then_some(firm)
+            })
             .or_else(|| {
                 lex.hygiene
                     .self_introduced(&message.text)

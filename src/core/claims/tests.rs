@@ -1939,3 +1939,34 @@ fn in_a_thread_an_organisations_word_posted_or_pasted_is_on_record_and_a_bots_he
         claims.iter().filter(|c| c.text.starts_with("Severance")).map(|c| c.verdict.is_sourced()).collect();
     assert_eq!(unsourced, [false, false]);
 }
+
+#[test]
+fn in_a_thread_an_officers_own_profile_post_announces_for_their_company_but_another_firms_officer_does_not() {
+    let claims = authored_thread(&[
+        (
+            "Ilse Marrow",
+            "Ilse Marrow • 2nd\nCEO at Quenby Freight | Building the self-driving back office\n3h • Edited • 🌐\n\n\
+             We said goodbye to 140 Quenby teammates this morning, about 18% of the company.\n\n\
+             Every departing colleague gets 14 weeks of pay and keeps their laptop.\n\n\
+             I believe the firms that adapt fastest will still be hiring in five years.",
+        ),
+        (
+            "Petra Vance",
+            "Petra Vance • 2nd\nVP Talent at Harlow Data\n2d\n\nHandled with real class, Ilse. We're hiring \
+             onboarding specialists right now.",
+        ),
+        (
+            "Colm Rusk",
+            "Colm Rusk • 3rd\nFormer CEO at Quenby Freight\n1d\n\nWe cut 140 people and the agents were never ready.",
+        ),
+    ]);
+    let source = |needle: &str| containing(&claims, needle).verdict.source().map(|s| (s.kind, s.name.clone()));
+    let quenby = Some((SourceKind::Official, "Quenby Freight".to_string()));
+    assert_eq!(source("We said goodbye"), quenby);
+    assert_eq!(source("Every departing colleague"), quenby);
+    // Their view stays their view.
+    assert!(!containing(&claims, "I believe the firms").verdict.is_sourced());
+    // Praise from an officer of a firm the post is not about, and a former officer, speak for nobody.
+    assert!(!containing(&claims, "Handled with real class").verdict.is_sourced());
+    assert!(!containing(&claims, "We cut 140 people").verdict.is_sourced());
+}
