@@ -801,21 +801,29 @@ impl Hygiene {
         if is_card { rest } else { text }
     }
 
-    /// Who a copied social post's author says they are: the headline on the card the post opens with
-    /// ("CEO at Tavira | Building the autonomous supply chain" under "Gideon Strand • 2nd"), or after
+    /// Who a copied social post's author says they are, and where the card saying so ends: the
+    /// headline on a card the post opens with ("CEO at Tavira | Building the autonomous supply chain"
+    /// under "Gideon Strand • 2nd", the card closed by a blank line, no line of it a sentence), or after
     /// the name on a one-line card ("Helen Ashcombe • Managing Partner at Ashcombe & Reyes LLP").
-    pub fn profile_headline<'t>(&self, text: &'t str) -> Option<&'t str> {
+    pub fn profile_headline<'t>(&self, text: &'t str) -> Option<(&'t str, usize)> {
         let body = text.trim_start();
+        let opened = text.len() - body.len();
         let first = body.lines().next()?.trim();
-        let with_at = |line: &'t str| line.contains(" at ").then_some(line);
-        if self.profile_card.is_match(first) {
-            let card = body.split_once("\n\n").map_or(body, |(card, _)| card);
-            return card.lines().skip(1).take(3).map(str::trim).find_map(with_at);
+        let headline = |line: &'t str| (line.contains(" at ") && !line.ends_with(['.', '!', '?', ':'])).then_some(line);
+        // An X card ("Dana Wu @danawu · 3h") has the post itself on the next line.
+        if self.profile_card.is_match(first) && !first.contains('@') {
+            let (card, _) = body.split_once("\n\n")?;
+            let lines: Vec<&str> = card.lines().map(str::trim).collect();
+            if lines.len() > 4 || lines.iter().any(|l| l.ends_with(['.', '!', '?', ':'])) {
+                return None;
+            }
+            return lines.into_iter().skip(1).find_map(headline).map(|h| (h, opened + card.len()));
         }
-        let (name, headline) = first.split_once(" • ").or_else(|| first.split_once(" · "))?;
+        let (name, rest) = first.split_once(" • ").or_else(|| first.split_once(" · "))?;
         (self.profile_card.is_match(name.trim()) && body.lines().nth(1).is_some())
-            .then(|| with_at(headline.trim()))
+            .then(|| headline(rest.trim()))
             .flatten()
+            .map(|h| (h, opened + first.len()))
     }
 
     /// Whether a sentence of a podcast's show notes is about the episode (who joins whom, a guest's
@@ -1362,10 +1370,16 @@ mod tests {
     fn a_social_cards_headline_is_who_the_poster_says_they_are() {
         let h = &crate::core::lexicon::Lexicon::embedded().hygiene;
         let card = "Gideon Strand • 2nd\nCEO at Tavira | Building things\n3h • Edited • 🌐\n\nToday was hard.";
-        assert_eq!(h.profile_headline(card), Some("CEO at Tavira | Building things"));
+        assert_eq!(h.profile_headline(card).map(|(h, _)| h), Some("CEO at Tavira | Building things"));
         let one_line = "Helen Ashcombe • Managing Partner at Ashcombe & Reyes LLP\nMarisol, thank you.";
-        assert_eq!(h.profile_headline(one_line), Some("Managing Partner at Ashcombe & Reyes LLP"));
-        assert_eq!(h.profile_headline("We cut 40 jobs at Tavira today.\nMore soon."), None);
+        assert_eq!(h.profile_headline(one_line).map(|(h, _)| h), Some("Managing Partner at Ashcombe & Reyes LLP"));
+        for text in [
+            "We cut 40 jobs at Tavira today.\nMore soon.",
+            "Quick Update\nOur CEO at Tavira confirmed 200 roles go Friday.",
+            "Dana Wu @danawu · 3h\nCEO at Tavira says cuts are done\n\nMore soon.",
+        ] {
+            assert_eq!(h.profile_headline(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -916,17 +916,33 @@ impl Lexicon {
             || self.holds_officer_title(&words)
     }
 
-    /// The organisation a profile's headline says its owner runs: "CEO at Tavira", "President & CEO
-    /// at Halvorsen Mutual | Board member". An officer posting as themself announces for the company;
-    /// "Former CEO at …", "Talent Partner at …" or "Implementation Consultant at …" does not.
+    /// The organisation whose officer a profile's headline says its owner is: "CEO at Tavira",
+    /// "President & CEO at Halvorsen Mutual | Board member", "VP Comms at Orrin (YC W23)". Such an
+    /// officer, posting as themself, announces for it; "Former CEO at …", "Assistant to the CEO at …"
+    /// or "Implementation Consultant at …" does not.
     pub fn officer_at(&self, headline: &str) -> Option<String> {
-        let first = headline.split(" | ").next()?.trim();
-        let (title, organisation) = first.rsplit_once(" at ")?;
+        let first = headline.split(['|', '·', '•']).next()?.trim();
+        let (title, organisation) = first.split_once(" at ")?;
         let words = tag_words(title);
-        let organisation = organisation.trim();
+        let organisation = organisation.split([',', '(']).next()?.split(" - ").next()?.trim();
+        let not_theirs = [
+            "former",
+            "ex",
+            "retired",
+            "fmr",
+            "incoming",
+            "previously",
+            "past",
+            "assistant",
+            "intern",
+            "student",
+            "to",
+        ];
         (self.holds_officer_title(&words)
-            && !words.iter().any(|w| matches!(w.as_str(), "former" | "ex" | "retired" | "fmr" | "incoming"))
-            && organisation.starts_with(char::is_uppercase))
+            && !words.iter().any(|w| not_theirs.contains(&w.as_str()))
+            && organisation.starts_with(char::is_uppercase)
+            && organisation.split_whitespace().count() <= 6
+            && !organisation.ends_with(['.', '!', '?']))
         .then(|| organisation.to_string())
     }
 
@@ -1008,12 +1024,15 @@ mod tests {
         assert_eq!(at("CEO at Tavira | Building the autonomous supply chain").as_deref(), Some("Tavira"));
         assert_eq!(at("President & CEO at Halvorsen Mutual").as_deref(), Some("Halvorsen Mutual"));
         assert_eq!(at("Managing Partner at Ashcombe & Reyes LLP").as_deref(), Some("Ashcombe & Reyes LLP"));
+        assert_eq!(at("Founder & CEO at Kelpie (YC W23) · Advisor at Orbit").as_deref(), Some("Kelpie"));
         for headline in [
             "Former CEO at Tavira",
             "Talent Partner at Quorra Recruiting",
             "Senior Implementation Consultant | #OpenToWork",
             "Implementation Consultant at Tavira",
             "CEO at the moment, sadly",
+            "Assistant to the CEO at Tavira",
+            "Communications Intern at Tavira",
         ] {
             assert_eq!(at(headline), None, "{headline}");
         }

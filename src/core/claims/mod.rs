@@ -1279,19 +1279,24 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
             })
             .or_else(|| crate::core::hygiene::posted_on_behalf_of(&message.text).map(str::to_string))
             .or_else(|| marks_itself_official(&message.text).then(|| message.author.clone()).flatten())
-            // A chief executive posting as themself ("Gideon Strand • 2nd / CEO at Tavira") announces
-            // for the company, as the display name "Hollis Grange · CEO at Orchard & Finch" does.
+            // An officer posting as themself ("Gideon Strand • 2nd / CEO at Tavira") announces for
+            // their firm, as the display name "Hollis Grange · CEO at Orchard & Finch" does.
             .or_else(|| {
-                let display =
-                    message.author.as_deref().and_then(|a| a.split_once(" · ").or_else(|| a.split_once(" • ")));
-                let headline =
-                    display.map(|(_, headline)| headline).or_else(|| lex.hygiene.profile_headline(&message.text))?;
-                let firm = lex.officer_at(headline)?;
+                let by_display = message
+                    .author
+                    .as_deref()
+                    .and_then(|a| a.split_once(" · ").or_else(|| a.split_once(" • ")))
+                    .and_then(|(_, headline)| lex.officer_at(headline))
+                    .map(|firm| (firm, 0));
+                let (firm, card_end) = by_display.or_else(|| {
+                    let (headline, card_end) = lex.hygiene.profile_headline(&message.text)?;
+                    lex.officer_at(headline).map(|firm| (firm, card_end))
+                })?;
                 // An officer of another firm, praising someone else's post, speaks for nobody here:
-                // the firm is the thread's, or the post names it below the card.
-                let below_card = message.text.split_once(headline).map_or(message.text.as_str(), |(_, rest)| rest);
-                let first = firm.split_whitespace().next().unwrap_or(&firm);
-                (below_card.contains(first)
+                // the firm is the thread's, or the post names it below the card, perhaps shorter
+                // ("Pellbrook's 14-year history" under "CEO at Pellbrook Logistics Software").
+                let first_word = firm.split_whitespace().find(|w| !matches!(*w, "The" | "A" | "An")).unwrap_or(&firm);
+                (message.text[card_end..].contains(first_word)
                     || ctx.company.as_deref().is_some_and(|c| crate::core::companies::same_company(c, &firm)))
                 .then_some(firm)
             })
