@@ -788,8 +788,12 @@ impl Hygiene {
     /// headline and an age ("President & CEO at Halvorsen Mutual", "1d • 🌐"), none of it a sentence.
     /// The card, up to the first blank line, is no part of what the post says.
     fn without_profile_header<'t>(&self, text: &'t str) -> &'t str {
-        let body = text.trim_start();
-        let Some((card, rest)) = body.split_once("\n\n") else { return text };
+        self.opening_card(text).map_or(text, |(_, rest)| rest)
+    }
+
+    /// The card a copied post opens with (see [`Hygiene::without_profile_header`]) and the post after it.
+    fn opening_card<'t>(&self, text: &'t str) -> Option<(&'t str, &'t str)> {
+        let (card, rest) = text.trim_start().split_once("\n\n")?;
         let lines: Vec<&str> = card.lines().map(str::trim).collect();
         // "Docket & Brief Weekly / 12,400 followers / 5d": a page's card says how many follow it.
         let followers =
@@ -798,13 +802,13 @@ impl Hygiene {
             || lines.get(1).is_some_and(followers))
             && lines.len() <= 4
             && lines.iter().all(|l| !l.ends_with(['.', '!', '?', ':']));
-        if is_card { rest } else { text }
+        is_card.then_some((card, rest))
     }
 
     /// Who a copied social post's author says they are, and where the card saying so ends: the
-    /// headline on a card the post opens with ("CEO at Tavira | Building the autonomous supply chain"
-    /// under "Gideon Strand • 2nd", the card closed by a blank line, no line of it a sentence), or after
-    /// the name on a one-line card ("Helen Ashcombe • Managing Partner at Ashcombe & Reyes LLP").
+    /// headline on the card the post opens with ("CEO at Tavira | Building the autonomous supply
+    /// chain" under "Gideon Strand • 2nd"), or after the name on a one-line card ("Helen Ashcombe •
+    /// Managing Partner at Ashcombe & Reyes LLP").
     pub fn profile_headline<'t>(&self, text: &'t str) -> Option<(&'t str, usize)> {
         let body = text.trim_start();
         let opened = text.len() - body.len();
@@ -812,12 +816,8 @@ impl Hygiene {
         let headline = |line: &'t str| (line.contains(" at ") && !line.ends_with(['.', '!', '?', ':'])).then_some(line);
         // An X card ("Dana Wu @danawu · 3h") has the post itself on the next line.
         if self.profile_card.is_match(first) && !first.contains('@') {
-            let (card, _) = body.split_once("\n\n")?;
-            let lines: Vec<&str> = card.lines().map(str::trim).collect();
-            if lines.len() > 4 || lines.iter().any(|l| l.ends_with(['.', '!', '?', ':'])) {
-                return None;
-            }
-            return lines.into_iter().skip(1).find_map(headline).map(|h| (h, opened + card.len()));
+            let (card, _) = self.opening_card(text)?;
+            return card.lines().skip(1).map(str::trim).find_map(headline).map(|h| (h, opened + card.len()));
         }
         let (name, rest) = first.split_once(" • ").or_else(|| first.split_once(" · "))?;
         (self.profile_card.is_match(name.trim()) && body.lines().nth(1).is_some())
