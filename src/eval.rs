@@ -238,9 +238,12 @@ pub const CORPUS_WORLD35B: &str = include_str!("../eval/corpus-world35b.jsonl");
 pub const CORPUS_WORLD36A: &str = include_str!("../eval/corpus-world36a.jsonl");
 pub const CORPUS_WORLD36B: &str = include_str!("../eval/corpus-world36b.jsonl");
 pub const CORPUS_WORLD36C: &str = include_str!("../eval/corpus-world36c.jsonl");
+pub const CORPUS_WORLD37A: &str = include_str!("../eval/corpus-world37a.jsonl");
+pub const CORPUS_WORLD37B: &str = include_str!("../eval/corpus-world37b.jsonl");
+pub const CORPUS_WORLD37C: &str = include_str!("../eval/corpus-world37c.jsonl");
 
 /// Every corpus file, split alike into training and development parts.
-const CORPORA: [&str; 96] = [
+const CORPORA: [&str; 99] = [
     CORPUS_PRESS,
     CORPUS_COMMUNITY,
     CORPUS_EXTRA,
@@ -337,6 +340,9 @@ const CORPORA: [&str; 96] = [
     CORPUS_WORLD36A,
     CORPUS_WORLD36B,
     CORPUS_WORLD36C,
+    CORPUS_WORLD37A,
+    CORPUS_WORLD37B,
+    CORPUS_WORLD37C,
 ];
 /// The frozen held-out part of the corpus, written before tuning started; its hash is pinned by a test.
 pub const FROZEN_HOLDOUT: &str = include_str!("../eval/frozen-holdout.jsonl");

@@ -970,12 +970,19 @@ impl Hygiene {
     /// the paste is on the lines below, a quotation when it follows on the same line; `None` for
     /// any other line.
     pub fn after_paste_introducer<'l>(&self, line: &'l str) -> Option<&'l str> {
-        // "sent at 06:02 because …:": a colon between digits tells the time, not the paste.
-        let colon = line.match_indices(':').map(|(k, _)| k).find(|&k| {
-            !(line[..k].ends_with(|c: char| c.is_ascii_digit())
-                && line[k + 1..].starts_with(|c: char| c.is_ascii_digit()))
-        })?;
-        let (intro, rest) = (&line[..colon], line[colon + 1..].trim());
+        // "HR memo just dropped 👇": a finger pointing at what follows ends the introduction as a
+        // colon does.
+        let pointing = line.trim_end().trim_end_matches('\u{fe0f}');
+        let (intro, rest) = if let Some(intro) = pointing.strip_suffix(['👇', '⬇']) {
+            (intro, "")
+        } else {
+            // "sent at 06:02 because …:": a colon between digits tells the time, not the paste.
+            let colon = line.match_indices(':').map(|(k, _)| k).find(|&k| {
+                !(line[..k].ends_with(|c: char| c.is_ascii_digit())
+                    && line[k + 1..].starts_with(|c: char| c.is_ascii_digit()))
+            })?;
+            (&line[..colon], line[colon + 1..].trim())
+        };
         let introduces = !intro.trim_start().starts_with('>')
             && self.paste_introducer.is_match(intro)
             && !self.paste_not_official.is_match(intro)

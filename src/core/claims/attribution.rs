@@ -82,6 +82,9 @@ pub struct Context {
     pub is_thread: bool,
     /// The page is a podcast's show notes, where hosts go by their first names.
     pub show_notes: bool,
+    /// The article has quoted people it does not name ("five employees, who asked not to be
+    /// named"): "Another said …" and "a second manager said" after that are more of them.
+    pub unnamed_sources: bool,
 }
 
 impl Context {
@@ -1260,6 +1263,9 @@ fn classify(tokens: &Tokens<'_>, span: Span, lex: &Lexicon, ctx: &Context) -> Op
         _ => orig,
     };
     let s = &lex.speakers;
+    if ctx.unnamed_sources && !ctx.is_thread && next_unnamed_source(tokens, span, lex) {
+        return Some(Speaker::Anonymous);
+    }
     // "@SomeAccount on X": a handle is a social account, whatever network it is on.
     let handle = |k: usize| tokens.orig[k].starts_with('@') && tokens.orig[k].len() > 2;
     if has(&s.social) || (span.start..span.end).any(|k| handle(k) || super::markers::is_forum_name(tokens, k)) {
@@ -1533,6 +1539,25 @@ static MESSAGE_NOUNS: Words = Words::new(&[
 /// "A picker in Reno", "an adjuster from Tulsa", "one nurse at Mercy Hollow": one person, by a plain
 /// word for what they do, then where they are. A spokesperson or an executive speaks for their
 /// employer, and "a union in Ohio" is an organisation, so neither is read so.
+/// "Another said", "one of them said", "a second manager said", "a third man said": one more of
+/// the unnamed people an article has already quoted, called by their place in the line rather than
+/// by any name or office.
+fn next_unnamed_source(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
+    let words: Vec<&str> = (span.start..span.end).map(|k| tokens.bare[k].as_str()).collect();
+    let plain = (span.start + 1..span.end).all(|k| !tokens.capitalized(k) && !tokens.quoted[k])
+        && tokens.find_in(&lex.speakers.official_titles, span).is_empty()
+        && tokens.find_in(&lex.speakers.official, span).is_empty();
+    let role_words = |rest: &[&str]| rest.len() <= 2 && rest.iter().all(|w| w.chars().all(char::is_alphabetic));
+    plain
+        && match words.as_slice() {
+            ["another" | "one"] | ["one", "of", "them" | "those" | "the" | "these", ..] => words.len() <= 4,
+            ["another", rest @ ..] => role_words(rest),
+            ["a" | "the", ordinal, rest @ ..] => ORDINALS.contains(*ordinal) && role_words(rest),
+            _ => false,
+        }
+}
+static ORDINALS: Words = Words::new(&["second", "third", "fourth", "fifth", "sixth", "seventh"]);
+
 fn is_unnamed_individual(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
     if !matches!(tokens.bare[span.start].as_str(), "a" | "an" | "one" | "another") {
         return false;

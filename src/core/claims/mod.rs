@@ -265,6 +265,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         last_speaker =
             attr.as_ref().map(|a| a.speaker.clone()).filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
         remember_people(&attr, &mut ctx);
+        ctx.unnamed_sources |= quotes_unnamed_people(&text, attr.as_ref());
         let mut decision = match (voice, &attr) {
             (Some(ShowVoice::Host), Some(a)) => Decision::Rules(host_verdict(&tokens, a, lex)),
             _ => article_decision(&tokens, attr.as_ref(), lex, source.as_ref()),
@@ -936,6 +937,18 @@ fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
     }
 }
 
+/// Whether a sentence of an article quotes someone it does not name, or says it will ("spoke with
+/// five employees, who asked not to be named").
+fn quotes_unnamed_people(text: &str, attr: Option<&Attribution>) -> bool {
+    if attr.is_some_and(|a| a.speaker == Speaker::Anonymous) {
+        return true;
+    }
+    let lower = text.to_lowercase();
+    ["not to be named", "not be named", "not to be identified", "anonymity", "anonymously"]
+        .iter()
+        .any(|cue| lower.contains(cue))
+}
+
 pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     gated_thread(thread, thread_claims(thread, lex), Some(gate::embedded()))
 }
@@ -951,6 +964,8 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
     let mut linked_sites: Vec<String> = Vec::new();
     // The named speaker a poster last quoted on record, for their "She said …" after it.
     let mut on_record: Option<(Option<String>, Verdict)> = None;
+    // Who opened the thread and the organisation they posted for, if any.
+    let mut original_poster: Option<(String, String)> = None;
     for (index, message) in thread.messages.iter().enumerate() {
         let origin = message.origin(index);
         let mut links: Vec<String> = message.links.clone();
@@ -1117,7 +1132,7 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
         // memo."): its plain reporting after that retells the page.
         let mut carried = false;
         let bot_headline = news_bot_headline(&message.text);
-        let text = bot_headline.as_deref().unwrap_or(&message.text);
+        let text = bot_headline.as_deref().unwrap_or_else(|| without_reply_mentions(&message.text, lex));
         let cleaned = break_after_links(&without_link_labels(&lex.hygiene.clean(text, Kind::Message).text()));
         let cleaned = break_lowercase_sentences(&cleaned, lex).into_owned();
         // A link written into the text backs what comes before it, not the remarks after it.
@@ -1306,6 +1321,17 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                     .filter(|tag| lex.introduces_a_spokesperson(tag))
                     .map(|tag| tag.trim_start_matches("from ").trim().to_string())
             });
+        // "Helga Brandvold · Author" replying under her own post goes on speaking as she posted it.
+        let poster = message.author.as_deref().map(|a| {
+            a.split_once(" · ").or_else(|| a.split_once(" • ")).map_or(a, |(name, _)| name).trim().to_string()
+        });
+        let organisation = organisation.or_else(|| {
+            let (name, firm) = original_poster.as_ref()?;
+            (poster.as_ref() == Some(name)).then(|| firm.clone())
+        });
+        if index == 0 {
+            original_poster = poster.zip(organisation.clone());
+        }
         if let Some(organisation) = organisation {
             for claim in &mut out[message_start..] {
                 speak_for(claim, &organisation, lex);
@@ -1971,8 +1997,18 @@ fn news_bot_headline(text: &str) -> Option<String> {
     let chrome = |l: &str| {
         l.split_whitespace().count() == 1 || l.starts_with("Posted via") || l.contains(" APP ") || l.ends_with(" APP")
     };
+    // "GameWire Daily • Industry": the outlet and section an embed sets under its link.
+    let source_line = |l: &str| {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        words.len() <= 6
+            && !l.ends_with(['.', '!', '?'])
+            && (l.contains(['•', '·', '|'])
+                || words.iter().all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())))
+    };
     let url_at = lines.iter().position(|l| is_url(l))?;
-    if lines[url_at + 1..].iter().any(|l| !chrome(l)) || lines[url_at].contains(char::is_whitespace) {
+    let after = &lines[url_at + 1..];
+    let set_off = |k: usize, l: &str| chrome(l) || k == 0 && source_line(l);
+    if after.iter().enumerate().any(|(k, l)| !set_off(k, l)) || lines[url_at].contains(char::is_whitespace) {
         return None;
     }
     let heads: Vec<&str> = lines[..url_at].iter().copied().filter(|l| !chrome(l)).collect();
@@ -2044,7 +2080,7 @@ fn without_link_labels(text: &str) -> String {
         let words = label.split_whitespace().count();
         let named = (1..=5).contains(&words)
             && label.split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c == '&'));
-        if named && start > 0 {
+        if named && start > 0 || names_a_page(label) {
             out.push_str(&head[..start]);
             out.push(' ');
         } else {
@@ -2056,6 +2092,115 @@ fn without_link_labels(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The message without the accounts it opens by replying to ("@ciaradoyle this piece says …",
+/// "@Aditya Pawar the openings are split …"): whom a reply addresses is no part of what it says,
+/// and a handle there is not a social post it cites. A handle that is the subject ("@narrafon
+/// confirms …", "@tallis on X says …") stays.
+fn without_reply_mentions<'t>(text: &'t str, lex: &Lexicon) -> &'t str {
+    let mut rest = text.trim_start();
+    let mut stripped = false;
+    while let Some(after) = rest.strip_prefix('@') {
+        let handle_end = after.find(char::is_whitespace).unwrap_or(after.len());
+        let handle = &after[..handle_end];
+        // "@channel", "@here": a call to everyone, which is how chat opens an announcement.
+        let broadcast = matches!(handle.trim_end_matches([',', ':']), "channel" | "here" | "everyone");
+        if handle.is_empty() || broadcast || handle.ends_with("'s") || handle.ends_with("’s") {
+            break;
+        }
+        let mut next = after[handle_end..].trim_start();
+        // "@Aditya Pawar": a display name of two capitalised words, as work chat writes mentions.
+        let first_upper = handle.starts_with(char::is_uppercase) && handle.chars().all(char::is_alphabetic);
+        if first_upper
+            && let Some((word, tail)) = next.split_once(char::is_whitespace)
+            && word.starts_with(char::is_uppercase)
+            && word.chars().all(char::is_alphabetic)
+            && tail.trim_start().starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+        {
+            next = tail.trim_start();
+        }
+        let word = next.split_whitespace().next().unwrap_or_default().to_lowercase();
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+        if word.is_empty() || lex.say_verbs.contains(word) || SUBJECT_VERBS.contains(word) {
+            break;
+        }
+        rest = next.trim_start_matches([',', ':']).trim_start();
+        stripped = true;
+    }
+    if stripped { rest } else { text }
+}
+/// Words after a handle that make it the subject of the sentence rather than whom a reply answers.
+static SUBJECT_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "on",
+    "is",
+    "was",
+    "has",
+    "had",
+    "just",
+    "posted",
+    "posts",
+    "claims",
+    "claimed",
+    "confirms",
+    "confirmed",
+    "denies",
+    "denied",
+    "wrote",
+    "writes",
+    "tweeted",
+    "replied",
+    "and",
+]);
+
+/// "Union statement", "Page 14", "Full story", "From the report": a few words that say what the
+/// link after them is, and assert nothing ("Layoffs confirmed: https://…" does).
+fn names_a_page(label: &str) -> bool {
+    // "Harbor Wire's story", "The Mercer Ledger": a label that names the source is the poster's
+    // pointer to a page they vouch for, and stays with it.
+    let names_source = label.split_whitespace().skip(1).any(|w| w.starts_with(char::is_uppercase))
+        || label.contains("'s")
+        || label.contains("’s");
+    let words: Vec<String> = label.split_whitespace().map(|w| w.to_lowercase()).collect();
+    let pointer = matches!(words.first().map(String::as_str), Some("page" | "p." | "slide" | "section" | "paragraph"));
+    !names_source
+        && (1..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            !w.is_empty()
+                && (pointer || !w.chars().any(|c| c.is_ascii_digit()))
+                && !(w.len() > 3 && w.ends_with("ed"))
+                && !ASSERTING_WORDS.contains(w)
+        })
+}
+/// Words that make a link's label a claim of its own: "It's official", "Layoffs are happening".
+static ASSERTING_WORDS: crate::core::text::Words = crate::core::text::Words::new(&[
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "it's",
+    "its",
+    "official",
+    "happening",
+    "out",
+    "up",
+    "done",
+    "real",
+    "true",
+    "gone",
+    "cut",
+    "cuts",
+    "confirms",
+    "says",
+    "said",
+    "not",
+    "no",
+]);
 
 /// The text with a line break after every link that more words follow on the same line: "Zentrope
 /// shutting QA: https://… honestly they'll rehire within a year" is a headline and its link, then a

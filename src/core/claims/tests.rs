@@ -1970,3 +1970,95 @@ fn in_a_thread_an_officers_own_profile_post_announces_for_their_company_but_anot
     assert!(!containing(&claims, "Handled with real class").verdict.is_sourced());
     assert!(!containing(&claims, "We cut 140 people").verdict.is_sourced());
 }
+
+#[test]
+fn after_an_article_quotes_unnamed_people_the_next_ones_are_its_anonymous_sources_too() {
+    let claims = article(
+        "Harbor Wire",
+        "Brackmoor Logistics said on Tuesday it would cut 300 warehouse jobs in Ohio.\n\
+         Harbor Wire spoke with four warehouse workers, who asked not to be named for fear of retaliation.\n\
+         Another said the robots stall on mixed pallets.\n\
+         \"We trained our replacements,\" one said.\n\
+         A second manager said the scanners fail every day.",
+    );
+    for needle in ["Another said", "one said", "A second manager"] {
+        let claim = containing(&claims, needle);
+        assert_eq!(claim.verdict.reason_names(), vec!["outlet", "anonymous-sources"], "{needle}");
+    }
+    // With nobody unnamed quoted before it, "another" is still nobody in particular.
+    let claims = article("Harbor Wire", "Some analysts call the plan bold. Another said the robots were never ready.");
+    let claim = containing(&claims, "Another said");
+    assert!(!claim.verdict.is_sourced(), "{claim:?}");
+}
+
+#[test]
+fn a_companys_own_reports_are_a_document_not_reports_in_general() {
+    let claims = article(
+        "Harbor Wire",
+        "Brackmoor spent $2.4 billion on the platform between 2023 and 2025, according to its annual reports.",
+    );
+    assert_eq!(one(claims).1, vec!["document"]);
+}
+
+#[test]
+fn a_news_bots_headline_over_its_link_and_the_outlets_line_is_a_claim_the_link_backs() {
+    let url = "https://www.gamewire.example/news/quillmoor-qa-layoffs";
+    let (label, reasons, _) = one(chat(
+        &format!("📰 **Quillmoor Interactive lays off 210 QA testers in Montreal**\n{url}\nGameWire Daily • Industry"),
+        &[url],
+    ));
+    assert_eq!((label.as_str(), reasons), ("sourced", vec!["link"]));
+}
+
+#[test]
+fn a_few_words_naming_the_page_a_link_goes_to_are_no_claim() {
+    let url = "https://www.cfwu.example/news/statement";
+    for label in ["Union statement", "Full story", "Page 14"] {
+        let claims = chat(&format!("{label}: {url}\nThe union will file a complaint with the labour board."), &[url]);
+        assert!(claims.iter().all(|c| !c.text.contains(label)), "{label}: {claims:#?}");
+    }
+    // A label that asserts something is a claim of its own.
+    let claims = chat(&format!("Layoffs confirmed: {url}"), &[url]);
+    assert!(claims.iter().any(|c| c.text.contains("Layoffs confirmed")), "{claims:#?}");
+}
+
+#[test]
+fn a_paste_introduced_by_a_pointing_finger_is_the_documents_word() {
+    let claims = chat(
+        "HR memo just dropped in the group 👇\n\"Employees on the Skyline program will be offered redeployment to \
+         other accounts. Separation pay will apply to those not redeployed.\"",
+        &[],
+    );
+    assert!(claims.iter().all(|c| !c.text.contains("memo just dropped")), "{claims:#?}");
+    assert!(containing(&claims, "offered redeployment").verdict.is_sourced(), "{claims:#?}");
+}
+
+#[test]
+fn whom_a_reply_addresses_is_no_part_of_it_but_a_handle_that_speaks_is() {
+    let url = "https://www.harbourpost.example/media/cuts";
+    let claims = thread(&[
+        ("Harrowgate News Group will cut 45 production jobs at its Irish titles.", ""),
+        (&format!("@ciaradoyle this piece says the 45 is spread across six titles {url}"), url),
+        ("@narrafon confirms the backlist will use synthetic voices.", ""),
+    ]);
+    let reply = containing(&claims, "this piece says");
+    assert!(!reply.text.starts_with('@') && reply.verdict.is_sourced(), "{reply:?}");
+    let handle = containing(&claims, "@narrafon confirms");
+    assert!(!handle.verdict.is_sourced(), "{handle:?}");
+}
+
+#[test]
+fn an_officers_replies_under_their_own_post_speak_as_the_post_does() {
+    let claims = authored_thread(&[
+        (
+            "Helga Brandvold · Chief Operating Officer at Kellerby Marsh LLP",
+            "Today we made one of the hardest decisions in Kellerby Marsh's history.\n\nWe are reducing our \
+             paralegal team by 74 roles across Edinburgh and Manchester.",
+        ),
+        ("Nadia Feroz · Paralegal", "Heard the Manchester office is being closed entirely next year."),
+        ("Helga Brandvold · Author", "Nadia, no. Manchester remains a core office and we signed a new lease there."),
+    ]);
+    let reply = containing(&claims, "Manchester remains a core office");
+    assert_eq!(reply.verdict.source().map(|s| s.kind), Some(SourceKind::Official), "{reply:?}");
+    assert!(!containing(&claims, "Heard the Manchester office").verdict.is_sourced());
+}
