@@ -2162,15 +2162,15 @@ fn names_a_page(label: &str) -> bool {
         || label.contains("’s");
     let words: Vec<String> = label.split_whitespace().map(|w| w.to_lowercase()).collect();
     let pointer = matches!(words.first().map(String::as_str), Some("page" | "p." | "slide" | "section" | "paragraph"));
-    !names_source
-        && (1..=4).contains(&words.len())
-        && words.iter().all(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            !w.is_empty()
-                && (pointer || !w.chars().any(|c| c.is_ascii_digit()))
-                && !(w.len() > 3 && w.ends_with("ed"))
-                && !ASSERTING_WORDS.contains(w)
-        })
+    // A verb, a figure outside a page number, or an empty word makes the label say something.
+    let says_something = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        w.is_empty()
+            || ASSERTING_WORDS.contains(w)
+            || w.len() > 3 && w.ends_with("ed")
+            || !pointer && w.chars().any(|c| c.is_ascii_digit())
+    };
+    !names_source && (1..=4).contains(&words.len()) && !words.iter().any(|w| says_something(w))
 }
 /// Words that make a link's label a claim of its own: "It's official", "Layoffs are happening".
 static ASSERTING_WORDS: crate::core::text::Words = crate::core::text::Words::new(&[
