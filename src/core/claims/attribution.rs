@@ -1547,7 +1547,12 @@ fn next_unnamed_source(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
     let plain = (span.start + 1..span.end).all(|k| !tokens.capitalized(k) && !tokens.quoted[k])
         && tokens.find_in(&lex.speakers.official_titles, span).is_empty()
         && tokens.find_in(&lex.speakers.official, span).is_empty();
-    let role_words = |rest: &[&str]| rest.len() <= 2 && rest.iter().all(|w| w.chars().all(char::is_alphabetic));
+    // "a second manager", not "the second quarter" or "a third report".
+    let role_words = |rest: &[&str]| {
+        rest.len() <= 2
+            && rest.iter().all(|w| w.chars().all(char::is_alphabetic) && !COUNTED_THINGS.contains(*w))
+            && tokens.find_in(&lex.speakers.document, span).is_empty()
+    };
     plain
         && match words.as_slice() {
             ["another" | "one"] | ["one", "of", "them" | "those" | "the" | "these", ..] => words.len() <= 4,
@@ -1557,6 +1562,10 @@ fn next_unnamed_source(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
         }
 }
 static ORDINALS: Words = Words::new(&["second", "third", "fourth", "fifth", "sixth", "seventh"]);
+/// What an ordinal counts when it counts no person: periods and rounds of a plan.
+static COUNTED_THINGS: Words = Words::new(&[
+    "quarter", "half", "round", "phase", "wave", "stage", "time", "day", "week", "month", "year", "batch",
+]);
 
 fn is_unnamed_individual(tokens: &Tokens<'_>, span: Span, lex: &Lexicon) -> bool {
     if !matches!(tokens.bare[span.start].as_str(), "a" | "an" | "one" | "another") {

@@ -265,7 +265,7 @@ fn article_claims(article: &Article, text: &str, company: Option<String>, lex: &
         last_speaker =
             attr.as_ref().map(|a| a.speaker.clone()).filter(|s| matches!(s, Speaker::Official(_) | Speaker::Person(_)));
         remember_people(&attr, &mut ctx);
-        ctx.unnamed_sources |= quotes_unnamed_people(&text, attr.as_ref());
+        ctx.unnamed_sources |= quotes_unnamed_people(&tokens, attr.as_ref());
         let mut decision = match (voice, &attr) {
             (Some(ShowVoice::Host), Some(a)) => Decision::Rules(host_verdict(&tokens, a, lex)),
             _ => article_decision(&tokens, attr.as_ref(), lex, source.as_ref()),
@@ -939,14 +939,18 @@ fn remember_people(attr: &Option<Attribution>, ctx: &mut Context) {
 
 /// Whether a sentence of an article quotes someone it does not name, or says it will ("spoke with
 /// five employees, who asked not to be named").
-fn quotes_unnamed_people(text: &str, attr: Option<&Attribution>) -> bool {
-    if attr.is_some_and(|a| a.speaker == Speaker::Anonymous) {
-        return true;
-    }
-    let lower = text.to_lowercase();
-    ["not to be named", "not be named", "not to be identified", "anonymity", "anonymously"]
-        .iter()
-        .any(|cue| lower.contains(cue))
+fn quotes_unnamed_people(tokens: &Tokens<'_>, attr: Option<&Attribution>) -> bool {
+    let bare = |k: usize| tokens.bare[k].as_str();
+    // "… asked not to be named", "… could not be identified".
+    let not_be = |k: usize| {
+        k >= 2 && bare(k - 1) == "be" && (bare(k - 2) == "not" || k >= 3 && bare(k - 2) == "to" && bare(k - 3) == "not")
+    };
+    attr.is_some_and(|a| a.speaker == Speaker::Anonymous)
+        || (0..tokens.len()).any(|k| match bare(k) {
+            "anonymity" | "anonymously" => true,
+            "named" | "identified" => not_be(k),
+            _ => false,
+        })
 }
 
 pub fn label_thread(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
@@ -1144,6 +1148,15 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 continue;
             }
             let at = cleaned.find(sentence[0].text.as_str());
+            // "Full writeup: https://…": the label is no claim, though what follows may retell the
+            // page it names.
+            let page_label = sentence.len() == 1
+                && names_a_page(&sentence[0].text)
+                && at.is_some_and(|at| {
+                    let after = cleaned[at + sentence[0].text.len()..].trim_start_matches([' ', ':']);
+                    cleaned[at + sentence[0].text.len()..].starts_with(':')
+                        && (after.starts_with("https://") || after.starts_with("http://"))
+                });
             let after_link = last_url.is_some_and(|end| at.is_some_and(|at| at >= end));
             // A link written into the text backs the line it closes, a headline, or a line that says
             // what a source says; the poster's own lines around it ("Got walked out yesterday with 30
@@ -1261,6 +1274,9 @@ fn thread_claims(thread: &Thread, lex: &Lexicon) -> Vec<Claim> {
                 {
                     claim.verdict = verdict.clone();
                 }
+            }
+            if page_label {
+                out.truncate(claims_before);
             }
             for claim in &mut out[claims_before..] {
                 if let Verdict::Sourced { reasons, .. } = &claim.verdict
@@ -2080,7 +2096,11 @@ fn without_link_labels(text: &str) -> String {
         let words = label.split_whitespace().count();
         let named = (1..=5).contains(&words)
             && label.split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c == '&'));
-        if named && start > 0 || names_a_page(label) {
+        // "… to an AI voice system. Resolution here: https://…": a label after a sentence on its
+        // line gives way, so the link backs that sentence; one on a line of its own is skipped
+        // where sentences are read.
+        let after_sentence = head[..start].ends_with(['.', '!', '?']);
+        if named && start > 0 || after_sentence && names_a_page(label) {
             out.push_str(&head[..start]);
             out.push(' ');
         } else {
@@ -2109,13 +2129,14 @@ fn without_reply_mentions<'t>(text: &'t str, lex: &Lexicon) -> &'t str {
             break;
         }
         let mut next = after[handle_end..].trim_start();
-        // "@Aditya Pawar": a display name of two capitalised words, as work chat writes mentions.
+        // "@Aditya Pawar", "@Stevie G": a display name of two capitalised words, as work chat writes
+        // mentions. If the second is the sentence's subject ("@Sam Globex said …"), the verb after
+        // it keeps the text whole below.
         let first_upper = handle.starts_with(char::is_uppercase) && handle.chars().all(char::is_alphabetic);
         if first_upper
             && let Some((word, tail)) = next.split_once(char::is_whitespace)
             && word.starts_with(char::is_uppercase)
             && word.chars().all(char::is_alphabetic)
-            && tail.trim_start().starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
         {
             next = tail.trim_start();
         }
@@ -2129,28 +2150,10 @@ fn without_reply_mentions<'t>(text: &'t str, lex: &Lexicon) -> &'t str {
     }
     if stripped { rest } else { text }
 }
-/// Words after a handle that make it the subject of the sentence rather than whom a reply answers.
-static SUBJECT_VERBS: crate::core::text::Words = crate::core::text::Words::new(&[
-    "on",
-    "is",
-    "was",
-    "has",
-    "had",
-    "just",
-    "posted",
-    "posts",
-    "claims",
-    "claimed",
-    "confirms",
-    "confirmed",
-    "denies",
-    "denied",
-    "wrote",
-    "writes",
-    "tweeted",
-    "replied",
-    "and",
-]);
+/// Words after a handle, besides the lexicon's verbs of saying, that make it the subject of the
+/// sentence rather than whom a reply answers ("@tallis on X", "@narrafon has …").
+static SUBJECT_VERBS: crate::core::text::Words =
+    crate::core::text::Words::new(&["on", "is", "was", "has", "had", "just", "and"]);
 
 /// "Union statement", "Page 14", "Full story", "From the report": a few words that say what the
 /// link after them is, and assert nothing ("Layoffs confirmed: https://…" does).

@@ -1985,6 +1985,12 @@ fn after_an_article_quotes_unnamed_people_the_next_ones_are_its_anonymous_source
         let claim = containing(&claims, needle);
         assert_eq!(claim.verdict.reason_names(), vec!["outlet", "anonymous-sources"], "{needle}");
     }
+    // An ordinal that counts no person names no source.
+    let claims = article(
+        "Harbor Wire",
+        "Three drivers spoke on condition of anonymity.\nThe second quarter said little about the cuts.",
+    );
+    assert!(!containing(&claims, "second quarter").verdict.reason_names().contains(&"anonymous-sources"));
     // With nobody unnamed quoted before it, "another" is still nobody in particular.
     let claims = article("Harbor Wire", "Some analysts call the plan bold. Another said the robots were never ready.");
     let claim = containing(&claims, "Another said");
@@ -2017,6 +2023,9 @@ fn a_few_words_naming_the_page_a_link_goes_to_are_no_claim() {
         let claims = chat(&format!("{label}: {url}\nThe union will file a complaint with the labour board."), &[url]);
         assert!(claims.iter().all(|c| !c.text.contains(label)), "{label}: {claims:#?}");
     }
+    // What follows may still retell the page the label named.
+    let claims = chat(&format!("Full writeup: {url}\nThey say the robots take over picking in June."), &[url]);
+    assert!(containing(&claims, "They say the robots").verdict.is_sourced(), "{claims:#?}");
     // A label that asserts something is a claim of its own.
     let claims = chat(&format!("Layoffs confirmed: {url}"), &[url]);
     assert!(claims.iter().any(|c| c.text.contains("Layoffs confirmed")), "{claims:#?}");
